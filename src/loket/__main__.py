@@ -1,0 +1,3 @@
+from loket.cli.main import main
+
+raise SystemExit(main())

@@ -1,0 +1,45 @@
+"""Elements -> ESC/POS bytes with python-escpos (rendered on its ``Dummy``, sent in one piece)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from escpos.printer import Dummy
+
+from loket.printing.slip import QR, Element, Feed, Text, ascii_text
+
+DOTS = {32: 384, 48: 576}  # 58 mm and 80 mm paper, Font A
+
+
+@dataclass(frozen=True)
+class PrintOptions:
+    columns: int = 32
+    qr: str = "native"  # native | image | none
+    cut: bool = True
+
+
+def render(elements: list[Element], options: PrintOptions) -> bytes:
+    printer = Dummy()
+    printer.profile.profile_data["media"]["width"]["pixel"] = DOTS.get(options.columns, 384)
+    printer.hw("INIT")  # reset first: a previous slip may have left bold or a size on
+    for el in elements:
+        if isinstance(el, Text):
+            printer.set(align=el.align, bold=el.bold, normal_textsize=not el.double,
+                        double_width=el.double or None, double_height=el.double or None)
+            printer.text(ascii_text(el.text) + "\n")
+        elif isinstance(el, QR):
+            if options.qr == "none":
+                continue
+            printer.set(align="center", bold=False, normal_textsize=True)
+            if options.qr == "native":
+                printer.qr(el.payload, native=True, size=6)
+            else:  # many 58 mm printers have no QR command: print it as a raster image
+                printer.qr(el.payload, native=False, size=5, center=True)
+        elif isinstance(el, Feed):
+            printer.ln(el.lines)
+    printer.set(align="left", bold=False, normal_textsize=True)
+    if options.cut:
+        printer.cut()
+    else:
+        printer.ln(4)  # feed past the tear bar
+    return printer.output

@@ -1,0 +1,143 @@
+"""What each slip says, in order (``shared/domain/receipts.md``). Pure: payment in, elements out."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from loket.clock import parse_iso
+from loket.domain.money import format_rupiah
+from loket.domain.months import Month, describe_periods
+from loket.printing.slip import Element, SlipBuilder
+from loket.store.models import Payment
+
+TITLE = "STRUK PEMBAYARAN IURAN BPJS KESEHATAN"
+VALID_SENTENCE = "BPJS KESEHATAN MENYATAKAN STRUK INI SEBAGAI BUKTI PEMBAYARAN YANG SAH"
+FOOTER = "Rincian tagihan dapat diakses melalui www.bpjs-kesehatan.go.id"
+PROVISIONAL_TITLE = "BUKTI TERIMA SEMENTARA"
+PROVISIONAL_NOTE = "BUKAN BUKTI PEMBAYARAN BPJS. Struk resmi dicetak setelah pembayaran dikonfirmasi."
+
+
+@dataclass(frozen=True)
+class Shop:
+    name: str
+    address: str = ""
+    agent_id: str = ""
+    terminal_id: str = ""
+
+
+def qr_payload(payment: Payment) -> str:
+    """The QR holds the counter's ref and, once known, the host's reference."""
+    return f"{payment.ref_id}|{payment.host_sn}" if payment.host_sn else payment.ref_id
+
+
+def _stamp(iso_time: str) -> str:
+    return parse_iso(iso_time).strftime("%d/%m/%Y %H:%M") if iso_time else "-"
+
+
+def _header(b: SlipBuilder, shop: Shop) -> None:
+    b.line(shop.name, "center", bold=True)
+    if shop.address:
+        b.line(shop.address, "center")
+    ids = " / ".join(x for x in (f"Agen {shop.agent_id}" if shop.agent_id else "",
+                                 f"Terminal {shop.terminal_id}" if shop.terminal_id else "") if x)
+    if ids:
+        b.line(ids, "center")
+    b.rule()
+
+
+def _family(b: SlipBuilder, payment: Payment) -> None:
+    periods = [Month.parse(p) for p in json.loads(payment.periods)]
+    members = json.loads(payment.members)
+    b.field("No. VA", payment.va_no)
+    if payment.customer_no != payment.va_no:
+        b.field("No. Kartu", payment.customer_no)
+    b.field("Nama", payment.head_name)
+    b.field("Jml Anggota", f"{len(members)} ORANG")
+    b.field("Periode", f"{len(periods)} BULAN")
+    b.field("", describe_periods(periods))
+
+
+def _money(b: SlipBuilder, payment: Payment) -> None:
+    b.rule()
+    b.amount("Iuran", format_rupiah(payment.premium))
+    b.amount("Biaya Admin", format_rupiah(payment.admin_fee))
+    b.amount("TOTAL BAYAR", format_rupiah(payment.total), bold=True)
+    b.amount("Tunai", format_rupiah(payment.cash))
+    b.amount("Kembali", format_rupiah(payment.change))
+    b.rule()
+
+
+def _reprint(b: SlipBuilder, reprint: int) -> None:
+    if reprint:
+        b.line(f"*** CETAK ULANG KE-{reprint} ***", "center", bold=True)
+
+
+def receipt(payment: Payment, shop: Shop, columns: int, reprint: int = 0) -> list[Element]:
+    b = SlipBuilder(columns)
+    _header(b, shop)
+    b.line(TITLE, "center", bold=True)
+    b.rule()
+    _reprint(b, reprint)
+    b.field("No. Ref", payment.host_sn)
+    b.field("Ref Loket", payment.ref_id)
+    b.field("Tanggal", _stamp(payment.paid_at or payment.created_at))
+    _family(b, payment)
+    _money(b, payment)
+    b.line(VALID_SENTENCE, "center")
+    b.qr(qr_payload(payment))
+    b.line(FOOTER, "center")
+    _reprint(b, reprint)
+    return b.elements
+
+
+def provisional(payment: Payment, shop: Shop, columns: int, reprint: int = 0) -> list[Element]:
+    b = SlipBuilder(columns)
+    _header(b, shop)
+    b.big(PROVISIONAL_TITLE)
+    b.line(PROVISIONAL_NOTE, "center")
+    b.rule()
+    _reprint(b, reprint)
+    b.field("Ref Loket", payment.ref_id)
+    b.field("Diterima", _stamp(payment.created_at))
+    _family(b, payment)
+    _money(b, payment)
+    b.line("Simpan bukti ini. Tunjukkan ke kasir untuk struk resmi atau pengembalian uang.",
+           "center")
+    b.qr(qr_payload(payment))
+    _reprint(b, reprint)
+    return b.elements
+
+
+def refund(payment: Payment, shop: Shop, columns: int, refunded_at: str) -> list[Element]:
+    b = SlipBuilder(columns)
+    _header(b, shop)
+    b.line("BUKTI PENGEMBALIAN UANG", "center", bold=True)
+    b.line("Pembayaran BPJS tidak berhasil", "center")
+    b.rule()
+    b.field("Ref Loket", payment.ref_id)
+    b.field("Dibayar", _stamp(payment.created_at))
+    b.field("Dikembalikan", _stamp(refunded_at))
+    b.field("No. VA", payment.va_no)
+    b.field("Nama", payment.head_name)
+    b.field("Alasan", payment.host_message or "-")
+    b.rule()
+    b.amount("DIKEMBALIKAN", format_rupiah(payment.total), bold=True)
+    b.rule()
+    b.line("Tanda tangan pelanggan:")
+    b.feed(3)
+    return b.elements
+
+
+def test_page(shop: Shop, columns: int, printed_at: str, backend: str) -> list[Element]:
+    b = SlipBuilder(columns)
+    _header(b, shop)
+    b.line("HALAMAN UJI PRINTER", "center", bold=True)
+    b.field("Waktu", _stamp(printed_at))
+    b.field("Printer", backend)
+    b.field("Kolom", str(columns))
+    b.line(("1234567890" * 5)[:columns])
+    b.amount("Contoh jumlah", format_rupiah(1_234_567))
+    b.big("LOKET")
+    b.qr("LOKET-TEST")
+    return b.elements

@@ -1,0 +1,100 @@
+"""A slip is a list of plain elements; layouts build them, renderers turn them into bytes or text."""
+
+from __future__ import annotations
+
+import textwrap
+import unicodedata
+from dataclasses import dataclass
+
+# Characters NFKD cannot take apart, mapped by hand before the ASCII fold.
+_EXTRA = str.maketrans({"ß": "ss", "Æ": "AE", "æ": "ae", "Ø": "O", "ø": "o", "Đ": "D", "đ": "d",
+                        "Ł": "L", "ł": "l", "‘": "'", "’": "'", "“": '"', "”": '"', "–": "-",
+                        "—": "-", "…": "...", "•": "*"})
+
+
+def ascii_text(text: str) -> str:
+    """What a cheap printer's code page can print: NFKD, then ASCII (``Siti Ä`` -> ``Siti A``)."""
+    folded = unicodedata.normalize("NFKD", text.translate(_EXTRA))
+    return folded.encode("ascii", "ignore").decode("ascii")
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+    align: str = "left"  # left | center | right
+    bold: bool = False
+    double: bool = False  # double width and height: half as many columns
+
+
+@dataclass(frozen=True)
+class QR:
+    payload: str
+
+
+@dataclass(frozen=True)
+class Feed:
+    lines: int = 1
+
+
+Element = Text | QR | Feed
+
+
+class SlipBuilder:
+    """Helpers that keep every line within ``columns`` (amounts are never wrapped)."""
+
+    def __init__(self, columns: int) -> None:
+        self.columns = columns
+        self.elements: list[Element] = []
+
+    def line(self, text: str = "", align: str = "left", bold: bool = False) -> None:
+        for part in textwrap.wrap(ascii_text(text), self.columns) or [""]:
+            self.elements.append(Text(part, align, bold))
+
+    def big(self, text: str) -> None:
+        width = self.columns // 2
+        for part in textwrap.wrap(ascii_text(text), width):
+            self.elements.append(Text(part, "center", True, double=True))
+
+    def rule(self, char: str = "-") -> None:
+        self.elements.append(Text(char * self.columns))
+
+    def field(self, label: str, value: str, label_width: int = 11) -> None:
+        """``Nama       : SITI AMINAH``; a value too long moves under the label, right-aligned."""
+        value = ascii_text(value)
+        head = f"{label:<{label_width}}: " if label else " " * (label_width + 2)
+        if len(head) + len(value) <= self.columns:
+            self.elements.append(Text(head + value))
+        else:
+            self.elements.append(Text(head.rstrip()))
+            for part in textwrap.wrap(value, self.columns):
+                self.elements.append(Text(part.rjust(self.columns)))
+
+    def amount(self, label: str, value: str, bold: bool = False) -> None:
+        gap = self.columns - len(label) - len(value)
+        if gap < 1:
+            raise ValueError(f"{label!r} {value!r} does not fit {self.columns} columns")
+        self.elements.append(Text(label + " " * gap + value, bold=bold))
+
+    def qr(self, payload: str) -> None:
+        self.elements.append(QR(payload))
+
+    def feed(self, lines: int = 1) -> None:
+        self.elements.append(Feed(lines))
+
+
+def as_text(elements: list[Element], columns: int) -> list[str]:
+    """The paper as plain lines: the on-screen preview (QR shown as a marker line)."""
+    out: list[str] = []
+    for el in elements:
+        if isinstance(el, Feed):
+            out.extend([""] * el.lines)
+        elif isinstance(el, QR):
+            out.append(f"[QR {el.payload}]".center(columns))
+        else:
+            width = columns // 2 if el.double else columns
+            text = {"center": el.text.center(width), "right": el.text.rjust(width)}.get(
+                el.align, el.text)
+            if el.double:
+                text = " ".join(text)  # wide letters take two columns each
+            out.append(text.rstrip())
+    return out

@@ -1,0 +1,145 @@
+"""The simulator's HTTP face: the native protocol v1 plus the ``/_sim/`` controls."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from loket.clock import WIB, OffsetClock, iso
+from loket.host.signing import verify
+from loket.sim.faults import FaultInjector, FaultPlan
+from loket.sim.host import BadRequest, SimHost
+from loket.sim.ledger import SimLedger
+from loket.sim.population import SITUATIONS, Population
+
+
+@dataclass
+class SimSettings:
+    agent_id: str = "AGT-SIM"
+    key: str = ""
+    seed: int = 1
+    db_path: str = ":memory:"
+    families: int = 60_000
+    pending_delay_s: float = 5.0
+    clock: object = field(default_factory=OffsetClock)
+
+
+def _reply(status: int, data: dict) -> JSONResponse:
+    return JSONResponse({"data": data}, status_code=status)
+
+
+def _error(status: int, rc: str, message: str) -> JSONResponse:
+    return _reply(status, {"status": "failed", "rc": rc, "message": message})
+
+
+def create_app(settings: SimSettings) -> FaultInjector:
+    if not settings.key:
+        raise ValueError("the simulator needs a key")
+    ledger = SimLedger(settings.db_path)
+    population = Population(settings.seed, settings.families)
+    host = SimHost(ledger, population, settings.clock, settings.pending_delay_s)
+    plan = FaultPlan()
+
+    async def authed(request: Request) -> tuple[dict | None, JSONResponse | None]:
+        raw = await request.body()
+        headers = {k.lower(): v for k, v in request.headers.items()}
+        agent_ok = headers.get("x-loket-agent") == settings.agent_id
+        # Signatures are checked against real time: the simulated clock only sets the business date.
+        if not agent_ok or not verify(settings.key, headers, request.method, request.url.path,
+                                      raw, int(time.time())):
+            return None, _error(401, "41", "Autentikasi gagal")
+        if request.method == "GET":
+            return {}, None
+        try:
+            body = json.loads(raw or b"{}")
+        except ValueError:
+            return None, _error(400, "40", "Body bukan JSON")
+        if not isinstance(body, dict):
+            return None, _error(400, "40", "Body harus objek JSON")
+        return body, None
+
+    def endpoint(method):
+        async def handle(request: Request) -> JSONResponse:
+            body, failure = await authed(request)
+            if failure:
+                return failure
+            try:
+                status, data = await run_in_threadpool(method, body)
+            except BadRequest as exc:
+                return _error(400, "40", str(exc))
+            return _reply(status, data)
+
+        return handle
+
+    async def health(_request: Request) -> JSONResponse:
+        return _reply(200, {"status": "ok", "time": iso(settings.clock.now())})
+
+    def ledger_entries(_body: dict) -> tuple[int, dict]:
+        with ledger.transaction():
+            return 200, {"entries": ledger.entries()}
+
+    def set_faults(body: dict) -> tuple[int, dict]:
+        try:
+            new = FaultPlan.from_body(body)
+        except ValueError as exc:
+            raise BadRequest(str(exc)) from exc
+        plan.mode, plan.rate, plan.latency_ms = new.mode, new.rate, new.latency_ms
+        return 200, {"status": "ok", "mode": plan.mode, "rate": plan.rate,
+                     "latency_ms": plan.latency_ms}
+
+    def set_clock(body: dict) -> tuple[int, dict]:
+        try:
+            when = datetime.fromisoformat(body["now"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise BadRequest("now must be an ISO 8601 time") from exc
+        settings.clock.set(when if when.tzinfo else when.replace(tzinfo=WIB))
+        return 200, {"status": "ok", "now": iso(settings.clock.now())}
+
+    def set_deposit(body: dict) -> tuple[int, dict]:
+        balance = body.get("balance")
+        if not isinstance(balance, int) or isinstance(balance, bool) or balance < 0:
+            raise BadRequest("balance must be a non-negative integer")
+        with ledger.transaction():
+            ledger.set_deposit(balance)
+        return 200, {"status": "ok", "balance": balance}
+
+    async def customers(request: Request) -> JSONResponse:
+        _body, failure = await authed(request)
+        if failure:
+            return failure
+        situation = request.query_params.get("situation", "current")
+        limit = request.query_params.get("limit", "10")
+        if situation not in SITUATIONS or not limit.isdigit():
+            return _error(400, "40", f"situation must be one of {', '.join(SITUATIONS)}")
+        found = []
+        for family in population.families():
+            if len(found) >= int(limit):
+                break
+            if family.situation == situation and family.pending is None:
+                head = family.members[0]
+                found.append({"card_no": head.card_no, "va_no": "88888" + family.va_tail,
+                              "situation": situation, "members": len(family.members)})
+        return _reply(200, {"customers": found})
+
+    routes = [
+        Route("/v1/health", health, methods=["GET"]),
+        Route("/v1/inquiry", endpoint(host.inquiry), methods=["POST"]),
+        Route("/v1/payment", endpoint(host.payment), methods=["POST"]),
+        Route("/v1/status", endpoint(host.status), methods=["POST"]),
+        Route("/v1/balance", endpoint(lambda _b: host.balance()), methods=["POST"]),
+        Route("/_sim/ledger", endpoint(ledger_entries), methods=["GET"]),
+        Route("/_sim/faults", endpoint(set_faults), methods=["POST"]),
+        Route("/_sim/clock", endpoint(set_clock), methods=["POST"]),
+        Route("/_sim/deposit", endpoint(set_deposit), methods=["POST"]),
+        Route("/_sim/customers", customers, methods=["GET"]),
+    ]
+    app = Starlette(routes=routes)
+    return FaultInjector(app, plan, seed=settings.seed)

@@ -1,0 +1,61 @@
+"""The engine: SQLite in WAL mode with ``synchronous=FULL`` and foreign keys; migrations on start.
+
+``synchronous=FULL`` because WAL with NORMAL may lose the last commits on power loss, and a
+committed payment is a promise to the customer (store-and-forward.md §1).
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, event
+from sqlmodel import Session, create_engine
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+def _pragmas(dbapi_connection, _record) -> None:
+    dbapi_connection.isolation_level = None  # we issue BEGIN ourselves (below)
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.close()
+
+
+def _begin(connection) -> None:
+    # IMMEDIATE takes the write lock up front, so two processes (counter, `loket sync`) never
+    # deadlock upgrading a read to a write; busy_timeout makes the other wait instead.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_engine(path: str | Path) -> Engine:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
+    event.listen(engine, "connect", _pragmas)
+    event.listen(engine, "begin", _begin)
+    return engine
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest revision (an empty file included)."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(resources.files("loket.store") / "migrations"))
+    with engine.begin() as connection:
+        cfg.attributes["connection"] = connection
+        command.upgrade(cfg, "head")
+
+
+def open_database(path: str | Path) -> Engine:
+    engine = make_engine(path)
+    migrate(engine)
+    return engine
+
+
+def session(engine: Engine) -> Session:
+    return Session(engine, expire_on_commit=False)

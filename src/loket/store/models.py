@@ -1,0 +1,67 @@
+"""Tables. Times are ISO 8601 text in WIB (+07:00): they sort, and a day is a prefix."""
+
+from __future__ import annotations
+
+from sqlmodel import Field, SQLModel
+
+
+class Cashier(SQLModel, table=True):
+    id: str = Field(primary_key=True, max_length=32)
+    name: str
+    role: str = "cashier"  # cashier | owner
+    pin_hash: str  # scrypt$n$r$p$salt$hash — never the PIN
+    active: bool = True
+    created_at: str
+
+
+class Payment(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    ref_id: str = Field(unique=True, index=True, max_length=64)  # client-generated, idempotency key
+    customer_no: str = Field(index=True)  # as the cashier entered it
+    va_no: str = Field(index=True)
+    head_name: str
+    branch: str = ""
+    members: str  # JSON snapshot: [{"card_no", "name", "class"}]
+    periods: str  # JSON: ["2026-11", …]
+    months_ahead: int = 0
+    arrears_months: int = 0
+    premium: int  # to BPJS
+    admin_fee: int  # the counter's fee
+    total: int  # premium + admin_fee: what the customer pays
+    cash: int  # cash received
+    change: int
+    agent_price: int  # deducted from the agent's deposit (as last quoted by the host)
+    cashier_id: str = Field(foreign_key="cashier.id", index=True)
+    terminal_id: str = ""
+    state: str = Field(index=True)
+    offline: bool = False
+    host_rc: str = ""
+    host_message: str = ""
+    host_sn: str = ""
+    paid_at: str = ""
+    attempts: int = 0
+    next_attempt_at: str = ""
+    print_count: int = 0
+    created_at: str = Field(index=True)
+    updated_at: str
+
+
+class PaymentEvent(SQLModel, table=True):
+    """One row per state transition: when, from, to, the host's rc/message, who."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    payment_id: int = Field(foreign_key="payment.id", index=True)
+    at: str
+    from_state: str = ""
+    to_state: str
+    rc: str = ""
+    message: str = ""
+    actor: str
+
+
+class FamilyCache(SQLModel, table=True):
+    """The last bill seen for a family: what offline acceptance prices from."""
+
+    va_no: str = Field(primary_key=True)
+    snapshot: str  # JSON of the FamilyBill
+    inquired_at: str

@@ -1,0 +1,114 @@
+"""The forwarder: moves every non-final payment to a final state, never paying twice.
+
+A payment is always sent with its own ref_id and a byte-identical body, so the host's idempotency
+makes every resend safe. An unknown outcome is resolved by ``/v1/status``; "not found" (rc 50)
+means it never arrived and is sent again with the same ref_id.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import Engine
+
+from loket.clock import Clock, iso, parse_iso
+from loket.domain.outcomes import Outcome
+from loket.domain.states import IllegalTransition, PaymentState
+from loket.host.base import HostAdapter, HostReply, PaymentRequest
+from loket.store import payments
+from loket.store.models import Payment
+
+S = PaymentState
+BACKOFF_BASE_S = 2.0
+BACKOFF_CAP_S = 300.0
+
+
+def backoff_s(attempts: int, rng: random.Random | None = None) -> float:
+    """Exponential back-off with full jitter, capped."""
+    ceiling = min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2 ** max(attempts - 1, 0))
+    return (rng or random).uniform(ceiling / 2, ceiling)
+
+
+def request_for(payment: Payment) -> PaymentRequest:
+    """Rebuilt from the stored row: the same body every time, so resends are idempotent."""
+    return PaymentRequest(
+        ref_id=payment.ref_id, customer_no=payment.customer_no, months_ahead=payment.months_ahead,
+        amount=payment.premium, terminal_id=payment.terminal_id, cashier_id=payment.cashier_id,
+        collected_at=payment.created_at, offline=payment.offline,
+    )
+
+
+@dataclass
+class Forwarder:
+    engine: Engine
+    host: HostAdapter
+    clock: Clock
+    actor: str = "forwarder"
+
+    def _move(self, payment: Payment, new: PaymentState, reply: HostReply | None = None,
+              **fields) -> Payment:
+        now = iso(self.clock.now())
+        rc, message = (reply.rc, reply.message) if reply else ("", "")
+        if PaymentState(payment.state) == new:  # no change of state: bookkeeping only
+            return payments.update(self.engine, payment.ref_id, updated_at=now, **fields)
+        return payments.transition(self.engine, payment.ref_id, new, actor=self.actor, now=now,
+                                   rc=rc, message=message, **fields)
+
+    def _apply(self, payment: Payment, reply: HostReply) -> Payment:
+        outcome = reply.outcome
+        if outcome is Outcome.SUCCESS:
+            return self._move(payment, S.SUCCESS, reply, host_sn=reply.sn,
+                              paid_at=reply.paid_at or iso(self.clock.now()), next_attempt_at="")
+        if outcome is Outcome.PENDING:
+            return self._move(payment, S.PENDING, reply, next_attempt_at=self._later(payment))
+        if outcome is Outcome.FINAL_FAILURE:
+            failed = self._move(payment, S.FAILED, reply, next_attempt_at="")
+            return self._move(failed, S.REFUND_DUE, reply)  # the customer's cash is owed back
+        if outcome is Outcome.REJECTED and PaymentState(payment.state) == S.SENDING:
+            return self._move(payment, S.REJECTED, reply, next_attempt_at=self._later(payment))
+        # unknown, or a status query that was itself rejected: still unknown
+        target = S.UNKNOWN if PaymentState(payment.state) != S.PENDING else S.PENDING
+        return self._move(payment, target, reply, next_attempt_at=self._later(payment))
+
+    def _later(self, payment: Payment) -> str:
+        return iso(self.clock.now() + timedelta(seconds=backoff_s(payment.attempts)))
+
+    def _send(self, payment: Payment) -> Payment:
+        sending = self._move(payment, S.SENDING, attempts=payment.attempts + 1)
+        return self._apply(sending, self.host.payment(request_for(sending)))
+
+    def forward(self, ref_id: str) -> Payment:
+        """One step for one payment: send it, or ask the host what became of it."""
+        payment = payments.get(self.engine, ref_id)
+        state = PaymentState(payment.state)
+        try:
+            if state in (S.RECORDED, S.QUEUED, S.REJECTED):
+                return self._send(payment)
+            if state in (S.PENDING, S.UNKNOWN):
+                reply = self.host.status(ref_id)
+                payment = payments.update(self.engine, ref_id, attempts=payment.attempts + 1)
+                if reply.outcome is Outcome.NOT_FOUND:
+                    return self._send(payment)
+                return self._apply(payment, reply)
+        except IllegalTransition:
+            pass  # someone else moved it meanwhile; their state stands
+        return payments.get(self.engine, ref_id)
+
+    def due(self) -> list[Payment]:
+        now = self.clock.now()
+        return [p for p in payments.to_forward(self.engine)
+                if not p.next_attempt_at or parse_iso(p.next_attempt_at) <= now]
+
+    def drain(self, force: bool = False) -> list[Payment]:
+        """Forward every payment that is due (all of them with ``force``: "sync now")."""
+        todo = payments.to_forward(self.engine) if force else self.due()
+        return [self.forward(p.ref_id) for p in todo]
+
+    def recover(self) -> int:
+        """After a crash: a payment left SENDING may or may not have reached the host."""
+        stuck = payments.in_states(self.engine, {S.SENDING})
+        for payment in stuck:
+            self._move(payment, S.UNKNOWN, HostReply(Outcome.UNKNOWN, message="recovered at start"))
+        return len(stuck)
