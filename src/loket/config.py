@@ -75,8 +75,13 @@ class PrinterConfig(_Strict):
 
     @model_validator(mode="after")
     def _backend_needs(self) -> PrinterConfig:
-        needs = {"file": ("path",), "serial": ("device",), "network": ("host",),
-                 "usb": ("vendor_id", "product_id"), "cups": ("name",)}
+        needs = {
+            "file": ("path",),
+            "serial": ("device",),
+            "network": ("host",),
+            "usb": ("vendor_id", "product_id"),
+            "cups": ("name",),
+        }
         for key in needs.get(self.backend, ()):
             if not getattr(self, key):
                 raise ValueError(f"backend {self.backend!r} needs {key}")
@@ -174,8 +179,12 @@ def training_config(base: Path | None = None) -> Config:
     """MODE LATIHAN: the bundled simulator, a training database and a file printer."""
     root = (base or data_dir()) / "latihan"
     return Config(
-        shop=ShopConfig(name="LOKET LATIHAN", address="Mode latihan - bukan transaksi nyata",
-                        agent_id="AGT-SIM", terminal_id="LATIHAN"),
+        shop=ShopConfig(
+            name="LOKET LATIHAN",
+            address="Mode latihan - bukan transaksi nyata",
+            agent_id="AGT-SIM",
+            terminal_id="LATIHAN",
+        ),
         host=HostConfig(url="sim://in-process", agent_id="AGT-SIM", key=SecretStr("-")),
         database=DatabaseConfig(path=str(root / "loket.db")),
         printer=PrinterConfig(backend="file", path=str(root / "printer.bin")),

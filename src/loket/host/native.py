@@ -21,8 +21,9 @@ def parse_bill(data: dict, customer_no: str = "", inquired_at: str = "") -> Fami
         va_no=str(data["va_no"]),
         head_name=str(data["head_name"]),
         branch=str(data.get("branch", "")),
-        members=tuple(Member(str(m["card_no"]), str(m["name"]), int(m["class"]))
-                      for m in data["members"]),
+        members=tuple(
+            Member(str(m["card_no"]), str(m["name"]), int(m["class"])) for m in data["members"]
+        ),
         periods=tuple(Month.parse(p) for p in data["periods"]),
         arrears_months=int(data.get("arrears_months", 0)),
         months_ahead=int(data.get("months_ahead", 0)),
@@ -41,8 +42,15 @@ def _int(value: object) -> int:
 
 
 class NativeHost:
-    def __init__(self, url: str, agent_id: str, key: str, connect_timeout_s: float = 5.0,
-                 read_timeout_s: float = 15.0, transport: httpx.BaseTransport | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        agent_id: str,
+        key: str,
+        connect_timeout_s: float = 5.0,
+        read_timeout_s: float = 15.0,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
         self.agent_id = agent_id
         self._key = key
         timeout = httpx.Timeout(read_timeout_s, connect=connect_timeout_s)
@@ -77,15 +85,24 @@ class NativeHost:
         rc = str(data.get("rc", ""))
         outcome = classify(str(data.get("status", "")), rc)
         try:
-            bill = parse_bill(data["bill"], customer_no, str(data.get("inquired_at", ""))) \
-                if isinstance(data.get("bill"), dict) else None
+            bill = (
+                parse_bill(data["bill"], customer_no, str(data.get("inquired_at", "")))
+                if isinstance(data.get("bill"), dict)
+                else None
+            )
             balance = data.get("balance")
             balance = _int(balance) if balance is not None else None
         except (KeyError, TypeError, ValueError):
             return HostReply(Outcome.UNKNOWN, rc=rc, message=HOST_GARBLED)
-        return HostReply(outcome, rc=rc, message=str(data.get("message", "")), bill=bill,
-                         sn=str(data.get("sn", "") or ""), paid_at=str(data.get("paid_at", "") or ""),
-                         balance=balance)
+        return HostReply(
+            outcome,
+            rc=rc,
+            message=str(data.get("message", "")),
+            bill=bill,
+            sn=str(data.get("sn", "") or ""),
+            paid_at=str(data.get("paid_at", "") or ""),
+            balance=balance,
+        )
 
     def inquiry(self, ref_id: str, customer_no: str, months_ahead: int = 0) -> HostReply:
         body = {"ref_id": ref_id, "customer_no": customer_no, "months_ahead": months_ahead}

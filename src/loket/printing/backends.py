@@ -68,7 +68,9 @@ class Delivery:
         except PrinterError:
             raise
         except Exception as exc:  # an unplugged or unpowered printer fails in many ways
-            raise PrinterError(f"Printer tidak dapat dipakai ({s.backend}): {_reason(exc)}") from exc
+            raise PrinterError(
+                f"Printer tidak dapat dipakai ({s.backend}): {_reason(exc)}"
+            ) from exc
 
     def check(self) -> tuple[bool, str]:
         """A quick, side-effect-free look: is the printer there?"""

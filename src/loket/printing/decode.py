@@ -55,7 +55,7 @@ def decode(data: bytes, columns: int = 32) -> list[str]:
                 size = data[i + 3] | data[i + 4] << 8
                 fn = data[i + 6]
                 if fn == 0x50:  # store data
-                    lines.append(f"[QR {data[i + 8:i + 5 + size].decode('ascii', 'replace')}]")
+                    lines.append(f"[QR {data[i + 8 : i + 5 + size].decode('ascii', 'replace')}]")
                 i += 5 + size
             elif cmd == 0x76:  # v 0 raster image
                 width = data[i + 4] | data[i + 5] << 8

@@ -24,8 +24,13 @@ def render(elements: list[Element], options: PrintOptions) -> bytes:
     printer.hw("INIT")  # reset first: a previous slip may have left bold or a size on
     for el in elements:
         if isinstance(el, Text):
-            printer.set(align=el.align, bold=el.bold, normal_textsize=not el.double,
-                        double_width=el.double or None, double_height=el.double or None)
+            printer.set(
+                align=el.align,
+                bold=el.bold,
+                normal_textsize=not el.double,
+                double_width=el.double or None,
+                double_height=el.double or None,
+            )
             printer.text(ascii_text(el.text) + "\n")
         elif isinstance(el, QR):
             if options.qr == "none":

@@ -15,7 +15,9 @@ TITLE = "STRUK PEMBAYARAN IURAN BPJS KESEHATAN"
 VALID_SENTENCE = "BPJS KESEHATAN MENYATAKAN STRUK INI SEBAGAI BUKTI PEMBAYARAN YANG SAH"
 FOOTER = "Rincian tagihan dapat diakses melalui www.bpjs-kesehatan.go.id"
 PROVISIONAL_TITLE = "BUKTI TERIMA SEMENTARA"
-PROVISIONAL_NOTE = "BUKAN BUKTI PEMBAYARAN BPJS. Struk resmi dicetak setelah pembayaran dikonfirmasi."
+PROVISIONAL_NOTE = (
+    "BUKAN BUKTI PEMBAYARAN BPJS. Struk resmi dicetak setelah pembayaran dikonfirmasi."
+)
 
 
 @dataclass(frozen=True)
@@ -39,8 +41,14 @@ def _header(b: SlipBuilder, shop: Shop) -> None:
     b.line(shop.name, "center", bold=True)
     if shop.address:
         b.line(shop.address, "center")
-    ids = " / ".join(x for x in (f"Agen {shop.agent_id}" if shop.agent_id else "",
-                                 f"Terminal {shop.terminal_id}" if shop.terminal_id else "") if x)
+    ids = " / ".join(
+        x
+        for x in (
+            f"Agen {shop.agent_id}" if shop.agent_id else "",
+            f"Terminal {shop.terminal_id}" if shop.terminal_id else "",
+        )
+        if x
+    )
     if ids:
         b.line(ids, "center")
     b.rule()
@@ -102,8 +110,9 @@ def provisional(payment: Payment, shop: Shop, columns: int, reprint: int = 0) ->
     b.field("Diterima", _stamp(payment.created_at))
     _family(b, payment)
     _money(b, payment)
-    b.line("Simpan bukti ini. Tunjukkan ke kasir untuk struk resmi atau pengembalian uang.",
-           "center")
+    b.line(
+        "Simpan bukti ini. Tunjukkan ke kasir untuk struk resmi atau pengembalian uang.", "center"
+    )
     b.qr(qr_payload(payment))
     _reprint(b, reprint)
     return b.elements

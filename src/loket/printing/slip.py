@@ -7,9 +7,27 @@ import unicodedata
 from dataclasses import dataclass
 
 # Characters NFKD cannot take apart, mapped by hand before the ASCII fold.
-_EXTRA = str.maketrans({"ß": "ss", "Æ": "AE", "æ": "ae", "Ø": "O", "ø": "o", "Đ": "D", "đ": "d",
-                        "Ł": "L", "ł": "l", "‘": "'", "’": "'", "“": '"', "”": '"', "–": "-",
-                        "—": "-", "…": "...", "•": "*"})
+_EXTRA = str.maketrans(
+    {
+        "ß": "ss",
+        "Æ": "AE",
+        "æ": "ae",
+        "Ø": "O",
+        "ø": "o",
+        "Đ": "D",
+        "đ": "d",
+        "Ł": "L",
+        "ł": "l",
+        "‘": "'",
+        "’": "'",
+        "“": '"',
+        "”": '"',
+        "–": "-",
+        "—": "-",
+        "…": "...",
+        "•": "*",
+    }
+)
 
 
 def ascii_text(text: str) -> str:
@@ -93,7 +111,8 @@ def as_text(elements: list[Element], columns: int) -> list[str]:
         else:
             width = columns // 2 if el.double else columns
             text = {"center": el.text.center(width), "right": el.text.rjust(width)}.get(
-                el.align, el.text)
+                el.align, el.text
+            )
             if el.double:
                 text = " ".join(text)  # wide letters take two columns each
             out.append(text.rstrip())

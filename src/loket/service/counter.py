@@ -97,9 +97,14 @@ class CounterService:
         if cash < total:
             raise PaymentRefused(f"Uang kurang {format_rupiah(total - cash)}")
         payment = payments.new_payment(
-            bill, ref_id=self.new_ref("PAY"), admin_fee=self.admin_for(bill), cash=cash,
-            cashier_id=cashier_id, terminal_id=self.settings.shop.terminal_id,
-            now=iso(self.clock.now()))
+            bill,
+            ref_id=self.new_ref("PAY"),
+            admin_fee=self.admin_for(bill),
+            cash=cash,
+            cashier_id=cashier_id,
+            terminal_id=self.settings.shop.terminal_id,
+            now=iso(self.clock.now()),
+        )
         payments.record(self.engine, payment, actor=cashier_id, state=S.RECORDED)
         forwarder = self.forwarder
         result = forwarder.forward(payment.ref_id)
@@ -128,8 +133,9 @@ class CounterService:
         try:
             self.delivery.send(render(elements, self.settings.print_options))
         except PrinterError as exc:
-            return PrintResult(False, f"{exc}. Pembayaran tetap tersimpan; cetak ulang dari Riwayat.",
-                               elements)
+            return PrintResult(
+                False, f"{exc}. Pembayaran tetap tersimpan; cetak ulang dari Riwayat.", elements
+            )
         if official:
             payments.update(self.engine, payment.ref_id, print_count=payment.print_count + 1)
         label = f"Struk dicetak ulang (ke-{number})" if number else "Struk dicetak"
@@ -137,8 +143,9 @@ class CounterService:
 
     def print_test_page(self) -> PrintResult:
         opts = self.settings.print_options
-        elements = layouts.test_page(self.settings.shop, opts.columns, iso(self.clock.now()),
-                                     self.delivery.settings.backend)
+        elements = layouts.test_page(
+            self.settings.shop, opts.columns, iso(self.clock.now()), self.delivery.settings.backend
+        )
         try:
             self.delivery.send(render(elements, opts))
         except PrinterError as exc:

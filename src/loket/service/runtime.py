@@ -70,10 +70,15 @@ class Runtime:
 
         queued = [counts[s] for s in (S.QUEUED, S.RECORDED, S.REJECTED) if s in counts]
         return Health(
-            online=online, balance=balance, printer_ok=printer_ok, printer_label=label,
-            queued=sum(c.count for c in queued), queued_amount=sum(c.amount for c in queued),
+            online=online,
+            balance=balance,
+            printer_ok=printer_ok,
+            printer_label=label,
+            queued=sum(c.count for c in queued),
+            queued_amount=sum(c.amount for c in queued),
             oldest_queued=min((c.oldest for c in queued), default=""),
-            unsettled=n(S.PENDING, S.UNKNOWN, S.SENDING), refunds_due=n(S.REFUND_DUE),
+            unsettled=n(S.PENDING, S.UNKNOWN, S.SENDING),
+            refunds_due=n(S.REFUND_DUE),
         )
 
     def close(self) -> None:
@@ -92,10 +97,16 @@ def _start_training_sim(config: Config):
     return sim, key
 
 
-def build_runtime(config: Config, *, clock: Clock | None = None,
-                  new_ref: Callable[[str], str] = ulid_ref, training_pin: str | None = None,
-                  sim: object | None = None, sim_key: str | None = None,
-                  delivery: Delivery | None = None) -> Runtime:
+def build_runtime(
+    config: Config,
+    *,
+    clock: Clock | None = None,
+    new_ref: Callable[[str], str] = ulid_ref,
+    training_pin: str | None = None,
+    sim: object | None = None,
+    sim_key: str | None = None,
+    delivery: Delivery | None = None,
+) -> Runtime:
     clock = clock or SystemClock()
     closers: list[Callable[[], None]] = []
     url, key = config.host.url, None
@@ -106,20 +117,28 @@ def build_runtime(config: Config, *, clock: Clock | None = None,
         url, key = sim.url, sim_key or key
     engine = open_database(config.database.path)
     closers.append(engine.dispose)
-    host = NativeHost(url, config.host.agent_id, key or config.host.secret(),
-                      config.host.connect_timeout_s, config.host.read_timeout_s)
+    host = NativeHost(
+        url,
+        config.host.agent_id,
+        key or config.host.secret(),
+        config.host.connect_timeout_s,
+        config.host.read_timeout_s,
+    )
     closers.append(host.close)
     p = config.printer
     printer_settings = PrinterSettings(**p.model_dump())
     settings = CounterSettings(
-        shop=Shop(config.shop.name, config.shop.address, config.shop.agent_id,
-                  config.shop.terminal_id),
-        admin_fee=config.fees.admin, admin_per_month=config.fees.admin_per_month,
+        shop=Shop(
+            config.shop.name, config.shop.address, config.shop.agent_id, config.shop.terminal_id
+        ),
+        admin_fee=config.fees.admin,
+        admin_per_month=config.fees.admin_per_month,
         max_months_ahead=config.counter.max_months_ahead,
         print_options=PrintOptions(columns=p.columns, qr=p.qr, cut=p.cut),
     )
-    counter = CounterService(engine, host, clock, settings,
-                             delivery or Delivery(printer_settings), new_ref)
+    counter = CounterService(
+        engine, host, clock, settings, delivery or Delivery(printer_settings), new_ref
+    )
     pin = ""
     if config.training:
         pin = training_pin or f"{secrets.randbelow(10**6):06d}"

@@ -53,8 +53,9 @@ def create_app(settings: SimSettings) -> FaultInjector:
         headers = {k.lower(): v for k, v in request.headers.items()}
         agent_ok = headers.get("x-loket-agent") == settings.agent_id
         # Signatures are checked against real time: the simulated clock only sets the business date.
-        if not agent_ok or not verify(settings.key, headers, request.method, request.url.path,
-                                      raw, int(time.time())):
+        if not agent_ok or not verify(
+            settings.key, headers, request.method, request.url.path, raw, int(time.time())
+        ):
             return None, _error(401, "41", "Autentikasi gagal")
         if request.method == "GET":
             return {}, None
@@ -92,8 +93,12 @@ def create_app(settings: SimSettings) -> FaultInjector:
         except ValueError as exc:
             raise BadRequest(str(exc)) from exc
         plan.mode, plan.rate, plan.latency_ms = new.mode, new.rate, new.latency_ms
-        return 200, {"status": "ok", "mode": plan.mode, "rate": plan.rate,
-                     "latency_ms": plan.latency_ms}
+        return 200, {
+            "status": "ok",
+            "mode": plan.mode,
+            "rate": plan.rate,
+            "latency_ms": plan.latency_ms,
+        }
 
     def set_clock(body: dict) -> tuple[int, dict]:
         try:
@@ -125,8 +130,14 @@ def create_app(settings: SimSettings) -> FaultInjector:
                 break
             if family.situation == situation and family.pending is None:
                 head = family.members[0]
-                found.append({"card_no": head.card_no, "va_no": "88888" + family.va_tail,
-                              "situation": situation, "members": len(family.members)})
+                found.append(
+                    {
+                        "card_no": head.card_no,
+                        "va_no": "88888" + family.va_tail,
+                        "situation": situation,
+                        "members": len(family.members),
+                    }
+                )
         return _reply(200, {"customers": found})
 
     routes = [

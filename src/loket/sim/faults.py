@@ -67,6 +67,7 @@ class FaultInjector:
         elif mode == "drop_before":
             await _drop(send)
         elif mode == "drop_after":
+
             async def swallow(_message) -> None:
                 return None
 

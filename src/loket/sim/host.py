@@ -37,7 +37,9 @@ def _answer(status: str, rc: str, message: str, **extra) -> tuple[int, dict]:
 
 
 def body_hash(body: dict) -> str:
-    return hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+    return hashlib.sha256(
+        json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
+    ).hexdigest()
 
 
 def in_cutoff(now: datetime) -> bool:
@@ -63,13 +65,17 @@ class SimHost:
         periods = billable_periods(paid_through, current, months_ahead)
         premium = family_premium([m.klass for m in family.members], periods)
         return {
-            "va_no": "88888" + family.va_tail, "head_name": family.head_name,
+            "va_no": "88888" + family.va_tail,
+            "head_name": family.head_name,
             "branch": family.branch,
-            "members": [{"card_no": m.card_no, "name": m.name, "class": m.klass}
-                        for m in family.members],
+            "members": [
+                {"card_no": m.card_no, "name": m.name, "class": m.klass} for m in family.members
+            ],
             "periods": [str(p) for p in periods],
             "arrears_months": sum(1 for p in periods if p < current),
-            "months_ahead": months_ahead, "premium": premium, "admin": HOST_ADMIN,
+            "months_ahead": months_ahead,
+            "premium": premium,
+            "admin": HOST_ADMIN,
             "agent_price": premium + HOST_FEE if premium else 0,
         }
 
@@ -97,8 +103,14 @@ class SimHost:
         bill = self._bill(found, months_ahead)
         if not bill["periods"]:
             return _answer("failed", "34", "Tagihan sudah lunas", ref_id=ref_id)
-        return _answer("success", "00", "Tagihan ditemukan", ref_id=ref_id, bill=bill,
-                       inquired_at=iso(self.clock.now()))
+        return _answer(
+            "success",
+            "00",
+            "Tagihan ditemukan",
+            ref_id=ref_id,
+            bill=bill,
+            inquired_at=iso(self.clock.now()),
+        )
 
     def payment(self, body: dict) -> tuple[int, dict]:
         ref_id, months_ahead = _ref(body), _months_ahead(body)
@@ -110,8 +122,12 @@ class SimHost:
             stored = ledger.get(ref_id)
             if stored is not None:
                 if stored["body_hash"] != digest:
-                    return 409, {"ref_id": ref_id, "status": "failed", "rc": "49",
-                                 "message": "ref_id sudah dipakai dengan isi berbeda"}
+                    return 409, {
+                        "ref_id": ref_id,
+                        "status": "failed",
+                        "rc": "49",
+                        "message": "ref_id sudah dipakai dengan isi berbeda",
+                    }
                 return 200, self._stored_answer(ledger, stored)
             if in_cutoff(self.clock.now()):
                 return _answer("failed", "58", "Cut-off, coba lagi setelah 00:05", ref_id=ref_id)
@@ -119,15 +135,28 @@ class SimHost:
             row = {"ref_id": ref_id, "body_hash": digest, "created_at": iso(self.clock.now())}
             if not isinstance(found, SimFamily):
                 data = found[1]
-                ledger.insert({**row, "va_tail": "", "status": "failed", "rc": data["rc"],
-                               "message": data["message"]})
+                ledger.insert(
+                    {
+                        **row,
+                        "va_tail": "",
+                        "status": "failed",
+                        "rc": data["rc"],
+                        "message": data["message"],
+                    }
+                )
                 return _answer(data["status"], data["rc"], data["message"], ref_id=ref_id)
             bill = self._bill(found, months_ahead)
-            row |= {"va_tail": found.va_tail, "bill": json.dumps(bill),
-                    "periods": json.dumps(bill["periods"]), "premium": bill["premium"],
-                    "agent_price": bill["agent_price"]}
+            row |= {
+                "va_tail": found.va_tail,
+                "bill": json.dumps(bill),
+                "periods": json.dumps(bill["periods"]),
+                "premium": bill["premium"],
+                "agent_price": bill["agent_price"],
+            }
             if not bill["periods"]:
-                ledger.insert({**row, "status": "failed", "rc": "34", "message": "Tagihan sudah lunas"})
+                ledger.insert(
+                    {**row, "status": "failed", "rc": "34", "message": "Tagihan sudah lunas"}
+                )
                 return _answer("failed", "34", "Tagihan sudah lunas", ref_id=ref_id)
             if bill["premium"] != amount:
                 message = f"Jumlah berbeda: tagihan {bill['premium']}, dibayar {amount}"
@@ -138,10 +167,16 @@ class SimHost:
                 return _answer("failed", "44", "Saldo deposit tidak cukup", ref_id=ref_id)
             ledger.set_deposit(balance - bill["agent_price"])
             if found.pending:
-                ledger.insert({**row, "status": "pending", "rc": "03",
-                               "message": "Menunggu jawaban biller",
-                               "resolve_at": time.time() + self.pending_delay_s,
-                               "resolve_to": found.pending})
+                ledger.insert(
+                    {
+                        **row,
+                        "status": "pending",
+                        "rc": "03",
+                        "message": "Menunggu jawaban biller",
+                        "resolve_at": time.time() + self.pending_delay_s,
+                        "resolve_to": found.pending,
+                    }
+                )
             else:
                 self._post(ledger, row)
             return 200, self._stored_answer(ledger, ledger.get(ref_id))
@@ -161,8 +196,13 @@ class SimHost:
     def _post(self, ledger: SimLedger, row: dict) -> None:
         paid_at = iso(self.clock.now())
         sn = hashlib.sha1(row["ref_id"].encode()).hexdigest()[:16].upper()
-        fields = {"status": "success", "rc": "00", "message": "Pembayaran berhasil", "sn": sn,
-                  "paid_at": paid_at}
+        fields = {
+            "status": "success",
+            "rc": "00",
+            "message": "Pembayaran berhasil",
+            "sn": sn,
+            "paid_at": paid_at,
+        }
         if ledger.get(row["ref_id"]) is None:
             ledger.insert({**row, **fields})
         else:
@@ -176,11 +216,20 @@ class SimHost:
                 self._post(ledger, dict(stored))
             else:
                 ledger.set_deposit((ledger.deposit() or 0) + stored["agent_price"])
-                ledger.update(stored["ref_id"], status="failed", rc="06",
-                              message="Ditolak biller, deposit dikembalikan", resolve_at=None)
+                ledger.update(
+                    stored["ref_id"],
+                    status="failed",
+                    rc="06",
+                    message="Ditolak biller, deposit dikembalikan",
+                    resolve_at=None,
+                )
             stored = ledger.get(stored["ref_id"])
-        data = {"ref_id": stored["ref_id"], "status": stored["status"], "rc": stored["rc"],
-                "message": stored["message"]}
+        data = {
+            "ref_id": stored["ref_id"],
+            "status": stored["status"],
+            "rc": stored["rc"],
+            "message": stored["message"],
+        }
         if stored["bill"]:
             data["bill"] = json.loads(stored["bill"])
         if stored["status"] == "success":

@@ -83,9 +83,12 @@ class SimLedger:
         )
         return [
             {
-                "ref_id": r["ref_id"], "va_no": "88888" + r["va_tail"],
-                "periods": json.loads(r["periods"]), "premium": r["premium"],
-                "sn": r["sn"], "paid_at": r["paid_at"],
+                "ref_id": r["ref_id"],
+                "va_no": "88888" + r["va_tail"],
+                "periods": json.loads(r["periods"]),
+                "premium": r["premium"],
+                "sn": r["sn"],
+                "paid_at": r["paid_at"],
             }
             for r in rows
         ]

@@ -17,17 +17,76 @@ POPULATION_BASE = 20_000_000_000  # card tails of generated families start here
 SLOT = 8  # card tails reserved per family (at most 7 members)
 DEFAULT_FAMILIES = 60_000
 
-FIRST = (
-    "AGUS BUDI SITI DEWI RINA HENDRA YULI EKO SRI WAHYU NURUL IWAN ASTUTI JOKO LESTARI BAMBANG "
-    "RATNA ADI PUTRI DIAN FITRI SURYA INDAH RUDI WATI ANDI KARTIKA YUSUF AYU BAYU MEGA"
-).split()
-LAST = (
-    "SANTOSO WIJAYA HARTONO SALIM KURNIAWAN PRATAMA SETIAWAN HIDAYAT NUGROHO SAPUTRA LUBIS "
-    "SIREGAR NASUTION GINTING SIMANJUNTAK HALIM GUNAWAN RAHMAN SUSANTO WIBOWO"
-).split()
+FIRST = [
+    "AGUS",
+    "BUDI",
+    "SITI",
+    "DEWI",
+    "RINA",
+    "HENDRA",
+    "YULI",
+    "EKO",
+    "SRI",
+    "WAHYU",
+    "NURUL",
+    "IWAN",
+    "ASTUTI",
+    "JOKO",
+    "LESTARI",
+    "BAMBANG",
+    "RATNA",
+    "ADI",
+    "PUTRI",
+    "DIAN",
+    "FITRI",
+    "SURYA",
+    "INDAH",
+    "RUDI",
+    "WATI",
+    "ANDI",
+    "KARTIKA",
+    "YUSUF",
+    "AYU",
+    "BAYU",
+    "MEGA",
+]
+LAST = [
+    "SANTOSO",
+    "WIJAYA",
+    "HARTONO",
+    "SALIM",
+    "KURNIAWAN",
+    "PRATAMA",
+    "SETIAWAN",
+    "HIDAYAT",
+    "NUGROHO",
+    "SAPUTRA",
+    "LUBIS",
+    "SIREGAR",
+    "NASUTION",
+    "GINTING",
+    "SIMANJUNTAK",
+    "HALIM",
+    "GUNAWAN",
+    "RAHMAN",
+    "SUSANTO",
+    "WIBOWO",
+]
 BRANCHES = (
-    "JAKARTA PUSAT", "JAKARTA SELATAN", "BEKASI", "DEPOK", "BOGOR", "TANGERANG", "BANDUNG",
-    "SEMARANG", "SURABAYA", "MEDAN", "MAKASSAR", "DENPASAR", "YOGYAKARTA", "PALEMBANG",
+    "JAKARTA PUSAT",
+    "JAKARTA SELATAN",
+    "BEKASI",
+    "DEPOK",
+    "BOGOR",
+    "TANGERANG",
+    "BANDUNG",
+    "SEMARANG",
+    "SURABAYA",
+    "MEDAN",
+    "MAKASSAR",
+    "DENPASAR",
+    "YOGYAKARTA",
+    "PALEMBANG",
 )
 SITUATIONS = ("current", "arrears", "long_arrears", "paid", "pbi", "ppu")
 
@@ -59,20 +118,47 @@ def _fixed(tail: str, members: list[tuple[str, str, int]], **kw) -> SimFamily:
 
 
 FIXED_FAMILIES = (
-    _fixed("01000000011", [("0001000000011", "SITI AMINAH", 3), ("0001000000102", "BUDI SANTOSO", 3),
-                           ("0001000000110", "RINA SANTOSO", 3)], branch="JAKARTA PUSAT"),
-    _fixed("01000000029", [("0001000000029", "AGUS SALIM", 1), ("0001000000128", "DEWI LESTARI", 2)],
-           branch="BEKASI", paid_offset=-3),
+    _fixed(
+        "01000000011",
+        [
+            ("0001000000011", "SITI AMINAH", 3),
+            ("0001000000102", "BUDI SANTOSO", 3),
+            ("0001000000110", "RINA SANTOSO", 3),
+        ],
+        branch="JAKARTA PUSAT",
+    ),
+    _fixed(
+        "01000000029",
+        [("0001000000029", "AGUS SALIM", 1), ("0001000000128", "DEWI LESTARI", 2)],
+        branch="BEKASI",
+        paid_offset=-3,
+    ),
     _fixed("01000000037", [("0001000000037", "SUPARMAN", 3)], branch="DEPOK", paid_offset=-31),
     _fixed("01000000045", [("0001000000045", "MARYATI", 3)], branch="BOGOR", kind="pbi"),
     _fixed("01000000053", [("0001000000053", "HENDRA WIJAYA", 1)], branch="TANGERANG", kind="ppu"),
-    _fixed("01000000061", [("0001000000061", "YULI ASTUTI", 2), ("0001000000136", "EKO PRASETYO", 2),
-                           ("0001000000144", "NUR AINI", 2), ("0001000000152", "BAYU PRASETYO", 2)],
-           branch="BANDUNG", paid_offset=0),
-    _fixed("01000000078", [("0001000000078", "WAHYU HIDAYAT", 3), ("0001000000160", "SRI WAHYUNI", 3)],
-           branch="SEMARANG", pending="success"),
-    _fixed("01000000086", [("0001000000086", "IWAN KURNIAWAN", 3), ("0001000000179", "RATNA SARI", 3)],
-           branch="SURABAYA", pending="fail"),
+    _fixed(
+        "01000000061",
+        [
+            ("0001000000061", "YULI ASTUTI", 2),
+            ("0001000000136", "EKO PRASETYO", 2),
+            ("0001000000144", "NUR AINI", 2),
+            ("0001000000152", "BAYU PRASETYO", 2),
+        ],
+        branch="BANDUNG",
+        paid_offset=0,
+    ),
+    _fixed(
+        "01000000078",
+        [("0001000000078", "WAHYU HIDAYAT", 3), ("0001000000160", "SRI WAHYUNI", 3)],
+        branch="SEMARANG",
+        pending="success",
+    ),
+    _fixed(
+        "01000000086",
+        [("0001000000086", "IWAN KURNIAWAN", 3), ("0001000000179", "RATNA SARI", 3)],
+        branch="SURABAYA",
+        pending="fail",
+    ),
 )
 
 
@@ -123,8 +209,12 @@ class Population:
         else:
             offset = -rng.randint(26, 41)
         return SimFamily(
-            va_tail=f"{base:011d}", head_name=members[0].name, branch=rng.choice(BRANCHES),
-            members=members, kind=kind, paid_offset=offset,
+            va_tail=f"{base:011d}",
+            head_name=members[0].name,
+            branch=rng.choice(BRANCHES),
+            members=members,
+            kind=kind,
+            paid_offset=offset,
         )
 
     def families(self) -> Iterator[SimFamily]:

@@ -13,8 +13,9 @@ from loket.sim.app import SimSettings, create_app
 
 def _config(settings: SimSettings, log_level: str) -> uvicorn.Config:
     # h11 explicitly: the drop faults rely on its connection object; no access log (keys stay out).
-    return uvicorn.Config(create_app(settings), http="h11", log_level=log_level,
-                          access_log=False, lifespan="off")
+    return uvicorn.Config(
+        create_app(settings), http="h11", log_level=log_level, access_log=False, lifespan="off"
+    )
 
 
 def serve(settings: SimSettings, host: str = "127.0.0.1", port: int = 8765) -> None:
@@ -34,8 +35,9 @@ class SimThread:
         self.host, self.port = self.sock.getsockname()
         self.server = uvicorn.Server(_config(settings, "error"))
         self.server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]},
-                                       name="loket-sim", daemon=True)
+        self.thread = threading.Thread(
+            target=self.server.run, kwargs={"sockets": [self.sock]}, name="loket-sim", daemon=True
+        )
 
     @property
     def url(self) -> str:

@@ -33,8 +33,9 @@ def check_pin(pin: str, stored: str) -> bool:
         return False
     if scheme != "scrypt":
         return False
-    given = hashlib.scrypt(pin.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p),
-                           dklen=len(digest) // 2)
+    given = hashlib.scrypt(
+        pin.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p), dklen=len(digest) // 2
+    )
     return hmac.compare_digest(given.hex(), digest)
 
 
@@ -43,15 +44,17 @@ def validate_pin(pin: str) -> None:
         raise CashierError(f"PIN harus angka, minimal {MIN_PIN} digit")
 
 
-def save_cashier(engine: Engine, cashier_id: str, name: str, pin: str, now: str,
-                 role: str = "cashier") -> Cashier:
+def save_cashier(
+    engine: Engine, cashier_id: str, name: str, pin: str, now: str, role: str = "cashier"
+) -> Cashier:
     """Create the cashier, or reset an existing one's PIN and reactivate it."""
     validate_pin(pin)
     if not cashier_id or not cashier_id.replace("-", "").replace("_", "").isalnum():
         raise CashierError("ID kasir hanya huruf, angka, - dan _")
     with session(engine) as db:
         cashier = db.get(Cashier, cashier_id) or Cashier(
-            id=cashier_id, name=name, role=role, pin_hash="", created_at=now)
+            id=cashier_id, name=name, role=role, pin_hash="", created_at=now
+        )
         cashier.name, cashier.role, cashier.active = name, role, True
         cashier.pin_hash = hash_pin(pin)
         db.add(cashier)
@@ -65,8 +68,9 @@ def ensure_cashier(engine: Engine, cashier_id: str, name: str, now: str) -> Cash
         found = db.get(Cashier, cashier_id)
         if found:
             return found
-        cashier = Cashier(id=cashier_id, name=name, pin_hash=hash_pin(secrets.token_hex(16)),
-                          created_at=now)
+        cashier = Cashier(
+            id=cashier_id, name=name, pin_hash=hash_pin(secrets.token_hex(16)), created_at=now
+        )
         db.add(cashier)
         db.commit()
         return cashier

@@ -19,19 +19,42 @@ class DuplicateRef(ValueError):
     pass
 
 
-def new_payment(bill: FamilyBill, *, ref_id: str, admin_fee: int, cash: int, cashier_id: str,
-                terminal_id: str, now: str, offline: bool = False) -> Payment:
+def new_payment(
+    bill: FamilyBill,
+    *,
+    ref_id: str,
+    admin_fee: int,
+    cash: int,
+    cashier_id: str,
+    terminal_id: str,
+    now: str,
+    offline: bool = False,
+) -> Payment:
     total = bill.premium + admin_fee
     return Payment(
-        ref_id=ref_id, customer_no=bill.customer_no or bill.va_no, va_no=bill.va_no,
-        head_name=bill.head_name, branch=bill.branch,
-        members=json.dumps([{"card_no": m.card_no, "name": m.name, "class": m.klass}
-                            for m in bill.members]),
+        ref_id=ref_id,
+        customer_no=bill.customer_no or bill.va_no,
+        va_no=bill.va_no,
+        head_name=bill.head_name,
+        branch=bill.branch,
+        members=json.dumps(
+            [{"card_no": m.card_no, "name": m.name, "class": m.klass} for m in bill.members]
+        ),
         periods=json.dumps([str(p) for p in bill.periods]),
-        months_ahead=bill.months_ahead, arrears_months=bill.arrears_months,
-        premium=bill.premium, admin_fee=admin_fee, total=total, cash=cash, change=cash - total,
-        agent_price=bill.agent_price, cashier_id=cashier_id, terminal_id=terminal_id,
-        state=PaymentState.RECORDED, offline=offline, created_at=now, updated_at=now,
+        months_ahead=bill.months_ahead,
+        arrears_months=bill.arrears_months,
+        premium=bill.premium,
+        admin_fee=admin_fee,
+        total=total,
+        cash=cash,
+        change=cash - total,
+        agent_price=bill.agent_price,
+        cashier_id=cashier_id,
+        terminal_id=terminal_id,
+        state=PaymentState.RECORDED,
+        offline=offline,
+        created_at=now,
+        updated_at=now,
     )
 
 
@@ -43,14 +66,24 @@ def record(engine: Engine, payment: Payment, actor: str, state: PaymentState) ->
             raise DuplicateRef(payment.ref_id)
         db.add(payment)
         db.flush()
-        db.add(PaymentEvent(payment_id=payment.id, at=payment.created_at, to_state=state,
-                            actor=actor))
+        db.add(
+            PaymentEvent(payment_id=payment.id, at=payment.created_at, to_state=state, actor=actor)
+        )
         db.commit()
         return payment
 
 
-def transition(engine: Engine, ref_id: str, new: PaymentState, *, actor: str, now: str,
-               rc: str = "", message: str = "", **fields) -> Payment:
+def transition(
+    engine: Engine,
+    ref_id: str,
+    new: PaymentState,
+    *,
+    actor: str,
+    now: str,
+    rc: str = "",
+    message: str = "",
+    **fields,
+) -> Payment:
     with session(engine) as db:
         payment = db.exec(select(Payment).where(Payment.ref_id == ref_id)).one()
         old = PaymentState(payment.state)
@@ -62,8 +95,17 @@ def transition(engine: Engine, ref_id: str, new: PaymentState, *, actor: str, no
         for name, value in fields.items():
             setattr(payment, name, value)
         db.add(payment)
-        db.add(PaymentEvent(payment_id=payment.id, at=now, from_state=old, to_state=new, rc=rc,
-                            message=message, actor=actor))
+        db.add(
+            PaymentEvent(
+                payment_id=payment.id,
+                at=now,
+                from_state=old,
+                to_state=new,
+                rc=rc,
+                message=message,
+                actor=actor,
+            )
+        )
         db.commit()
         return payment
 
@@ -86,8 +128,12 @@ def get(engine: Engine, ref_id: str) -> Payment | None:
 
 def events(engine: Engine, ref_id: str) -> list[PaymentEvent]:
     with session(engine) as db:
-        query = (select(PaymentEvent).join(Payment).where(Payment.ref_id == ref_id)
-                 .order_by(col(PaymentEvent.id)))
+        query = (
+            select(PaymentEvent)
+            .join(Payment)
+            .where(Payment.ref_id == ref_id)
+            .order_by(col(PaymentEvent.id))
+        )
         return list(db.exec(query))
 
 
@@ -97,10 +143,14 @@ def of_day(engine: Engine, day: str, search: str = "", limit: int = 500) -> list
         query = select(Payment).where(col(Payment.created_at).startswith(day))
         if search:
             like = f"%{search}%"
-            query = query.where(or_(col(Payment.customer_no).like(like),
-                                    col(Payment.va_no).like(like),
-                                    col(Payment.ref_id).like(like),
-                                    col(Payment.head_name).like(like)))
+            query = query.where(
+                or_(
+                    col(Payment.customer_no).like(like),
+                    col(Payment.va_no).like(like),
+                    col(Payment.ref_id).like(like),
+                    col(Payment.head_name).like(like),
+                )
+            )
         return list(db.exec(query.order_by(col(Payment.id).desc()).limit(limit)))
 
 
@@ -124,29 +174,41 @@ class StateCount:
 
 def counts_by_state(engine: Engine) -> dict[str, StateCount]:
     with session(engine) as db:
-        rows = db.exec(select(Payment.state, func.count(), func.sum(Payment.total),
-                              func.min(Payment.created_at)).group_by(Payment.state))
+        rows = db.exec(
+            select(
+                Payment.state, func.count(), func.sum(Payment.total), func.min(Payment.created_at)
+            ).group_by(Payment.state)
+        )
         return {s: StateCount(s, n, total or 0, oldest or "") for s, n, total, oldest in rows}
 
 
 def bill_of(payment: Payment) -> FamilyBill:
     """The family snapshot a payment was taken for, as a bill (receipts, resending)."""
     return FamilyBill(
-        va_no=payment.va_no, head_name=payment.head_name, branch=payment.branch,
-        members=tuple(Member(m["card_no"], m["name"], m["class"])
-                      for m in json.loads(payment.members)),
+        va_no=payment.va_no,
+        head_name=payment.head_name,
+        branch=payment.branch,
+        members=tuple(
+            Member(m["card_no"], m["name"], m["class"]) for m in json.loads(payment.members)
+        ),
         periods=tuple(Month.parse(p) for p in json.loads(payment.periods)),
-        arrears_months=payment.arrears_months, months_ahead=payment.months_ahead,
-        premium=payment.premium, host_admin=0, agent_price=payment.agent_price,
+        arrears_months=payment.arrears_months,
+        months_ahead=payment.months_ahead,
+        premium=payment.premium,
+        host_admin=0,
+        agent_price=payment.agent_price,
         customer_no=payment.customer_no,
     )
 
 
 def remember_family(engine: Engine, bill: FamilyBill, now: str) -> None:
     snapshot = {
-        "va_no": bill.va_no, "head_name": bill.head_name, "branch": bill.branch,
+        "va_no": bill.va_no,
+        "head_name": bill.head_name,
+        "branch": bill.branch,
         "members": [{"card_no": m.card_no, "name": m.name, "class": m.klass} for m in bill.members],
-        "arrears_months": bill.arrears_months, "periods": [str(p) for p in bill.periods],
+        "arrears_months": bill.arrears_months,
+        "periods": [str(p) for p in bill.periods],
     }
     with session(engine) as db:
         db.merge(FamilyCache(va_no=bill.va_no, snapshot=json.dumps(snapshot), inquired_at=now))

@@ -34,9 +34,14 @@ def backoff_s(attempts: int, rng: random.Random | None = None) -> float:
 def request_for(payment: Payment) -> PaymentRequest:
     """Rebuilt from the stored row: the same body every time, so resends are idempotent."""
     return PaymentRequest(
-        ref_id=payment.ref_id, customer_no=payment.customer_no, months_ahead=payment.months_ahead,
-        amount=payment.premium, terminal_id=payment.terminal_id, cashier_id=payment.cashier_id,
-        collected_at=payment.created_at, offline=payment.offline,
+        ref_id=payment.ref_id,
+        customer_no=payment.customer_no,
+        months_ahead=payment.months_ahead,
+        amount=payment.premium,
+        terminal_id=payment.terminal_id,
+        cashier_id=payment.cashier_id,
+        collected_at=payment.created_at,
+        offline=payment.offline,
     )
 
 
@@ -47,20 +52,35 @@ class Forwarder:
     clock: Clock
     actor: str = "forwarder"
 
-    def _move(self, payment: Payment, new: PaymentState, reply: HostReply | None = None,
-              **fields) -> Payment:
+    def _move(
+        self, payment: Payment, new: PaymentState, reply: HostReply | None = None, **fields
+    ) -> Payment:
         now = iso(self.clock.now())
         rc, message = (reply.rc, reply.message) if reply else ("", "")
         if PaymentState(payment.state) == new:  # no change of state: bookkeeping only
             return payments.update(self.engine, payment.ref_id, updated_at=now, **fields)
-        return payments.transition(self.engine, payment.ref_id, new, actor=self.actor, now=now,
-                                   rc=rc, message=message, **fields)
+        return payments.transition(
+            self.engine,
+            payment.ref_id,
+            new,
+            actor=self.actor,
+            now=now,
+            rc=rc,
+            message=message,
+            **fields,
+        )
 
     def _apply(self, payment: Payment, reply: HostReply) -> Payment:
         outcome = reply.outcome
         if outcome is Outcome.SUCCESS:
-            return self._move(payment, S.SUCCESS, reply, host_sn=reply.sn,
-                              paid_at=reply.paid_at or iso(self.clock.now()), next_attempt_at="")
+            return self._move(
+                payment,
+                S.SUCCESS,
+                reply,
+                host_sn=reply.sn,
+                paid_at=reply.paid_at or iso(self.clock.now()),
+                next_attempt_at="",
+            )
         if outcome is Outcome.PENDING:
             return self._move(payment, S.PENDING, reply, next_attempt_at=self._later(payment))
         if outcome is Outcome.FINAL_FAILURE:
@@ -98,8 +118,11 @@ class Forwarder:
 
     def due(self) -> list[Payment]:
         now = self.clock.now()
-        return [p for p in payments.to_forward(self.engine)
-                if not p.next_attempt_at or parse_iso(p.next_attempt_at) <= now]
+        return [
+            p
+            for p in payments.to_forward(self.engine)
+            if not p.next_attempt_at or parse_iso(p.next_attempt_at) <= now
+        ]
 
     def drain(self, force: bool = False) -> list[Payment]:
         """Forward every payment that is due (all of them with ``force``: "sync now")."""

@@ -7,7 +7,6 @@ import loket.store.models  # noqa: F401  (registers the tables)
 
 config = context.config
 connection = config.attributes["connection"]
-context.configure(connection=connection, target_metadata=SQLModel.metadata,
-                  render_as_batch=True)
+context.configure(connection=connection, target_metadata=SQLModel.metadata, render_as_batch=True)
 with context.begin_transaction():
     context.run_migrations()

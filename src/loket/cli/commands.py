@@ -1,0 +1,187 @@
+"""What each subcommand does; each takes the parsed arguments and returns an exit code."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+from loket.clock import iso
+from loket.config import ConfigError, data_dir, find_config, load_config, training_config
+from loket.domain.money import format_rupiah, parse_rupiah
+from loket.domain.months import describe_periods
+from loket.domain.states import LABELS, PaymentState
+from loket.service.counter import PaymentRefused
+from loket.service.runtime import Runtime, build_runtime
+from loket.store import cashiers
+
+
+def resolve_config(args):
+    path = find_config(getattr(args, "config", None))
+    if getattr(args, "training", False) or path is None:
+        return training_config()
+    return load_config(path)
+
+
+@contextmanager
+def runtime(args):
+    rt = build_runtime(resolve_config(args))
+    try:
+        yield rt
+    finally:
+        rt.close()
+
+
+def run_tui(args) -> int:
+    config = resolve_config(args)
+    from loket.tui.app import LoketApp  # the only place the CLI touches Textual
+
+    rt = build_runtime(config)
+    try:
+        LoketApp(rt).run()
+    finally:
+        rt.close()
+    return 0
+
+
+def run_sim(args) -> int:
+    from loket.sim.app import SimSettings
+    from loket.sim.server import serve
+
+    db = args.db or str(data_dir() / "sim" / "sim.db")
+    key = args.key or os.environ.get("LOKET_SIM_KEY") or _sim_key_file(Path(db))
+    settings = SimSettings(
+        agent_id=args.agent,
+        key=key,
+        seed=args.seed,
+        db_path=db,
+        families=args.families,
+        pending_delay_s=args.pending_delay,
+    )
+    print(f"loket sim: http://{args.host}:{args.port}  agent {args.agent}  ledger {db}", flush=True)
+    serve(settings, args.host, args.port)
+    return 0
+
+
+def _sim_key_file(db: Path) -> str:
+    """No key given: one is generated once and kept beside the ledger, readable by its owner only."""
+    path = db.with_name("sim.key")
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_hex(16))
+        print(f"loket sim: generated an agent key in {path}", flush=True)
+    return path.read_text().strip()
+
+
+def _bill_json(rt: Runtime, bill) -> dict:
+    return {
+        "va_no": bill.va_no,
+        "head_name": bill.head_name,
+        "branch": bill.branch,
+        "members": [{"card_no": m.card_no, "name": m.name, "class": m.klass} for m in bill.members],
+        "periods": [str(p) for p in bill.periods],
+        "arrears_months": bill.arrears_months,
+        "months_ahead": bill.months_ahead,
+        "premium": bill.premium,
+        "admin_fee": rt.counter.admin_for(bill),
+        "total": rt.counter.total_for(bill),
+    }
+
+
+def inquiry(args) -> int:
+    with runtime(args) as rt:
+        result = rt.counter.inquire(args.number, args.months_ahead)
+        if args.json:
+            out = {"ok": result.bill is not None, "rc": result.rc, "message": result.error}
+            if result.bill:
+                out["bill"] = _bill_json(rt, result.bill)
+            print(json.dumps(out, indent=2))
+        elif result.bill:
+            b = result.bill
+            print(f"{b.head_name} — VA {b.va_no} — {b.branch}")
+            for m in b.members:
+                print(f"  {m.card_no}  {m.name:<28} kelas {m.klass}")
+            print(f"Periode {describe_periods(list(b.periods))} ({len(b.periods)} bulan)")
+            print(
+                f"Iuran {format_rupiah(b.premium)}  admin {format_rupiah(rt.counter.admin_for(b))}"
+                f"  total {format_rupiah(rt.counter.total_for(b))}"
+            )
+        else:
+            print(result.error, file=sys.stderr)
+        return 0 if result.bill else 1
+
+
+def pay(args) -> int:
+    try:
+        cash = parse_rupiah(args.cash)
+    except ValueError as exc:
+        raise ConfigError(f"--cash: {exc}") from None
+    with runtime(args) as rt:
+        cashiers.ensure_cashier(rt.engine, args.cashier, args.cashier, iso(rt.clock.now()))
+        result = rt.counter.inquire(args.number, args.months_ahead)
+        if result.bill is None:
+            return _report(args, {"state": "NOT_PAID", "message": result.error, "rc": result.rc}, 1)
+        try:
+            payment = rt.counter.pay(result.bill, cash, args.cashier)
+        except PaymentRefused as exc:
+            return _report(args, {"state": "NOT_PAID", "message": str(exc)}, 1)
+        printed = rt.counter.print_slip(payment)
+        out = {
+            "state": payment.state,
+            "state_label": LABELS[PaymentState(payment.state)],
+            "ref_id": payment.ref_id,
+            "sn": payment.host_sn,
+            "customer_no": payment.customer_no,
+            "va_no": payment.va_no,
+            "periods": json.loads(payment.periods),
+            "premium": payment.premium,
+            "admin_fee": payment.admin_fee,
+            "total": payment.total,
+            "cash": payment.cash,
+            "change": payment.change,
+            "rc": payment.host_rc,
+            "message": payment.host_message,
+            "printed": printed.ok,
+            "print_message": printed.message,
+        }
+        return _report(args, out, 0 if payment.state == PaymentState.SUCCESS else 1)
+
+
+def _report(args, out: dict, code: int) -> int:
+    if args.json:
+        print(json.dumps(out, indent=2))
+    elif out.get("ref_id"):
+        print(
+            f"{out['state_label']}  ref {out['ref_id']}  sn {out['sn'] or '-'}  "
+            f"total {format_rupiah(out['total'])}  kembali {format_rupiah(out['change'])}"
+        )
+        if out["message"] and code:
+            print(out["message"])
+    else:
+        print(out["message"], file=sys.stderr)
+    return code
+
+
+def sync(args) -> int:
+    from loket.sync.runner import run_sync
+
+    with runtime(args) as rt:
+        return run_sync(rt, once=args.once, out=print)
+
+
+def print_test(args) -> int:
+    with runtime(args) as rt:
+        result = rt.counter.print_test_page()
+        print(result.message, file=sys.stdout if result.ok else sys.stderr)
+        return 0 if result.ok else 1
+
+
+def init(args) -> int:
+    from loket.cli.setup import write_config
+
+    return write_config(args)

@@ -1,0 +1,85 @@
+"""``loket`` and its subcommands. User mistakes end in one line and exit code 2, never a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from loket import __version__
+from loket.config import ConfigError
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--config",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help="configuration file (default: $LOKET_CONFIG, then the user config)",
+    )
+    common.add_argument(
+        "--training",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="force training mode (MODE LATIHAN) with the bundled simulator",
+    )
+
+    parser = argparse.ArgumentParser(
+        prog="loket", parents=[common], description="BPJS Kesehatan payment counter for PPOB agents"
+    )
+    parser.add_argument("--version", action="version", version=f"loket {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    sim = sub.add_parser("sim", help="run the host simulator as a standalone server")
+    sim.add_argument("--host", default="127.0.0.1")
+    sim.add_argument("--port", type=int, default=8765)
+    sim.add_argument("--seed", type=int, default=1)
+    sim.add_argument("--db", default=None, help="simulator ledger file (default: user data dir)")
+    sim.add_argument("--agent", default="AGT-SIM")
+    sim.add_argument(
+        "--key", default=None, help="agent key (default: $LOKET_SIM_KEY, else a generated key file)"
+    )
+    sim.add_argument("--families", type=int, default=60_000)
+    sim.add_argument("--pending-delay", type=float, default=5.0)
+
+    for name, text in (("inquiry", "look up a family's bill"), ("pay", "pay a family's bill")):
+        cmd = sub.add_parser(name, parents=[common], help=text)
+        cmd.add_argument("number", help="13-digit card or 16-digit VA number")
+        cmd.add_argument("--months-ahead", type=int, default=0)
+        cmd.add_argument("--json", action="store_true")
+        if name == "pay":
+            cmd.add_argument("--cash", required=True, help="cash received, e.g. 110000")
+            cmd.add_argument("--cashier", default="pos")
+
+    sync = sub.add_parser("sync", parents=[common], help="forward queued payments to the host")
+    sync.add_argument("--once", action="store_true", help="one pass, then exit")
+
+    sub.add_parser("init", parents=[common], help="write a configuration and the first cashier")
+    sub.add_parser("print-test", parents=[common], help="print a test page")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    from loket.cli import commands  # imported late: `loket --version` stays fast
+
+    handler = {
+        None: commands.run_tui,
+        "sim": commands.run_sim,
+        "inquiry": commands.inquiry,
+        "pay": commands.pay,
+        "sync": commands.sync,
+        "init": commands.init,
+        "print-test": commands.print_test,
+    }[args.command]
+    try:
+        return handler(args)
+    except ConfigError as exc:
+        print(f"loket: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,55 @@
+"""``loket sync``: the forwarder run headless, for cron or systemd."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from loket.domain.money import format_rupiah
+from loket.domain.states import LABELS, PaymentState
+from loket.store import payments
+from loket.sync.forwarder import Forwarder
+from loket.sync.lock import ForwarderLock
+
+IDLE_POLL_S = 5.0
+EXIT_LOCKED = 3
+
+
+def summary(engine) -> str:
+    counts = payments.counts_by_state(engine)
+    parts = [
+        f"{LABELS[PaymentState(s)]}: {c.count} ({format_rupiah(c.amount)})"
+        for s, c in sorted(counts.items())
+    ]
+    return "; ".join(parts) or "belum ada pembayaran"
+
+
+def run_sync(
+    rt,
+    once: bool = False,
+    out: Callable[[str], None] = print,
+    stop: Callable[[], bool] = lambda: False,
+) -> int:
+    lock = ForwarderLock(rt.config.database.path)
+    if not lock.acquire():
+        out(
+            "Forwarder lain sedang berjalan untuk database ini (loket terbuka?); tidak ada yang dikirim."
+        )
+        return EXIT_LOCKED
+    try:
+        forwarder = Forwarder(rt.engine, rt.host, rt.clock, actor="sync")
+        recovered = forwarder.recover()
+        if recovered:
+            out(f"{recovered} pembayaran yang terputus saat dikirim akan dicek statusnya.")
+        while True:
+            done = forwarder.drain(force=once)
+            if done:
+                out(f"{len(done)} pembayaran diproses. {summary(rt.engine)}")
+            if once or stop():
+                break
+            time.sleep(IDLE_POLL_S)
+        if once and not done:
+            out(f"Tidak ada yang perlu dikirim. {summary(rt.engine)}")
+        return 0
+    finally:
+        lock.release()
