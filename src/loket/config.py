@@ -119,11 +119,13 @@ class Config(_Strict):
 
 
 def _where(loc: tuple) -> str:
+    """``("printer", "columns")`` -> ``[printer] columns``; a whole section -> ``[printer]``."""
     parts = [str(p) for p in loc]
     if not parts:
         return "(top level)"
-    head = f"[{parts[0]}]" if len(parts) > 1 else parts[0]
-    return " ".join([head, ".".join(parts[1:])]).strip() if len(parts) > 1 else head
+    if len(parts) == 1:
+        return f"[{parts[0]}]" if parts[0] in Config.model_fields else parts[0]
+    return f"[{parts[0]}] {'.'.join(parts[1:])}"
 
 
 def load_config(path: str | Path) -> Config:
@@ -154,6 +156,8 @@ def load_config(path: str | Path) -> Config:
         except ConfigError as exc:
             raise ConfigError(f"{path}: {exc}") from None
     config.database.path = str(Path(config.database.path).expanduser())
+    if config.printer.path:
+        config.printer.path = str(Path(config.printer.path).expanduser())
     return config
 
 

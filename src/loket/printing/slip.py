@@ -65,7 +65,7 @@ class SlipBuilder:
         self.elements: list[Element] = []
 
     def line(self, text: str = "", align: str = "left", bold: bool = False) -> None:
-        for part in textwrap.wrap(ascii_text(text), self.columns) or [""]:
+        for part in textwrap.wrap(ascii_text(text), self.columns, break_on_hyphens=False) or [""]:
             self.elements.append(Text(part, align, bold))
 
     def big(self, text: str) -> None:

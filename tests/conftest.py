@@ -1,0 +1,94 @@
+"""Shared fixtures: a real simulator on loopback, a frozen clock, deterministic refs."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+from datetime import datetime
+from pathlib import Path
+
+import httpx
+import pytest
+
+from loket.clock import WIB, FixedClock
+from loket.config import training_config
+from loket.host.native import NativeHost
+from loket.host.signing import signed_headers
+from loket.printing.backends import Delivery, PrinterSettings
+from loket.service.runtime import build_runtime
+from loket.sim.app import SimSettings
+from loket.sim.server import SimThread
+
+NOW = datetime(2026, 11, 21, 10, 0, 0, tzinfo=WIB)
+AGENT = "AGT-TEST"
+KEY = "test-key-not-secret"
+
+
+class SimControl:
+    """A running simulator plus its ``/_sim/`` controls, spoken over signed HTTP."""
+
+    def __init__(self, thread: SimThread, clock: FixedClock) -> None:
+        self.thread = thread
+        self.clock = clock
+        self.url = thread.url
+
+    def call(self, method: str, path: str, body: dict | None = None) -> httpx.Response:
+        raw = json.dumps(body).encode() if body is not None else b""
+        headers = signed_headers(AGENT, KEY, method, path.split("?")[0], raw, int(time.time()))
+        headers["Content-Type"] = "application/json"
+        return httpx.request(method, self.url + path, content=raw, headers=headers, timeout=10)
+
+    def faults(self, mode: str, rate: float = 1.0, latency_ms: int = 0) -> None:
+        r = self.call("POST", "/_sim/faults", {"mode": mode, "rate": rate, "latency_ms": latency_ms})
+        assert r.status_code == 200, r.text
+
+    def ledger(self) -> list[dict]:
+        return self.call("GET", "/_sim/ledger").json()["data"]["entries"]
+
+    def deposit(self, balance: int) -> None:
+        assert self.call("POST", "/_sim/deposit", {"balance": balance}).status_code == 200
+
+    def host(self, **kw) -> NativeHost:
+        return NativeHost(self.url, AGENT, KEY, **kw)
+
+
+def start_sim(db: str = ":memory:", pending_delay_s: float = 0.3) -> SimControl:
+    clock = FixedClock(NOW)
+    settings = SimSettings(agent_id=AGENT, key=KEY, db_path=db, families=60_000,
+                           pending_delay_s=pending_delay_s, clock=clock)
+    return SimControl(SimThread(settings).start(), clock)
+
+
+@pytest.fixture
+def sim():
+    control = start_sim()
+    yield control
+    control.thread.stop()
+
+
+def refs(prefix: str = "T"):
+    counter = itertools.count(1)
+    return lambda kind: f"{kind}-{prefix}{next(counter):04d}"
+
+
+def make_runtime(tmp_path: Path, sim: SimControl, *, printer: PrinterSettings | None = None,
+                 clock: FixedClock | None = None, **config_changes):
+    config = training_config(tmp_path)
+    config.host.agent_id = AGENT
+    for section, values in config_changes.items():
+        for key, value in values.items():
+            setattr(getattr(config, section), key, value)
+    delivery = Delivery(printer or PrinterSettings(backend="dummy"))
+    rt = build_runtime(config, clock=clock or FixedClock(NOW), new_ref=refs(),
+                       training_pin="123456", sim=sim.thread, sim_key=KEY, delivery=delivery)
+    rt.counter.sleep = lambda _s: time.sleep(0.05)
+    rt.counter.settings.pending_wait_s = 3.0
+    return rt
+
+
+@pytest.fixture
+def runtime(tmp_path, sim):
+    rt = make_runtime(tmp_path, sim)
+    yield rt
+    rt.close()

@@ -1,0 +1,82 @@
+import subprocess
+import sys
+
+import pytest
+
+from loket.config import ConfigError, load_config
+
+GOOD = """
+[shop]
+name = "WARUNG BU SRI"
+agent_id = "AGT001"
+terminal_id = "T01"
+[host]
+url = "https://host.example"
+agent_id = "AGT001"
+key_env = "LOKET_TEST_KEY"
+[database]
+path = "{db}"
+[printer]
+backend = "serial"
+device = "/dev/ttyUSB0"
+columns = 48
+[fees]
+admin = 3000
+"""
+
+
+def write(tmp_path, text):
+    path = tmp_path / "loket.toml"
+    path.write_text(text)
+    return path
+
+
+def test_a_good_file_loads_and_keeps_the_key_out_of_reprs(tmp_path, monkeypatch):
+    monkeypatch.setenv("LOKET_TEST_KEY", "s3cr3t-key")
+    config = load_config(write(tmp_path, GOOD.format(db=tmp_path / "x.db")))
+    assert config.printer.columns == 48 and config.fees.admin == 3000
+    assert config.host.secret() == "s3cr3t-key"
+    assert "s3cr3t-key" not in repr(config) and "s3cr3t-key" not in str(config.model_dump())
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [(("columns = 48", "columns = 40"), "[printer] columns: Input should be 32 or 48"),
+     (("admin = 3000", "admin = \"3000\""), "[fees] admin: Input should be a valid integer"),
+     (("admin = 3000", "admin = 3000\nbonus = 1"), "[fees] bonus: unknown key"),
+     (('device = "/dev/ttyUSB0"', ""), "[printer]: backend 'serial' needs device"),
+     (('url = "https://host.example"', ""), "[host] url: required key is missing"),
+     (("[fees]", "[fees\n"), "not valid TOML")],
+)
+def test_mistakes_name_the_key_and_what_is_wrong(tmp_path, monkeypatch, change, message):
+    monkeypatch.setenv("LOKET_TEST_KEY", "k")
+    path = write(tmp_path, GOOD.format(db=tmp_path / "x.db").replace(*change))
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    assert str(err.value).startswith(str(path)) and message in str(err.value)
+
+
+def test_an_unset_key_env_is_a_config_error(tmp_path, monkeypatch):
+    monkeypatch.delenv("LOKET_TEST_KEY", raising=False)
+    with pytest.raises(ConfigError, match=r"\[host\] key_env: environment variable LOKET_TEST_KEY"):
+        load_config(write(tmp_path, GOOD.format(db=tmp_path / "x.db")))
+
+
+def test_the_cli_exits_2_with_one_line_and_no_traceback(tmp_path):
+    bad = write(tmp_path, "[shop]\nname = 1\n")
+    for args in (["--config", str(bad), "inquiry", "0001000000011"],
+                 ["inquiry", "0001000000011", "--config", str(tmp_path / "missing.toml")]):
+        run = subprocess.run([sys.executable, "-m", "loket", *args], capture_output=True,
+                             text=True, timeout=60)
+        assert run.returncode == 2
+        assert "Traceback" not in run.stderr and len(run.stderr.strip().splitlines()) == 1
+        assert run.stderr.startswith("loket: ")
+
+
+def test_the_example_config_is_valid(monkeypatch):
+    from pathlib import Path
+
+    monkeypatch.setenv("LOKET_HOST_KEY", "k")
+    example = Path(__file__).parents[2] / "config.example.toml"
+    config = load_config(example)
+    assert config.host.adapter == "loket"

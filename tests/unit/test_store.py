@@ -1,0 +1,90 @@
+import sqlite3
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import SQLModel
+
+from loket.domain.states import IllegalTransition, PaymentState
+from loket.store import cashiers, payments
+from loket.store.db import open_database
+from loket.store.models import Payment  # noqa: F401
+from tests.factories import payment as make_payment
+
+NOW = "2026-11-21T10:00:00+07:00"
+
+
+@pytest.fixture
+def engine(tmp_path):
+    engine = open_database(tmp_path / "loket.db")
+    cashiers.save_cashier(engine, "kasir1", "Kasir Satu", "246810", NOW)
+    yield engine
+    engine.dispose()
+
+
+def test_migrations_from_an_empty_file_give_exactly_the_models(tmp_path):
+    engine = open_database(tmp_path / "empty.db")
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+    assert diff == []
+    open_database(tmp_path / "empty.db").dispose()  # applying again on start changes nothing
+
+
+def test_every_connection_is_wal_full_with_foreign_keys(engine):
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def fresh(ref="PAY-1") -> Payment:
+    return make_payment("RECORDED", ref_id=ref)
+
+
+def test_a_payment_is_recorded_with_its_first_event(engine):
+    payments.record(engine, fresh(), actor="kasir1", state=PaymentState.RECORDED)
+    stored = payments.get(engine, "PAY-1")
+    assert (stored.state, stored.total, stored.change) == ("RECORDED", 752_500, 7_500)
+    [event] = payments.events(engine, "PAY-1")
+    assert (event.to_state, event.actor) == ("RECORDED", "kasir1")
+
+
+def test_ref_id_is_unique_in_the_database_itself(engine, tmp_path):
+    payments.record(engine, fresh(), actor="kasir1", state=PaymentState.RECORDED)
+    with pytest.raises(payments.DuplicateRef):
+        payments.record(engine, fresh(), actor="kasir1", state=PaymentState.RECORDED)
+    raw = sqlite3.connect(tmp_path / "loket.db")
+    row = raw.execute("SELECT * FROM payment").fetchone()
+    with pytest.raises(sqlite3.IntegrityError):
+        raw.execute(f"INSERT INTO payment VALUES (NULL, {', '.join('?' * (len(row) - 1))})", row[1:])
+
+
+def test_a_payment_needs_a_real_cashier(engine):
+    with pytest.raises(IntegrityError):
+        payments.record(engine, make_payment("RECORDED", cashier_id="ghost"), actor="x",
+                        state=PaymentState.RECORDED)
+
+
+def test_each_transition_is_written_and_illegal_ones_refused(engine):
+    payments.record(engine, fresh(), actor="kasir1", state=PaymentState.RECORDED)
+    payments.transition(engine, "PAY-1", PaymentState.SENDING, actor="fwd", now=NOW)
+    payments.transition(engine, "PAY-1", PaymentState.SUCCESS, actor="fwd", now=NOW, rc="00",
+                        message="ok", host_sn="SN1")
+    with pytest.raises(IllegalTransition):
+        payments.transition(engine, "PAY-1", PaymentState.SENDING, actor="fwd", now=NOW)
+    steps = [(e.from_state, e.to_state, e.rc) for e in payments.events(engine, "PAY-1")]
+    assert steps == [("", "RECORDED", ""), ("RECORDED", "SENDING", ""), ("SENDING", "SUCCESS", "00")]
+    assert payments.get(engine, "PAY-1").host_sn == "SN1"
+
+
+def test_pins_are_salted_scrypt_hashes(engine, tmp_path):
+    stored = cashiers.list_cashiers(engine)[0].pin_hash
+    assert stored.startswith("scrypt$") and "246810" not in stored
+    assert cashiers.hash_pin("246810") != cashiers.hash_pin("246810")  # salted
+    assert cashiers.authenticate(engine, "kasir1", "246810").id == "kasir1"
+    with pytest.raises(cashiers.CashierError, match="PIN salah"):
+        cashiers.authenticate(engine, "kasir1", "000000")
+    with pytest.raises(cashiers.CashierError, match="minimal 6"):
+        cashiers.save_cashier(engine, "k2", "K", "123", NOW)
+    assert b"246810" not in (tmp_path / "loket.db").read_bytes()
