@@ -45,6 +45,7 @@ HELP = """\
   F9         Bayar tagihan yang tampil
   F2 / Esc   Pelanggan berikutnya
   F4         Riwayat hari ini (R: cetak ulang)
+  Q          QR struk besar (di layar hasil)
   F1         Bantuan ini
   Ctrl+P     Daftar perintah
   Ctrl+Q     Keluar

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -23,6 +23,14 @@ class NumberInput(Input):
         if character in ("+", "-") and self.screen.bill_is_current():
             return False
         return super().check_consume_key(key, character)
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.character in ("+", "-") and self.screen.bill_is_current():
+            event.stop()
+            event.prevent_default()
+            self.screen.action_months(1 if event.character == "+" else -1)
+            return
+        await super()._on_key(event)
 
 
 class CounterScreen(Screen):

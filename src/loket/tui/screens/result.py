@@ -13,14 +13,36 @@ from textual.widgets import Footer, Label, LoadingIndicator, Static
 
 from loket.domain.money import format_rupiah
 from loket.domain.states import PaymentState
+from loket.printing.layouts import qr_payload
 from loket.service.counter import PrintResult
 from loket.store import payments
 from loket.store.models import Payment
 from loket.tui import texts
+from loket.tui.widgets.qr import qr_text
 from loket.tui.widgets.receipt_preview import ReceiptPreview
 from loket.tui.widgets.status_line import StatusLine
 
 S = PaymentState
+
+
+class QrScreen(ModalScreen[None]):
+    """The receipt's QR, big and alone, for the customer to scan or photograph."""
+
+    BINDINGS = [Binding("escape,q", "app.pop_screen", "Tutup")]
+    DEFAULT_CSS = """
+    QrScreen { align: center middle; }
+    #qr-box { width: auto; height: auto; border: round $accent; padding: 0 1; background: white; }
+    """
+
+    def __init__(self, payload: str) -> None:
+        super().__init__()
+        self.payload = payload
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="qr-box") as box:
+            box.border_title = "QR struk"
+            box.border_subtitle = "Esc tutup"
+            yield Static(qr_text(self.payload))
 
 
 class ProcessingScreen(ModalScreen[None]):
@@ -58,6 +80,7 @@ class ResultScreen(Screen):
     BINDINGS = [
         Binding("f2,escape", "next_customer", "Berikutnya"),
         Binding("r", "reprint", "Cetak ulang"),
+        Binding("q", "qr", "QR"),
     ]
     DEFAULT_CSS = """
     #result-main { width: 1fr; padding: 0 1; }
@@ -117,6 +140,9 @@ class ResultScreen(Screen):
     def action_reprint(self) -> None:
         self.query_one("#print-status", Label).update("Mencetak ulang…")
         self.print_slip(reprint=True)
+
+    def action_qr(self) -> None:
+        self.app.push_screen(QrScreen(qr_payload(self.payment)))
 
     def action_next_customer(self) -> None:
         self.app.next_customer()

@@ -17,10 +17,10 @@ def months_line(bill: FamilyBill, current: Month) -> Text:
     """Each billed month by name; arrears marked ``*`` (and red), months ahead ``+`` (and cyan)."""
     line = Text("Bulan: ", style="dim")
     periods = list(bill.periods)
-    shown = periods if len(periods) <= 6 else [*periods[:2], None, *periods[-3:]]
+    shown = periods if len(periods) <= 5 else [*periods[:2], None, *periods[-2:]]
     for p in shown:
         if p is None:
-            line.append(f"… {len(periods) - 5} bulan lagi … ", style="dim")
+            line.append(f"…{len(periods) - 4} bulan lagi… ", style="dim")
             continue
         if p < current:
             line.append(p.short_name + "*", style="bold red")
