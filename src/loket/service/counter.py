@@ -1,4 +1,7 @@
-"""The counter's flow, headless: inquiry, payment, receipt. The TUI and the CLI both call this."""
+"""The counter's flow, headless: inquiry, payment (online or queued), refunds, slips.
+
+The TUI and the CLI both call this; nothing here knows about screens.
+"""
 
 from __future__ import annotations
 
@@ -12,14 +15,17 @@ from loket.clock import Clock, iso
 from loket.domain.billing import FamilyBill, counter_total
 from loket.domain.money import format_rupiah
 from loket.domain.numbers import CustomerNumberError, parse_customer_number
+from loket.domain.offline import OfflineLimits
 from loket.domain.outcomes import Outcome, cashier_message
 from loket.domain.states import PaymentState
 from loket.host.base import HostAdapter
 from loket.printing import layouts
-from loket.printing.backends import Delivery, PrinterError
-from loket.printing.escpos_render import PrintOptions, render
+from loket.printing.backends import Delivery
+from loket.printing.escpos_render import PrintOptions
 from loket.printing.slip import Element
-from loket.store import payments
+from loket.service.offline import OfflineDesk
+from loket.service.slips import PrintResult, SlipPrinter
+from loket.store import families, payments
 from loket.store.models import Payment
 from loket.sync.forwarder import Forwarder
 
@@ -36,13 +42,11 @@ class InquiryResult:
     error: str = ""
     rc: str = ""
     host_down: bool = False
+    offline_refusal: str = ""  # host down and a bill was priced locally, but it may not be taken
 
-
-@dataclass(frozen=True)
-class PrintResult:
-    ok: bool
-    message: str
-    elements: list[Element] = field(default_factory=list)
+    @property
+    def offline(self) -> bool:
+        return self.bill is not None and bool(self.bill.extra.get("offline"))
 
 
 @dataclass
@@ -52,6 +56,7 @@ class CounterSettings:
     admin_per_month: bool = False
     max_months_ahead: int = 12
     print_options: PrintOptions = field(default_factory=PrintOptions)
+    offline: OfflineLimits = field(default_factory=OfflineLimits)
     resolve_tries: int = 3  # status queries right after an unknown outcome
     pending_wait_s: float = 8.0  # how long the counter waits for a pending payment
 
@@ -66,9 +71,19 @@ class CounterService:
     new_ref: Callable[[str], str]
     sleep: Callable[[float], None] = time.sleep
 
+    def __post_init__(self) -> None:
+        self.slips = SlipPrinter(self.engine, self.settings.shop, self.settings.print_options,
+                                 self.delivery)
+        self.offline = OfflineDesk(self.engine, self.clock, self.settings.offline)
+
     @property
     def forwarder(self) -> Forwarder:
-        return Forwarder(self.engine, self.host, self.clock)
+        return Forwarder(self.engine, self.host, self.clock, on_success=self._paid)
+
+    def _paid(self, payment: Payment) -> None:
+        periods = payments.bill_of(payment).periods
+        if periods:
+            families.mark_paid(self.engine, payment.va_no, periods[-1])
 
     def admin_for(self, bill: FamilyBill) -> int:
         months = len(bill.periods) if self.settings.admin_per_month else 1
@@ -77,6 +92,7 @@ class CounterService:
     def total_for(self, bill: FamilyBill) -> int:
         return counter_total(bill.premium, self.admin_for(bill), 1)
 
+    # -- inquiry ----------------------------------------------------------------------------
     def inquire(self, text: str, months_ahead: int = 0) -> InquiryResult:
         try:
             number = parse_customer_number(text)
@@ -85,69 +101,63 @@ class CounterService:
         months_ahead = max(0, min(months_ahead, self.settings.max_months_ahead))
         reply = self.host.inquiry(self.new_ref("INQ"), number.digits, months_ahead)
         if reply.outcome is Outcome.SUCCESS and reply.bill is not None:
-            payments.remember_family(self.engine, reply.bill, iso(self.clock.now()))
+            families.remember(self.engine, reply.bill, iso(self.clock.now()))
             return InquiryResult(bill=reply.bill, rc=reply.rc)
         if reply.outcome is Outcome.UNKNOWN and not reply.rc:
-            return InquiryResult(error=reply.message, host_down=True)
+            quote = self.offline.quote(number.digits, months_ahead)
+            return InquiryResult(bill=quote.bill, error=reply.message, host_down=True,
+                                 offline_refusal=quote.refusal)
         return InquiryResult(error=cashier_message(reply.rc, reply.message), rc=reply.rc)
 
+    # -- payment ----------------------------------------------------------------------------
     def pay(self, bill: FamilyBill, cash: int, cashier_id: str) -> Payment:
-        """Record first, then send; wait briefly for an unknown or pending outcome to settle."""
+        """Record first, then send; an offline bill is recorded QUEUED for the forwarder."""
         total = self.total_for(bill)
         if cash < total:
             raise PaymentRefused(f"Uang kurang {format_rupiah(total - cash)}")
+        offline = bool(bill.extra.get("offline"))
+        if offline:
+            refusal = self.offline.check(bill, total)
+            if refusal:
+                raise PaymentRefused(refusal)
         payment = payments.new_payment(
-            bill,
-            ref_id=self.new_ref("PAY"),
-            admin_fee=self.admin_for(bill),
-            cash=cash,
-            cashier_id=cashier_id,
-            terminal_id=self.settings.shop.terminal_id,
-            now=iso(self.clock.now()),
-        )
-        payments.record(self.engine, payment, actor=cashier_id, state=S.RECORDED)
+            bill, ref_id=self.new_ref("PAY"), admin_fee=self.admin_for(bill), cash=cash,
+            cashier_id=cashier_id, terminal_id=self.settings.shop.terminal_id,
+            now=iso(self.clock.now()), offline=offline)
+        state = S.QUEUED if offline else S.RECORDED
+        payments.record(self.engine, payment, actor=cashier_id, state=state)
+        if offline:
+            return payment
+        return self._settle(payment.ref_id)
+
+    def _settle(self, ref_id: str) -> Payment:
+        """Send, then wait briefly for an unknown or pending outcome to settle."""
         forwarder = self.forwarder
-        result = forwarder.forward(payment.ref_id)
+        result = forwarder.forward(ref_id)
         for attempt in range(self.settings.resolve_tries):
             if result.state != S.UNKNOWN:
                 break
             self.sleep(0.5 * 2**attempt)
-            result = forwarder.forward(payment.ref_id)
+            result = forwarder.forward(ref_id)
         deadline = time.monotonic() + self.settings.pending_wait_s
         while result.state == S.PENDING and time.monotonic() < deadline:
             self.sleep(1.0)
-            result = forwarder.forward(payment.ref_id)
+            result = forwarder.forward(ref_id)
         return result
 
+    def refund(self, ref_id: str, actor: str) -> tuple[Payment, PrintResult]:
+        """The cashier paid the customer back: mark it, and print the refund slip."""
+        now = iso(self.clock.now())
+        payment = payments.transition(self.engine, ref_id, S.REFUNDED, actor=actor, now=now,
+                                      message=f"dikembalikan oleh {actor}")
+        return payment, self.slips.print_refund(payment, now)
+
+    # -- slips ------------------------------------------------------------------------------
     def slip_for(self, payment: Payment, reprint: int = 0) -> list[Element]:
-        columns = self.settings.print_options.columns
-        if payment.state == S.SUCCESS:
-            return layouts.receipt(payment, self.settings.shop, columns, reprint)
-        return layouts.provisional(payment, self.settings.shop, columns)
+        return self.slips.slip_for(payment, reprint)
 
     def print_slip(self, payment: Payment, reprint: bool = False) -> PrintResult:
-        """Print the receipt (or the provisional one); a failure never touches the payment."""
-        official = payment.state == S.SUCCESS
-        number = payment.print_count if (reprint and official and payment.print_count) else 0
-        elements = self.slip_for(payment, number)
-        try:
-            self.delivery.send(render(elements, self.settings.print_options))
-        except PrinterError as exc:
-            return PrintResult(
-                False, f"{exc}. Pembayaran tetap tersimpan; cetak ulang dari Riwayat.", elements
-            )
-        if official:
-            payments.update(self.engine, payment.ref_id, print_count=payment.print_count + 1)
-        label = f"Struk dicetak ulang (ke-{number})" if number else "Struk dicetak"
-        return PrintResult(True, label if official else "Bukti terima sementara dicetak", elements)
+        return self.slips.print_payment(payment, reprint)
 
     def print_test_page(self) -> PrintResult:
-        opts = self.settings.print_options
-        elements = layouts.test_page(
-            self.settings.shop, opts.columns, iso(self.clock.now()), self.delivery.settings.backend
-        )
-        try:
-            self.delivery.send(render(elements, opts))
-        except PrinterError as exc:
-            return PrintResult(False, str(exc), elements)
-        return PrintResult(True, "Halaman uji dicetak", elements)
+        return self.slips.print_test_page(iso(self.clock.now()))

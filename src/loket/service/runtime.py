@@ -12,6 +12,7 @@ from ulid import ULID
 
 from loket.clock import Clock, SystemClock, iso
 from loket.config import Config
+from loket.domain.offline import OfflineLimits
 from loket.domain.states import PaymentState
 from loket.host.base import HostAdapter
 from loket.host.native import NativeHost
@@ -135,6 +136,7 @@ def build_runtime(
         admin_per_month=config.fees.admin_per_month,
         max_months_ahead=config.counter.max_months_ahead,
         print_options=PrintOptions(columns=p.columns, qr=p.qr, cut=p.cut),
+        offline=OfflineLimits(**config.offline.model_dump()),
     )
     counter = CounterService(
         engine, host, clock, settings, delivery or Delivery(printer_settings), new_ref

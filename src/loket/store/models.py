@@ -63,5 +63,7 @@ class FamilyCache(SQLModel, table=True):
     """The last bill seen for a family: what offline acceptance prices from."""
 
     va_no: str = Field(primary_key=True)
-    snapshot: str  # JSON of the FamilyBill
+    snapshot: str  # JSON: head, branch, members
     inquired_at: str
+    numbers: str = ""  # " tail tail … ": last 11 digits of every member's card, for look-up
+    paid_through: str = ""  # YYYY-MM the family had paid through, as far as this counter knows

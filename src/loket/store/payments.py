@@ -6,13 +6,15 @@ import json
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, func
+from sqlalchemy import update as update_
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, or_, select
 
 from loket.domain.billing import FamilyBill, Member
 from loket.domain.months import Month
 from loket.domain.states import NEEDS_FORWARDING, PaymentState, check_transition
 from loket.store.db import session
-from loket.store.models import FamilyCache, Payment, PaymentEvent
+from loket.store.models import Payment, PaymentEvent
 
 
 class DuplicateRef(ValueError):
@@ -58,72 +60,82 @@ def new_payment(
     )
 
 
+PAYMENTS = Payment.__table__
+EVENTS = PaymentEvent.__table__
+# The hot path's two inserts as driver SQL built once from the table definitions: SQLAlchemy's
+# per-parameter processing cost more than the fsync (bench/store_and_forward.py).
+PAYMENT_COLUMNS = [c.name for c in PAYMENTS.columns if c.name != "id"]
+EVENT_COLUMNS = [c.name for c in EVENTS.columns if c.name != "id"]
+
+
+def _insert_sql(table, columns: list[str]) -> str:
+    return (f"INSERT INTO {table.name} ({', '.join(columns)}) "
+            f"VALUES ({', '.join('?' for _ in columns)})")
+
+
+INSERT_PAYMENT = _insert_sql(PAYMENTS, PAYMENT_COLUMNS)
+INSERT_EVENT = _insert_sql(EVENTS, EVENT_COLUMNS)
+
+
+def _payment(row) -> Payment:
+    return Payment(**row._mapping)
+
+
+def _event(conn, payment_id: int, at: str, old: str, new: str, actor: str, rc: str = "",
+           message: str = "") -> None:
+    event = {"payment_id": payment_id, "at": at, "from_state": str(old), "to_state": str(new),
+             "rc": rc, "message": message, "actor": actor}
+    conn.exec_driver_sql(INSERT_EVENT, tuple(event[c] for c in EVENT_COLUMNS))
+
+
 def record(engine: Engine, payment: Payment, actor: str, state: PaymentState) -> Payment:
-    """Commit the payment (and its first event) durably before anything else happens."""
+    """Commit the payment (and its first event) durably before anything else happens.
+
+    SQLAlchemy Core rather than the ORM here: this is the counter's hot path, and the UNIQUE
+    constraint on ref_id, not a prior look-up, is what refuses a duplicate.
+    """
     payment.state = state
-    with session(engine) as db:
-        if db.exec(select(Payment.id).where(Payment.ref_id == payment.ref_id)).first():
-            raise DuplicateRef(payment.ref_id)
-        db.add(payment)
-        db.flush()
-        db.add(
-            PaymentEvent(payment_id=payment.id, at=payment.created_at, to_state=state, actor=actor)
-        )
-        db.commit()
-        return payment
+    values = payment.model_dump(exclude={"id"})
+    values["state"] = str(state)
+    try:
+        with engine.begin() as conn:
+            cursor = conn.exec_driver_sql(INSERT_PAYMENT, tuple(values[c] for c in PAYMENT_COLUMNS))
+            payment.id = cursor.lastrowid
+            _event(conn, payment.id, payment.created_at, "", state, actor)
+    except IntegrityError as exc:
+        if "payment.ref_id" in str(exc.orig):
+            raise DuplicateRef(payment.ref_id) from None
+        raise
+    return payment
 
 
-def transition(
-    engine: Engine,
-    ref_id: str,
-    new: PaymentState,
-    *,
-    actor: str,
-    now: str,
-    rc: str = "",
-    message: str = "",
-    **fields,
-) -> Payment:
-    with session(engine) as db:
-        payment = db.exec(select(Payment).where(Payment.ref_id == ref_id)).one()
-        old = PaymentState(payment.state)
+def transition(engine: Engine, ref_id: str, new: PaymentState, *, actor: str, now: str,
+               rc: str = "", message: str = "", **fields) -> Payment:
+    """Move a payment to ``new`` if the state machine allows it from where it is now."""
+    with engine.begin() as conn:
+        row = conn.execute(select(PAYMENTS.c.id, PAYMENTS.c.state)
+                           .where(PAYMENTS.c.ref_id == ref_id)).one()
+        old = PaymentState(row.state)
         check_transition(old, new)
-        payment.state = new
-        payment.updated_at = now
+        changes = {"state": str(new), "updated_at": now, **fields}
         if rc or message:
-            payment.host_rc, payment.host_message = rc, message
-        for name, value in fields.items():
-            setattr(payment, name, value)
-        db.add(payment)
-        db.add(
-            PaymentEvent(
-                payment_id=payment.id,
-                at=now,
-                from_state=old,
-                to_state=new,
-                rc=rc,
-                message=message,
-                actor=actor,
-            )
-        )
-        db.commit()
-        return payment
+            changes |= {"host_rc": rc, "host_message": message}
+        conn.execute(update_(PAYMENTS).where(PAYMENTS.c.id == row.id).values(**changes))
+        _event(conn, row.id, now, old, new, actor, rc, message)
+        return _payment(conn.execute(select(PAYMENTS).where(PAYMENTS.c.id == row.id)).one())
 
 
 def update(engine: Engine, ref_id: str, **fields) -> Payment:
     """Bookkeeping that is not a state change (print count, next attempt)."""
-    with session(engine) as db:
-        payment = db.exec(select(Payment).where(Payment.ref_id == ref_id)).one()
-        for name, value in fields.items():
-            setattr(payment, name, value)
-        db.add(payment)
-        db.commit()
-        return payment
+    with engine.begin() as conn:
+        conn.execute(update_(PAYMENTS).where(PAYMENTS.c.ref_id == ref_id).values(**fields))
+        return _payment(conn.execute(select(PAYMENTS).where(PAYMENTS.c.ref_id == ref_id)).one())
 
 
 def get(engine: Engine, ref_id: str) -> Payment | None:
-    with session(engine) as db:
-        return db.exec(select(Payment).where(Payment.ref_id == ref_id)).first()
+    with engine.connect() as conn:
+        row = conn.execute(select(PAYMENTS).where(PAYMENTS.c.ref_id == ref_id)).first()
+        return _payment(row) if row else None
 
 
 def events(engine: Engine, ref_id: str) -> list[PaymentEvent]:
@@ -201,15 +213,20 @@ def bill_of(payment: Payment) -> FamilyBill:
     )
 
 
-def remember_family(engine: Engine, bill: FamilyBill, now: str) -> None:
-    snapshot = {
-        "va_no": bill.va_no,
-        "head_name": bill.head_name,
-        "branch": bill.branch,
-        "members": [{"card_no": m.card_no, "name": m.name, "class": m.klass} for m in bill.members],
-        "arrears_months": bill.arrears_months,
-        "periods": [str(p) for p in bill.periods],
-    }
+UNCONFIRMED = frozenset({PaymentState.QUEUED, PaymentState.SENDING, PaymentState.UNKNOWN,
+                         PaymentState.REJECTED, PaymentState.PENDING, PaymentState.RECORDED})
+
+
+def offline_queue(engine: Engine) -> tuple[int, int, str]:
+    """Payments taken offline and not yet confirmed: count, total, oldest created_at."""
     with session(engine) as db:
-        db.merge(FamilyCache(va_no=bill.va_no, snapshot=json.dumps(snapshot), inquired_at=now))
-        db.commit()
+        count, total, oldest = db.exec(
+            select(func.count(), func.sum(Payment.total), func.min(Payment.created_at))
+            .where(Payment.offline == True)  # noqa: E712
+            .where(col(Payment.state).in_([str(s) for s in UNCONFIRMED]))).one()
+        return count, total or 0, oldest or ""
+
+
+def unsettled(engine: Engine) -> list[Payment]:
+    """Everything not final yet (refunds due included), oldest first."""
+    return in_states(engine, set(PaymentState) - {PaymentState.SUCCESS, PaymentState.REFUNDED})

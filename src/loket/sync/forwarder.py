@@ -8,6 +8,7 @@ means it never arrived and is sent again with the same ref_id.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -51,6 +52,7 @@ class Forwarder:
     host: HostAdapter
     clock: Clock
     actor: str = "forwarder"
+    on_success: Callable[[Payment], None] | None = None
 
     def _move(
         self, payment: Payment, new: PaymentState, reply: HostReply | None = None, **fields

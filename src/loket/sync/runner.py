@@ -8,7 +8,6 @@ from collections.abc import Callable
 from loket.domain.money import format_rupiah
 from loket.domain.states import LABELS, PaymentState
 from loket.store import payments
-from loket.sync.forwarder import Forwarder
 from loket.sync.lock import ForwarderLock
 
 IDLE_POLL_S = 5.0
@@ -37,7 +36,8 @@ def run_sync(
         )
         return EXIT_LOCKED
     try:
-        forwarder = Forwarder(rt.engine, rt.host, rt.clock, actor="sync")
+        forwarder = rt.counter.forwarder
+        forwarder.actor = "sync"
         recovered = forwarder.recover()
         if recovered:
             out(f"{recovered} pembayaran yang terputus saat dikirim akan dicek statusnya.")

@@ -13,7 +13,6 @@ from textual.worker import Worker, WorkerState
 from loket.domain.billing import FamilyBill
 from loket.service.runtime import Health, Runtime
 from loket.store.models import Payment
-from loket.sync.forwarder import Forwarder
 from loket.sync.lock import ForwarderLock
 from loket.tui import texts
 from loket.tui.screens.counter import CounterScreen
@@ -114,7 +113,7 @@ class LoketApp(App):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="forwarder")
     def forward(self, recover: bool = False, force: bool = False) -> None:
-        forwarder = Forwarder(self.runtime.engine, self.runtime.host, self.runtime.clock)
+        forwarder = self.runtime.counter.forwarder
         if recover:
             forwarder.recover()
         if forwarder.drain(force=force):

@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Footer, Input, Label
 
 from loket.domain.money import format_rupiah
 from loket.domain.states import LABELS, PaymentState
-from loket.service.counter import PrintResult
+from loket.service.slips import PrintResult
 from loket.store import payments
 from loket.store.models import Payment
 from loket.tui.widgets.status_line import StatusLine

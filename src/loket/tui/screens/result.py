@@ -14,7 +14,7 @@ from textual.widgets import Footer, Label, LoadingIndicator, Static
 from loket.domain.money import format_rupiah
 from loket.domain.states import PaymentState
 from loket.printing.layouts import qr_payload
-from loket.service.counter import PrintResult
+from loket.service.slips import PrintResult
 from loket.store import payments
 from loket.store.models import Payment
 from loket.tui import texts

@@ -1,0 +1,70 @@
+"""When a payment may be taken while the host cannot be reached (store-and-forward.md §3).
+
+Pure rules over plain numbers: the counter asks, the owner's limits answer. Every refusal names
+the limit, in the cashier's words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from loket.domain.money import format_rupiah
+from loket.domain.months import Month
+
+
+@dataclass(frozen=True)
+class OfflineLimits:
+    enabled: bool = True
+    family_max_age_days: int = 35
+    max_payment: int = 1_000_000
+    max_total: int = 5_000_000
+    max_count: int = 50
+    max_age_hours: int = 24
+
+
+@dataclass(frozen=True)
+class Queue:
+    """What is already waiting for the host."""
+
+    count: int = 0
+    total: int = 0
+    oldest: datetime | None = None
+
+
+@dataclass(frozen=True)
+class KnownFamily:
+    inquired_at: datetime
+    paid_through: Month | None  # None: unknown (the last inquiry found nothing to pay)
+
+
+def queue_refusal(limits: OfflineLimits, queue: Queue, now: datetime) -> str | None:
+    """Limits on the queue itself: past any of them the counter goes online-only."""
+    if not limits.enabled:
+        return "Pembayaran offline tidak diizinkan pemilik loket"
+    if queue.count >= limits.max_count:
+        return f"Batas offline: sudah {queue.count} pembayaran antre (maks. {limits.max_count})"
+    if queue.oldest is not None and now - queue.oldest >= timedelta(hours=limits.max_age_hours):
+        return (f"Batas offline: ada pembayaran antre lebih dari {limits.max_age_hours} jam — "
+                "tunggu sampai terkirim")
+    return None
+
+
+def offline_refusal(limits: OfflineLimits, queue: Queue, family: KnownFamily | None,
+                    amount: int, current: Month, now: datetime) -> str | None:
+    """Why this payment may not be taken offline, or None when it may."""
+    refusal = queue_refusal(limits, queue, now)
+    if refusal:
+        return refusal
+    if family is None:
+        return "Keluarga ini belum pernah dicek di loket ini: tidak bisa dibayar offline"
+    if now - family.inquired_at > timedelta(days=limits.family_max_age_days):
+        return (f"Data keluarga lebih lama dari {limits.family_max_age_days} hari: "
+                "tidak bisa dibayar offline")
+    if family.paid_through is None or family.paid_through + 1 < current:
+        return "Keluarga ini punya tunggakan: hanya bisa dibayar online"
+    if amount > limits.max_payment:
+        return f"Batas offline per pembayaran {format_rupiah(limits.max_payment)}"
+    if queue.total + amount > limits.max_total:
+        return f"Batas offline: total antre akan melewati {format_rupiah(limits.max_total)}"
+    return None
