@@ -174,6 +174,26 @@ def sync(args) -> int:
         return run_sync(rt, once=args.once, out=print)
 
 
+def reconcile(args) -> int:
+    from datetime import date
+
+    from loket.sync.reconcile import reconcile as check_day
+
+    try:
+        day = date.fromisoformat(args.date).isoformat()
+    except ValueError:
+        raise ConfigError(f"--date: {args.date!r} is not a YYYY-MM-DD date") from None
+    with runtime(args) as rt:
+        result = check_day(rt.engine, rt.host, day)
+    if args.json:
+        print(json.dumps(result.as_json(), indent=2))
+    else:
+        print(f"{day}: {len(result.payments)} pembayaran, {len(result.differences)} selisih")
+        for d in result.differences:
+            print(f"  {d.ref_id}  {d.kind}: {d.detail}")
+    return 0 if not result.differences else 1
+
+
 def print_test(args) -> int:
     with runtime(args) as rt:
         result = rt.counter.print_test_page()

@@ -54,6 +54,11 @@ def _parser() -> argparse.ArgumentParser:
     sync = sub.add_parser("sync", parents=[common], help="forward queued payments to the host")
     sync.add_argument("--once", action="store_true", help="one pass, then exit")
 
+    rec = sub.add_parser("reconcile", parents=[common],
+                         help="check every payment of a day against the host")
+    rec.add_argument("--date", required=True, help="YYYY-MM-DD (WIB)")
+    rec.add_argument("--json", action="store_true")
+
     sub.add_parser("init", parents=[common], help="write a configuration and the first cashier")
     sub.add_parser("print-test", parents=[common], help="print a test page")
     return parser
@@ -70,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         "pay": commands.pay,
         "sync": commands.sync,
         "init": commands.init,
-        "print-test": commands.print_test,
+        "print-test": commands.print_test, "reconcile": commands.reconcile,
     }[args.command]
     try:
         return handler(args)

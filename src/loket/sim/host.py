@@ -59,9 +59,13 @@ class SimHost:
 
     # -- the bill ---------------------------------------------------------------------------
     def _bill(self, family: SimFamily, months_ahead: int) -> dict:
+        """Priced at the simulated month. A family's history is relative to the month the
+        simulator first sees it; from then on it is absolute, so time passing brings arrears."""
         current = Month.of(self.clock.now())
         stored = self.ledger.paid_through(family.va_tail)
         paid_through = Month.parse(stored) if stored else current + family.paid_offset
+        if not stored:
+            self.ledger.cover(family.va_tail, str(paid_through), first_sight=True)
         periods = billable_periods(paid_through, current, months_ahead)
         premium = family_premium([m.klass for m in family.members], periods)
         return {
@@ -100,7 +104,8 @@ class SimHost:
         if not isinstance(found, SimFamily):
             found[1]["ref_id"] = ref_id
             return found
-        bill = self._bill(found, months_ahead)
+        with self.ledger.transaction():
+            bill = self._bill(found, months_ahead)
         if not bill["periods"]:
             return _answer("failed", "34", "Tagihan sudah lunas", ref_id=ref_id)
         return _answer(

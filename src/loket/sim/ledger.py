@@ -72,9 +72,11 @@ class SimLedger:
         sets = ", ".join(f"{k}=?" for k in fields)
         self.db.execute(f"UPDATE payments SET {sets} WHERE ref_id=?", (*fields.values(), ref_id))
 
-    def cover(self, va_tail: str, last_period: str) -> None:
-        """A posted payment moves the family's coverage to its last period."""
-        self.db.execute("INSERT OR REPLACE INTO coverage VALUES (?, ?)", (va_tail, last_period))
+    def cover(self, va_tail: str, last_period: str, first_sight: bool = False) -> None:
+        """A posted payment moves the family's coverage to its last period; ``first_sight``
+        anchors a family's generated history without overwriting one already stored."""
+        verb = "INSERT OR IGNORE" if first_sight else "INSERT OR REPLACE"
+        self.db.execute(f"{verb} INTO coverage VALUES (?, ?)", (va_tail, last_period))
 
     def entries(self) -> list[dict]:
         rows = self.db.execute(

@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from loket.domain.billing import FamilyBill
+from loket.service.counter import PaymentRefused
 from loket.service.runtime import Health, Runtime
 from loket.store.models import Payment
 from loket.sync.lock import ForwarderLock
@@ -20,6 +21,7 @@ from loket.tui.screens.help import HelpScreen
 from loket.tui.screens.history import HistoryScreen
 from loket.tui.screens.login import LoginScreen
 from loket.tui.screens.payment import PaymentScreen
+from loket.tui.screens.queue import QueueScreen
 from loket.tui.screens.result import ProcessingScreen, ResultScreen
 from loket.tui.widgets.status_line import StatusLine
 
@@ -33,6 +35,7 @@ class LoketApp(App):
         Binding("f1", "help", "Bantuan"),
         Binding("f4", "history", "Riwayat"),
         Binding("f5", "sync_now", "Kirim", show=False),
+        Binding("f6", "queue", "Antrean", show=False),
         Binding("ctrl+q", "quit", "Keluar", priority=True, show=False),
     ]
 
@@ -76,8 +79,16 @@ class LoketApp(App):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="payment")
     def pay(self, bill: FamilyBill, cash: int) -> None:
-        payment = self.runtime.counter.pay(bill, cash, self.cashier_id)
+        try:
+            payment = self.runtime.counter.pay(bill, cash, self.cashier_id)
+        except PaymentRefused as exc:
+            self.call_from_thread(self._refused, str(exc))
+            return
         self.call_from_thread(self._paid, payment)
+
+    def _refused(self, reason: str) -> None:
+        self.pop_screen()  # the processing notice
+        self.notify(f"Pembayaran tidak dicatat: {reason}", severity="error", timeout=10)
 
     def _paid(self, payment: Payment) -> None:
         self.pop_screen()  # the processing notice
@@ -116,8 +127,13 @@ class LoketApp(App):
         forwarder = self.runtime.counter.forwarder
         if recover:
             forwarder.recover()
-        if forwarder.drain(force=force):
-            self.call_from_thread(self.refresh_health)
+        if forwarder.drain(force=force) or force:
+            self.call_from_thread(self._forwarded)
+
+    def _forwarded(self) -> None:
+        self.refresh_health()
+        if isinstance(self.screen, QueueScreen):
+            self.screen.load()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR:
@@ -139,6 +155,10 @@ class LoketApp(App):
     def action_history(self) -> None:
         if self._logged_in() and not isinstance(self.screen, HistoryScreen | ProcessingScreen):
             self.push_screen(HistoryScreen())
+
+    def action_queue(self) -> None:
+        if self._logged_in() and not isinstance(self.screen, QueueScreen | ProcessingScreen):
+            self.push_screen(QueueScreen())
 
     def action_sync_now(self) -> None:
         if self.forwarder_lock.held:

@@ -13,6 +13,10 @@ SEARCHING = "Mencari tagihan…"
 EMPTY_COUNTER = "Ketik atau scan nomor kartu/VA peserta, lalu tekan Enter."
 PAYING = "Memproses pembayaran… jangan tutup aplikasi"
 WORKER_FAILED = "Terjadi kesalahan tak terduga: {error}. Data pembayaran tetap tersimpan."
+OFFLINE_BILL = ("OFFLINE: host tidak dapat dihubungi. Tagihan dihitung dari data keluarga {when}; "
+                "pembayaran diantre dan dikirim otomatis saat online.")
+REFUND_CONFIRM = ("Kembalikan {amount} kepada pelanggan {name}?\n"
+                  "Tekan Enter setelah uang diserahkan, Esc untuk batal.")
 TRAINING_BANNER = "MODE LATIHAN — transaksi tidak nyata"
 
 RESULT_HEADLINE = {
@@ -45,6 +49,8 @@ HELP = """\
   F9         Bayar tagihan yang tampil
   F2 / Esc   Pelanggan berikutnya
   F4         Riwayat hari ini (R: cetak ulang)
+  F5         Kirim antrean ke host sekarang
+  F6         Antrean: belum pasti, diproses, uang harus dikembalikan (K)
   Q          QR struk besar (di layar hasil)
   F1         Bantuan ini
   Ctrl+P     Daftar perintah

@@ -46,6 +46,7 @@ class CounterScreen(Screen):
     #message { width: 100%; height: auto; min-height: 1; padding: 0 1; }
     #message.error { color: $error; text-style: bold; }
     #message.busy { color: $warning; }
+    #message.offline { background: $warning; color: $text; text-style: bold; }
     #bill { display: none; }
     #bill.shown { display: block; }
     """
@@ -115,16 +116,20 @@ class CounterScreen(Screen):
     def _inquired(self, asked: int, number: str, result: InquiryResult) -> None:
         if asked != self._asked:
             return
-        if result.bill is None:
+        if result.host_down:
+            self.app.refresh_health()
+        if result.bill is None or result.offline_refusal:
             self._show_bill(None)
-            self._message(result.error, "error")
-            if result.host_down:
-                self.app.refresh_health()
+            reason = f" {result.offline_refusal}." if result.offline_refusal else ""
+            self._message(result.error + ("." if reason else "") + reason, "error")
             return
         self.bill_number = number
         self.months_ahead = result.bill.months_ahead
         self._show_bill(result.bill)
-        self._message("")
+        if result.offline:
+            self._message(texts.OFFLINE_BILL.format(when=result.bill.inquired_at[:10]), "offline")
+        else:
+            self._message("")
 
     # -- actions ----------------------------------------------------------------------------
     def action_months(self, step: int) -> None:

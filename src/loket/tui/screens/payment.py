@@ -45,7 +45,8 @@ class PaymentScreen(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="pay-box") as box:
-            box.border_title = f"Pembayaran — {self.bill.head_name}"
+            offline = " OFFLINE" if self.bill.extra.get("offline") else ""
+            box.border_title = f"Pembayaran{offline} — {self.bill.head_name}"
             box.border_subtitle = "Enter konfirmasi · Esc batal"
             with Grid(id="pay-grid"):
                 yield Label(f"{self.bill.member_count} orang × {len(self.bill.periods)} bulan")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
@@ -19,7 +21,18 @@ def _short(amount: int) -> str:
     return format_rupiah(amount)
 
 
-def describe(health: Health | None, training: bool, cashier: str) -> Text:
+def age(delta: timedelta) -> str:
+    """``45m``, ``3j``, ``2h``: how long something has waited."""
+    minutes = max(0, int(delta.total_seconds() // 60))
+    if minutes < 60:
+        return f"{minutes}m"
+    if minutes < 48 * 60:
+        return f"{minutes // 60}j"
+    return f"{minutes // 1440}h"
+
+
+def describe(health: Health | None, training: bool, cashier: str,
+             now: datetime | None = None) -> Text:
     line = Text()
     if training:
         line.append(" LATIHAN ", style="bold black on yellow")
@@ -61,4 +74,5 @@ class StatusLine(Static):
         runtime = getattr(app, "runtime", None)
         training = bool(runtime and runtime.training)
         cashier = getattr(app, "cashier_id", "") or ""
-        return describe(getattr(app, "health", None), training, cashier)
+        now = runtime.clock.now() if runtime else None
+        return describe(getattr(app, "health", None), training, cashier, now)

@@ -1,0 +1,136 @@
+"""F6: every payment that is not final yet, oldest first — and the refunds owed."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Footer, Label, Static
+
+from loket.clock import parse_iso
+from loket.domain.money import format_rupiah
+from loket.domain.states import LABELS, PaymentState
+from loket.store import payments
+from loket.store.models import Payment
+from loket.tui import texts
+from loket.tui.widgets.status_line import StatusLine, age
+
+S = PaymentState
+
+
+class RefundConfirm(ModalScreen[bool]):
+    BINDINGS = [Binding("enter", "confirm", "Sudah dikembalikan"), Binding("escape", "cancel", "Batal")]
+    DEFAULT_CSS = """
+    RefundConfirm { align: center middle; }
+    #refund-box { width: 60; height: auto; border: thick $error; padding: 1 2; background: $surface; }
+    """
+
+    def __init__(self, payment: Payment) -> None:
+        super().__init__()
+        self.payment = payment
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="refund-box") as box:
+            box.border_title = "Pengembalian uang"
+            yield Static(texts.REFUND_CONFIRM.format(amount=format_rupiah(self.payment.total),
+                                                     name=self.payment.head_name))
+            yield Static(f"Ref {self.payment.ref_id}\nAlasan: {self.payment.host_message or '-'}")
+
+    def action_confirm(self) -> None:
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+class QueueScreen(Screen):
+    BINDINGS = [
+        Binding("escape,f6", "app.pop_screen", "Kembali"),
+        Binding("c", "check", "Cek sekarang"),
+        Binding("k", "refund", "Kembalikan uang"),
+        Binding("r", "print", "Cetak"),
+    ]
+    DEFAULT_CSS = """
+    QueueScreen { padding: 0 1; }
+    #queue { height: 1fr; }
+    #queue-status { height: auto; color: $text-muted; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: dict[str, Payment] = {}
+
+    def compose(self) -> ComposeResult:
+        yield StatusLine()
+        yield Label("Pembayaran belum final, terlama di atas", id="queue-title")
+        table = DataTable(id="queue", cursor_type="row", zebra_stripes=True)
+        table.add_columns("Umur", "Status", "Nama", "Total", "Coba", "Pesan host")
+        yield table
+        yield Label("", id="queue-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+        self.query_one("#queue", DataTable).focus()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="queue")
+    def load(self) -> None:
+        found = payments.unsettled(self.app.runtime.engine)
+        self.app.call_from_thread(self._fill, found)
+
+    def _fill(self, found: list[Payment]) -> None:
+        now = self.app.runtime.clock.now()
+        table = self.query_one("#queue", DataTable)
+        table.clear()
+        self.rows = {p.ref_id: p for p in found}
+        for p in found:
+            table.add_row(age(now - parse_iso(p.created_at)), LABELS[S(p.state)], p.head_name[:16],
+                          format_rupiah(p.total), str(p.attempts), (p.host_message or "-")[:28],
+                          key=p.ref_id)
+        due = [p for p in found if p.state == S.REFUND_DUE]
+        summary = f"{len(found)} belum final"
+        if due:
+            summary += f" · {len(due)} harus dikembalikan ({format_rupiah(sum(p.total for p in due))})"
+        self.query_one("#queue-status", Label).update(
+            summary + " · C cek sekarang · K kembalikan · R cetak")
+
+    def _selected(self) -> Payment | None:
+        table = self.query_one("#queue", DataTable)
+        if not self.rows:
+            return None
+        key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        return self.rows.get(key)
+
+    def action_check(self) -> None:
+        self.query_one("#queue-status", Label).update("Mengecek ke host…")
+        self.app.action_sync_now()
+
+    def action_refund(self) -> None:
+        payment = self._selected()
+        if payment is None or payment.state != S.REFUND_DUE:
+            self.notify("Pilih pembayaran berstatus 'Uang harus dikembalikan'", severity="warning")
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.refund(payment.ref_id)
+
+        self.app.push_screen(RefundConfirm(payment), confirmed)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="printer")
+    def refund(self, ref_id: str) -> None:
+        _payment, printed = self.app.runtime.counter.refund(ref_id, self.app.cashier_id)
+        self.app.call_from_thread(self._refunded, printed)
+
+    def _refunded(self, printed) -> None:
+        self.notify(f"Pengembalian dicatat. {printed.message}",
+                    severity="information" if printed.ok else "error")
+        self.load()
+        self.app.refresh_health()
+
+    def action_print(self) -> None:
+        payment = self._selected()
+        if payment is not None:
+            self.app.show_payment(payment)
