@@ -88,3 +88,17 @@ def test_pins_are_salted_scrypt_hashes(engine, tmp_path):
     with pytest.raises(cashiers.CashierError, match="minimal 6"):
         cashiers.save_cashier(engine, "k2", "K", "123", NOW)
     assert b"246810" not in (tmp_path / "loket.db").read_bytes()
+
+
+def test_failed_and_refund_due_are_one_transaction(engine):
+    payments.record(engine, fresh(), actor="kasir1", state=PaymentState.RECORDED)
+    payments.transition(engine, "PAY-1", PaymentState.SENDING, actor="fwd", now=NOW)
+    done = payments.transition(engine, "PAY-1", PaymentState.FAILED, actor="fwd", now=NOW,
+                               rc="84", message="beda", then=PaymentState.REFUND_DUE)
+    assert done.state == PaymentState.REFUND_DUE
+    steps = [(e.from_state, e.to_state) for e in payments.events(engine, "PAY-1")][-2:]
+    assert steps == [("SENDING", "FAILED"), ("FAILED", "REFUND_DUE")]
+    with pytest.raises(IllegalTransition):  # a refused second step rolls back the first
+        payments.transition(engine, "PAY-1", PaymentState.REFUNDED, actor="k", now=NOW,
+                            then=PaymentState.SENDING)
+    assert payments.get(engine, "PAY-1").state == PaymentState.REFUND_DUE

@@ -110,18 +110,28 @@ def record(engine: Engine, payment: Payment, actor: str, state: PaymentState) ->
 
 
 def transition(engine: Engine, ref_id: str, new: PaymentState, *, actor: str, now: str,
-               rc: str = "", message: str = "", **fields) -> Payment:
-    """Move a payment to ``new`` if the state machine allows it from where it is now."""
+               rc: str = "", message: str = "", then: PaymentState | None = None,
+               **fields) -> Payment:
+    """Move a payment to ``new`` if the state machine allows it from where it is now.
+
+    ``then`` takes a second step in the same transaction (FAILED then REFUND_DUE), so a crash
+    can never leave the payment between the two.
+    """
     with engine.begin() as conn:
         row = conn.execute(select(PAYMENTS.c.id, PAYMENTS.c.state)
                            .where(PAYMENTS.c.ref_id == ref_id)).one()
         old = PaymentState(row.state)
         check_transition(old, new)
-        changes = {"state": str(new), "updated_at": now, **fields}
+        _event(conn, row.id, now, old, new, actor, rc, message)
+        final = new
+        if then is not None:
+            check_transition(new, then)
+            _event(conn, row.id, now, new, then, actor, rc, message)
+            final = then
+        changes = {"state": str(final), "updated_at": now, **fields}
         if rc or message:
             changes |= {"host_rc": rc, "host_message": message}
         conn.execute(update_(PAYMENTS).where(PAYMENTS.c.id == row.id).values(**changes))
-        _event(conn, row.id, now, old, new, actor, rc, message)
         return _payment(conn.execute(select(PAYMENTS).where(PAYMENTS.c.id == row.id)).one())
 
 

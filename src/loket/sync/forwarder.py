@@ -85,9 +85,8 @@ class Forwarder:
             )
         if outcome is Outcome.PENDING:
             return self._move(payment, S.PENDING, reply, next_attempt_at=self._later(payment))
-        if outcome is Outcome.FINAL_FAILURE:
-            failed = self._move(payment, S.FAILED, reply, next_attempt_at="")
-            return self._move(failed, S.REFUND_DUE, reply)  # the customer's cash is owed back
+        if outcome is Outcome.FINAL_FAILURE:  # the customer's cash is owed back: both in one go
+            return self._move(payment, S.FAILED, reply, then=S.REFUND_DUE, next_attempt_at="")
         if outcome is Outcome.REJECTED and PaymentState(payment.state) == S.SENDING:
             return self._move(payment, S.REJECTED, reply, next_attempt_at=self._later(payment))
         # unknown, or a status query that was itself rejected: still unknown
@@ -132,8 +131,11 @@ class Forwarder:
         return [self.forward(p.ref_id) for p in todo]
 
     def recover(self) -> int:
-        """After a crash: a payment left SENDING may or may not have reached the host."""
+        """After a crash: a payment left SENDING may or may not have reached the host; one left
+        FAILED (written by a version that took the refund step separately) is owed back."""
         stuck = payments.in_states(self.engine, {S.SENDING})
         for payment in stuck:
             self._move(payment, S.UNKNOWN, HostReply(Outcome.UNKNOWN, message="recovered at start"))
+        for payment in payments.in_states(self.engine, {S.FAILED}):
+            self._move(payment, S.REFUND_DUE)
         return len(stuck)

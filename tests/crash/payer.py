@@ -1,0 +1,43 @@
+"""A counter that never stops paying: the crash test kills it with SIGKILL at random moments.
+
+Usage: python payer.py CONFIG NUMBERS_FILE SEED
+Pays through the same service layer as the counter; like the TUI it takes the forwarder lock,
+recovers what a previous run left SENDING, and drains the queue every few payments.
+"""
+
+import random
+import sys
+
+from loket.clock import iso
+from loket.config import load_config
+from loket.service.counter import PaymentRefused
+from loket.service.runtime import build_runtime
+from loket.store import cashiers
+from loket.sync.lock import ForwarderLock
+
+
+def main(config_path: str, numbers_path: str, seed: int) -> None:
+    rng = random.Random(seed)
+    numbers = open(numbers_path).read().split()
+    rt = build_runtime(load_config(config_path))
+    rt.counter.sleep = lambda s: __import__("time").sleep(min(s, 0.2))
+    rt.counter.settings.pending_wait_s = 1.5
+    cashiers.ensure_cashier(rt.engine, "kasir1", "Kasir", iso(rt.clock.now()))
+    lock = ForwarderLock(rt.config.database.path)
+    forwarder = rt.counter.forwarder
+    if lock.acquire():
+        forwarder.recover()
+    for i in range(10_000):
+        result = rt.counter.inquire(rng.choice(numbers))
+        if result.bill is not None and not result.offline_refusal:
+            try:
+                payment = rt.counter.pay(result.bill, rt.counter.total_for(result.bill), "kasir1")
+                print(payment.ref_id, payment.state, flush=True)
+            except PaymentRefused:
+                pass
+        if lock.held and i % 3 == 2:
+            forwarder.drain(force=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2], int(sys.argv[3]))
