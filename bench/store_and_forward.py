@@ -20,11 +20,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from _common import fresh_runtime
+from tests.factories import payment as make_payment
 
 from loket.domain.states import PaymentState
 from loket.store import payments
 from loket.store.db import open_database
-from tests.factories import payment as make_payment
 
 N_RECORD = 2000
 

@@ -7,6 +7,8 @@ recovers what a previous run left SENDING, and drains the queue every few paymen
 
 import random
 import sys
+import time
+from pathlib import Path
 
 from loket.clock import iso
 from loket.config import load_config
@@ -18,9 +20,9 @@ from loket.sync.lock import ForwarderLock
 
 def main(config_path: str, numbers_path: str, seed: int) -> None:
     rng = random.Random(seed)
-    numbers = open(numbers_path).read().split()
+    numbers = Path(numbers_path).read_text().split()
     rt = build_runtime(load_config(config_path))
-    rt.counter.sleep = lambda s: __import__("time").sleep(min(s, 0.2))
+    rt.counter.sleep = lambda s: time.sleep(min(s, 0.2))
     rt.counter.settings.pending_wait_s = 1.5
     cashiers.ensure_cashier(rt.engine, "kasir1", "Kasir", iso(rt.clock.now()))
     lock = ForwarderLock(rt.config.database.path)
