@@ -149,7 +149,7 @@ class CounterService:
         """The cashier paid the customer back: mark it, and print the refund slip."""
         now = iso(self.clock.now())
         payment = payments.transition(self.engine, ref_id, S.REFUNDED, actor=actor, now=now,
-                                      message=f"dikembalikan oleh {actor}")
+                                      message=f"dikembalikan oleh {actor}", host_reply=False)
         return payment, self.slips.print_refund(payment, now)
 
     # -- slips ------------------------------------------------------------------------------

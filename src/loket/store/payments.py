@@ -111,11 +111,12 @@ def record(engine: Engine, payment: Payment, actor: str, state: PaymentState) ->
 
 def transition(engine: Engine, ref_id: str, new: PaymentState, *, actor: str, now: str,
                rc: str = "", message: str = "", then: PaymentState | None = None,
-               **fields) -> Payment:
+               host_reply: bool = True, **fields) -> Payment:
     """Move a payment to ``new`` if the state machine allows it from where it is now.
 
     ``then`` takes a second step in the same transaction (FAILED then REFUND_DUE), so a crash
-    can never leave the payment between the two.
+    can never leave the payment between the two. ``rc``/``message`` are the host's answer and
+    are kept on the payment; with ``host_reply=False`` the message is only the event's note.
     """
     with engine.begin() as conn:
         row = conn.execute(select(PAYMENTS.c.id, PAYMENTS.c.state)
@@ -129,7 +130,7 @@ def transition(engine: Engine, ref_id: str, new: PaymentState, *, actor: str, no
             _event(conn, row.id, now, new, then, actor, rc, message)
             final = then
         changes = {"state": str(final), "updated_at": now, **fields}
-        if rc or message:
+        if host_reply and (rc or message):
             changes |= {"host_rc": rc, "host_message": message}
         conn.execute(update_(PAYMENTS).where(PAYMENTS.c.id == row.id).values(**changes))
         return _payment(conn.execute(select(PAYMENTS).where(PAYMENTS.c.id == row.id)).one())

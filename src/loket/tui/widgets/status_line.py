@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from rich.text import Text
-from textual.reactive import reactive
 from textual.widgets import Static
 
+from loket.clock import parse_iso
 from loket.domain.money import format_rupiah
 from loket.service.runtime import Health
 
@@ -45,10 +45,11 @@ def describe(health: Health | None, training: bool, cashier: str,
         else:
             line.append("● OFFLINE", style="bold white on red")
         if health.queued:
-            line.append(
-                f" │ Antre {health.queued} {_short(health.queued_amount)}",
-                style="bold black on yellow",
-            )
+            waited = ""
+            if health.oldest_queued and now is not None:
+                waited = " " + age(now - parse_iso(health.oldest_queued))
+            line.append(f" │ Antre {health.queued} {_short(health.queued_amount)}{waited}",
+                        style="bold black on yellow")
         if health.unsettled:
             line.append(f" │ Diproses {health.unsettled}", style="yellow")
         if health.refunds_due:
@@ -66,8 +67,6 @@ class StatusLine(Static):
     DEFAULT_CSS = """
     StatusLine { dock: top; height: 1; background: $panel; padding: 0 1; }
     """
-
-    health: reactive[Health | None] = reactive(None, always_update=True)
 
     def render(self) -> Text:
         app = self.app

@@ -1,0 +1,118 @@
+"""Offline payments, the queue screen and refunds, as the cashier sees them."""
+
+from loket.domain.states import PaymentState
+from loket.printing.decode import decode
+from loket.store import payments
+from loket.tui.screens.queue import QueueScreen, RefundConfirm
+from loket.tui.screens.result import ResultScreen
+from tests.tui.conftest import inquire, login, settle
+
+S = PaymentState
+
+
+async def host_goes_away(pilot) -> None:
+    """The shop's internet drops: nothing answers at the host's address any more."""
+    pilot.app.sim.thread.stop()
+    pilot.app.refresh_health()
+    await settle(pilot)
+
+
+async def offline_bill(pilot) -> None:
+    await login(pilot)
+    await inquire(pilot, "0001000000011")  # seen online once: the family is known
+    await pilot.press("f2")
+    await host_goes_away(pilot)
+    await inquire(pilot, "0001000000011")
+
+
+async def refund_due_and_offline_payment(pilot) -> None:
+    await login(pilot)
+    await inquire(pilot, "0001000000086")  # pending, then fails at the biller
+    await pilot.press("enter", "f5", "enter")
+    await settle(pilot)
+    await pilot.press("escape")
+    await settle(pilot)
+    await inquire(pilot, "0001000000011")
+    await pilot.press("f2")
+    await host_goes_away(pilot)
+    await inquire(pilot, "0001000000011")
+    await pilot.press("enter", "f6", "enter")
+    await settle(pilot)
+
+
+async def test_offline_payment_is_queued_with_a_provisional_receipt(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await offline_bill(pilot)
+        assert "OFFLINE" in str(app.screen.query_one("#message").render())
+        assert app.health is not None and not app.health.online
+        await pilot.press("enter", "f6", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ResultScreen)
+        assert app.screen.payment.state == S.QUEUED
+        paper = "\n".join(decode(app.runtime.counter.delivery.sent[-1]))
+        assert "BUKAN BUKTI PEMBAYARAN BPJS" in paper
+        assert app.health.queued == 1 and app.health.queued_amount == 107_500
+
+
+async def test_refund_flow_from_the_queue_screen(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await refund_due_and_offline_payment(pilot)
+        await pilot.press("escape", "f6")
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+        states = [p.state for p in app.screen.rows.values()]
+        assert states == [S.REFUND_DUE, S.QUEUED]
+        await pilot.press("k")
+        await settle(pilot)
+        assert isinstance(app.screen, RefundConfirm)
+        await pilot.press("enter")
+        await settle(pilot)
+        refunded = [p for p in payments.in_states(app.runtime.engine, {S.REFUNDED})]
+        assert len(refunded) == 1 and refunded[0].host_rc == "06"
+        assert "BUKTI PENGEMBALIAN UANG" in "\n".join(decode(app.runtime.counter.delivery.sent[-1]))
+        assert [p.state for p in app.screen.rows.values()] == [S.QUEUED]
+
+
+async def test_refund_key_on_a_row_that_is_not_owed_back_does_nothing(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await refund_due_and_offline_payment(pilot)
+        await pilot.press("escape", "f6")
+        await settle(pilot)
+        await pilot.press("down", "k")
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+        assert payments.in_states(app.runtime.engine, {S.REFUNDED}) == []
+
+
+class TestSnapshots:
+    def test_offline_bill_and_status_line(self, make_app, snap_compare):
+        assert snap_compare(make_app(), run_before=offline_bill)
+
+    def test_provisional_receipt_preview(self, make_app, snap_compare):
+        async def run(pilot):
+            await offline_bill(pilot)
+            await pilot.press("enter", "f6", "enter")
+            await settle(pilot)
+
+        assert snap_compare(make_app(), run_before=run)
+
+    def test_queue_screen(self, make_app, snap_compare):
+        async def run(pilot):
+            await refund_due_and_offline_payment(pilot)
+            await pilot.press("escape", "f6")
+            await settle(pilot)
+
+        assert snap_compare(make_app(), run_before=run)
+
+    def test_refund_confirmation(self, make_app, snap_compare):
+        async def run(pilot):
+            await refund_due_and_offline_payment(pilot)
+            await pilot.press("escape", "f6")
+            await settle(pilot)
+            await pilot.press("k")
+            await settle(pilot)
+
+        assert snap_compare(make_app(), run_before=run)
