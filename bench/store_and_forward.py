@@ -68,6 +68,7 @@ def plain_sqlite_records_per_s() -> float:
 
 def drain(n: int) -> None:
     sim, rt = fresh_runtime()
+    sim.deposit(10**13)  # enough deposit for every payment: this measures forwarding
     customers = sim.call("GET", f"/_sim/customers?situation=current&limit={n}")
     numbers = [c["card_no"] for c in customers.json()["data"]["customers"]]
     assert len(numbers) == n, f"only {len(numbers)} current families"
