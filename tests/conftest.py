@@ -19,6 +19,7 @@ from loket.printing.backends import Delivery, PrinterSettings
 from loket.service.runtime import build_runtime
 from loket.sim.app import SimSettings
 from loket.sim.server import SimThread
+from loket.store import shifts
 
 NOW = datetime(2026, 11, 21, 10, 0, 0, tzinfo=WIB)
 AGENT = "AGT-TEST"
@@ -82,6 +83,8 @@ def make_runtime(tmp_path: Path, sim: SimControl, *, printer: PrinterSettings | 
     delivery = Delivery(printer or PrinterSettings(backend="dummy"))
     rt = build_runtime(config, clock=clock or FixedClock(NOW), new_ref=refs(),
                        training_pin="123456", sim=sim.thread, sim_key=KEY, delivery=delivery)
+    if shifts.current(rt.engine, "latihan") is None:
+        shifts.open_shift(rt.engine, "latihan", 100_000, "2026-11-21T08:00:00+07:00")
     rt.counter.sleep = lambda _s: time.sleep(0.05)
     rt.counter.settings.pending_wait_s = 3.0
     return rt

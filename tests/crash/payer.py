@@ -14,7 +14,7 @@ from loket.clock import iso
 from loket.config import load_config
 from loket.service.counter import PaymentRefused
 from loket.service.runtime import build_runtime
-from loket.store import cashiers
+from loket.store import cashiers, shifts
 from loket.sync.lock import ForwarderLock
 
 
@@ -25,6 +25,8 @@ def main(config_path: str, numbers_path: str, seed: int) -> None:
     rt.counter.sleep = lambda s: time.sleep(min(s, 0.2))
     rt.counter.settings.pending_wait_s = 1.5
     cashiers.ensure_cashier(rt.engine, "kasir1", "Kasir", iso(rt.clock.now()))
+    if shifts.current(rt.engine, "kasir1") is None:
+        shifts.open_shift(rt.engine, "kasir1", 0, iso(rt.clock.now()))
     lock = ForwarderLock(rt.config.database.path)
     forwarder = rt.counter.forwarder
     if lock.acquire():

@@ -73,7 +73,7 @@ class TestTransitions:
     def test_refund_due_is_paid_back_with_a_slip(self, runtime, sim):
         payment = pay(runtime, "0001000000086")
         assert payment.state == S.REFUND_DUE
-        refunded, printed = runtime.counter.refund(payment.ref_id, "latihan")
+        refunded, printed = runtime.counter.refund(payment.ref_id, "latihan", approved_by="pemilik")
         assert refunded.state == S.REFUNDED and printed.ok
         paper = "\n".join(decode(runtime.counter.delivery.sent[-1]))
         assert "BUKTI PENGEMBALIAN UANG" in paper and "Rp 72.500" in paper

@@ -3,6 +3,7 @@
 from loket.domain.states import PaymentState
 from loket.printing.decode import decode
 from loket.store import payments
+from loket.tui.screens.owner_approval import OwnerApproval
 from loket.tui.screens.queue import QueueScreen, RefundConfirm
 from loket.tui.screens.result import ResultScreen
 from tests.tui.conftest import inquire, login, settle
@@ -68,6 +69,9 @@ async def test_refund_flow_from_the_queue_screen(make_app):
         await settle(pilot)
         assert isinstance(app.screen, RefundConfirm)
         await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, OwnerApproval)  # the cashier needs the owner
+        await pilot.press(*"pemilik", "enter", *"123456", "enter")
         await settle(pilot)
         refunded = [p for p in payments.in_states(app.runtime.engine, {S.REFUNDED})]
         assert len(refunded) == 1 and refunded[0].host_rc == "06"

@@ -6,6 +6,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel
 
+from loket.clock import parse_iso
 from loket.domain.states import IllegalTransition, PaymentState
 from loket.store import cashiers, payments
 from loket.store.db import open_database
@@ -13,6 +14,7 @@ from loket.store.models import Payment  # noqa: F401
 from tests.factories import payment as make_payment
 
 NOW = "2026-11-21T10:00:00+07:00"
+NOW_DT = parse_iso(NOW)
 
 
 @pytest.fixture
@@ -82,9 +84,9 @@ def test_pins_are_salted_scrypt_hashes(engine, tmp_path):
     stored = cashiers.list_cashiers(engine)[0].pin_hash
     assert stored.startswith("scrypt$") and "246810" not in stored
     assert cashiers.hash_pin("246810") != cashiers.hash_pin("246810")  # salted
-    assert cashiers.authenticate(engine, "kasir1", "246810").id == "kasir1"
+    assert cashiers.authenticate(engine, "kasir1", "246810", NOW_DT).id == "kasir1"
     with pytest.raises(cashiers.CashierError, match="PIN salah"):
-        cashiers.authenticate(engine, "kasir1", "000000")
+        cashiers.authenticate(engine, "kasir1", "000000", NOW_DT)
     with pytest.raises(cashiers.CashierError, match="minimal 6"):
         cashiers.save_cashier(engine, "k2", "K", "123", NOW)
     assert b"246810" not in (tmp_path / "loket.db").read_bytes()

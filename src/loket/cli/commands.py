@@ -16,7 +16,7 @@ from loket.domain.months import describe_periods
 from loket.domain.states import LABELS, PaymentState
 from loket.service.counter import PaymentRefused
 from loket.service.runtime import Runtime, build_runtime
-from loket.store import cashiers
+from loket.store import cashiers, shifts
 
 
 def resolve_config(args):
@@ -122,7 +122,10 @@ def pay(args) -> int:
     except ValueError as exc:
         raise ConfigError(f"--cash: {exc}") from None
     with runtime(args) as rt:
-        cashiers.ensure_cashier(rt.engine, args.cashier, args.cashier, iso(rt.clock.now()))
+        now = iso(rt.clock.now())
+        cashiers.ensure_cashier(rt.engine, args.cashier, args.cashier, now)
+        if shifts.current(rt.engine, args.cashier) is None:  # a POS calling us has no drawer here
+            shifts.open_shift(rt.engine, args.cashier, 0, now)
         result = rt.counter.inquire(args.number, args.months_ahead)
         if result.bill is None:
             return _report(args, {"state": "NOT_PAID", "message": result.error, "rc": result.rc}, 1)
@@ -192,6 +195,15 @@ def reconcile(args) -> int:
         for d in result.differences:
             print(f"  {d.ref_id}  {d.kind}: {d.detail}")
     return 0 if not result.differences else 1
+
+
+def owner_command(args) -> int:
+    from loket.cli import owner
+
+    handler = {"cashier": owner.cashier, "report": owner.report,
+               "audit": owner.audit_verify}[args.command]
+    with runtime(args) as rt:
+        return handler(rt, args)
 
 
 def print_test(args) -> int:

@@ -59,6 +59,33 @@ def _parser() -> argparse.ArgumentParser:
     rec.add_argument("--date", required=True, help="YYYY-MM-DD (WIB)")
     rec.add_argument("--json", action="store_true")
 
+    owner = argparse.ArgumentParser(add_help=False)
+    owner.add_argument("--owner", default=None, help="owner id (the PIN is asked for)")
+
+    cashier = sub.add_parser("cashier", parents=[common], help="manage cashiers (owner only)")
+    actions = cashier.add_subparsers(dest="action", required=True)
+    for name in ("add", "deactivate", "reset-pin"):
+        action = actions.add_parser(name, parents=[owner])
+        action.add_argument("id")
+        if name != "deactivate":
+            action.add_argument("--name", default=None)
+            action.add_argument("--role", choices=["cashier", "owner"], default=None)
+    actions.add_parser("list", parents=[owner])
+
+    report = sub.add_parser("report", parents=[common], help="daily or monthly PDF (owner only)")
+    kinds = report.add_subparsers(dest="kind", required=True)
+    daily = kinds.add_parser("daily", parents=[owner])
+    daily.add_argument("--date", required=True)
+    monthly = kinds.add_parser("monthly", parents=[owner])
+    monthly.add_argument("--month", required=True)
+    for kind in (daily, monthly):
+        kind.add_argument("--out", required=True, help="the PDF to write")
+        kind.add_argument("--csv", default=None, help="also export the rows as CSV")
+
+    audit = sub.add_parser("audit", parents=[common], help="the audit log")
+    audit.add_subparsers(dest="audit_action", required=True).add_parser(
+        "verify", help="check the hash chain; exit 1 at the first broken link")
+
     sub.add_parser("init", parents=[common], help="write a configuration and the first cashier")
     sub.add_parser("print-test", parents=[common], help="print a test page")
     return parser
@@ -76,10 +103,18 @@ def main(argv: list[str] | None = None) -> int:
         "sync": commands.sync,
         "init": commands.init,
         "print-test": commands.print_test, "reconcile": commands.reconcile,
+        "cashier": commands.owner_command, "report": commands.owner_command,
+        "audit": commands.owner_command,
     }[args.command]
     try:
         return handler(args)
     except ConfigError as exc:
+        print(f"loket: {exc}", file=sys.stderr)
+        return 2
+    except PermissionError as exc:
+        print(f"loket: {exc}", file=sys.stderr)
+        return 4
+    except ValueError as exc:  # the store's CashierError, ShiftError …: a user's mistake
         print(f"loket: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -150,3 +150,45 @@ def test_page(shop: Shop, columns: int, printed_at: str, backend: str) -> list[E
     b.big("LOKET")
     b.qr("LOKET-TEST")
     return b.elements
+
+
+def shift_report(report, shop: Shop, columns: int, printed_at: str,
+                 audit_head: tuple[int, str]) -> list[Element]:
+    """The Z report: a closed shift's counts, money and drawer, and the audit chain's head."""
+    shift, drawer = report.shift, report.drawer
+    b = SlipBuilder(columns)
+    _header(b, shop)
+    b.line("LAPORAN SHIFT (Z)", "center", bold=True)
+    b.rule()
+    b.field("Kasir", shift.cashier_id)
+    b.field("Buka", _stamp(shift.opened_at))
+    b.field("Tutup", _stamp(shift.closed_at or printed_at))
+    if shift.closed_by and shift.closed_by != shift.cashier_id:
+        b.field("Ditutup oleh", shift.closed_by)
+    b.rule()
+    for state, (n, total) in sorted(report.by_state.items()):
+        b.amount(f"{STATE_SHORT.get(state, state)} {n}x", format_rupiah(total))
+    b.rule()
+    b.amount("Modal awal", format_rupiah(drawer.opening_float))
+    b.amount(f"Diterima {drawer.payments}x", format_rupiah(drawer.taken))
+    b.amount(f"Dikembalikan {drawer.refunds}x", format_rupiah(-drawer.refunded))
+    b.amount("SEHARUSNYA", format_rupiah(drawer.expected), bold=True)
+    if shift.counted_cash is not None:
+        b.amount("DIHITUNG", format_rupiah(shift.counted_cash), bold=True)
+        b.amount("SELISIH", format_rupiah(shift.difference), bold=True)
+    if report.unsettled:
+        b.rule()
+        b.line(f"Belum final: {len(report.unsettled)}", bold=True)
+        for p in report.unsettled:
+            b.line(f"{p.ref_id[-10:]} {STATE_SHORT.get(p.state, p.state)} {format_rupiah(p.total)}")
+    b.rule()
+    b.field("Audit", f"#{audit_head[0]} {audit_head[1][:12]}")
+    b.line("Tanda tangan kasir / pemilik:")
+    b.feed(3)
+    return b.elements
+
+
+STATE_SHORT = {"SUCCESS": "Lunas", "PENDING": "Diproses", "UNKNOWN": "Blm pasti",
+               "QUEUED": "Antre", "REJECTED": "Ditolak", "REFUND_DUE": "Hrs kembali",
+               "REFUNDED": "Dikembalikan", "RECORDED": "Tercatat", "SENDING": "Mengirim",
+               "FAILED": "Gagal"}

@@ -23,9 +23,11 @@ from loket.printing import layouts
 from loket.printing.backends import Delivery
 from loket.printing.escpos_render import PrintOptions
 from loket.printing.slip import Element
+from loket.service.access import require_owner
 from loket.service.offline import OfflineDesk
+from loket.service.shift_desk import ShiftDesk
 from loket.service.slips import PrintResult, SlipPrinter
-from loket.store import families, payments
+from loket.store import audit, families, payments, shifts
 from loket.store.models import Payment
 from loket.sync.forwarder import Forwarder
 
@@ -75,6 +77,7 @@ class CounterService:
         self.slips = SlipPrinter(self.engine, self.settings.shop, self.settings.print_options,
                                  self.delivery)
         self.offline = OfflineDesk(self.engine, self.clock, self.settings.offline)
+        self.shifts = ShiftDesk(self.engine, self.clock, self.slips)
 
     @property
     def forwarder(self) -> Forwarder:
@@ -115,6 +118,9 @@ class CounterService:
         total = self.total_for(bill)
         if cash < total:
             raise PaymentRefused(f"Uang kurang {format_rupiah(total - cash)}")
+        shift = shifts.current(self.engine, cashier_id)
+        if shift is None:
+            raise PaymentRefused("Buka shift dulu (F8): setiap pembayaran masuk ke satu shift")
         offline = bool(bill.extra.get("offline"))
         if offline:
             refusal = self.offline.check(bill, total)
@@ -125,6 +131,7 @@ class CounterService:
             cashier_id=cashier_id, terminal_id=self.settings.shop.terminal_id,
             now=iso(self.clock.now()), offline=offline)
         state = S.QUEUED if offline else S.RECORDED
+        payment.shift_id = shift.id
         payments.record(self.engine, payment, actor=cashier_id, state=state)
         if offline:
             return payment
@@ -145,19 +152,30 @@ class CounterService:
             result = forwarder.forward(ref_id)
         return result
 
-    def refund(self, ref_id: str, actor: str) -> tuple[Payment, PrintResult]:
-        """The cashier paid the customer back: mark it, and print the refund slip."""
+    def refund(self, ref_id: str, cashier_id: str, approved_by: str) -> tuple[Payment, PrintResult]:
+        """The cashier paid the customer back from their drawer, with the owner's approval:
+        mark it, and print the refund slip."""
+        require_owner(self.engine, approved_by)
+        shift = shifts.current(self.engine, cashier_id)
+        if shift is None:
+            raise PaymentRefused("Buka shift dulu (F8): uang kembali diambil dari laci shift")
         now = iso(self.clock.now())
-        payment = payments.transition(self.engine, ref_id, S.REFUNDED, actor=actor, now=now,
-                                      message=f"dikembalikan oleh {actor}", host_reply=False)
+        payment = payments.transition(
+            self.engine, ref_id, S.REFUNDED, actor=cashier_id, now=now, host_reply=False,
+            message=f"dikembalikan oleh {cashier_id}, disetujui {approved_by}",
+            refund_shift_id=shift.id)
         return payment, self.slips.print_refund(payment, now)
 
     # -- slips ------------------------------------------------------------------------------
     def slip_for(self, payment: Payment, reprint: int = 0) -> list[Element]:
         return self.slips.slip_for(payment, reprint)
 
-    def print_slip(self, payment: Payment, reprint: bool = False) -> PrintResult:
-        return self.slips.print_payment(payment, reprint)
+    def print_slip(self, payment: Payment, reprint: bool = False, actor: str = "") -> PrintResult:
+        result = self.slips.print_payment(payment, reprint)
+        if reprint and result.ok:
+            audit.log(self.engine, iso(self.clock.now()), actor or "?", "reprint",
+                      ref_id=payment.ref_id, state=payment.state)
+        return result
 
     def print_test_page(self) -> PrintResult:
         return self.slips.print_test_page(iso(self.clock.now()))

@@ -20,10 +20,11 @@ from loket.printing.backends import Delivery, PrinterSettings
 from loket.printing.escpos_render import PrintOptions
 from loket.printing.layouts import Shop
 from loket.service.counter import CounterService, CounterSettings
-from loket.store import cashiers, payments
+from loket.store import cashiers, payments, settings
 from loket.store.db import open_database
 
 TRAINING_CASHIER = "latihan"
+TRAINING_OWNER = "pemilik"
 S = PaymentState
 
 
@@ -81,6 +82,16 @@ class Runtime:
             unsettled=n(S.PENDING, S.UNKNOWN, S.SENDING),
             refunds_due=n(S.REFUND_DUE),
         )
+
+    def apply_settings(self) -> None:
+        """The owner's settings from the app (audited, in the database) over the config file."""
+        overrides = settings.overrides(self.engine)
+        counter = self.counter.settings
+        counter.admin_fee = overrides.get("fees.admin", self.config.fees.admin)
+        limits = {**self.config.offline.model_dump(),
+                  **{k.split(".", 1)[1]: v for k, v in overrides.items()
+                     if k.startswith("offline.")}}
+        counter.offline = self.counter.offline.limits = OfflineLimits(**limits)
 
     def close(self) -> None:
         for closer in reversed(self.closers):
@@ -144,5 +155,9 @@ def build_runtime(
     pin = ""
     if config.training:
         pin = training_pin or f"{secrets.randbelow(10**6):06d}"
-        cashiers.save_cashier(engine, TRAINING_CASHIER, "Kasir Latihan", pin, iso(clock.now()))
-    return Runtime(config, engine, host, counter, clock, sim, pin, closers)
+        now = iso(clock.now())
+        cashiers.save_cashier(engine, TRAINING_CASHIER, "Kasir Latihan", pin, now)
+        cashiers.save_cashier(engine, TRAINING_OWNER, "Pemilik Latihan", pin, now, role="owner")
+    rt = Runtime(config, engine, host, counter, clock, sim, pin, closers)
+    rt.apply_settings()
+    return rt

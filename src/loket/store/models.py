@@ -12,6 +12,8 @@ class Cashier(SQLModel, table=True):
     pin_hash: str  # scrypt$n$r$p$salt$hash — never the PIN
     active: bool = True
     created_at: str
+    failed_pins: int = 0  # wrong PINs in a row
+    locked_until: str = ""  # ISO time; empty when not locked
 
 
 class Payment(SQLModel, table=True):
@@ -44,6 +46,8 @@ class Payment(SQLModel, table=True):
     print_count: int = 0
     created_at: str = Field(index=True)
     updated_at: str
+    shift_id: int | None = Field(default=None, foreign_key="shift.id", index=True)
+    refund_shift_id: int | None = Field(default=None, foreign_key="shift.id")  # paid back from
 
 
 class PaymentEvent(SQLModel, table=True):
@@ -67,3 +71,39 @@ class FamilyCache(SQLModel, table=True):
     inquired_at: str
     numbers: str = ""  # " tail tail … ": last 11 digits of every member's card, for look-up
     paid_through: str = ""  # YYYY-MM the family had paid through, as far as this counter knows
+
+
+class Shift(SQLModel, table=True):
+    """A cashier's drawer from opening float to counted cash."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    cashier_id: str = Field(foreign_key="cashier.id", index=True)
+    opened_at: str
+    opening_float: int
+    closed_at: str = ""
+    closed_by: str = ""
+    expected_cash: int | None = None
+    counted_cash: int | None = None
+    difference: int | None = None  # counted - expected: negative is a shortage
+    note: str = ""
+
+
+class AuditEntry(SQLModel, table=True):
+    """Append-only and hash-chained: each row's hash covers the previous row's hash."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: str
+    actor: str
+    action: str = Field(index=True)
+    detail: str  # JSON
+    prev_hash: str
+    hash: str
+
+
+class Setting(SQLModel, table=True):
+    """Owner's settings made in the app; they override the configuration file."""
+
+    key: str = Field(primary_key=True)
+    value: str  # JSON
+    updated_at: str
+    updated_by: str

@@ -13,6 +13,7 @@ from sqlmodel import col, or_, select
 from loket.domain.billing import FamilyBill, Member
 from loket.domain.months import Month
 from loket.domain.states import NEEDS_FORWARDING, PaymentState, check_transition
+from loket.store import audit
 from loket.store.db import session
 from loket.store.models import Payment, PaymentEvent
 
@@ -102,6 +103,8 @@ def record(engine: Engine, payment: Payment, actor: str, state: PaymentState) ->
             cursor = conn.exec_driver_sql(INSERT_PAYMENT, tuple(values[c] for c in PAYMENT_COLUMNS))
             payment.id = cursor.lastrowid
             _event(conn, payment.id, payment.created_at, "", state, actor)
+            audit.append(conn, payment.created_at, actor, "payment",
+                         {"ref_id": payment.ref_id, "to": str(state), "total": payment.total})
     except IntegrityError as exc:
         if "payment.ref_id" in str(exc.orig):
             raise DuplicateRef(payment.ref_id) from None
@@ -129,6 +132,8 @@ def transition(engine: Engine, ref_id: str, new: PaymentState, *, actor: str, no
             check_transition(new, then)
             _event(conn, row.id, now, new, then, actor, rc, message)
             final = then
+        audit.append(conn, now, actor, "payment",
+                     {"ref_id": ref_id, "from": str(old), "to": str(final), "rc": rc})
         changes = {"state": str(final), "updated_at": now, **fields}
         if host_reply and (rc or message):
             changes |= {"host_rc": rc, "host_message": message}

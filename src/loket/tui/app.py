@@ -1,8 +1,10 @@
-"""The Textual app: wires screens to the runtime, and nothing else."""
+"""The Textual app: wires screens to the runtime and moves between them; nothing else."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -11,11 +13,15 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from loket.domain.billing import FamilyBill
+from loket.reports.service import Reports, Written
+from loket.service.access import OWNER_ONLY, is_owner
 from loket.service.counter import PaymentRefused
 from loket.service.runtime import Health, Runtime
+from loket.store import cashiers, shifts
 from loket.store.models import Payment
 from loket.sync.lock import ForwarderLock
 from loket.tui import texts
+from loket.tui.commands import palette
 from loket.tui.screens.counter import CounterScreen
 from loket.tui.screens.help import HelpScreen
 from loket.tui.screens.history import HistoryScreen
@@ -23,6 +29,8 @@ from loket.tui.screens.login import LoginScreen
 from loket.tui.screens.payment import PaymentScreen
 from loket.tui.screens.queue import QueueScreen
 from loket.tui.screens.result import ProcessingScreen, ResultScreen
+from loket.tui.screens.shift import ShiftCloseScreen, ShiftOpenScreen
+from loket.tui.screens.wizard import SetupWizard
 from loket.tui.widgets.status_line import StatusLine
 
 HEALTH_EVERY_S = 15.0
@@ -36,6 +44,9 @@ class LoketApp(App):
         Binding("f4", "history", "Riwayat"),
         Binding("f5", "sync_now", "Kirim", show=False),
         Binding("f6", "queue", "Antrean", show=False),
+        Binding("f7", "dashboard", "Dasbor", show=False),
+        Binding("f8", "shift", "Shift", show=False),
+        Binding("f10", "settings", "Pengaturan", show=False),
         Binding("ctrl+q", "quit", "Keluar", priority=True, show=False),
     ]
 
@@ -43,6 +54,7 @@ class LoketApp(App):
         super().__init__()
         self.runtime = runtime
         self.cashier_id = ""
+        self.is_owner = False
         self.health: Health | None = None
         self.background = background  # tests turn the timers off for stable screens
         self.forwarder_lock = ForwarderLock(runtime.config.database.path)
@@ -50,7 +62,8 @@ class LoketApp(App):
             self.sub_title = texts.TRAINING_BANNER
 
     def on_mount(self) -> None:
-        self.push_screen(LoginScreen())
+        first_start = not cashiers.has_owner(self.runtime.engine)
+        self.push_screen(SetupWizard() if first_start else LoginScreen())
         self.refresh_health()
         if self.background:
             self.set_interval(HEALTH_EVERY_S, self.refresh_health)
@@ -61,12 +74,36 @@ class LoketApp(App):
     def on_unmount(self) -> None:
         self.forwarder_lock.release()
 
-    # -- the flow ---------------------------------------------------------------------------
+    # -- who is at the counter --------------------------------------------------------------
+    def owner_created(self) -> None:
+        self.switch_screen(LoginScreen())
+
     def logged_in(self, cashier_id: str) -> None:
         self.cashier_id = cashier_id
-        self.switch_screen(CounterScreen())
+        self.is_owner = is_owner(self.runtime.engine, cashier_id)
+        has_shift = shifts.current(self.runtime.engine, cashier_id) is not None
+        self.switch_screen(CounterScreen() if has_shift else ShiftOpenScreen())
         self.refresh_status()
 
+    def to_counter(self) -> None:
+        self.switch_screen(CounterScreen())
+
+    def logout(self) -> None:
+        self.cashier_id, self.is_owner = "", False
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        self.switch_screen(LoginScreen())
+
+    def shift_closed(self, report: shifts.ShiftReport, printed: str) -> None:
+        d = report.shift
+        self.notify(f"Shift {d.cashier_id} ditutup. Selisih {d.difference:+,}. {printed}"
+                    .replace(",", "."), timeout=10)
+        if d.cashier_id == self.cashier_id:
+            self.logout()
+        else:
+            self.pop_screen()
+
+    # -- the payment flow -------------------------------------------------------------------
     def open_payment(self, bill: FamilyBill) -> None:
         total = self.runtime.counter.total_for(bill)
 
@@ -135,30 +172,79 @@ class LoketApp(App):
         if isinstance(self.screen, QueueScreen):
             self.screen.load()
 
+    def reports_for(self, kind: str, day: date) -> Written:
+        """Owner's reports from the dashboard, beside the database (called from a worker)."""
+        folder = Path(self.runtime.config.database.path).parent / "laporan"
+        folder.mkdir(parents=True, exist_ok=True)
+        reports = Reports(self.runtime.engine, self.runtime.counter.settings.shop,
+                          self.runtime.clock)
+        if kind == "daily":
+            name = f"harian-{day.isoformat()}"
+            return reports.daily(day, folder / f"{name}.pdf", folder / f"{name}.csv")
+        name = f"bulanan-{day:%Y-%m}"
+        return reports.monthly(day.year, day.month, folder / f"{name}.pdf",
+                               folder / f"{name}.csv")
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR:
             error = event.worker.error
-            self.notify(
-                texts.WORKER_FAILED.format(error=type(error).__name__), severity="error", timeout=10
-            )
+            self.notify(texts.WORKER_FAILED.format(error=type(error).__name__),
+                        severity="error", timeout=10)
             if event.worker.group == "payment" and isinstance(self.screen, ProcessingScreen):
                 self.pop_screen()
 
     # -- keys and the command palette -------------------------------------------------------
-    def _logged_in(self) -> bool:
-        return bool(self.cashier_id)
+    def _owner_only(self) -> bool:
+        if not self.cashier_id:
+            return False
+        if not self.is_owner:
+            self.notify(OWNER_ONLY, severity="error")
+            return False
+        return True
+
+    def _not_on(self, *kinds: type) -> bool:
+        return bool(self.cashier_id) and not isinstance(self.screen, (*kinds, ProcessingScreen))
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
     def action_history(self) -> None:
-        if self._logged_in() and not isinstance(self.screen, HistoryScreen | ProcessingScreen):
+        if self._not_on(HistoryScreen):
             self.push_screen(HistoryScreen())
 
     def action_queue(self) -> None:
-        if self._logged_in() and not isinstance(self.screen, QueueScreen | ProcessingScreen):
+        if self._not_on(QueueScreen):
             self.push_screen(QueueScreen())
+
+    def action_shift(self) -> None:
+        if not self._not_on(ShiftCloseScreen, ShiftOpenScreen):
+            return
+        shift = shifts.current(self.runtime.engine, self.cashier_id)
+        self.push_screen(ShiftCloseScreen(shift.id) if shift else ShiftOpenScreen())
+
+    def action_dashboard(self) -> None:
+        from loket.tui.screens.dashboard import DashboardScreen
+
+        if self._owner_only() and not isinstance(self.screen, DashboardScreen):
+            self.push_screen(DashboardScreen())
+
+    def action_settings(self) -> None:
+        from loket.tui.screens.settings import SettingsScreen
+
+        if self._owner_only() and not isinstance(self.screen, SettingsScreen):
+            self.push_screen(SettingsScreen())
+
+    def action_other_shifts(self) -> None:
+        if not self._owner_only():
+            return
+        from loket.tui.screens.shift_pick import ShiftPicker
+
+        def chosen(shift_id: int | None) -> None:
+            if shift_id is not None:
+                self.push_screen(ShiftCloseScreen(shift_id))
+
+        self.push_screen(ShiftPicker(shifts.open_shifts(self.runtime.engine)), chosen)
 
     def action_sync_now(self) -> None:
         if self.forwarder_lock.held:
@@ -173,19 +259,11 @@ class LoketApp(App):
     @work(thread=True, exclusive=True, exit_on_error=False, group="printer")
     def print_test(self) -> None:
         result = self.runtime.counter.print_test_page()
-        self.call_from_thread(
-            self.notify, result.message, severity="information" if result.ok else "error"
-        )
+        self.call_from_thread(self.notify, result.message,
+                              severity="information" if result.ok else "error")
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield SystemCommand("Bantuan", "Tombol dan nomor uji (F1)", self.action_help)
-        if self._logged_in():
-            yield SystemCommand(
-                "Riwayat hari ini", "Cari dan cetak ulang (F4)", self.action_history
-            )
-            yield SystemCommand("Pelanggan berikutnya", "Kosongkan layar (F2)", self.next_customer)
-            yield SystemCommand(
-                "Kirim antrean sekarang", "Sinkron ke host (F5)", self.action_sync_now
-            )
-        yield SystemCommand("Cetak halaman uji", "Periksa printer", self.action_print_test)
-        yield SystemCommand("Keluar", "Tutup loket (Ctrl+Q)", self.exit)
+        return palette(self)
+
+
+

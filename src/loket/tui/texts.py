@@ -7,7 +7,8 @@ S = PaymentState
 LOGIN_TITLE = "loket — Masuk Kasir"
 LOGIN_ID = "ID kasir"
 LOGIN_PIN = "PIN"
-LOGIN_TRAINING = "MODE LATIHAN: bukan transaksi nyata. Kasir latihan: ID {id}  PIN {pin}"
+LOGIN_TRAINING = ("MODE LATIHAN: bukan transaksi nyata. PIN {pin} untuk kasir ID {id} "
+                  "dan pemilik ID {owner}")
 NUMBER_PROMPT = "Nomor kartu JKN-KIS (13 digit) atau VA (16 digit), lalu Enter"
 SEARCHING = "Mencari tagihan…"
 EMPTY_COUNTER = "Ketik atau scan nomor kartu/VA peserta, lalu tekan Enter."
@@ -50,7 +51,9 @@ HELP = """\
   F2 / Esc   Pelanggan berikutnya
   F4         Riwayat hari ini (R: cetak ulang)
   F5         Kirim antrean ke host sekarang
-  F6         Antrean: belum pasti, diproses, uang harus dikembalikan (K)
+  F6         Antrean dan pengecualian (K: kembalikan uang, perlu pemilik)
+  F8         Buka / tutup shift (hitung laci, laporan Z)
+  F7, F10    Dasbor dan pengaturan (pemilik)
   Q          QR struk besar (di layar hasil)
   F1         Bantuan ini
   Ctrl+P     Daftar perintah

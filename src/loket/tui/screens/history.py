@@ -99,7 +99,8 @@ class HistoryScreen(Screen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="printer")
     def reprint(self, ref_id: str) -> None:
         runtime = self.app.runtime
-        result = runtime.counter.print_slip(payments.get(runtime.engine, ref_id), reprint=True)
+        result = runtime.counter.print_slip(payments.get(runtime.engine, ref_id), reprint=True,
+                                            actor=self.app.cashier_id)
         self.app.call_from_thread(self._printed, result)
 
     def _printed(self, result: PrintResult) -> None:

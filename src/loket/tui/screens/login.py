@@ -29,7 +29,8 @@ class LoginScreen(Screen):
             runtime = self.app.runtime
             if runtime.training:
                 yield Static(
-                    texts.LOGIN_TRAINING.format(id="latihan", pin=runtime.training_pin),
+                    texts.LOGIN_TRAINING.format(id="latihan", owner="pemilik",
+                                                pin=runtime.training_pin),
                     id="training-hint",
                 )
             yield Label(texts.LOGIN_ID)
@@ -57,7 +58,8 @@ class LoginScreen(Screen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="login")
     def _check(self, cashier_id: str, pin: str) -> None:
         try:  # scrypt takes a moment: off the UI thread
-            cashier = authenticate(self.app.runtime.engine, cashier_id, pin)
+            runtime = self.app.runtime
+            cashier = authenticate(runtime.engine, cashier_id, pin, runtime.clock.now())
         except CashierError as exc:
             self.app.call_from_thread(self._failed, str(exc))
             return

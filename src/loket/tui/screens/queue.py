@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,12 +15,16 @@ from textual.widgets import DataTable, Footer, Label, Static
 from loket.clock import parse_iso
 from loket.domain.money import format_rupiah
 from loket.domain.states import LABELS, PaymentState
+from loket.service.access import AccessDenied
+from loket.service.counter import PaymentRefused
 from loket.store import payments
 from loket.store.models import Payment
 from loket.tui import texts
+from loket.tui.screens.owner_approval import OwnerApproval
 from loket.tui.widgets.status_line import StatusLine, age
 
 S = PaymentState
+SLA = timedelta(hours=48)  # a failed transaction must be resolved within 2x24 hours
 
 
 class RefundConfirm(ModalScreen[bool]):
@@ -64,9 +71,10 @@ class QueueScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield StatusLine()
-        yield Label("Pembayaran belum final, terlama di atas", id="queue-title")
+        yield Label("Pengecualian: belum final, terlama di atas (batas penyelesaian 2x24 jam)",
+                    id="queue-title")
         table = DataTable(id="queue", cursor_type="row", zebra_stripes=True)
-        table.add_columns("Umur", "Status", "Nama", "Total", "Coba", "Pesan host")
+        table.add_columns("Umur", "Batas 2x24j", "Status", "Nama", "Total", "Coba", "Pesan host")
         yield table
         yield Label("", id="queue-status")
         yield Footer()
@@ -86,8 +94,12 @@ class QueueScreen(Screen):
         table.clear()
         self.rows = {p.ref_id: p for p in found}
         for p in found:
-            table.add_row(age(now - parse_iso(p.created_at)), LABELS[S(p.state)], p.head_name[:16],
-                          format_rupiah(p.total), str(p.attempts), (p.host_message or "-")[:28],
+            waited = now - parse_iso(p.created_at)
+            left = SLA - waited
+            sla = Text(f"sisa {age(left)}") if left > timedelta(0) else Text(
+                f"LEWAT {age(-left)}", style="bold red")
+            table.add_row(age(waited), sla, LABELS[S(p.state)], p.head_name[:14],
+                          format_rupiah(p.total), str(p.attempts), (p.host_message or "-")[:24],
                           key=p.ref_id)
         due = [p for p in found if p.state == S.REFUND_DUE]
         summary = f"{len(found)} belum final"
@@ -113,15 +125,30 @@ class QueueScreen(Screen):
             self.notify("Pilih pembayaran berstatus 'Uang harus dikembalikan'", severity="warning")
             return
 
+        def approved(owner_id: str | None) -> None:
+            if owner_id:
+                self.refund(payment.ref_id, owner_id)
+
         def confirmed(yes: bool | None) -> None:
-            if yes:
-                self.refund(payment.ref_id)
+            if not yes:
+                return
+            if self.app.is_owner:
+                approved(self.app.cashier_id)
+            else:  # a cashier pays back only with the owner's approval
+                self.app.push_screen(OwnerApproval(
+                    f"Pengembalian {format_rupiah(payment.total)} untuk {payment.head_name}"),
+                    approved)
 
         self.app.push_screen(RefundConfirm(payment), confirmed)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="printer")
-    def refund(self, ref_id: str) -> None:
-        _payment, printed = self.app.runtime.counter.refund(ref_id, self.app.cashier_id)
+    def refund(self, ref_id: str, approved_by: str) -> None:
+        try:
+            _payment, printed = self.app.runtime.counter.refund(ref_id, self.app.cashier_id,
+                                                                approved_by)
+        except (AccessDenied, PaymentRefused) as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
         self.app.call_from_thread(self._refunded, printed)
 
     def _refunded(self, printed) -> None:

@@ -12,7 +12,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Label, LoadingIndicator, Static
 
 from loket.domain.money import format_rupiah
-from loket.domain.states import PaymentState
+from loket.domain.states import LABELS, PaymentState
 from loket.printing.layouts import qr_payload
 from loket.service.slips import PrintResult
 from loket.store import payments
@@ -23,6 +23,7 @@ from loket.tui.widgets.receipt_preview import ReceiptPreview
 from loket.tui.widgets.status_line import StatusLine
 
 S = PaymentState
+STATE_WORDS = {str(state): label for state, label in LABELS.items()}
 
 
 class QrScreen(ModalScreen[None]):
@@ -127,7 +128,7 @@ class ResultScreen(Screen):
     def print_slip(self, reprint: bool) -> None:
         runtime = self.app.runtime
         fresh = payments.get(runtime.engine, self.payment.ref_id) or self.payment
-        result = runtime.counter.print_slip(fresh, reprint=reprint)
+        result = runtime.counter.print_slip(fresh, reprint=reprint, actor=self.app.cashier_id)
         self.app.call_from_thread(self._printed, result)
 
     def _printed(self, result: PrintResult) -> None:

@@ -1,0 +1,70 @@
+"""What the agent reports monthly (seed 000: PPOB partner obligations): volume, success rate,
+failures by kind and how fast they were resolved against the 2x24 hour limit."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+
+from loket.clock import parse_iso
+from loket.reports.figures import SLA_HOURS, Figures, figures
+
+FAILURE_KINDS = {
+    "time_out": "Time-out / jawaban tidak pasti",
+    "amount_mismatch": "Jumlah tagihan berbeda",
+    "rejected": "Ditolak host",
+    "refunded": "Uang dikembalikan",
+}
+TROUBLE = "('PENDING', 'UNKNOWN', 'REJECTED', 'FAILED')"
+
+
+@dataclass
+class MonthFigures:
+    month: str
+    totals: Figures
+    daily: list[tuple[str, int, int]] = field(default_factory=list)  # day, count, success
+    failures: dict[str, int] = field(default_factory=dict)
+    resolved_within: int = 0
+    resolved_late: int = 0
+    open_within: int = 0
+    open_late: int = 0
+    resolution_hours: list[float] = field(default_factory=list)
+
+    @property
+    def median_resolution_h(self) -> float | None:
+        return statistics.median(self.resolution_hours) if self.resolution_hours else None
+
+
+def month_figures(engine: Engine, start: str, end: str, now_iso: str) -> MonthFigures:
+    m = MonthFigures(start[:7], figures(engine, start, end))
+    between = "p.created_at >= ? AND p.created_at < ?"
+    with engine.connect() as conn:
+        m.daily = [tuple(r) for r in conn.exec_driver_sql(
+            "SELECT substr(created_at, 1, 10), count(*), sum(state = 'SUCCESS') FROM payment p "
+            f"WHERE {between} GROUP BY 1 ORDER BY 1", (start, end))]
+        kinds = {"time_out": "e.to_state = 'UNKNOWN'", "amount_mismatch": "e.rc = '84'",
+                 "rejected": "e.to_state = 'REJECTED'", "refunded": "e.to_state = 'REFUNDED'"}
+        for kind, condition in kinds.items():
+            m.failures[kind] = conn.exec_driver_sql(
+                "SELECT count(DISTINCT e.payment_id) FROM paymentevent e JOIN payment p "
+                f"ON p.id = e.payment_id WHERE {between} AND {condition}", (start, end)).scalar()
+        rows = conn.exec_driver_sql(
+            "SELECT p.created_at, max(CASE WHEN e.to_state IN ('SUCCESS', 'REFUNDED') "
+            "THEN e.at END) FROM payment p JOIN paymentevent e ON e.payment_id = p.id "
+            f"WHERE {between} AND p.id IN (SELECT payment_id FROM paymentevent "
+            f"WHERE to_state IN {TROUBLE}) GROUP BY p.id", (start, end))
+        now = parse_iso(now_iso)
+        for created, resolved in rows:
+            begun = parse_iso(created)
+            hours = ((parse_iso(resolved) if resolved else now) - begun).total_seconds() / 3600
+            late = hours > SLA_HOURS
+            if resolved:
+                m.resolution_hours.append(hours)
+                m.resolved_late += late
+                m.resolved_within += not late
+            else:
+                m.open_late += late
+                m.open_within += not late
+    return m

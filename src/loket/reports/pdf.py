@@ -1,0 +1,158 @@
+"""Daily and monthly reports as PDF (reportlab): header, summary, per cashier, a chart,
+exceptions; the monthly one adds volume, success rate, failures by kind and resolution times."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reportlab.graphics.charts.barcharts import VerticalBarChart
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from loket.clock import parse_iso
+from loket.domain.money import format_rupiah
+from loket.domain.states import LABELS, PaymentState
+from loket.printing.layouts import Shop
+from loket.reports.figures import SLA_HOURS, ExceptionRow, Figures
+from loket.reports.monthly import FAILURE_KINDS, MonthFigures
+
+STYLES = getSampleStyleSheet()
+GRID = TableStyle([
+    ("FONT", (0, 0), (-1, -1), "Helvetica", 8),
+    ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8),
+    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef4")),
+    ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+    ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
+    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+])
+MAX_EXCEPTION_ROWS = 300
+
+
+def _table(rows: list[list], widths: list[float] | None = None) -> Table:
+    table = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT")
+    table.setStyle(GRID)
+    return table
+
+
+def _header(story: list, shop: Shop, title: str, period: str, made_at: str) -> None:
+    story.append(Paragraph(f"{shop.name} — {title}", STYLES["Title"]))
+    ids = f"Agen {shop.agent_id or '-'} · Terminal {shop.terminal_id or '-'}"
+    story.append(Paragraph(f"{shop.address}<br/>{ids}<br/>Periode: {period} · dibuat {made_at}",
+                           STYLES["Normal"]))
+    story.append(Spacer(1, 4 * mm))
+
+
+def _summary(f: Figures) -> Table:
+    rp = format_rupiah
+    return _table([
+        ["Ringkasan", "Jumlah"],
+        ["Transaksi", f"{f.count}"],
+        ["Berhasil (LUNAS)", f"{f.success_count} ({f.success_rate:.1%})"],
+        ["Uang tunai diterima (bersih)", rp(f.cash_collected)],
+        ["Iuran BPJS (lunas)", rp(f.premium)],
+        ["Pendapatan biaya admin", rp(f.admin_income)],
+        ["Biaya host (potong deposit)", rp(f.host_cost)],
+        ["Margin loket", rp(f.margin)],
+        ["Setoran ke host (T+1)", rp(f.due_to_host)],
+        ["Belum final", f"{f.unsettled_count} ({rp(f.unsettled_amount)})"],
+        ["Dikembalikan ke pelanggan", rp(f.refunded)],
+    ], [80 * mm, 60 * mm])
+
+
+def _by_state(f: Figures) -> Table:
+    rows = [["Status", "Jumlah", "Total"]]
+    for state, (n, total) in sorted(f.by_state.items()):
+        rows.append([LABELS[PaymentState(state)], str(n), format_rupiah(total)])
+    return _table(rows, [60 * mm, 25 * mm, 40 * mm])
+
+
+def _by_cashier(f: Figures) -> Table:
+    rows = [["Kasir", "Transaksi", "Uang diterima", "Lunas", "Nilai lunas"]]
+    for c in f.by_cashier:
+        rows.append([c.cashier_id, str(c.count), format_rupiah(c.taken), str(c.success),
+                     format_rupiah(c.success_amount)])
+    return _table(rows, [35 * mm, 22 * mm, 38 * mm, 18 * mm, 38 * mm])
+
+
+def _bars(values: list[int], labels: list[str], title: str) -> Drawing:
+    drawing = Drawing(170 * mm, 60 * mm)
+    chart = VerticalBarChart()
+    chart.x, chart.y, chart.width, chart.height = 12 * mm, 10 * mm, 150 * mm, 42 * mm
+    chart.data = [values or [0]]
+    chart.categoryAxis.categoryNames = labels or [""]
+    chart.categoryAxis.labels.fontSize = 6
+    chart.valueAxis.labels.fontSize = 6
+    chart.valueAxis.valueMin = 0
+    chart.bars[0].fillColor = colors.HexColor("#2f6f9f")
+    drawing.add(chart)
+    drawing.add(String(12 * mm, 55 * mm, title, fontName="Helvetica-Bold", fontSize=9))
+    return drawing
+
+
+def _exceptions(rows: list[ExceptionRow], now_iso: str) -> list:
+    if not rows:
+        return [Paragraph("Tidak ada pengecualian: semua transaksi sudah final.", STYLES["Normal"])]
+    now = parse_iso(now_iso)
+    table = [["Ref", "Waktu", "Kasir", "Nama", "Status", "Total", f"Umur / {SLA_HOURS} jam"]]
+    for r in rows[:MAX_EXCEPTION_ROWS]:
+        hours = (now - parse_iso(r.created_at)).total_seconds() / 3600
+        late = " LEWAT" if hours > SLA_HOURS else ""
+        table.append([r.ref_id[-12:], r.created_at[5:16].replace("T", " "), r.cashier_id,
+                      r.head_name[:18], LABELS[PaymentState(r.state)][:22], format_rupiah(r.total),
+                      f"{hours:.0f} j{late}"])
+    out: list = [_table(table)]
+    if len(rows) > MAX_EXCEPTION_ROWS:
+        out.append(Paragraph(f"… dan {len(rows) - MAX_EXCEPTION_ROWS} lagi (lihat CSV).",
+                             STYLES["Normal"]))
+    return out
+
+
+def _section(story: list, title: str, *flowables) -> None:
+    story.append(Spacer(1, 4 * mm))
+    story.append(Paragraph(title, STYLES["Heading3"]))
+    story.extend(flowables)
+
+
+def daily_pdf(out: str | Path, shop: Shop, day: str, f: Figures, exceptions: list[ExceptionRow],
+              made_at: str) -> None:
+    story: list = []
+    _header(story, shop, "Laporan Harian", day, made_at)
+    story.append(_summary(f))
+    _section(story, "Per status", _by_state(f))
+    _section(story, "Per kasir", _by_cashier(f))
+    _section(story, "Transaksi per jam",
+             _bars(f.hourly, [f"{h:02d}" for h in range(24)], "Jumlah transaksi per jam"))
+    _section(story, "Pengecualian (belum final)", *_exceptions(exceptions, made_at))
+    SimpleDocTemplate(str(out), pagesize=A4, title=f"Laporan harian {day}",
+                      leftMargin=15 * mm, rightMargin=15 * mm).build(story)
+
+
+def monthly_pdf(out: str | Path, shop: Shop, m: MonthFigures, exceptions: list[ExceptionRow],
+                made_at: str) -> None:
+    story: list = []
+    _header(story, shop, "Laporan Bulanan", m.month, made_at)
+    story.append(_summary(m.totals))
+    _section(story, "Volume harian", _bars([d[1] for d in m.daily], [d[0][8:] for d in m.daily],
+                                           "Transaksi per hari"))
+    daily = [["Tanggal", "Transaksi", "Lunas", "Tingkat sukses"]]
+    daily += [[d, str(n), str(ok), f"{ok / n:.1%}" if n else "-"] for d, n, ok in m.daily]
+    _section(story, "Tingkat sukses per hari", _table(daily, [35 * mm, 25 * mm, 25 * mm, 30 * mm]))
+    kinds = [["Jenis gangguan", "Transaksi"]]
+    kinds += [[FAILURE_KINDS[k], str(v)] for k, v in m.failures.items()]
+    _section(story, "Gangguan menurut jenis", _table(kinds, [70 * mm, 30 * mm]))
+    median = m.median_resolution_h
+    resolution = [["Penyelesaian (batas 2x24 jam)", "Jumlah"],
+                  ["Selesai dalam 48 jam", str(m.resolved_within)],
+                  ["Selesai lewat 48 jam", str(m.resolved_late)],
+                  ["Belum selesai, masih dalam 48 jam", str(m.open_within)],
+                  ["Belum selesai, LEWAT 48 jam", str(m.open_late)],
+                  ["Median waktu penyelesaian", f"{median:.1f} jam" if median is not None else "-"]]
+    _section(story, "Waktu penyelesaian", _table(resolution, [80 * mm, 30 * mm]))
+    _section(story, "Per kasir", _by_cashier(m.totals))
+    _section(story, "Pengecualian (belum final)", *_exceptions(exceptions, made_at))
+    SimpleDocTemplate(str(out), pagesize=A4, title=f"Laporan bulanan {m.month}",
+                      leftMargin=15 * mm, rightMargin=15 * mm).build(story)

@@ -1,0 +1,47 @@
+"""Owner's settings made in the app (admin fee, offline limits), audited, over the config file."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import Engine
+from sqlmodel import select
+
+from loket.store import audit
+from loket.store.db import session
+from loket.store.models import Setting
+
+EDITABLE = {
+    "fees.admin": int,
+    "offline.enabled": bool,
+    "offline.family_max_age_days": int,
+    "offline.max_payment": int,
+    "offline.max_total": int,
+    "offline.max_count": int,
+    "offline.max_age_hours": int,
+}
+
+
+class SettingError(ValueError):
+    pass
+
+
+def overrides(engine: Engine) -> dict[str, object]:
+    with session(engine) as db:
+        return {s.key: json.loads(s.value) for s in db.exec(select(Setting))}
+
+
+def change(engine: Engine, key: str, value: object, by: str, now: str) -> None:
+    kind = EDITABLE.get(key)
+    if kind is None:
+        raise SettingError(f"{key} tidak bisa diubah di sini")
+    if not isinstance(value, kind) or (kind is int and (isinstance(value, bool) or value < 0)):
+        raise SettingError(f"{key}: nilai tidak sah")
+    with session(engine) as db:
+        old = db.get(Setting, key)
+        before = json.loads(old.value) if old else None
+        db.merge(Setting(key=key, value=json.dumps(value), updated_at=now, updated_by=by))
+        db.flush()
+        audit.append(db.connection(), now, by, "setting_change",
+                     {"key": key, "old": before, "new": value})
+        db.commit()
