@@ -14,9 +14,11 @@ def arrears_bill() -> FamilyBill:
         customer_no="0001000000029")
 
 
-def payment(state="SUCCESS", ref_id="PAY-01JCZ8Q4T6W2M0X9K3V7B5N1RA", cashier_id="kasir1"):
+def payment(state="SUCCESS", ref_id="PAY-01JCZ8Q4T6W2M0X9K3V7B5N1RA", cashier_id="kasir1",
+            created_at="2026-11-21T10:00:05+07:00", shift_id=None):
     p = new_payment(arrears_bill(), ref_id=ref_id, admin_fee=2500, cash=760_000,
-                    cashier_id=cashier_id, terminal_id="T01", now="2026-11-21T10:00:05+07:00")
+                    cashier_id=cashier_id, terminal_id="T01", now=created_at)
+    p.shift_id = shift_id
     p.state = state
     if state == "SUCCESS":
         p.host_sn, p.paid_at = "19866A7A63902A3D", "2026-11-21T10:00:06+07:00"

@@ -1,5 +1,7 @@
 """Offline payments, the queue screen and refunds, as the cashier sees them."""
 
+import time
+
 from loket.domain.states import PaymentState
 from loket.printing.decode import decode
 from loket.store import payments
@@ -28,9 +30,13 @@ async def offline_bill(pilot) -> None:
 
 async def refund_due_and_offline_payment(pilot) -> None:
     await login(pilot)
+    counter = pilot.app.runtime.counter
+    counter.settings.pending_wait_s = 0  # poll by hand below: the attempt count stays the same
     await inquire(pilot, "0001000000086")  # pending, then fails at the biller
     await pilot.press("enter", "f5", "enter")
     await settle(pilot)
+    time.sleep(0.4)  # the simulator's pending delay
+    counter.forwarder.forward(pilot.app.screen.payment.ref_id)
     await pilot.press("escape")
     await settle(pilot)
     await inquire(pilot, "0001000000011")

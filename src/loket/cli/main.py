@@ -86,7 +86,7 @@ def _parser() -> argparse.ArgumentParser:
     audit.add_subparsers(dest="audit_action", required=True).add_parser(
         "verify", help="check the hash chain; exit 1 at the first broken link")
 
-    sub.add_parser("init", parents=[common], help="write a configuration and the first cashier")
+    sub.add_parser("init", parents=[common], help="write a configuration and the owner's account")
     sub.add_parser("print-test", parents=[common], help="print a test page")
     return parser
 

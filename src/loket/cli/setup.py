@@ -77,9 +77,9 @@ def write_config(args) -> int:
     os.environ.setdefault(values["key_env"], "-")  # only so the file can be checked now
     config = load_config(path)
     engine = open_database(config.database.path)
-    print("Kasir pertama:")
-    cashier_id = _ask("ID kasir", "kasir1")
-    name = _ask("Nama kasir", cashier_id)
+    print("Akun pertama adalah PEMILIK (menambah kasir, laporan, persetujuan pengembalian):")
+    cashier_id = _ask("ID pemilik", "pemilik")
+    name = _ask("Nama", cashier_id)
     while True:
         pin = getpass.getpass("PIN (minimal 6 angka): ")
         try:
@@ -90,7 +90,8 @@ def write_config(args) -> int:
         if getpass.getpass("Ulangi PIN: ") == pin:
             break
         print("PIN tidak sama.")
-    cashiers.save_cashier(engine, cashier_id, name, pin, iso(SystemClock().now()))
+    cashiers.save_cashier(engine, cashier_id, name, pin, iso(SystemClock().now()), role="owner",
+                          by=cashier_id)
     engine.dispose()
     print(f"Selesai. Set {values['key_env']} berisi kunci host, lalu jalankan: loket")
     return 0

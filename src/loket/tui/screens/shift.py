@@ -93,7 +93,7 @@ class ShiftCloseScreen(Screen):
     #states { width: 1fr; border: round $accent; padding: 0 1; height: auto; }
     #counted { border: round $accent; height: 3; }
     #close-error { color: $error; height: auto; }
-    #close-hint { color: $text-muted; height: auto; }
+    #close-hint { color: $text-muted; height: auto; width: 100%; }
     """
 
     def __init__(self, shift_id: int) -> None:

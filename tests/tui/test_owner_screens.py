@@ -1,0 +1,130 @@
+"""The owner's screens, and what a cashier cannot reach from keys or the palette."""
+
+from loket.store import cashiers, shifts
+from loket.tui.screens.counter import CounterScreen
+from loket.tui.screens.dashboard import DashboardScreen
+from loket.tui.screens.login import LoginScreen
+from loket.tui.screens.shift import ShiftCloseScreen, ShiftOpenScreen
+from loket.tui.screens.wizard import SetupWizard
+from tests.tui.conftest import inquire, login, settle
+
+
+async def owner_login(pilot) -> None:
+    await settle(pilot)
+    pilot.app.screen.query_one("#cashier-id").value = "pemilik"
+    await pilot.press(*"123456", "enter")
+    await settle(pilot)
+
+
+async def some_payments(pilot) -> None:
+    await login(pilot)
+    for number in ("0001000000011", "0001000000029"):
+        await inquire(pilot, number)
+        await pilot.press("enter", "f5", "enter")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+
+
+def without_owner(app):
+    with app.runtime.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE cashier SET active=0 WHERE role='owner'")
+    return app
+
+
+async def test_a_cashier_cannot_reach_owner_screens_by_keys_or_palette(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await login(pilot)
+        for key in ("f7", "f10"):
+            await pilot.press(key)
+            await settle(pilot)
+            assert isinstance(app.screen, CounterScreen)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Dasbor" not in titles and "Pengaturan" not in titles
+        assert "Tutup shift kasir lain" not in titles
+        app.action_other_shifts()
+        await settle(pilot)
+        assert isinstance(app.screen, CounterScreen)
+
+
+async def test_the_owner_sees_the_dashboard(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await owner_login(pilot)
+        assert isinstance(app.screen, ShiftOpenScreen)  # the owner has no shift yet
+        await pilot.press("escape")
+        await settle(pilot)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Dasbor" in titles
+        await pilot.press("f7")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+
+
+async def test_first_start_creates_the_owner(make_app):
+    app = without_owner(make_app())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, SetupWizard)
+        await pilot.press(*"Bu Sri", "enter", *"112233", "enter", *"112233", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, LoginScreen)
+        owner = cashiers.get(app.runtime.engine, "pemilik")
+        assert owner.role == "owner" and owner.name == "Bu Sri" and owner.active
+
+
+async def test_closing_a_shift_logs_the_cashier_out(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await some_payments(pilot)
+        await pilot.press("f8")
+        await settle(pilot)
+        assert isinstance(app.screen, ShiftCloseScreen)
+        await pilot.press(*"960000", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, LoginScreen) and app.cashier_id == ""
+        assert shifts.current(app.runtime.engine, "latihan") is None
+
+
+class TestSnapshots:
+    def test_wizard(self, make_app, snap_compare):
+        assert snap_compare(without_owner(make_app()), run_before=settle)
+
+    def test_dashboard(self, make_app, snap_compare):
+        async def run(pilot):
+            await some_payments(pilot)
+            pilot.app.logout()
+            await settle(pilot)
+            await owner_login(pilot)
+            await pilot.press("escape", "f7")
+            await settle(pilot)
+
+        assert snap_compare(make_app(), run_before=run)
+
+    def test_exceptions(self, make_app, snap_compare):
+        async def run(pilot):
+            await login(pilot)
+            pilot.app.runtime.counter.settings.pending_wait_s = 0
+            await inquire(pilot, "0001000000086")
+            await pilot.press("enter", "f5", "enter")
+            await settle(pilot)
+            await pilot.press("escape")
+            await inquire(pilot, "0001000000078")
+            await pilot.press("enter", "f5", "enter")
+            await settle(pilot)
+            pilot.app.runtime.clock.advance(hours=50)
+            await pilot.press("escape", "f6")
+            await settle(pilot)
+
+        assert snap_compare(make_app(), run_before=run)
+
+    def test_shift_close(self, make_app, snap_compare):
+        async def run(pilot):
+            await some_payments(pilot)
+            await pilot.press("f8")
+            await settle(pilot)
+            await pilot.press(*"955000")
+            await settle(pilot)
+
+        assert snap_compare(make_app(), run_before=run)
