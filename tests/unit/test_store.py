@@ -104,3 +104,15 @@ def test_failed_and_refund_due_are_one_transaction(engine):
         payments.transition(engine, "PAY-1", PaymentState.REFUNDED, actor="k", now=NOW,
                             then=PaymentState.SENDING)
     assert payments.get(engine, "PAY-1").state == PaymentState.REFUND_DUE
+
+
+def test_a_long_read_never_blocks_a_payment(engine):
+    import time
+
+    from loket.store.db import reading
+
+    with reading(engine).connect() as reader:
+        reader.exec_driver_sql("SELECT count(*) FROM payment").scalar()  # a read transaction open
+        start = time.monotonic()
+        payments.record(engine, fresh("PAY-W"), actor="kasir1", state=PaymentState.RECORDED)
+        assert time.monotonic() - start < 1.0  # busy_timeout is 10 s: it did not wait

@@ -11,7 +11,14 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from loket.clock import parse_iso
 from loket.domain.money import format_rupiah
@@ -41,7 +48,8 @@ def _table(rows: list[list], widths: list[float] | None = None) -> Table:
 def _header(story: list, shop: Shop, title: str, period: str, made_at: str) -> None:
     story.append(Paragraph(f"{shop.name} — {title}", STYLES["Title"]))
     ids = f"Agen {shop.agent_id or '-'} · Terminal {shop.terminal_id or '-'}"
-    story.append(Paragraph(f"{shop.address}<br/>{ids}<br/>Periode: {period} · dibuat {made_at}",
+    made = parse_iso(made_at).strftime("%d/%m/%Y %H:%M")
+    story.append(Paragraph(f"{shop.address}<br/>{ids}<br/>Periode: {period} · dibuat {made} WIB",
                            STYLES["Normal"]))
     story.append(Spacer(1, 4 * mm))
 
@@ -102,19 +110,21 @@ def _exceptions(rows: list[ExceptionRow], now_iso: str) -> list:
         hours = (now - parse_iso(r.created_at)).total_seconds() / 3600
         late = " LEWAT" if hours > SLA_HOURS else ""
         table.append([r.ref_id[-12:], r.created_at[5:16].replace("T", " "), r.cashier_id,
-                      r.head_name[:18], LABELS[PaymentState(r.state)][:22], format_rupiah(r.total),
+                      r.head_name[:16], LABELS[PaymentState(r.state)], format_rupiah(r.total),
                       f"{hours:.0f} j{late}"])
-    out: list = [_table(table)]
+    widths = [26 * mm, 20 * mm, 16 * mm, 30 * mm, 38 * mm, 25 * mm, 24 * mm]
+    out: list = [_table(table, widths)]
     if len(rows) > MAX_EXCEPTION_ROWS:
         out.append(Paragraph(f"… dan {len(rows) - MAX_EXCEPTION_ROWS} lagi (lihat CSV).",
                              STYLES["Normal"]))
     return out
 
 
-def _section(story: list, title: str, *flowables) -> None:
+def _section(story: list, title: str, first, *rest) -> None:
+    """A heading kept on the same page as what it heads."""
     story.append(Spacer(1, 4 * mm))
-    story.append(Paragraph(title, STYLES["Heading3"]))
-    story.extend(flowables)
+    story.append(KeepTogether([Paragraph(title, STYLES["Heading3"]), first]))
+    story.extend(rest)
 
 
 def daily_pdf(out: str | Path, shop: Shop, day: str, f: Figures, exceptions: list[ExceptionRow],

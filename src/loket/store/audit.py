@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine
 
+from loket.store.db import reading
+
 GENESIS = "0" * 64
 HEAD = "SELECT id, hash FROM auditentry ORDER BY id DESC LIMIT 1"
 INSERT = ("INSERT INTO auditentry (at, actor, action, detail, prev_hash, hash) "
@@ -56,7 +58,7 @@ class Verdict:
 
 def verify(engine: Engine) -> Verdict:
     prev, expected_id, rows = GENESIS, 1, 0
-    with engine.connect() as conn:
+    with reading(engine).connect() as conn:
         cursor = conn.exec_driver_sql(
             "SELECT id, at, actor, action, detail, prev_hash, hash FROM auditentry ORDER BY id")
         for row_id, at, actor, action, detail, prev_hash, stored in cursor:
@@ -74,13 +76,13 @@ def verify(engine: Engine) -> Verdict:
 
 
 def head(engine: Engine) -> tuple[int, str]:
-    with engine.connect() as conn:
+    with reading(engine).connect() as conn:
         row = conn.exec_driver_sql(HEAD).first()
         return (row[0], row[1]) if row else (0, GENESIS)
 
 
 def entries(engine: Engine, limit: int = 200) -> list[tuple]:
-    with engine.connect() as conn:
+    with reading(engine).connect() as conn:
         return list(conn.exec_driver_sql(
             "SELECT id, at, actor, action, detail FROM auditentry ORDER BY id DESC LIMIT ?",
             (limit,)))

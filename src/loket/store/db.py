@@ -28,10 +28,17 @@ def _pragmas(dbapi_connection, _record) -> None:
 
 
 def _begin(connection) -> None:
-    # IMMEDIATE takes the write lock up front, so two processes (counter, `loket sync`) never
-    # deadlock upgrading a read to a write; busy_timeout makes the other wait instead.
+    # A write takes the lock up front (IMMEDIATE), so two processes (counter, `loket sync`) never
+    # deadlock upgrading a read to a write; busy_timeout makes the other wait instead. A read
+    # (``reading(engine)``) begins deferred: in WAL it never blocks a writer, however long it runs.
     # Straight to the driver: this runs once per transaction, on the counter's hot path.
-    connection.connection.driver_connection.execute("BEGIN IMMEDIATE")
+    read = connection.get_execution_options().get("loket_read", False)
+    connection.connection.driver_connection.execute("BEGIN" if read else "BEGIN IMMEDIATE")
+
+
+def reading(engine: Engine) -> Engine:
+    """The same database, for queries that write nothing: reports, lists, look-ups."""
+    return engine.execution_options(loket_read=True)
 
 
 def make_engine(path: str | Path) -> Engine:

@@ -14,7 +14,7 @@ from loket.domain.billing import FamilyBill, Member
 from loket.domain.months import Month
 from loket.domain.states import NEEDS_FORWARDING, PaymentState, check_transition
 from loket.store import audit
-from loket.store.db import session
+from loket.store.db import reading, session
 from loket.store.models import Payment, PaymentEvent
 
 
@@ -149,13 +149,13 @@ def update(engine: Engine, ref_id: str, **fields) -> Payment:
 
 
 def get(engine: Engine, ref_id: str) -> Payment | None:
-    with engine.connect() as conn:
+    with reading(engine).connect() as conn:
         row = conn.execute(select(PAYMENTS).where(PAYMENTS.c.ref_id == ref_id)).first()
         return _payment(row) if row else None
 
 
 def events(engine: Engine, ref_id: str) -> list[PaymentEvent]:
-    with session(engine) as db:
+    with session(reading(engine)) as db:
         query = (
             select(PaymentEvent)
             .join(Payment)
@@ -167,7 +167,7 @@ def events(engine: Engine, ref_id: str) -> list[PaymentEvent]:
 
 def of_day(engine: Engine, day: str, search: str = "", limit: int = 500) -> list[Payment]:
     """Payments created on ``day`` (YYYY-MM-DD, WIB), newest first, optionally searched."""
-    with session(engine) as db:
+    with session(reading(engine)) as db:
         query = select(Payment).where(col(Payment.created_at).startswith(day))
         if search:
             like = f"%{search}%"
@@ -183,7 +183,7 @@ def of_day(engine: Engine, day: str, search: str = "", limit: int = 500) -> list
 
 
 def in_states(engine: Engine, states: frozenset[PaymentState] | set[PaymentState]) -> list[Payment]:
-    with session(engine) as db:
+    with session(reading(engine)) as db:
         query = select(Payment).where(col(Payment.state).in_([str(s) for s in states]))
         return list(db.exec(query.order_by(col(Payment.id))))
 
@@ -201,7 +201,7 @@ class StateCount:
 
 
 def counts_by_state(engine: Engine) -> dict[str, StateCount]:
-    with session(engine) as db:
+    with session(reading(engine)) as db:
         rows = db.exec(
             select(
                 Payment.state, func.count(), func.sum(Payment.total), func.min(Payment.created_at)
@@ -235,7 +235,7 @@ UNCONFIRMED = frozenset({PaymentState.QUEUED, PaymentState.SENDING, PaymentState
 
 def offline_queue(engine: Engine) -> tuple[int, int, str]:
     """Payments taken offline and not yet confirmed: count, total, oldest created_at."""
-    with session(engine) as db:
+    with session(reading(engine)) as db:
         count, total, oldest = db.exec(
             select(func.count(), func.sum(Payment.total), func.min(Payment.created_at))
             .where(Payment.offline == True)  # noqa: E712

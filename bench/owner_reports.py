@@ -1,0 +1,95 @@
+"""Issue 4: the daily dashboard figures and the daily PDF over 1,000,000 payments in 90 days.
+
+Targets: dashboard figures under 0.5 s, daily PDF under 3 s.
+Run: .venv/bin/python bench/owner_reports.py [--payments 1000000] [--db PATH]
+(the database is built once at PATH and reused by later runs)
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sqlite3
+import statistics
+import tempfile
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import _common  # noqa: F401  (puts the repository on sys.path)
+from tests.factories import payment as make_payment
+
+from loket.clock import WIB, FixedClock
+from loket.printing.layouts import Shop
+from loket.reports.figures import day_range, figures
+from loket.reports.service import Reports
+from loket.store import cashiers
+from loket.store.db import open_database
+from loket.store.payments import INSERT_PAYMENT, PAYMENT_COLUMNS
+
+FIRST_DAY = date(2026, 8, 24)
+DAYS = 90
+STATES = ["SUCCESS"] * 970 + ["REFUND_DUE"] * 10 + ["REFUNDED"] * 12 + ["PENDING"] * 4 + \
+    ["UNKNOWN"] * 2 + ["QUEUED"] * 2
+
+
+def build(path: Path, n: int) -> None:
+    engine = open_database(path)
+    for who in ("ani", "budi", "citra", "dodi"):
+        cashiers.ensure_cashier(engine, who, who.title(), "2026-08-01T07:00:00+07:00")
+    engine.dispose()
+    template = make_payment("SUCCESS").model_dump(exclude={"id"})
+    rng = random.Random(1)
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA synchronous=OFF")  # building the fixture only
+    start = datetime(FIRST_DAY.year, FIRST_DAY.month, FIRST_DAY.day, 7, tzinfo=WIB)
+    step = DAYS * 14 * 3600 / n  # spread over 07:00-21:00 of each day
+
+    def rows():
+        for i in range(n):
+            offset = i * step
+            day, second = divmod(offset, 14 * 3600)
+            at = (start + timedelta(days=int(day), seconds=second)).isoformat(timespec="seconds")
+            row = {**template, "ref_id": f"PAY-B{i:08d}", "cashier_id": rng.choice(
+                ("ani", "budi", "citra", "dodi")), "state": rng.choice(STATES),
+                "created_at": at, "updated_at": at, "paid_at": at}
+            yield tuple(row[c] for c in PAYMENT_COLUMNS)
+
+    db.executemany(INSERT_PAYMENT, rows())
+    db.commit()
+    db.close()
+
+
+def timed(fn, runs: int) -> tuple[float, float]:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), max(times)
+
+
+if __name__ == "__main__":
+    args = argparse.ArgumentParser()
+    args.add_argument("--payments", type=int, default=1_000_000)
+    args.add_argument("--db", type=Path, default=Path(tempfile.gettempdir()) / "loket-bench-1m.db")
+    opts = args.parse_args()
+    if not opts.db.exists():
+        t = time.perf_counter()
+        build(opts.db, opts.payments)
+        print(f"Built {opts.payments} payments over {DAYS} days in {time.perf_counter() - t:.0f} s")
+    engine = open_database(opts.db)
+    with engine.connect() as conn:
+        total = conn.exec_driver_sql("SELECT count(*) FROM payment").scalar()
+    day = FIRST_DAY + timedelta(days=60)
+    f = figures(engine, *day_range(day))
+    print(f"{total} payments; {day}: {f.count} payments, {f.success_count} confirmed")
+    med, worst = timed(lambda: figures(engine, *day_range(day)), 7)
+    print(f"Dashboard figures for one day: median {med * 1000:.0f} ms, max {worst * 1000:.0f} ms "
+          f"(target < 500 ms: {'MET' if worst < 0.5 else 'MISSED'})")
+    reports = Reports(engine, Shop("WARUNG BU SRI", "Jl. Melati 5", "AGT001", "T01"),
+                      FixedClock(datetime(2026, 11, 22, 7, tzinfo=WIB)))
+    out = Path(tempfile.mkdtemp()) / "daily.pdf"
+    med, worst = timed(lambda: reports.daily(day, out), 3)
+    print(f"Daily PDF: median {med:.2f} s, max {worst:.2f} s, {out.stat().st_size // 1024} KiB "
+          f"(target < 3 s: {'MET' if worst < 3 else 'MISSED'})")
