@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import json
 import os
 from pathlib import Path
 
@@ -14,24 +15,24 @@ from loket.store.db import open_database
 TEMPLATE = """\
 # loket configuration — written by `loket init`. Every key is documented in config.example.toml.
 [shop]
-name = {shop_name!r}
-address = {address!r}
-agent_id = {agent_id!r}
-terminal_id = {terminal_id!r}
+name = {shop_name}
+address = {address}
+agent_id = {agent_id}
+terminal_id = {terminal_id}
 
 [host]
 adapter = "loket"
-url = {url!r}
-agent_id = {agent_id!r}
-key_env = {key_env!r}   # the key itself stays in the environment, never in this file
+url = {url}
+agent_id = {agent_id}
+key_env = {key_env}   # the key itself stays in the environment, never in this file
 connect_timeout_s = 5
 read_timeout_s = 15
 
 [database]
-path = {db!r}
+path = {db}
 
 [printer]
-backend = {backend!r}
+backend = {backend}
 columns = {columns}
 qr = "native"
 cut = true
@@ -71,9 +72,11 @@ def write_config(args) -> int:
     values["printer_line"] = ""
     if key:
         default = str(data_dir() / "printer.bin") if key == "path" else ""
-        values["printer_line"] = f"{key} = {_ask(f'Printer {key}', default)!r}"
+        values["printer_line"] = f"{key} = {json.dumps(_ask(f'Printer {key}', default))}"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(TEMPLATE.format(**values), encoding="utf-8")
+    quoted = {k: v if k in ("columns", "admin", "printer_line") else json.dumps(v)
+              for k, v in values.items()}  # JSON string quoting is valid TOML
+    path.write_text(TEMPLATE.format(**quoted), encoding="utf-8")
     os.environ.setdefault(values["key_env"], "-")  # only so the file can be checked now
     config = load_config(path)
     engine = open_database(config.database.path)

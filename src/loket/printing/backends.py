@@ -7,25 +7,15 @@ import socket
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from loket.config import PrinterConfig
+
 
 class PrinterError(Exception):
     """Printing failed; the message is for the cashier. The payment is never affected."""
 
 
-@dataclass
-class PrinterSettings:
-    backend: str = "file"
-    columns: int = 32
-    qr: str = "native"
-    cut: bool = True
-    path: str = ""
-    device: str = ""
-    baudrate: int = 9600
-    host: str = ""
-    port: int = 9100
-    vendor_id: int = 0
-    product_id: int = 0
-    name: str = ""
+# The validated ``[printer]`` section is the printer's settings; one type for both.
+PrinterSettings = PrinterConfig
 
 
 @dataclass

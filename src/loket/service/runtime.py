@@ -16,7 +16,7 @@ from loket.domain.offline import OfflineLimits
 from loket.domain.states import PaymentState
 from loket.host.base import HostAdapter
 from loket.host.native import NativeHost
-from loket.printing.backends import Delivery, PrinterSettings
+from loket.printing.backends import Delivery
 from loket.printing.escpos_render import PrintOptions
 from loket.printing.layouts import Shop
 from loket.service.counter import CounterService, CounterSettings
@@ -138,7 +138,7 @@ def build_runtime(
     )
     closers.append(host.close)
     p = config.printer
-    printer_settings = PrinterSettings(**p.model_dump())
+
     settings = CounterSettings(
         shop=Shop(
             config.shop.name, config.shop.address, config.shop.agent_id, config.shop.terminal_id
@@ -150,7 +150,7 @@ def build_runtime(
         offline=OfflineLimits(**config.offline.model_dump()),
     )
     counter = CounterService(
-        engine, host, clock, settings, delivery or Delivery(printer_settings), new_ref
+        engine, host, clock, settings, delivery or Delivery(p), new_ref
     )
     pin = ""
     if config.training:

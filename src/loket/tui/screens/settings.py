@@ -71,7 +71,8 @@ class SettingsScreen(Screen):
                     shown = ("ya" if value else "tidak") if isinstance(value, bool) else str(value)
                     yield Input(shown, id=key.replace(".", "-"), compact=True)
             host = runtime.config.host
-            key_source = f"dari variabel {host.key_env}" if host.key_env else "di file konfigurasi"
+            key_source = (f"dari variabel {host.key_env}" if host.key_env
+                          else "kunci sesi latihan" if runtime.training else "di file konfigurasi")
             info = Static(f"Host {host.url}  ·  agen {host.agent_id}\n"
                           f"Kunci host: disembunyikan ({key_source})\n"
                           f"Printer: {runtime.config.printer.backend}, "
