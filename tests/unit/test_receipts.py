@@ -89,3 +89,26 @@ def test_a_file_printer_appends_and_a_dead_printer_fails_cleanly(tmp_path):
     with pytest.raises(PrinterError, match="Printer tidak dapat dipakai"):
         dead.send(b"x")
     assert dead.check()[0] is False
+
+
+def test_a_network_printer_receives_the_whole_slip():
+    import socket
+    import threading
+
+    server = socket.create_server(("127.0.0.1", 0))
+    got = bytearray()
+
+    def accept():
+        conn, _ = server.accept()
+        with conn:
+            while chunk := conn.recv(65536):
+                got.extend(chunk)
+
+    reader = threading.Thread(target=accept)
+    reader.start()
+    data = render(layouts.receipt(paid_payment(), SHOP, 32), PrintOptions())
+    Delivery(PrinterSettings(backend="network", host="127.0.0.1",
+                             port=server.getsockname()[1])).send(data)
+    reader.join(timeout=5)
+    server.close()
+    assert bytes(got) == data and "19866A7A63902A3D" in "\n".join(decode(bytes(got)))
