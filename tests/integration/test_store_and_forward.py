@@ -143,24 +143,25 @@ class TestOfflineLimits:
         assert "35 hari" in runtime.counter.inquire("0001000000011").offline_refusal
 
     def test_per_payment_limit(self, runtime, sim):
-        runtime.counter.settings.offline = runtime.counter.offline.limits = \
-            type(runtime.counter.offline.limits)(max_payment=100_000)
+        from loket.domain.offline import OfflineLimits
+
+        runtime.counter.settings.offline = OfflineLimits(max_payment=100_000)
         result = self.quote(runtime, sim)
         assert "per pembayaran Rp 100.000" in result.offline_refusal
 
     def test_total_count_and_age_limits_stop_offline_payments(self, runtime, sim):
         from loket.domain.offline import OfflineLimits
 
-        runtime.counter.offline.limits = OfflineLimits(max_total=250_000, max_count=3,
+        runtime.counter.settings.offline = OfflineLimits(max_total=250_000, max_count=3,
                                                        max_age_hours=24)
         result = self.quote(runtime, sim)
         runtime.counter.pay(result.bill, 107_500, "latihan")
         runtime.counter.pay(result.bill, 107_500, "latihan")
         third = runtime.counter.inquire("0001000000011")
         assert "total antre akan melewati Rp 250.000" in third.offline_refusal
-        runtime.counter.offline.limits = OfflineLimits(max_count=2)
+        runtime.counter.settings.offline = OfflineLimits(max_count=2)
         assert "sudah 2 pembayaran antre" in runtime.counter.inquire("0001000000011").offline_refusal
-        runtime.counter.offline.limits = OfflineLimits()
+        runtime.counter.settings.offline = OfflineLimits()
         runtime.clock.advance(hours=25)
         assert "lebih dari 24 jam" in runtime.counter.inquire("0001000000011").offline_refusal
 
@@ -169,7 +170,7 @@ class TestOfflineLimits:
         from loket.service.counter import PaymentRefused
 
         result = self.quote(runtime, sim)
-        runtime.counter.offline.limits = OfflineLimits(max_count=0)
+        runtime.counter.settings.offline = OfflineLimits(max_count=0)
         with pytest.raises(PaymentRefused, match="Batas offline"):
             runtime.counter.pay(result.bill, 107_500, "latihan")
         assert payments.counts_by_state(runtime.engine) == {}
@@ -177,7 +178,7 @@ class TestOfflineLimits:
     def test_offline_can_be_switched_off(self, runtime, sim):
         from loket.domain.offline import OfflineLimits
 
-        runtime.counter.offline.limits = OfflineLimits(enabled=False)
+        runtime.counter.settings.offline = OfflineLimits(enabled=False)
         assert "tidak diizinkan" in self.quote(runtime, sim).offline_refusal
 
 

@@ -76,7 +76,7 @@ class CounterService:
     def __post_init__(self) -> None:
         self.slips = SlipPrinter(self.engine, self.settings.shop, self.settings.print_options,
                                  self.delivery)
-        self.offline = OfflineDesk(self.engine, self.clock, self.settings.offline)
+        self.offline = OfflineDesk(self.engine, self.clock, self.settings)
         self.shifts = ShiftDesk(self.engine, self.clock, self.slips)
 
     @property
@@ -88,12 +88,13 @@ class CounterService:
         if periods:
             families.mark_paid(self.engine, payment.va_no, periods[-1])
 
-    def admin_for(self, bill: FamilyBill) -> int:
-        months = len(bill.periods) if self.settings.admin_per_month else 1
-        return self.settings.admin_fee * months
-
     def total_for(self, bill: FamilyBill) -> int:
-        return counter_total(bill.premium, self.admin_for(bill), 1)
+        """What the customer pays: the premium and the counter's admin fee."""
+        return counter_total(bill.premium, self.settings.admin_fee, len(bill.periods),
+                             self.settings.admin_per_month)
+
+    def admin_for(self, bill: FamilyBill) -> int:
+        return self.total_for(bill) - bill.premium
 
     # -- inquiry ----------------------------------------------------------------------------
     def inquire(self, text: str, months_ahead: int = 0) -> InquiryResult:

@@ -20,10 +20,14 @@ class OfflineQuote:
 
 
 class OfflineDesk:
-    def __init__(self, engine: Engine, clock: Clock, limits: OfflineLimits) -> None:
+    def __init__(self, engine: Engine, clock: Clock, settings) -> None:
         self.engine = engine
         self.clock = clock
-        self.limits = limits
+        self.settings = settings  # the counter's settings: the owner may change the limits
+
+    @property
+    def limits(self) -> OfflineLimits:
+        return self.settings.offline
 
     def queue(self) -> Queue:
         count, total, oldest = payments.offline_queue(self.engine)

@@ -91,7 +91,7 @@ class Runtime:
         limits = {**self.config.offline.model_dump(),
                   **{k.split(".", 1)[1]: v for k, v in overrides.items()
                      if k.startswith("offline.")}}
-        counter.offline = self.counter.offline.limits = OfflineLimits(**limits)
+        counter.offline = OfflineLimits(**limits)
 
     def close(self) -> None:
         for closer in reversed(self.closers):
