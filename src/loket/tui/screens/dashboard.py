@@ -16,7 +16,7 @@ from textual.widgets import Footer, Label, Static
 from loket.domain.money import format_rupiah
 from loket.reports.figures import Figures, day_range, figures
 from loket.tui.screens.result import STATE_WORDS
-from loket.tui.widgets.hourly_chart import hourly_chart
+from loket.tui.widgets.hourly_chart import HourlyChart
 from loket.tui.widgets.status_line import StatusLine
 
 DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
@@ -76,7 +76,6 @@ class DashboardScreen(Screen):
     #dash-main { height: auto; }
     #money { width: 1fr; border: round $accent; padding: 0 1; height: auto; }
     #breakdown { width: 1fr; border: round $accent; padding: 0 1; height: auto; }
-    #hourly { border: round $accent; padding: 0 1; height: auto; }
     #dash-status { color: $text-muted; height: auto; }
     """
 
@@ -90,7 +89,7 @@ class DashboardScreen(Screen):
         with Horizontal(id="dash-main"):
             yield Static(id="money")
             yield Static(id="breakdown")
-        yield Static(id="hourly")
+        yield HourlyChart(id="hourly")
         yield Label("", id="dash-status")
         yield Footer()
 
@@ -117,9 +116,9 @@ class DashboardScreen(Screen):
         breakdown = self.query_one("#breakdown", Static)
         breakdown.border_title = "Rincian"
         breakdown.update(breakdown_table(f))
-        chart = self.query_one("#hourly", Static)
+        chart = self.query_one("#hourly", HourlyChart)
         chart.border_title = "Transaksi per jam"
-        chart.update(hourly_chart(f.hourly))
+        chart.show(f.hourly)
 
     def action_day(self, step: int) -> None:
         self.day = self.day + timedelta(days=step)
