@@ -14,7 +14,7 @@ from textual.worker import Worker, WorkerState
 
 from loket.domain.billing import FamilyBill
 from loket.reports.service import Reports, Written
-from loket.service.access import OWNER_ONLY, is_owner
+from loket.service.access import OWNER_ONLY
 from loket.service.counter import PaymentRefused
 from loket.service.runtime import Health, Runtime
 from loket.store import cashiers, shifts
@@ -78,10 +78,9 @@ class LoketApp(App):
     def owner_created(self) -> None:
         self.switch_screen(LoginScreen())
 
-    def logged_in(self, cashier_id: str) -> None:
-        self.cashier_id = cashier_id
-        self.is_owner = is_owner(self.runtime.engine, cashier_id)
-        has_shift = shifts.current(self.runtime.engine, cashier_id) is not None
+    def logged_in(self, cashier_id: str, owner: bool, has_shift: bool) -> None:
+        """Called with what the login worker looked up: role, and whether a shift is open."""
+        self.cashier_id, self.is_owner = cashier_id, owner
         self.switch_screen(CounterScreen() if has_shift else ShiftOpenScreen())
         self.refresh_status()
 
@@ -218,10 +217,14 @@ class LoketApp(App):
             self.push_screen(QueueScreen())
 
     def action_shift(self) -> None:
-        if not self._not_on(ShiftCloseScreen, ShiftOpenScreen):
-            return
+        if self._not_on(ShiftCloseScreen, ShiftOpenScreen):
+            self.find_shift()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="shift")
+    def find_shift(self) -> None:
         shift = shifts.current(self.runtime.engine, self.cashier_id)
-        self.push_screen(ShiftCloseScreen(shift.id) if shift else ShiftOpenScreen())
+        self.call_from_thread(self.push_screen,
+                              ShiftCloseScreen(shift.id) if shift else ShiftOpenScreen())
 
     def action_dashboard(self) -> None:
         from loket.tui.screens.dashboard import DashboardScreen
@@ -236,15 +239,19 @@ class LoketApp(App):
             self.push_screen(SettingsScreen())
 
     def action_other_shifts(self) -> None:
-        if not self._owner_only():
-            return
+        if self._owner_only():
+            self.pick_shift()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="shift")
+    def pick_shift(self) -> None:
         from loket.tui.screens.shift_pick import ShiftPicker
 
         def chosen(shift_id: int | None) -> None:
             if shift_id is not None:
                 self.push_screen(ShiftCloseScreen(shift_id))
 
-        self.push_screen(ShiftPicker(shifts.open_shifts(self.runtime.engine)), chosen)
+        found = shifts.open_shifts(self.runtime.engine)
+        self.call_from_thread(self.push_screen, ShiftPicker(found), chosen)
 
     def action_sync_now(self) -> None:
         if self.forwarder_lock.held:

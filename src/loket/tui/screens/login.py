@@ -8,6 +8,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
 
+from loket.store import shifts
 from loket.store.cashiers import CashierError, authenticate
 from loket.tui import texts
 from loket.tui.widgets.status_line import StatusLine
@@ -63,7 +64,9 @@ class LoginScreen(Screen):
         except CashierError as exc:
             self.app.call_from_thread(self._failed, str(exc))
             return
-        self.app.call_from_thread(self.app.logged_in, cashier.id)
+        has_shift = shifts.current(runtime.engine, cashier.id) is not None
+        self.app.call_from_thread(self.app.logged_in, cashier.id, cashier.role == "owner",
+                                  has_shift)
 
     def _failed(self, message: str) -> None:
         self.query_one("#login-error", Label).update(message)
