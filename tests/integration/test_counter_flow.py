@@ -121,3 +121,30 @@ def test_crash_while_sending_is_recovered_as_unknown_and_resolved(runtime, sim):
     assert payments.get(runtime.engine, payment.ref_id).state == S.UNKNOWN
     assert forwarder.forward(payment.ref_id).state == S.SUCCESS
     assert len(sim.ledger()) == 1
+
+
+def test_the_cli_says_when_a_bill_is_priced_offline_and_queues_the_payment(runtime, sim, tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    from tests.conftest import AGENT, KEY
+
+    runtime.counter.inquire("0001000000011")  # the family is known to this counter
+    config = tmp_path / "c.toml"
+    config.write_text(f'[shop]\nname="T"\n[host]\nurl="{sim.url}"\nagent_id="{AGENT}"\n'
+                      f'key="{KEY}"\nread_timeout_s=1\n[database]\n'
+                      f'path="{runtime.config.database.path}"\n[printer]\nbackend="none"\n')
+    sim.faults("drop_before")
+
+    def loket(*args):
+        done = subprocess.run([sys.executable, "-m", "loket", "--config", str(config), *args,
+                               "--json"], capture_output=True, text=True, timeout=60)
+        return done.returncode, json.loads(done.stdout)
+
+    code, out = loket("inquiry", "0001000000011")
+    assert code == 0 and out["offline"] is True and out["bill"]["total"] == 107_500
+    code, out = loket("pay", "0001000000011", "--cash", "110000", "--cashier", "latihan")
+    assert code == 1 and out["state"] == "QUEUED"  # taken, not yet confirmed: not a success
+    code, out = loket("inquiry", "0001000000029")  # never looked up here: cannot be priced
+    assert code == 1 and "belum pernah dicek" in out["message"]

@@ -96,13 +96,17 @@ def _bill_json(rt: Runtime, bill) -> dict:
 def inquiry(args) -> int:
     with runtime(args) as rt:
         result = rt.counter.inquire(args.number, args.months_ahead)
+        usable = result.bill is not None and not result.offline_refusal
+        message = " ".join(m for m in (result.error, result.offline_refusal) if m)
         if args.json:
-            out = {"ok": result.bill is not None, "rc": result.rc, "message": result.error}
-            if result.bill:
+            out = {"ok": usable, "rc": result.rc, "message": message, "offline": result.offline}
+            if usable:
                 out["bill"] = _bill_json(rt, result.bill)
             print(json.dumps(out, indent=2))
-        elif result.bill:
+        elif usable:
             b = result.bill
+            if result.offline:
+                print(f"OFFLINE: {result.error}; dihitung dari data keluarga {b.inquired_at[:10]}")
             print(f"{b.head_name} — VA {b.va_no} — {b.branch}")
             for m in b.members:
                 print(f"  {m.card_no}  {m.name:<28} kelas {m.klass}")
@@ -112,8 +116,8 @@ def inquiry(args) -> int:
                 f"  total {format_rupiah(rt.counter.total_for(b))}"
             )
         else:
-            print(result.error, file=sys.stderr)
-        return 0 if result.bill else 1
+            print(message, file=sys.stderr)
+        return 0 if usable else 1
 
 
 def pay(args) -> int:
@@ -127,8 +131,9 @@ def pay(args) -> int:
         if shifts.current(rt.engine, args.cashier) is None:  # a POS calling us has no drawer here
             shifts.open_shift(rt.engine, args.cashier, 0, now)
         result = rt.counter.inquire(args.number, args.months_ahead)
-        if result.bill is None:
-            return _report(args, {"state": "NOT_PAID", "message": result.error, "rc": result.rc}, 1)
+        if result.bill is None or result.offline_refusal:
+            message = " ".join(m for m in (result.error, result.offline_refusal) if m)
+            return _report(args, {"state": "NOT_PAID", "message": message, "rc": result.rc}, 1)
         try:
             payment = rt.counter.pay(result.bill, cash, args.cashier)
         except PaymentRefused as exc:

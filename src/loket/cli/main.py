@@ -117,6 +117,9 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:  # the store's CashierError, ShiftError …: a user's mistake
         print(f"loket: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # the machine's: a full disk, a folder we may not write
+        print(f"loket: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
 
