@@ -148,3 +148,23 @@ def test_the_cli_says_when_a_bill_is_priced_offline_and_queues_the_payment(runti
     assert code == 1 and out["state"] == "QUEUED"  # taken, not yet confirmed: not a success
     code, out = loket("inquiry", "0001000000029")  # never looked up here: cannot be priced
     assert code == 1 and "belum pernah dicek" in out["message"]
+
+
+def test_no_secret_reaches_the_database_the_paper_or_the_audit_log(runtime, sim):
+    from pathlib import Path
+
+    from tests.conftest import KEY
+
+    payment = runtime.counter.pay(runtime.counter.inquire("0001000000011").bill, 110_000,
+                                  "latihan")
+    runtime.counter.print_slip(payment)
+    from loket.store import cashiers
+
+    cashiers.authenticate(runtime.engine, "latihan", "123456", runtime.clock.now())
+    runtime.engine.dispose()
+    stored = b"".join(p.read_bytes() for p in Path(runtime.config.database.path).parent.glob("*")
+                      if p.is_file())
+    printed = b"".join(runtime.counter.delivery.sent)
+    for secret in (KEY.encode(), b"123456"):
+        assert secret not in stored and secret not in printed
+    assert KEY not in repr(runtime.host)

@@ -112,3 +112,17 @@ def test_a_network_printer_receives_the_whole_slip():
     reader.join(timeout=5)
     server.close()
     assert bytes(got) == data and "19866A7A63902A3D" in "\n".join(decode(bytes(got)))
+
+
+def test_a_serial_printer_receives_the_slip_through_a_real_tty():
+    import os
+
+    master, slave = os.openpty()
+    data = render(layouts.receipt(paid_payment(), SHOP, 32), PrintOptions())
+    Delivery(PrinterSettings(backend="serial", device=os.ttyname(slave), baudrate=9600)).send(data)
+    got = bytearray()
+    while len(got) < len(data):
+        got.extend(os.read(master, 65536))
+    os.close(master)
+    os.close(slave)
+    assert bytes(got) == data
