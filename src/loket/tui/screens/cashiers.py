@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Footer, Input, Label
 from loket.clock import iso
 from loket.store import cashiers
 from loket.tui.widgets.status_line import StatusLine
+from loket.tui.widgets.tables import selected_key
 
 
 class AccountForm(ModalScreen[tuple[str, str, str] | None]):
@@ -93,10 +94,7 @@ class CashiersScreen(Screen):
         table.focus()
 
     def _selected(self) -> str | None:
-        table = self.query_one("#cashiers", DataTable)
-        if not table.row_count:
-            return None
-        return table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        return selected_key(self.query_one("#cashiers", DataTable))
 
     def action_add(self) -> None:
         self.app.push_screen(AccountForm(), self._save)

@@ -14,6 +14,7 @@ from loket.service.slips import PrintResult
 from loket.store import payments
 from loket.store.models import Payment
 from loket.tui.widgets.status_line import StatusLine
+from loket.tui.widgets.tables import selected_key
 
 
 class HistoryScreen(Screen):
@@ -83,11 +84,7 @@ class HistoryScreen(Screen):
         )
 
     def _selected(self) -> Payment | None:
-        table = self.query_one("#history", DataTable)
-        if not self.rows or table.cursor_row is None:
-            return None
-        key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
-        return self.rows.get(key)
+        return self.rows.get(selected_key(self.query_one("#history", DataTable)))
 
     def action_reprint(self) -> None:
         payment = self._selected()

@@ -22,6 +22,7 @@ from loket.store.models import Payment
 from loket.tui import texts
 from loket.tui.screens.owner_approval import OwnerApproval
 from loket.tui.widgets.status_line import StatusLine, age
+from loket.tui.widgets.tables import selected_key
 
 S = PaymentState
 SLA = timedelta(hours=48)  # a failed transaction must be resolved within 2x24 hours
@@ -109,11 +110,7 @@ class QueueScreen(Screen):
             summary + " · C cek sekarang · K kembalikan · R cetak")
 
     def _selected(self) -> Payment | None:
-        table = self.query_one("#queue", DataTable)
-        if not self.rows:
-            return None
-        key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
-        return self.rows.get(key)
+        return self.rows.get(selected_key(self.query_one("#queue", DataTable)))
 
     def action_check(self) -> None:
         self.query_one("#queue-status", Label).update("Mengecek ke host…")
