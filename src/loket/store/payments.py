@@ -6,7 +6,6 @@ import json
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, func
-from sqlalchemy import update as update_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, or_, select
 
@@ -75,6 +74,7 @@ def _insert_sql(table, columns: list[str]) -> str:
 
 
 INSERT_PAYMENT = _insert_sql(PAYMENTS, PAYMENT_COLUMNS)
+COLUMN_SET = frozenset(PAYMENT_COLUMNS)
 INSERT_EVENT = _insert_sql(EVENTS, EVENT_COLUMNS)
 
 
@@ -112,6 +112,20 @@ def record(engine: Engine, payment: Payment, actor: str, state: PaymentState) ->
     return payment
 
 
+def _set(conn, payment_id: int, changes: dict) -> None:
+    unknown = set(changes) - COLUMN_SET
+    if unknown:
+        raise ValueError(f"not payment columns: {sorted(unknown)}")
+    assignments = ", ".join(f"{name} = ?" for name in changes)
+    conn.exec_driver_sql(f"UPDATE payment SET {assignments} WHERE id = ?",
+                         (*changes.values(), payment_id))
+
+
+def _row(conn, where: str, key) -> Payment | None:
+    found = conn.exec_driver_sql(f"SELECT * FROM payment WHERE {where} = ?", (key,)).first()
+    return _payment(found) if found else None
+
+
 def transition(engine: Engine, ref_id: str, new: PaymentState, *, actor: str, now: str,
                rc: str = "", message: str = "", then: PaymentState | None = None,
                host_reply: bool = True, **fields) -> Payment:
@@ -122,36 +136,36 @@ def transition(engine: Engine, ref_id: str, new: PaymentState, *, actor: str, no
     are kept on the payment; with ``host_reply=False`` the message is only the event's note.
     """
     with engine.begin() as conn:
-        row = conn.execute(select(PAYMENTS.c.id, PAYMENTS.c.state)
-                           .where(PAYMENTS.c.ref_id == ref_id)).one()
-        old = PaymentState(row.state)
+        row = conn.exec_driver_sql("SELECT id, state FROM payment WHERE ref_id = ?",
+                                   (ref_id,)).one()
+        payment_id, old = row[0], PaymentState(row[1])
         check_transition(old, new)
-        _event(conn, row.id, now, old, new, actor, rc, message)
+        _event(conn, payment_id, now, old, new, actor, rc, message)
         final = new
         if then is not None:
             check_transition(new, then)
-            _event(conn, row.id, now, new, then, actor, rc, message)
+            _event(conn, payment_id, now, new, then, actor, rc, message)
             final = then
         audit.append(conn, now, actor, "payment",
                      {"ref_id": ref_id, "from": str(old), "to": str(final), "rc": rc})
         changes = {"state": str(final), "updated_at": now, **fields}
         if host_reply and (rc or message):
             changes |= {"host_rc": rc, "host_message": message}
-        conn.execute(update_(PAYMENTS).where(PAYMENTS.c.id == row.id).values(**changes))
-        return _payment(conn.execute(select(PAYMENTS).where(PAYMENTS.c.id == row.id)).one())
+        _set(conn, payment_id, changes)
+        return _row(conn, "id", payment_id)
 
 
 def update(engine: Engine, ref_id: str, **fields) -> Payment:
     """Bookkeeping that is not a state change (print count, next attempt)."""
     with engine.begin() as conn:
-        conn.execute(update_(PAYMENTS).where(PAYMENTS.c.ref_id == ref_id).values(**fields))
-        return _payment(conn.execute(select(PAYMENTS).where(PAYMENTS.c.ref_id == ref_id)).one())
+        payment = _row(conn, "ref_id", ref_id)
+        _set(conn, payment.id, fields)
+        return _row(conn, "id", payment.id)
 
 
 def get(engine: Engine, ref_id: str) -> Payment | None:
     with reading(engine).connect() as conn:
-        row = conn.execute(select(PAYMENTS).where(PAYMENTS.c.ref_id == ref_id)).first()
-        return _payment(row) if row else None
+        return _row(conn, "ref_id", ref_id)
 
 
 def events(engine: Engine, ref_id: str) -> list[PaymentEvent]:
