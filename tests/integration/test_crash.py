@@ -17,7 +17,7 @@ import pytest
 
 from loket.domain.states import PaymentState
 from loket.host.signing import signed_headers
-from loket.store import payments
+from loket.store import audit, payments
 from loket.store.db import open_database
 
 S = PaymentState
@@ -132,4 +132,6 @@ def test_sigkill_at_random_moments_in_every_fault_mode_loses_and_doubles_nothing
     assert set(host_refs) == success  # each local SUCCESS once at the host, and nothing else
     for entry in ledger:
         assert entry["premium"] == local[entry["ref_id"]].premium
+    verdict = audit.verify(engine)  # a kill rolls back a whole transaction, audit row included
+    assert verdict.ok, verdict.reason
     engine.dispose()
