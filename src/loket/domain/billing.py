@@ -41,9 +41,6 @@ class FamilyBill:
     def member_count(self) -> int:
         return len(self.members)
 
-    def arrears_periods(self, current: Month) -> tuple[Month, ...]:
-        return tuple(p for p in self.periods if p < current)
-
 
 def billable_periods(
     paid_through: Month, current: Month, months_ahead: int = 0, arrears_cap: int = ARREARS_CAP

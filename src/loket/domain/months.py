@@ -6,20 +6,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 SHORT_NAMES = ("JAN", "FEB", "MAR", "APR", "MEI", "JUN", "JUL", "AGU", "SEP", "OKT", "NOV", "DES")
-LONG_NAMES = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
 
 
 @dataclass(frozen=True, order=True)
@@ -65,10 +51,6 @@ class Month:
     def short_name(self) -> str:
         """``NOV 2026``, as on a receipt."""
         return f"{SHORT_NAMES[self.month - 1]} {self.year}"
-
-    @property
-    def long_name(self) -> str:
-        return f"{LONG_NAMES[self.month - 1]} {self.year}"
 
 
 def month_range(first: Month, last: Month) -> list[Month]:

@@ -25,10 +25,6 @@ class CustomerNumber:
     digits: str
 
     @property
-    def is_va(self) -> bool:
-        return len(self.digits) == VA_LENGTH
-
-    @property
     def tail(self) -> str:
         """The last 11 digits: shared by a card and its VA."""
         return self.digits[-11:]

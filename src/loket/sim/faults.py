@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import random
 from dataclasses import dataclass
 
@@ -84,6 +83,3 @@ async def _respond(send, status: int, body: bytes) -> None:
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 
-
-def json_body(data: dict) -> bytes:
-    return json.dumps({"data": data}).encode()
