@@ -54,9 +54,8 @@ class Forwarder:
     actor: str = "forwarder"
     on_success: Callable[[Payment], None] | None = None
 
-    def _move(
-        self, payment: Payment, new: PaymentState, reply: HostReply | None = None, **fields
-    ) -> Payment:
+    def _move(self, payment: Payment, new: PaymentState, reply: HostReply | None = None,
+              then: PaymentState | None = None, **fields) -> Payment:
         now = iso(self.clock.now())
         rc, message = (reply.rc, reply.message) if reply else ("", "")
         if PaymentState(payment.state) == new:  # no change of state: bookkeeping only
@@ -69,29 +68,27 @@ class Forwarder:
             now=now,
             rc=rc,
             message=message,
+            then=then,
             **fields,
         )
 
-    def _apply(self, payment: Payment, reply: HostReply) -> Payment:
+    def _apply(self, payment: Payment, reply: HostReply, **extra) -> Payment:
+        """Write the host's answer; ``extra`` fields go into the same transaction."""
         outcome = reply.outcome
         if outcome is Outcome.SUCCESS:
-            return self._move(
-                payment,
-                S.SUCCESS,
-                reply,
-                host_sn=reply.sn,
-                paid_at=reply.paid_at or iso(self.clock.now()),
-                next_attempt_at="",
-            )
-        if outcome is Outcome.PENDING:
-            return self._move(payment, S.PENDING, reply, next_attempt_at=self._later(payment))
+            return self._move(payment, S.SUCCESS, reply, host_sn=reply.sn,
+                              paid_at=reply.paid_at or iso(self.clock.now()),
+                              next_attempt_at="", **extra)
         if outcome is Outcome.FINAL_FAILURE:  # the customer's cash is owed back: both in one go
-            return self._move(payment, S.FAILED, reply, then=S.REFUND_DUE, next_attempt_at="")
-        if outcome is Outcome.REJECTED and PaymentState(payment.state) == S.SENDING:
-            return self._move(payment, S.REJECTED, reply, next_attempt_at=self._later(payment))
-        # unknown, or a status query that was itself rejected: still unknown
-        target = S.UNKNOWN if PaymentState(payment.state) != S.PENDING else S.PENDING
-        return self._move(payment, target, reply, next_attempt_at=self._later(payment))
+            return self._move(payment, S.FAILED, reply, then=S.REFUND_DUE, next_attempt_at="",
+                              **extra)
+        if outcome is Outcome.PENDING:
+            target = S.PENDING
+        elif outcome is Outcome.REJECTED and PaymentState(payment.state) == S.SENDING:
+            target = S.REJECTED
+        else:  # unknown, or a status query that was itself rejected: no news
+            target = S.PENDING if PaymentState(payment.state) == S.PENDING else S.UNKNOWN
+        return self._move(payment, target, reply, next_attempt_at=self._later(payment), **extra)
 
     def _later(self, payment: Payment) -> str:
         return iso(self.clock.now() + timedelta(seconds=backoff_s(payment.attempts)))
@@ -109,10 +106,9 @@ class Forwarder:
                 return self._send(payment)
             if state in (S.PENDING, S.UNKNOWN):
                 reply = self.host.status(ref_id)
-                payment = payments.update(self.engine, ref_id, attempts=payment.attempts + 1)
-                if reply.outcome is Outcome.NOT_FOUND:
+                if reply.outcome is Outcome.NOT_FOUND:  # never arrived: send it, same ref_id
                     return self._send(payment)
-                return self._apply(payment, reply)
+                return self._apply(payment, reply, attempts=payment.attempts + 1)
         except IllegalTransition:
             pass  # someone else moved it meanwhile; their state stands
         return payments.get(self.engine, ref_id)
