@@ -17,6 +17,7 @@ from loket.reports.monthly import month_figures
 from loket.reports.service import Reports
 from loket.service.access import AccessDenied
 from loket.store import audit, cashiers, payments, shifts
+from loket.store.db import write
 from loket.store.shifts import ShiftError
 from tests.factories import payment as make_payment
 
@@ -128,7 +129,7 @@ class TestShifts:
     def test_a_shift_cannot_close_while_a_payment_is_sending(self, runtime, sim):
         shift = shifts.current(runtime.engine, "latihan")
         payment = pay(runtime, "0001000000011")
-        with runtime.engine.begin() as conn:
+        with write(runtime.engine) as conn:
             conn.exec_driver_sql("UPDATE payment SET state='SENDING' WHERE ref_id=?",
                                  (payment.ref_id,))
         with pytest.raises(ShiftError, match="sedang dikirim"):

@@ -15,6 +15,7 @@ from loket.clock import WIB
 from loket.domain.states import PaymentState
 from loket.printing.decode import decode
 from loket.store import payments
+from loket.store.db import write
 from loket.sync.lock import ForwarderLock
 from loket.sync.reconcile import reconcile
 from loket.sync.runner import EXIT_LOCKED, run_sync
@@ -266,7 +267,7 @@ class TestReconcile:
         ok = pay(runtime, "0001000000011")
         lost = pay(runtime, "0001000000029")
         # the local ledger disagrees with the host: tamper with local states to make each case
-        with runtime.engine.begin() as conn:
+        with write(runtime.engine) as conn:
             conn.exec_driver_sql("UPDATE payment SET state='REFUND_DUE' WHERE ref_id=?", (ok.ref_id,))
             conn.exec_driver_sql("UPDATE payment SET premium=1 WHERE ref_id=?", (lost.ref_id,))
         from tests.factories import payment as make
@@ -298,7 +299,7 @@ class TestReconcile:
             "ref_id": paid.ref_id, "customer_no": "0001000000011", "amount": 105_000,
             "total": 107_500, "local_state": "SUCCESS", "host_state": "success",
             "host_sn": paid.host_sn}]
-        with runtime.engine.begin() as conn:  # the local ledger loses track of it
+        with write(runtime.engine) as conn:  # the local ledger loses track of it
             conn.exec_driver_sql("UPDATE payment SET state='UNKNOWN' WHERE ref_id=?",
                                  (paid.ref_id,))
         code, out = run()

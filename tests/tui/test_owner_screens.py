@@ -1,6 +1,7 @@
 """The owner's screens, and what a cashier cannot reach from keys or the palette."""
 
 from loket.store import cashiers, shifts
+from loket.store.db import write
 from loket.tui.screens.counter import CounterScreen
 from loket.tui.screens.dashboard import DashboardScreen
 from loket.tui.screens.login import LoginScreen
@@ -27,7 +28,7 @@ async def some_payments(pilot) -> None:
 
 
 def without_owner(app):
-    with app.runtime.engine.begin() as conn:
+    with write(app.runtime.engine) as conn:
         conn.exec_driver_sql("UPDATE cashier SET active=0 WHERE role='owner'")
     return app
 

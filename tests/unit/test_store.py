@@ -109,10 +109,41 @@ def test_failed_and_refund_due_are_one_transaction(engine):
 def test_a_long_read_never_blocks_a_payment(engine):
     import time
 
-    from loket.store.db import reading
-
-    with reading(engine).connect() as reader:
+    with engine.connect() as reader:
         reader.exec_driver_sql("SELECT count(*) FROM payment").scalar()  # a read transaction open
         start = time.monotonic()
         payments.record(engine, fresh("PAY-W"), actor="kasir1", state=PaymentState.RECORDED)
         assert time.monotonic() - start < 1.0  # busy_timeout is 10 s: it did not wait
+
+
+def test_reads_do_not_wait_while_another_connection_writes(engine):
+    """Look-ups the counter makes on every screen never queue behind a writer (issue 9)."""
+    import time
+
+    from loket.domain.billing import FamilyBill, Member
+    from loket.domain.months import Month
+    from loket.store import cashiers, families, settings, shifts
+    from loket.store.db import write
+
+    bill = FamilyBill(va_no="8888801000000011", head_name="SITI", branch="X",
+                      members=(Member("0001000000011", "SITI", 3),), periods=(Month(2026, 11),),
+                      arrears_months=0, months_ahead=0, premium=35_000, host_admin=2500,
+                      agent_price=36_000)
+    families.remember(engine, bill, "2026-11-21T10:00:00+07:00")
+    with write(engine) as writer:  # another process holds the write lock
+        writer.exec_driver_sql("UPDATE payment SET print_count = print_count")
+        start = time.monotonic()
+        shifts.current(engine, "kasir1")
+        cashiers.get(engine, "kasir1")
+        assert families.find(engine, "0001000000011") is not None
+        settings.overrides(engine)
+        payments.get(engine, "nothing")
+        assert time.monotonic() - start < 0.5  # busy_timeout is 10 s: none of them waited
+
+
+def test_a_write_outside_a_write_transaction_fails_at_once(engine):
+    """A store function that forgets to declare its write is a loud bug, not a silent race."""
+    from sqlalchemy.exc import OperationalError
+
+    with pytest.raises(OperationalError, match="readonly"), engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE payment SET print_count = 1")

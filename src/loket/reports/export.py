@@ -7,15 +7,13 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from loket.store.db import reading
-
 COLUMNS = ("ref_id", "created_at", "cashier_id", "shift_id", "customer_no", "va_no", "head_name",
            "periods", "state", "premium", "admin_fee", "total", "cash", "change", "agent_price",
            "host_sn", "host_rc", "host_message", "paid_at", "offline")
 
 
 def write_csv(engine: Engine, start: str, end: str, out: str | Path) -> int:
-    with reading(engine).connect() as conn, Path(out).open("w", newline="", encoding="utf-8") as f:
+    with engine.connect() as conn, Path(out).open("w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
         writer.writerow(COLUMNS)
         rows = conn.exec_driver_sql(

@@ -13,7 +13,6 @@ from datetime import date, timedelta
 from sqlalchemy import Engine
 
 from loket.domain.states import PaymentState
-from loket.store.db import reading
 
 S = PaymentState
 SLA_HOURS = 48  # a failed transaction must be resolved within 2x24 hours (agent obligations)
@@ -81,7 +80,7 @@ class Figures:
 def figures(engine: Engine, start: str, end: str) -> Figures:
     f = Figures(start, end)
     where = "created_at >= ? AND created_at < ?"
-    with reading(engine).connect() as conn:
+    with engine.connect() as conn:
         for state, n, total, premium, admin, agent in conn.exec_driver_sql(
                 f"SELECT state, count(*), sum(total), sum(premium), sum(admin_fee), "
                 f"sum(agent_price) FROM payment WHERE {where} GROUP BY state", (start, end)):
@@ -128,7 +127,7 @@ class ExceptionRow:
 def exceptions(engine: Engine, start: str = "", end: str = "9999") -> list[ExceptionRow]:
     """Payments not yet resolved, oldest first."""
     marks = ", ".join("?" for _ in EXCEPTION_STATES)
-    with reading(engine).connect() as conn:
+    with engine.connect() as conn:
         rows = conn.exec_driver_sql(
             "SELECT ref_id, created_at, cashier_id, head_name, state, total, host_rc, "
             f"host_message, attempts FROM payment WHERE state IN ({marks}) "

@@ -10,7 +10,6 @@ from sqlalchemy import Engine
 
 from loket.clock import parse_iso
 from loket.reports.figures import SLA_HOURS, Figures, figures
-from loket.store.db import reading
 
 FAILURE_KINDS = {
     "time_out": "Time-out / jawaban tidak pasti",
@@ -41,7 +40,7 @@ class MonthFigures:
 def month_figures(engine: Engine, start: str, end: str, now_iso: str) -> MonthFigures:
     m = MonthFigures(start[:7], figures(engine, start, end))
     between = "p.created_at >= ? AND p.created_at < ?"
-    with reading(engine).connect() as conn:
+    with engine.connect() as conn:
         m.daily = [tuple(r) for r in conn.exec_driver_sql(
             "SELECT substr(created_at, 1, 10), count(*), sum(state = 'SUCCESS') FROM payment p "
             f"WHERE {between} GROUP BY 1 ORDER BY 1", (start, end))]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine
 
-from loket.store.db import reading
+from loket.store.db import write
 
 GENESIS = "0" * 64
 HEAD = "SELECT id, hash FROM auditentry ORDER BY id DESC LIMIT 1"
@@ -39,7 +39,7 @@ def append(conn: Connection, at: str, actor: str, action: str, detail: dict) -> 
 
 
 def log(engine: Engine, at: str, actor: str, action: str, **detail) -> None:
-    with engine.begin() as conn:
+    with write(engine) as conn:
         append(conn, at, actor, action, detail)
 
 
@@ -58,7 +58,7 @@ class Verdict:
 
 def verify(engine: Engine) -> Verdict:
     prev, expected_id, rows = GENESIS, 1, 0
-    with reading(engine).connect() as conn:
+    with engine.connect() as conn:
         cursor = conn.exec_driver_sql(
             "SELECT id, at, actor, action, detail, prev_hash, hash FROM auditentry ORDER BY id")
         for row_id, at, actor, action, detail, prev_hash, stored in cursor:
@@ -76,13 +76,13 @@ def verify(engine: Engine) -> Verdict:
 
 
 def head(engine: Engine) -> tuple[int, str]:
-    with reading(engine).connect() as conn:
+    with engine.connect() as conn:
         row = conn.exec_driver_sql(HEAD).first()
         return (row[0], row[1]) if row else (0, GENESIS)
 
 
 def entries(engine: Engine, limit: int = 200) -> list[tuple]:
-    with reading(engine).connect() as conn:
+    with engine.connect() as conn:
         return list(conn.exec_driver_sql(
             "SELECT id, at, actor, action, detail FROM auditentry ORDER BY id DESC LIMIT ?",
             (limit,)))

@@ -13,7 +13,7 @@ from sqlmodel import select
 
 from loket.clock import iso, parse_iso
 from loket.store import audit
-from loket.store.db import session
+from loket.store.db import session, write_session
 from loket.store.models import Cashier
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
@@ -58,7 +58,7 @@ def save_cashier(engine: Engine, cashier_id: str, name: str, pin: str, now: str,
         raise CashierError("ID kasir hanya huruf, angka, - dan _")
     if role not in ROLES:
         raise CashierError("Peran harus cashier atau owner")
-    with session(engine) as db:
+    with write_session(engine) as db:
         existing = db.get(Cashier, cashier_id)
         cashier = existing or Cashier(id=cashier_id, name=name, role=role, pin_hash="",
                                       created_at=now)
@@ -74,7 +74,7 @@ def save_cashier(engine: Engine, cashier_id: str, name: str, pin: str, now: str,
 
 def ensure_cashier(engine: Engine, cashier_id: str, name: str, now: str) -> Cashier:
     """A cashier row for headless callers (``loket pay --cashier``) that have no PIN to give."""
-    with session(engine) as db:
+    with write_session(engine) as db:
         found = db.get(Cashier, cashier_id)
         if found:
             return found
@@ -90,7 +90,7 @@ def ensure_cashier(engine: Engine, cashier_id: str, name: str, now: str) -> Cash
 def authenticate(engine: Engine, cashier_id: str, pin: str, now: datetime) -> Cashier:
     at = iso(now)
     cashier_id = cashier_id.strip()
-    with session(engine) as db:
+    with write_session(engine) as db:
         cashier = db.get(Cashier, cashier_id)
         conn = db.connection()
         if cashier is None or not cashier.active:
@@ -134,7 +134,7 @@ def has_owner(engine: Engine) -> bool:
 
 
 def deactivate(engine: Engine, cashier_id: str, by: str, now: str) -> None:
-    with session(engine) as db:
+    with write_session(engine) as db:
         cashier = db.get(Cashier, cashier_id)
         if cashier is None:
             raise CashierError(f"Kasir {cashier_id} tidak ada")

@@ -28,17 +28,30 @@ def _pragmas(dbapi_connection, _record) -> None:
 
 
 def _begin(connection) -> None:
-    # A write takes the lock up front (IMMEDIATE), so two processes (counter, `loket sync`) never
-    # deadlock upgrading a read to a write; busy_timeout makes the other wait instead. A read
-    # (``reading(engine)``) begins deferred: in WAL it never blocks a writer, however long it runs.
+    # Reads are the default and begin DEFERRED: in WAL a reader never waits for a writer and never
+    # blocks one. A write says so (``write(engine)`` / ``write_session(engine)``) and takes the
+    # lock up front (IMMEDIATE), so two processes (counter, `loket sync`) never deadlock upgrading
+    # a read to a write; busy_timeout makes the other writer wait instead. ``query_only`` makes a
+    # write inside a read transaction fail at once instead of racing: a forgotten ``write`` is a
+    # loud bug in the tests, never a lost update in a shop.
     # Straight to the driver: this runs once per transaction, on the counter's hot path.
-    read = connection.get_execution_options().get("loket_read", False)
-    connection.connection.driver_connection.execute("BEGIN" if read else "BEGIN IMMEDIATE")
+    write = connection.get_execution_options().get("loket_write", False)
+    driver = connection.connection.driver_connection
+    info = connection.connection.info
+    if info.get("loket_write") is not write:  # the pragma only when the kind of use changes
+        driver.execute(f"PRAGMA query_only={0 if write else 1}")
+        info["loket_write"] = write
+    driver.execute("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
-def reading(engine: Engine) -> Engine:
-    """The same database, for queries that write nothing: reports, lists, look-ups."""
-    return engine.execution_options(loket_read=True)
+def writing(engine: Engine) -> Engine:
+    """The same database, for a transaction that writes."""
+    return engine.execution_options(loket_write=True)
+
+
+def write(engine: Engine):
+    """``with write(engine) as conn:`` — one write transaction, committed at the end."""
+    return writing(engine).begin()
 
 
 def make_engine(path: str | Path) -> Engine:
@@ -54,7 +67,7 @@ def migrate(engine: Engine) -> None:
     """Bring the schema to the newest revision (an empty file included)."""
     cfg = Config()
     cfg.set_main_option("script_location", str(resources.files("loket.store") / "migrations"))
-    with engine.begin() as connection:
+    with write(engine) as connection:
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, "head")
 
@@ -66,4 +79,10 @@ def open_database(path: str | Path) -> Engine:
 
 
 def session(engine: Engine) -> Session:
+    """An ORM session for reading."""
     return Session(engine, expire_on_commit=False)
+
+
+def write_session(engine: Engine) -> Session:
+    """An ORM session whose transaction writes (commit it)."""
+    return Session(writing(engine), expire_on_commit=False)

@@ -11,7 +11,7 @@ from loket.clock import parse_iso
 from loket.domain.billing import FamilyBill, Member
 from loket.domain.months import Month
 from loket.domain.offline import KnownFamily
-from loket.store.db import session
+from loket.store.db import session, write_session
 from loket.store.models import FamilyCache
 
 
@@ -27,7 +27,7 @@ def remember(engine: Engine, bill: FamilyBill, now: str) -> None:
         "members": [{"card_no": m.card_no, "name": m.name, "class": m.klass} for m in bill.members],
     }
     paid_through = str(bill.periods[0] - 1) if bill.periods else ""
-    with session(engine) as db:
+    with write_session(engine) as db:
         db.merge(FamilyCache(va_no=bill.va_no, snapshot=json.dumps(snapshot), inquired_at=now,
                              numbers=_tails(bill), paid_through=paid_through))
         db.commit()
@@ -35,7 +35,7 @@ def remember(engine: Engine, bill: FamilyBill, now: str) -> None:
 
 def mark_paid(engine: Engine, va_no: str, last_period: Month) -> None:
     """A confirmed payment moves what we know of the family forward."""
-    with session(engine) as db:
+    with write_session(engine) as db:
         family = db.get(FamilyCache, va_no)
         if family is not None and (not family.paid_through
                                    or Month.parse(family.paid_through) < last_period):

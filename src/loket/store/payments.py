@@ -13,7 +13,7 @@ from loket.domain.billing import FamilyBill, Member
 from loket.domain.months import Month
 from loket.domain.states import NEEDS_FORWARDING, PaymentState, check_transition
 from loket.store import audit
-from loket.store.db import reading, session
+from loket.store.db import session, write
 from loket.store.models import Payment, PaymentEvent
 
 
@@ -99,7 +99,7 @@ def record(engine: Engine, payment: Payment, actor: str, state: PaymentState) ->
     values = payment.model_dump(exclude={"id"})
     values["state"] = str(state)
     try:
-        with engine.begin() as conn:
+        with write(engine) as conn:
             cursor = conn.exec_driver_sql(INSERT_PAYMENT, tuple(values[c] for c in PAYMENT_COLUMNS))
             payment.id = cursor.lastrowid
             _event(conn, payment.id, payment.created_at, "", state, actor)
@@ -135,7 +135,7 @@ def transition(engine: Engine, ref_id: str, new: PaymentState, *, actor: str, no
     can never leave the payment between the two. ``rc``/``message`` are the host's answer and
     are kept on the payment; with ``host_reply=False`` the message is only the event's note.
     """
-    with engine.begin() as conn:
+    with write(engine) as conn:
         row = conn.exec_driver_sql("SELECT id, state FROM payment WHERE ref_id = ?",
                                    (ref_id,)).one()
         payment_id, old = row[0], PaymentState(row[1])
@@ -157,19 +157,19 @@ def transition(engine: Engine, ref_id: str, new: PaymentState, *, actor: str, no
 
 def update(engine: Engine, ref_id: str, **fields) -> Payment:
     """Bookkeeping that is not a state change (print count, next attempt)."""
-    with engine.begin() as conn:
+    with write(engine) as conn:
         payment = _row(conn, "ref_id", ref_id)
         _set(conn, payment.id, fields)
         return _row(conn, "id", payment.id)
 
 
 def get(engine: Engine, ref_id: str) -> Payment | None:
-    with reading(engine).connect() as conn:
+    with engine.connect() as conn:
         return _row(conn, "ref_id", ref_id)
 
 
 def events(engine: Engine, ref_id: str) -> list[PaymentEvent]:
-    with session(reading(engine)) as db:
+    with session(engine) as db:
         query = (
             select(PaymentEvent)
             .join(Payment)
@@ -181,7 +181,7 @@ def events(engine: Engine, ref_id: str) -> list[PaymentEvent]:
 
 def of_day(engine: Engine, day: str, search: str = "", limit: int = 500) -> list[Payment]:
     """Payments created on ``day`` (YYYY-MM-DD, WIB), newest first, optionally searched."""
-    with session(reading(engine)) as db:
+    with session(engine) as db:
         query = select(Payment).where(col(Payment.created_at).startswith(day))
         if search:
             like = f"%{search}%"
@@ -197,7 +197,7 @@ def of_day(engine: Engine, day: str, search: str = "", limit: int = 500) -> list
 
 
 def in_states(engine: Engine, states: frozenset[PaymentState] | set[PaymentState]) -> list[Payment]:
-    with session(reading(engine)) as db:
+    with session(engine) as db:
         query = select(Payment).where(col(Payment.state).in_([str(s) for s in states]))
         return list(db.exec(query.order_by(col(Payment.id))))
 
@@ -215,7 +215,7 @@ class StateCount:
 
 
 def counts_by_state(engine: Engine) -> dict[str, StateCount]:
-    with session(reading(engine)) as db:
+    with session(engine) as db:
         rows = db.exec(
             select(
                 Payment.state, func.count(), func.sum(Payment.total), func.min(Payment.created_at)
@@ -249,7 +249,7 @@ UNCONFIRMED = frozenset({PaymentState.QUEUED, PaymentState.SENDING, PaymentState
 
 def offline_queue(engine: Engine) -> tuple[int, int, str]:
     """Payments taken offline and not yet confirmed: count, total, oldest created_at."""
-    with session(reading(engine)) as db:
+    with session(engine) as db:
         count, total, oldest = db.exec(
             select(func.count(), func.sum(Payment.total), func.min(Payment.created_at))
             .where(Payment.offline == True)  # noqa: E712

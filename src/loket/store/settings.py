@@ -8,7 +8,7 @@ from sqlalchemy import Engine
 from sqlmodel import select
 
 from loket.store import audit
-from loket.store.db import session
+from loket.store.db import session, write_session
 from loket.store.models import Setting
 
 EDITABLE = {
@@ -37,7 +37,7 @@ def change(engine: Engine, key: str, value: object, by: str, now: str) -> None:
         raise SettingError(f"{key} tidak bisa diubah di sini")
     if not isinstance(value, kind) or (kind is int and (isinstance(value, bool) or value < 0)):
         raise SettingError(f"{key}: nilai tidak sah")
-    with session(engine) as db:
+    with write_session(engine) as db:
         old = db.get(Setting, key)
         before = json.loads(old.value) if old else None
         db.merge(Setting(key=key, value=json.dumps(value), updated_at=now, updated_by=by))

@@ -10,7 +10,7 @@ from sqlmodel import col, select
 from loket.domain.shifts import DrawerCount, count_drawer
 from loket.domain.states import PaymentState
 from loket.store import audit
-from loket.store.db import session
+from loket.store.db import session, write_session
 from loket.store.models import Payment, Shift
 
 
@@ -37,9 +37,10 @@ def open_shifts(engine: Engine) -> list[Shift]:
 def open_shift(engine: Engine, cashier_id: str, opening_float: int, now: str) -> Shift:
     if opening_float < 0:
         raise ShiftError("Modal awal tidak boleh negatif")
-    if current(engine, cashier_id):
-        raise ShiftError("Shift kasir ini masih terbuka")
-    with session(engine) as db:
+    with write_session(engine) as db:  # the check inside the write: two terminals cannot race
+        query = select(Shift.id).where(Shift.cashier_id == cashier_id, Shift.closed_at == "")
+        if db.exec(query).first() is not None:
+            raise ShiftError("Shift kasir ini masih terbuka")
         shift = Shift(cashier_id=cashier_id, opened_at=now, opening_float=opening_float)
         db.add(shift)
         db.flush()
@@ -82,7 +83,7 @@ def close_shift(engine: Engine, shift_id: int, counted: int, closed_by: str, now
     if counted < 0:
         raise ShiftError("Uang dihitung tidak boleh negatif")
     expected = before.drawer.expected
-    with session(engine) as db:
+    with write_session(engine) as db:
         shift = db.get(Shift, shift_id)
         shift.closed_at, shift.closed_by, shift.note = now, closed_by, note
         shift.expected_cash, shift.counted_cash = expected, counted
