@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
+import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +22,9 @@ from loket.service.runtime import build_runtime
 from loket.sim.app import SimSettings
 from loket.sim.server import SimThread
 from loket.store import shifts
+
+# Tests (and the CLI processes they start) log to a throwaway folder, never the user's.
+os.environ.setdefault("LOKET_LOG_DIR", tempfile.mkdtemp(prefix="loket-test-logs-"))
 
 NOW = datetime(2026, 11, 21, 10, 0, 0, tzinfo=WIB)
 AGENT = "AGT-TEST"

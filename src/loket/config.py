@@ -13,11 +13,13 @@ from typing import Literal
 import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
 
+from loket.errors import LoketError
+
 APP = "loket"
 
 
-class ConfigError(Exception):
-    pass
+class ConfigError(LoketError):
+    """A mistake in the configuration: file, key, what is wrong."""
 
 
 class _Strict(BaseModel):

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 
-from loket import __version__
-from loket.config import ConfigError
+from loket import __version__, logs
+from loket.errors import LoketError
+
+log = logging.getLogger("loket.cli")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -106,23 +109,24 @@ def main(argv: list[str] | None = None) -> int:
         "cashier": commands.owner_command, "report": commands.owner_command,
         "audit": commands.owner_command,
     }[args.command]
+    log_file = logs.setup()
     try:
         return handler(args)
-    except ConfigError as exc:
+    except LoketError as exc:  # the person's to act on: one line, no traceback
         print(f"loket: {exc}", file=sys.stderr)
-        return 2
-    except PermissionError as exc:
-        print(f"loket: {exc}", file=sys.stderr)
-        return 4
-    except ValueError as exc:  # the store's CashierError, ShiftError …: a user's mistake
-        print(f"loket: {exc}", file=sys.stderr)
-        return 2
-    except OSError as exc:  # the machine's: a full disk, a folder we may not write
-        print(f"loket: {exc}", file=sys.stderr)
-        return 1
+        return exc.exit_code
     except KeyboardInterrupt:
         return 130
-
+    except OSError as exc:  # the machine's: a folder we may not write, a device that is gone
+        log.warning("%s: %s", args.command, exc, exc_info=True)
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"loket: {exc.strerror or exc}{where}", file=sys.stderr)
+        return 1
+    except Exception:  # a bug: the traceback goes to the log, never to the screen
+        log.exception("unexpected error in `loket %s`", args.command or "")
+        where = f"; rinciannya di {log_file}" if log_file else ""
+        print(f"loket: terjadi kesalahan tak terduga{where}", file=sys.stderr)
+        return 70
 
 if __name__ == "__main__":
     sys.exit(main())

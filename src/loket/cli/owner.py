@@ -28,7 +28,7 @@ def _owner(rt, args) -> str:
         cashiers.authenticate(rt.engine, owner_id, _secret("PIN pemilik: "), rt.clock.now())
         require_owner(rt.engine, owner_id)
     except (cashiers.CashierError, AccessDenied) as exc:
-        raise PermissionError(str(exc)) from None
+        raise AccessDenied(str(exc)) from None
     return owner_id
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from loket.errors import LoketError
+
 VA_PREFIXES = ("88888", "89888")  # 88888: most channels; 89888: Bank Mandiri
 CARD_LENGTH = 13
 VA_LENGTH = 16
@@ -16,7 +18,7 @@ _SEPARATORS = re.compile(r"[\s\-./]")
 INVALID_NUMBER = "Nomor harus 13 digit (kartu) atau 16 digit (VA 88888…)"
 
 
-class CustomerNumberError(ValueError):
+class CustomerNumberError(LoketError):
     """A number that is neither a card nor a VA; the message is for the cashier."""
 
 

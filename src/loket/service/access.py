@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
+from loket.errors import LoketError
 from loket.store import cashiers
 
 OWNER_ONLY = "Hanya pemilik yang boleh melakukan ini"
 
 
-class AccessDenied(PermissionError):
+class AccessDenied(LoketError):
     """The message is for the person at the keyboard."""
+
+    exit_code = 4
 
 
 def is_owner(engine: Engine, cashier_id: str) -> bool:

@@ -18,6 +18,7 @@ from loket.domain.numbers import CustomerNumberError, parse_customer_number
 from loket.domain.offline import OfflineLimits
 from loket.domain.outcomes import Outcome, cashier_message
 from loket.domain.states import PaymentState
+from loket.errors import LoketError
 from loket.host.base import HostAdapter
 from loket.printing import layouts
 from loket.printing.backends import Delivery
@@ -34,7 +35,7 @@ from loket.sync.forwarder import Forwarder
 S = PaymentState
 
 
-class PaymentRefused(ValueError):
+class PaymentRefused(LoketError):
     """The payment was not taken (nothing recorded); the message is for the cashier."""
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from sqlmodel import select
 
 from loket.clock import iso, parse_iso
+from loket.errors import LoketError
 from loket.store import audit
 from loket.store.db import session, write_session
 from loket.store.models import Cashier
@@ -23,7 +24,7 @@ LOCKOUT = timedelta(minutes=5)
 ROLES = ("cashier", "owner")
 
 
-class CashierError(ValueError):
+class CashierError(LoketError):
     """For the person at the keyboard, in Indonesian."""
 
 

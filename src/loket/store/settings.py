@@ -7,6 +7,7 @@ import json
 from sqlalchemy import Engine
 from sqlmodel import select
 
+from loket.errors import LoketError
 from loket.store import audit
 from loket.store.db import session, write_session
 from loket.store.models import Setting
@@ -22,7 +23,7 @@ EDITABLE = {
 }
 
 
-class SettingError(ValueError):
+class SettingError(LoketError):
     pass
 
 

@@ -9,12 +9,13 @@ from sqlmodel import col, select
 
 from loket.domain.shifts import DrawerCount, count_drawer
 from loket.domain.states import PaymentState
+from loket.errors import LoketError
 from loket.store import audit
 from loket.store.db import session, write_session
 from loket.store.models import Payment, Shift
 
 
-class ShiftError(ValueError):
+class ShiftError(LoketError):
     """For the cashier, in Indonesian."""
 
 

@@ -1,0 +1,72 @@
+"""The log file: where unexpected errors and their tracebacks go, never to the person's screen.
+
+A rotating file under the platform's user log directory (``LOKET_LOG_DIR`` overrides it), readable
+by its owner only. Secrets the process knows (the host key) are registered with ``redact`` and
+replaced before a line is written, as a second line of defence: nothing logs them on purpose.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import os
+from pathlib import Path
+
+import platformdirs
+
+LOG_NAME = "loket.log"
+MAX_BYTES = 1_000_000
+BACKUPS = 5
+_secrets: set[str] = set()
+
+
+def log_dir() -> Path:
+    return Path(os.environ.get("LOKET_LOG_DIR") or platformdirs.user_log_dir("loket",
+                                                                             appauthor=False))
+
+
+def log_path() -> Path:
+    return log_dir() / LOG_NAME
+
+
+def redact(secret: str) -> None:
+    """Never write this string to the log (a host key, a token)."""
+    if secret and len(secret) >= 4:
+        _secrets.add(secret)
+
+
+class _Redact(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        if _secrets:
+            text = record.getMessage()
+            if record.exc_info and not record.exc_text:
+                record.exc_text = logging.Formatter().formatException(record.exc_info)
+            for secret in _secrets:
+                text = text.replace(secret, "[disembunyikan]")
+                if record.exc_text:
+                    record.exc_text = record.exc_text.replace(secret, "[disembunyikan]")
+            record.msg, record.args = text, None
+        return True
+
+
+def setup(level: int = logging.INFO) -> Path | None:
+    """Send loket's log records to the rotating file; None when the folder cannot be written
+    (logging must never be the reason a payment fails)."""
+    root = logging.getLogger("loket")
+    path = log_path()
+    if any(isinstance(h, logging.handlers.RotatingFileHandler) for h in root.handlers):
+        return path
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if not path.exists():
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+        handler = logging.handlers.RotatingFileHandler(path, maxBytes=MAX_BYTES,
+                                                       backupCount=BACKUPS, encoding="utf-8")
+    except OSError:
+        return None
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(process)d: "
+                                           "%(message)s"))
+    handler.addFilter(_Redact())
+    root.addHandler(handler)
+    root.setLevel(level)
+    return path
