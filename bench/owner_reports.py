@@ -36,7 +36,7 @@ STATES = ["SUCCESS"] * 970 + ["REFUND_DUE"] * 10 + ["REFUNDED"] * 12 + ["PENDING
 def build(path: Path, n: int) -> None:
     engine = open_database(path)
     for who in ("ani", "budi", "citra", "dodi"):
-        cashiers.ensure_cashier(engine, who, who.title(), "2026-08-01T07:00:00+07:00")
+        cashiers.ensure_pos_account(engine, who, "2026-08-01T07:00:00+07:00")
     engine.dispose()
     template = make_payment("SUCCESS").model_dump(exclude={"id"})
     rng = random.Random(1)

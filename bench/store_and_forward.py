@@ -33,7 +33,7 @@ def loket_records_per_s() -> float:
     engine = open_database(Path(tempfile.mkdtemp()) / "bench.db")
     from loket.store import cashiers
 
-    cashiers.ensure_cashier(engine, "kasir1", "k", "2026-11-21T10:00:00+07:00")
+    cashiers.ensure_pos_account(engine, "kasir1", "2026-11-21T10:00:00+07:00")
     rows = [make_payment("RECORDED", ref_id=f"PAY-{i}") for i in range(N_RECORD)]
     start = time.perf_counter()
     for row in rows:
@@ -46,7 +46,7 @@ def plain_sqlite_records_per_s() -> float:
     engine = open_database(path)  # the same schema
     from loket.store import cashiers
 
-    cashiers.ensure_cashier(engine, "kasir1", "k", "2026-11-21T10:00:00+07:00")
+    cashiers.ensure_pos_account(engine, "kasir1", "2026-11-21T10:00:00+07:00")
     engine.dispose()
     db = sqlite3.connect(path, isolation_level=None)
     for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON"):

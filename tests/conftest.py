@@ -86,8 +86,8 @@ def make_runtime(tmp_path: Path, sim: SimControl, *, printer: PrinterSettings | 
         for key, value in values.items():
             setattr(getattr(config, section), key, value)
     delivery = Delivery(printer or PrinterSettings(backend="dummy"))
-    rt = build_runtime(config, clock=clock or FixedClock(NOW), new_ref=refs(),
-                       training_pin="123456", sim=sim.thread, sim_key=KEY, delivery=delivery)
+    rt = build_runtime(config, sim.host(), clock=clock or FixedClock(NOW), new_ref=refs(),
+                       training_pin="123456", delivery=delivery)
     if shifts.current(rt.engine, "latihan") is None:
         shifts.open_shift(rt.engine, "latihan", 100_000, "2026-11-21T08:00:00+07:00")
     rt.counter.sleep = lambda _s: time.sleep(0.05)

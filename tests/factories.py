@@ -23,3 +23,23 @@ def payment(state="SUCCESS", ref_id="PAY-01JCZ8Q4T6W2M0X9K3V7B5N1RA", cashier_id
     if state == "SUCCESS":
         p.host_sn, p.paid_at = "19866A7A63902A3D", "2026-11-21T10:00:06+07:00"
     return p
+
+
+def record(state="SUCCESS", **kw):
+    """The same payment as the rest of loket sees it (the domain record), for layouts."""
+    from loket.store.payments import _payment
+
+    row = payment(state, **kw)
+    row.id = 1
+    return _payment(row)
+
+
+def set_account(engine, cashier_id: str, pin: str = "123456", role: str = "cashier",
+                now: str = "2026-11-21T07:00:00+07:00"):
+    """An account with a known PIN: created, or its PIN reset when it exists."""
+    from loket.domain.accounts import Role
+    from loket.store import cashiers
+
+    if cashiers.get(engine, cashier_id) is None:
+        return cashiers.add(engine, cashier_id, cashier_id.title(), pin, now, Role(role), "test")
+    return cashiers.reset_pin(engine, cashier_id, pin, now, "test")

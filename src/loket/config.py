@@ -1,21 +1,35 @@
 """Configuration: a TOML file validated strictly, or the built-in training set-up.
 
-A mistake in the file exits with one line naming the file, the key and what is wrong.
+A mistake in the file exits with one line naming the file, the key and what is wrong, in
+Indonesian. Nothing in the file is believed before it is checked: types, ranges, the host's
+address, the key's source, the database path.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from loket.errors import LoketError
 
 APP = "loket"
+MAX_CONFIG_BYTES = 256_000  # a configuration is a few kilobytes; /dev/zero is not one
+ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
 
 
 class ConfigError(LoketError):
@@ -26,26 +40,53 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
 
+def check_url(url: str) -> str:
+    """An http(s) address with a host and a valid port, or ``ValueError`` in Indonesian."""
+    example = "contoh https://host.contoh.id atau http://127.0.0.1:8765"
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        raise ValueError(f"port tidak sah ({example})") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"bukan alamat http:// atau https:// ({example})")
+    if port == 0:
+        raise ValueError(f"port tidak sah ({example})")
+    return url.strip()
+
+
 class ShopConfig(_Strict):
-    name: str
-    address: str = ""
-    agent_id: str = ""
-    terminal_id: str = "T01"
+    name: str = Field(min_length=1, max_length=64)
+    address: str = Field("", max_length=120)
+    agent_id: str = Field("", max_length=32)
+    terminal_id: str = Field("T01", max_length=32)
 
 
 class HostConfig(_Strict):
     adapter: Literal["loket"] = "loket"
     url: str
-    agent_id: str
-    key: SecretStr | None = None
+    agent_id: str = Field(min_length=1, max_length=64)
+    key: SecretStr | None = Field(None, min_length=8, max_length=512)
     key_env: str | None = None
-    connect_timeout_s: float = Field(5.0, gt=0)
-    read_timeout_s: float = Field(15.0, gt=0)
+    connect_timeout_s: float = Field(5.0, gt=0, le=120, allow_inf_nan=False)
+    read_timeout_s: float = Field(15.0, gt=0, le=120, allow_inf_nan=False)
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        return check_url(value)
+
+    @field_validator("key_env")
+    @classmethod
+    def _env_name(cls, value: str | None) -> str | None:
+        if value is not None and not ENV_NAME.match(value):
+            raise ValueError("harus nama variabel lingkungan, contoh LOKET_HOST_KEY")
+        return value
 
     @model_validator(mode="after")
     def _one_key(self) -> HostConfig:
         if (self.key is None) == (self.key_env is None):
-            raise ValueError("give exactly one of key or key_env")
+            raise ValueError("isi salah satu saja: key atau key_env")
         return self
 
     def secret(self) -> str:
@@ -53,26 +94,42 @@ class HostConfig(_Strict):
             return self.key.get_secret_value()
         value = os.environ.get(self.key_env or "", "")
         if not value:
-            raise ConfigError(f"[host] key_env: environment variable {self.key_env} is not set")
+            raise ConfigError(f"[host] key_env: variabel lingkungan {self.key_env} belum diisi")
         return value
 
 
 class DatabaseConfig(_Strict):
-    path: str
+    path: str = Field(min_length=1)
+
+    @field_validator("path")
+    @classmethod
+    def _path(cls, value: str) -> str:
+        try:
+            path = Path(value).expanduser()
+        except RuntimeError:  # ~nosuchuser
+            raise ValueError("folder rumah pengguna tidak dikenal") from None
+        if str(path).startswith("~"):
+            raise ValueError("folder rumah pengguna tidak dikenal")
+        if path.is_dir():
+            raise ValueError("itu sebuah folder; tulis nama file, contoh .../loket.db")
+        if path.exists() and not path.is_file():
+            raise ValueError("bukan file biasa")
+        return str(path)
 
 
 class PrinterConfig(_Strict):
-    backend: Literal["file", "serial", "network", "usb", "cups", "dummy", "none"] = "file"
+    backend: Literal["file", "serial", "network", "usb", "cups", "win32raw", "dummy",
+                     "none"] = "file"
     columns: Literal[32, 48] = 32
     qr: Literal["native", "image", "none"] = "native"
     cut: bool = True
     path: str = ""
     device: str = ""
-    baudrate: int = 9600
+    baudrate: int = Field(9600, gt=0, le=1_000_000)
     host: str = ""
-    port: int = 9100
-    vendor_id: int = 0
-    product_id: int = 0
+    port: int = Field(9100, gt=0, lt=65536)
+    vendor_id: int = Field(0, ge=0, le=0xFFFF)
+    product_id: int = Field(0, ge=0, le=0xFFFF)
     name: str = ""
 
     @model_validator(mode="after")
@@ -83,29 +140,31 @@ class PrinterConfig(_Strict):
             "network": ("host",),
             "usb": ("vendor_id", "product_id"),
             "cups": ("name",),
+            "win32raw": ("name",),
         }
         for key in needs.get(self.backend, ()):
             if not getattr(self, key):
-                raise ValueError(f"backend {self.backend!r} needs {key}")
+                raise ValueError(f"printer {self.backend!r} perlu {key}")
         return self
 
 
 class FeesConfig(_Strict):
-    admin: int = Field(2500, ge=0)
+    admin: int = Field(2500, ge=0, le=1_000_000)
     admin_per_month: bool = False
 
 
 class CounterConfig(_Strict):
     max_months_ahead: int = Field(12, ge=0, le=12)
+    pos_account: str = Field("pos", min_length=1, max_length=32)  # who `loket pay` acts as
 
 
 class OfflineConfig(_Strict):
     enabled: bool = True
-    family_max_age_days: int = Field(35, ge=0)
-    max_payment: int = Field(1_000_000, ge=0)
-    max_total: int = Field(5_000_000, ge=0)
-    max_count: int = Field(50, ge=0)
-    max_age_hours: int = Field(24, ge=0)
+    family_max_age_days: int = Field(35, ge=0, le=366)
+    max_payment: int = Field(1_000_000, ge=0, le=100_000_000)
+    max_total: int = Field(5_000_000, ge=0, le=1_000_000_000)
+    max_count: int = Field(50, ge=0, le=10_000)
+    max_age_hours: int = Field(24, ge=0, le=24 * 30)
 
 
 class Config(_Strict):
@@ -124,42 +183,91 @@ def _where(loc: tuple) -> str:
     """``("printer", "columns")`` -> ``[printer] columns``; a whole section -> ``[printer]``."""
     parts = [str(p) for p in loc]
     if not parts:
-        return "(top level)"
+        return "(tingkat atas)"
     if len(parts) == 1:
         return f"[{parts[0]}]" if parts[0] in Config.model_fields else parts[0]
     return f"[{parts[0]}] {'.'.join(parts[1:])}"
 
 
+def _words(err: dict) -> str:
+    """pydantic's error as one Indonesian phrase."""
+    kind, ctx = err["type"], err.get("ctx") or {}
+    simple = {
+        "extra_forbidden": "kunci tidak dikenal",
+        "missing": "kunci wajib belum diisi",
+        "int_type": "harus bilangan bulat", "int_parsing": "harus bilangan bulat",
+        "int_from_float": "harus bilangan bulat",
+        "float_type": "harus angka", "float_parsing": "harus angka",
+        "finite_number": "harus angka biasa (bukan inf/nan)",
+        "bool_type": "harus true atau false", "bool_parsing": "harus true atau false",
+        "string_type": "harus teks dalam tanda kutip",
+        "dict_type": "harus sebuah bagian [..]", "model_type": "harus sebuah bagian [..]",
+    }
+    if kind in simple:
+        return simple[kind]
+    if kind == "greater_than":
+        return f"harus lebih dari {ctx.get('gt')}"
+    if kind == "greater_than_equal":
+        return f"paling kecil {ctx.get('ge')}"
+    if kind == "less_than":
+        return f"harus kurang dari {ctx.get('lt')}"
+    if kind == "less_than_equal":
+        return f"paling besar {ctx.get('le')}"
+    if kind == "string_too_short":
+        return "tidak boleh kosong" if ctx.get("min_length") == 1 else (
+            f"paling sedikit {ctx.get('min_length')} karakter")
+    if kind == "too_short":
+        return f"paling sedikit {ctx.get('min_length')} karakter"
+    if kind == "string_too_long":
+        return f"paling panjang {ctx.get('max_length')} karakter"
+    if kind == "literal_error":
+        return f"harus salah satu dari {str(ctx.get('expected')).replace(' or ', ' atau ')}"
+    if kind == "value_error":
+        return str(ctx.get("error") or err["msg"]).removeprefix("Value error, ")
+    return err["msg"]
+
+
+def _read(path: Path) -> dict:
+    try:
+        if not path.is_file():
+            raise ConfigError(f"{path}: file konfigurasi tidak ada" if not path.exists()
+                              else f"{path}: bukan file biasa")
+        with path.open("rb") as f:
+            raw = f.read(MAX_CONFIG_BYTES + 1)
+    except OSError as exc:
+        raise ConfigError(f"{path}: tidak dapat dibaca ({exc.strerror or exc})") from None
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"{path}: terlalu besar untuk file konfigurasi")
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: bukan teks UTF-8") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: bukan TOML yang sah: {exc}") from None
+
+
 def load_config(path: str | Path) -> Config:
     path = Path(path).expanduser()
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read: {exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    data = _read(path)
     data.pop("training", None)
     try:
         config = Config.model_validate({**data, "source": str(path)})
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = tuple(p for p in err["loc"] if not str(p).startswith("function-after"))
-        msg = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "extra_forbidden":
-            msg = "unknown key"
-        elif err["type"] == "missing":
-            msg = "required key is missing"
-        raise ConfigError(f"{path}: {_where(loc)}: {msg}") from None
+        raise ConfigError(f"{path}: {_where(loc)}: {_words(err)}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: terlalu dalam bersarang") from None
     if config.host.key_env:
         try:
             config.host.secret()
         except ConfigError as exc:
             raise ConfigError(f"{path}: {exc}") from None
-    config.database.path = str(Path(config.database.path).expanduser())
     if config.printer.path:
-        config.printer.path = str(Path(config.printer.path).expanduser())
+        try:
+            config.printer.path = str(Path(config.printer.path).expanduser())
+        except RuntimeError:
+            raise ConfigError(f"{path}: [printer] path: folder rumah pengguna tidak dikenal") from None
     return config
 
 
@@ -173,7 +281,9 @@ def default_config_path() -> Path:
 
 def find_config(explicit: str | None) -> Path | None:
     """``--config``, then ``$LOKET_CONFIG``, then the user config file if it exists."""
-    if explicit:
+    if explicit is not None:
+        if not explicit.strip():
+            raise ConfigError("--config: nama file kosong")
         return Path(explicit)
     if os.environ.get("LOKET_CONFIG"):
         return Path(os.environ["LOKET_CONFIG"])
@@ -191,7 +301,8 @@ def training_config(base: Path | None = None) -> Config:
             agent_id="AGT-SIM",
             terminal_id="LATIHAN",
         ),
-        host=HostConfig(url="sim://in-process", agent_id="AGT-SIM", key=SecretStr("-")),
+        # the address is the simulator's, chosen when it starts (cli/boot.py)
+        host=HostConfig(url="http://127.0.0.1", agent_id="AGT-SIM", key=SecretStr("training")),
         database=DatabaseConfig(path=str(root / "loket.db")),
         printer=PrinterConfig(backend="file", path=str(root / "printer.bin")),
         training=True,

@@ -10,10 +10,11 @@ import sys
 import time
 from pathlib import Path
 
+from loket.cli import boot
 from loket.clock import iso
 from loket.config import load_config
+from loket.domain.accounts import Role
 from loket.service.counter import PaymentRefused
-from loket.service.runtime import build_runtime
 from loket.store import cashiers, shifts
 from loket.sync.lock import ForwarderLock
 
@@ -21,10 +22,12 @@ from loket.sync.lock import ForwarderLock
 def main(config_path: str, numbers_path: str, seed: int) -> None:
     rng = random.Random(seed)
     numbers = Path(numbers_path).read_text().split()
-    rt = build_runtime(load_config(config_path))
+    rt = boot.start(load_config(config_path))
     rt.counter.sleep = lambda s: time.sleep(min(s, 0.2))
     rt.counter.settings.pending_wait_s = 1.5
-    cashiers.ensure_cashier(rt.engine, "kasir1", "Kasir", iso(rt.clock.now()))
+    if cashiers.get(rt.engine, "kasir1") is None:
+        cashiers.add(rt.engine, "kasir1", "Kasir", "123456", iso(rt.clock.now()), Role.CASHIER,
+                     "test")
     if shifts.current(rt.engine, "kasir1") is None:
         shifts.open_shift(rt.engine, "kasir1", 0, iso(rt.clock.now()))
     lock = ForwarderLock(rt.config.database.path)

@@ -41,12 +41,27 @@ def test_a_good_file_loads_and_keeps_the_key_out_of_reprs(tmp_path, monkeypatch)
 
 @pytest.mark.parametrize(
     ("change", "message"),
-    [(("columns = 48", "columns = 40"), "[printer] columns: Input should be 32 or 48"),
-     (("admin = 3000", "admin = \"3000\""), "[fees] admin: Input should be a valid integer"),
-     (("admin = 3000", "admin = 3000\nbonus = 1"), "[fees] bonus: unknown key"),
-     (('device = "/dev/ttyUSB0"', ""), "[printer]: backend 'serial' needs device"),
-     (('url = "https://host.example"', ""), "[host] url: required key is missing"),
-     (("[fees]", "[fees\n"), "not valid TOML")],
+    [(("columns = 48", "columns = 40"), "[printer] columns: harus salah satu dari 32 atau 48"),
+     (("admin = 3000", "admin = \"3000\""), "[fees] admin: harus bilangan bulat"),
+     (("admin = 3000", "admin = 3000\nbonus = 1"), "[fees] bonus: kunci tidak dikenal"),
+     (('device = "/dev/ttyUSB0"', ""), "[printer]: printer 'serial' perlu device"),
+     (('url = "https://host.example"', ""), "[host] url: kunci wajib belum diisi"),
+     (("[fees]", "[fees\n"), "bukan TOML yang sah"),
+     # issue 8: values that used to end in a traceback, or be blamed on the internet
+     (("[fees]", "[fees]\n[counter]\nmax_months_ahead = 13"), "[counter] max_months_ahead"),
+     (('agent_id = "AGT001"\nkey_env', 'agent_id = "AGT001"\nread_timeout_s = inf\nkey_env'),
+      "[host] read_timeout_s: harus angka biasa"),
+     (('agent_id = "AGT001"\nkey_env', 'agent_id = "AGT001"\nread_timeout_s = 1e300\nkey_env'),
+      "[host] read_timeout_s: paling besar 120"),
+     (('url = "https://host.example"', 'url = "htp:/nowhere"'), "[host] url: bukan alamat"),
+     (('url = "https://host.example"', 'url = "not a url"'), "[host] url: bukan alamat"),
+     (('url = "https://host.example"', 'url = "ftp://host.example"'), "[host] url: bukan alamat"),
+     (('url = "https://host.example"', 'url = ""'), "[host] url: bukan alamat"),
+     (('url = "https://host.example"', 'url = "http://h:99999"'), "[host] url: port tidak sah"),
+     (('key_env = "LOKET_TEST_KEY"', 'key = ""'), "[host] key: paling sedikit 8"),
+     (('key_env = "LOKET_TEST_KEY"', 'key_env = ""'), "[host] key_env: harus nama variabel"),
+     (("backend = \"serial\"", "backend = \"network\"\nport = 99999\nhost = \"p\""),
+      "[printer] port: harus kurang dari 65536")],
 )
 def test_mistakes_name_the_key_and_what_is_wrong(tmp_path, monkeypatch, change, message):
     monkeypatch.setenv("LOKET_TEST_KEY", "k")
@@ -58,7 +73,7 @@ def test_mistakes_name_the_key_and_what_is_wrong(tmp_path, monkeypatch, change, 
 
 def test_an_unset_key_env_is_a_config_error(tmp_path, monkeypatch):
     monkeypatch.delenv("LOKET_TEST_KEY", raising=False)
-    with pytest.raises(ConfigError, match=r"\[host\] key_env: environment variable LOKET_TEST_KEY"):
+    with pytest.raises(ConfigError, match=r"\[host\] key_env: variabel lingkungan LOKET_TEST_KEY"):
         load_config(write(tmp_path, GOOD.format(db=tmp_path / "x.db")))
 
 
@@ -80,3 +95,17 @@ def test_the_example_config_is_valid(monkeypatch):
     example = Path(__file__).parents[2] / "config.example.toml"
     config = load_config(example)
     assert config.host.adapter == "loket"
+
+
+@pytest.mark.parametrize("db", ["", "{tmp}", "/dev/null", "~nosuchuser/loket.db"])
+def test_a_database_path_that_cannot_be_a_database_file_is_named(tmp_path, monkeypatch, db):
+    monkeypatch.setenv("LOKET_TEST_KEY", "k")
+    path = write(tmp_path, GOOD.format(db=db.format(tmp=tmp_path)))
+    with pytest.raises(ConfigError, match=r"\[database\] path: "):
+        load_config(path)
+
+
+@pytest.mark.parametrize("source", ["/dev/zero", "/nonexistent/loket.toml"])
+def test_a_config_that_is_not_a_file_is_one_line(source):
+    with pytest.raises(ConfigError, match=source):
+        load_config(source)

@@ -16,7 +16,7 @@ SHOP = layouts.Shop("WARUNG BU SRI", "Jl. Melati No. 5, Cempaka Putih, Jakarta",
 
 
 def paid_payment(state="SUCCESS"):
-    return factories.payment(state)
+    return factories.record(state)
 
 
 def paper(elements, columns, **opts):

@@ -10,8 +10,8 @@ from loket.clock import parse_iso
 from loket.domain.states import IllegalTransition, PaymentState
 from loket.store import cashiers, payments
 from loket.store.db import open_database
-from loket.store.models import Payment  # noqa: F401
 from tests.factories import payment as make_payment
+from tests.factories import set_account
 
 NOW = "2026-11-21T10:00:00+07:00"
 NOW_DT = parse_iso(NOW)
@@ -20,7 +20,7 @@ NOW_DT = parse_iso(NOW)
 @pytest.fixture
 def engine(tmp_path):
     engine = open_database(tmp_path / "loket.db")
-    cashiers.save_cashier(engine, "kasir1", "Kasir Satu", "246810", NOW)
+    set_account(engine, "kasir1", "246810")
     yield engine
     engine.dispose()
 
@@ -40,7 +40,7 @@ def test_every_connection_is_wal_full_with_foreign_keys(engine):
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
 
 
-def fresh(ref="PAY-1") -> Payment:
+def fresh(ref="PAY-1"):
     return make_payment("RECORDED", ref_id=ref)
 
 
@@ -81,14 +81,15 @@ def test_each_transition_is_written_and_illegal_ones_refused(engine):
 
 
 def test_pins_are_salted_scrypt_hashes(engine, tmp_path):
-    stored = cashiers.list_cashiers(engine)[0].pin_hash
+    with engine.connect() as conn:
+        stored = conn.exec_driver_sql("SELECT pin_hash FROM cashier").scalar()
     assert stored.startswith("scrypt$") and "246810" not in stored
     assert cashiers.hash_pin("246810") != cashiers.hash_pin("246810")  # salted
     assert cashiers.authenticate(engine, "kasir1", "246810", NOW_DT).id == "kasir1"
     with pytest.raises(cashiers.CashierError, match="PIN salah"):
         cashiers.authenticate(engine, "kasir1", "000000", NOW_DT)
-    with pytest.raises(cashiers.CashierError, match="minimal 6"):
-        cashiers.save_cashier(engine, "k2", "K", "123", NOW)
+    with pytest.raises(cashiers.CashierError, match="6 sampai 12"):
+        set_account(engine, "k2", "123")
     assert b"246810" not in (tmp_path / "loket.db").read_bytes()
 
 

@@ -9,14 +9,13 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
-from loket.clock import iso
+from loket.cli import boot
 from loket.config import ConfigError, data_dir, find_config, load_config, training_config
 from loket.domain.money import format_rupiah, parse_rupiah
 from loket.domain.months import describe_periods
-from loket.domain.states import LABELS, PaymentState
+from loket.domain.states import PaymentState, label
 from loket.service.counter import PaymentRefused
-from loket.service.runtime import Runtime, build_runtime
-from loket.store import cashiers, shifts
+from loket.service.runtime import Runtime
 
 
 def resolve_config(args):
@@ -28,7 +27,7 @@ def resolve_config(args):
 
 @contextmanager
 def runtime(args):
-    rt = build_runtime(resolve_config(args))
+    rt = boot.start(resolve_config(args))
     try:
         yield rt
     finally:
@@ -39,7 +38,7 @@ def run_tui(args) -> int:
     config = resolve_config(args)
     from loket.tui.app import LoketApp  # the only place the CLI touches Textual
 
-    rt = build_runtime(config)
+    rt = boot.start(config)
     try:
         LoketApp(rt).run()
     finally:
@@ -121,32 +120,27 @@ def inquiry(args) -> int:
 
 
 def pay(args) -> int:
-    try:
-        cash = parse_rupiah(args.cash)
-    except ValueError as exc:
-        raise ConfigError(f"--cash: {exc}") from None
+    cash = parse_rupiah(args.cash)  # refused before anything is recorded
     with runtime(args) as rt:
-        now = iso(rt.clock.now())
-        cashiers.ensure_cashier(rt.engine, args.cashier, args.cashier, now)
-        if shifts.current(rt.engine, args.cashier) is None:  # a POS calling us has no drawer here
-            shifts.open_shift(rt.engine, args.cashier, 0, now)
+        account = rt.accounts.pos_account(rt.config.counter.pos_account)
+        rt.counter.shifts.ensure_open(account.id)  # a POS calling us has no drawer here
         result = rt.counter.inquire(args.number, args.months_ahead)
         if result.bill is None or result.offline_refusal:
             message = " ".join(m for m in (result.error, result.offline_refusal) if m)
             return _report(args, {"state": "NOT_PAID", "message": message, "rc": result.rc}, 1)
         try:
-            payment = rt.counter.pay(result.bill, cash, args.cashier)
+            payment = rt.counter.pay(result.bill, cash, account.id)
         except PaymentRefused as exc:
             return _report(args, {"state": "NOT_PAID", "message": str(exc)}, 1)
-        printed = rt.counter.print_slip(payment)
+        printed = rt.counter.print_slip(payment.ref_id)
         out = {
-            "state": payment.state,
-            "state_label": LABELS[PaymentState(payment.state)],
+            "state": str(payment.state),
+            "state_label": label(payment.state),
             "ref_id": payment.ref_id,
             "sn": payment.host_sn,
             "customer_no": payment.customer_no,
             "va_no": payment.va_no,
-            "periods": json.loads(payment.periods),
+            "periods": [str(p) for p in payment.periods],
             "premium": payment.premium,
             "admin_fee": payment.admin_fee,
             "total": payment.total,

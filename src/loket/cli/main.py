@@ -52,7 +52,6 @@ def _parser() -> argparse.ArgumentParser:
         cmd.add_argument("--json", action="store_true")
         if name == "pay":
             cmd.add_argument("--cash", required=True, help="cash received, e.g. 110000")
-            cmd.add_argument("--cashier", default="pos")
 
     sync = sub.add_parser("sync", parents=[common], help="forward queued payments to the host")
     sync.add_argument("--once", action="store_true", help="one pass, then exit")
@@ -67,12 +66,16 @@ def _parser() -> argparse.ArgumentParser:
 
     cashier = sub.add_parser("cashier", parents=[common], help="manage cashiers (owner only)")
     actions = cashier.add_subparsers(dest="action", required=True)
-    for name in ("add", "deactivate", "reset-pin"):
-        action = actions.add_parser(name, parents=[owner])
-        action.add_argument("id")
-        if name != "deactivate":
-            action.add_argument("--name", default=None)
-            action.add_argument("--role", choices=["cashier", "owner"], default=None)
+    add = actions.add_parser("add", parents=[owner], help="a new account (asks its PIN twice)")
+    add.add_argument("id")
+    add.add_argument("--name", default=None)
+    add.add_argument("--role", choices=["kasir", "pemilik", "cashier", "owner"], default="kasir")
+    add.add_argument("--pos", action="store_true",
+                     help="a headless POS account for `loket pay` (no PIN, cannot log in)")
+    reset = actions.add_parser("reset-pin", parents=[owner], help="a new PIN (asked twice)")
+    reset.add_argument("id")
+    for name in ("deactivate", "reactivate"):
+        actions.add_parser(name, parents=[owner]).add_argument("id")
     actions.add_parser("list", parents=[owner])
 
     report = sub.add_parser("report", parents=[common], help="daily or monthly PDF (owner only)")

@@ -1,5 +1,9 @@
 """Owner commands: cashiers, reports, the audit log. Each asks for an owner's id and PIN (from
-the terminal, or one line each on standard input for scripts), so a cashier cannot run them."""
+the terminal, or one line each on standard input for scripts), so a cashier cannot run them.
+
+No input at all (cron, ``</dev/null``) is not a wrong PIN: it is refused before anything is
+checked, and no attempt is counted.
+"""
 
 from __future__ import annotations
 
@@ -7,74 +11,87 @@ import getpass
 import sys
 from datetime import date
 
-from loket.clock import iso
-from loket.config import ConfigError
-from loket.reports.service import Reports
-from loket.service.access import AccessDenied, require_owner
-from loket.store import audit, cashiers
-
-EXIT_DENIED = 4
+from loket.domain.accounts import Role
+from loket.errors import LoketError
 
 
-def _secret(prompt: str) -> str:
-    if sys.stdin.isatty():
-        return getpass.getpass(prompt)
-    return sys.stdin.readline().strip()
+class NoInput(LoketError):
+    """Nothing was typed where an answer was needed."""
+
+
+def _line(prompt: str, secret: bool = False) -> str:
+    """One answer: from the terminal when there is one, else one line of standard input."""
+    if sys.stdin is not None and sys.stdin.isatty():
+        try:
+            return (getpass.getpass(prompt) if secret else input(prompt)).strip()
+        except EOFError:
+            return ""
+    line = sys.stdin.readline() if sys.stdin is not None else ""
+    return line.strip()
 
 
 def _owner(rt, args) -> str:
-    owner_id = args.owner or input("ID pemilik: ").strip()
-    try:
-        cashiers.authenticate(rt.engine, owner_id, _secret("PIN pemilik: "), rt.clock.now())
-        require_owner(rt.engine, owner_id)
-    except (cashiers.CashierError, AccessDenied) as exc:
-        raise AccessDenied(str(exc)) from None
-    return owner_id
+    owner_id = args.owner or _line("ID pemilik: ")
+    if not owner_id:
+        raise NoInput("ID pemilik belum diisi (--owner ID, atau satu baris di input)")
+    pin = _line("PIN pemilik: ", secret=True)
+    if not pin:
+        raise NoInput("PIN pemilik belum diisi: tidak ada yang dijalankan")
+    return rt.accounts.approve(owner_id, pin)
+
+
+def _new_pin(cashier_id: str) -> str:
+    pin = _line(f"PIN baru untuk {cashier_id}: ", secret=True)
+    if not pin:
+        raise NoInput("PIN baru belum diisi: tidak ada yang diubah")
+    if _line("Ulangi PIN baru: ", secret=True) != pin:  # scripts give it on a second line
+        raise NoInput("PIN tidak sama: tidak ada yang diubah")
+    return pin
 
 
 def cashier(rt, args) -> int:
     owner = _owner(rt, args)
-    now = iso(rt.clock.now())
+    desk = rt.accounts
     if args.action == "list":
-        for c in cashiers.list_cashiers(rt.engine):
-            state = "aktif" if c.active else "nonaktif"
-            print(f"{c.id:<16} {c.name:<24} {c.role:<8} {state}")
+        for a in desk.list(owner):
+            state = "aktif" if a.active else "nonaktif"
+            print(f"{a.id:<16} {a.name:<24} {a.role_label:<8} {state}")
         return 0
-    if args.action == "deactivate":
-        cashiers.deactivate(rt.engine, args.id, owner, now)
-        print(f"{args.id} dinonaktifkan")
+    if args.action in ("deactivate", "reactivate"):
+        account = getattr(desk, args.action)(owner, args.id)
+        print(f"{account.id} {'diaktifkan kembali' if account.active else 'dinonaktifkan'}")
         return 0
-    pin = _secret(f"PIN baru untuk {args.id}: ")
-    existing = cashiers.get(rt.engine, args.id)
-    if args.action == "add" and existing and existing.active:
-        raise cashiers.CashierError(f"Kasir {args.id} sudah ada")
-    if args.action == "reset-pin" and existing is None:
-        raise cashiers.CashierError(f"Kasir {args.id} tidak ada")
-    name = args.name or (existing.name if existing else args.id)
-    role = args.role or (existing.role if existing else "cashier")
-    cashiers.save_cashier(rt.engine, args.id, name, pin, now, role=role, by=owner)
-    print(f"{args.id} ({role}) disimpan")
+    if args.action == "reset-pin":
+        account = desk.reset_pin(owner, args.id, _new_pin(args.id))
+        print(f"PIN {account.id} diganti")
+        return 0
+    if args.pos:
+        account = desk.add_pos(owner, args.id)
+    else:
+        role = Role.OWNER if args.role in ("owner", "pemilik") else Role.CASHIER
+        account = desk.add(owner, args.id, args.name or args.id, _new_pin(args.id), role)
+    print(f"{account.id} ({account.role_label}) ditambahkan")
     return 0
 
 
 def report(rt, args) -> int:
-    _owner(rt, args)
-    reports = Reports(rt.engine, rt.counter.settings.shop, rt.clock)
+    owner = _owner(rt, args)
     try:
         if args.kind == "daily":
-            written = reports.daily(date.fromisoformat(args.date), args.out, args.csv)
+            day = date.fromisoformat(args.date)
+            written = rt.reports.daily(owner, day, args.out, args.csv)
         else:
             year, month = (int(x) for x in args.month.split("-"))
-            written = reports.monthly(year, month, args.out, args.csv)
+            written = rt.reports.monthly(owner, year, month, args.out, args.csv)
     except ValueError:
-        raise ConfigError("--date must be YYYY-MM-DD, --month YYYY-MM") from None
+        raise NoInput("--date harus YYYY-MM-DD, --month YYYY-MM") from None
     print(f"Laporan: {written.pdf}" + (f"; CSV {written.csv} ({written.rows} baris)"
                                        if written.csv else ""))
     return 0
 
 
 def audit_verify(rt, _args) -> int:
-    verdict = audit.verify(rt.engine)
+    verdict = rt.verify_audit()
     if verdict.ok:
         print(f"Log audit utuh: {verdict.rows} baris, kepala #{verdict.head_id} "
               f"{verdict.head_hash[:16]}")

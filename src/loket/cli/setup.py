@@ -1,100 +1,129 @@
-"""``loket init``: asks a few questions, writes the configuration, creates the first cashier."""
+"""``loket init``: asks a few questions, checks every answer, writes the configuration, then
+creates the owner's account and the POS account. Nothing is written before all answers are good.
+"""
 
 from __future__ import annotations
 
 import getpass
-import json
 import os
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
-from loket.clock import SystemClock, iso
-from loket.config import ConfigError, data_dir, default_config_path, load_config
-from loket.store import cashiers
-from loket.store.db import open_database
+import tomli_w
 
-TEMPLATE = """\
-# loket configuration — written by `loket init`. Every key is documented in config.example.toml.
-[shop]
-name = {shop_name}
-address = {address}
-agent_id = {agent_id}
-terminal_id = {terminal_id}
+from loket.config import ConfigError, check_url, data_dir, default_config_path, load_config
+from loket.domain.money import AmountError, parse_rupiah
+from loket.errors import LoketError
+from loket.service.accounts import check_new_id, check_new_pin, create_first_accounts
 
-[host]
-adapter = "loket"
-url = {url}
-agent_id = {agent_id}
-key_env = {key_env}   # the key itself stays in the environment, never in this file
-connect_timeout_s = 5
-read_timeout_s = 15
-
-[database]
-path = {db}
-
-[printer]
-backend = {backend}
-columns = {columns}
-qr = "native"
-cut = true
-{printer_line}
-
-[fees]
-admin = {admin}
-"""
+PRINTER_KEY = {"file": "path", "serial": "device", "network": "host", "cups": "name",
+               "win32raw": "name"}
+BACKENDS = ("file", "serial", "network", "usb", "cups", "win32raw", "none")
 
 
-def _ask(prompt: str, default: str = "") -> str:
-    answer = input(f"{prompt}{f' [{default}]' if default else ''}: ").strip()
-    return answer or default
+class Stopped(LoketError):
+    """The questions ended (end of input) before the answers were complete: nothing written."""
+
+
+def _ask(prompt: str, default: str = "", check: Callable[[str], object] | None = None,
+         secret: bool = False) -> str:
+    """Ask until the answer passes ``check``; the check's message is shown and asked again."""
+    while True:
+        label = f"{prompt}{f' [{default}]' if default and not secret else ''}: "
+        try:
+            answer = (getpass.getpass(label) if secret else input(label)).strip()
+        except EOFError:
+            raise Stopped("Input habis sebelum semua pertanyaan dijawab; "
+                          "tidak ada yang ditulis") from None
+        answer = answer or default
+        if check is None:
+            return answer
+        try:
+            check(answer)
+            return answer
+        except (LoketError, ValueError) as exc:
+            print(f"  {exc}", file=sys.stderr)
+
+
+def _one_of(*choices: str) -> Callable[[str], None]:
+    def check(answer: str) -> None:
+        if answer not in choices:
+            raise ValueError(f"pilih salah satu: {', '.join(choices)}")
+    return check
+
+
+def _not_empty(answer: str) -> None:
+    if not answer:
+        raise ValueError("tidak boleh kosong")
+
+
+def _env_name(answer: str) -> None:
+    from loket.config import ENV_NAME
+
+    if not ENV_NAME.match(answer):
+        raise ValueError("harus nama variabel lingkungan, contoh LOKET_HOST_KEY")
+
+
+def _admin(answer: str) -> None:
+    try:
+        parse_rupiah(answer, limit=1_000_000)
+    except AmountError as exc:
+        raise ValueError(str(exc)) from None
 
 
 def write_config(args) -> int:
-    path = Path(
-        getattr(args, "config", None) or os.environ.get("LOKET_CONFIG") or default_config_path()
-    )
+    path = Path(getattr(args, "config", None) or os.environ.get("LOKET_CONFIG")
+                or default_config_path())
     if path.exists():
-        raise ConfigError(f"{path}: already exists; edit it or remove it first")
+        raise ConfigError(f"{path}: sudah ada; ubah file itu atau hapus dulu")
     print(f"Menulis konfigurasi ke {path}")
-    values = {
-        "shop_name": _ask("Nama toko", "WARUNG"),
-        "address": _ask("Alamat", ""),
-        "agent_id": _ask("ID agen dari host", "AGT001"),
-        "terminal_id": _ask("ID terminal", "T01"),
-        "url": _ask("URL host", "http://127.0.0.1:8765"),
-        "key_env": _ask("Nama variabel lingkungan berisi kunci host", "LOKET_HOST_KEY"),
-        "db": _ask("File database", str(data_dir() / "loket.db")),
-        "backend": _ask("Printer (file/serial/network/usb/cups/none)", "file"),
-        "columns": _ask("Kolom kertas (32 untuk 58mm, 48 untuk 80mm)", "32"),
-        "admin": _ask("Biaya admin per transaksi (Rp)", "2500"),
-    }
-    printer_key = {"file": "path", "serial": "device", "network": "host", "cups": "name"}
-    key = printer_key.get(values["backend"])
-    values["printer_line"] = ""
-    if key:
+    agent_id = _ask("ID agen dari host", "AGT001", _not_empty)
+    shop = {"name": _ask("Nama toko", "WARUNG", _not_empty), "address": _ask("Alamat", ""),
+            "agent_id": agent_id, "terminal_id": _ask("ID terminal", "T01", _not_empty)}
+    host = {"adapter": "loket", "url": _ask("URL host", "http://127.0.0.1:8765", check_url),
+            "agent_id": agent_id,
+            "key_env": _ask("Nama variabel lingkungan berisi kunci host", "LOKET_HOST_KEY",
+                            _env_name),
+            "connect_timeout_s": 5.0, "read_timeout_s": 15.0}
+    database = {"path": _ask("File database", str(data_dir() / "loket.db"), _not_empty)}
+    backend = _ask("Printer (" + "/".join(BACKENDS) + ")", "file", _one_of(*BACKENDS))
+    printer: dict[str, object] = {"backend": backend, "columns": int(_ask(
+        "Kolom kertas (32 untuk 58mm, 48 untuk 80mm)", "32", _one_of("32", "48"))),
+        "qr": "native", "cut": True}
+    if backend in PRINTER_KEY:
+        key = PRINTER_KEY[backend]
         default = str(data_dir() / "printer.bin") if key == "path" else ""
-        values["printer_line"] = f"{key} = {json.dumps(_ask(f'Printer {key}', default))}"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    quoted = {k: v if k in ("columns", "admin", "printer_line") else json.dumps(v)
-              for k, v in values.items()}  # JSON string quoting is valid TOML
-    path.write_text(TEMPLATE.format(**quoted), encoding="utf-8")
-    os.environ.setdefault(values["key_env"], "-")  # only so the file can be checked now
-    config = load_config(path)
-    engine = open_database(config.database.path)
+        printer[key] = _ask(f"Printer {key}", default, _not_empty)
+    if backend == "usb":
+        for key in ("vendor_id", "product_id"):
+            printer[key] = int(_ask(f"Printer {key} (heksadesimal, contoh 0416)", "",
+                                    lambda a: int(a, 16)), 16)
+    fees = {"admin": parse_rupiah(_ask("Biaya admin per transaksi (Rp)", "2500", _admin))}
+    document = {"shop": shop, "host": host, "database": database, "printer": printer,
+                "fees": fees, "counter": {"pos_account": "pos"}}
+
     print("Akun pertama adalah PEMILIK (menambah kasir, laporan, persetujuan pengembalian):")
-    cashier_id = _ask("ID pemilik", "pemilik")
-    name = _ask("Nama", cashier_id)
+    owner_id = _ask("ID pemilik", "pemilik", check_new_id)
+    name = _ask("Nama", owner_id)
     while True:
-        pin = getpass.getpass("PIN (minimal 6 angka): ")
-        try:
-            cashiers.validate_pin(pin)
-        except cashiers.CashierError as exc:
-            print(exc)
-            continue
-        if getpass.getpass("Ulangi PIN: ") == pin:
+        pin = _ask("PIN (minimal 6 angka)", check=check_new_pin, secret=True)
+        if _ask("Ulangi PIN", secret=True) == pin:
             break
-        print("PIN tidak sama.")
-    cashiers.save_cashier(engine, cashier_id, name, pin, iso(SystemClock().now()), role="owner",
-                          by=cashier_id)
-    engine.dispose()
-    print(f"Selesai. Set {values['key_env']} berisi kunci host, lalu jalankan: loket")
+        print("  PIN tidak sama.", file=sys.stderr)
+
+    text = "# loket configuration, written by `loket init`; config.example.toml documents it.\n"
+    text += tomli_w.dumps(document)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.environ.setdefault(host["key_env"], "-" * 8)  # only so the file can be checked now
+    try:
+        load_config(tmp)  # the very file, checked by the same rules every command uses
+    except ConfigError:
+        tmp.unlink()
+        raise
+    os.replace(tmp, path)
+    create_first_accounts(database["path"], owner_id, name, pin, "pos")
+    print(f"Selesai. Isi variabel {host['key_env']} dengan kunci host, lalu jalankan: loket")
     return 0

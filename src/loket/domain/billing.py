@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from loket.domain.months import Month, month_range
 from loket.domain.tariffs import TariffTable, default_tariffs
@@ -35,7 +35,7 @@ class FamilyBill:
     agent_price: int  # what a payment deducts from the agent's deposit
     customer_no: str = ""  # the number the cashier entered
     inquired_at: str = ""
-    extra: dict = field(default_factory=dict, compare=False)
+    priced_offline: bool = False  # priced here from the family cache: the host was unreachable
 
     @property
     def member_count(self) -> int:

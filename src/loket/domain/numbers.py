@@ -6,6 +6,7 @@ No check digit is published for either, so only length, digits and the VA prefix
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from loket.errors import LoketError
@@ -35,11 +36,21 @@ class CustomerNumber:
         return self.digits
 
 
+def ascii_digits(text: str) -> str:
+    """Every decimal digit as its ASCII digit (full-width ``１``, Arabic-Indic ``١`` …), so numbers
+    and amounts read the same however a keyboard or scanner sends them. Characters that only look
+    like digits (superscripts, circled) are left alone, for the caller to refuse."""
+    return "".join(str(unicodedata.decimal(c)) if not c.isascii() and unicodedata.decimal(c, None)
+                   is not None else c for c in text)
+
+
 def parse_customer_number(text: str) -> CustomerNumber:
-    digits = _SEPARATORS.sub("", text or "")
+    digits = _SEPARATORS.sub("", ascii_digits(text or ""))
     if not digits:
         raise CustomerNumberError("Nomor kartu atau VA belum diisi")
-    if not digits.isdigit():
+    if len(digits) > 40:
+        raise CustomerNumberError(INVALID_NUMBER)
+    if not (digits.isascii() and digits.isdigit()):
         raise CustomerNumberError("Nomor hanya boleh berisi angka. " + INVALID_NUMBER)
     if len(digits) == CARD_LENGTH:
         return CustomerNumber(digits)

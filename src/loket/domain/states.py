@@ -1,7 +1,14 @@
-"""The payment state machine (``shared/domain/store-and-forward.md`` §2)."""
+"""The payment state machine (``shared/domain/store-and-forward.md`` §2), its groups and its words.
+
+Every group of states and every Indonesian word for a state is defined here and only here:
+screens, slips, reports and SQL ``IN`` lists are built from these.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
 from enum import StrEnum
 
 
@@ -33,25 +40,72 @@ TRANSITIONS: dict[PaymentState, frozenset[PaymentState]] = {
     S.REFUNDED: frozenset(),
 }
 
-FINAL = frozenset({S.SUCCESS, S.REFUNDED})
+# -- groups -----------------------------------------------------------------------------------
+FINAL = frozenset({S.SUCCESS, S.REFUNDED})  # nothing more will happen to it
+NOT_FINAL = frozenset(PaymentState) - FINAL  # the exceptions list, "belum final" on a Z report
 NEEDS_FORWARDING = frozenset({S.RECORDED, S.QUEUED, S.REJECTED, S.PENDING, S.UNKNOWN})
+WAITING_TO_SEND = frozenset({S.RECORDED, S.QUEUED, S.REJECTED})  # the queue ("Antre")
+IN_FLIGHT = frozenset({S.SENDING, S.PENDING, S.UNKNOWN})  # at the host, answer not final
+AWAITING_HOST = WAITING_TO_SEND | IN_FLIGHT  # cash taken, the host has not confirmed it yet
+OWED_BACK = frozenset({S.FAILED, S.REFUND_DUE})  # cash to be paid back to the customer
+CLOSED_UNPAID = frozenset({S.FAILED, S.REFUND_DUE, S.REFUNDED})  # the host did not take it
+TROUBLED = frozenset({S.PENDING, S.UNKNOWN, S.REJECTED, S.FAILED})  # had trouble on the way
 
-LABELS = {
-    S.RECORDED: "Tercatat",
-    S.QUEUED: "Antre (offline)",
-    S.SENDING: "Mengirim",
-    S.SUCCESS: "LUNAS",
-    S.PENDING: "Diproses",
-    S.UNKNOWN: "Belum pasti",
-    S.REJECTED: "Ditolak, dicoba lagi",
-    S.FAILED: "Gagal",
-    S.REFUND_DUE: "Uang harus dikembalikan",
-    S.REFUNDED: "Sudah dikembalikan",
+# A failed transaction must be resolved within 2x24 hours (the PPOB agent's obligations).
+SETTLEMENT_LIMIT = timedelta(hours=48)
+
+
+# -- words --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class StateWords:
+    label: str  # lists, history, CLI, reports
+    short: str  # a 32-column slip (at most 12 characters)
+    headline: str  # the result screen, large
+
+
+WORDS: dict[PaymentState, StateWords] = {
+    S.RECORDED: StateWords("Tercatat", "Tercatat", "TERCATAT"),
+    S.QUEUED: StateWords("Antre (offline)", "Antre", "ANTRE (OFFLINE)"),
+    S.SENDING: StateWords("Mengirim", "Mengirim", "MENGIRIM"),
+    S.SUCCESS: StateWords("LUNAS", "Lunas", "LUNAS"),
+    S.PENDING: StateWords("Diproses", "Diproses", "SEDANG DIPROSES"),
+    S.UNKNOWN: StateWords("Belum pasti", "Blm pasti", "BELUM PASTI"),
+    S.REJECTED: StateWords("Ditolak, dicoba lagi", "Ditolak", "BELUM TERKIRIM"),
+    S.FAILED: StateWords("Gagal", "Gagal", "GAGAL"),
+    S.REFUND_DUE: StateWords("Uang harus dikembalikan", "Hrs kembali", "GAGAL — KEMBALIKAN UANG"),
+    S.REFUNDED: StateWords("Sudah dikembalikan", "Dikembalikan", "DIKEMBALIKAN"),
 }
 
 
-class IllegalTransition(ValueError):
-    pass
+def _words(state: str) -> StateWords | None:
+    try:
+        return WORDS[PaymentState(state)]
+    except ValueError:
+        return None
+
+
+def label(state: str) -> str:
+    words = _words(state)
+    return words.label if words else str(state)
+
+
+def short_label(state: str) -> str:
+    words = _words(state)
+    return words.short if words else str(state)[:12]
+
+
+def headline(state: str) -> str:
+    words = _words(state)
+    return words.headline if words else str(state)
+
+
+def names(states: Iterable[PaymentState]) -> list[str]:
+    """The states as stored (for SQL parameters), in a stable order."""
+    return sorted(str(s) for s in states)
+
+
+class IllegalTransition(Exception):
+    """Someone else moved the payment meanwhile; their state stands (not a user's mistake)."""
 
 
 def check_transition(old: PaymentState, new: PaymentState) -> None:

@@ -1,15 +1,20 @@
-"""What each slip says, in order (``shared/domain/receipts.md``). Pure: payment in, elements out."""
+"""What each slip says, in order (``shared/domain/receipts.md``). Pure: plain data in, elements out.
+
+A slip printed in training mode can never pass for proof of payment: its title says LATIHAN and it
+carries no sentence of BPJS's.
+"""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from loket.clock import parse_iso
 from loket.domain.money import format_rupiah
-from loket.domain.months import Month, describe_periods
+from loket.domain.months import describe_periods
+from loket.domain.payment import Payment
+from loket.domain.shifts import ShiftReport
+from loket.domain.states import short_label
 from loket.printing.slip import Element, SlipBuilder
-from loket.store.models import Payment
 
 TITLE = "STRUK PEMBAYARAN IURAN BPJS KESEHATAN"
 VALID_SENTENCE = "BPJS KESEHATAN MENYATAKAN STRUK INI SEBAGAI BUKTI PEMBAYARAN YANG SAH"
@@ -18,6 +23,8 @@ PROVISIONAL_TITLE = "BUKTI TERIMA SEMENTARA"
 PROVISIONAL_NOTE = (
     "BUKAN BUKTI PEMBAYARAN BPJS. Struk resmi dicetak setelah pembayaran dikonfirmasi."
 )
+TRAINING_TITLE = "STRUK LATIHAN"
+TRAINING_NOTE = "MODE LATIHAN - BUKAN TRANSAKSI NYATA, BUKAN BUKTI PEMBAYARAN"
 
 
 @dataclass(frozen=True)
@@ -26,6 +33,7 @@ class Shop:
     address: str = ""
     agent_id: str = ""
     terminal_id: str = ""
+    training: bool = False  # nothing printed in training mode may look like proof of payment
 
 
 def qr_payload(payment: Payment) -> str:
@@ -52,16 +60,19 @@ def _header(b: SlipBuilder, shop: Shop) -> None:
     if ids:
         b.line(ids, "center")
     b.rule()
+    if shop.training:
+        b.big("LATIHAN")
+        b.line(TRAINING_NOTE, "center", bold=True)
+        b.rule()
 
 
 def _family(b: SlipBuilder, payment: Payment) -> None:
-    periods = [Month.parse(p) for p in json.loads(payment.periods)]
-    members = json.loads(payment.members)
+    periods = list(payment.periods)
     b.field("No. VA", payment.va_no)
     if payment.customer_no != payment.va_no:
         b.field("No. Kartu", payment.customer_no)
     b.field("Nama", payment.head_name)
-    b.field("Jml Anggota", f"{len(members)} ORANG")
+    b.field("Jml Anggota", f"{payment.member_count} ORANG")
     b.field("Periode", f"{len(periods)} BULAN")
     b.field("", describe_periods(periods))
 
@@ -84,15 +95,15 @@ def _reprint(b: SlipBuilder, reprint: int) -> None:
 def receipt(payment: Payment, shop: Shop, columns: int, reprint: int = 0) -> list[Element]:
     b = SlipBuilder(columns)
     _header(b, shop)
-    b.line(TITLE, "center", bold=True)
+    b.line(TRAINING_TITLE if shop.training else TITLE, "center", bold=True)
     b.rule()
     _reprint(b, reprint)
-    b.field("No. Ref", payment.host_sn)
+    b.field("No. Ref", payment.host_sn or "-")
     b.field("Ref Loket", payment.ref_id)
     b.field("Tanggal", _stamp(payment.paid_at or payment.created_at))
     _family(b, payment)
     _money(b, payment)
-    b.line(VALID_SENTENCE, "center")
+    b.line(TRAINING_NOTE if shop.training else VALID_SENTENCE, "center")
     b.qr(qr_payload(payment))
     b.line(FOOTER, "center")
     _reprint(b, reprint)
@@ -152,7 +163,7 @@ def test_page(shop: Shop, columns: int, printed_at: str, backend: str) -> list[E
     return b.elements
 
 
-def shift_report(report, shop: Shop, columns: int, printed_at: str,
+def shift_report(report: ShiftReport, shop: Shop, columns: int, printed_at: str,
                  audit_head: tuple[int, str]) -> list[Element]:
     """The Z report: a closed shift's counts, money and drawer, and the audit chain's head."""
     shift, drawer = report.shift, report.drawer
@@ -167,7 +178,7 @@ def shift_report(report, shop: Shop, columns: int, printed_at: str,
         b.field("Ditutup oleh", shift.closed_by)
     b.rule()
     for state, (n, total) in sorted(report.by_state.items()):
-        b.amount(f"{STATE_SHORT.get(state, state)} {n}x", format_rupiah(total))
+        b.amount(f"{short_label(state)} {n}x", format_rupiah(total))
     b.rule()
     b.amount("Modal awal", format_rupiah(drawer.opening_float))
     b.amount(f"Diterima {drawer.payments}x", format_rupiah(drawer.taken))
@@ -175,20 +186,15 @@ def shift_report(report, shop: Shop, columns: int, printed_at: str,
     b.amount("SEHARUSNYA", format_rupiah(drawer.expected), bold=True)
     if shift.counted_cash is not None:
         b.amount("DIHITUNG", format_rupiah(shift.counted_cash), bold=True)
-        b.amount("SELISIH", format_rupiah(shift.difference), bold=True)
+        b.amount("SELISIH", format_rupiah(shift.difference or 0), bold=True)
     if report.unsettled:
         b.rule()
         b.line(f"Belum final: {len(report.unsettled)}", bold=True)
         for p in report.unsettled:
-            b.line(f"{p.ref_id[-10:]} {STATE_SHORT.get(p.state, p.state)} {format_rupiah(p.total)}")
+            b.line(f"{p.ref_id[-10:]} {short_label(p.state)} {format_rupiah(p.total)}")
     b.rule()
     b.field("Audit", f"#{audit_head[0]} {audit_head[1][:12]}")
     b.line("Tanda tangan kasir / pemilik:")
     b.feed(3)
     return b.elements
 
-
-STATE_SHORT = {"SUCCESS": "Lunas", "PENDING": "Diproses", "UNKNOWN": "Blm pasti",
-               "QUEUED": "Antre", "REJECTED": "Ditolak", "REFUND_DUE": "Hrs kembali",
-               "REFUNDED": "Dikembalikan", "RECORDED": "Tercatat", "SENDING": "Mengirim",
-               "FAILED": "Gagal"}

@@ -88,10 +88,15 @@ class SlipBuilder:
                 self.elements.append(Text(part.rjust(self.columns)))
 
     def amount(self, label: str, value: str, bold: bool = False) -> None:
+        """``TOTAL BAYAR      Rp 107.500``; what does not fit on one line takes two, and an
+        amount is never wrapped or cut (a slip must print whatever the payment holds)."""
+        label, value = ascii_text(label), ascii_text(value)
         gap = self.columns - len(label) - len(value)
-        if gap < 1:
-            raise ValueError(f"{label!r} {value!r} does not fit {self.columns} columns")
-        self.elements.append(Text(label + " " * gap + value, bold=bold))
+        if gap >= 1:
+            self.elements.append(Text(label + " " * gap + value, bold=bold))
+            return
+        self.elements.append(Text(label[: self.columns], bold=bold))
+        self.elements.append(Text(value.rjust(self.columns), bold=bold))
 
     def qr(self, payload: str) -> None:
         self.elements.append(QR(payload))

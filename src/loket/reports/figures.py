@@ -12,12 +12,10 @@ from datetime import date, timedelta
 
 from sqlalchemy import Engine
 
-from loket.domain.states import PaymentState
+from loket.domain.states import NOT_FINAL, SETTLEMENT_LIMIT, PaymentState, names
 
 S = PaymentState
-SLA_HOURS = 48  # a failed transaction must be resolved within 2x24 hours (agent obligations)
-EXCEPTION_STATES = (S.PENDING, S.UNKNOWN, S.REJECTED, S.REFUND_DUE, S.QUEUED, S.RECORDED,
-                    S.SENDING, S.FAILED)
+SLA_HOURS = int(SETTLEMENT_LIMIT.total_seconds() // 3600)
 
 
 def day_range(day: date) -> tuple[str, str]:
@@ -126,11 +124,12 @@ class ExceptionRow:
 
 def exceptions(engine: Engine, start: str = "", end: str = "9999") -> list[ExceptionRow]:
     """Payments not yet resolved, oldest first."""
-    marks = ", ".join("?" for _ in EXCEPTION_STATES)
+    listed = names(NOT_FINAL)
+    marks = ", ".join("?" for _ in listed)
     with engine.connect() as conn:
         rows = conn.exec_driver_sql(
             "SELECT ref_id, created_at, cashier_id, head_name, state, total, host_rc, "
             f"host_message, attempts FROM payment WHERE state IN ({marks}) "
             "AND created_at >= ? AND created_at < ? ORDER BY created_at, id",
-            (*[str(s) for s in EXCEPTION_STATES], start, end))
+            (*listed, start, end))
         return [ExceptionRow(*row) for row in rows]

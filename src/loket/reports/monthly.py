@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 
 from loket.clock import parse_iso
+from loket.domain.states import FINAL, TROUBLED, PaymentState, names
 from loket.reports.figures import SLA_HOURS, Figures, figures
 
 FAILURE_KINDS = {
@@ -17,7 +18,12 @@ FAILURE_KINDS = {
     "rejected": "Ditolak host",
     "refunded": "Uang dikembalikan",
 }
-TROUBLE = "('PENDING', 'UNKNOWN', 'REJECTED', 'FAILED')"
+S = PaymentState
+
+
+def _listed(states) -> str:
+    """A state group as an SQL list: the values are the enum's own names, never user input."""
+    return "(" + ", ".join(f"'{name}'" for name in names(states)) + ")"
 
 
 @dataclass
@@ -42,19 +48,21 @@ def month_figures(engine: Engine, start: str, end: str, now_iso: str) -> MonthFi
     between = "p.created_at >= ? AND p.created_at < ?"
     with engine.connect() as conn:
         m.daily = [tuple(r) for r in conn.exec_driver_sql(
-            "SELECT substr(created_at, 1, 10), count(*), sum(state = 'SUCCESS') FROM payment p "
+            f"SELECT substr(created_at, 1, 10), count(*), sum(state = '{S.SUCCESS}') "
+            "FROM payment p "
             f"WHERE {between} GROUP BY 1 ORDER BY 1", (start, end))]
-        kinds = {"time_out": "e.to_state = 'UNKNOWN'", "amount_mismatch": "e.rc = '84'",
-                 "rejected": "e.to_state = 'REJECTED'", "refunded": "e.to_state = 'REFUNDED'"}
+        kinds = {"time_out": f"e.to_state = '{S.UNKNOWN}'", "amount_mismatch": "e.rc = '84'",
+                 "rejected": f"e.to_state = '{S.REJECTED}'",
+                 "refunded": f"e.to_state = '{S.REFUNDED}'"}
         for kind, condition in kinds.items():
             m.failures[kind] = conn.exec_driver_sql(
                 "SELECT count(DISTINCT e.payment_id) FROM paymentevent e JOIN payment p "
                 f"ON p.id = e.payment_id WHERE {between} AND {condition}", (start, end)).scalar()
         rows = conn.exec_driver_sql(
-            "SELECT p.created_at, max(CASE WHEN e.to_state IN ('SUCCESS', 'REFUNDED') "
+            f"SELECT p.created_at, max(CASE WHEN e.to_state IN {_listed(FINAL)} "
             "THEN e.at END) FROM payment p JOIN paymentevent e ON e.payment_id = p.id "
             f"WHERE {between} AND p.id IN (SELECT payment_id FROM paymentevent "
-            f"WHERE to_state IN {TROUBLE}) GROUP BY p.id", (start, end))
+            f"WHERE to_state IN {_listed(TROUBLED)}) GROUP BY p.id", (start, end))
         now = parse_iso(now_iso)
         for created, resolved in rows:
             begun = parse_iso(created)

@@ -22,7 +22,7 @@ from reportlab.platypus import (
 
 from loket.clock import parse_iso
 from loket.domain.money import format_rupiah
-from loket.domain.states import LABELS, PaymentState
+from loket.domain.states import label
 from loket.printing.layouts import Shop
 from loket.reports.figures import SLA_HOURS, ExceptionRow, Figures
 from loket.reports.monthly import FAILURE_KINDS, MonthFigures
@@ -74,7 +74,7 @@ def _summary(f: Figures) -> Table:
 def _by_state(f: Figures) -> Table:
     rows = [["Status", "Jumlah", "Total"]]
     for state, (n, total) in sorted(f.by_state.items()):
-        rows.append([LABELS[PaymentState(state)], str(n), format_rupiah(total)])
+        rows.append([label(state), str(n), format_rupiah(total)])
     return _table(rows, [60 * mm, 25 * mm, 40 * mm])
 
 
@@ -110,7 +110,7 @@ def _exceptions(rows: list[ExceptionRow], now_iso: str) -> list:
         hours = (now - parse_iso(r.created_at)).total_seconds() / 3600
         late = " LEWAT" if hours > SLA_HOURS else ""
         table.append([r.ref_id[-12:], r.created_at[5:16].replace("T", " "), r.cashier_id,
-                      r.head_name[:16], LABELS[PaymentState(r.state)], format_rupiah(r.total),
+                      r.head_name[:16], label(r.state), format_rupiah(r.total),
                       f"{hours:.0f} j{late}"])
     widths = [26 * mm, 20 * mm, 16 * mm, 30 * mm, 38 * mm, 25 * mm, 24 * mm]
     out: list = [_table(table, widths)]

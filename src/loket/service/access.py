@@ -19,7 +19,7 @@ class AccessDenied(LoketError):
 
 def is_owner(engine: Engine, cashier_id: str) -> bool:
     account = cashiers.get(engine, cashier_id) if cashier_id else None
-    return bool(account and account.active and account.role == "owner")
+    return bool(account and account.is_owner)
 
 
 def require_owner(engine: Engine, cashier_id: str) -> None:

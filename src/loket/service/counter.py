@@ -13,10 +13,11 @@ from sqlalchemy import Engine
 
 from loket.clock import Clock, iso
 from loket.domain.billing import FamilyBill, counter_total
-from loket.domain.money import format_rupiah
+from loket.domain.money import MAX_AMOUNT, format_rupiah
 from loket.domain.numbers import CustomerNumberError, parse_customer_number
 from loket.domain.offline import OfflineLimits
 from loket.domain.outcomes import Outcome, cashier_message
+from loket.domain.payment import Payment, StateChange
 from loket.domain.states import PaymentState
 from loket.errors import LoketError
 from loket.host.base import HostAdapter
@@ -29,7 +30,6 @@ from loket.service.offline import OfflineDesk
 from loket.service.shift_desk import ShiftDesk
 from loket.service.slips import PrintResult, SlipPrinter
 from loket.store import audit, families, payments, shifts
-from loket.store.models import Payment
 from loket.sync.forwarder import Forwarder
 
 S = PaymentState
@@ -37,6 +37,9 @@ S = PaymentState
 
 class PaymentRefused(LoketError):
     """The payment was not taken (nothing recorded); the message is for the cashier."""
+
+
+NO_SHIFT = "Buka shift dulu (F8): setiap pembayaran masuk ke satu shift"
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,7 @@ class InquiryResult:
 
     @property
     def offline(self) -> bool:
-        return self.bill is not None and bool(self.bill.extra.get("offline"))
+        return self.bill is not None and self.bill.priced_offline
 
 
 @dataclass
@@ -85,9 +88,8 @@ class CounterService:
         return Forwarder(self.engine, self.host, self.clock, on_success=self._paid)
 
     def _paid(self, payment: Payment) -> None:
-        periods = payments.bill_of(payment).periods
-        if periods:
-            families.mark_paid(self.engine, payment.va_no, periods[-1])
+        if payment.periods:
+            families.mark_paid(self.engine, payment.va_no, payment.periods[-1])
 
     def total_for(self, bill: FamilyBill) -> int:
         """What the customer pays: the premium and the counter's admin fee."""
@@ -103,7 +105,9 @@ class CounterService:
             number = parse_customer_number(text)
         except CustomerNumberError as exc:
             return InquiryResult(error=str(exc))
-        months_ahead = max(0, min(months_ahead, self.settings.max_months_ahead))
+        limit = self.settings.max_months_ahead
+        if not 0 <= months_ahead <= limit:
+            return InquiryResult(error=f"Bulan bayar di muka harus 0 sampai {limit}")
         reply = self.host.inquiry(self.new_ref("INQ"), number.digits, months_ahead)
         if reply.outcome is Outcome.SUCCESS and reply.bill is not None:
             families.remember(self.engine, reply.bill, iso(self.clock.now()))
@@ -115,15 +119,22 @@ class CounterService:
         return InquiryResult(error=cashier_message(reply.rc, reply.message), rc=reply.rc)
 
     # -- payment ----------------------------------------------------------------------------
+    def ready_to_take(self, cashier_id: str) -> None:
+        """Before the cash is taken: a payment can only be recorded into an open shift."""
+        if shifts.current(self.engine, cashier_id) is None:
+            raise PaymentRefused(NO_SHIFT)
+
     def pay(self, bill: FamilyBill, cash: int, cashier_id: str) -> Payment:
         """Record first, then send; an offline bill is recorded QUEUED for the forwarder."""
         total = self.total_for(bill)
+        if not 0 < total <= MAX_AMOUNT or not 0 <= cash <= MAX_AMOUNT:
+            raise PaymentRefused(f"Jumlah di luar batas {format_rupiah(MAX_AMOUNT)}")
         if cash < total:
             raise PaymentRefused(f"Uang kurang {format_rupiah(total - cash)}")
         shift = shifts.current(self.engine, cashier_id)
         if shift is None:
-            raise PaymentRefused("Buka shift dulu (F8): setiap pembayaran masuk ke satu shift")
-        offline = bool(bill.extra.get("offline"))
+            raise PaymentRefused(NO_SHIFT)
+        offline = bill.priced_offline
         if offline:
             refusal = self.offline.check(bill, total)
             if refusal:
@@ -134,10 +145,10 @@ class CounterService:
             now=iso(self.clock.now()), offline=offline)
         state = S.QUEUED if offline else S.RECORDED
         payment.shift_id = shift.id
-        payments.record(self.engine, payment, actor=cashier_id, state=state)
+        recorded = payments.record(self.engine, payment, actor=cashier_id, state=state)
         if offline:
-            return payment
-        return self._settle(payment.ref_id)
+            return recorded
+        return self._settle(recorded.ref_id)
 
     def _settle(self, ref_id: str) -> Payment:
         """Send, then wait briefly for an unknown or pending outcome to settle."""
@@ -161,6 +172,9 @@ class CounterService:
         shift = shifts.current(self.engine, cashier_id)
         if shift is None:
             raise PaymentRefused("Buka shift dulu (F8): uang kembali diambil dari laci shift")
+        found = payments.get(self.engine, ref_id)
+        if found is None or found.state is not S.REFUND_DUE:
+            raise PaymentRefused("Pembayaran ini tidak berstatus 'Uang harus dikembalikan'")
         now = iso(self.clock.now())
         payment = payments.transition(
             self.engine, ref_id, S.REFUNDED, actor=cashier_id, now=now, host_reply=False,
@@ -168,15 +182,35 @@ class CounterService:
             refund_shift_id=shift.id)
         return payment, self.slips.print_refund(payment, now)
 
+    # -- what happened ----------------------------------------------------------------------
+    def today(self, search: str = "") -> list[Payment]:
+        """Today's payments, newest first, optionally searched by number, name or ref."""
+        return payments.of_day(self.engine, self.clock.now().date().isoformat(), search.strip())
+
+    def find(self, ref_id: str) -> Payment | None:
+        return payments.get(self.engine, ref_id)
+
+    def history_of(self, ref_id: str) -> list[StateChange]:
+        return payments.events(self.engine, ref_id)
+
+    def unsettled(self) -> list[Payment]:
+        """Everything not final yet, oldest first: the queue and exceptions screen."""
+        return payments.unsettled(self.engine)
+
     # -- slips ------------------------------------------------------------------------------
     def slip_for(self, payment: Payment, reprint: int = 0) -> list[Element]:
         return self.slips.slip_for(payment, reprint)
 
-    def print_slip(self, payment: Payment, reprint: bool = False, actor: str = "") -> PrintResult:
+    def print_slip(self, ref_id: str, reprint: bool = False, actor: str = "") -> PrintResult:
+        """The payment's slip as it stands now (fresh from the store: it may have been confirmed
+        since the screen was drawn). A reprint is audited."""
+        payment = payments.get(self.engine, ref_id)
+        if payment is None:
+            return PrintResult(False, f"Pembayaran {ref_id} tidak ditemukan")
         result = self.slips.print_payment(payment, reprint)
         if reprint and result.ok:
             audit.log(self.engine, iso(self.clock.now()), actor or "?", "reprint",
-                      ref_id=payment.ref_id, state=payment.state)
+                      ref_id=payment.ref_id, state=str(payment.state))
         return result
 
     def print_test_page(self) -> PrintResult:

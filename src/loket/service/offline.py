@@ -53,7 +53,7 @@ class OfflineDesk:
             va_no=cached.va_no, head_name=data["head_name"], branch=data["branch"],
             members=members, periods=tuple(periods), arrears_months=0, months_ahead=months_ahead,
             premium=premium, host_admin=0, agent_price=0, customer_no=digits,
-            inquired_at=cached.inquired_at, extra={"offline": True},
+            inquired_at=cached.inquired_at, priced_offline=True,
         )
         refusal = offline_refusal(self.limits, self.queue(), known, premium, current, now)
         if not periods:

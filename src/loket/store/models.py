@@ -5,7 +5,9 @@ from __future__ import annotations
 from sqlmodel import Field, SQLModel
 
 
-class Cashier(SQLModel, table=True):
+class CashierRow(SQLModel, table=True):
+    __tablename__ = "cashier"
+
     id: str = Field(primary_key=True, max_length=32)
     name: str
     role: str = "cashier"  # cashier | owner
@@ -16,7 +18,9 @@ class Cashier(SQLModel, table=True):
     locked_until: str = ""  # ISO time; empty when not locked
 
 
-class Payment(SQLModel, table=True):
+class PaymentRow(SQLModel, table=True):
+    __tablename__ = "payment"
+
     id: int | None = Field(default=None, primary_key=True)
     ref_id: str = Field(unique=True, index=True, max_length=64)  # client-generated, idempotency key
     customer_no: str = Field(index=True)  # as the cashier entered it
@@ -73,8 +77,10 @@ class FamilyCache(SQLModel, table=True):
     paid_through: str = ""  # YYYY-MM the family had paid through, as far as this counter knows
 
 
-class Shift(SQLModel, table=True):
+class ShiftRow(SQLModel, table=True):
     """A cashier's drawer from opening float to counted cash."""
+
+    __tablename__ = "shift"
 
     id: int | None = Field(default=None, primary_key=True)
     cashier_id: str = Field(foreign_key="cashier.id", index=True)

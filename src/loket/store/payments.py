@@ -1,20 +1,32 @@
-"""Payments: recorded first, every state change written with its event, in one transaction."""
+"""Payments: recorded first, every state change written with its event, in one transaction.
+
+Rows go in as ``PaymentRow``; everything read comes out as the domain's ``Payment`` record, built
+in one place (``_payment``), so nothing above the store parses a column.
+"""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date, timedelta
 
-from sqlalchemy import Engine, func
+from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, or_, select
 
 from loket.domain.billing import FamilyBill, Member
 from loket.domain.months import Month
-from loket.domain.states import NEEDS_FORWARDING, PaymentState, check_transition
+from loket.domain.payment import Payment, StateChange
+from loket.domain.states import (
+    AWAITING_HOST,
+    NEEDS_FORWARDING,
+    NOT_FINAL,
+    PaymentState,
+    check_transition,
+    names,
+)
 from loket.store import audit
-from loket.store.db import session, write
-from loket.store.models import Payment, PaymentEvent
+from loket.store.db import write
+from loket.store.models import PaymentEvent, PaymentRow
 
 
 class DuplicateRef(ValueError):
@@ -31,9 +43,9 @@ def new_payment(
     terminal_id: str,
     now: str,
     offline: bool = False,
-) -> Payment:
+) -> PaymentRow:
     total = bill.premium + admin_fee
-    return Payment(
+    return PaymentRow(
         ref_id=ref_id,
         customer_no=bill.customer_no or bill.va_no,
         va_no=bill.va_no,
@@ -60,7 +72,7 @@ def new_payment(
     )
 
 
-PAYMENTS = Payment.__table__
+PAYMENTS = PaymentRow.__table__
 EVENTS = PaymentEvent.__table__
 # The hot path's two inserts as driver SQL built once from the table definitions: SQLAlchemy's
 # per-parameter processing cost more than the fsync (bench/store_and_forward.py).
@@ -78,8 +90,23 @@ COLUMN_SET = frozenset(PAYMENT_COLUMNS)
 INSERT_EVENT = _insert_sql(EVENTS, EVENT_COLUMNS)
 
 
+def _members(text: str) -> tuple[Member, ...]:
+    return tuple(Member(m["card_no"], m["name"], m["class"]) for m in json.loads(text))
+
+
+def _periods(text: str) -> tuple[Month, ...]:
+    return tuple(Month.parse(p) for p in json.loads(text))
+
+
 def _payment(row) -> Payment:
-    return Payment(**row._mapping)
+    """A stored row (driver row, or ORM row) as the domain's record: the one place columns are
+    parsed."""
+    values = dict(row._mapping) if hasattr(row, "_mapping") else row.model_dump()
+    values["members"] = _members(values["members"])
+    values["periods"] = _periods(values["periods"])
+    values["state"] = PaymentState(values["state"])
+    values["offline"] = bool(values["offline"])
+    return Payment(**values)
 
 
 def _event(conn, payment_id: int, at: str, old: str, new: str, actor: str, rc: str = "",
@@ -89,7 +116,7 @@ def _event(conn, payment_id: int, at: str, old: str, new: str, actor: str, rc: s
     conn.exec_driver_sql(INSERT_EVENT, tuple(event[c] for c in EVENT_COLUMNS))
 
 
-def record(engine: Engine, payment: Payment, actor: str, state: PaymentState) -> Payment:
+def record(engine: Engine, payment: PaymentRow, actor: str, state: PaymentState) -> Payment:
     """Commit the payment (and its first event) durably before anything else happens.
 
     SQLAlchemy Core rather than the ORM here: this is the counter's hot path, and the UNIQUE
@@ -109,7 +136,7 @@ def record(engine: Engine, payment: Payment, actor: str, state: PaymentState) ->
         if "payment.ref_id" in str(exc.orig):
             raise DuplicateRef(payment.ref_id) from None
         raise
-    return payment
+    return _payment(payment)
 
 
 def _set(conn, payment_id: int, changes: dict) -> None:
@@ -152,15 +179,21 @@ def transition(engine: Engine, ref_id: str, new: PaymentState, *, actor: str, no
         if host_reply and (rc or message):
             changes |= {"host_rc": rc, "host_message": message}
         _set(conn, payment_id, changes)
-        return _row(conn, "id", payment_id)
+        found = _row(conn, "id", payment_id)
+        assert found is not None  # in this very transaction
+        return found
 
 
 def update(engine: Engine, ref_id: str, **fields) -> Payment:
     """Bookkeeping that is not a state change (print count, next attempt)."""
     with write(engine) as conn:
         payment = _row(conn, "ref_id", ref_id)
+        if payment is None:
+            raise KeyError(ref_id)
         _set(conn, payment.id, fields)
-        return _row(conn, "id", payment.id)
+        found = _row(conn, "id", payment.id)
+        assert found is not None
+        return found
 
 
 def get(engine: Engine, ref_id: str) -> Payment | None:
@@ -168,38 +201,57 @@ def get(engine: Engine, ref_id: str) -> Payment | None:
         return _row(conn, "ref_id", ref_id)
 
 
-def events(engine: Engine, ref_id: str) -> list[PaymentEvent]:
-    with session(engine) as db:
-        query = (
-            select(PaymentEvent)
-            .join(Payment)
-            .where(Payment.ref_id == ref_id)
-            .order_by(col(PaymentEvent.id))
-        )
-        return list(db.exec(query))
+def events(engine: Engine, ref_id: str) -> list[StateChange]:
+    """A payment's state changes, oldest first."""
+    with engine.connect() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT e.at, e.from_state, e.to_state, e.rc, e.message, e.actor FROM paymentevent e "
+            "JOIN payment p ON p.id = e.payment_id WHERE p.ref_id = ? ORDER BY e.id", (ref_id,))
+        return [StateChange(*row) for row in rows]
 
 
-def of_day(engine: Engine, day: str, search: str = "", limit: int = 500) -> list[Payment]:
+def _select(where: str, params: tuple, order: str = "id", limit: int | None = None) -> tuple:
+    sql = f"SELECT * FROM payment WHERE {where} ORDER BY {order}"
+    if limit is not None:
+        sql += " LIMIT ?"
+        params = (*params, limit)
+    return sql, params
+
+
+def _many(engine: Engine, where: str, params: tuple, order: str = "id",
+          limit: int | None = None) -> list[Payment]:
+    sql, params = _select(where, params, order, limit)
+    with engine.connect() as conn:
+        return [_payment(row) for row in conn.exec_driver_sql(sql, params)]
+
+
+def _in(states) -> tuple[str, tuple[str, ...]]:
+    listed = names(states)
+    return f"state IN ({', '.join('?' for _ in listed)})", tuple(listed)
+
+
+def of_day(engine: Engine, day: str, search: str = "", limit: int | None = None) -> list[Payment]:
     """Payments created on ``day`` (YYYY-MM-DD, WIB), newest first, optionally searched."""
-    with session(engine) as db:
-        query = select(Payment).where(col(Payment.created_at).startswith(day))
-        if search:
-            like = f"%{search}%"
-            query = query.where(
-                or_(
-                    col(Payment.customer_no).like(like),
-                    col(Payment.va_no).like(like),
-                    col(Payment.ref_id).like(like),
-                    col(Payment.head_name).like(like),
-                )
-            )
-        return list(db.exec(query.order_by(col(Payment.id).desc()).limit(limit)))
+    after = (date.fromisoformat(day) + timedelta(days=1)).isoformat()
+    where, params = "created_at >= ? AND created_at < ?", (day, after)
+    if search:
+        like = f"%{search}%"
+        where += (" AND (customer_no LIKE ? OR va_no LIKE ? OR ref_id LIKE ? "
+                  "OR head_name LIKE ?)")
+        params = (*params, like, like, like, like)
+    return _many(engine, where, params, order="id DESC", limit=limit)
 
 
-def in_states(engine: Engine, states: frozenset[PaymentState] | set[PaymentState]) -> list[Payment]:
-    with session(engine) as db:
-        query = select(Payment).where(col(Payment.state).in_([str(s) for s in states]))
-        return list(db.exec(query.order_by(col(Payment.id))))
+def count_of_day(engine: Engine, day: str) -> int:
+    after = (date.fromisoformat(day) + timedelta(days=1)).isoformat()
+    with engine.connect() as conn:
+        return conn.exec_driver_sql("SELECT count(*) FROM payment WHERE created_at >= ? "
+                                    "AND created_at < ?", (day, after)).scalar() or 0
+
+
+def in_states(engine: Engine, states) -> list[Payment]:
+    where, params = _in(states)
+    return _many(engine, where, params)
 
 
 def to_forward(engine: Engine) -> list[Payment]:
@@ -215,12 +267,9 @@ class StateCount:
 
 
 def counts_by_state(engine: Engine) -> dict[str, StateCount]:
-    with session(engine) as db:
-        rows = db.exec(
-            select(
-                Payment.state, func.count(), func.sum(Payment.total), func.min(Payment.created_at)
-            ).group_by(Payment.state)
-        )
+    with engine.connect() as conn:
+        rows = conn.exec_driver_sql("SELECT state, count(*), sum(total), min(created_at) "
+                                    "FROM payment GROUP BY state")
         return {s: StateCount(s, n, total or 0, oldest or "") for s, n, total, oldest in rows}
 
 
@@ -230,10 +279,8 @@ def bill_of(payment: Payment) -> FamilyBill:
         va_no=payment.va_no,
         head_name=payment.head_name,
         branch=payment.branch,
-        members=tuple(
-            Member(m["card_no"], m["name"], m["class"]) for m in json.loads(payment.members)
-        ),
-        periods=tuple(Month.parse(p) for p in json.loads(payment.periods)),
+        members=payment.members,
+        periods=payment.periods,
         arrears_months=payment.arrears_months,
         months_ahead=payment.months_ahead,
         premium=payment.premium,
@@ -243,20 +290,20 @@ def bill_of(payment: Payment) -> FamilyBill:
     )
 
 
-UNCONFIRMED = frozenset({PaymentState.QUEUED, PaymentState.SENDING, PaymentState.UNKNOWN,
-                         PaymentState.REJECTED, PaymentState.PENDING, PaymentState.RECORDED})
-
-
 def offline_queue(engine: Engine) -> tuple[int, int, str]:
     """Payments taken offline and not yet confirmed: count, total, oldest created_at."""
-    with session(engine) as db:
-        count, total, oldest = db.exec(
-            select(func.count(), func.sum(Payment.total), func.min(Payment.created_at))
-            .where(Payment.offline == True)  # noqa: E712
-            .where(col(Payment.state).in_([str(s) for s in UNCONFIRMED]))).one()
+    where, params = _in(AWAITING_HOST)
+    with engine.connect() as conn:
+        count, total, oldest = conn.exec_driver_sql(
+            f"SELECT count(*), sum(total), min(created_at) FROM payment WHERE offline = 1 "
+            f"AND {where}", params).one()
         return count, total or 0, oldest or ""
 
 
 def unsettled(engine: Engine) -> list[Payment]:
     """Everything not final yet (refunds due included), oldest first."""
-    return in_states(engine, set(PaymentState) - {PaymentState.SUCCESS, PaymentState.REFUNDED})
+    return in_states(engine, NOT_FINAL)
+
+
+def in_shift(engine: Engine, shift_id: int) -> list[Payment]:
+    return _many(engine, "shift_id = ?", (shift_id,))

@@ -16,10 +16,10 @@ from sqlalchemy import Engine
 
 from loket.clock import Clock, iso, parse_iso
 from loket.domain.outcomes import Outcome
+from loket.domain.payment import Payment
 from loket.domain.states import IllegalTransition, PaymentState
 from loket.host.base import HostAdapter, HostReply, PaymentRequest
 from loket.store import payments
-from loket.store.models import Payment
 
 S = PaymentState
 BACKOFF_BASE_S = 2.0

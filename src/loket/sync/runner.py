@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 
 from loket.domain.money import format_rupiah
-from loket.domain.states import LABELS, PaymentState
+from loket.domain.states import label
 from loket.store import payments
 from loket.sync.lock import ForwarderLock
 
@@ -17,7 +17,7 @@ EXIT_LOCKED = 3
 def summary(engine) -> str:
     counts = payments.counts_by_state(engine)
     parts = [
-        f"{LABELS[PaymentState(s)]}: {c.count} ({format_rupiah(c.amount)})"
+        f"{label(s)}: {c.count} ({format_rupiah(c.amount)})"
         for s, c in sorted(counts.items())
     ]
     return "; ".join(parts) or "belum ada pembayaran"

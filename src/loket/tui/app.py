@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
-from pathlib import Path
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -13,12 +11,12 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from loket.domain.billing import FamilyBill
-from loket.reports.service import Reports, Written
+from loket.domain.payment import Payment
+from loket.domain.shifts import ShiftReport
 from loket.service.access import OWNER_ONLY
+from loket.service.accounts import Login
 from loket.service.counter import PaymentRefused
 from loket.service.runtime import Health, Runtime
-from loket.store import cashiers, shifts
-from loket.store.models import Payment
 from loket.sync.lock import ForwarderLock
 from loket.tui import texts
 from loket.tui.commands import palette
@@ -57,12 +55,12 @@ class LoketApp(App):
         self.is_owner = False
         self.health: Health | None = None
         self.background = background  # tests turn the timers off for stable screens
-        self.forwarder_lock = ForwarderLock(runtime.config.database.path)
+        self.forwarder_lock = ForwarderLock(runtime.database_path)
         if runtime.training:
             self.sub_title = texts.TRAINING_BANNER
 
     def on_mount(self) -> None:
-        first_start = not cashiers.has_owner(self.runtime.engine)
+        first_start = not self.runtime.accounts.has_owner()
         self.push_screen(SetupWizard() if first_start else LoginScreen())
         self.refresh_health()
         if self.background:
@@ -78,10 +76,10 @@ class LoketApp(App):
     def owner_created(self) -> None:
         self.switch_screen(LoginScreen())
 
-    def logged_in(self, cashier_id: str, owner: bool, has_shift: bool) -> None:
+    def logged_in(self, login: Login) -> None:
         """Called with what the login worker looked up: role, and whether a shift is open."""
-        self.cashier_id, self.is_owner = cashier_id, owner
-        self.switch_screen(CounterScreen() if has_shift else ShiftOpenScreen())
+        self.cashier_id, self.is_owner = login.account.id, login.account.is_owner
+        self.switch_screen(CounterScreen() if login.has_shift else ShiftOpenScreen())
         self.refresh_status()
 
     def to_counter(self) -> None:
@@ -93,7 +91,7 @@ class LoketApp(App):
             self.pop_screen()
         self.switch_screen(LoginScreen())
 
-    def shift_closed(self, report: shifts.ShiftReport, printed: str) -> None:
+    def shift_closed(self, report: ShiftReport, printed: str) -> None:
         d = report.shift
         self.notify(f"Shift {d.cashier_id} ditutup. Selisih {d.difference:+,}. {printed}"
                     .replace(",", "."), timeout=10)
@@ -171,19 +169,6 @@ class LoketApp(App):
         if isinstance(self.screen, QueueScreen):
             self.screen.load()
 
-    def reports_for(self, kind: str, day: date) -> Written:
-        """Owner's reports from the dashboard, beside the database (called from a worker)."""
-        folder = Path(self.runtime.config.database.path).parent / "laporan"
-        folder.mkdir(parents=True, exist_ok=True)
-        reports = Reports(self.runtime.engine, self.runtime.counter.settings.shop,
-                          self.runtime.clock)
-        if kind == "daily":
-            name = f"harian-{day.isoformat()}"
-            return reports.daily(day, folder / f"{name}.pdf", folder / f"{name}.csv")
-        name = f"bulanan-{day:%Y-%m}"
-        return reports.monthly(day.year, day.month, folder / f"{name}.pdf",
-                               folder / f"{name}.csv")
-
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR:
             error = event.worker.error
@@ -222,7 +207,7 @@ class LoketApp(App):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="shift")
     def find_shift(self) -> None:
-        shift = shifts.current(self.runtime.engine, self.cashier_id)
+        shift = self.runtime.counter.shifts.current(self.cashier_id)
         self.call_from_thread(self.push_screen,
                               ShiftCloseScreen(shift.id) if shift else ShiftOpenScreen())
 
@@ -250,7 +235,7 @@ class LoketApp(App):
             if shift_id is not None:
                 self.push_screen(ShiftCloseScreen(shift_id))
 
-        found = shifts.open_shifts(self.runtime.engine)
+        found = self.runtime.counter.shifts.open_ones(self.cashier_id)
         self.call_from_thread(self.push_screen, ShiftPicker(found), chosen)
 
     def action_sync_now(self) -> None:

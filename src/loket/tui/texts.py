@@ -20,16 +20,6 @@ REFUND_CONFIRM = ("Kembalikan {amount} kepada pelanggan {name}?\n"
                   "Tekan Enter setelah uang diserahkan, Esc untuk batal.")
 TRAINING_BANNER = "MODE LATIHAN — transaksi tidak nyata"
 
-RESULT_HEADLINE = {
-    S.SUCCESS: "LUNAS",
-    S.PENDING: "SEDANG DIPROSES",
-    S.UNKNOWN: "BELUM PASTI",
-    S.REJECTED: "BELUM TERKIRIM",
-    S.RECORDED: "TERCATAT",
-    S.QUEUED: "ANTRE (OFFLINE)",
-    S.REFUND_DUE: "GAGAL — KEMBALIKAN UANG",
-    S.FAILED: "GAGAL",
-}
 RESULT_EXPLAIN = {
     S.SUCCESS: "Pembayaran diterima BPJS. Serahkan struk dan uang kembali.",
     S.PENDING: "Host menerima, biller belum menjawab. Status dicek otomatis; "

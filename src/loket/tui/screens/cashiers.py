@@ -9,8 +9,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Input, Label
 
-from loket.clock import iso
-from loket.store import cashiers
+from loket.errors import LoketError
 from loket.tui.widgets.status_line import StatusLine
 from loket.tui.widgets.tables import selected_key
 
@@ -82,42 +81,49 @@ class CashiersScreen(Screen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="cashiers")
     def load(self) -> None:
-        found = cashiers.list_cashiers(self.app.runtime.engine)
+        try:
+            found = self.app.runtime.accounts.list(self.app.cashier_id)
+        except LoketError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
         self.app.call_from_thread(self._fill, found)
 
     def _fill(self, found) -> None:
         table = self.query_one("#cashiers", DataTable)
         table.clear()
         for c in found:
-            table.add_row(c.id, c.name, "pemilik" if c.role == "owner" else "kasir",
-                          "aktif" if c.active else "nonaktif", key=c.id)
+            table.add_row(c.id, c.name, c.role_label, "aktif" if c.active else "nonaktif",
+                          key=c.id)
         table.focus()
 
     def _selected(self) -> str | None:
         return selected_key(self.query_one("#cashiers", DataTable))
 
     def action_add(self) -> None:
-        self.app.push_screen(AccountForm(), self._save)
+        self.app.push_screen(AccountForm(), self._add)
 
     def action_reset(self) -> None:
         chosen = self._selected()
         if chosen:
-            self.app.push_screen(AccountForm(chosen), self._save)
+            self.app.push_screen(AccountForm(chosen), self._reset)
 
-    def _save(self, form: tuple[str, str, str] | None) -> None:
+    def _add(self, form: tuple[str, str, str] | None) -> None:
         if form:
-            self.save(*form)
+            self.save(False, *form)
+
+    def _reset(self, form: tuple[str, str, str] | None) -> None:
+        if form:
+            self.save(True, *form)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="cashiers")
-    def save(self, cashier_id: str, name: str, pin: str) -> None:
-        runtime = self.app.runtime
-        existing = cashiers.get(runtime.engine, cashier_id)
+    def save(self, reset: bool, cashier_id: str, name: str, pin: str) -> None:
+        desk, actor = self.app.runtime.accounts, self.app.cashier_id
         try:
-            cashiers.save_cashier(runtime.engine, cashier_id, name or (existing.name if existing
-                                  else cashier_id), pin, iso(runtime.clock.now()),
-                                  role=existing.role if existing else "cashier",
-                                  by=self.app.cashier_id)
-        except cashiers.CashierError as exc:
+            if reset:
+                desk.reset_pin(actor, cashier_id, pin)
+            else:
+                desk.add(actor, cashier_id, name, pin)
+        except LoketError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
         self.app.call_from_thread(self.notify, f"{cashier_id} disimpan")
@@ -130,11 +136,9 @@ class CashiersScreen(Screen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="cashiers")
     def deactivate(self, cashier_id: str) -> None:
-        runtime = self.app.runtime
         try:
-            cashiers.deactivate(runtime.engine, cashier_id, self.app.cashier_id,
-                                iso(runtime.clock.now()))
-        except cashiers.CashierError as exc:
+            self.app.runtime.accounts.deactivate(self.app.cashier_id, cashier_id)
+        except LoketError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
         self.load()

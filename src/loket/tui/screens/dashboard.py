@@ -14,8 +14,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, Static
 
 from loket.domain.money import format_rupiah
-from loket.reports.figures import Figures, day_range, figures
-from loket.tui.screens.result import STATE_WORDS
+from loket.domain.states import label
+from loket.reports.figures import Figures
 from loket.tui.widgets.hourly_chart import HourlyChart
 from loket.tui.widgets.status_line import StatusLine
 
@@ -35,8 +35,8 @@ def money_table(f: Figures, balance: int | None) -> Table:
         ("Pendapatan admin", rp(f.admin_income)),
         ("Biaya host", rp(f.host_cost)),
     ]
-    for label, value in rows:
-        grid.add_row(label, value)
+    for name, value in rows:
+        grid.add_row(name, value)
     grid.add_row(Text("Margin", style="bold"), Text(rp(f.margin), style="bold green"))
     grid.add_row(Text("Setor ke host (T+1)", style="bold"), Text(rp(f.due_to_host), style="bold"))
     grid.add_row("Deposit sekarang", rp(balance) if balance is not None else "offline")
@@ -55,7 +55,7 @@ def breakdown_table(f: Figures) -> Table:
     grid.add_column(justify="right")
     grid.add_row(Text("Status", style="bold dim"), "", "")
     for state, (n, total) in sorted(f.by_state.items()):
-        grid.add_row(STATE_WORDS.get(state, state), str(n), format_rupiah(total))
+        grid.add_row(label(state), str(n), format_rupiah(total))
     grid.add_row(Text("Kasir", style="bold dim"), "", "")
     for c in f.by_cashier[:5]:
         grid.add_row(c.cashier_id, str(c.count), format_rupiah(c.taken))
@@ -105,7 +105,7 @@ class DashboardScreen(Screen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="dashboard")
     def compute(self, day: date) -> None:
-        found = figures(self.app.runtime.engine, *day_range(day))
+        found = self.app.runtime.reports.day(self.app.cashier_id, day)
         self.app.call_from_thread(self._show, found)
 
     def _show(self, f: Figures) -> None:
@@ -130,6 +130,9 @@ class DashboardScreen(Screen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="report")
     def write_report(self, kind: str, day: date) -> None:
-        written = self.app.reports_for(kind, day)
+        reports = self.app.runtime.reports
+        actor = self.app.cashier_id
+        written = (reports.daily(actor, day) if kind == "daily"
+                   else reports.monthly(actor, day.year, day.month))
         self.app.call_from_thread(self.query_one("#dash-status", Label).update,
                                   f"Laporan ditulis: {written.pdf} (+ CSV)")

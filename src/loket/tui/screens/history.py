@@ -9,10 +9,9 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label
 
 from loket.domain.money import format_rupiah
-from loket.domain.states import LABELS, PaymentState
+from loket.domain.payment import Payment
+from loket.domain.states import PaymentState, label
 from loket.service.slips import PrintResult
-from loket.store import payments
-from loket.store.models import Payment
 from loket.tui.widgets.status_line import StatusLine
 from loket.tui.widgets.tables import selected_key
 
@@ -59,9 +58,7 @@ class HistoryScreen(Screen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="history")
     def load(self, search: str) -> None:
-        runtime = self.app.runtime
-        day = runtime.clock.now().date().isoformat()
-        found = payments.of_day(runtime.engine, day, search)
+        found = self.app.runtime.counter.today(search)
         self.app.call_from_thread(self._fill, found)
 
     def _fill(self, found: list[Payment]) -> None:
@@ -74,7 +71,7 @@ class HistoryScreen(Screen):
                 p.va_no,
                 p.head_name[:18],
                 format_rupiah(p.total),
-                LABELS[PaymentState(p.state)],
+                label(p.state),
                 p.ref_id,
                 key=p.ref_id,
             )
@@ -95,9 +92,8 @@ class HistoryScreen(Screen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="printer")
     def reprint(self, ref_id: str) -> None:
-        runtime = self.app.runtime
-        result = runtime.counter.print_slip(payments.get(runtime.engine, ref_id), reprint=True,
-                                            actor=self.app.cashier_id)
+        result = self.app.runtime.counter.print_slip(ref_id, reprint=True,
+                                                     actor=self.app.cashier_id)
         self.app.call_from_thread(self._printed, result)
 
     def _printed(self, result: PrintResult) -> None:

@@ -8,8 +8,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
 
-from loket.store import shifts
-from loket.store.cashiers import CashierError, authenticate
+from loket.errors import LoketError
 from loket.tui import texts
 from loket.tui.widgets.status_line import StatusLine
 
@@ -59,14 +58,11 @@ class LoginScreen(Screen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="login")
     def _check(self, cashier_id: str, pin: str) -> None:
         try:  # scrypt takes a moment: off the UI thread
-            runtime = self.app.runtime
-            cashier = authenticate(runtime.engine, cashier_id, pin, runtime.clock.now())
-        except CashierError as exc:
+            login = self.app.runtime.accounts.login(cashier_id, pin)
+        except LoketError as exc:
             self.app.call_from_thread(self._failed, str(exc))
             return
-        has_shift = shifts.current(runtime.engine, cashier.id) is not None
-        self.app.call_from_thread(self.app.logged_in, cashier.id, cashier.role == "owner",
-                                  has_shift)
+        self.app.call_from_thread(self.app.logged_in, login)
 
     def _failed(self, message: str) -> None:
         self.query_one("#login-error", Label).update(message)

@@ -9,8 +9,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from loket.service.access import AccessDenied, require_owner
-from loket.store.cashiers import CashierError, authenticate
+from loket.errors import LoketError
 
 
 class OwnerApproval(ModalScreen[str | None]):
@@ -49,11 +48,9 @@ class OwnerApproval(ModalScreen[str | None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="login")
     def check(self, owner_id: str, pin: str) -> None:
-        runtime = self.app.runtime
         try:
-            authenticate(runtime.engine, owner_id, pin, runtime.clock.now())
-            require_owner(runtime.engine, owner_id)
-        except (CashierError, AccessDenied) as exc:
+            self.app.runtime.accounts.approve(owner_id, pin)
+        except LoketError as exc:
             self.app.call_from_thread(self._refused, str(exc))
             return
         self.app.call_from_thread(self.dismiss, owner_id)

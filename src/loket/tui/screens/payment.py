@@ -10,7 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from loket.domain.billing import FamilyBill
-from loket.domain.money import format_rupiah, parse_rupiah, round_up_to
+from loket.domain.money import AmountError, format_rupiah, parse_rupiah, round_up_to
 
 
 def quick_amounts(total: int) -> list[int]:
@@ -45,7 +45,7 @@ class PaymentScreen(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="pay-box") as box:
-            offline = " OFFLINE" if self.bill.extra.get("offline") else ""
+            offline = " OFFLINE" if self.bill.priced_offline else ""
             box.border_title = f"Pembayaran{offline} — {self.bill.head_name}"
             box.border_subtitle = "Enter konfirmasi · Esc batal"
             with Grid(id="pay-grid"):
@@ -84,7 +84,7 @@ class PaymentScreen(ModalScreen[int | None]):
         text = self.query_one("#cash", Input).value
         try:
             return parse_rupiah(text) if text else None
-        except ValueError:
+        except AmountError:
             return None
 
     @on(Input.Changed, "#cash")

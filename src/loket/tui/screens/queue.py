@@ -14,18 +14,15 @@ from textual.widgets import DataTable, Footer, Label, Static
 
 from loket.clock import parse_iso
 from loket.domain.money import format_rupiah
-from loket.domain.states import LABELS, PaymentState
-from loket.service.access import AccessDenied
-from loket.service.counter import PaymentRefused
-from loket.store import payments
-from loket.store.models import Payment
+from loket.domain.payment import Payment
+from loket.domain.states import SETTLEMENT_LIMIT, PaymentState, label
+from loket.errors import LoketError
 from loket.tui import texts
 from loket.tui.screens.owner_approval import OwnerApproval
 from loket.tui.widgets.status_line import StatusLine, age
 from loket.tui.widgets.tables import selected_key
 
 S = PaymentState
-SLA = timedelta(hours=48)  # a failed transaction must be resolved within 2x24 hours
 
 
 class RefundConfirm(ModalScreen[bool]):
@@ -86,7 +83,7 @@ class QueueScreen(Screen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="queue")
     def load(self) -> None:
-        found = payments.unsettled(self.app.runtime.engine)
+        found = self.app.runtime.counter.unsettled()
         self.app.call_from_thread(self._fill, found)
 
     def _fill(self, found: list[Payment]) -> None:
@@ -96,10 +93,10 @@ class QueueScreen(Screen):
         self.rows = {p.ref_id: p for p in found}
         for p in found:
             waited = now - parse_iso(p.created_at)
-            left = SLA - waited
+            left = SETTLEMENT_LIMIT - waited
             sla = Text(f"sisa {age(left)}") if left > timedelta(0) else Text(
                 f"LEWAT {age(-left)}", style="bold red")
-            table.add_row(age(waited), sla, LABELS[S(p.state)], p.head_name[:14],
+            table.add_row(age(waited), sla, label(p.state), p.head_name[:14],
                           format_rupiah(p.total), str(p.attempts), (p.host_message or "-")[:24],
                           key=p.ref_id)
         due = [p for p in found if p.state == S.REFUND_DUE]
@@ -143,7 +140,7 @@ class QueueScreen(Screen):
         try:
             _payment, printed = self.app.runtime.counter.refund(ref_id, self.app.cashier_id,
                                                                 approved_by)
-        except (AccessDenied, PaymentRefused) as exc:
+        except LoketError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
         self.app.call_from_thread(self._refunded, printed)

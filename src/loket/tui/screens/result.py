@@ -12,18 +12,16 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Label, LoadingIndicator, Static
 
 from loket.domain.money import format_rupiah
-from loket.domain.states import LABELS, PaymentState
+from loket.domain.payment import Payment
+from loket.domain.states import PaymentState, headline
 from loket.printing.layouts import qr_payload
 from loket.service.slips import PrintResult
-from loket.store import payments
-from loket.store.models import Payment
 from loket.tui import texts
 from loket.tui.widgets.qr import qr_text
 from loket.tui.widgets.receipt_preview import ReceiptPreview
 from loket.tui.widgets.status_line import StatusLine
 
 S = PaymentState
-STATE_WORDS = {str(state): label for state, label in LABELS.items()}
 
 
 class QrScreen(ModalScreen[None]):
@@ -107,7 +105,7 @@ class ResultScreen(Screen):
         with Horizontal():
             with Vertical(id="result-main"):
                 yield Static(
-                    texts.RESULT_HEADLINE.get(state, state), id="headline", classes=str(state)
+                    headline(state), id="headline", classes=str(state)
                 )
                 yield Static(_summary(self.payment))
                 explain = texts.RESULT_EXPLAIN.get(state, "")
@@ -126,9 +124,8 @@ class ResultScreen(Screen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="printer")
     def print_slip(self, reprint: bool) -> None:
-        runtime = self.app.runtime
-        fresh = payments.get(runtime.engine, self.payment.ref_id) or self.payment
-        result = runtime.counter.print_slip(fresh, reprint=reprint, actor=self.app.cashier_id)
+        result = self.app.runtime.counter.print_slip(self.payment.ref_id, reprint=reprint,
+                                                     actor=self.app.cashier_id)
         self.app.call_from_thread(self._printed, result)
 
     def _printed(self, result: PrintResult) -> None:

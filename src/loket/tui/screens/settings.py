@@ -9,39 +9,9 @@ from textual.containers import Grid, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
 
-from loket.clock import iso
-from loket.store import settings
+from loket.errors import LoketError
+from loket.service.owner_settings import FIELDS
 from loket.tui.widgets.status_line import StatusLine
-
-FIELDS = (
-    ("fees.admin", "Biaya admin per transaksi (Rp)"),
-    ("offline.enabled", "Terima pembayaran offline (ya/tidak)"),
-    ("offline.family_max_age_days", "Data keluarga paling lama (hari)"),
-    ("offline.max_payment", "Maks. per pembayaran offline (Rp)"),
-    ("offline.max_total", "Maks. total antre (Rp)"),
-    ("offline.max_count", "Maks. jumlah antre"),
-    ("offline.max_age_hours", "Maks. umur antre (jam)"),
-)
-
-
-def current_values(runtime) -> dict[str, object]:
-    limits = runtime.counter.offline.limits
-    values = {"fees.admin": runtime.counter.settings.admin_fee}
-    for key, _label in FIELDS[1:]:
-        values[key] = getattr(limits, key.split(".", 1)[1])
-    return values
-
-
-def parse(key: str, text: str) -> object:
-    kind = settings.EDITABLE[key]
-    if kind is bool:
-        if text.strip().lower() not in ("ya", "tidak"):
-            raise ValueError("isi ya atau tidak")
-        return text.strip().lower() == "ya"
-    cleaned = text.replace(".", "").strip()
-    if not cleaned.isdigit():
-        raise ValueError("harus angka")
-    return int(cleaned)
 
 
 class SettingsScreen(Screen):
@@ -62,14 +32,12 @@ class SettingsScreen(Screen):
     def compose(self) -> ComposeResult:
         yield StatusLine()
         runtime = self.app.runtime
-        values = current_values(runtime)
+        values = runtime.settings.values(self.app.cashier_id)
         with VerticalScroll():
             with Grid(id="settings-grid"):
-                for key, label in FIELDS:
-                    yield Label(label)
-                    value = values[key]
-                    shown = ("ya" if value else "tidak") if isinstance(value, bool) else str(value)
-                    yield Input(shown, id=key.replace(".", "-"), compact=True)
+                for field in FIELDS:
+                    yield Label(field.label)
+                    yield Input(values[field.key], id=field.key.replace(".", "-"), compact=True)
             host = runtime.config.host
             key_source = (f"dari variabel {host.key_env}" if host.key_env
                           else "kunci sesi latihan" if runtime.training else "di file konfigurasi")
@@ -84,27 +52,18 @@ class SettingsScreen(Screen):
         yield Footer()
 
     def action_save(self) -> None:
-        changes = {}
-        before = current_values(self.app.runtime)
-        for key, label in FIELDS:
-            text = self.query_one(f"#{key.replace('.', '-')}", Input).value
-            try:
-                value = parse(key, text)
-            except ValueError as exc:
-                self.query_one("#settings-status", Label).update(f"{label}: {exc}")
-                return
-            if value != before[key]:
-                changes[key] = value
-        self.save(changes)
+        typed = {f.key: self.query_one(f"#{f.key.replace('.', '-')}", Input).value
+                 for f in FIELDS}
+        self.save(typed)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="settings")
-    def save(self, changes: dict) -> None:
-        runtime = self.app.runtime
-        now = iso(runtime.clock.now())
-        for key, value in changes.items():
-            settings.change(runtime.engine, key, value, self.app.cashier_id, now)
-        runtime.apply_settings()
-        message = f"{len(changes)} pengaturan disimpan" if changes else "Tidak ada perubahan"
+    def save(self, typed: dict[str, str]) -> None:
+        try:
+            changed = self.app.runtime.settings.change(self.app.cashier_id, typed)
+        except LoketError as exc:
+            message = str(exc)
+        else:
+            message = f"{changed} pengaturan disimpan" if changed else "Tidak ada perubahan"
         self.app.call_from_thread(self.query_one("#settings-status", Label).update, message)
 
     def action_cashiers(self) -> None:

@@ -12,9 +12,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
 
 from loket.domain.money import format_rupiah, parse_rupiah
-from loket.service.access import AccessDenied
-from loket.store.shifts import ShiftError, ShiftReport
-from loket.tui.screens.result import STATE_WORDS
+from loket.domain.shifts import ShiftReport
+from loket.domain.states import label
+from loket.errors import LoketError
 from loket.tui.widgets.status_line import StatusLine
 
 
@@ -47,7 +47,7 @@ class ShiftOpenScreen(Screen):
     def _submit(self, event: Input.Submitted) -> None:
         try:
             amount = parse_rupiah(event.value or "0")
-        except ValueError as exc:
+        except LoketError as exc:
             self.query_one("#open-error", Label).update(str(exc))
             return
         self.open_shift(amount)
@@ -56,7 +56,7 @@ class ShiftOpenScreen(Screen):
     def open_shift(self, amount: int) -> None:
         try:
             self.app.runtime.counter.shifts.open(self.app.cashier_id, amount)
-        except ShiftError as exc:
+        except LoketError as exc:
             self.app.call_from_thread(self.query_one("#open-error", Label).update, str(exc))
             return
         self.app.call_from_thread(self.app.to_counter)
@@ -121,7 +121,7 @@ class ShiftCloseScreen(Screen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="shift")
     def load(self) -> None:
-        report = self.app.runtime.counter.shifts.report(self.shift_id)
+        report = self.app.runtime.counter.shifts.report(self.shift_id, self.app.cashier_id)
         self.app.call_from_thread(self._show, report)
 
     def _show(self, report: ShiftReport, counted: int | None = None) -> None:
@@ -133,7 +133,7 @@ class ShiftCloseScreen(Screen):
         states.add_column()
         states.add_column(justify="right")
         for state, (n, total) in sorted(report.by_state.items()):
-            states.add_row(f"{STATE_WORDS.get(state, state)} {n}x", format_rupiah(total))
+            states.add_row(f"{label(state)} {n}x", format_rupiah(total))
         if report.unsettled:
             states.add_row(Text(f"Belum final: {len(report.unsettled)}", style="bold yellow"), "")
         box = self.query_one("#states", Static)
@@ -146,7 +146,7 @@ class ShiftCloseScreen(Screen):
             return
         try:
             counted = parse_rupiah(event.value) if event.value else None
-        except ValueError:
+        except LoketError:
             counted = None
         self._show(self.report, counted)
 
@@ -154,7 +154,7 @@ class ShiftCloseScreen(Screen):
     def _submit(self, event: Input.Submitted) -> None:
         try:
             counted = parse_rupiah(event.value)
-        except ValueError as exc:
+        except LoketError as exc:
             self.query_one("#close-error", Label).update(str(exc))
             return
         self.close_shift(counted)
@@ -165,7 +165,7 @@ class ShiftCloseScreen(Screen):
         try:
             report, printed = app.runtime.counter.shifts.close(self.shift_id, counted,
                                                                app.cashier_id)
-        except (ShiftError, AccessDenied) as exc:
+        except LoketError as exc:
             app.call_from_thread(self.query_one("#close-error", Label).update, str(exc))
             return
         app.call_from_thread(app.shift_closed, report, printed.message)

@@ -9,7 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from loket.store.models import Shift
+from loket.domain.shifts import Shift
 
 
 class ShiftPicker(ModalScreen[int | None]):

@@ -8,8 +8,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
 
-from loket.clock import iso
-from loket.store.cashiers import CashierError, save_cashier
+from loket.errors import LoketError
 from loket.tui.widgets.status_line import StatusLine
 
 WELCOME = ("Selamat datang di loket. Database masih kosong: buat akun PEMILIK dulu. Pemilik "
@@ -57,11 +56,9 @@ class SetupWizard(Screen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="wizard")
     def create(self, owner_id: str, name: str, pin: str) -> None:
-        runtime = self.app.runtime
         try:
-            save_cashier(runtime.engine, owner_id, name, pin, iso(runtime.clock.now()),
-                         role="owner", by=owner_id)
-        except CashierError as exc:
+            self.app.runtime.accounts.create_first_owner(owner_id, name, pin)
+        except LoketError as exc:
             self.app.call_from_thread(self._error, str(exc))
             return
         self.app.call_from_thread(self.app.owner_created)
