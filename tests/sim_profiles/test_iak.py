@@ -240,3 +240,7 @@ def test_the_ledger_lists_every_posted_payment(iak):
         "customer_no": "0001000000029", "deducted": 751_000, "profile": "iak",
     }]
     assert len(paid["noref"]) == 18 and paid["noref"].isdigit()
+
+
+def test_test_numbers_answer_the_example_whatever_month(iak):
+    assert iak.inq("8801234560001", "M1", month=5)["period"] == "02"
