@@ -50,7 +50,10 @@ def run_sim(args) -> int:
     from loket.sim.app import SimSettings
     from loket.sim.server import serve
 
-    db = args.db or str(data_dir() / "sim" / "sim.db")
+    profile = getattr(args, "profile", "loket")
+    # Each profile keeps its own ledger by default; the key file beside it is shared.
+    default_db = "sim.db" if profile == "loket" else f"sim-{profile}.db"
+    db = args.db or str(data_dir() / "sim" / default_db)
     key = args.key or os.environ.get("LOKET_SIM_KEY") or _sim_key_file(Path(db))
     settings = SimSettings(
         agent_id=args.agent,
@@ -59,8 +62,12 @@ def run_sim(args) -> int:
         db_path=db,
         families=args.families,
         pending_delay_s=args.pending_delay,
+        profile=profile,
+        min_status_interval_s=getattr(args, "min_status_interval", 60.0),
+        inquiry_ttl_s=getattr(args, "inquiry_ttl", 900.0),
     )
-    print(f"loket sim: http://{args.host}:{args.port}  agent {args.agent}  ledger {db}", flush=True)
+    where = f"http://{args.host}:{args.port}"
+    print(f"loket sim: {where}  profile {profile}  agent {args.agent}  ledger {db}", flush=True)
     serve(settings, args.host, args.port)
     return 0
 

@@ -44,6 +44,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     sim.add_argument("--families", type=int, default=60_000)
     sim.add_argument("--pending-delay", type=float, default=5.0)
+    sim.add_argument(
+        "--profile",
+        choices=["loket", "digiflazz", "iak"],
+        default="loket",
+        help="which host API to serve: loket (native), digiflazz (/v1/transaction) or iak "
+        "(/api/v1/bill/check); --agent is then the username, --key the API key",
+    )
+    sim.add_argument("--min-status-interval", type=float, default=60.0,
+                     help="digiflazz/iak: seconds between status calls for one transaction")
+    sim.add_argument("--inquiry-ttl", type=float, default=900.0,
+                     help="iak: seconds an inquiry's tr_id can be paid")
 
     for name, text in (("inquiry", "look up a family's bill"), ("pay", "pay a family's bill")):
         cmd = sub.add_parser(name, parents=[common], help=text)

@@ -30,6 +30,10 @@ class SimSettings:
     families: int = 60_000
     pending_delay_s: float = 5.0
     clock: object = field(default_factory=OffsetClock)
+    # Host profiles (sim/profiles/): which API is served, and their request rules.
+    profile: str = "loket"  # loket | digiflazz | iak
+    min_status_interval_s: float = 60.0  # digiflazz/iak: one pay/status call per transaction
+    inquiry_ttl_s: float = 900.0  # iak: how long an inquiry's tr_id can be paid
 
 
 def _reply(status: int, data: dict) -> JSONResponse:
@@ -152,5 +156,10 @@ def create_app(settings: SimSettings) -> FaultInjector:
         Route("/_sim/deposit", endpoint(set_deposit), methods=["POST"]),
         Route("/_sim/customers", customers, methods=["GET"]),
     ]
+    if settings.profile != "loket":  # Digiflazz or IAK: that host's API, these same controls
+        from loket.sim.profiles import profile_app
+
+        controls = [r for r in routes if r.path.startswith("/_sim/") and r.path != "/_sim/ledger"]
+        return profile_app(settings, ledger, population, plan, endpoint, controls)
     app = Starlette(routes=routes)
     return FaultInjector(app, plan, seed=settings.seed)

@@ -1,4 +1,4 @@
-"""Fault injection for the simulator's ``/v1/`` endpoints (``POST /_sim/faults``)."""
+"""Fault injection for the simulator's host API endpoints (``POST /_sim/faults``)."""
 
 from __future__ import annotations
 
@@ -42,16 +42,19 @@ async def _drop(send) -> None:
 class FaultInjector:
     """Outermost ASGI middleware: decides per request whether a fault hits it."""
 
-    def __init__(self, app, plan: FaultPlan, seed: int = 1) -> None:
+    def __init__(
+        self, app, plan: FaultPlan, seed: int = 1, paths: tuple[str, ...] = ("/v1/",)
+    ) -> None:
         self.app = app
         self.plan = plan
         self.rng = random.Random(seed)
+        self.paths = paths  # path prefixes faults hit: the host API, never /_sim/
 
     async def __call__(self, scope, receive, send) -> None:
         path = scope.get("path", "")
         applies = (
             scope["type"] == "http"
-            and path.startswith("/v1/")
+            and path.startswith(self.paths)
             and path != "/v1/health"
             and self.plan.mode != "none"
             and self.rng.random() < self.plan.rate
