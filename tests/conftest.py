@@ -40,7 +40,7 @@ class SimControl:
             request = client.build_request(method, self.url + path, content=raw,
                                            headers={"Content-Type": "application/json"})
             target = request.url.raw_path.decode()  # path and query, as on the wire
-            stamp = STAMPS.issue(AGENT, method, target, raw)  # a repeated call is no replay
+            stamp = STAMPS.issue(AGENT, method, str(request.url), raw)  # a repeat is no replay
             request.headers.update(signed_headers(AGENT, KEY, method, target, raw, stamp))
             return client.send(request)
 

@@ -53,7 +53,7 @@ class Sim:
 
     def call(self, method: str, path: str, body: dict | None = None):
         raw = json.dumps(body).encode() if body is not None else b""
-        stamp = STAMPS.issue(AGENT, method, path, raw)  # the signed target includes the query
+        stamp = STAMPS.issue(AGENT, method, self.url + path, raw)  # the target includes the query
         headers = signed_headers(AGENT, KEY, method, path, raw, stamp)
         return httpx.request(method, self.url + path, content=raw, headers=headers, timeout=10)
 

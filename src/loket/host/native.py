@@ -77,7 +77,7 @@ class NativeHost:
                     "Content-Type": "application/json", "Accept-Encoding": "gzip"})
                 if sign:  # the target as it goes on the wire: path and query
                     target = request.url.raw_path.decode("ascii")
-                    stamp = self._stamps.issue(self.agent_id, method, target, raw)
+                    stamp = self._stamps.issue(self.agent_id, method, str(request.url), raw)
                     request.headers.update(
                         signed_headers(self.agent_id, self._key, method, target, raw, stamp))
                 response = self._http.send(request, stream=True)

@@ -45,7 +45,7 @@ def verify(key: str, headers: dict, method: str, path: str, body: bytes, now: in
 
 
 class Stamps:
-    """Timestamps that never repeat for the same request (agent, method, target, body).
+    """Timestamps that never repeat for the same request (agent, method, URL, body).
 
     Nonce-free: the protocol has no nonce field, so a repeat within the same second is sent
     with the next second instead (the host allows ``MAX_SKEW_S`` either way). A burst of
@@ -63,9 +63,11 @@ class Stamps:
         self._last: dict[bytes, int] = {}
         self._lock = threading.Lock()
 
-    def issue(self, agent_id: str, method: str, target: str, body: bytes) -> int:
+    def issue(self, agent_id: str, method: str, url: str, body: bytes) -> int:
+        """The timestamp to sign ``method url`` with ``body``; ``url`` is the whole URL, so that
+        the same request to two hosts is not paced."""
         fingerprint = hashlib.sha256(
-            b"\n".join([agent_id.encode(), method.upper().encode(), target.encode(),
+            b"\n".join([agent_id.encode(), method.upper().encode(), url.encode(),
                         hashlib.sha256(body).digest()])
         ).digest()
         while True:
