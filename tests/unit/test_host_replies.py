@@ -24,8 +24,8 @@ from loket.domain.outcomes import (
     Outcome,
 )
 from loket.host.base import PaymentRequest
+from loket.host.body import MAX_DEPTH, Refused, decode_json
 from loket.host.native import NativeHost
-from loket.host.replies import MAX_DEPTH, Refused, decode_json
 from loket.host.signing import Stamps
 from tests.hostile.server import PAID_AT, PREMIUM, bill_for
 
@@ -408,3 +408,22 @@ def test_a_mangled_inquiry_gives_a_bill_only_if_still_well_formed(data):
     assert bill["periods"] and bill["members"]
     assert reply.bill.va_no[-11:] == CUSTOMER[-11:] or any(
         m.card_no[-11:] == CUSTOMER[-11:] for m in reply.bill.members)
+
+
+def test_whatever_the_transport_raises_the_call_still_answers():
+    def broken(_request):
+        raise RuntimeError("a bug below us")
+
+    host = NativeHost("http://host.test", "A", "k", transport=httpx.MockTransport(broken),
+                      stamps=Stamps())
+    assert host.payment(REQUEST).outcome is Outcome.UNKNOWN
+    assert host.health() is False and host.booked(datetime(2026, 11, 21).date()) is None
+
+
+def test_a_reply_already_read_into_memory_is_judged_the_same():
+    def read(_request):  # httpx reads a reply built from bytes at once
+        return httpx.Response(200, json={"data": paid()})
+
+    host = NativeHost("http://host.test", "A", "k", transport=httpx.MockTransport(read),
+                      stamps=Stamps())
+    assert host.payment(REQUEST).outcome is Outcome.SUCCESS

@@ -21,6 +21,7 @@ from loket.domain.outcomes import (
 )
 from loket.host import replies
 from loket.host.base import Booked, HostReply, PaymentRequest
+from loket.host.body import Refused
 from loket.host.replies import Sent
 from loket.host.signing import STAMPS, Stamps, signed_headers
 from loket.host.transport import (
@@ -87,6 +88,8 @@ class NativeHost:
                     content = read_capped(response, at, cap)
                 finally:
                     response.close()
+            except _NoAnswer:
+                raise
             except (httpx.TimeoutException, DeadlinePassed):
                 raise _NoAnswer(HOST_TOO_SLOW) from None
             except BodyTooLarge:
@@ -94,6 +97,9 @@ class NativeHost:
             except BodyRefused:
                 raise _NoAnswer(HOST_GARBLED) from None
             except (httpx.HTTPError, httpx.InvalidURL, OSError):
+                raise _NoAnswer(HOST_UNREACHABLE) from None
+            except Exception as exc:  # the contract: every call answers, whatever the wire did
+                log.warning("host call %s %s failed: %s", method, path, type(exc).__name__)
                 raise _NoAnswer(HOST_UNREACHABLE) from None
         if time.monotonic() > at:  # finished, but too late to be trusted as on time
             raise _NoAnswer(HOST_TOO_SLOW)
@@ -143,7 +149,7 @@ class NativeHost:
             return replies.booked(content, content_type, day)
         except _NoAnswer:
             return None
-        except replies.Refused as exc:
+        except Refused as exc:
             log.warning("host ledger not believed: %s", exc)
             return None
 

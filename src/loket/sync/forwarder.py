@@ -127,7 +127,7 @@ class Forwarder:
         try:
             return self._step(ref_id)
         except Exception as exc:
-            log.error("payment %s: forwarding failed: %s: %s", ref_id, type(exc).__name__,
+            log.error("payment %s: forwarding failed: %s: %r", ref_id, type(exc).__name__,
                       str(exc)[:200])
             log.debug("payment %s: forwarding failed", ref_id, exc_info=True)
             return self._park(ref_id)
