@@ -1,7 +1,7 @@
 """What the host said, believed only once checked.
 
-Every reply is decoded with bounds (size is capped by the transport; nesting depth and duplicate
-keys here), parsed into strict models (no bool for an int, no float or string for money, amounts
+Every reply is decoded with bounds (size capped by ``transport``, nesting depth and duplicate keys
+by ``body``), parsed into strict models (no bool for an int, no float or string for money, amounts
 and months in range, numbers of the right shape, text cleaned of control characters), then judged
 against what was sent: the same ref_id, a status word and rc that agree with each other and with
 the HTTP status, on a payment the premium that was sent. Anything that fails is ``UNKNOWN`` — to
@@ -279,10 +279,14 @@ def judge(http_status: int, raw: bytes, content_type: str, sent: Sent) -> tuple[
 
 
 def healthy(http_status: int, raw: bytes, content_type: str) -> bool:
+    """``GET /v1/health`` said ``{"data": {"status": "ok"}}`` with HTTP 200."""
+    if http_status != 200:
+        return False
     try:
-        return http_status == 200 and bool(_parse(HealthIn, _data(raw, content_type)))
+        _parse(HealthIn, _data(raw, content_type))
     except Refused:
         return False
+    return True
 
 
 def booked(raw: bytes, content_type: str, day: date) -> list[Booked]:
