@@ -49,7 +49,8 @@ def test_a_dripping_host_is_given_up_at_the_deadline(hostile, mode):
                  lambda: host.inquiry("INQ-1", "0001000000011")):
         reply, took = timed(call)
         assert (reply.outcome, reply.message) == (Outcome.UNKNOWN, HOST_TOO_SLOW)
-        assert 1.3 < took < 3.0, took  # 0.5 + 1.0 s, not the minutes the drip would take
+        # 0.5 + 1.0 s (generous above, for a busy machine), not the 400 s the drip would take
+        assert 1.3 < took < 8.0, took
     hostile.set("good")
     assert host.payment(REQUEST).outcome is Outcome.SUCCESS  # the next call is unharmed
 
@@ -65,7 +66,7 @@ def test_a_separate_total_deadline_cuts_one_long_silent_read(hostile):
                           total_timeout_s=1.0)
         reply, took = timed(lambda: host.payment(REQUEST))
     assert (reply.outcome, reply.message) == (Outcome.UNKNOWN, HOST_TOO_SLOW)
-    assert 0.9 < took < 2.0, took
+    assert 0.9 < took < 6.0, took  # not the 10 s read time-out
 
 
 def test_health_has_the_deadline_too(hostile):
@@ -75,4 +76,4 @@ def test_health_has_the_deadline_too(hostile):
         host = NativeHost(f"http://127.0.0.1:{mute.getsockname()[1]}", "A", "k",
                           connect_timeout_s=0.5, read_timeout_s=30, total_timeout_s=0.8)
         healthy, took = timed(host.health)
-    assert healthy is False and took < 2.0
+    assert healthy is False and took < 6.0  # not the 30 s read time-out

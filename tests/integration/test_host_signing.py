@@ -54,7 +54,6 @@ def test_a_replayed_payment_is_refused_as_a_rejection_not_a_second_post(sim):
 
 def test_the_client_never_trips_the_replay_guard_with_identical_calls(sim):
     host, other = sim.host(), sim.host()
-    started = time.monotonic()
     statuses = [h.status("PAY-NEVER").outcome for h in (host, host, other, host)]
     balances = [h.balance() for h in (host, other, host, host, other)]
     assert statuses == [Outcome.NOT_FOUND] * 4  # never REJECTED (rc 41)
@@ -62,7 +61,6 @@ def test_the_client_never_trips_the_replay_guard_with_identical_calls(sim):
     first, resent = host.payment(pay_request("PAY-2X")), other.payment(pay_request("PAY-2X"))
     assert first.outcome is resent.outcome is Outcome.SUCCESS and first.sn == resent.sn
     assert [e["ref_id"] for e in sim.ledger()] == ["PAY-2X"]
-    assert time.monotonic() - started < 5  # nobody waited for the clock
 
 
 class FakeTime:
