@@ -16,7 +16,7 @@ import pytest
 from loket.clock import WIB, FixedClock
 from loket.config import training_config
 from loket.host.native import NativeHost
-from loket.host.signing import signed_headers
+from loket.host.signing import STAMPS, signed_headers
 from loket.printing.backends import Delivery, PrinterSettings
 from loket.service.runtime import build_runtime
 from loket.sim.app import SimSettings
@@ -41,9 +41,13 @@ class SimControl:
 
     def call(self, method: str, path: str, body: dict | None = None) -> httpx.Response:
         raw = json.dumps(body).encode() if body is not None else b""
-        headers = signed_headers(AGENT, KEY, method, path.split("?")[0], raw, int(time.time()))
-        headers["Content-Type"] = "application/json"
-        return httpx.request(method, self.url + path, content=raw, headers=headers, timeout=10)
+        with httpx.Client(timeout=10) as client:
+            request = client.build_request(method, self.url + path, content=raw,
+                                           headers={"Content-Type": "application/json"})
+            target = request.url.raw_path.decode()  # path and query, as on the wire
+            stamp = STAMPS.issue(AGENT, method, str(request.url), raw)  # a repeat is no replay
+            request.headers.update(signed_headers(AGENT, KEY, method, target, raw, stamp))
+            return client.send(request)
 
     def faults(self, mode: str, rate: float = 1.0, latency_ms: int = 0) -> None:
         r = self.call("POST", "/_sim/faults", {"mode": mode, "rate": rate, "latency_ms": latency_ms})

@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from loket.domain.states import PaymentState
-from loket.host.signing import signed_headers
+from loket.host.signing import STAMPS, signed_headers
 from loket.store import audit, payments
 from loket.store.db import open_database
 
@@ -53,7 +53,8 @@ class Sim:
 
     def call(self, method: str, path: str, body: dict | None = None):
         raw = json.dumps(body).encode() if body is not None else b""
-        headers = signed_headers(AGENT, KEY, method, path.split("?")[0], raw, int(time.time()))
+        stamp = STAMPS.issue(AGENT, method, self.url + path, raw)  # the target includes the query
+        headers = signed_headers(AGENT, KEY, method, path, raw, stamp)
         return httpx.request(method, self.url + path, content=raw, headers=headers, timeout=10)
 
     def stop(self) -> None:

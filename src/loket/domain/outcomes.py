@@ -34,10 +34,22 @@ RC_TABLE: dict[str, tuple[Outcome, str]] = {
 
 HOST_UNREACHABLE = "Host tidak dapat dihubungi — periksa koneksi internet"
 HOST_GARBLED = "Balasan host tidak dapat dibaca"
+# A reply that is not believed: the outcome stays unknown and is resolved by a status query.
+HOST_TOO_SLOW = "Host terlalu lama menjawab — status akan dicek ulang"
+HOST_HTTP_ERROR = "Host bermasalah (HTTP {status}) — status akan dicek ulang"
+HOST_TOO_LARGE = "Balasan host terlalu besar — status akan dicek ulang"
+HOST_INCONSISTENT = "Balasan host janggal (status dan kode tidak cocok) — status akan dicek ulang"
+HOST_MISMATCH = "Balasan host tidak sesuai transaksi yang dikirim — status akan dicek ulang"
+HOST_FAILED_HERE = "Gangguan saat mengirim ke host — status akan dicek ulang"
+
+# rc that only come with their own HTTP status (protocol errors), and the one only /v1/status uses.
+PROTOCOL_ERROR_RC = {400: "40", 401: "41", 409: "49"}
+STATUS_ONLY_RC = "50"
 
 
 def classify(status: str, rc: str) -> Outcome:
-    """The domain outcome of a host reply; the rc table first, then the status word."""
+    """The class of an rc (the table first, then the status word). Only for a reply already
+    found consistent: ``loket.host.replies`` judges status, rc and HTTP status together."""
     if rc in RC_TABLE:
         return RC_TABLE[rc][0]
     return {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -36,6 +37,18 @@ class HostReply:
         return self.outcome is Outcome.UNKNOWN
 
 
+@dataclass(frozen=True)
+class Booked:
+    """One payment the host booked (posted successfully), as its own ledger says."""
+
+    ref_id: str
+    premium: int
+    sn: str
+    paid_at: str  # ISO 8601, +07:00
+    va_no: str
+    periods: tuple[str, ...]  # YYYY-MM, oldest first
+
+
 class HostAdapter(Protocol):
     """Every call answers; transport failures come back as ``Outcome.UNKNOWN``, never raise."""
 
@@ -46,6 +59,10 @@ class HostAdapter(Protocol):
     def status(self, ref_id: str) -> HostReply: ...
 
     def balance(self) -> HostReply: ...
+
+    def booked(self, day: datetime.date) -> list[Booked] | None:
+        """What the host booked on ``day`` (Asia/Jakarta); ``None`` when it cannot say."""
+        ...
 
     def health(self) -> bool: ...
 

@@ -1,44 +1,45 @@
-"""The native (``loket``) protocol over httpx: signing, time-outs, rc classes -> domain outcomes."""
+"""The native (``loket``) protocol over httpx: signed requests, a total deadline per call, replies
+judged by ``loket.host.replies``. Every call answers; nothing here raises to the caller."""
 
 from __future__ import annotations
 
+import datetime
 import json
+import logging
 import time
 from dataclasses import asdict
 
 import httpx
 
-from loket.domain.billing import FamilyBill, Member
-from loket.domain.months import Month
-from loket.domain.outcomes import HOST_GARBLED, HOST_UNREACHABLE, Outcome, classify
-from loket.host.base import HostReply, PaymentRequest
-from loket.host.signing import signed_headers
+from loket.domain.outcomes import (
+    HOST_GARBLED,
+    HOST_HTTP_ERROR,
+    HOST_TOO_LARGE,
+    HOST_TOO_SLOW,
+    HOST_UNREACHABLE,
+    Outcome,
+)
+from loket.host import replies
+from loket.host.base import Booked, HostReply, PaymentRequest
+from loket.host.body import Refused
+from loket.host.replies import Sent
+from loket.host.signing import STAMPS, Stamps, signed_headers
+from loket.host.transport import (
+    MAX_BODY_BYTES,
+    BodyRefused,
+    BodyTooLarge,
+    DeadlinePassed,
+    DeadlineTransport,
+    deadline,
+    read_capped,
+)
+
+log = logging.getLogger("loket.host")
+LEDGER_MAX_BYTES = 16 * 1024 * 1024  # the simulator's whole ledger, not one reply
 
 
-def parse_bill(data: dict, customer_no: str = "", inquired_at: str = "") -> FamilyBill:
-    """The protocol's ``bill`` object -> ``FamilyBill``; raises KeyError/TypeError/ValueError."""
-    return FamilyBill(
-        va_no=str(data["va_no"]),
-        head_name=str(data["head_name"]),
-        branch=str(data.get("branch", "")),
-        members=tuple(
-            Member(str(m["card_no"]), str(m["name"]), int(m["class"])) for m in data["members"]
-        ),
-        periods=tuple(Month.parse(p) for p in data["periods"]),
-        arrears_months=int(data.get("arrears_months", 0)),
-        months_ahead=int(data.get("months_ahead", 0)),
-        premium=_int(data["premium"]),
-        host_admin=_int(data.get("admin", 0)),
-        agent_price=_int(data.get("agent_price", 0)),
-        customer_no=customer_no,
-        inquired_at=inquired_at,
-    )
-
-
-def _int(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"amount must be an integer, got {value!r}")
-    return value
+class _NoAnswer(Exception):
+    """No reply to judge; ``args[0]`` is what the cashier is told."""
 
 
 class NativeHost:
@@ -50,89 +51,107 @@ class NativeHost:
         connect_timeout_s: float = 5.0,
         read_timeout_s: float = 15.0,
         transport: httpx.BaseTransport | None = None,
+        total_timeout_s: float | None = None,
+        stamps: Stamps = STAMPS,
     ) -> None:
         self.agent_id = agent_id
         self._key = key
+        self._stamps = stamps
+        # The whole call — connect, send, headers, body — ends by this, however the host drips.
+        self.total_timeout_s = total_timeout_s or connect_timeout_s + read_timeout_s
         timeout = httpx.Timeout(read_timeout_s, connect=connect_timeout_s)
-        self._http = httpx.Client(base_url=url.rstrip("/"), timeout=timeout, transport=transport)
+        self._http = httpx.Client(base_url=url.rstrip("/"), timeout=timeout,
+                                  transport=transport or DeadlineTransport(),
+                                  follow_redirects=False)
 
     def __repr__(self) -> str:  # never show the key
         return f"NativeHost({str(self._http.base_url)!r}, agent={self.agent_id!r})"
 
-    def _post(self, path: str, body: dict) -> tuple[int, dict] | str:
-        """``(http status, data)``, or the cashier's words for why there is no answer."""
-        raw = json.dumps(body, separators=(",", ":")).encode()
-        headers = signed_headers(self.agent_id, self._key, "POST", path, raw, int(time.time()))
-        headers["Content-Type"] = "application/json"
-        try:
-            response = self._http.post(path, content=raw, headers=headers)
-        except httpx.HTTPError:
-            return HOST_UNREACHABLE
-        if response.status_code >= 500:
-            return f"Host bermasalah (HTTP {response.status_code})"
-        try:
-            data = response.json()["data"]
-            if not isinstance(data, dict):
-                raise TypeError
-        except (ValueError, KeyError, TypeError):
-            return HOST_GARBLED
-        return response.status_code, data
+    # -- one exchange -----------------------------------------------------------------------
+    def _exchange(self, method: str, path: str, body: dict | None, *, sign: bool = True,
+                  cap: int = MAX_BODY_BYTES) -> tuple[int, str, bytes]:
+        """``(http status, content type, body)``; raises ``_NoAnswer``."""
+        raw = b"" if body is None else json.dumps(body, separators=(",", ":")).encode()
+        with deadline(self.total_timeout_s) as at:
+            try:
+                request = self._http.build_request(method, path, content=raw, headers={
+                    "Content-Type": "application/json", "Accept-Encoding": "gzip"})
+                if sign:  # the target as it goes on the wire: path and query
+                    target = request.url.raw_path.decode("ascii")
+                    stamp = self._stamps.issue(self.agent_id, method, str(request.url), raw)
+                    request.headers.update(
+                        signed_headers(self.agent_id, self._key, method, target, raw, stamp))
+                response = self._http.send(request, stream=True)
+                try:
+                    if response.status_code not in replies.BODY_STATUSES:
+                        raise _NoAnswer(HOST_HTTP_ERROR.format(status=response.status_code))
+                    content = read_capped(response, at, cap)
+                finally:
+                    response.close()
+            except _NoAnswer:
+                raise
+            except (httpx.TimeoutException, DeadlinePassed):
+                raise _NoAnswer(HOST_TOO_SLOW) from None
+            except BodyTooLarge:
+                raise _NoAnswer(HOST_TOO_LARGE) from None
+            except BodyRefused:
+                raise _NoAnswer(HOST_GARBLED) from None
+            except (httpx.HTTPError, httpx.InvalidURL, OSError):
+                raise _NoAnswer(HOST_UNREACHABLE) from None
+            except Exception as exc:  # the contract: every call answers, whatever the wire did
+                log.warning("host call %s %s failed: %s", method, path, type(exc).__name__)
+                raise _NoAnswer(HOST_UNREACHABLE) from None
+        if time.monotonic() > at:  # finished, but too late to be trusted as on time
+            raise _NoAnswer(HOST_TOO_SLOW)
+        return response.status_code, response.headers.get("content-type", ""), content
 
-    def _reply(self, answer: tuple[int, dict] | str, customer_no: str = "") -> HostReply:
-        if isinstance(answer, str):
-            return HostReply(Outcome.UNKNOWN, message=answer)
-        _status, data = answer
-        rc = str(data.get("rc", ""))
-        outcome = classify(str(data.get("status", "")), rc)
+    def _call(self, path: str, body: dict, sent: Sent) -> HostReply:
         try:
-            bill = (
-                parse_bill(data["bill"], customer_no, str(data.get("inquired_at", "")))
-                if isinstance(data.get("bill"), dict)
-                else None
-            )
-            balance = data.get("balance")
-            balance = _int(balance) if balance is not None else None
-        except (KeyError, TypeError, ValueError):
-            return HostReply(Outcome.UNKNOWN, rc=rc, message=HOST_GARBLED)
-        return HostReply(
-            outcome,
-            rc=rc,
-            message=str(data.get("message", "")),
-            bill=bill,
-            sn=str(data.get("sn", "") or ""),
-            paid_at=str(data.get("paid_at", "") or ""),
-            balance=balance,
-        )
-
-    def inquiry(self, ref_id: str, customer_no: str, months_ahead: int = 0) -> HostReply:
-        body = {"ref_id": ref_id, "customer_no": customer_no, "months_ahead": months_ahead}
-        reply = self._reply(self._post("/v1/inquiry", body), customer_no)
-        if reply.outcome is Outcome.SUCCESS and reply.bill is None:
-            return HostReply(Outcome.UNKNOWN, rc=reply.rc, message=HOST_GARBLED)
+            status, content_type, content = self._exchange("POST", path, body)
+        except _NoAnswer as none:
+            log.info("no answer from the host to %s: %s", path, none.args[0])
+            return HostReply(Outcome.UNKNOWN, message=none.args[0])
+        reply, why = replies.judge(status, content, content_type, sent)
+        if why:
+            log.warning("host reply to %s not believed: %s", path, why)
         return reply
 
+    # -- the protocol -----------------------------------------------------------------------
+    def inquiry(self, ref_id: str, customer_no: str, months_ahead: int = 0) -> HostReply:
+        body = {"ref_id": ref_id, "customer_no": customer_no, "months_ahead": months_ahead}
+        return self._call("/v1/inquiry", body, Sent("inquiry", ref_id, customer_no, months_ahead))
+
     def payment(self, request: PaymentRequest) -> HostReply:
-        reply = self._reply(self._post("/v1/payment", asdict(request)), request.customer_no)
-        return _require_sn(reply)
+        sent = Sent("payment", request.ref_id, request.customer_no, request.months_ahead,
+                    request.amount)
+        return self._call("/v1/payment", asdict(request), sent)
 
     def status(self, ref_id: str) -> HostReply:
-        return _require_sn(self._reply(self._post("/v1/status", {"ref_id": ref_id})))
+        return self._call("/v1/status", {"ref_id": ref_id}, Sent("status", ref_id))
 
     def balance(self) -> HostReply:
-        return self._reply(self._post("/v1/balance", {}))
+        return self._call("/v1/balance", {}, Sent("balance"))
 
     def health(self) -> bool:
         try:
-            return self._http.get("/v1/health").status_code == 200
-        except httpx.HTTPError:
+            status, content_type, content = self._exchange("GET", "/v1/health", None, sign=False)
+        except _NoAnswer:
             return False
+        return replies.healthy(status, content, content_type)
+
+    def booked(self, day: datetime.date) -> list[Booked] | None:
+        """The simulator's ``GET /_sim/ledger`` for ``day``; a real host has none (404)."""
+        try:
+            status, content_type, content = self._exchange("GET", "/_sim/ledger", None,
+                                                           cap=LEDGER_MAX_BYTES)
+            if status != 200:
+                return None
+            return replies.booked(content, content_type, day)
+        except _NoAnswer:
+            return None
+        except Refused as exc:
+            log.warning("host ledger not believed: %s", exc)
+            return None
 
     def close(self) -> None:
         self._http.close()
-
-
-def _require_sn(reply: HostReply) -> HostReply:
-    """A payment success without the host's reference cannot be trusted: resolve it by status."""
-    if reply.outcome is Outcome.SUCCESS and not reply.sn:
-        return HostReply(Outcome.UNKNOWN, rc=reply.rc, message=HOST_GARBLED)
-    return reply

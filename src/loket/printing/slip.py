@@ -30,10 +30,18 @@ _EXTRA = str.maketrans(
 )
 
 
+_WHITESPACE = "\t\n\r\x0b\x0c"
+
+
 def ascii_text(text: str) -> str:
-    """What a cheap printer's code page can print: NFKD, then ASCII (``Siti Ä`` -> ``Siti A``)."""
+    """What a cheap printer's code page can print: NFKD, then printable ASCII (``Siti Ä`` ->
+    ``Siti A``). Control bytes never reach the printer (``GS V 0`` would cut the paper): a
+    whitespace control becomes a space, any other is dropped."""
     folded = unicodedata.normalize("NFKD", text.translate(_EXTRA))
-    return folded.encode("ascii", "ignore").decode("ascii")
+    ascii_only = folded.encode("ascii", "ignore").decode("ascii")
+    return "".join(
+        " " if ch in _WHITESPACE else ch for ch in ascii_only if " " <= ch <= "~" or ch in _WHITESPACE
+    )
 
 
 @dataclass(frozen=True)

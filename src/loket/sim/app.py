@@ -14,7 +14,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from loket.clock import WIB, OffsetClock, iso
-from loket.host.signing import verify
+from loket.host.signing import SeenSignatures, verify
 from loket.sim.faults import FaultInjector, FaultPlan
 from loket.sim.host import BadRequest, SimHost
 from loket.sim.ledger import SimLedger
@@ -44,6 +44,14 @@ def _error(status: int, rc: str, message: str) -> JSONResponse:
     return _reply(status, {"status": "failed", "rc": rc, "message": message})
 
 
+def request_target(scope: dict) -> str:
+    """The request target as it came on the wire (path and ``?query``): what the client signed,
+    so that neither the path nor the query can be altered in transit."""
+    raw = scope.get("raw_path") or scope["path"].encode()
+    query = scope.get("query_string", b"")
+    return (raw + b"?" + query if query else raw).decode("latin-1")
+
+
 def create_app(settings: SimSettings) -> FaultInjector:
     if not settings.key:
         raise ValueError("the simulator needs a key")
@@ -51,16 +59,20 @@ def create_app(settings: SimSettings) -> FaultInjector:
     population = Population(settings.seed, settings.families)
     host = SimHost(ledger, population, settings.clock, settings.pending_delay_s)
     plan = FaultPlan()
+    seen = SeenSignatures()
 
     async def authed(request: Request) -> tuple[dict | None, JSONResponse | None]:
         raw = await request.body()
         headers = {k.lower(): v for k, v in request.headers.items()}
         agent_ok = headers.get("x-loket-agent") == settings.agent_id
         # Signatures are checked against real time: the simulated clock only sets the business date.
+        now = int(time.time())
         if not agent_ok or not verify(
-            settings.key, headers, request.method, request.url.path, raw, int(time.time())
+            settings.key, headers, request.method, request_target(request.scope), raw, now
         ):
             return None, _error(401, "41", "Autentikasi gagal")
+        if not seen.first_time(headers["x-loket-signature"], int(headers["x-loket-timestamp"]), now):
+            return None, _error(401, "41", "Autentikasi gagal: permintaan ini sudah pernah diterima")
         if request.method == "GET":
             return {}, None
         try:
