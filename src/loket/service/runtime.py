@@ -23,6 +23,7 @@ from loket.printing.escpos_render import PrintOptions
 from loket.printing.layouts import Shop
 from loket.service.accounts import AccountDesk
 from loket.service.counter import CounterService, CounterSettings
+from loket.service.deposit_watch import DepositWatch
 from loket.service.owner_reports import ReportDesk
 from loket.service.owner_settings import SettingsDesk
 from loket.store import audit, payments
@@ -113,6 +114,7 @@ def build_runtime(
     closers: list[Callable[[], None]] = [host.close]
     engine = open_database(config.database.path)
     closers.append(engine.dispose)
+    host = DepositWatch(host, engine, clock)  # every balance the host tells, for the owner's books
     p = config.printer
     shop = Shop(config.shop.name, config.shop.address, config.shop.agent_id,
                 config.shop.terminal_id, training=config.training)
