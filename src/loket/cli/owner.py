@@ -79,14 +79,16 @@ def report(rt, args) -> int:
     try:
         if args.kind == "daily":
             day = date.fromisoformat(args.date)
-            written = rt.reports.daily(owner, day, args.out, args.csv)
+            written = rt.reports.daily(owner, day, args.out, args.csv, args.xlsx)
         else:
             year, month = (int(x) for x in args.month.split("-"))
-            written = rt.reports.monthly(owner, year, month, args.out, args.csv)
+            written = rt.reports.monthly(owner, year, month, args.out, args.csv, args.xlsx)
     except ValueError:
         raise NoInput("--date harus YYYY-MM-DD, --month YYYY-MM") from None
-    print(f"Laporan: {written.pdf}" + (f"; CSV {written.csv} ({written.rows} baris)"
-                                       if written.csv else ""))
+    print(f"Laporan PDF: {written.pdf}")
+    for kind, path in (("CSV", written.csv), ("XLSX", written.xlsx)):
+        if path is not None:
+            print(f"{kind}: {path} ({written.rows} transaksi)")
     return 0
 
 

@@ -131,7 +131,8 @@ def build_runtime(
     desk = SettingsDesk(engine, clock, settings, config.fees.admin,
                         OfflineLimits(**config.offline.model_dump()))
     desk.apply()
-    reports = ReportDesk(engine, shop, clock, Path(config.database.path).parent / "laporan")
+    reports = ReportDesk(engine, shop, clock, Path(config.database.path).parent / "laporan",
+                         settlement=config.host.settlement)
     pin = ""
     if config.training:
         pin_file = Path(config.database.path).with_name("pin-latihan")
