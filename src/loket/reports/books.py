@@ -40,8 +40,10 @@ class Books:
         return date.fromisoformat(self.figures.end[:10])
 
 
-def books(engine: Engine, start: str, end: str, settlement: Settlement) -> Books:
-    f = figures(engine, start, end)
+def books(engine: Engine, start: str, end: str, settlement: Settlement,
+          f: Figures | None = None) -> Books:
+    """The period's books; ``f``, the period's figures when they were already counted."""
+    f = f or figures(engine, start, end)
     if settlement == "postpaid":
         return Books(f, settlement)
     return Books(f, settlement, movement(engine, start, end))

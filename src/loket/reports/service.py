@@ -1,4 +1,8 @@
-"""Reports for the owner: the figures, the PDF, the CSV and the XLSX, for a day or a month."""
+"""Reports for the owner: the figures, the PDF, the CSV and the XLSX, for a day or a month.
+
+reportlab and openpyxl are loaded when a report is written, not on every start of the counter
+(``loket pay``, ``loket sync`` and the TUI all build this desk).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from sqlalchemy import Engine
 
 from loket.clock import Clock, iso
 from loket.printing.layouts import Shop
-from loket.reports import export, pdf
+from loket.reports import export
 from loket.reports.books import (
     Books,
     Settlement,
@@ -23,7 +27,6 @@ from loket.reports.books import (
 from loket.reports.deposit import DepositMovement, movement
 from loket.reports.figures import day_range, exceptions, month_range
 from loket.reports.monthly import month_figures
-from loket.reports.xlsx import Sheet, Table, write_xlsx
 
 
 @dataclass(frozen=True)
@@ -46,33 +49,35 @@ class Reports:
 
     def daily(self, day: date, out: str | Path, csv: str | Path | None = None,
               xlsx: str | Path | None = None) -> Written:
+        from loket.reports import pdf
+
         start, end = day_range(day)
         now = iso(self.clock.now())
         b = self.books(start, end)
         pdf.daily_pdf(out, self.shop, day.isoformat(), b, exceptions(self.engine, start, end),
                       now)
-        sheet = self._sheet("Laporan Harian", day.isoformat(), now, b)
-        return self._rows(Path(out), start, end, csv, xlsx, sheet)
+        rows = self._rows(start, end, csv, xlsx, f"Laporan Harian {day.isoformat()}", now, b)
+        return Written(Path(out), _path(csv), _path(xlsx), rows)
 
     def monthly(self, year: int, month: int, out: str | Path, csv: str | Path | None = None,
                 xlsx: str | Path | None = None) -> Written:
+        from loket.reports import pdf
+
         start, end = month_range(year, month)
         now = iso(self.clock.now())
         m = month_figures(self.engine, start, end, now)
-        b = Books(m.totals, self.settlement,
-                  movement(self.engine, start, end) if self.settlement == "deposit" else None)
+        b = books(self.engine, start, end, self.settlement, m.totals)
         days = self._deposit_days(start, end, now) if self.settlement == "deposit" else {}
         pdf.monthly_pdf(out, self.shop, m, b, days, exceptions(self.engine, start, end), now)
-        sheet = self._sheet("Laporan Bulanan", m.month, now, b)
-        columns, rows = per_day(m, b, days)
-        sheet.tables.append(Table("Per hari", columns, rows))
-        return self._rows(Path(out), start, end, csv, xlsx, sheet)
+        rows = self._rows(start, end, csv, xlsx, f"Laporan Bulanan {m.month}", now, b,
+                          ("Per hari", *per_day(m, b, days)))
+        return Written(Path(out), _path(csv), _path(xlsx), rows)
 
     def _deposit_days(self, start: str, end: str, now: str) -> dict[str, DepositMovement]:
         """The deposit's movement for each day of the month so far that saw any."""
         days = {}
-        day, last = date.fromisoformat(start), min(date.fromisoformat(end), date.fromisoformat(
-            now[:10]) + timedelta(days=1))
+        day = date.fromisoformat(start)
+        last = min(date.fromisoformat(end), date.fromisoformat(now[:10]) + timedelta(days=1))
         while day < last:
             d = movement(self.engine, *day_range(day))
             if d.known and d.closing.at >= day.isoformat():  # something was learned that day
@@ -80,18 +85,25 @@ class Reports:
             day += timedelta(days=1)
         return days
 
-    def _sheet(self, title: str, period: str, now: str, b: Books) -> Sheet:
-        sheet = Sheet(f"{self.shop.name} — {title} {period}",
-                      f"Agen {self.shop.agent_id or '-'} · Terminal {self.shop.terminal_id or '-'}"
-                      f" · dibuat {stamp(now)} WIB")
-        sheet.sections.append(("Ringkasan", summary_lines(b)))
-        if b.deposit is not None:
-            sheet.sections.append(("Deposit di host", deposit_lines(b.deposit)))
-        return sheet
-
-    def _rows(self, out: Path, start: str, end: str, csv: str | Path | None,
-              xlsx: str | Path | None, sheet: Sheet) -> Written:
+    def _rows(self, start: str, end: str, csv: str | Path | None, xlsx: str | Path | None,
+              title: str, now: str, b: Books, table: tuple | None = None) -> int:
+        """The period's payments into the CSV and the workbook asked for; how many there are."""
         rows = export.write_csv(self.engine, start, end, csv) if csv else 0
         if xlsx:
-            rows = write_xlsx(self.engine, start, end, xlsx, sheet)
-        return Written(out, Path(csv) if csv else None, Path(xlsx) if xlsx else None, rows)
+            from loket.reports import xlsx as workbook
+
+            shop = self.shop
+            sheet = workbook.Sheet(f"{shop.name} — {title}",
+                                   f"Agen {shop.agent_id or '-'} · Terminal "
+                                   f"{shop.terminal_id or '-'} · dibuat {stamp(now)} WIB")
+            sheet.sections.append(("Ringkasan", summary_lines(b)))
+            if b.deposit is not None:
+                sheet.sections.append(("Deposit di host", deposit_lines(b.deposit)))
+            if table is not None:
+                sheet.tables.append(workbook.Table(*table))
+            rows = workbook.write_xlsx(self.engine, start, end, xlsx, sheet)
+        return rows
+
+
+def _path(name: str | Path | None) -> Path | None:
+    return Path(name) if name else None
