@@ -42,10 +42,12 @@ async def test_at_80x24_everything_fits(make_app):
 
         await pilot.press("p")
         await settle(pilot)
-        folder = str(app.runtime.reports.folder)
-        assert folder + "/" in "\n".join(screen_lines(app))  # the path, whole
-        assert "laporan-harian-2026-11-21 .pdf .csv .xlsx (2 transaksi)" in "\n".join(
-            screen_lines(app))
+        lines = screen_lines(app)
+        assert "b Bulanan" in lines[-1]  # the footer stays
+        status = "".join(line.strip() for line in lines[lines.index(next(
+            line for line in lines if "Laporan ditulis" in line)):-1])
+        assert f"{app.runtime.reports.folder}/" in status  # the path, whole (folded if long)
+        assert "(2 transaksi): laporan-harian-2026-11-21 .pdf .csv .xlsx" in status
         assert {p.name for p in app.runtime.reports.folder.iterdir()} == {
             f"laporan-harian-2026-11-21.{ext}" for ext in ("pdf", "csv", "xlsx")}
 

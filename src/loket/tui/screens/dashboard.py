@@ -31,6 +31,7 @@ from loket.tui.widgets.status_line import StatusLine
 
 DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 rp = format_rupiah
+REFRESH_S = 30.0
 
 
 def _grid() -> Table:
@@ -181,6 +182,13 @@ class DashboardScreen(Screen):
         self.query_one("#hourly").border_title = "Transaksi per jam"
         self.day = self.app.runtime.clock.now().date()
         self.load()
+        self.set_interval(REFRESH_S, self._refresh_today)
+
+    def _refresh_today(self) -> None:
+        """Today's figures and the deposit move while the owner looks (the status line's health
+        check writes each new balance down)."""
+        if self.day == self.app.runtime.clock.now().date():
+            self.compute(self.day)
 
     def load(self) -> None:
         day = self.day
@@ -224,7 +232,6 @@ class DashboardScreen(Screen):
         except (LoketError, OSError) as exc:
             message = Text(f"Laporan gagal ditulis: {exc}", style="red")
         else:
-            message = Text(f"Laporan ditulis ke {written.pdf.parent}/\n"
-                           f"{written.pdf.stem} .pdf .csv .xlsx ({written.rows} transaksi)",
-                           overflow="fold")
+            message = Text(f"Laporan ditulis ({written.rows} transaksi): {written.pdf.stem} "
+                           f".pdf .csv .xlsx\n{written.pdf.parent}/", overflow="fold")
         self.app.call_from_thread(self.query_one("#dash-status", Static).update, message)
