@@ -18,7 +18,7 @@ from loket.clock import FixedClock, parse_iso
 from loket.domain.states import PaymentState
 from loket.printing.layouts import Shop
 from loket.reports.books import books, deposit_lines, summary_lines
-from loket.reports.deposit import movement
+from loket.reports.deposit import movement, over
 from loket.reports.export import COLUMNS, write_csv
 from loket.reports.figures import day_range, month_range
 from loket.reports.service import Reports
@@ -103,6 +103,8 @@ class TestDeposit:
         d = movement(day, *month_range(2026, 11))
         assert (d.opening.balance, d.closing.balance, d.used, d.other) == (
             10_000_000, 12_747_000, 2 * PRICE, 5_000_000)
+        days = [movement(day, *day_range(date(2026, 11, n))) for n in range(1, 31)]
+        assert over(*month_range(2026, 11), [x for x in days if x.opening != x.closing]) == d
 
     def test_a_balance_read_every_15_s_is_written_only_when_it_changes(self, engine):
         def count():

@@ -92,3 +92,18 @@ def movement(engine: Engine, start: str, end: str) -> DepositMovement:
             group[1] += n
     return DepositMovement(start, end, opening, closing, *groups["used"], *groups["held"],
                            *groups["failed"])
+
+
+def over(start: str, end: str, days: list[DepositMovement]) -> DepositMovement:
+    """A longer period from its days (in order): their windows follow one another, so the
+    period opens where its first day opened, closes where its last closed, and what payments
+    took adds up."""
+    known = [d for d in days if d.known]
+    if not known:
+        return DepositMovement(start, end)
+    first, last = known[0], known[-1]
+    return DepositMovement(
+        start, end, first.opening, last.closing,
+        sum(d.used for d in known), sum(d.used_count for d in known),
+        sum(d.held for d in known), sum(d.held_count for d in known),
+        sum(d.failed for d in known), sum(d.failed_count for d in known))

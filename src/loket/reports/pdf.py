@@ -76,17 +76,18 @@ def _header(story: list, shop: Shop, title: str, period: str, made_at: str) -> N
     story.append(Spacer(1, 4 * mm))
 
 
-def amount(line: Line) -> str:
-    if line.value is None:
+def _text(value, kind: str) -> str:
+    """A value as printed: money as rupiah (with its sign when it is a movement), or as is."""
+    if value is None:
         return "-"
-    if line.kind == "count":
-        return str(line.value)
-    return signed(line.value) if line.kind == "signed" else format_rupiah(line.value)
+    if kind == "money":
+        return format_rupiah(value)
+    return signed(value) if kind == "signed" else str(value)
 
 
 def _lines(heading: str, lines: list[Line]) -> Table:
     rows = [[heading, "Jumlah", "Keterangan"]]
-    rows += [[x.label, amount(x), x.note] for x in lines]
+    rows += [[x.label, _text(x.value, x.kind), x.note] for x in lines]
     strong = [i for i, x in enumerate(lines, 1) if x.strong]
     table = _table(rows, [75 * mm, 40 * mm, 60 * mm], strong)
     table.setStyle([("ALIGN", (2, 1), (2, -1), "LEFT")])
@@ -178,16 +179,6 @@ def daily_pdf(out: str | Path, shop: Shop, day: str, b: Books, exceptions: list[
     _build(out, story, f"Laporan harian {day}")
 
 
-def _cell(value, kind: str) -> str:
-    if value is None:
-        return "-"
-    if kind == "money":
-        return format_rupiah(value)
-    if kind == "signed":
-        return signed(value)
-    return str(value)
-
-
 def monthly_pdf(out: str | Path, shop: Shop, m: MonthFigures, b: Books,
                 days: dict[str, DepositMovement], exceptions: list[ExceptionRow],
                 made_at: str) -> None:
@@ -199,7 +190,7 @@ def monthly_pdf(out: str | Path, shop: Shop, m: MonthFigures, b: Books,
                                            "Transaksi per hari"))
     columns, rows = per_day(m, b, days)
     table = [[h for h, _ in columns]]
-    table += [[_cell(v, kind) for v, (_, kind) in zip(row, columns, strict=True)]
+    table += [[_text(v, kind) for v, (_, kind) in zip(row, columns, strict=True)]
               for row in rows]
     widths = ([20, 17, 14, 16, 27, 28, 28, 30] if b.settlement == "deposit"
               else [25, 20, 20, 20, 35, 35])

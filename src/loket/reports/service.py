@@ -24,7 +24,7 @@ from loket.reports.books import (
     stamp,
     summary_lines,
 )
-from loket.reports.deposit import DepositMovement, movement
+from loket.reports.deposit import DepositMovement, movement, over
 from loket.reports.figures import day_range, exceptions, month_range
 from loket.reports.monthly import month_figures
 
@@ -66,8 +66,13 @@ class Reports:
         start, end = month_range(year, month)
         now = iso(self.clock.now())
         m = month_figures(self.engine, start, end, now)
-        b = books(self.engine, start, end, self.settlement, m.totals)
-        days = self._deposit_days(start, end, now) if self.settlement == "deposit" else {}
+        if self.settlement == "deposit":
+            days = self._deposit_days(start, end, now)
+            month = over(start, end, list(days.values())) if days else movement(
+                self.engine, start, end)
+            b = Books(m.totals, "deposit", month)
+        else:
+            days, b = {}, books(self.engine, start, end, "postpaid", m.totals)
         pdf.monthly_pdf(out, self.shop, m, b, days, exceptions(self.engine, start, end), now)
         rows = self._rows(start, end, csv, xlsx, f"Laporan Bulanan {m.month}", now, b,
                           ("Per hari", *per_day(m, b, days)))

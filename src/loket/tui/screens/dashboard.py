@@ -96,34 +96,19 @@ def settlement_table(b: Books) -> Table:
     return grid
 
 
-class Breakdown(Static):
-    """Per state and per cashier, as many rows as the panel has room for."""
-
-    figures: Figures | None = None
-
-    def show(self, f: Figures) -> None:
-        self.figures = f
-        self.refresh(layout=True)
-
-    def render(self) -> Table:
-        grid = Table.grid(padding=(0, 1), expand=True)
-        grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
-        grid.add_column(justify="right")
-        grid.add_column(justify="right", no_wrap=True)
-        f = self.figures
-        if f is None:
-            return grid
-        rows = [(label, str(n), rp(total)) for label, (n, total) in
-                sorted((short_label(s), v) for s, v in f.by_state.items())]
-        cashiers = [(c.cashier_id, str(c.count), rp(c.taken)) for c in f.by_cashier]
-        room = self.content_size.height or len(rows) + len(cashiers) + 1
-        for row in rows:
-            grid.add_row(*row)
-        if cashiers and room > len(rows) + 1:
-            grid.add_row(Text("Kasir", style="bold dim"), "", "")
-            for row in cashiers[:room - len(rows) - 1]:
-                grid.add_row(*row)
-        return grid
+def breakdown_table(f: Figures) -> Table:
+    """Per state, then per cashier (the busiest first: a short panel cuts the quietest off)."""
+    grid = Table.grid(padding=(0, 1), expand=True)
+    grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+    grid.add_column(justify="right")
+    grid.add_column(justify="right", no_wrap=True)
+    for label, (n, total) in sorted((short_label(s), v) for s, v in f.by_state.items()):
+        grid.add_row(label, str(n), rp(total))
+    if f.by_cashier:
+        grid.add_row(Text("Kasir", style="bold dim"), "", "")
+    for c in f.by_cashier:
+        grid.add_row(c.cashier_id, str(c.count), rp(c.taken))
+    return grid
 
 
 class DashboardScreen(Screen):
@@ -171,7 +156,7 @@ class DashboardScreen(Screen):
         with VerticalScroll(id="dash-body"), Grid(id="dash-grid"):
             yield Static(id="money")
             yield Static(id="host")
-            yield Breakdown(id="breakdown")
+            yield Static(id="breakdown")
             yield HourlyChart(id="hourly")
         yield Static("", id="dash-status")
         yield Footer()
@@ -211,7 +196,7 @@ class DashboardScreen(Screen):
         else:
             host.border_title = "Setor ke host (T+1)"
             host.update(settlement_table(b))
-        self.query_one("#breakdown", Breakdown).show(b.figures)
+        self.query_one("#breakdown", Static).update(breakdown_table(b.figures))
         self.query_one("#hourly", HourlyChart).show(b.figures.hourly)
 
     def action_day(self, step: int) -> None:
@@ -219,7 +204,8 @@ class DashboardScreen(Screen):
         self.load()
 
     def action_report(self, kind: str) -> None:
-        self.query_one("#dash-status", Static).update("Membuat laporan…")
+        self.query_one("#dash-status", Static).update(
+            "Membuat laporan (PDF, CSV, XLSX)… bulan yang ramai bisa makan waktu beberapa menit")
         self.write_report(kind, self.day)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="report")
