@@ -204,8 +204,8 @@ class DashboardScreen(Screen):
         self.load()
 
     def action_report(self, kind: str) -> None:
-        self.query_one("#dash-status", Static).update(
-            "Membuat laporan (PDF, CSV, XLSX)… bulan yang ramai bisa makan waktu beberapa menit")
+        note = " (sebulan transaksi: bisa beberapa menit)" if kind == "monthly" else ""
+        self.query_one("#dash-status", Static).update(f"Membuat laporan PDF, CSV, XLSX…{note}")
         self.write_report(kind, self.day)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="report")
