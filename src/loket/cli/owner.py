@@ -76,15 +76,16 @@ def cashier(rt, args) -> int:
 
 def report(rt, args) -> int:
     owner = _owner(rt, args)
-    try:
-        if args.kind == "daily":
-            day = date.fromisoformat(args.date)
-            written = rt.reports.daily(owner, day, args.out, args.csv, args.xlsx)
-        else:
-            year, month = (int(x) for x in args.month.split("-"))
-            written = rt.reports.monthly(owner, year, month, args.out, args.csv, args.xlsx)
-    except ValueError:
+    try:  # only the typed period: an error while writing is not the owner's typing
+        period = (date.fromisoformat(args.date) if args.kind == "daily"
+                  else date(*(int(x) for x in args.month.split("-")), 1))
+    except (ValueError, TypeError):
         raise NoInput("--date harus YYYY-MM-DD, --month YYYY-MM") from None
+    if args.kind == "daily":
+        written = rt.reports.daily(owner, period, args.out, args.csv, args.xlsx)
+    else:
+        written = rt.reports.monthly(owner, period.year, period.month, args.out, args.csv,
+                                     args.xlsx)
     print(f"Laporan PDF: {written.pdf}")
     for kind, path in (("CSV", written.csv), ("XLSX", written.xlsx)):
         if path is not None:

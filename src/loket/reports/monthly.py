@@ -30,8 +30,8 @@ def _listed(states) -> str:
 class MonthFigures:
     month: str
     totals: Figures
-    daily: list[tuple[str, int, int, int]] = field(default_factory=list)  # day, count,
-    # confirmed, their host cost
+    # per day: the day, its payments, those confirmed, what the host charged for them
+    daily: list[tuple[str, int, int, int]] = field(default_factory=list)
     failures: dict[str, int] = field(default_factory=dict)
     resolved_within: int = 0
     resolved_late: int = 0

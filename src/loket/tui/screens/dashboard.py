@@ -51,7 +51,7 @@ def money_table(f: Figures) -> Table:
     grid.add_row("Biaya host", rp(f.host_cost))
     grid.add_row(Text("Margin", style="bold"), Text(rp(f.margin), style="bold green"))
     if f.unpriced:
-        grid.add_row(Text("Biaya host blm ada", style="bold red"),
+        grid.add_row(Text("Tanpa biaya host", style="bold red"),
                      Text(f"{f.unpriced} lunas", style="bold red"))
     if f.unsettled_count:
         grid.add_row(Text("Belum final", style="yellow"),
