@@ -70,6 +70,9 @@ class HostConfig(_Strict):
     key_env: str | None = None
     connect_timeout_s: float = Field(5.0, gt=0, le=120, allow_inf_nan=False)
     read_timeout_s: float = Field(15.0, gt=0, le=120, allow_inf_nan=False)
+    # how the agent pays the host what the payments cost: a prepaid deposit the host deducts
+    # from (the common case), or post-paid, settled by T+1 (PPOB partner obligations, seed 000)
+    settlement: Literal["deposit", "postpaid"] = "deposit"
 
     @field_validator("url")
     @classmethod

@@ -239,7 +239,7 @@ class TestReports:
         written = reports.monthly(2026, 11, tmp_path / "m.pdf")
         text = "\n".join(page.extract_text() for page in PdfReader(written.pdf).pages)
         for piece in ("Laporan Bulanan", "Tingkat sukses", "Jumlah tagihan berbeda",
-                      "Time-out", "Belum selesai, LEWAT 48 jam", "66.7%"):
+                      "Time-out", "Belum selesai, LEWAT 48 jam", "66,7%"):
             assert piece in text, piece
 
     def test_exceptions_are_oldest_first(self, ledger):

@@ -89,15 +89,20 @@ def _parser() -> argparse.ArgumentParser:
         actions.add_parser(name, parents=[owner]).add_argument("id")
     actions.add_parser("list", parents=[owner])
 
-    report = sub.add_parser("report", parents=[common], help="daily or monthly PDF (owner only)")
+    report = sub.add_parser("report", parents=[common],
+                            help="daily or monthly report: PDF, CSV, XLSX (owner only)")
     kinds = report.add_subparsers(dest="kind", required=True)
     daily = kinds.add_parser("daily", parents=[owner])
-    daily.add_argument("--date", required=True)
+    daily.add_argument("--date", required=True, help="YYYY-MM-DD (WIB)")
     monthly = kinds.add_parser("monthly", parents=[owner])
-    monthly.add_argument("--month", required=True)
+    monthly.add_argument("--month", required=True, help="YYYY-MM")
     for kind in (daily, monthly):
-        kind.add_argument("--out", required=True, help="the PDF to write")
-        kind.add_argument("--csv", default=None, help="also export the rows as CSV")
+        kind.add_argument("--out", default=None,
+                          help="the PDF to write (default: PDF, CSV and XLSX into laporan/ "
+                          "beside the database)")
+        kind.add_argument("--csv", default=None, help="also the payments as CSV (Indonesian "
+                          "spreadsheet: ; separated, UTF-8 with BOM)")
+        kind.add_argument("--xlsx", default=None, help="also the report as an Excel workbook")
 
     audit = sub.add_parser("audit", parents=[common], help="the audit log")
     audit.add_subparsers(dest="audit_action", required=True).add_parser(

@@ -76,17 +76,20 @@ def cashier(rt, args) -> int:
 
 def report(rt, args) -> int:
     owner = _owner(rt, args)
-    try:
-        if args.kind == "daily":
-            day = date.fromisoformat(args.date)
-            written = rt.reports.daily(owner, day, args.out, args.csv)
-        else:
-            year, month = (int(x) for x in args.month.split("-"))
-            written = rt.reports.monthly(owner, year, month, args.out, args.csv)
-    except ValueError:
+    try:  # only the typed period: an error while writing is not the owner's typing
+        period = (date.fromisoformat(args.date) if args.kind == "daily"
+                  else date(*(int(x) for x in args.month.split("-")), 1))
+    except (ValueError, TypeError):
         raise NoInput("--date harus YYYY-MM-DD, --month YYYY-MM") from None
-    print(f"Laporan: {written.pdf}" + (f"; CSV {written.csv} ({written.rows} baris)"
-                                       if written.csv else ""))
+    if args.kind == "daily":
+        written = rt.reports.daily(owner, period, args.out, args.csv, args.xlsx)
+    else:
+        written = rt.reports.monthly(owner, period.year, period.month, args.out, args.csv,
+                                     args.xlsx)
+    print(f"Laporan PDF: {written.pdf}")
+    for kind, path in (("CSV", written.csv), ("XLSX", written.xlsx)):
+        if path is not None:
+            print(f"{kind}: {path} ({written.rows} transaksi)")
     return 0
 
 

@@ -25,6 +25,7 @@ PROVISIONAL_NOTE = (
 )
 TRAINING_TITLE = "STRUK LATIHAN"
 TRAINING_NOTE = "MODE LATIHAN - BUKAN TRANSAKSI NYATA, BUKAN BUKTI PEMBAYARAN"
+REFUND_LABELS = ("Ref Loket", "Dibayar", "Dikembalikan", "No. VA", "Nama", "Alasan")
 
 
 @dataclass(frozen=True)
@@ -135,12 +136,11 @@ def refund(payment: Payment, shop: Shop, columns: int, refunded_at: str) -> list
     b.line("BUKTI PENGEMBALIAN UANG", "center", bold=True)
     b.line("Pembayaran BPJS tidak berhasil", "center")
     b.rule()
-    b.field("Ref Loket", payment.ref_id)
-    b.field("Dibayar", _stamp(payment.created_at))
-    b.field("Dikembalikan", _stamp(refunded_at))
-    b.field("No. VA", payment.va_no)
-    b.field("Nama", payment.head_name)
-    b.field("Alasan", payment.host_message or "-")
+    width = len(REFUND_LABELS[2])  # "Dikembalikan", the longest: every colon in one column
+    for label, value in zip(REFUND_LABELS, (
+            payment.ref_id, _stamp(payment.created_at), _stamp(refunded_at), payment.va_no,
+            payment.head_name, payment.host_message or "-"), strict=True):
+        b.field(label, value, label_width=width)
     b.rule()
     b.amount("DIKEMBALIKAN", format_rupiah(payment.total), bold=True)
     b.rule()

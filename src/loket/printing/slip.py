@@ -85,11 +85,19 @@ class SlipBuilder:
         self.elements.append(Text(char * self.columns))
 
     def field(self, label: str, value: str, label_width: int = 11) -> None:
-        """``Nama       : SITI AMINAH``; a value too long moves under the label, right-aligned."""
-        value = ascii_text(value)
+        """``Nama       : SITI AMINAH``. Words that do not fit wrap under the value, so every
+        colon and every value stays in its column; one token too long for the value's column (a
+        reference) moves under the label, right-aligned."""
+        value = ascii_text(value).strip()
         head = f"{label:<{label_width}}: " if label else " " * (label_width + 2)
-        if len(head) + len(value) <= self.columns:
+        room = self.columns - len(head)
+        if len(value) <= room:
             self.elements.append(Text(head + value))
+        elif " " in value and room >= 8:
+            indent = " " * len(head)
+            parts = textwrap.wrap(value, room, break_on_hyphens=False)
+            self.elements.append(Text(head + parts[0]))
+            self.elements.extend(Text(indent + part) for part in parts[1:])
         else:
             self.elements.append(Text(head.rstrip()))
             for part in textwrap.wrap(value, self.columns):

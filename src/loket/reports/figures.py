@@ -49,7 +49,8 @@ class Figures:
     success_count: int = 0
     premium: int = 0  # to BPJS, confirmed
     admin_income: int = 0  # the counter's admin fees, confirmed payments
-    host_cost: int = 0  # deducted from the deposit (agent_price), confirmed payments
+    host_cost: int = 0  # what the host charged (agent_price as it confirmed), confirmed payments
+    unpriced: int = 0  # confirmed payments whose host cost was never written: the margin is off
     unsettled_count: int = 0
     unsettled_amount: int = 0
     by_state: dict[str, tuple[int, int]] = field(default_factory=dict)
@@ -67,7 +68,7 @@ class Figures:
 
     @property
     def due_to_host(self) -> int:
-        """Settlement, T+1: what the confirmed payments took from the deposit, to top it up."""
+        """Post-paid settlement (T+1): what the host charged for the confirmed payments."""
         return self.host_cost
 
     @property
@@ -79,14 +80,16 @@ def figures(engine: Engine, start: str, end: str) -> Figures:
     f = Figures(start, end)
     where = "created_at >= ? AND created_at < ?"
     with engine.connect() as conn:
-        for state, n, total, premium, admin, agent in conn.exec_driver_sql(
+        for state, n, total, premium, admin, agent, unpriced in conn.exec_driver_sql(
                 f"SELECT state, count(*), sum(total), sum(premium), sum(admin_fee), "
-                f"sum(agent_price) FROM payment WHERE {where} GROUP BY state", (start, end)):
+                f"sum(agent_price), sum(agent_price <= 0) FROM payment WHERE {where} "
+                f"GROUP BY state", (start, end)):
             f.by_state[state] = (n, total or 0)
             f.count += n
             f.taken += total or 0
             if state == S.SUCCESS:
                 f.success_count, f.premium, f.admin_income, f.host_cost = n, premium, admin, agent
+                f.unpriced = unpriced
             elif state == S.REFUNDED:
                 f.refunded += total or 0
             else:

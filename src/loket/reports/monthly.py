@@ -30,7 +30,8 @@ def _listed(states) -> str:
 class MonthFigures:
     month: str
     totals: Figures
-    daily: list[tuple[str, int, int]] = field(default_factory=list)  # day, count, success
+    # per day: the day, its payments, those confirmed, what the host charged for them
+    daily: list[tuple[str, int, int, int]] = field(default_factory=list)
     failures: dict[str, int] = field(default_factory=dict)
     resolved_within: int = 0
     resolved_late: int = 0
@@ -48,7 +49,8 @@ def month_figures(engine: Engine, start: str, end: str, now_iso: str) -> MonthFi
     between = "p.created_at >= ? AND p.created_at < ?"
     with engine.connect() as conn:
         m.daily = [tuple(r) for r in conn.exec_driver_sql(
-            f"SELECT substr(created_at, 1, 10), count(*), sum(state = '{S.SUCCESS}') "
+            f"SELECT substr(created_at, 1, 10), count(*), sum(state = '{S.SUCCESS}'), "
+            f"coalesce(sum(CASE WHEN state = '{S.SUCCESS}' THEN agent_price END), 0) "
             "FROM payment p "
             f"WHERE {between} GROUP BY 1 ORDER BY 1", (start, end))]
         kinds = {"time_out": f"e.to_state = '{S.UNKNOWN}'", "amount_mismatch": "e.rc = '84'",

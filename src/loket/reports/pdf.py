@@ -1,9 +1,15 @@
-"""Daily and monthly reports as PDF (reportlab): header, summary, per cashier, a chart,
-exceptions; the monthly one adds volume, success rate, failures by kind and resolution times."""
+"""Daily and monthly reports as PDF (reportlab): header, summary, how the host is paid (the
+deposit's movement, or what to settle), per cashier, a chart, exceptions; the monthly one adds
+volume, success rate, failures by kind and resolution times.
+
+Only a ``Paragraph`` reads markup: every text that goes into one is escaped, so a shop called
+``Toko <A&B>`` prints as it is called.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.shapes import Drawing, String
@@ -24,6 +30,8 @@ from loket.clock import parse_iso
 from loket.domain.money import format_rupiah
 from loket.domain.states import label
 from loket.printing.layouts import Shop
+from loket.reports.books import Books, Line, deposit_lines, per_day, signed, summary_lines
+from loket.reports.deposit import DepositMovement
 from loket.reports.figures import SLA_HOURS, ExceptionRow, Figures
 from loket.reports.monthly import FAILURE_KINDS, MonthFigures
 
@@ -37,38 +45,63 @@ GRID = TableStyle([
     ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
 ])
 MAX_EXCEPTION_ROWS = 300
+HOW_PAID = {
+    "deposit": "Cara bayar ke host: deposit. Biaya host sudah dipotong dari deposit saat "
+               "transaksi dikonfirmasi; tidak ada yang perlu disetor lagi.",
+    "postpaid": "Cara bayar ke host: pascabayar. Setor biaya host transaksi lunas paling lambat "
+                "hari berikutnya (T+1).",
+}
 
 
-def _table(rows: list[list], widths: list[float] | None = None) -> Table:
+def _p(text: str, style: str = "Normal") -> Paragraph:
+    """Plain text as a paragraph: escaped, since reportlab reads ``<``, ``>`` and ``&``."""
+    return Paragraph(escape(text), STYLES[style])
+
+
+def _table(rows: list[list], widths: list[float] | None = None,
+           strong: list[int] = ()) -> Table:
     table = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT")
     table.setStyle(GRID)
+    for row in strong:
+        table.setStyle([("FONT", (0, row), (-1, row), "Helvetica-Bold", 8)])
     return table
 
 
 def _header(story: list, shop: Shop, title: str, period: str, made_at: str) -> None:
-    story.append(Paragraph(f"{shop.name} — {title}", STYLES["Title"]))
-    ids = f"Agen {shop.agent_id or '-'} · Terminal {shop.terminal_id or '-'}"
+    story.append(_p(f"{shop.name} — {title}", "Title"))
     made = parse_iso(made_at).strftime("%d/%m/%Y %H:%M")
-    story.append(Paragraph(f"{shop.address}<br/>{ids}<br/>Periode: {period} · dibuat {made} WIB",
-                           STYLES["Normal"]))
+    lines = [shop.address, f"Agen {shop.agent_id or '-'} · Terminal {shop.terminal_id or '-'}",
+             f"Periode: {period} · dibuat {made} WIB"]
+    story.append(Paragraph("<br/>".join(escape(x) for x in lines if x), STYLES["Normal"]))
     story.append(Spacer(1, 4 * mm))
 
 
-def _summary(f: Figures) -> Table:
-    rp = format_rupiah
-    return _table([
-        ["Ringkasan", "Jumlah"],
-        ["Transaksi", f"{f.count}"],
-        ["Berhasil (LUNAS)", f"{f.success_count} ({f.success_rate:.1%})"],
-        ["Uang tunai diterima (bersih)", rp(f.cash_collected)],
-        ["Iuran BPJS (lunas)", rp(f.premium)],
-        ["Pendapatan biaya admin", rp(f.admin_income)],
-        ["Biaya host (potong deposit)", rp(f.host_cost)],
-        ["Margin loket", rp(f.margin)],
-        ["Setoran ke host (T+1)", rp(f.due_to_host)],
-        ["Belum final", f"{f.unsettled_count} ({rp(f.unsettled_amount)})"],
-        ["Dikembalikan ke pelanggan", rp(f.refunded)],
-    ], [80 * mm, 60 * mm])
+def _text(value, kind: str) -> str:
+    """A value as printed: money as rupiah (with its sign when it is a movement), or as is."""
+    if value is None:
+        return "-"
+    if kind == "money":
+        return format_rupiah(value)
+    return signed(value) if kind == "signed" else str(value)
+
+
+def _lines(heading: str, lines: list[Line]) -> Table:
+    rows = [[heading, "Jumlah", "Keterangan"]]
+    rows += [[x.label, _text(x.value, x.kind), x.note] for x in lines]
+    strong = [i for i, x in enumerate(lines, 1) if x.strong]
+    table = _table(rows, [75 * mm, 40 * mm, 60 * mm], strong)
+    table.setStyle([("ALIGN", (2, 1), (2, -1), "LEFT")])
+    return table
+
+
+def _host(story: list, b: Books) -> None:
+    """How the host is paid: the deposit's movement, or (post-paid) the line in the summary."""
+    if b.deposit is not None:
+        _section(story, "Deposit di host", _lines("Deposit", deposit_lines(b.deposit)),
+                 Spacer(1, 2 * mm), _p(HOW_PAID["deposit"]))
+    else:
+        story.append(Spacer(1, 2 * mm))
+        story.append(_p(HOW_PAID["postpaid"]))
 
 
 def _by_state(f: Figures) -> Table:
@@ -103,7 +136,7 @@ def _bars(values: list[int], labels: list[str], title: str) -> Drawing:
 
 def _exceptions(rows: list[ExceptionRow], now_iso: str) -> list:
     if not rows:
-        return [Paragraph("Tidak ada pengecualian: semua transaksi sudah final.", STYLES["Normal"])]
+        return [_p("Tidak ada pengecualian: semua transaksi sudah final.")]
     now = parse_iso(now_iso)
     table = [["Ref", "Waktu", "Kasir", "Nama", "Status", "Total", f"Umur / {SLA_HOURS} jam"]]
     for r in rows[:MAX_EXCEPTION_ROWS]:
@@ -115,42 +148,54 @@ def _exceptions(rows: list[ExceptionRow], now_iso: str) -> list:
     widths = [26 * mm, 20 * mm, 16 * mm, 30 * mm, 38 * mm, 25 * mm, 24 * mm]
     out: list = [_table(table, widths)]
     if len(rows) > MAX_EXCEPTION_ROWS:
-        out.append(Paragraph(f"… dan {len(rows) - MAX_EXCEPTION_ROWS} lagi (lihat CSV).",
-                             STYLES["Normal"]))
+        out.append(_p(f"… dan {len(rows) - MAX_EXCEPTION_ROWS} lagi (lihat CSV / XLSX)."))
     return out
 
 
 def _section(story: list, title: str, first, *rest) -> None:
     """A heading kept on the same page as what it heads."""
     story.append(Spacer(1, 4 * mm))
-    story.append(KeepTogether([Paragraph(title, STYLES["Heading3"]), first]))
+    story.append(KeepTogether([_p(title, "Heading3"), first]))
     story.extend(rest)
 
 
-def daily_pdf(out: str | Path, shop: Shop, day: str, f: Figures, exceptions: list[ExceptionRow],
+def _build(out: str | Path, story: list, title: str) -> None:
+    SimpleDocTemplate(str(out), pagesize=A4, title=title, leftMargin=15 * mm,
+                      rightMargin=15 * mm).build(story)
+
+
+def daily_pdf(out: str | Path, shop: Shop, day: str, b: Books, exceptions: list[ExceptionRow],
               made_at: str) -> None:
+    f = b.figures
     story: list = []
     _header(story, shop, "Laporan Harian", day, made_at)
-    story.append(_summary(f))
+    story.append(_lines("Ringkasan", summary_lines(b)))
+    _host(story, b)
     _section(story, "Per status", _by_state(f))
     _section(story, "Per kasir", _by_cashier(f))
     _section(story, "Transaksi per jam",
              _bars(f.hourly, [f"{h:02d}" for h in range(24)], "Jumlah transaksi per jam"))
     _section(story, "Pengecualian (belum final)", *_exceptions(exceptions, made_at))
-    SimpleDocTemplate(str(out), pagesize=A4, title=f"Laporan harian {day}",
-                      leftMargin=15 * mm, rightMargin=15 * mm).build(story)
+    _build(out, story, f"Laporan harian {day}")
 
 
-def monthly_pdf(out: str | Path, shop: Shop, m: MonthFigures, exceptions: list[ExceptionRow],
+def monthly_pdf(out: str | Path, shop: Shop, m: MonthFigures, b: Books,
+                days: dict[str, DepositMovement], exceptions: list[ExceptionRow],
                 made_at: str) -> None:
     story: list = []
     _header(story, shop, "Laporan Bulanan", m.month, made_at)
-    story.append(_summary(m.totals))
+    story.append(_lines("Ringkasan", summary_lines(b)))
+    _host(story, b)
     _section(story, "Volume harian", _bars([d[1] for d in m.daily], [d[0][8:] for d in m.daily],
                                            "Transaksi per hari"))
-    daily = [["Tanggal", "Transaksi", "Lunas", "Tingkat sukses"]]
-    daily += [[d, str(n), str(ok), f"{ok / n:.1%}" if n else "-"] for d, n, ok in m.daily]
-    _section(story, "Tingkat sukses per hari", _table(daily, [35 * mm, 25 * mm, 25 * mm, 30 * mm]))
+    columns, rows = per_day(m, b, days)
+    table = [[h for h, _ in columns]]
+    table += [[_text(v, kind) for v, (_, kind) in zip(row, columns, strict=True)]
+              for row in rows]
+    widths = ([20, 17, 14, 16, 27, 28, 28, 30] if b.settlement == "deposit"
+              else [25, 20, 20, 20, 35, 35])
+    _section(story, "Tingkat sukses dan uang ke host, per hari",
+             _table(table, [w * mm for w in widths]))
     kinds = [["Jenis gangguan", "Transaksi"]]
     kinds += [[FAILURE_KINDS[k], str(v)] for k, v in m.failures.items()]
     _section(story, "Gangguan menurut jenis", _table(kinds, [70 * mm, 30 * mm]))
@@ -160,9 +205,9 @@ def monthly_pdf(out: str | Path, shop: Shop, m: MonthFigures, exceptions: list[E
                   ["Selesai lewat 48 jam", str(m.resolved_late)],
                   ["Belum selesai, masih dalam 48 jam", str(m.open_within)],
                   ["Belum selesai, LEWAT 48 jam", str(m.open_late)],
-                  ["Median waktu penyelesaian", f"{median:.1f} jam" if median is not None else "-"]]
+                  ["Median waktu penyelesaian",
+                   f"{median:.1f} jam".replace(".", ",") if median is not None else "-"]]
     _section(story, "Waktu penyelesaian", _table(resolution, [80 * mm, 30 * mm]))
     _section(story, "Per kasir", _by_cashier(m.totals))
     _section(story, "Pengecualian (belum final)", *_exceptions(exceptions, made_at))
-    SimpleDocTemplate(str(out), pagesize=A4, title=f"Laporan bulanan {m.month}",
-                      leftMargin=15 * mm, rightMargin=15 * mm).build(story)
+    _build(out, story, f"Laporan bulanan {m.month}")

@@ -23,6 +23,7 @@ from loket.printing.escpos_render import PrintOptions
 from loket.printing.layouts import Shop
 from loket.service.accounts import AccountDesk
 from loket.service.counter import CounterService, CounterSettings
+from loket.service.deposit_watch import DepositWatch
 from loket.service.owner_reports import ReportDesk
 from loket.service.owner_settings import SettingsDesk
 from loket.store import audit, payments
@@ -113,6 +114,7 @@ def build_runtime(
     closers: list[Callable[[], None]] = [host.close]
     engine = open_database(config.database.path)
     closers.append(engine.dispose)
+    host = DepositWatch(host, engine, clock)  # every balance the host tells, for the owner's books
     p = config.printer
     shop = Shop(config.shop.name, config.shop.address, config.shop.agent_id,
                 config.shop.terminal_id, training=config.training)
@@ -129,7 +131,8 @@ def build_runtime(
     desk = SettingsDesk(engine, clock, settings, config.fees.admin,
                         OfflineLimits(**config.offline.model_dump()))
     desk.apply()
-    reports = ReportDesk(engine, shop, clock, Path(config.database.path).parent / "laporan")
+    reports = ReportDesk(engine, shop, clock, Path(config.database.path).parent / "laporan",
+                         settlement=config.host.settlement)
     pin = ""
     if config.training:
         pin_file = Path(config.database.path).with_name("pin-latihan")

@@ -113,3 +113,17 @@ class Setting(SQLModel, table=True):
     value: str  # JSON
     updated_at: str
     updated_by: str
+
+
+class DepositEntry(SQLModel, table=True):
+    """What loket learned of its deposit at the host, in the order it learned it (``id``): a
+    balance the host reported, what a payment took from the deposit, or what the host gave back.
+    The owner's deposit movement is read from these (``reports/deposit.py``)."""
+
+    __tablename__ = "deposit"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: str = Field(index=True)  # when loket learned it (WIB)
+    balance: int | None = None  # the balance the host reported, after ``change``
+    change: int = 0  # -what a payment took, +what the host gave back; 0 for a balance alone
+    ref_id: str = Field("", index=True)  # the payment, when it is about one

@@ -1,45 +1,58 @@
-"""F7 (owner): the day's money — what came in, what the host confirmed, what is owed."""
+"""F7 (owner): the day's money — what came in, what the host confirmed, and how the host is paid:
+the deposit's movement (prepaid), or what to settle by tomorrow (post-paid).
+
+Laid out on a grid that fits 80×24 without scrolling; narrower it stacks (and scrolls), wider the
+three panels sit side by side above a full-width chart.
+"""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Label, Static
 
+from loket.clock import parse_iso
 from loket.domain.money import format_rupiah
-from loket.domain.states import label
+from loket.domain.states import short_label
+from loket.errors import LoketError
+from loket.reports.books import Books, signed
+from loket.reports.deposit import DepositMovement
 from loket.reports.figures import Figures
 from loket.tui.widgets.hourly_chart import HourlyChart
 from loket.tui.widgets.status_line import StatusLine
 
 DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+rp = format_rupiah
+REFRESH_S = 30.0
 
 
-def money_table(f: Figures, balance: int | None) -> Table:
-    rp = format_rupiah
+def _grid() -> Table:
     grid = Table.grid(padding=(0, 1), expand=True)
-    grid.add_column(style="dim", ratio=1)
-    grid.add_column(justify="right")
-    rows = [
-        ("Transaksi", f"{f.count}"),
-        ("Lunas", f"{f.success_count} ({f.success_rate:.0%})"),
-        ("Uang diterima (bersih)", rp(f.cash_collected)),
-        ("Iuran BPJS", rp(f.premium)),
-        ("Pendapatan admin", rp(f.admin_income)),
-        ("Biaya host", rp(f.host_cost)),
-    ]
-    for name, value in rows:
-        grid.add_row(name, value)
+    grid.add_column(style="dim", ratio=1, no_wrap=True, overflow="ellipsis")
+    grid.add_column(justify="right", no_wrap=True)
+    return grid
+
+
+def money_table(f: Figures) -> Table:
+    grid = _grid()
+    grid.add_row("Transaksi", str(f.count))
+    grid.add_row("Lunas", f"{f.success_count} ({f.success_rate:.0%})")
+    grid.add_row("Uang masuk bersih", rp(f.cash_collected))
+    grid.add_row("Iuran BPJS", rp(f.premium))
+    grid.add_row("Pendapatan admin", rp(f.admin_income))
+    grid.add_row("Biaya host", rp(f.host_cost))
     grid.add_row(Text("Margin", style="bold"), Text(rp(f.margin), style="bold green"))
-    grid.add_row(Text("Setor ke host (T+1)", style="bold"), Text(rp(f.due_to_host), style="bold"))
-    grid.add_row("Deposit sekarang", rp(balance) if balance is not None else "offline")
+    if f.unpriced:
+        grid.add_row(Text("Tanpa biaya host", style="bold red"),
+                     Text(f"{f.unpriced} lunas", style="bold red"))
     if f.unsettled_count:
         grid.add_row(Text("Belum final", style="yellow"),
                      Text(f"{f.unsettled_count} · {rp(f.unsettled_amount)}", style="yellow"))
@@ -48,35 +61,87 @@ def money_table(f: Figures, balance: int | None) -> Table:
     return grid
 
 
+def _when(at: str, day: date) -> str:
+    moment = parse_iso(at)
+    return f"{moment:%H:%M}" if moment.date() == day else f"{moment:%d/%m %H:%M}"
+
+
+def deposit_table(d: DepositMovement, day: date, today: bool) -> Group:
+    grid = _grid()
+    if not d.known:
+        grid.add_row("Saldo", "belum tercatat")
+        return Group(grid)
+    grid.add_row(f"Awal {_when(d.opening.at, day)}", rp(d.opening.balance))
+    grid.add_row(f"Dipakai ({d.used_count} lunas)", signed(-d.used))
+    if d.held:
+        grid.add_row(f"Diproses ({d.held_count})", signed(-d.held))
+    if d.failed:
+        grid.add_row(f"Gagal ({d.failed_count})", signed(-d.failed))
+    grid.add_row("Top-up/lain-lain", signed(d.other))
+    closing = f"{'Sekarang' if today else 'Akhir'} {_when(d.closing.at, day)}"
+    grid.add_row(Text(closing, style="bold"), Text(rp(d.closing.balance), style="bold"))
+    return Group(grid, Text("Biaya host sudah dipotong dari deposit: tidak ada yang perlu "
+                            "disetor lagi.", style="dim italic"))
+
+
+def settlement_table(b: Books) -> Table:
+    f, due = b.figures, b.settle_by
+    grid = _grid()
+    grid.add_row(f"Biaya host ({f.success_count} lunas)", rp(f.due_to_host))
+    grid.add_row(Text("Setor paling lambat", style="bold"),
+                 Text(f"{DAYS[due.weekday()]} {due:%d/%m}", style="bold"))
+    if f.unsettled_count:
+        grid.add_row(Text("Belum final", style="yellow"),
+                     Text(f"{f.unsettled_count} (bisa menambah)", style="yellow"))
+    return grid
+
+
 def breakdown_table(f: Figures) -> Table:
+    """Per state, then per cashier (the busiest first: a short panel cuts the quietest off)."""
     grid = Table.grid(padding=(0, 1), expand=True)
-    grid.add_column(ratio=1)
+    grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
     grid.add_column(justify="right")
-    grid.add_column(justify="right")
-    grid.add_row(Text("Status", style="bold dim"), "", "")
-    for state, (n, total) in sorted(f.by_state.items()):
-        grid.add_row(label(state), str(n), format_rupiah(total))
-    grid.add_row(Text("Kasir", style="bold dim"), "", "")
-    for c in f.by_cashier[:5]:
-        grid.add_row(c.cashier_id, str(c.count), format_rupiah(c.taken))
+    grid.add_column(justify="right", no_wrap=True)
+    for label, (n, total) in sorted((short_label(s), v) for s, v in f.by_state.items()):
+        grid.add_row(label, str(n), rp(total))
+    if f.by_cashier:
+        grid.add_row(Text("Kasir", style="bold dim"), "", "")
+    for c in f.by_cashier:
+        grid.add_row(c.cashier_id, str(c.count), rp(c.taken))
     return grid
 
 
 class DashboardScreen(Screen):
     BINDINGS = [
         Binding("escape,f7", "app.pop_screen", "Kembali"),
-        Binding("left,[", "day(-1)", "Hari sebelumnya", key_display="←"),
-        Binding("right,]", "day(1)", "Hari berikutnya", key_display="→"),
-        Binding("p", "report('daily')", "PDF harian"),
-        Binding("b", "report('monthly')", "PDF bulanan"),
+        Binding("left,[", "day(-1)", "Ganti hari", key_display="←→"),
+        Binding("right,]", "day(1)", "Hari berikutnya", show=False),
+        Binding("p", "report('daily')", "Harian"),
+        Binding("b", "report('monthly')", "Bulanan"),
     ]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-normal"), (110, "-wide")]
     DEFAULT_CSS = """
     DashboardScreen { padding: 0 1; }
-    #dash-title { text-style: bold; height: 1; }
-    #dash-main { height: auto; }
-    #money { width: 1fr; border: round $accent; padding: 0 1; height: auto; }
-    #breakdown { width: 1fr; border: round $accent; padding: 0 1; height: auto; }
-    #dash-status { color: $text-muted; height: auto; }
+    #dash-head { height: 1; }
+    #dash-title { text-style: bold; width: 1fr; }
+    #dash-hint { color: $text-muted; }
+    #dash-body { height: 1fr; }
+    #dash-grid {
+        layout: grid; grid-size: 2; grid-columns: 1fr 1fr; grid-rows: auto 1fr;
+        grid-gutter: 0 1; height: 100%; min-height: 17;
+    }
+    #dash-grid > Static { border: round $accent; padding: 0 1; height: auto; }
+    #dash-grid > #breakdown { height: 100%; }
+    #dash-grid > HourlyChart { height: 100%; }
+    DashboardScreen.-wide #dash-grid { grid-size: 3; grid-columns: 1fr 1fr 1fr; }
+    DashboardScreen.-wide #dash-grid > #breakdown { height: auto; }
+    DashboardScreen.-wide #hourly { column-span: 3; }
+    DashboardScreen.-narrow #dash-hint { display: none; }
+    DashboardScreen.-narrow #dash-grid { grid-size: 1; grid-columns: 1fr; grid-rows: auto;
+                                        height: auto; }
+    DashboardScreen.-narrow #dash-grid > #breakdown { height: auto; }
+    DashboardScreen.-narrow #hourly { height: 9; }
+    #dash-status { color: $text-muted; height: auto; max-height: 3; }
     """
 
     def __init__(self) -> None:
@@ -85,17 +150,30 @@ class DashboardScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield StatusLine()
-        yield Label("", id="dash-title")
-        with Horizontal(id="dash-main"):
+        with Horizontal(id="dash-head"):
+            yield Label("", id="dash-title")
+            yield Label("p/b: tulis laporan harian/bulanan", id="dash-hint")
+        with VerticalScroll(id="dash-body"), Grid(id="dash-grid"):
             yield Static(id="money")
+            yield Static(id="host")
             yield Static(id="breakdown")
-        yield HourlyChart(id="hourly")
-        yield Label("", id="dash-status")
+            yield HourlyChart(id="hourly")
+        yield Static("", id="dash-status")
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one("#money").border_title = "Uang"
+        self.query_one("#breakdown").border_title = "Rincian"
+        self.query_one("#hourly").border_title = "Transaksi per jam"
         self.day = self.app.runtime.clock.now().date()
         self.load()
+        self.set_interval(REFRESH_S, self._refresh_today)
+
+    def _refresh_today(self) -> None:
+        """Today's figures and the deposit move while the owner looks (the status line's health
+        check writes each new balance down)."""
+        if self.day == self.app.runtime.clock.now().date():
+            self.compute(self.day)
 
     def load(self) -> None:
         day = self.day
@@ -106,33 +184,40 @@ class DashboardScreen(Screen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="dashboard")
     def compute(self, day: date) -> None:
         found = self.app.runtime.reports.day(self.app.cashier_id, day)
-        self.app.call_from_thread(self._show, found)
+        self.app.call_from_thread(self._show, day, found)
 
-    def _show(self, f: Figures) -> None:
-        health = self.app.health
-        money = self.query_one("#money", Static)
-        money.border_title = "Uang"
-        money.update(money_table(f, health.balance if health else None))
-        breakdown = self.query_one("#breakdown", Static)
-        breakdown.border_title = "Rincian"
-        breakdown.update(breakdown_table(f))
-        chart = self.query_one("#hourly", HourlyChart)
-        chart.border_title = "Transaksi per jam"
-        chart.show(f.hourly)
+    def _show(self, day: date, b: Books) -> None:
+        self.query_one("#money", Static).update(money_table(b.figures))
+        host = self.query_one("#host", Static)
+        if b.deposit is not None:
+            host.border_title = "Deposit di host"
+            today = day == self.app.runtime.clock.now().date()
+            host.update(deposit_table(b.deposit, day, today))
+        else:
+            host.border_title = "Setor ke host (T+1)"
+            host.update(settlement_table(b))
+        self.query_one("#breakdown", Static).update(breakdown_table(b.figures))
+        self.query_one("#hourly", HourlyChart).show(b.figures.hourly)
 
     def action_day(self, step: int) -> None:
         self.day = self.day + timedelta(days=step)
         self.load()
 
     def action_report(self, kind: str) -> None:
-        self.query_one("#dash-status", Label).update("Membuat laporan…")
+        note = " (sebulan transaksi: bisa beberapa menit)" if kind == "monthly" else ""
+        self.query_one("#dash-status", Static).update(f"Membuat laporan PDF, CSV, XLSX…{note}")
         self.write_report(kind, self.day)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="report")
     def write_report(self, kind: str, day: date) -> None:
         reports = self.app.runtime.reports
         actor = self.app.cashier_id
-        written = (reports.daily(actor, day) if kind == "daily"
-                   else reports.monthly(actor, day.year, day.month))
-        self.app.call_from_thread(self.query_one("#dash-status", Label).update,
-                                  f"Laporan ditulis: {written.pdf} (+ CSV)")
+        try:
+            written = (reports.daily(actor, day) if kind == "daily"
+                       else reports.monthly(actor, day.year, day.month))
+        except (LoketError, OSError) as exc:
+            message = Text(f"Laporan gagal ditulis: {exc}", style="red")
+        else:
+            message = Text(f"Laporan ditulis ({written.rows} transaksi): {written.pdf.stem} "
+                           f".pdf .csv .xlsx\n{written.pdf.parent}/", overflow="fold")
+        self.app.call_from_thread(self.query_one("#dash-status", Static).update, message)

@@ -8,27 +8,36 @@ from textual.widgets import Static
 BLOCKS = " ▁▂▃▄▅▆▇█"
 
 
-def hourly_chart(counts: list[int], rows: int = 4, bar: int = 2) -> Text:
-    """From 06:00 (earlier if anything happened before), ``bar`` columns per hour, ``rows`` tall,
-    the peak written at the top right, every third hour labelled."""
-    first = min([6] + [h for h in range(24) if counts[h]])
-    hours = list(range(first, 24))
-    top = max(counts[h] for h in hours) or 1
-    levels = [round(counts[h] / top * rows * 8) for h in hours]
-    text = Text(no_wrap=True)
+def first_hour(counts: list[int]) -> int:
+    """From 06:00, earlier if anything happened before."""
+    return min([6] + [h for h in range(24) if counts[h]])
+
+
+def hourly_chart(counts: list[int], rows: int = 4, width: int = 60) -> Text:
+    """``rows`` of bars over an axis of hours, in ``width`` columns: the scale (the busiest
+    hour's count) on the left beside the top of the bars, every third hour labelled below."""
+    hours = list(range(first_hour(counts), 24))
+    top = max(counts[h] for h in hours)
+    gutter = len(str(top))
+    bar = max(1, (width - gutter - 1) // len(hours))
+    levels = [round(counts[h] / (top or 1) * rows * 8) for h in hours]
+    text = Text(no_wrap=True, overflow="crop")
     for row in range(rows - 1, -1, -1):
+        axis = f"{top:>{gutter}}┤" if row == rows - 1 else " " * gutter + "│"
+        text.append(axis, style="dim")
         for level in levels:
             cell = max(0, min(8, level - row * 8))
             text.append(BLOCKS[cell] * bar, style="cyan")
-        text.append(f" {top if row == rows - 1 else ''}\n", style="dim")
-    text.append("".join(f"{h:02d}".ljust(bar) if h % 3 == 0 else " " * bar for h in hours),
-                style="dim")
+        text.append("\n")
+    labels = "".join(f"{h:02d}".ljust(3 * bar) for h in hours if h % 3 == 0)
+    shift = (hours[0] % 3 and 3 - hours[0] % 3) * bar  # the first labelled hour's column
+    text.append(" " * (gutter + 1 + shift) + labels.rstrip(), style="dim")
     return text
 
 
 class HourlyChart(Static):
     DEFAULT_CSS = """
-    HourlyChart { height: 1fr; min-height: 7; border: round $accent; padding: 0 1; }
+    HourlyChart { height: 1fr; min-height: 6; border: round $accent; padding: 0 1; }
     """
 
     counts: list[int] = [0] * 24
@@ -39,6 +48,4 @@ class HourlyChart(Static):
 
     def render(self) -> Text:
         width, height = self.content_size
-        hours = 24 - min([6] + [h for h in range(24) if self.counts[h]])
-        bar = max(2, (width - 8) // hours)
-        return hourly_chart(self.counts, rows=max(3, height - 1), bar=bar)
+        return hourly_chart(self.counts, rows=max(2, height - 1), width=width)

@@ -1,0 +1,120 @@
+"""A report as an Excel workbook (openpyxl, write-only: a month of payments streams through).
+
+Two sheets: "Ringkasan" (the summary and the deposit or settlement, as in the PDF) and
+"Transaksi" (every payment, the CSV's columns). Amounts are real numbers shown as rupiah
+(``"Rp" #,##0``: a spreadsheet in the Indonesian locale prints Rp 150.000), times are real dates,
+identifiers and text are text: nothing from outside becomes a formula.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from sqlalchemy import Engine
+
+from loket.reports.books import Line
+from loket.reports.export import COLUMNS, rows
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+RUPIAH = '"Rp" #,##0;-"Rp" #,##0'
+SIGNED = '+"Rp" #,##0;-"Rp" #,##0;"Rp" 0'
+TIME = "dd/mm/yyyy hh:mm:ss"
+BOLD = Font(bold=True)
+TITLE = Font(bold=True, size=14)
+HEAD_FILL = PatternFill("solid", fgColor="E8EEF4")
+
+
+@dataclass(frozen=True)
+class Table:
+    heading: str
+    columns: list[tuple[str, str]]  # header, kind: text | count | money | signed
+    rows: list[list]
+
+
+@dataclass
+class Sheet:
+    """What the summary sheet says: a title, sections of lines, tables."""
+
+    title: str
+    subtitle: str
+    sections: list[tuple[str, list[Line]]] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+
+
+FORMATS = {"money": RUPIAH, "signed": SIGNED, "count": "0"}
+
+
+def _cell(ws: WriteOnlyWorksheet, value, number_format: str = "", font: Font | None = None,
+          fill: PatternFill | None = None) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # never a formula, whatever the text starts with
+    if number_format:
+        cell.number_format = number_format
+    if font is not None:
+        cell.font = font
+    if fill is not None:
+        cell.fill = fill
+    return cell
+
+
+def _line(ws: WriteOnlyWorksheet, line: Line) -> list:
+    fmt = FORMATS[line.kind] if line.value is not None else ""
+    value = _cell(ws, line.value, fmt, BOLD if line.strong else None)
+    return [_cell(ws, line.label, font=BOLD if line.strong else None), value,
+            _cell(ws, line.note)]
+
+
+def _summary(ws: WriteOnlyWorksheet, sheet: Sheet) -> None:
+    for letter, width in zip("ABCDE", (40, 20, 34, 16, 16), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.append([_cell(ws, sheet.title, font=TITLE)])
+    ws.append([_cell(ws, sheet.subtitle)])
+    for heading, lines in sheet.sections:
+        ws.append([])
+        ws.append([_cell(ws, heading, font=BOLD, fill=HEAD_FILL),
+                   _cell(ws, "Jumlah", font=BOLD, fill=HEAD_FILL),
+                   _cell(ws, "Keterangan", font=BOLD, fill=HEAD_FILL)])
+        for line in lines:
+            ws.append(_line(ws, line))
+    for table in sheet.tables:
+        ws.append([])
+        ws.append([_cell(ws, table.heading, font=BOLD)])
+        ws.append([_cell(ws, h, font=BOLD, fill=HEAD_FILL) for h, _kind in table.columns])
+        for row in table.rows:
+            ws.append([_cell(ws, v, FORMATS.get(kind, "") if v is not None else "")
+                       for v, (_h, kind) in zip(row, table.columns, strict=True)])
+
+
+def _payments(ws: WriteOnlyWorksheet, engine: Engine, start: str, end: str) -> int:
+    for i, column in enumerate(COLUMNS, 1):
+        ws.column_dimensions[get_column_letter(i)].width = column.width
+    ws.freeze_panes = "A2"
+    ws.append([_cell(ws, c.header, font=BOLD, fill=HEAD_FILL) for c in COLUMNS])
+    formats = [{"money": RUPIAH, "host_cost": RUPIAH, "time": TIME}.get(c.kind, "")
+               for c in COLUMNS]
+    count = 0
+    for row in rows(engine, start, end):  # a plain value where no style is needed: faster
+        ws.append([_cell(ws, v, f) if (f and v is not None) or (
+            isinstance(v, str) and v.startswith("=")) else v
+            for v, f in zip(row, formats, strict=True)])
+        count += 1
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{count + 1}"
+    return count
+
+
+def write_xlsx(engine: Engine, start: str, end: str, out: str | Path, sheet: Sheet) -> int:
+    """The workbook; returns how many payments it lists."""
+    wb = Workbook(write_only=True)
+    _summary(wb.create_sheet("Ringkasan"), sheet)
+    count = _payments(wb.create_sheet("Transaksi"), engine, start, end)
+    wb.save(str(out))
+    return count
