@@ -69,4 +69,5 @@ def setup(level: int = logging.INFO) -> Path | None:
     handler.addFilter(_Redact())
     root.addHandler(handler)
     root.setLevel(level)
+    root.propagate = False  # python-escpos calls logging.basicConfig(): never to the screen
     return path

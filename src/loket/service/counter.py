@@ -28,7 +28,7 @@ from loket.service.access import require_owner
 from loket.service.offline import OfflineDesk
 from loket.service.shift_desk import ShiftDesk
 from loket.service.slips import PrintResult, SlipPrinter
-from loket.store import audit, families, payments, shifts
+from loket.store import anchor, audit, families, payments, shifts
 from loket.store.models import Payment
 from loket.sync.forwarder import Forwarder
 
@@ -135,9 +135,9 @@ class CounterService:
         state = S.QUEUED if offline else S.RECORDED
         payment.shift_id = shift.id
         payments.record(self.engine, payment, actor=cashier_id, state=state)
-        if offline:
-            return payment
-        return self._settle(payment.ref_id)
+        result = payment if offline else self._settle(payment.ref_id)
+        anchor.acknowledge(self.engine)  # what the customer is told now must survive the disk
+        return result
 
     def _settle(self, ref_id: str) -> Payment:
         """Send, then wait briefly for an unknown or pending outcome to settle."""
@@ -166,6 +166,7 @@ class CounterService:
             self.engine, ref_id, S.REFUNDED, actor=cashier_id, now=now, host_reply=False,
             message=f"dikembalikan oleh {cashier_id}, disetujui {approved_by}",
             refund_shift_id=shift.id)
+        anchor.acknowledge(self.engine)
         return payment, self.slips.print_refund(payment, now)
 
     # -- slips ------------------------------------------------------------------------------

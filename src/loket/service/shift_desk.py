@@ -10,7 +10,7 @@ from loket.clock import Clock, iso
 from loket.printing import layouts
 from loket.service.access import AccessDenied, is_owner
 from loket.service.slips import PrintResult, SlipPrinter
-from loket.store import audit, shifts
+from loket.store import anchor, audit, shifts
 from loket.store.models import Shift
 
 
@@ -36,6 +36,7 @@ class ShiftDesk:
             raise AccessDenied("Hanya pemilik yang boleh menutup shift kasir lain")
         now = iso(self.clock.now())
         closed = shifts.close_shift(self.engine, shift_id, counted, by, now, note)
+        anchor.acknowledge(self.engine)
         elements = layouts.shift_report(closed, self.slips.shop, self.slips.options.columns, now,
                                         audit.head(self.engine))
         error = self.slips.send(elements)
