@@ -11,7 +11,7 @@ from loket.clock import iso
 from loket.config import ConfigError
 from loket.reports.service import Reports
 from loket.service.access import AccessDenied, require_owner
-from loket.store import audit, cashiers
+from loket.store import anchor, audit, cashiers
 
 EXIT_DENIED = 4
 
@@ -73,11 +73,20 @@ def report(rt, args) -> int:
     return 0
 
 
+SHOWN_FINDINGS = 20
+
+
 def audit_verify(rt, _args) -> int:
+    """One line per finding: the chain, the keyed scheme, the anchor, each payment's trail."""
+    _held, problems = anchor.findings(rt.engine)
     verdict = audit.verify(rt.engine)
-    if verdict.ok:
+    lines = [f"jangkar: {p}" for p in problems] + [f.text for f in verdict.findings]
+    if not lines:
         print(f"Log audit utuh: {verdict.rows} baris, kepala #{verdict.head_id} "
-              f"{verdict.head_hash[:16]}")
+              f"{verdict.head_hash[:16]}; {verdict.payments} pembayaran cocok dengan jejaknya")
         return 0
-    print(f"Log audit RUSAK pada baris #{verdict.broken_at}: {verdict.reason}", file=sys.stderr)
+    for line in lines[:SHOWN_FINDINGS]:
+        print(f"Log audit RUSAK: {line}", file=sys.stderr)
+    if len(lines) > SHOWN_FINDINGS:
+        print(f"Log audit RUSAK: … dan {len(lines) - SHOWN_FINDINGS} temuan lain", file=sys.stderr)
     return 1
