@@ -157,10 +157,22 @@ def load_config(path: str | Path) -> Config:
             config.host.secret()
         except ConfigError as exc:
             raise ConfigError(f"{path}: {exc}") from None
-    config.database.path = str(Path(config.database.path).expanduser())
+    config.database.path = _expand(config.database.path, "[database] path", path)
     if config.printer.path:
-        config.printer.path = str(Path(config.printer.path).expanduser())
+        config.printer.path = _expand(config.printer.path, "[printer] path", path)
     return config
+
+
+def _expand(value: str, where: str, source: Path) -> str:
+    """``~/x`` -> the home folder; an empty value stays empty (not ``.``) for the store to name."""
+    if not value.strip():
+        return value
+    try:
+        return str(Path(value).expanduser())
+    except RuntimeError:  # pathlib cannot expand ~name of a user who does not exist
+        user = value[1:].split("/", 1)[0]
+        raise ConfigError(f"{source}: {where}: {value}: pengguna '{user}' tidak ada di komputer "
+                          f"ini; tulis path lengkapnya") from None
 
 
 def data_dir() -> Path:

@@ -51,7 +51,7 @@ def load_or_create(path: Path | None = None) -> bytes:
         pass
     try:
         make_private_dirs(path.parent)
-        temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        temp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
             os.write(fd, (secrets.token_hex(KEY_BYTES) + "\n").encode())

@@ -39,13 +39,16 @@ class Found:
 
 def checked_path(raw: str | os.PathLike) -> Path:
     text = os.fspath(raw)
-    if not text.strip():
+    if not text.strip() or text.strip() == ".":  # "" becomes "." once it has been a Path
         raise DatabasePathError("[database] path kosong: isi dengan nama file database, "
                                 "misalnya ~/.local/share/loket/loket.db")
     if text.startswith("~"):  # expanduser leaves an unknown user's ~name as it is
         user = text[1:].split("/", 1)[0]
         raise DatabasePathError(f"[database] path {text}: pengguna '{user}' tidak ada di komputer "
                                 f"ini; tulis path lengkapnya")
+    if Path(text).name in ("", ".."):
+        raise DatabasePathError(f"[database] path {text}: itu folder, bukan file database; tulis "
+                                f"nama filenya, misalnya {Path(text) / 'loket.db'}")
     return Path(text)
 
 

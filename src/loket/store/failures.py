@@ -8,7 +8,9 @@ is safe depends on what the failed transaction was doing; SQLite rolled all of i
 from __future__ import annotations
 
 import logging
+import shutil
 import sqlite3
+from pathlib import Path
 
 from loket.errors import StorageError
 
@@ -37,7 +39,8 @@ PROBLEMS = {  # kind: (what is wrong, what to do)
                  "periksa [database] path dan izin foldernya"),
     "nomem": ("memori komputer habis", "tutup program lain lalu coba lagi"),
 }
-DAMAGE = {"corrupt", "notadb", "io", "schema", "moved"}
+NEARLY_FULL = 1024 * 1024
+DAMAGE = {"corrupt", "notadb", "schema", "moved"}  # a failed write alone is rolled back whole
 SAFE = {  # what the failed transaction was doing -> what the person may rely on
     "open": "belum ada pembayaran yang diproses",
     "read": "tidak ada yang diubah",
@@ -83,11 +86,20 @@ def kind_of(exc: BaseException) -> str | None:
     }.get(primary)
 
 
+def _nearly_full(where: str) -> bool:
+    try:
+        return shutil.disk_usage(Path(where).parent).free < NEARLY_FULL
+    except OSError:
+        return False
+
+
 def failure(exc: BaseException, where: str, doing: str) -> StorageFailure | None:
     """The one line for ``exc`` raised while ``doing`` (a key of SAFE) on the file ``where``."""
     kind = kind_of(exc)
     if kind is None or (kind == "readonly" and doing == "read"):
         return None  # a write inside a read transaction: query_only caught a bug (store/db.py)
+    if kind == "io" and _nearly_full(where):
+        kind = "full"  # a full disk often shows as an I/O error (the -shm cannot grow)
     wrong, action = PROBLEMS[kind]
     safe = SAFE.get(doing, SAFE["write"])
     if kind in DAMAGE and doing not in ("read", "open"):
