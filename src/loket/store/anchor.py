@@ -141,8 +141,9 @@ def refuse_if_acknowledged(db: Path, key: bytes | None) -> None:
     """No database file: refused if its anchor says payments had been acknowledged."""
     try:
         anchor = load(db)
-    except AnchorUnreadable:
-        anchor = None
+    except AnchorUnreadable as exc:
+        raise DatabaseRefused(f"{db} tidak ada dan file jangkarnya rusak ({exc}); tidak ada yang "
+                              f"dibuat. {RESTORE}") from None
     if anchor is not None and anchor.mark.payment_id:
         raise _refusal(db, f"file database tidak ada, padahal pembayaran sampai "
                            f"#{anchor.mark.payment_id} sudah tercatat (lihat {path_for(db).name})")
