@@ -25,6 +25,8 @@ from loket.store import shifts
 
 # Tests (and the CLI processes they start) log to a throwaway folder, never the user's.
 os.environ.setdefault("LOKET_LOG_DIR", tempfile.mkdtemp(prefix="loket-test-logs-"))
+# ... and keep their audit key there too, never in the user's config folder.
+os.environ.setdefault("LOKET_AUDIT_KEY", os.path.join(os.environ["LOKET_LOG_DIR"], "audit.key"))
 
 NOW = datetime(2026, 11, 21, 10, 0, 0, tzinfo=WIB)
 AGENT = "AGT-TEST"

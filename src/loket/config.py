@@ -102,22 +102,7 @@ class HostConfig(_Strict):
 
 
 class DatabaseConfig(_Strict):
-    path: str = Field(min_length=1)
-
-    @field_validator("path")
-    @classmethod
-    def _path(cls, value: str) -> str:
-        try:
-            path = Path(value).expanduser()
-        except RuntimeError:  # ~nosuchuser
-            raise ValueError("folder rumah pengguna tidak dikenal") from None
-        if str(path).startswith("~"):
-            raise ValueError("folder rumah pengguna tidak dikenal")
-        if path.is_dir():
-            raise ValueError("itu sebuah folder; tulis nama file, contoh .../loket.db")
-        if path.exists() and not path.is_file():
-            raise ValueError("bukan file biasa")
-        return str(path)
+    path: str  # checked, as a file, by the store before SQLite opens it (store/dbfile.py)
 
 
 class PrinterConfig(_Strict):
@@ -266,12 +251,22 @@ def load_config(path: str | Path) -> Config:
             config.host.secret()
         except ConfigError as exc:
             raise ConfigError(f"{path}: {exc}") from None
+    config.database.path = _expand(config.database.path, "[database] path", path)
     if config.printer.path:
-        try:
-            config.printer.path = str(Path(config.printer.path).expanduser())
-        except RuntimeError:
-            raise ConfigError(f"{path}: [printer] path: folder rumah pengguna tidak dikenal") from None
+        config.printer.path = _expand(config.printer.path, "[printer] path", path)
     return config
+
+
+def _expand(value: str, where: str, source: Path) -> str:
+    """``~/x`` -> the home folder; an empty value stays empty (not ``.``) for the store to name."""
+    if not value.strip():
+        return value
+    try:
+        return str(Path(value).expanduser())
+    except RuntimeError:  # pathlib cannot expand ~name of a user who does not exist
+        user = value[1:].split("/", 1)[0]
+        raise ConfigError(f"{source}: {where}: {value}: pengguna '{user}' tidak ada di komputer "
+                          f"ini; tulis path lengkapnya") from None
 
 
 def data_dir() -> Path:

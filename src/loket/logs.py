@@ -49,10 +49,16 @@ class _Redact(logging.Filter):
         return True
 
 
+class _QuietFile(logging.handlers.RotatingFileHandler):
+    def handleError(self, record: logging.LogRecord) -> None:
+        pass  # a full disk: the line is lost, and no traceback reaches the person's screen
+
+
 def setup(level: int = logging.INFO) -> Path | None:
     """Send loket's log records to the rotating file; None when the folder cannot be written
     (logging must never be the reason a payment fails)."""
     root = logging.getLogger("loket")
+    root.propagate = False  # python-escpos calls logging.basicConfig(): never to the screen
     path = log_path()
     if any(isinstance(h, logging.handlers.RotatingFileHandler) for h in root.handlers):
         return path
@@ -60,9 +66,9 @@ def setup(level: int = logging.INFO) -> Path | None:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         if not path.exists():
             os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
-        handler = logging.handlers.RotatingFileHandler(path, maxBytes=MAX_BYTES,
-                                                       backupCount=BACKUPS, encoding="utf-8")
+        handler = _QuietFile(path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8")
     except OSError:
+        root.addHandler(logging.NullHandler())  # else logging's last resort prints to stderr
         return None
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(process)d: "
                                            "%(message)s"))

@@ -1,5 +1,6 @@
 """The owner's side: permissions, lockout, shifts, reports against hand-computed figures, audit."""
 
+import os
 import sqlite3
 import subprocess
 import sys
@@ -52,7 +53,8 @@ class TestPermissions:
     @pytest.mark.parametrize("args", [["cashier", "list"], ["cashier", "add", "kasir9"],
                                       ["report", "daily", "--date", "2026-11-21", "--out", "x.pdf"]])
     def test_the_cli_refuses_a_cashiers_credentials(self, tmp_path, args):
-        env = {"XDG_DATA_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+        env = {"XDG_DATA_HOME": str(tmp_path), "PATH": "/usr/bin:/bin",
+               "LOKET_AUDIT_KEY": os.environ["LOKET_AUDIT_KEY"]}  # the key this process uses
         first = subprocess.run([sys.executable, "-m", "loket", "inquiry", "12345"], env=env,
                                capture_output=True, text=True, timeout=60)
         assert first.returncode == 1  # training mode set up; now find its PIN

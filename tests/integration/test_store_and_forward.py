@@ -259,7 +259,10 @@ class TestOneForwarder:
 class TestReconcile:
     def test_a_clean_day_has_no_differences(self, runtime, sim):
         pay(runtime, "0001000000011")
-        pay(runtime, "0001000000086")  # fails at the biller: refund due, host failed
+        failed = pay(runtime, "0001000000086")  # fails at the biller: refund due, host failed
+        owed = reconcile(runtime.engine, runtime.host, "2026-11-21").differences
+        assert [(d.ref_id, d.kind) for d in owed] == [(failed.ref_id, "refund_due")]  # issue #7
+        runtime.counter.refund(failed.ref_id, "latihan", approved_by="pemilik")
         result = reconcile(runtime.engine, runtime.host, "2026-11-21")
         assert len(result.payments) == 2 and result.differences == []
         assert {p["host_state"] for p in result.payments} == {"success", "failed"}

@@ -97,14 +97,6 @@ def test_the_example_config_is_valid(monkeypatch):
     assert config.host.adapter == "loket"
 
 
-@pytest.mark.parametrize("db", ["", "{tmp}", "/dev/null", "~nosuchuser/loket.db"])
-def test_a_database_path_that_cannot_be_a_database_file_is_named(tmp_path, monkeypatch, db):
-    monkeypatch.setenv("LOKET_TEST_KEY", "k")
-    path = write(tmp_path, GOOD.format(db=db.format(tmp=tmp_path)))
-    with pytest.raises(ConfigError, match=r"\[database\] path: "):
-        load_config(path)
-
-
 @pytest.mark.parametrize("source", ["/dev/zero", "/nonexistent/loket.toml"])
 def test_a_config_that_is_not_a_file_is_one_line(source):
     with pytest.raises(ConfigError, match=source):

@@ -108,6 +108,16 @@ def _parser() -> argparse.ArgumentParser:
     audit.add_subparsers(dest="audit_action", required=True).add_parser(
         "verify", help="check the hash chain; exit 1 at the first broken link")
 
+    checking = argparse.ArgumentParser(add_help=False, parents=[common])
+    checking.add_argument("--accept-restore", action="store_true",
+                          help="after restoring a backup on purpose: anchor what it holds (owner)")
+    checking.add_argument("--owner", default=None, help="owner id for --accept-restore")
+    sub.add_parser("doctor", parents=[checking],
+                   help="check the database, its anchor and the audit log; make a backup")
+    sub.add_parser("db", help="the database").add_subparsers(
+        dest="db_action", required=True).add_parser("check", parents=[checking],
+                                                    help="the same as `loket doctor`")
+
     sub.add_parser("init", parents=[common], help="write a configuration and the owner's account")
     sub.add_parser("print-test", parents=[common], help="print a test page")
     return parser
@@ -115,7 +125,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    from loket.cli import commands  # imported late: `loket --version` stays fast
+    from loket.cli import commands, doctor  # imported late: `loket --version` stays fast
 
     handler = {
         None: commands.run_tui,
@@ -126,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
         "init": commands.init,
         "print-test": commands.print_test, "reconcile": commands.reconcile,
         "cashier": commands.owner_command, "report": commands.owner_command,
-        "audit": commands.owner_command,
+        "audit": commands.owner_command, "doctor": doctor.run, "db": doctor.run,
     }[args.command]
     log_file = logs.setup()
     try:

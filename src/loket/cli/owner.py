@@ -93,11 +93,17 @@ def report(rt, args) -> int:
     return 0
 
 
+SHOWN_FINDINGS = 20
+
+
 def audit_verify(rt, _args) -> int:
-    verdict = rt.verify_audit()
-    if verdict.ok:
+    verdict, lines = rt.audit_check()
+    if not lines:
         print(f"Log audit utuh: {verdict.rows} baris, kepala #{verdict.head_id} "
-              f"{verdict.head_hash[:16]}")
+              f"{verdict.head_hash[:16]}; {verdict.payments} pembayaran cocok dengan jejaknya")
         return 0
-    print(f"Log audit RUSAK pada baris #{verdict.broken_at}: {verdict.reason}", file=sys.stderr)
+    for line in lines[:SHOWN_FINDINGS]:
+        print(f"Log audit RUSAK: {line}", file=sys.stderr)
+    if len(lines) > SHOWN_FINDINGS:
+        print(f"Log audit RUSAK: … dan {len(lines) - SHOWN_FINDINGS} temuan lain", file=sys.stderr)
     return 1

@@ -29,7 +29,7 @@ from loket.service.access import require_owner
 from loket.service.offline import OfflineDesk
 from loket.service.shift_desk import ShiftDesk
 from loket.service.slips import PrintResult, SlipPrinter
-from loket.store import audit, families, payments, shifts
+from loket.store import anchor, audit, families, payments, shifts
 from loket.sync.forwarder import Forwarder
 
 S = PaymentState
@@ -146,9 +146,9 @@ class CounterService:
         state = S.QUEUED if offline else S.RECORDED
         payment.shift_id = shift.id
         recorded = payments.record(self.engine, payment, actor=cashier_id, state=state)
-        if offline:
-            return recorded
-        return self._settle(recorded.ref_id)
+        result = recorded if offline else self._settle(recorded.ref_id)
+        anchor.acknowledge(self.engine)  # what the customer is told now must survive the disk
+        return result
 
     def _settle(self, ref_id: str) -> Payment:
         """Send, then wait briefly for an unknown or pending outcome to settle."""
@@ -180,6 +180,7 @@ class CounterService:
             self.engine, ref_id, S.REFUNDED, actor=cashier_id, now=now, host_reply=False,
             message=f"dikembalikan oleh {cashier_id}, disetujui {approved_by}",
             refund_shift_id=shift.id)
+        anchor.acknowledge(self.engine)
         return payment, self.slips.print_refund(payment, now)
 
     # -- what happened ----------------------------------------------------------------------

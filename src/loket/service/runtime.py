@@ -26,7 +26,7 @@ from loket.service.counter import CounterService, CounterSettings
 from loket.service.deposit_watch import DepositWatch
 from loket.service.owner_reports import ReportDesk
 from loket.service.owner_settings import SettingsDesk
-from loket.store import audit, payments
+from loket.store import anchor, audit, payments
 from loket.store.db import open_database
 
 
@@ -91,9 +91,12 @@ class Runtime:
             refunds_due=sum(c.count for c in of({PaymentState.REFUND_DUE})),
         )
 
-    def verify_audit(self):
-        """The audit log's chain, checked (``loket audit verify``)."""
-        return audit.verify(self.engine)
+    def audit_check(self):
+        """``loket audit verify``: the keyed chain, the anchor and each payment's trail; the
+        verdict and one line per finding (none when all holds)."""
+        _held, problems = anchor.findings(self.engine)
+        verdict = audit.verify(self.engine)
+        return verdict, [f"jangkar: {p}" for p in problems] + [f.text for f in verdict.findings]
 
     def close(self) -> None:
         for closer in reversed(self.closers):

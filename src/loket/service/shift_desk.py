@@ -11,7 +11,7 @@ from loket.domain.shifts import Shift, ShiftReport
 from loket.printing import layouts
 from loket.service.access import AccessDenied, is_owner, require_owner
 from loket.service.slips import PrintResult, SlipPrinter
-from loket.store import audit, shifts
+from loket.store import anchor, audit, shifts
 
 
 @dataclass
@@ -51,6 +51,7 @@ class ShiftDesk:
         self._may_see(shift_id, by)
         now = iso(self.clock.now())
         closed = shifts.close_shift(self.engine, shift_id, counted, by, now, note)
+        anchor.acknowledge(self.engine)
         elements = layouts.shift_report(closed, self.slips.shop, self.slips.options.columns, now,
                                         audit.head(self.engine))
         error = self.slips.send(elements)

@@ -2,29 +2,64 @@
 
 ``synchronous=FULL`` because WAL with NORMAL may lose the last commits on power loss, and a
 committed payment is a promise to the customer (store-and-forward.md §1).
+
+Nothing about the file is believed before it is checked (``open_database``): the path, the
+header, and then the database against its anchor (store/anchor.py). Every SQLite or disk failure
+becomes one Indonesian line (store/failures.py).
 """
 
 from __future__ import annotations
 
+import hmac
+import sqlite3
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, event
 from sqlmodel import Session, create_engine
 
+from loket.errors import StorageError
+from loket.store import auditkey, dbfile, failures, files
+
 BUSY_TIMEOUT_MS = 10_000
+STORE = "loket_store"
 
 
-def _pragmas(dbapi_connection, _record) -> None:
-    dbapi_connection.isolation_level = None  # we issue BEGIN ourselves (below)
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=FULL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    cursor.close()
+@dataclass(frozen=True)
+class StoreInfo:
+    """What every connection to one database knows: its file and the audit key."""
+
+    path: Path
+    key: bytes | None
+
+    def sign(self, text: str) -> str:
+        if self.key is None:
+            raise StorageError("Kunci log audit tidak tersedia; tidak ada yang diubah")
+        return hmac.new(self.key, text.encode(), "sha256").hexdigest()
+
+
+def store_of(conn) -> StoreInfo:
+    """The ``StoreInfo`` of a SQLAlchemy connection (set when the driver connection was made)."""
+    return conn.connection.info[STORE]
+
+
+def _pragmas_for(info: StoreInfo):
+    def _pragmas(dbapi_connection, record) -> None:
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves (below)
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.close()
+        record.info[STORE] = info
+
+    return _pragmas
 
 
 def _begin(connection) -> None:
@@ -41,7 +76,36 @@ def _begin(connection) -> None:
     if info.get("loket_write") is not write:  # the pragma only when the kind of use changes
         driver.execute(f"PRAGMA query_only={0 if write else 1}")
         info["loket_write"] = write
-    driver.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+    info["loket_doing"] = "write" if write else "read"
+    try:
+        driver.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+    except sqlite3.Error as exc:  # straight to the driver, so not through handle_error
+        raise failures.failure(exc, str(info[STORE].path), "read") or exc from None
+
+
+def _track(conn, _cursor, statement: str, *_args) -> None:
+    # What a failed write transaction was doing decides what is safe to tell the cashier: a
+    # payment not recorded at all, or recorded with its latest state not saved.
+    if statement.startswith("INSERT INTO payment"):
+        info = conn.connection.info
+        if statement.startswith("INSERT INTO payment ("):
+            info["loket_doing"] = "record"
+        elif info.get("loket_doing") == "write":  # an event for a payment recorded before
+            info["loket_doing"] = "update"
+    elif statement.startswith("UPDATE payment ") and \
+            conn.connection.info.get("loket_doing") == "write":
+        conn.connection.info["loket_doing"] = "update"
+
+
+def _on_error(context):
+    if context.connection is None:
+        doing = "open"
+    else:
+        try:
+            doing = context.connection.connection.info.get("loket_doing", "read")
+        except Exception:  # an invalidated connection has no record left to ask
+            doing = "write"
+    return failures.failure(context.original_exception, context.engine.url.database, doing)
 
 
 def writing(engine: Engine) -> Engine:
@@ -54,27 +118,81 @@ def write(engine: Engine):
     return writing(engine).begin()
 
 
-def make_engine(path: str | Path) -> Engine:
+def make_engine(path: str | Path, key: bytes | None = None) -> Engine:
+    """An engine on ``path`` without any check (``open_database`` checks; ``loket doctor`` looks
+    at files that would not pass)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
-    event.listen(engine, "connect", _pragmas)
+    event.listen(engine, "connect", _pragmas_for(StoreInfo(path, key)))
     event.listen(engine, "begin", _begin)
+    event.listen(engine, "before_cursor_execute", _track)
+    event.listen(engine, "handle_error", _on_error)
     return engine
+
+
+def _alembic() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(resources.files("loket.store") / "migrations"))
+    return cfg
+
+
+def schema_behind(engine: Engine) -> str | None:
+    """The revision the database is at when it is not the newest (``loket doctor`` does not
+    migrate: it looks), else None."""
+    head = ScriptDirectory.from_config(_alembic()).get_current_head()
+    with engine.connect() as conn:
+        current = MigrationContext.configure(conn).get_current_revision()
+    return None if current == head else (current or "kosong")
 
 
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest revision (an empty file included)."""
-    cfg = Config()
-    cfg.set_main_option("script_location", str(resources.files("loket.store") / "migrations"))
+    cfg = _alembic()
     with write(engine) as connection:
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, "head")
 
 
+def _build_new(path: Path, key: bytes) -> None:
+    """A new database is migrated under a temporary name and appears whole (store/dbfile.py)."""
+    engine = make_engine(path, key)
+    try:
+        migrate(engine)
+    finally:
+        engine.dispose()
+    single = sqlite3.connect(path)  # one file, no -wal beside it, before it is linked
+    try:
+        single.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        single.close()
+
+
 def open_database(path: str | Path) -> Engine:
-    engine = make_engine(path)
-    migrate(engine)
+    """The database at ``path``, checked: refused in one line rather than started over.
+
+    Raises ``dbfile.DatabasePathError`` (exit 2) for a path that cannot be a database, and a
+    ``StorageError`` (exit 1) for a database that is damaged or has lost what was acknowledged.
+    """
+    from loket.store import anchor  # anchor and audit build on this module
+
+    path = dbfile.checked_path(path)
+    found = dbfile.inspect(path, anchor.path_for(path))
+    key = auditkey.load_or_create()
+    if found.missing:
+        anchor.refuse_if_acknowledged(path, key)
+        dbfile.create(path, lambda temp: _build_new(temp, key))
+    engine = make_engine(path, key)
+    try:
+        if found.suspect:
+            dbfile.confirm_intact(engine, path)
+        migrate(engine)
+        anchor.check_on_open(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    for name in (path.name, f"{path.name}-wal", f"{path.name}-shm"):
+        files.tighten(path.with_name(name))
+    event.listen(engine, "engine_disposed", anchor.on_dispose)
     return engine
 
 
@@ -86,3 +204,4 @@ def session(engine: Engine) -> Session:
 def write_session(engine: Engine) -> Session:
     """An ORM session whose transaction writes (commit it)."""
     return Session(writing(engine), expire_on_commit=False)
+

@@ -24,6 +24,7 @@ from loket.clock import Clock, iso, parse_iso
 from loket.domain.outcomes import HOST_FAILED_HERE, HOST_MISMATCH, Outcome
 from loket.domain.payment import Payment
 from loket.domain.states import NEEDS_FORWARDING, IllegalTransition, PaymentState
+from loket.errors import StorageError
 from loket.host.base import HostAdapter, HostReply, PaymentRequest
 from loket.store import payments
 
@@ -126,6 +127,8 @@ class Forwarder:
         for a payment that exists: an unexpected failure parks it (see ``_park``)."""
         try:
             return self._step(ref_id)
+        except StorageError:
+            raise  # the disk, not this payment: every other one would fail the same way
         except Exception as exc:
             log.error("payment %s: forwarding failed: %s: %r", ref_id, type(exc).__name__,
                       str(exc)[:200])
@@ -181,6 +184,8 @@ class Forwarder:
         for payment in todo:
             try:
                 done.append(self.forward(payment.ref_id))
+            except StorageError:
+                raise
             except Exception as exc:  # even parking failed (the database?): the next one may not
                 log.error("payment %s: skipped: %s", payment.ref_id, type(exc).__name__)
         return done

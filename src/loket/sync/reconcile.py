@@ -1,28 +1,38 @@
-"""Does the day add up? Every local payment of a day, checked against the host by status."""
+"""Does the day add up? Every local payment of a day checked against the host by status, and
+everything the host booked that day checked against the local ledger.
+
+A day is settled only when the two ledgers agree and nothing is left open: a refund still owed to
+a customer (REFUND_DUE) or a payment that is not final is listed as a difference too, because the
+day's cash does not add up until it is done (issue #7).
+"""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import asdict, dataclass, field
+from datetime import date
 
 from sqlalchemy import Engine
 
+from loket.domain.money import format_rupiah
 from loket.domain.outcomes import Outcome
-from loket.domain.states import PaymentState
+from loket.domain.states import FINAL, PaymentState, label
 from loket.host.base import HostAdapter
 from loket.store import payments
 
+log = logging.getLogger("loket.sync")
 S = PaymentState
 HOST_STATE = {
     Outcome.SUCCESS: "success", Outcome.PENDING: "pending", Outcome.FINAL_FAILURE: "failed",
     Outcome.REJECTED: "failed", Outcome.NOT_FOUND: "not_found", Outcome.UNKNOWN: "unknown",
 }
-CLOSED_LOCALLY = {S.FAILED, S.REFUND_DUE, S.REFUNDED}
 
 
 @dataclass(frozen=True)
 class Difference:
     ref_id: str
-    kind: str  # local_success_unknown_to_host | host_success_not_local | amount_differs | unsettled
+    kind: str  # local_success_unknown_to_host | host_success_not_local | amount_differs |
+    # host_booked_not_local | refund_due | unsettled
     local_state: str
     host_state: str
     local_amount: int
@@ -35,15 +45,18 @@ class Reconciliation:
     date: str
     payments: list[dict] = field(default_factory=list)
     differences: list[Difference] = field(default_factory=list)
+    host_ledger: bool = False  # the host said what it booked that day (host.booked)
 
     def as_json(self) -> dict:
         return {"date": self.date, "payments": self.payments,
-                "differences": [asdict(d) for d in self.differences]}
+                "differences": [asdict(d) for d in self.differences],
+                "host_ledger_checked": self.host_ledger}
 
 
 def reconcile(engine: Engine, host: HostAdapter, day: str) -> Reconciliation:
     result = Reconciliation(day)
-    for payment in reversed(payments.of_day(engine, day, limit=1_000_000)):
+    local_day = list(reversed(payments.of_day(engine, day, limit=1_000_000)))
+    for payment in local_day:
         reply = host.status(payment.ref_id)
         host_state = HOST_STATE[reply.outcome]
         host_amount = reply.bill.premium if reply.bill else None
@@ -66,6 +79,46 @@ def reconcile(engine: Engine, host: HostAdapter, day: str) -> Reconciliation:
             differ("host_success_not_local", f"host mencatat lunas (sn {reply.sn}), loket: {local}")
         elif host_state == "success" and host_amount is not None and host_amount != payment.premium:
             differ("amount_differs", f"loket {payment.premium}, host {host_amount}")
-        elif local not in CLOSED_LOCALLY and local != S.SUCCESS:
-            differ("unsettled", f"belum final: loket {local}, host {host_state}")
+        elif local == S.REFUND_DUE:
+            differ("refund_due", f"uang {format_rupiah(payment.total)} belum dikembalikan ke "
+                                 f"pelanggan ({payment.head_name})")
+        elif local not in FINAL:
+            differ("unsettled", f"belum final: loket {label(local)}, host {host_state}")
+    _against_host_ledger(engine, host, day, {p.ref_id for p in local_day}, result)
     return result
+
+
+def _against_host_ledger(engine: Engine, host: HostAdapter, day: str, seen: set[str],
+                         result: Reconciliation) -> None:
+    """What the host booked that day and this counter does not have, or does not call paid.
+
+    A payment taken here on another day (forwarded after midnight) is found by its ref_id."""
+    booked_of = getattr(host, "booked", None)
+    if booked_of is None:
+        return
+    try:
+        booked = booked_of(date.fromisoformat(day))
+    except Exception:  # the host cannot say today: the status checks above still stand
+        log.warning("reconcile: the host's ledger for %s could not be read", day, exc_info=True)
+        booked = None
+    if booked is None:
+        return
+    result.host_ledger = True
+    for entry in booked:
+        if entry.ref_id in seen:
+            continue  # checked by status above
+        local = payments.get(engine, entry.ref_id)
+        if local is None:
+            kind, state, amount = "host_booked_not_local", "", 0
+            detail = (f"host membukukan {format_rupiah(entry.premium)} (sn {entry.sn}, VA "
+                      f"{entry.va_no}) yang tidak ada di loket ini")
+        elif local.state != S.SUCCESS:
+            kind, state, amount = "host_success_not_local", local.state, local.premium
+            detail = f"host mencatat lunas (sn {entry.sn}), loket: {local.state}"
+        elif local.premium != entry.premium:
+            kind, state, amount = "amount_differs", local.state, local.premium
+            detail = f"loket {local.premium}, host {entry.premium}"
+        else:
+            continue
+        result.differences.append(Difference(entry.ref_id, kind, state, "success", amount,
+                                              entry.premium, detail))

@@ -1,9 +1,7 @@
 """deposit: the host's balance and what payments took from it, as loket learned them
 
 Revision ID: 0005
-Revises: 0003
-
-NOTE at merge: 0004 is being added on another branch; point ``down_revision`` at it then.
+Revises: 0004
 """
 
 import sqlalchemy as sa
@@ -11,7 +9,7 @@ import sqlmodel
 from alembic import op
 
 revision = '0005'
-down_revision = '0003'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,198 @@
+"""The audit chain cannot be rewritten without the key: rewriting and rehashing, emptying it,
+dropping it, or changing a payment behind its back are all found; rows from before the key stay
+verifiable."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+
+import pytest
+from alembic import command
+
+from loket.store import anchor, audit, auditkey, payments
+from loket.store import db as store_db
+from loket.store.db import make_engine, open_database, write
+from loket.store.dbfile import DatabaseRefused
+from loket.store.failures import StorageFailure
+from tests.durability import NOW, ledger
+from tests.factories import payment as make_payment
+
+
+def raw(db, *statements: tuple) -> None:
+    conn = sqlite3.connect(db)
+    for sql, *params in statements:
+        conn.execute(sql, *params)
+    conn.commit()
+    conn.close()
+
+
+def verdict(db) -> audit.Verdict:
+    """What `loket doctor` and `loket audit verify` see, even of a database open would refuse."""
+    engine = make_engine(db, auditkey.load_or_create())
+    try:
+        return audit.verify(engine)
+    finally:
+        engine.dispose()
+
+
+def texts(v: audit.Verdict) -> list[str]:
+    return [f.text for f in v.findings]
+
+
+def rehash_from(db, first: int, digest) -> None:
+    """What someone with the database but not the key does: change a row, recompute every hash."""
+    conn = sqlite3.connect(db)
+    rows = conn.execute("SELECT id, at, actor, action, detail FROM auditentry WHERE id >= ? "
+                        "ORDER BY id", (first,)).fetchall()
+    prev = conn.execute("SELECT hash FROM auditentry WHERE id = ?", (first - 1,)).fetchone()[0]
+    for row_id, at, actor, action, detail in rows:
+        new = digest(prev, at, actor, action, detail)
+        conn.execute("UPDATE auditentry SET prev_hash = ?, hash = ? WHERE id = ?",
+                     (prev, new, row_id))
+        prev = new
+    conn.commit()
+    conn.close()
+
+
+def first_payment_row(db) -> int:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute("SELECT min(id) FROM auditentry WHERE action = 'payment'").fetchone()[0]
+    finally:
+        conn.close()
+
+
+class TestRewriting:
+    def test_a_healthy_ledger_verifies(self, tmp_path):
+        db = ledger(tmp_path / "loket.db", paid=3)
+        v = verdict(db)
+        assert v.ok and v.payments == 3 and v.keyed_from == 2, texts(v)
+
+    @pytest.mark.parametrize("how", ["sha256", "another_key"])
+    def test_a_rewritten_and_rehashed_chain_is_found(self, tmp_path, how):
+        db = ledger(tmp_path / "loket.db", paid=3)
+        target = first_payment_row(db)
+        raw(db, ("UPDATE auditentry SET detail = replace(detail, '752500', '7500') WHERE id = ?",
+                 (target,)),
+            ("UPDATE payment SET total = 7500 WHERE ref_id = 'PAY-0000'",))
+        if how == "sha256":
+            rehash_from(db, target, audit.digest)  # the old, unkeyed scheme
+        else:
+            guess = b"\x01" * 32
+            rehash_from(db, target, lambda *f: audit.keyed_digest(guess, *f))
+        v = verdict(db)
+        last = v.head_id
+        assert f"baris #{target}–#{last} diubah: isinya tidak cocok dengan hash-nya" in texts(v)
+        assert v.broken_at == target and v.reason == f"row {target} was altered"
+        with pytest.raises(DatabaseRefused, match=f"baris log audit #{last} tidak sama"):
+            open_database(db)  # the anchor recorded the head before the rewrite
+        held = json.loads(anchor.path_for(db).read_text())
+        held["audit_hash"] = verdict(db).head_hash  # the anchor rewritten too...
+        anchor.path_for(db).write_text(json.dumps(held))
+        with pytest.raises(DatabaseRefused, match="tidak cocok dengan kunci audit"):
+            open_database(db)  # ... but the head does not verify with the key
+
+    def test_deleting_every_row_is_found(self, tmp_path):
+        db = ledger(tmp_path / "loket.db", paid=2)
+        raw(db, ("DELETE FROM auditentry",))
+        v = verdict(db)
+        assert v.rows == 0 and not v.ok
+        found = texts(v)
+        assert "penanda awal rantai berkunci (audit_keyed) hilang dari log audit" in found
+        assert any(t.startswith("log audit terpotong") for t in found)
+        assert "pembayaran PAY-0000 tidak punya jejak di log audit" in found
+        with pytest.raises(DatabaseRefused, match="log audit terpotong"):
+            open_database(db)
+
+    def test_a_dropped_audit_table_is_one_line(self, tmp_path):
+        db = ledger(tmp_path / "loket.db", paid=1)
+        raw(db, ("DROP TABLE auditentry",))
+        with pytest.raises(StorageFailure) as err:
+            open_database(db)
+        assert err.value.kind == "schema" and err.value.exit_code == 1
+        assert "tabel database hilang" in str(err.value) and "\n" not in str(err.value)
+
+    def test_the_wrong_key_is_refused_before_anything_is_appended(self, tmp_path, monkeypatch):
+        db = ledger(tmp_path / "loket.db", paid=1)
+        size = db.stat().st_size
+        monkeypatch.setenv("LOKET_AUDIT_KEY", str(tmp_path / "other.key"))
+        with pytest.raises(DatabaseRefused, match=r"\(audit.key / LOKET_AUDIT_KEY\)"):
+            open_database(db)
+        assert db.stat().st_size == size
+
+
+class TestPaymentsAgainstTheirTrail:
+    def test_a_state_changed_in_the_payment_table_is_found(self, tmp_path):
+        db = ledger(tmp_path / "loket.db", paid=2)
+        raw(db, ("UPDATE payment SET state = 'REFUND_DUE' WHERE ref_id = 'PAY-0001'",))
+        found = texts(verdict(db))
+        assert len(found) == 1
+        assert found[0].startswith("status pembayaran PAY-0001 diubah di luar loket: REFUND_DUE, "
+                                   "padahal log audit terakhir (#")
+        assert found[0].endswith(") SUCCESS")
+
+    def test_an_amount_changed_in_the_payment_table_is_found(self, tmp_path):
+        db = ledger(tmp_path / "loket.db", paid=2)
+        raw(db, ("UPDATE payment SET total = 1 WHERE ref_id = 'PAY-0000'",))
+        assert texts(verdict(db)) == ["jumlah pembayaran PAY-0000 diubah di luar loket: 1, "
+                                      "padahal log audit mencatat 752500"]
+
+    def test_a_payment_deleted_from_the_middle_is_found(self, tmp_path):
+        db = ledger(tmp_path / "loket.db", paid=3)
+        raw(db, ("DELETE FROM paymentevent WHERE payment_id = 2",),
+            ("DELETE FROM payment WHERE id = 2",))
+        found = texts(verdict(db))
+        assert len(found) == 1 and found[0].startswith("pembayaran PAY-0001 ada di log audit")
+
+
+class TestRowsFromBeforeTheKey:
+    def test_legacy_rows_stay_verifiable_and_the_keyed_chain_starts_after_them(self, tmp_path):
+        db = tmp_path / "old.db"
+        engine = make_engine(db, None)
+        cfg = store_db._alembic()
+        with write(engine) as conn:  # a database as loket left it before migration 0004
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "0003")
+            conn.exec_driver_sql("INSERT INTO cashier (id, name, role, pin_hash, active, "
+                                 "created_at, failed_pins, locked_until) VALUES "
+                                 "('kasir1', 'K', 'cashier', 'x', 1, ?, 0, '')", (NOW,))
+            for ref, trail in (("PAY-OLD", False), ("PAY-MID", True)):
+                values = make_payment("SUCCESS", ref_id=ref).model_dump(exclude={"id"})
+                conn.exec_driver_sql(payments.INSERT_PAYMENT,
+                                     tuple(values[c] for c in payments.PAYMENT_COLUMNS))
+                if trail:  # PAY-OLD was taken before there was an audit log
+                    prev = conn.exec_driver_sql(audit.HEAD).first()
+                    prev = prev[1] if prev else audit.GENESIS
+                    body = audit.canonical({"ref_id": ref, "to": "SUCCESS", "total": 752_500})
+                    conn.exec_driver_sql(audit.INSERT, (NOW, "kasir1", "payment", body, prev,
+                                                        audit.digest(prev, NOW, "kasir1",
+                                                                     "payment", body)))
+        engine.dispose()
+        engine = open_database(db)  # migrates to 0004, starts the keyed chain and the anchor
+        audit.log(engine, NOW, "kasir1", "login")
+        v = audit.verify(engine)
+        engine.dispose()
+        assert v.ok and v.keyed_from == 3 and v.payments == 2, texts(v)
+        raw(db, ("UPDATE auditentry SET actor = 'someone' WHERE id = 1",))
+        assert texts(verdict(db)) == ["baris #1 diubah: isinya tidak cocok dengan hash-nya"]
+
+
+class TestTheKey:
+    def test_made_once_owner_only_and_never_in_the_database(self, tmp_path, monkeypatch):
+        path = tmp_path / "conf" / "audit.key"
+        monkeypatch.setenv("LOKET_AUDIT_KEY", str(path))
+        keys: list[bytes] = []
+        threads = [threading.Thread(target=lambda: keys.append(auditkey.load_or_create()))
+                   for _ in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert len(set(keys)) == 1 and oct(path.stat().st_mode & 0o777) == "0o600"
+        db = ledger(tmp_path / "loket.db", paid=2)
+        secret = keys[0].hex().encode()
+        for name in ("loket.db", "loket.db.anchor"):
+            assert secret not in (tmp_path / name).read_bytes()
+        assert anchor.load(db) is not None
