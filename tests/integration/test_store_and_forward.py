@@ -138,6 +138,15 @@ class TestOfflineLimits:
         result = self.quote(runtime, sim, "0001000000029")
         assert "tunggakan" in result.offline_refusal
 
+    @pytest.mark.parametrize("mode", ["garbage"])
+    def test_a_host_that_answers_nonsense_is_not_down(self, runtime, sim, mode):
+        """Offline pricing is for a host that cannot be reached; one that answers what cannot
+        be believed gets no bill at all (issue 8's hostile host)."""
+        runtime.counter.inquire("0001000000011")  # the family is known
+        sim.faults(mode)
+        result = runtime.counter.inquire("0001000000011")
+        assert result.bill is None and not result.host_down and result.error
+
     def test_a_stale_family_cannot_be_paid_offline(self, runtime, sim):
         runtime.counter.inquire("0001000000011")
         runtime.clock.advance(days=36)

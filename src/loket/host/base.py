@@ -31,10 +31,7 @@ class HostReply:
     sn: str = ""
     paid_at: str = ""
     balance: int | None = None
-
-    @property
-    def unknown(self) -> bool:
-        return self.outcome is Outcome.UNKNOWN
+    answered: bool = True  # False: no reply at all (unreachable, too slow, 5xx): the host is down
 
 
 @dataclass(frozen=True)

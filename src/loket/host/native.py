@@ -110,7 +110,7 @@ class NativeHost:
             status, content_type, content = self._exchange("POST", path, body)
         except _NoAnswer as none:
             log.info("no answer from the host to %s: %s", path, none.args[0])
-            return HostReply(Outcome.UNKNOWN, message=none.args[0])
+            return HostReply(Outcome.UNKNOWN, message=none.args[0], answered=False)
         reply, why = replies.judge(status, content, content_type, sent)
         if why:
             log.warning("host reply to %s not believed: %s", path, why)

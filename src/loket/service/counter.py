@@ -112,7 +112,7 @@ class CounterService:
         if reply.outcome is Outcome.SUCCESS and reply.bill is not None:
             families.remember(self.engine, reply.bill, iso(self.clock.now()))
             return InquiryResult(bill=reply.bill, rc=reply.rc)
-        if reply.outcome is Outcome.UNKNOWN and not reply.rc:
+        if not reply.answered:  # the host cannot be reached: the only case offline pricing is for
             quote = self.offline.quote(number.digits, months_ahead)
             return InquiryResult(bill=quote.bill, error=reply.message, host_down=True,
                                  offline_refusal=quote.refusal)
