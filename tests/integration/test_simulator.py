@@ -163,3 +163,27 @@ def test_population_is_deterministic_large_and_has_every_situation(sim):
         found = r.json()["data"]["customers"]
         assert len(found) == 3 and all(c["situation"] == situation for c in found)
         assert sim.host().inquiry("I", found[0]["va_no"]).rc in {"00", "34", "60"}
+
+
+def test_a_pending_payment_holds_its_months_and_the_ledger_settles_what_is_due(sim):
+    """Two pending payments for one family-month used to both succeed: posted twice."""
+    import time as _time
+
+    host = sim.host()
+    first = host.payment(pay_request("PAY-H1", "0001000000078", 70_000))
+    second = host.payment(pay_request("PAY-H2", "0001000000078", 70_000))
+    assert first.outcome is Outcome.PENDING
+    assert second.rc == "34"  # the months are taken while the biller decides
+    _time.sleep(0.4)  # past the simulator's pending delay in the tests
+    entries = [e for e in sim.ledger() if e["ref_id"].startswith("PAY-H")]
+    assert [e["ref_id"] for e in entries] == ["PAY-H1"]  # resolved when the ledger is listed
+
+
+def test_a_pending_payment_that_fails_gives_its_months_back(sim):
+    import time as _time
+
+    host = sim.host()
+    assert host.payment(pay_request("PAY-F1", "0001000000086", 70_000)).outcome is Outcome.PENDING
+    _time.sleep(0.4)
+    assert host.status("PAY-F1").outcome is Outcome.FINAL_FAILURE
+    assert host.payment(pay_request("PAY-F2", "0001000000086", 70_000)).outcome is Outcome.PENDING

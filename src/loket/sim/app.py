@@ -101,6 +101,7 @@ def create_app(settings: SimSettings) -> FaultInjector:
 
     def ledger_entries(_body: dict) -> tuple[int, dict]:
         with ledger.transaction():
+            host.settle_due(ledger)
             return 200, {"entries": ledger.entries()}
 
     def set_faults(body: dict) -> tuple[int, dict]:

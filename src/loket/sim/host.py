@@ -182,6 +182,8 @@ class SimHost:
                         "resolve_to": found.pending,
                     }
                 )
+                # the months are held while the biller decides: no second payment may take them
+                ledger.cover(found.va_tail, bill["periods"][-1])
             else:
                 self._post(ledger, row)
             return 200, self._stored_answer(ledger, ledger.get(ref_id))
@@ -214,6 +216,13 @@ class SimHost:
             ledger.update(row["ref_id"], **fields, resolve_at=None)
         ledger.cover(row["va_tail"], json.loads(row["periods"])[-1])
 
+    def settle_due(self, ledger: SimLedger) -> None:
+        """Resolve every pending payment whose time has come (before the ledger is listed)."""
+        due = ledger.db.execute("SELECT * FROM payments WHERE status = 'pending' "
+                                "AND resolve_at <= ?", (time.time(),)).fetchall()
+        for stored in due:
+            self._stored_answer(ledger, stored)
+
     def _stored_answer(self, ledger: SimLedger, stored) -> dict:
         """A stored payment's current state; a pending one resolves once its time has come."""
         if stored["status"] == "pending" and stored["resolve_at"] <= time.time():
@@ -221,6 +230,9 @@ class SimHost:
                 self._post(ledger, dict(stored))
             else:
                 ledger.set_deposit((ledger.deposit() or 0) + stored["agent_price"])
+                held = json.loads(stored["periods"])
+                if ledger.paid_through(stored["va_tail"]) == held[-1]:  # give the months back
+                    ledger.cover(stored["va_tail"], str(Month.parse(held[0]) - 1))
                 ledger.update(
                     stored["ref_id"],
                     status="failed",
