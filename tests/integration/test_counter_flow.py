@@ -31,16 +31,21 @@ def test_too_little_cash_is_refused_and_nothing_is_recorded(runtime):
 
 
 def test_the_payment_is_committed_before_the_host_hears_of_it(runtime, sim):
+    from loket.domain.attempts import AttemptState
+    from loket.store import attempts
+
     seen = []
-    real = runtime.host.payment
+    real = runtime.host.pay
 
-    def spy(request):
-        seen.append(payments.get(runtime.engine, request.ref_id).state)
-        return real(request)
+    def spy(ticket, request):
+        stored = payments.get(runtime.engine, request.ref_id)
+        seen.append((stored.state, attempts.last(runtime.engine, stored.id).state, ticket.ref))
+        return real(ticket, request)
 
-    runtime.host.payment = spy
-    runtime.counter.pay(runtime.counter.inquire("0001000000011").bill, 107_500, "latihan")
-    assert seen == [S.SENDING]
+    runtime.host.pay = spy
+    paid = runtime.counter.pay(runtime.counter.inquire("0001000000011").bill, 107_500, "latihan")
+    # the payment SENDING and its attempt PAYING, both durable, before the host hears of it
+    assert seen == [(S.SENDING, AttemptState.PAYING, paid.ref_id)]
 
 
 @pytest.mark.parametrize("mode", ["drop_after", "error_500", "garbage", "drop_before"])

@@ -19,13 +19,16 @@ class Twisted:
     def __init__(self, real, payment=None, status=None) -> None:
         self.real, self._payment, self._status = real, payment, status
 
-    def payment(self, request):
-        reply = self.real.payment(request)
+    def __getattr__(self, name):  # everything else as the real adapter has it
+        return getattr(self.real, name)
+
+    def pay(self, ticket, request):
+        reply = self.real.pay(ticket, request)
         return self._payment(request, reply) if self._payment else reply
 
-    def status(self, ref_id):
-        reply = self.real.status(ref_id)
-        return self._status(ref_id, reply) if self._status else reply
+    def status(self, ticket):
+        reply = self.real.status(ticket)
+        return self._status(ticket.ref, reply) if self._status else reply
 
 
 def offline_payment(rt, sim):
@@ -107,16 +110,19 @@ class Exploding:
         self.real, self.bad = real, bad_customer
         self.refs: dict[str, str] = {}
 
-    def payment(self, request):
-        self.refs[request.ref_id] = request.customer_no
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+    def pay(self, ticket, request):
+        self.refs[ticket.ref] = request.customer_no
         if request.customer_no == self.bad:
             raise RecursionError("maximum recursion depth exceeded")
-        return self.real.payment(request)
+        return self.real.pay(ticket, request)
 
-    def status(self, ref_id):
-        if self.refs.get(ref_id) == self.bad:
+    def status(self, ticket):
+        if self.refs.get(ticket.ref) == self.bad:
             raise ValueError("odd")
-        return self.real.status(ref_id)
+        return self.real.status(ticket)
 
 
 def test_one_payment_that_blows_up_is_parked_and_the_others_go(runtime, sim, caplog):

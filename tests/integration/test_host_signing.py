@@ -56,7 +56,7 @@ def test_the_client_never_trips_the_replay_guard_with_identical_calls(sim):
     host, other = sim.host(), sim.host()
     statuses = [h.status("PAY-NEVER").outcome for h in (host, host, other, host)]
     balances = [h.balance() for h in (host, other, host, host, other)]
-    assert statuses == [Outcome.NOT_FOUND] * 4  # never REJECTED (rc 41)
+    assert statuses == [Outcome.NOT_POSTED] * 4  # never REJECTED (rc 41)
     assert all(b.outcome is Outcome.SUCCESS and b.balance is not None for b in balances)
     first, resent = host.payment(pay_request("PAY-2X")), other.payment(pay_request("PAY-2X"))
     assert first.outcome is resent.outcome is Outcome.SUCCESS and first.sn == resent.sn

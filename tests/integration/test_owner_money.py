@@ -15,6 +15,7 @@ import pytest
 
 from loket.domain.money import format_rupiah
 from loket.domain.states import PaymentState
+from loket.host.base import Ticket
 from tests.conftest import NOW, make_runtime, start_sim
 
 S = PaymentState
@@ -132,7 +133,7 @@ def test_asking_the_status_again_takes_nothing_twice(day):
     movement must not count them twice."""
     rt = day["rt"]
     for ref in day["refs"].values():
-        rt.host.status(ref)
+        rt.host.status(Ticket(ref, "", ref))
     again = rt.reports.day("pemilik", TODAY).deposit
     assert (again.used, again.held, again.other) == (day["books"].deposit.used,
                                                      day["books"].deposit.held, TOP_UP)

@@ -160,8 +160,11 @@ class TestRowsFromBeforeTheKey:
                                  "('kasir1', 'K', 'cashier', 'x', 1, ?, 0, '')", (NOW,))
             for ref, trail in (("PAY-OLD", False), ("PAY-MID", True)):
                 values = make_payment("SUCCESS", ref_id=ref).model_dump(exclude={"id"})
-                conn.exec_driver_sql(payments.INSERT_PAYMENT,
-                                     tuple(values[c] for c in payments.PAYMENT_COLUMNS))
+                old = [c for c in payments.PAYMENT_COLUMNS  # the columns 0003 had
+                       if c not in ("member_count", "month_count")]
+                conn.exec_driver_sql(f"INSERT INTO payment ({', '.join(old)}) VALUES "
+                                     f"({', '.join('?' for _ in old)})",
+                                     tuple(values[c] for c in old))
                 if trail:  # PAY-OLD was taken before there was an audit log
                     prev = conn.exec_driver_sql(audit.HEAD).first()
                     prev = prev[1] if prev else audit.GENESIS

@@ -173,7 +173,7 @@ def test_consistent_failures_keep_their_class(status, data, outcome, rc):
 
 def test_a_status_query_may_say_not_found_a_payment_may_not():
     data = {"ref_id": "PAY-1", "status": "failed", "rc": "50", "message": "Tidak ditemukan"}
-    assert host(200, data).status("PAY-1").outcome is Outcome.NOT_FOUND
+    assert host(200, data).status("PAY-1").outcome is Outcome.NOT_POSTED
     assert host(200, data).payment(REQUEST).outcome is Outcome.UNKNOWN
 
 

@@ -9,7 +9,7 @@ S = PaymentState
 @pytest.mark.parametrize(
     ("rc", "outcome"),
     [("00", Outcome.SUCCESS), ("03", Outcome.PENDING), ("34", Outcome.FINAL_FAILURE),
-     ("44", Outcome.REJECTED), ("49", Outcome.REJECTED), ("50", Outcome.NOT_FOUND),
+     ("44", Outcome.REJECTED), ("49", Outcome.REJECTED), ("50", Outcome.NOT_POSTED),
      ("58", Outcome.REJECTED), ("84", Outcome.FINAL_FAILURE), ("99", Outcome.UNKNOWN)],
 )
 def test_rc_classes_follow_the_protocol_table(rc, outcome):
@@ -39,5 +39,6 @@ def test_illegal_transitions_are_refused(old, new):
         check_transition(old, new)
 
 
-def test_a_recorded_payment_can_only_be_sent_or_queued():
-    assert TRANSITIONS[S.RECORDED] == {S.SENDING, S.QUEUED}
+def test_a_recorded_payment_can_only_be_sent_or_queued_or_found_changed():
+    # FAILED: a host that pays its own inquiry quoted another amount; nothing was sent
+    assert TRANSITIONS[S.RECORDED] == {S.SENDING, S.QUEUED, S.FAILED}

@@ -186,14 +186,12 @@ def sync(args) -> int:
 def reconcile(args) -> int:
     from datetime import date
 
-    from loket.sync.reconcile import reconcile as check_day
-
     try:
         day = date.fromisoformat(args.date).isoformat()
     except ValueError:
         raise ConfigError(f"--date: {args.date!r} is not a YYYY-MM-DD date") from None
     with runtime(args) as rt:
-        result = check_day(rt.engine, rt.host, day)
+        result = rt.reconcile(day)
     if args.json:
         print(json.dumps(result.as_json(), indent=2))
     else:

@@ -21,7 +21,12 @@ class Member:
 
 @dataclass(frozen=True)
 class FamilyBill:
-    """A family's bill as the host priced it, normalised away from any host's field names."""
+    """A family's bill as the host priced it, normalised away from any host's field names.
+
+    The native host lists members (with classes) and coverage months; a count-only host
+    (Digiflazz, IAK) gives only how many people and how many months: ``members`` and ``periods``
+    are then empty and the counts say it. Nothing invents detail a host did not give.
+    """
 
     va_no: str
     head_name: str
@@ -36,10 +41,21 @@ class FamilyBill:
     customer_no: str = ""  # the number the cashier entered
     inquired_at: str = ""
     priced_offline: bool = False  # priced here from the family cache: the host was unreachable
+    member_count: int = 0  # 0: count the members listed
+    month_count: int = 0  # 0: count the periods listed
+    quote_ref: str = ""  # the host's reference for this inquiry, when the host pays by it
+    quote_tx: str = ""  # the host's transaction id for it (IAK's tr_id)
+
+    def __post_init__(self) -> None:
+        if not self.member_count:
+            object.__setattr__(self, "member_count", len(self.members))
+        if not self.month_count:
+            object.__setattr__(self, "month_count", len(self.periods))
 
     @property
-    def member_count(self) -> int:
-        return len(self.members)
+    def count_only(self) -> bool:
+        """The host gave counts, not the members and months themselves."""
+        return not self.members
 
 
 def billable_periods(

@@ -10,7 +10,7 @@ class Outcome(StrEnum):
     PENDING = "pending"  # accepted, biller has not answered: resolve by status
     FINAL_FAILURE = "final_failure"  # cash taken must be refunded
     REJECTED = "rejected"  # nothing recorded at the host: retry later, same ref_id
-    NOT_FOUND = "not_found"  # status only: never arrived, resend with the same ref_id
+    NOT_POSTED = "not_posted"  # known not to have posted under this reference (status: not found)
     UNKNOWN = "unknown"  # time-out, 5xx, dropped, garbage: resolve by status
 
 
@@ -23,7 +23,7 @@ RC_TABLE: dict[str, tuple[Outcome, str]] = {
     "41": (Outcome.REJECTED, "Autentikasi ke host gagal — hubungi pemilik loket"),
     "44": (Outcome.REJECTED, "Saldo deposit agen tidak cukup — hubungi pemilik loket"),
     "49": (Outcome.REJECTED, "Nomor referensi sudah dipakai untuk transaksi lain"),
-    "50": (Outcome.NOT_FOUND, "Transaksi belum tercatat di host"),
+    "50": (Outcome.NOT_POSTED, "Transaksi belum tercatat di host"),
     "54": (Outcome.FINAL_FAILURE, "Nomor peserta tidak ditemukan"),
     "57": (Outcome.FINAL_FAILURE, "Format nomor peserta salah"),
     "58": (Outcome.REJECTED, "Sedang cut-off tengah malam, coba lagi beberapa menit lagi"),

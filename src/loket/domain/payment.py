@@ -21,8 +21,10 @@ class Payment:
     va_no: str
     head_name: str
     branch: str
-    members: tuple[Member, ...]
-    periods: tuple[Month, ...]
+    members: tuple[Member, ...]  # empty from a count-only host
+    periods: tuple[Month, ...]  # empty from a count-only host
+    member_count: int
+    month_count: int
     months_ahead: int
     arrears_months: int
     premium: int  # to BPJS
@@ -46,10 +48,6 @@ class Payment:
     updated_at: str
     shift_id: int | None = None
     refund_shift_id: int | None = None
-
-    @property
-    def member_count(self) -> int:
-        return len(self.members)
 
     @property
     def confirmed(self) -> bool:

@@ -28,12 +28,13 @@ class PaymentState(StrEnum):
 S = PaymentState
 
 TRANSITIONS: dict[PaymentState, frozenset[PaymentState]] = {
-    S.RECORDED: frozenset({S.SENDING, S.QUEUED}),
-    S.QUEUED: frozenset({S.SENDING}),
+    # FAILED straight from a state that sent nothing: a fresh inquiry found the bill changed
+    S.RECORDED: frozenset({S.SENDING, S.QUEUED, S.FAILED}),
+    S.QUEUED: frozenset({S.SENDING, S.FAILED}),
     S.SENDING: frozenset({S.SUCCESS, S.PENDING, S.UNKNOWN, S.REJECTED, S.FAILED, S.QUEUED}),
-    S.PENDING: frozenset({S.SUCCESS, S.FAILED, S.UNKNOWN, S.PENDING}),
+    S.PENDING: frozenset({S.SUCCESS, S.FAILED, S.UNKNOWN, S.PENDING, S.SENDING}),
     S.UNKNOWN: frozenset({S.SUCCESS, S.FAILED, S.PENDING, S.SENDING, S.UNKNOWN}),
-    S.REJECTED: frozenset({S.SENDING, S.REFUND_DUE}),
+    S.REJECTED: frozenset({S.SENDING, S.FAILED, S.REFUND_DUE}),
     S.FAILED: frozenset({S.REFUND_DUE}),
     S.REFUND_DUE: frozenset({S.REFUNDED}),
     S.SUCCESS: frozenset(),

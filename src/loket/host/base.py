@@ -1,4 +1,11 @@
-"""The one interface the rest of loket sees of any host, with normalised results."""
+"""The one interface the rest of loket sees of any host, with normalised results.
+
+Three hosts stand behind it (``shared/domain/host-protocol.md``): the native protocol, which takes
+a payment with its amount under loket's own ``ref_id``, and the aggregators Digiflazz and IAK,
+which pay only a recent inquiry, by their own reference (``aggregators.md``). The forwarder keeps
+the difference to two questions it asks the adapter: does it pay a quote (``quote_first``), and
+what reference does a new attempt use (``new_ref``).
+"""
 
 from __future__ import annotations
 
@@ -6,13 +13,14 @@ import datetime
 from dataclasses import dataclass
 from typing import Protocol
 
+from loket.domain.attempts import QuoteRule
 from loket.domain.billing import FamilyBill
 from loket.domain.outcomes import Outcome
 
 
 @dataclass(frozen=True)
 class PaymentRequest:
-    ref_id: str
+    ref_id: str  # loket's own reference (the native host's idempotency key)
     customer_no: str
     months_ahead: int
     amount: int  # the premium collected for
@@ -20,6 +28,16 @@ class PaymentRequest:
     cashier_id: str
     collected_at: str  # ISO 8601 +07:00
     offline: bool = False
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """What identifies one attempt at the host: its reference, and the host's transaction id
+    for it when the host gives one (IAK's ``tr_id``)."""
+
+    ref: str
+    tx: str = ""
+    payment_ref: str = ""  # loket's own ref_id of the payment this attempt is for
 
 
 @dataclass(frozen=True)
@@ -32,6 +50,9 @@ class HostReply:
     paid_at: str = ""
     balance: int | None = None
     answered: bool = True  # False: no reply at all (unreachable, too slow, 5xx): the host is down
+    cashier_text: str = ""  # what the cashier is told of a refusal, in Indonesian
+    retry_after_s: float | None = None  # the host asked to be left alone this long (rate limit)
+    quote_only: bool = False  # status: the host knows only the inquiry under this reference
 
 
 @dataclass(frozen=True)
@@ -49,11 +70,23 @@ class Booked:
 class HostAdapter(Protocol):
     """Every call answers; transport failures come back as ``Outcome.UNKNOWN``, never raise."""
 
+    profile: str  # "loket" | "digiflazz" | "iak"
+    quote_first: bool  # pays only a recent inquiry of its own, by that inquiry's reference
+    quote_rule: QuoteRule  # how long such an inquiry may be paid
+    repay_quote: bool  # a quote the host pays at most once may be paid again when not received
+    min_status_interval_s: float  # no more than one status query per attempt this often
+    retention_days: int | None  # how far back the host answers status queries
+
+    def new_ref(self, payment_ref: str, seq: int) -> str:
+        """The host reference for a payment's attempt number ``seq`` (native: its own ref_id,
+        every time; aggregators: a fresh reference in the host's alphabet)."""
+        ...
+
     def inquiry(self, ref_id: str, customer_no: str, months_ahead: int = 0) -> HostReply: ...
 
-    def payment(self, request: PaymentRequest) -> HostReply: ...
+    def pay(self, ticket: Ticket, request: PaymentRequest) -> HostReply: ...
 
-    def status(self, ref_id: str) -> HostReply: ...
+    def status(self, ticket: Ticket) -> HostReply: ...
 
     def balance(self) -> HostReply: ...
 

@@ -7,10 +7,11 @@ import datetime
 import json
 import logging
 import time
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
 import httpx
 
+from loket.domain.attempts import QuoteRule
 from loket.domain.outcomes import (
     HOST_GARBLED,
     HOST_HTTP_ERROR,
@@ -18,9 +19,10 @@ from loket.domain.outcomes import (
     HOST_TOO_SLOW,
     HOST_UNREACHABLE,
     Outcome,
+    cashier_message,
 )
 from loket.host import replies
-from loket.host.base import Booked, HostReply, PaymentRequest
+from loket.host.base import Booked, HostReply, PaymentRequest, Ticket
 from loket.host.body import Refused
 from loket.host.replies import Sent
 from loket.host.signing import STAMPS, Stamps, signed_headers
@@ -43,6 +45,16 @@ class _NoAnswer(Exception):
 
 
 class NativeHost:
+    """The reference host: a payment carries its amount and loket's own ``ref_id``, which the
+    host keeps idempotent, so every attempt of a payment uses that same reference."""
+
+    profile = "loket"
+    quote_first = False
+    quote_rule = QuoteRule()
+    repay_quote = False
+    min_status_interval_s = 0.0
+    retention_days: int | None = 90  # the protocol keeps every payment ref_id at least 90 days
+
     def __init__(
         self,
         url: str,
@@ -114,9 +126,17 @@ class NativeHost:
         reply, why = replies.judge(status, content, content_type, sent)
         if why:
             log.warning("host reply to %s not believed: %s", path, why)
+        if reply.rc and reply.outcome is not Outcome.SUCCESS:
+            reply = replace(reply, cashier_text=cashier_message(reply.rc, reply.message))
         return reply
 
     # -- the protocol -----------------------------------------------------------------------
+    def new_ref(self, payment_ref: str, seq: int) -> str:
+        return payment_ref  # idempotent at the host: resending it can never post twice
+
+    def pay(self, ticket: Ticket, request: PaymentRequest) -> HostReply:
+        return self.payment(request)
+
     def inquiry(self, ref_id: str, customer_no: str, months_ahead: int = 0) -> HostReply:
         body = {"ref_id": ref_id, "customer_no": customer_no, "months_ahead": months_ahead}
         return self._call("/v1/inquiry", body, Sent("inquiry", ref_id, customer_no, months_ahead))
@@ -126,7 +146,8 @@ class NativeHost:
                     request.amount)
         return self._call("/v1/payment", asdict(request), sent)
 
-    def status(self, ref_id: str) -> HostReply:
+    def status(self, ticket: Ticket | str) -> HostReply:
+        ref_id = ticket.ref if isinstance(ticket, Ticket) else ticket
         return self._call("/v1/status", {"ref_id": ref_id}, Sent("status", ref_id))
 
     def balance(self) -> HostReply:

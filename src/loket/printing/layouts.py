@@ -74,8 +74,9 @@ def _family(b: SlipBuilder, payment: Payment) -> None:
         b.field("No. Kartu", payment.customer_no)
     b.field("Nama", payment.head_name)
     b.field("Jml Anggota", f"{payment.member_count} ORANG")
-    b.field("Periode", f"{len(periods)} BULAN")
-    b.field("", describe_periods(periods))
+    b.field("Periode", f"{payment.month_count} BULAN")
+    if periods:  # a count-only host gives the number of months, not which ones
+        b.field("", describe_periods(periods))
 
 
 def _money(b: SlipBuilder, payment: Payment) -> None:

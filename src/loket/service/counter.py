@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 
 from loket.clock import Clock, iso
+from loket.domain.attempts import AttemptState
 from loket.domain.billing import FamilyBill, counter_total
 from loket.domain.money import MAX_AMOUNT, format_rupiah
 from loket.domain.numbers import CustomerNumberError, parse_customer_number
@@ -29,7 +30,7 @@ from loket.service.access import require_owner
 from loket.service.offline import OfflineDesk
 from loket.service.shift_desk import ShiftDesk
 from loket.service.slips import PrintResult, SlipPrinter
-from loket.store import anchor, audit, families, payments, shifts
+from loket.store import anchor, attempts, audit, families, payments, shifts
 from loket.sync.forwarder import Forwarder
 
 S = PaymentState
@@ -93,7 +94,7 @@ class CounterService:
 
     def total_for(self, bill: FamilyBill) -> int:
         """What the customer pays: the premium and the counter's admin fee."""
-        return counter_total(bill.premium, self.settings.admin_fee, len(bill.periods),
+        return counter_total(bill.premium, self.settings.admin_fee, bill.month_count,
                              self.settings.admin_per_month)
 
     def admin_for(self, bill: FamilyBill) -> int:
@@ -108,7 +109,9 @@ class CounterService:
         limit = self.settings.max_months_ahead
         if not 0 <= months_ahead <= limit:
             return InquiryResult(error=f"Bulan bayar di muka harus 0 sampai {limit}")
-        reply = self.host.inquiry(self.new_ref("INQ"), number.digits, months_ahead)
+        # the host's own reference: for a host that pays its inquiry, the payment's first attempt
+        reply = self.host.inquiry(self.host.new_ref(self.new_ref("INQ"), 1), number.digits,
+                                  months_ahead)
         if reply.outcome is Outcome.SUCCESS and reply.bill is not None:
             families.remember(self.engine, reply.bill, iso(self.clock.now()))
             return InquiryResult(bill=reply.bill, rc=reply.rc)
@@ -116,7 +119,8 @@ class CounterService:
             quote = self.offline.quote(number.digits, months_ahead)
             return InquiryResult(bill=quote.bill, error=reply.message, host_down=True,
                                  offline_refusal=quote.refusal)
-        return InquiryResult(error=cashier_message(reply.rc, reply.message), rc=reply.rc)
+        return InquiryResult(error=reply.cashier_text or cashier_message(reply.rc, reply.message),
+                             rc=reply.rc)
 
     # -- payment ----------------------------------------------------------------------------
     def ready_to_take(self, cashier_id: str) -> None:
@@ -145,10 +149,24 @@ class CounterService:
             now=iso(self.clock.now()), offline=offline)
         state = S.QUEUED if offline else S.RECORDED
         payment.shift_id = shift.id
-        recorded = payments.record(self.engine, payment, actor=cashier_id, state=state)
+        recorded = payments.record(self.engine, payment, actor=cashier_id, state=state,
+                                   also=self._quote_of(bill))
         result = recorded if offline else self._settle(recorded.ref_id)
         anchor.acknowledge(self.engine)  # what the customer is told now must survive the disk
         return result
+
+    def _quote_of(self, bill: FamilyBill):
+        """A host that pays its own inquiry: the inquiry the cashier just made is the payment's
+        first attempt, written with it (no second inquiry, nothing paid twice)."""
+        if not (self.host.quote_first and bill.quote_ref) or bill.priced_offline:
+            return None
+        inquired_at = bill.inquired_at or iso(self.clock.now())
+
+        def quote(conn, payment_id: int) -> None:
+            attempts.add(conn, payment_id, bill.quote_ref, AttemptState.INQUIRED, inquired_at,
+                         host_tx=bill.quote_tx, quoted_premium=bill.premium,
+                         inquired_at=inquired_at)
+        return quote
 
     def _settle(self, ref_id: str) -> Payment:
         """Send, then wait briefly for an unknown or pending outcome to settle."""

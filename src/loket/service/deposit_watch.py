@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 
 from loket.clock import Clock, iso
 from loket.domain.outcomes import Outcome
-from loket.host.base import HostAdapter, HostReply, PaymentRequest
+from loket.host.base import HostAdapter, HostReply, PaymentRequest, Ticket
 from loket.store import deposit, payments
 
 log = logging.getLogger("loket.deposit")
@@ -36,11 +36,11 @@ class DepositWatch:
     def inquiry(self, ref_id: str, customer_no: str, months_ahead: int = 0) -> HostReply:
         return self.host.inquiry(ref_id, customer_no, months_ahead)
 
-    def payment(self, request: PaymentRequest) -> HostReply:
-        return self._payment_reply(request.ref_id, self.host.payment(request))
+    def pay(self, ticket: Ticket, request: PaymentRequest) -> HostReply:
+        return self._payment_reply(request.ref_id, self.host.pay(ticket, request))
 
-    def status(self, ref_id: str) -> HostReply:
-        return self._payment_reply(ref_id, self.host.status(ref_id))
+    def status(self, ticket: Ticket) -> HostReply:
+        return self._payment_reply(ticket.payment_ref or ticket.ref, self.host.status(ticket))
 
     def balance(self) -> HostReply:
         reply = self.host.balance()

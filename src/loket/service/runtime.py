@@ -91,6 +91,12 @@ class Runtime:
             refunds_due=sum(c.count for c in of({PaymentState.REFUND_DUE})),
         )
 
+    def reconcile(self, day: str):
+        """``loket reconcile``: the day's payments against what the host says (network)."""
+        from loket.sync.reconcile import reconcile
+
+        return reconcile(self.engine, self.host, day, self.clock.now())
+
     def audit_check(self):
         """``loket audit verify``: the keyed chain, the anchor and each payment's trail; the
         verdict and one line per finding (none when all holds)."""

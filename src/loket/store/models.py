@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -27,8 +28,10 @@ class PaymentRow(SQLModel, table=True):
     va_no: str = Field(index=True)
     head_name: str
     branch: str = ""
-    members: str  # JSON snapshot: [{"card_no", "name", "class"}]
-    periods: str  # JSON: ["2026-11", …]
+    members: str  # JSON snapshot: [{"card_no", "name", "class"}] ([] from a count-only host)
+    periods: str  # JSON: ["2026-11", …] ([] from a count-only host)
+    member_count: int = 0  # how many people the bill covers (what count-only hosts give)
+    month_count: int = 0  # how many months it pays
     months_ahead: int = 0
     arrears_months: int = 0
     premium: int  # to BPJS
@@ -52,6 +55,27 @@ class PaymentRow(SQLModel, table=True):
     updated_at: str
     shift_id: int | None = Field(default=None, foreign_key="shift.id", index=True)
     refund_shift_id: int | None = Field(default=None, foreign_key="shift.id")  # paid back from
+
+
+class HostAttemptRow(SQLModel, table=True):
+    """One use of a host reference by a payment, written before its call (domain/attempts.py)."""
+
+    __tablename__ = "hostattempt"
+    __table_args__ = (UniqueConstraint("payment_id", "seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    payment_id: int = Field(foreign_key="payment.id", index=True)
+    seq: int
+    host_ref: str = Field(index=True)
+    host_tx: str = ""
+    state: str
+    rc: str = ""
+    message: str = ""
+    quoted_premium: int = 0
+    inquired_at: str = ""
+    last_call_at: str = ""
+    created_at: str
+    updated_at: str
 
 
 class PaymentEvent(SQLModel, table=True):

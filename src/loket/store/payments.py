@@ -7,10 +7,11 @@ in one place (``_payment``), so nothing above the store parses a column.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from loket.domain.billing import FamilyBill, Member
@@ -55,6 +56,8 @@ def new_payment(
             [{"card_no": m.card_no, "name": m.name, "class": m.klass} for m in bill.members]
         ),
         periods=json.dumps([str(p) for p in bill.periods]),
+        member_count=bill.member_count,
+        month_count=bill.month_count,
         months_ahead=bill.months_ahead,
         arrears_months=bill.arrears_months,
         premium=bill.premium,
@@ -116,11 +119,16 @@ def _event(conn, payment_id: int, at: str, old: str, new: str, actor: str, rc: s
     conn.exec_driver_sql(INSERT_EVENT, tuple(event[c] for c in EVENT_COLUMNS))
 
 
-def record(engine: Engine, payment: PaymentRow, actor: str, state: PaymentState) -> Payment:
+Also = Callable[[Connection, int], None]  # more writes in the same transaction (payment id)
+
+
+def record(engine: Engine, payment: PaymentRow, actor: str, state: PaymentState,
+           also: Also | None = None) -> Payment:
     """Commit the payment (and its first event) durably before anything else happens.
 
     SQLAlchemy Core rather than the ORM here: this is the counter's hot path, and the UNIQUE
-    constraint on ref_id, not a prior look-up, is what refuses a duplicate.
+    constraint on ref_id, not a prior look-up, is what refuses a duplicate. ``also`` writes
+    what belongs with it (the host's quote it will be paid by) in the same transaction.
     """
     payment.state = state
     values = payment.model_dump(exclude={"id"})
@@ -132,6 +140,8 @@ def record(engine: Engine, payment: PaymentRow, actor: str, state: PaymentState)
             _event(conn, payment.id, payment.created_at, "", state, actor)
             audit.append(conn, payment.created_at, actor, "payment",
                          {"ref_id": payment.ref_id, "to": str(state), "total": payment.total})
+            if also is not None:
+                also(conn, payment.id)
     except IntegrityError as exc:
         if "payment.ref_id" in str(exc.orig):
             raise DuplicateRef(payment.ref_id) from None
@@ -155,12 +165,13 @@ def _row(conn, where: str, key) -> Payment | None:
 
 def transition(engine: Engine, ref_id: str, new: PaymentState, *, actor: str, now: str,
                rc: str = "", message: str = "", then: PaymentState | None = None,
-               host_reply: bool = True, **fields) -> Payment:
+               host_reply: bool = True, also: Also | None = None, **fields) -> Payment:
     """Move a payment to ``new`` if the state machine allows it from where it is now.
 
     ``then`` takes a second step in the same transaction (FAILED then REFUND_DUE), so a crash
     can never leave the payment between the two. ``rc``/``message`` are the host's answer and
     are kept on the payment; with ``host_reply=False`` the message is only the event's note.
+    ``also`` writes what belongs with the change (its host attempt) in the same transaction.
     """
     with write(engine) as conn:
         row = conn.exec_driver_sql("SELECT id, state FROM payment WHERE ref_id = ?",
@@ -179,18 +190,22 @@ def transition(engine: Engine, ref_id: str, new: PaymentState, *, actor: str, no
         if host_reply and (rc or message):
             changes |= {"host_rc": rc, "host_message": message}
         _set(conn, payment_id, changes)
+        if also is not None:
+            also(conn, payment_id)
         found = _row(conn, "id", payment_id)
         assert found is not None  # in this very transaction
         return found
 
 
-def update(engine: Engine, ref_id: str, **fields) -> Payment:
+def update(engine: Engine, ref_id: str, also: Also | None = None, **fields) -> Payment:
     """Bookkeeping that is not a state change (print count, next attempt)."""
     with write(engine) as conn:
         payment = _row(conn, "ref_id", ref_id)
         if payment is None:
             raise KeyError(ref_id)
         _set(conn, payment.id, fields)
+        if also is not None:
+            also(conn, payment.id)
         found = _row(conn, "id", payment.id)
         assert found is not None
         return found
@@ -281,6 +296,8 @@ def bill_of(payment: Payment) -> FamilyBill:
         branch=payment.branch,
         members=payment.members,
         periods=payment.periods,
+        member_count=payment.member_count,
+        month_count=payment.month_count,
         arrears_months=payment.arrears_months,
         months_ahead=payment.months_ahead,
         premium=payment.premium,
@@ -303,6 +320,15 @@ def offline_queue(engine: Engine) -> tuple[int, int, str]:
 def unsettled(engine: Engine) -> list[Payment]:
     """Everything not final yet (refunds due included), oldest first."""
     return in_states(engine, NOT_FINAL)
+
+
+def by_host_ref(engine: Engine, host_ref: str) -> Payment | None:
+    """The payment an attempt under this host reference belongs to."""
+    with engine.connect() as conn:
+        found = conn.exec_driver_sql(
+            "SELECT p.* FROM payment p JOIN hostattempt a ON a.payment_id = p.id "
+            "WHERE a.host_ref = ? ORDER BY a.id DESC LIMIT 1", (host_ref,)).first()
+        return _payment(found) if found else None
 
 
 def in_shift(engine: Engine, shift_id: int) -> list[Payment]:

@@ -10,22 +10,27 @@ from __future__ import annotations
 
 import logging
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import Engine
 
+from loket.domain.attempts import OPEN, Attempt, AttemptState
 from loket.domain.money import format_rupiah
 from loket.domain.outcomes import Outcome
+from loket.domain.payment import Payment
 from loket.domain.states import FINAL, PaymentState, label
-from loket.host.base import HostAdapter
-from loket.store import payments
+from loket.host.base import HostAdapter, HostReply, Ticket
+from loket.store import attempts, payments
+from loket.sync.attempting import ticket
 
 log = logging.getLogger("loket.sync")
 S = PaymentState
 HOST_STATE = {
     Outcome.SUCCESS: "success", Outcome.PENDING: "pending", Outcome.FINAL_FAILURE: "failed",
-    Outcome.REJECTED: "failed", Outcome.NOT_FOUND: "not_found", Outcome.UNKNOWN: "unknown",
+    Outcome.REJECTED: "failed", Outcome.NOT_POSTED: "not_found", Outcome.UNKNOWN: "unknown",
 }
+SENT = OPEN | {AttemptState.SUCCESS, AttemptState.FAILED}  # a payment call went out under it
+NEVER_SENT = {S.RECORDED, S.QUEUED}
 
 
 @dataclass(frozen=True)
@@ -53,12 +58,34 @@ class Reconciliation:
                 "host_ledger_checked": self.host_ledger}
 
 
-def reconcile(engine: Engine, host: HostAdapter, day: str) -> Reconciliation:
+def _asked(payment: Payment, tried: list[Attempt]) -> Ticket | None:
+    """What to ask the host about: the last attempt a payment may have posted under (native:
+    its own ref_id, also for payments from before attempts were kept); None: nothing was sent."""
+    sent = [a for a in tried if a.state in SENT]
+    if sent:
+        return ticket(sent[-1], payment)
+    if not tried and payment.state not in NEVER_SENT:
+        return Ticket(payment.ref_id, "", payment.ref_id)
+    return None
+
+
+def reconcile(engine: Engine, host: HostAdapter, day: str,
+              now: datetime | None = None) -> Reconciliation:
     result = Reconciliation(day)
-    local_day = list(reversed(payments.of_day(engine, day, limit=1_000_000)))
+    local_day = list(reversed(payments.of_day(engine, day)))
+    tried = attempts.of_payments(engine, [p.id for p in local_day])
+    kept = host.retention_days
+    too_old = kept is not None and now is not None and (
+        now.date() - date.fromisoformat(day)).days > kept
     for payment in local_day:
-        reply = host.status(payment.ref_id)
-        host_state = HOST_STATE[reply.outcome]
+        asked = None if too_old else _asked(payment, tried[payment.id])
+        if asked is None:
+            reply = HostReply(Outcome.NOT_POSTED, message="tidak pernah dikirim ke host"
+                              if not too_old else f"lebih lama dari {kept} hari: host tidak "
+                              "menyimpannya lagi, tidak dapat dicek")
+        else:
+            reply = host.status(asked)
+        host_state = "too_old" if too_old else HOST_STATE[reply.outcome]
         host_amount = reply.bill.premium if reply.bill else None
         local = S(payment.state)
         result.payments.append({
@@ -72,7 +99,11 @@ def reconcile(engine: Engine, host: HostAdapter, day: str) -> Reconciliation:
             result.differences.append(Difference(payment.ref_id, kind, str(local), host_state,
                                                  payment.premium, host_amount, detail))
 
-        if local == S.SUCCESS and host_state != "success":
+        if too_old and local in FINAL:
+            continue
+        if too_old:
+            differ("unsettled", f"belum final dan {reply.message}")
+        elif local == S.SUCCESS and host_state != "success":
             differ("local_success_unknown_to_host",
                    f"lunas di loket, host menjawab {host_state} ({reply.rc} {reply.message})")
         elif host_state == "success" and local != S.SUCCESS:
@@ -84,7 +115,8 @@ def reconcile(engine: Engine, host: HostAdapter, day: str) -> Reconciliation:
                                  f"pelanggan ({payment.head_name})")
         elif local not in FINAL:
             differ("unsettled", f"belum final: loket {label(local)}, host {host_state}")
-    _against_host_ledger(engine, host, day, {p.ref_id for p in local_day}, result)
+    seen = {p.ref_id for p in local_day} | {a.host_ref for group in tried.values() for a in group}
+    _against_host_ledger(engine, host, day, seen, result)
     return result
 
 
@@ -93,11 +125,8 @@ def _against_host_ledger(engine: Engine, host: HostAdapter, day: str, seen: set[
     """What the host booked that day and this counter does not have, or does not call paid.
 
     A payment taken here on another day (forwarded after midnight) is found by its ref_id."""
-    booked_of = getattr(host, "booked", None)
-    if booked_of is None:
-        return
     try:
-        booked = booked_of(date.fromisoformat(day))
+        booked = host.booked(date.fromisoformat(day))
     except Exception:  # the host cannot say today: the status checks above still stand
         log.warning("reconcile: the host's ledger for %s could not be read", day, exc_info=True)
         booked = None
@@ -107,7 +136,7 @@ def _against_host_ledger(engine: Engine, host: HostAdapter, day: str, seen: set[
     for entry in booked:
         if entry.ref_id in seen:
             continue  # checked by status above
-        local = payments.get(engine, entry.ref_id)
+        local = payments.get(engine, entry.ref_id) or payments.by_host_ref(engine, entry.ref_id)
         if local is None:
             kind, state, amount = "host_booked_not_local", "", 0
             detail = (f"host membukukan {format_rupiah(entry.premium)} (sn {entry.sn}, VA "

@@ -1,0 +1,86 @@
+"""Host attempts: what a payment did at its host, one reference at a time.
+
+Real aggregators pay only a recent inquiry, by a host-side reference that is not loket's
+``ref_id`` (``shared/domain/aggregators.md`` §4). So a payment keeps an ordered list of attempts,
+each written before its call. The one rule that keeps a payment from being posted twice:
+
+    a new host reference is minted only once the previous one is known not to have posted;
+    after an unknown or pending outcome, only status queries follow.
+
+The native host is the simplest case: every attempt uses the payment's own ``ref_id``, which the
+host's idempotency makes safe to send again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+
+class AttemptState(StrEnum):
+    INQUIRING = "INQUIRING"  # an inquiry is (or was) on the wire: nothing can have been paid
+    INQUIRED = "INQUIRED"  # the host quoted the bill under this reference; not paid yet
+    PAYING = "PAYING"  # a payment call is (or was, before a crash) on the wire
+    PENDING = "PENDING"  # the host took it, the biller has not answered
+    UNKNOWN = "UNKNOWN"  # the answer was lost or not believed
+    SUCCESS = "SUCCESS"
+    FAILED = "FAILED"  # a final failure at the host: the cash is owed back
+    NOT_POSTED = "NOT_POSTED"  # known not to have posted: a new reference may follow
+
+
+A = AttemptState
+OPEN = frozenset({A.PAYING, A.PENDING, A.UNKNOWN})  # may have posted: status queries only
+CLOSED = frozenset({A.SUCCESS, A.FAILED, A.NOT_POSTED})
+NOTHING_SENT = frozenset({A.INQUIRING, A.INQUIRED})  # no payment call was made under it
+
+
+@dataclass(frozen=True)
+class Attempt:
+    id: int
+    payment_id: int
+    seq: int  # 1, 2, … in the order they were made
+    host_ref: str  # the reference this attempt uses at the host
+    host_tx: str  # the host's transaction id for it (IAK's tr_id), when it gives one
+    state: AttemptState
+    rc: str
+    message: str
+    quoted_premium: int  # what the host's inquiry priced, 0 when there was none
+    inquired_at: str  # when the host quoted it ("" without an inquiry)
+    last_call_at: str  # the last pay or status call made with it (the polling discipline)
+    created_at: str
+    updated_at: str
+
+    @property
+    def open(self) -> bool:
+        return self.state in OPEN
+
+
+def may_mint(last: Attempt | None) -> bool:
+    """A new host reference is allowed only when the last one cannot have posted."""
+    return last is None or last.state in NOTHING_SENT or last.state is A.NOT_POSTED
+
+
+@dataclass(frozen=True)
+class QuoteRule:
+    """How long a host's inquiry may be paid (Digiflazz: the same Jakarta day; IAK: until it
+    expires). Near the day's end a fresh inquiry is made after midnight rather than risking the
+    boundary mid-call."""
+
+    same_day: bool = False
+    ttl: timedelta | None = None
+    day_end_guard: timedelta = timedelta(minutes=5)
+
+    def fresh(self, inquired_at: datetime, now: datetime) -> bool:
+        if self.same_day and inquired_at.date() != now.date():
+            return False
+        return self.ttl is None or now - inquired_at < self.ttl
+
+    def hold_until(self, now: datetime) -> datetime | None:
+        """Too close to midnight to pay an inquiry of today: wait until just after it."""
+        if not self.same_day:
+            return None
+        midnight = (now + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+        if midnight - now <= self.day_end_guard:
+            return midnight + timedelta(seconds=30)
+        return None

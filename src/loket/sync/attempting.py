@@ -1,0 +1,247 @@
+"""One step of one payment at its host, through attempts (``domain/attempts.py``).
+
+- An attempt that may have posted (PAYING, PENDING, UNKNOWN) is only ever asked about, no more
+  often than the host allows.
+- Otherwise the payment is sent: the native host takes it as it is, under the payment's own
+  ``ref_id``; a host that pays only its own recent inquiry (``quote_first``) gets a fresh inquiry
+  first unless a still-valid one is at hand, and the premium it quotes must equal what the
+  customer paid — if not, or if there is nothing to pay any more, no payment is sent and the
+  cash is owed back.
+- Every attempt is written before its call; its answer is written in the same transaction as
+  the payment's state change.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from loket.clock import iso, parse_iso
+from loket.domain.attempts import Attempt, AttemptState
+from loket.domain.money import format_rupiah
+from loket.domain.outcomes import HOST_MISMATCH, Outcome
+from loket.domain.payment import Payment
+from loket.domain.states import PaymentState
+from loket.host.base import HostReply, PaymentRequest, Ticket
+from loket.store import attempts
+
+if TYPE_CHECKING:
+    from loket.sync.forwarder import Forwarder
+
+S = PaymentState
+A = AttemptState
+
+
+def request_for(payment: Payment) -> PaymentRequest:
+    """Rebuilt from the stored row: the same body every time, so resends are idempotent."""
+    return PaymentRequest(
+        ref_id=payment.ref_id,
+        customer_no=payment.customer_no,
+        months_ahead=payment.months_ahead,
+        amount=payment.premium,
+        terminal_id=payment.terminal_id,
+        cashier_id=payment.cashier_id,
+        collected_at=payment.created_at,
+        offline=payment.offline,
+    )
+
+
+def ticket(attempt: Attempt, payment: Payment) -> Ticket:
+    return Ticket(attempt.host_ref, attempt.host_tx, payment.ref_id)
+
+
+def changed_bill(payment: Payment, quoted: int) -> str:
+    return (f"Tagihan berubah sejak uang diterima: sekarang {format_rupiah(quoted)}, dibayar "
+            f"{format_rupiah(payment.premium)}. Pembayaran tidak dikirim; kembalikan uang")
+
+
+class Attempting:
+    def __init__(self, forwarder: Forwarder) -> None:
+        self.f = forwarder
+        self.host = forwarder.host
+
+    @property
+    def now(self) -> datetime:
+        return self.f.clock.now()
+
+    # -- which step -------------------------------------------------------------------------
+    def advance(self, payment: Payment, last: Attempt | None) -> Payment:
+        if last is not None and last.open:
+            return self._ask(payment, last)
+        if payment.state in (S.PENDING, S.UNKNOWN) and last is None:
+            # from before attempts were kept (native only): its own ref_id was on the wire
+            last = attempts.begin(self.f.engine, payment.id, payment.ref_id, A.UNKNOWN,
+                                  iso(self.now))
+            return self._ask(payment, last)
+        return self._send(payment, last)
+
+    # -- asking -----------------------------------------------------------------------------
+    def _status_due(self, attempt: Attempt) -> datetime | None:
+        """When the next status query may be made (None: now)."""
+        if not attempt.last_call_at or not self.host.min_status_interval_s:
+            return None
+        at = parse_iso(attempt.last_call_at) + timedelta(seconds=self.host.min_status_interval_s)
+        return at if at > self.now else None
+
+    def _ask(self, payment: Payment, attempt: Attempt) -> Payment:
+        wait = self._status_due(attempt)
+        if wait is not None:  # the host's polling discipline: not yet
+            return self.f.move(payment, payment.state, next_attempt_at=iso(wait))
+        reply = self.host.status(ticket(attempt, payment))
+        if reply.outcome is Outcome.NOT_POSTED:  # never arrived under it: a new attempt
+            self._close(attempt, A.NOT_POSTED, reply)
+            return self._send(payment, attempts.last(self.f.engine, payment.id))
+        if reply.quote_only:
+            again = self._after_quote_only(attempt, reply)
+            if again is not None:
+                return self._send(payment, again)
+        return self.apply(payment, attempt, reply, asked=True)
+
+    def _after_quote_only(self, attempt: Attempt, reply: HostReply) -> Attempt | None:
+        """The host knows only the inquiry under this reference: no payment arrived (yet).
+
+        A host that pays a quote at most once (IAK's tr_id) may be paid again under it while it
+        is valid. Otherwise the attempt stays unknown while the quote could still be paid — a
+        payment under it may be on its way — and is closed once it can no longer be: then a new
+        reference may follow. None: keep asking."""
+        fresh = self._fresh(attempt)
+        if fresh and self.host.repay_quote:
+            self._close(attempt, A.INQUIRED, reply)
+        elif not fresh and attempt.inquired_at:
+            self._close(attempt, A.NOT_POSTED, reply)
+        else:
+            return None
+        return attempts.last(self.f.engine, attempt.payment_id)
+
+    # -- sending ----------------------------------------------------------------------------
+    def _send(self, payment: Payment, last: Attempt | None) -> Payment:
+        attempt = None
+        if self.host.quote_first:
+            hold = self.host.quote_rule.hold_until(self.now)
+            if hold is not None:  # too near midnight to pay an inquiry of today
+                return self.f.move(payment, payment.state, next_attempt_at=iso(hold))
+            if last is not None and last.state is A.INQUIRED and self._fresh(last):
+                attempt = last
+            else:
+                quoted = self._quote(payment, last)
+                if isinstance(quoted, Payment):
+                    return quoted  # refused, owed back or postponed: no payment was sent
+                attempt = quoted
+        return self._pay(payment, attempt, last)
+
+    def _fresh(self, attempt: Attempt) -> bool:
+        return bool(attempt.inquired_at) and self.host.quote_rule.fresh(
+            parse_iso(attempt.inquired_at), self.now)
+
+    def _quote(self, payment: Payment, last: Attempt | None) -> Attempt | Payment:
+        """A fresh inquiry under a new reference, written before it is made."""
+        now = iso(self.now)
+        seq = last.seq + 1 if last else 1
+        attempt = attempts.begin(self.f.engine, payment.id, self.host.new_ref(payment.ref_id, seq),
+                                 A.INQUIRING, now, close_before=last)
+        reply = self.host.inquiry(attempt.host_ref, payment.customer_no, payment.months_ahead)
+        bill = reply.bill
+        if reply.outcome is Outcome.SUCCESS and bill is not None:
+            if bill.premium != payment.premium:
+                return self._owed_back(payment, attempt, reply, changed_bill(payment,
+                                                                              bill.premium))
+            attempts.update(self.f.engine, attempt.id, state=A.INQUIRED, host_tx=bill.quote_tx,
+                            quoted_premium=bill.premium, inquired_at=now, updated_at=now)
+            return attempts.last(self.f.engine, payment.id) or attempt
+        if reply.outcome is Outcome.FINAL_FAILURE:  # paid elsewhere, number gone, not payable
+            return self._owed_back(payment, attempt, reply,
+                                   reply.cashier_text or reply.message)
+        # unknown, refused, rate-limited: an inquiry posts nothing; a new one later
+        self._close(attempt, A.NOT_POSTED, reply)
+        return self.f.move(payment, payment.state, next_attempt_at=self.f.later(
+            payment, reply.retry_after_s or 0.0), attempts=payment.attempts + 1)
+
+    def _owed_back(self, payment: Payment, attempt: Attempt, reply: HostReply,
+                   why: str) -> Payment:
+        reason = HostReply(Outcome.FINAL_FAILURE, rc=reply.rc, message=why, cashier_text=why)
+        return self.f.move(payment, S.FAILED, reason, then=S.REFUND_DUE, next_attempt_at="",
+                           also=self._write(attempt, A.NOT_POSTED, reply))
+
+    def _pay(self, payment: Payment, attempt: Attempt | None, last: Attempt | None) -> Payment:
+        now = iso(self.now)
+
+        def paying(conn, payment_id: int) -> None:
+            nonlocal attempt
+            if attempt is None:  # the native host: a new attempt under the payment's own ref
+                seq = last.seq + 1 if last else 1
+                attempt = attempts.add(conn, payment_id, self.host.new_ref(payment.ref_id, seq),
+                                       A.PAYING, now)
+            else:
+                attempts.change(conn, attempt.id, state=A.PAYING, updated_at=now)
+            attempts.change(conn, attempt.id, last_call_at=now)
+
+        sending = self.f.move(payment, S.SENDING, attempts=payment.attempts + 1, also=paying)
+        assert attempt is not None
+        reply = self.host.pay(ticket(attempt, sending), request_for(sending))
+        return self.apply(sending, attempt, reply, asked=False)
+
+    # -- the answer -------------------------------------------------------------------------
+    def apply(self, payment: Payment, attempt: Attempt, reply: HostReply, asked: bool) -> Payment:
+        """Write the host's answer to the payment and its attempt, in one transaction."""
+        if reply.outcome is Outcome.SUCCESS and not _confirms(payment, reply):
+            reply = HostReply(Outcome.UNKNOWN, message=HOST_MISMATCH)
+        outcome, f = reply.outcome, self.f
+        if asked:  # every question counts towards the back-off, like every send
+            payment = f.move(payment, payment.state, attempts=payment.attempts + 1)
+        if outcome is Outcome.SUCCESS:  # the books take what the host charged and covered
+            paid = reply.bill
+            assert paid is not None
+            done = f.move(payment, S.SUCCESS, reply, host_sn=reply.sn, paid_at=reply.paid_at,
+                          agent_price=paid.agent_price,
+                          periods=json.dumps([str(p) for p in paid.periods]),
+                          arrears_months=paid.arrears_months, next_attempt_at="",
+                          also=self._write(attempt, A.SUCCESS, reply, asked))
+            f.tell_success(done)
+            return done
+        if outcome is Outcome.FINAL_FAILURE:  # the customer's cash is owed back: both in one go
+            return f.move(payment, S.FAILED, reply, then=S.REFUND_DUE, next_attempt_at="",
+                          also=self._write(attempt, A.FAILED, reply, asked))
+        wait = f.later(payment, reply.retry_after_s or 0.0)
+        if outcome is Outcome.PENDING:
+            return f.move(payment, S.PENDING, reply, next_attempt_at=wait,
+                          also=self._write(attempt, A.PENDING, reply, asked))
+        if not asked and outcome in (Outcome.REJECTED, Outcome.NOT_POSTED):
+            # nothing was recorded under it: a quote may be paid again while it is valid
+            again = A.INQUIRED if self.host.quote_first and outcome is Outcome.REJECTED else (
+                A.NOT_POSTED)
+            return f.move(payment, S.REJECTED, reply, next_attempt_at=wait,
+                          also=self._write(attempt, again, reply, asked))
+        # unknown, or a status query that was itself refused: no news
+        target = S.PENDING if payment.state == S.PENDING else S.UNKNOWN
+        keep = A.PENDING if attempt.state is A.PENDING else A.UNKNOWN
+        return f.move(payment, target, reply, next_attempt_at=wait,
+                      also=self._write(attempt, keep, reply, asked))
+
+    def _write(self, attempt: Attempt, state: AttemptState, reply: HostReply,
+               asked: bool = False):
+        now = iso(self.now)
+
+        def write(conn, _payment_id: int) -> None:
+            fields = {"state": state, "rc": reply.rc, "message": reply.message[:200],
+                      "updated_at": now}
+            if asked:
+                fields["last_call_at"] = now
+            attempts.change(conn, attempt.id, **fields)
+        return write
+
+    def _close(self, attempt: Attempt, state: AttemptState, reply: HostReply) -> None:
+        now = iso(self.now)
+        attempts.update(self.f.engine, attempt.id, state=state, rc=reply.rc,
+                        message=reply.message[:200], last_call_at=now, updated_at=now)
+
+
+def _confirms(payment: Payment, reply: HostReply) -> bool:
+    """A success confirms this payment only if it shows the bill as paid: this family, the
+    premium collected (a status answer is held to it here; a payment answer already was)."""
+    bill = reply.bill
+    return (bill is not None and bool(reply.sn) and bool(reply.paid_at)
+            and bill.premium == payment.premium
+            and (not payment.va_no or not bill.va_no
+                 or bill.va_no[-11:] == payment.va_no[-11:]))
+
