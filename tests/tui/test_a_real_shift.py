@@ -72,8 +72,8 @@ async def test_a_refused_payment_says_what_to_hand_back_and_shows_no_slip(make_a
         summary = words(screen.query_one("#summary"))
         assert "KEMBALIKAN" in summary and "Rp 72.500" in summary  # the total, large
         assert "KEMBALI " not in summary.replace("KEMBALIKAN", "")  # no "change" line
-        assert "Kembalian Rp\u00a07.500 belum diberikan" in summary
-        assert "semua uang yang diterima: Rp\u00a080.000" in summary
+        assert "Kembalian Rp 7.500 belum diberikan?" in summary
+        assert "Kembalikan semua uang diterima: Rp 80.000." in summary
         assert "F6" in words(screen.query_one("#explain"))
         preview = screen.query_one(ReceiptPreview)
         assert NO_SLIP_FOR_FAILED in words(preview.query_one(Static))
@@ -108,8 +108,8 @@ async def test_the_big_qr_is_drawn_whole_and_grows_with_the_terminal(make_app):
         await settle(pilot)
         assert isinstance(app.screen, QrScreen)
         view = app.screen.query_one(QrView)
-        scale = view.scale()
-        width, height = qr_size(view.payload, view.BORDER, scale)
+        scale, border = view.fit()
+        width, height = qr_size(view.payload, border, scale)
         assert scale >= 1 and width <= view.content_size.width
         assert height <= view.content_size.height
         assert view.region.right <= 80 and view.region.bottom <= 24

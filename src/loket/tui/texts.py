@@ -88,8 +88,7 @@ RESULT_EXPLAIN = {
     S.REFUNDED: "Uang sudah dikembalikan kepada pelanggan.",
 }
 GIVE_BACK = "KEMBALIKAN"
-GIVE_BACK_ALL = ("Kembalian {change} belum diberikan? Kembalikan semua uang yang diterima: "
-                 "{cash}.")
+GIVE_BACK_ALL = "Kembalian {change} belum diberikan?\nKembalikan semua uang diterima: {cash}."
 
 HELP_KEYS = """\
 [b]Di layar kasir[/b]

@@ -80,7 +80,7 @@ class CounterScreen(LoketScreen):
         self.months_ahead = 0
         self._asked = 0  # inquiries asked; a late answer to an older one is dropped
         self._asking = ""  # the number being looked up now
-        self._plus_shown = False
+        self._shown = (False, False)
 
     def compose(self) -> ComposeResult:
         yield StatusLine()
@@ -103,15 +103,19 @@ class CounterScreen(LoketScreen):
         return self.query_one("#number", Input).value
 
     def bill_is_current(self) -> bool:
-        return self.bill is not None and self.typed == self.bill_number
+        return self.bill is not None and self.is_mounted and self.typed == self.bill_number
 
     def months_keys(self) -> bool:
+        if not self.is_mounted:
+            return False
         return self.bill_is_current() or (bool(self.paid_number) and self.typed == self.paid_number)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         allowed = super().check_action(action, parameters)
         if allowed and action == "months":
             return self.months_keys()
+        if allowed and action == "pay":
+            return self.bill_is_current()  # F9 is offered only with a bill to pay
         return allowed
 
     def _message(self, text: str, kind: str = "") -> None:
@@ -131,7 +135,7 @@ class CounterScreen(LoketScreen):
             )
             view.border_title = f"Tagihan keluarga — {bill.member_count} orang"
             view.border_subtitle = "Enter/F9 bayar · +/- bulan di muka"
-        self._months_shown()
+        self._keys_shown()
 
     # -- inquiry ----------------------------------------------------------------------------
     @on(Input.Submitted, "#number")
@@ -165,7 +169,7 @@ class CounterScreen(LoketScreen):
         if result.host_down:
             self.loket.check_health()
         self.paid_number = number if result.already_paid else ""
-        self._months_shown()
+        self._keys_shown()
         if result.bill is None or result.offline_refusal:
             self._show_bill(None)
             reason = f" {result.offline_refusal}." if result.offline_refusal else ""
@@ -188,29 +192,29 @@ class CounterScreen(LoketScreen):
 
     @on(Input.Changed, "#number")
     def _typing(self) -> None:
-        self._months_shown()
+        self._keys_shown()
 
-    def _months_shown(self) -> None:
-        """The footer shows "+" while it means "months ahead" (redrawn only when that changes)."""
-        shown = self.months_keys()
-        if shown != self._plus_shown:
-            self._plus_shown = shown
+    def _keys_shown(self) -> None:
+        """The footer shows F9 with a bill to pay and "+" while it means "months ahead" (redrawn
+        only when that changes, not on every digit)."""
+        shown = (self.bill_is_current(), self.months_keys())
+        if shown != self._shown:
+            self._shown = shown
             self.refresh_bindings()
 
     # -- actions ----------------------------------------------------------------------------
     def action_months(self, step: int) -> None:
-        if self.paid_number and not self.bill_is_current():
-            if step > 0:  # paid through this month: the next one is the first to pay
-                self.months_ahead = 1
-                self._inquire(self.paid_number)
+        # Paid through this month: the next month is the first to pay (a bill of months ahead).
+        paid = not self.bill_is_current() and bool(self.paid_number)
+        if paid and step < 0:
             return
         limit = self.runtime.counter.settings.max_months_ahead
-        wanted = max(0, min(limit, self.months_ahead + step))
+        wanted = max(1 if paid else 0, min(limit, self.months_ahead + step))
         if wanted == self.months_ahead:
             self._message(f"Bayar di muka paling banyak {limit} bulan" if step > 0 else "")
             return
         self.months_ahead = wanted
-        self._inquire(self.bill_number)
+        self._inquire(self.paid_number if paid else self.bill_number)
 
     def action_pay(self) -> None:
         if not self.bill_is_current():

@@ -19,8 +19,8 @@ class HelpScreen(Dialog[None]):
             padding: 0 1; background: $surface; scrollbar-size-vertical: 1; }
     #help-grid { grid-size: 1; grid-gutter: 1 2; height: auto; }
     #help-grid Static { width: 1fr; height: auto; }
-    HelpScreen.-wide #help { width: 114; }
-    HelpScreen.-wide #help-grid { grid-size: 2; grid-columns: 56 1fr; }
+    HelpScreen.-wide #help { width: 116; }
+    HelpScreen.-wide #help-grid { grid-size: 2; grid-columns: 58 1fr; }
     """
 
     def compose(self) -> ComposeResult:

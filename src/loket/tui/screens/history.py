@@ -54,7 +54,7 @@ class HistoryScreen(LoketScreen):
         search.border_title = "Riwayat hari ini"
         yield search
         table = DataTable(id="history", cursor_type="row", zebra_stripes=True)
-        table.add_columns("Jam", "No. VA", "Nama", "Total", "Status", "Ref")
+        table.add_columns("Jam", "Nama", "Total", "Status", "No. VA", "Ref")
         yield table
         yield Label("Memuat…", id="history-status")
         yield Footer(compact=True)
@@ -90,10 +90,10 @@ class HistoryScreen(LoketScreen):
         for p in found:
             table.add_row(
                 p.created_at[11:16],
-                p.va_no,
                 p.head_name[:18],
                 format_rupiah(p.total),
                 label(p.state),
+                p.va_no,
                 p.ref_id,
                 key=p.ref_id,
             )

@@ -27,11 +27,6 @@ from loket.tui.widgets.status_line import StatusLine
 S = PaymentState
 
 
-def _unbroken(amount: int) -> str:
-    """An amount that never wraps between ``Rp`` and the digits."""
-    return format_rupiah(amount).replace(" ", "\u00a0")
-
-
 def money_summary(payment: Payment) -> Group:
     """Who and how much; the last line, large, is the money the cashier hands over now: the change,
     or — for a payment the host refused — the customer's money back."""
@@ -51,8 +46,8 @@ def money_summary(payment: Payment) -> Group:
                             style="bold white on red")
         parts.append(big)
         if payment.change:
-            parts.append(Text(texts.GIVE_BACK_ALL.format(change=_unbroken(payment.change),
-                                                         cash=_unbroken(payment.cash)),
+            parts.append(Text(texts.GIVE_BACK_ALL.format(change=format_rupiah(payment.change),
+                                                         cash=format_rupiah(payment.cash)),
                               style="bold"))
     else:
         parts.append(Text.assemble((" KEMBALI ", "bold"), (f" {format_rupiah(payment.change)} ",

@@ -30,10 +30,11 @@ class SettingsScreen(FormKeys, LoketScreen):
     ]
     DEFAULT_CSS = """
     SettingsScreen { padding: 0 1; }
-    #settings-box { height: auto; border: round $accent; padding: 0 1; }
+    #settings-box { height: auto; max-width: 90; border: round $accent; padding: 0 1; }
     #settings-grid { grid-size: 2; grid-columns: 1fr 16; grid-rows: 1; grid-gutter: 0 1;
                      height: auto; }
-    #host-info { border: round $accent; padding: 0 1; height: auto; margin-top: 1; }
+    #host-info { border: round $accent; padding: 0 1; height: auto; max-width: 90;
+                 margin-top: 1; }
     #settings-status { height: auto; margin-top: 1; }
     #settings-status.error { color: $error; text-style: bold; }
     """

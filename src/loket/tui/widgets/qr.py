@@ -50,25 +50,32 @@ class QrView(Widget):
     QrView { width: 1fr; height: 1fr; }
     """
 
-    BORDER = 2  # quiet zone, in modules
+    BORDERS = (2, 1)  # quiet zone in modules: two if there is room, one on a small terminal
 
     def __init__(self, payload: str, **kw) -> None:
         super().__init__(**kw)
         self.payload = payload
 
-    def scale(self) -> int:
+    def fit(self) -> tuple[int, int]:
+        """The largest scale that fits, and the quiet zone it has room for; (0, 0) if none."""
         width, height = self.content_size
-        fits = [s for s in range(1, 9) if _fits(qr_size(self.payload, self.BORDER, s),
-                                                width, height)]
-        return max(fits, default=0)
+        for border in self.BORDERS:
+            fits = [s for s in range(1, 9) if _fits(qr_size(self.payload, border, s),
+                                                    width, height)]
+            if fits:
+                return max(fits), border
+        return 0, 0
+
+    def scale(self) -> int:
+        return self.fit()[0]
 
     def render(self) -> Text:
-        scale = self.scale()
+        scale, border = self.fit()
         if not scale:
             return Text("Layar terlalu kecil untuk QR", style="bold")
-        qr = qr_text(self.payload, self.BORDER, scale)
+        qr = qr_text(self.payload, border, scale)
         width, height = self.content_size
-        qr_width, qr_height = qr_size(self.payload, self.BORDER, scale)
+        qr_width, qr_height = qr_size(self.payload, border, scale)
         # centred by hand: the quiet zone is leading spaces, which must stay where they are
         left = " " * ((width - qr_width) // 2)
         centred = Text("\n" * ((height - qr_height) // 2), no_wrap=True, overflow="crop", end="")

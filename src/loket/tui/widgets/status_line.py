@@ -62,7 +62,8 @@ def describe(health: Health | None, training: bool, cashier: str,
         if health.refunds_due:
             line.append(f" │ Refund {health.refunds_due}", style="bold white on red")
         if health.balance is not None:
-            line.append(f" │ {'Dep' if compact else 'Deposit'} {_short(health.balance)}")
+            balance = _short(health.balance)
+            line.append(f" │ Dep {balance[3:]}" if compact else f" │ Deposit {balance}")
         printer = "siap" if health.printer_ok else "MATI"
         line.append(f" │ {'Prn' if compact else 'Printer'} {printer}",
                     style="" if health.printer_ok else "bold red")
