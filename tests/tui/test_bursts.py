@@ -14,7 +14,7 @@ from loket.tui.screens.login import LoginScreen
 from loket.tui.screens.payment import PaymentScreen
 from loket.tui.screens.qr import QrScreen
 from loket.tui.screens.result import ResultScreen
-from tests.tui.conftest import burst, inquire, login, owner_login, settle, take_cash
+from tests.tui.conftest import burst, inquire, login, settle, take_cash
 
 KEYS = ["enter", "escape", "f9", "f2", "f4", "f6", "1"]
 TIMES = [2, 5, 10]
@@ -133,52 +133,6 @@ async def test_a_burst_of_any_key_on_a_counter_screen(make_app, screen):
             assert paid(app) == before + pays, key
             assert printed(app) == slips + pays, key  # the receipt of that one payment
             await back(pilot)
-
-
-async def dashboard(pilot):
-    await pilot.press("f7")
-
-
-async def settings(pilot):
-    await pilot.press("f10")
-
-
-async def cashiers(pilot):
-    await pilot.press("f10")
-    await settle(pilot)
-    await pilot.press("f3")
-
-
-async def shift_picker(pilot):
-    pilot.app.action_other_shifts()
-
-
-async def shift_open(pilot):
-    pilot.app.logout()
-    await settle(pilot)
-    await owner_login(pilot)
-
-
-OWNER_SIDE = [dashboard, settings, cashiers, shift_picker, shift_open]
-
-
-@pytest.mark.parametrize("screen", OWNER_SIDE, ids=lambda s: s.__name__)
-async def test_a_burst_of_any_key_on_an_owner_screen(make_app, screen):
-    app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await owner_login(pilot)
-        times = cycle(TIMES)
-        for key in [*KEYS, "f7", "f10", "f3"]:
-            await screen(pilot)
-            await settle(pilot)
-            before = paid(app)
-            await burst(pilot, *[key] * next(times))
-            assert_in_order(app)
-            assert paid(app) == before
-            if not app.cashier_id:
-                await owner_login(pilot)
-            app.next_customer()  # the owner has no shift open: nothing to pay with
-            await settle(pilot)
 
 
 async def test_f5_and_enter_three_times_pays_once_and_prints_once(make_app):

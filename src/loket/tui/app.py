@@ -19,6 +19,7 @@ from loket.domain.shifts import ShiftReport
 from loket.service.access import OWNER_ONLY
 from loket.service.accounts import Login
 from loket.service.runtime import Health, Runtime
+from loket.service.slips import PrintResult
 from loket.sync.lock import ForwarderLock
 from loket.tui import texts
 from loket.tui.commands import LoketCommands
@@ -68,6 +69,11 @@ class LoketApp(App):
 
     class ForwarderElsewhere(Message):
         """F5 found another process (``loket sync``) holding the forwarder lock."""
+
+    class TestPagePrinted(Message):
+        def __init__(self, result: PrintResult) -> None:
+            super().__init__()
+            self.result = result
 
     class ShiftFound(Message):
         """F8 looked up the cashier's shift: close it, or open one."""
@@ -331,6 +337,8 @@ class LoketApp(App):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="printer")
     def print_test(self) -> None:
-        result = self.runtime.counter.print_test_page()
-        self.call_from_thread(self.notify, result.message,
-                              severity="information" if result.ok else "error")
+        self.post_message(self.TestPagePrinted(self.runtime.counter.print_test_page()))
+
+    def on_loket_app_test_page_printed(self, printed: TestPagePrinted) -> None:
+        result = printed.result
+        self.notify(result.message, severity="information" if result.ok else "error")
