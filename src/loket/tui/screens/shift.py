@@ -98,8 +98,8 @@ def drawer_table(report: ShiftReport, counted: int | None) -> Table:
     grid.add_column(style="dim")
     grid.add_column(justify="right")
     grid.add_row("Modal awal", format_rupiah(d.opening_float))
-    grid.add_row(f"Diterima ({d.payments} transaksi)", format_rupiah(d.taken))
-    grid.add_row(f"Dikembalikan ({d.refunds})", format_rupiah(-d.refunded))
+    grid.add_row(f"Diterima ({d.payments}x)", format_rupiah(d.taken))
+    grid.add_row(f"Dikembalikan ({d.refunds}x)", format_rupiah(-d.refunded))
     grid.add_row(Text("SEHARUSNYA DI LACI", style="bold"),
                  Text(format_rupiah(d.expected), style="bold"))
     if counted is not None:
