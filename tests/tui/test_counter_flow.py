@@ -3,11 +3,12 @@
 from loket.domain.states import PaymentState
 from loket.printing.decode import decode
 from loket.store import payments
+from loket.tui.commands import palette
 from loket.tui.screens.counter import CounterScreen
 from loket.tui.screens.history import HistoryScreen
 from loket.tui.screens.login import LoginScreen
 from loket.tui.screens.result import ResultScreen
-from tests.tui.conftest import inquire, login, settle
+from tests.tui.conftest import inquire, login, settle, take_cash
 
 
 async def test_wrong_pin_stays_on_login_with_a_message(make_app):
@@ -70,7 +71,7 @@ async def test_too_little_cash_is_refused_in_the_dialog(make_app):
     async with app.run_test(size=(80, 24)) as pilot:
         await login(pilot)
         await inquire(pilot, "0001000000011")
-        await pilot.press("f9", *"100000", "enter")
+        await take_cash(pilot, *"100000", key="f9")
         await settle(pilot)
         error = str(app.screen.query_one("#pay-error").render())
         assert "Uang kurang Rp 7.500" in error
@@ -98,7 +99,7 @@ async def test_history_lists_today_and_reprints(make_app):
     async with app.run_test(size=(80, 24)) as pilot:
         await login(pilot)
         await inquire(pilot, "0001000000011")
-        await pilot.press("f9", "f5", "enter")
+        await take_cash(pilot, "f5", key="f9")
         await settle(pilot)
         ref = app.screen.payment.ref_id
         await pilot.press("f4")
@@ -116,6 +117,6 @@ async def test_the_palette_offers_the_main_actions(make_app):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await login(pilot)
-        titles = [c.title for c in app.get_system_commands(app.screen)]
+        titles = [name for name, _help, _run in palette(app)]
         for wanted in ("Bantuan", "Riwayat hari ini", "Pelanggan berikutnya", "Cetak halaman uji"):
             assert wanted in titles

@@ -8,7 +8,7 @@ from loket.store import payments
 from loket.tui.screens.owner_approval import OwnerApproval
 from loket.tui.screens.queue import QueueScreen, RefundConfirm
 from loket.tui.screens.result import ResultScreen
-from tests.tui.conftest import inquire, login, settle
+from tests.tui.conftest import inquire, login, settle, take_cash
 
 S = PaymentState
 
@@ -16,7 +16,7 @@ S = PaymentState
 async def host_goes_away(pilot) -> None:
     """The shop's internet drops: nothing answers at the host's address any more."""
     pilot.app.sim.thread.stop()
-    pilot.app.refresh_health()
+    pilot.app.check_health()
     await settle(pilot)
 
 
@@ -33,7 +33,7 @@ async def refund_due_and_offline_payment(pilot) -> None:
     counter = pilot.app.runtime.counter
     counter.settings.pending_wait_s = 0  # poll by hand below: the attempt count stays the same
     await inquire(pilot, "0001000000086")  # pending, then fails at the biller
-    await pilot.press("enter", "f5", "enter")
+    await take_cash(pilot, "f5")
     await settle(pilot)
     time.sleep(0.4)  # the simulator's pending delay
     counter.forwarder.forward(pilot.app.screen.payment.ref_id)
@@ -43,7 +43,7 @@ async def refund_due_and_offline_payment(pilot) -> None:
     await pilot.press("f2")
     await host_goes_away(pilot)
     await inquire(pilot, "0001000000011")
-    await pilot.press("enter", "f6", "enter")
+    await take_cash(pilot, "f6")
     await settle(pilot)
 
 
@@ -53,7 +53,7 @@ async def test_offline_payment_is_queued_with_a_provisional_receipt(make_app):
         await offline_bill(pilot)
         assert "OFFLINE" in str(app.screen.query_one("#message").render())
         assert app.health is not None and not app.health.online
-        await pilot.press("enter", "f6", "enter")
+        await take_cash(pilot, "f6")
         await settle(pilot)
         assert isinstance(app.screen, ResultScreen)
         assert app.screen.payment.state == S.QUEUED
@@ -104,7 +104,7 @@ class TestSnapshots:
     def test_provisional_receipt_preview(self, make_app, snap_compare):
         async def run(pilot):
             await offline_bill(pilot)
-            await pilot.press("enter", "f6", "enter")
+            await take_cash(pilot, "f6")
             await settle(pilot)
 
         assert snap_compare(make_app(), run_before=run)

@@ -2,26 +2,21 @@
 
 from loket.store import cashiers, shifts
 from loket.store.db import write
+from loket.tui.commands import palette
+from loket.tui.screens.confirm import Confirm
 from loket.tui.screens.counter import CounterScreen
 from loket.tui.screens.dashboard import DashboardScreen
 from loket.tui.screens.login import LoginScreen
 from loket.tui.screens.shift import ShiftCloseScreen, ShiftOpenScreen
 from loket.tui.screens.wizard import SetupWizard
-from tests.tui.conftest import inquire, login, settle
-
-
-async def owner_login(pilot) -> None:
-    await settle(pilot)
-    pilot.app.screen.query_one("#cashier-id").value = "pemilik"
-    await pilot.press(*"123456", "enter")
-    await settle(pilot)
+from tests.tui.conftest import inquire, login, owner_login, settle, take_cash
 
 
 async def some_payments(pilot) -> None:
     await login(pilot)
     for number in ("0001000000011", "0001000000029"):
         await inquire(pilot, number)
-        await pilot.press("enter", "f5", "enter")
+        await take_cash(pilot, "f5")
         await settle(pilot)
         await pilot.press("escape")
         await settle(pilot)
@@ -41,7 +36,7 @@ async def test_a_cashier_cannot_reach_owner_screens_by_keys_or_palette(make_app)
             await pilot.press(key)
             await settle(pilot)
             assert isinstance(app.screen, CounterScreen)
-        titles = [c.title for c in app.get_system_commands(app.screen)]
+        titles = [name for name, _help, _run in palette(app)]
         assert "Dasbor" not in titles and "Pengaturan" not in titles
         assert "Tutup shift kasir lain" not in titles
         app.action_other_shifts()
@@ -56,7 +51,7 @@ async def test_the_owner_sees_the_dashboard(make_app):
         assert isinstance(app.screen, ShiftOpenScreen)  # the owner has no shift yet
         await pilot.press("escape")
         await settle(pilot)
-        titles = [c.title for c in app.get_system_commands(app.screen)]
+        titles = [name for name, _help, _run in palette(app)]
         assert "Dasbor" in titles
         await pilot.press("f7")
         await settle(pilot)
@@ -84,6 +79,9 @@ async def test_closing_a_shift_logs_the_cashier_out(make_app):
         assert isinstance(app.screen, ShiftCloseScreen)
         await pilot.press(*"960000", "enter")
         await settle(pilot)
+        assert isinstance(app.screen, Confirm)  # the difference is shown, and asked once
+        await pilot.press("y")
+        await settle(pilot)
         assert isinstance(app.screen, LoginScreen) and app.cashier_id == ""
         assert shifts.current(app.runtime.engine, "latihan") is None
 
@@ -108,11 +106,11 @@ class TestSnapshots:
             await login(pilot)
             pilot.app.runtime.counter.settings.pending_wait_s = 0
             await inquire(pilot, "0001000000086")
-            await pilot.press("enter", "f5", "enter")
+            await take_cash(pilot, "f5")
             await settle(pilot)
             await pilot.press("escape")
             await inquire(pilot, "0001000000078")
-            await pilot.press("enter", "f5", "enter")
+            await take_cash(pilot, "f5")
             await settle(pilot)
             pilot.app.runtime.clock.advance(hours=50)
             await pilot.press("escape", "f6")
@@ -126,6 +124,50 @@ class TestSnapshots:
             await pilot.press("f8")
             await settle(pilot)
             await pilot.press(*"955000")
+            await settle(pilot)
+
+        assert snap_compare(make_app(), run_before=run)
+
+
+class TestOwnerSnapshots:
+    def test_shift_close_asks_once(self, make_app, snap_compare):
+        async def run(pilot):
+            await some_payments(pilot)
+            await pilot.press("f8")
+            await settle(pilot)
+            await pilot.press(*"955000", "enter")
+            await settle(pilot)
+
+        assert snap_compare(make_app(), run_before=run)
+
+    def test_cashiers(self, make_app, snap_compare):
+        async def run(pilot):
+            await owner_login(pilot)
+            await pilot.press("escape", "f10")
+            await settle(pilot)
+            await pilot.press("f3")
+            await settle(pilot)
+
+        assert snap_compare(make_app(), run_before=run)
+
+    def test_new_cashier_with_a_short_pin(self, make_app, snap_compare):
+        async def run(pilot):
+            await owner_login(pilot)
+            await pilot.press("escape", "f10")
+            await settle(pilot)
+            await pilot.press("f3")
+            await settle(pilot)
+            await pilot.press("a")
+            await settle(pilot)
+            await pilot.press(*"kasir2", "tab", *"Rina", "tab", *"123", "tab", *"123", "enter")
+            await settle(pilot)
+
+        assert snap_compare(make_app(), run_before=run)
+
+    def test_settings(self, make_app, snap_compare):
+        async def run(pilot):
+            await owner_login(pilot)
+            await pilot.press("escape", "f10")
             await settle(pilot)
 
         assert snap_compare(make_app(), run_before=run)

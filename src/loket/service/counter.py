@@ -41,6 +41,11 @@ class PaymentRefused(LoketError):
 
 
 NO_SHIFT = "Buka shift dulu (F8): setiap pembayaran masuk ke satu shift"
+ALREADY_PAID = "34"  # rc: the current month is paid
+
+# Told each step of a payment at the counter (recorded, then each answer while it settles), so a
+# screen can say what is happening. Called on the paying thread; it must not raise.
+Progress = Callable[[Payment], None]
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,11 @@ class InquiryResult:
     @property
     def offline(self) -> bool:
         return self.bill is not None and self.bill.priced_offline
+
+    @property
+    def already_paid(self) -> bool:
+        """The family has paid the current month: it may still pay months ahead."""
+        return self.rc == ALREADY_PAID
 
 
 @dataclass
@@ -128,7 +138,8 @@ class CounterService:
         if shifts.current(self.engine, cashier_id) is None:
             raise PaymentRefused(NO_SHIFT)
 
-    def pay(self, bill: FamilyBill, cash: int, cashier_id: str) -> Payment:
+    def pay(self, bill: FamilyBill, cash: int, cashier_id: str,
+            progress: Progress | None = None) -> Payment:
         """Record first, then send; an offline bill is recorded QUEUED for the forwarder."""
         total = self.total_for(bill)
         if not 0 < total <= MAX_AMOUNT or not 0 <= cash <= MAX_AMOUNT:
@@ -151,7 +162,9 @@ class CounterService:
         payment.shift_id = shift.id
         recorded = payments.record(self.engine, payment, actor=cashier_id, state=state,
                                    also=self._quote_of(bill))
-        result = recorded if offline else self._settle(recorded.ref_id)
+        tell = progress or (lambda _p: None)
+        tell(recorded)
+        result = recorded if offline else self._settle(recorded.ref_id, tell)
         anchor.acknowledge(self.engine)  # what the customer is told now must survive the disk
         return result
 
@@ -168,19 +181,22 @@ class CounterService:
                          inquired_at=inquired_at)
         return quote
 
-    def _settle(self, ref_id: str) -> Payment:
+    def _settle(self, ref_id: str, tell: Progress) -> Payment:
         """Send, then wait briefly for an unknown or pending outcome to settle."""
         forwarder = self.forwarder
         result = forwarder.forward(ref_id)
+        tell(result)
         for attempt in range(self.settings.resolve_tries):
             if result.state != S.UNKNOWN:
                 break
             self.sleep(0.5 * 2**attempt)
             result = forwarder.forward(ref_id)
+            tell(result)
         deadline = time.monotonic() + self.settings.pending_wait_s
         while result.state == S.PENDING and time.monotonic() < deadline:
             self.sleep(1.0)
             result = forwarder.forward(ref_id)
+            tell(result)
         return result
 
     def refund(self, ref_id: str, cashier_id: str, approved_by: str) -> tuple[Payment, PrintResult]:

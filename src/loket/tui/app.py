@@ -2,153 +2,215 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import logging
+import threading
+from time import monotonic
+from weakref import WeakKeyDictionary
 
-from textual import work
-from textual.app import App, SystemCommand
+from textual import events, work
+from textual.app import App
 from textual.binding import Binding
+from textual.command import CommandPalette
+from textual.message import Message
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from loket.domain.billing import FamilyBill
-from loket.domain.payment import Payment
 from loket.domain.shifts import ShiftReport
 from loket.service.access import OWNER_ONLY
 from loket.service.accounts import Login
-from loket.service.counter import PaymentRefused
 from loket.service.runtime import Health, Runtime
+from loket.service.slips import PrintResult
 from loket.sync.lock import ForwarderLock
 from loket.tui import texts
-from loket.tui.commands import palette
+from loket.tui.commands import LoketCommands
+from loket.tui.screens.base import LoketScreen
 from loket.tui.screens.counter import CounterScreen
 from loket.tui.screens.help import HelpScreen
 from loket.tui.screens.history import HistoryScreen
 from loket.tui.screens.login import LoginScreen
-from loket.tui.screens.payment import PaymentScreen
 from loket.tui.screens.queue import QueueScreen
-from loket.tui.screens.result import ProcessingScreen, ResultScreen
-from loket.tui.screens.shift import ShiftCloseScreen, ShiftOpenScreen
+from loket.tui.screens.shift import ShiftCloseScreen, ShiftOpenScreen, signed_rupiah
 from loket.tui.screens.wizard import SetupWizard
 from loket.tui.widgets.status_line import StatusLine
+
+log = logging.getLogger("loket.tui")
 
 HEALTH_EVERY_S = 15.0
 FORWARD_EVERY_S = 10.0
 
+# The app's own keys: shown by the screens that offer them (each footer lists its screen's keys).
+_GUARDED = {"history", "queue", "shift", "dashboard", "settings", "sync_now", "other_shifts",
+            "print_test", "command_palette", "help"}
+
 
 class LoketApp(App):
     TITLE = "loket"
+    COMMANDS = {LoketCommands}
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (80, "-normal"), (120, "-wide")]
     BINDINGS = [
-        Binding("f1", "help", "Bantuan"),
-        Binding("f4", "history", "Riwayat"),
+        Binding("f1", "help", "Bantuan", show=False),
+        Binding("f4", "history", "Riwayat", show=False),
         Binding("f5", "sync_now", "Kirim", show=False),
         Binding("f6", "queue", "Antrean", show=False),
         Binding("f7", "dashboard", "Dasbor", show=False),
         Binding("f8", "shift", "Shift", show=False),
         Binding("f10", "settings", "Pengaturan", show=False),
+        Binding("ctrl+p", "command_palette", texts.PALETTE, show=False, priority=True),
         Binding("ctrl+q", "quit", "Keluar", priority=True, show=False),
     ]
 
-    def __init__(self, runtime: Runtime, *, background: bool = True) -> None:
+    class HealthChecked(Message):
+        def __init__(self, health: Health) -> None:
+            super().__init__()
+            self.health = health
+
+    class Forwarded(Message):
+        """The forwarder sent what it could: the status line and the queue screen look again."""
+
+    class ForwarderElsewhere(Message):
+        """F5 found another process (``loket sync``) holding the forwarder lock."""
+
+    class TestPagePrinted(Message):
+        def __init__(self, result: PrintResult) -> None:
+            super().__init__()
+            self.result = result
+
+    class ShiftFound(Message):
+        """F8 looked up the cashier's shift: close it, or open one."""
+
+        def __init__(self, asked_on: Screen, shift_id: int | None) -> None:
+            super().__init__()
+            self.asked_on = asked_on
+            self.shift_id = shift_id
+
+    def __init__(self, runtime: Runtime, *, background: bool = True, blink: bool = True,
+                 forward_every_s: float = FORWARD_EVERY_S) -> None:
         super().__init__()
         self.runtime = runtime
         self.cashier_id = ""
         self.is_owner = False
         self.health: Health | None = None
         self.background = background  # tests turn the timers off for stable screens
+        self.blink = blink  # snapshot tests freeze the cursor
+        self.forward_every_s = forward_every_s
         self.forwarder_lock = ForwarderLock(runtime.database_path)
+        self._recovered = False  # the forwarder recovers interrupted sends once it holds the lock
+        self._forwarding = threading.Lock()  # one drain at a time, whoever asks
+        self._typed_on: WeakKeyDictionary[events.Key, Screen] = WeakKeyDictionary()
+        self._shown_at = 0.0  # when the screen on top last changed, on the clock keys carry
         if runtime.training:
             self.sub_title = texts.TRAINING_BANNER
 
     def on_mount(self) -> None:
+        self.screen_change_signal.subscribe(self, self._screen_changed, immediate=True)
         first_start = not self.runtime.accounts.has_owner()
         self.push_screen(SetupWizard() if first_start else LoginScreen())
-        self.refresh_health()
+        self.check_health()
         if self.background:
-            self.set_interval(HEALTH_EVERY_S, self.refresh_health)
-            if self.forwarder_lock.acquire():
-                self.forward(recover=True)
-                self.set_interval(FORWARD_EVERY_S, self.forward)
+            self.set_interval(HEALTH_EVERY_S, self.check_health)
+            self.forward()
+            self.set_interval(self.forward_every_s, self.forward)
 
     def on_unmount(self) -> None:
         self.forwarder_lock.release()
 
-    # -- who is at the counter --------------------------------------------------------------
+    # -- keys belong to the screen they were typed on ------------------------------------------
+    def _screen_changed(self, _screen: Screen) -> None:
+        self._shown_at = monotonic()  # Textual stamps events with the monotonic clock
+
+    async def on_event(self, event: events.Event) -> None:
+        """A key acts only on the screen that was on top when it was typed. A burst (a scanner's
+        CR, a bouncing Enter, Esc Esc) is typed at once but handled one key at a time: when the
+        first key closes a dialog, the rest must not act on the screen that happens to be next.
+
+        So a key stamped before the screen on top appeared is dropped; and a key routed to a
+        screen's widget, which comes back here to find its binding, is dropped when that screen
+        was replaced meanwhile."""
+        if isinstance(event, events.Key):
+            if not event.is_forwarded:
+                if event.time < self._shown_at:
+                    return
+                if self.screen_stack:
+                    self._typed_on[event] = self.screen
+            elif (typed_on := self._typed_on.pop(event, None)) is not None and (
+                    typed_on is not self.screen):
+                return
+        await super().on_event(event)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The app's keys act only over a screen that allows them and is not busy."""
+        if action not in _GUARDED or not self.screen_stack:
+            return True
+        screen = self.screen
+        return not isinstance(screen, LoketScreen) or (screen.APP_KEYS and not screen.busy)
+
+    async def action_quit(self) -> None:
+        screen = self.screen if self.screen_stack else None
+        if isinstance(screen, LoketScreen) and screen.busy:
+            self.notify(texts.WAIT_PAYING, severity="warning")  # a payment is on the wire
+            return
+        self.exit()
+
+    # -- moving between screens ----------------------------------------------------------------
+    def reset_to(self, screen: Screen) -> None:
+        """Make ``screen`` the only one above Textual's default screen, whatever was stacked.
+        Safe to call from any state (a stack emptied by some other path, a dialog still open)."""
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        if len(self.screen_stack) == 2:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
     def owner_created(self) -> None:
-        self.switch_screen(LoginScreen())
+        self.reset_to(LoginScreen())
 
     def logged_in(self, login: Login) -> None:
         """Called with what the login worker looked up: role, and whether a shift is open."""
         self.cashier_id, self.is_owner = login.account.id, login.account.is_owner
-        self.switch_screen(CounterScreen() if login.has_shift else ShiftOpenScreen())
+        self.reset_to(CounterScreen() if login.has_shift else ShiftOpenScreen())
         self.refresh_status()
 
     def to_counter(self) -> None:
-        self.switch_screen(CounterScreen())
+        self.reset_to(CounterScreen())
 
     def logout(self) -> None:
         self.cashier_id, self.is_owner = "", False
-        while len(self.screen_stack) > 2:
-            self.pop_screen()
-        self.switch_screen(LoginScreen())
+        self.reset_to(LoginScreen())
 
-    def shift_closed(self, report: ShiftReport, printed: str) -> None:
+    def next_customer(self) -> None:
+        """Back to the counter, cleared for the next family, from wherever the cashier is."""
+        counters = [s for s in self.screen_stack if isinstance(s, CounterScreen)]
+        if not counters:
+            if self.cashier_id:
+                self.to_counter()
+            return
+        counter = counters[-1]
+        while self.screen is not counter:
+            self.pop_screen()
+        counter.clear()
+
+    def close_screen(self, screen: Screen) -> None:
+        """Close ``screen`` if it is on top; a second Esc finds it gone and does nothing."""
+        if self.screen_stack and self.screen is screen and len(self.screen_stack) > 2:
+            self.pop_screen()
+
+    def shift_closed(self, report: ShiftReport, printed: str, screen: Screen) -> None:
         d = report.shift
-        self.notify(f"Shift {d.cashier_id} ditutup. Selisih {d.difference:+,}. {printed}"
-                    .replace(",", "."), timeout=10)
+        self.notify(f"Shift {d.cashier_id} ditutup. Selisih {signed_rupiah(d.difference or 0)}. "
+                    f"{printed}", timeout=10)
         if d.cashier_id == self.cashier_id:
             self.logout()
         else:
-            self.pop_screen()
+            self.close_screen(screen)
 
-    # -- the payment flow -------------------------------------------------------------------
-    def open_payment(self, bill: FamilyBill) -> None:
-        total = self.runtime.counter.total_for(bill)
-
-        def taken(cash: int | None) -> None:
-            if cash is not None:
-                self.push_screen(ProcessingScreen())
-                self.pay(bill, cash)
-
-        self.push_screen(PaymentScreen(bill, total), taken)
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="payment")
-    def pay(self, bill: FamilyBill, cash: int) -> None:
-        try:
-            payment = self.runtime.counter.pay(bill, cash, self.cashier_id)
-        except PaymentRefused as exc:
-            self.call_from_thread(self._refused, str(exc))
-            return
-        self.call_from_thread(self._paid, payment)
-
-    def _refused(self, reason: str) -> None:
-        self.pop_screen()  # the processing notice
-        self.notify(f"Pembayaran tidak dicatat: {reason}", severity="error", timeout=10)
-
-    def _paid(self, payment: Payment) -> None:
-        self.pop_screen()  # the processing notice
-        self.push_screen(ResultScreen(payment))
-        self.refresh_health()
-
-    def show_payment(self, payment: Payment) -> None:
-        self.push_screen(ResultScreen(payment, auto_print=False))
-
-    def next_customer(self) -> None:
-        while len(self.screen_stack) > 1 and not isinstance(self.screen, CounterScreen):
-            self.pop_screen()
-        if isinstance(self.screen, CounterScreen):
-            self.screen.action_next_customer()
-
-    # -- background work --------------------------------------------------------------------
-    def refresh_health(self) -> None:
-        self.check_health()
-
+    # -- background work ------------------------------------------------------------------------
     @work(thread=True, exclusive=True, exit_on_error=False, group="health")
     def check_health(self) -> None:
-        health = self.runtime.health()
-        self.call_from_thread(self._health, health)
+        self.post_message(self.HealthChecked(self.runtime.health()))
 
-    def _health(self, health: Health) -> None:
-        self.health = health
+    def on_loket_app_health_checked(self, message: HealthChecked) -> None:
+        self.health = message.health
         self.refresh_status()
 
     def refresh_status(self) -> None:
@@ -156,28 +218,49 @@ class LoketApp(App):
             for line in screen.query(StatusLine):
                 line.refresh()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="forwarder")
-    def forward(self, recover: bool = False, force: bool = False) -> None:
-        forwarder = self.runtime.counter.forwarder
-        if recover:
-            forwarder.recover()
-        if forwarder.drain(force=force) or force:
-            self.call_from_thread(self._forwarded)
+    @work(thread=True, exit_on_error=False, group="forwarder")
+    def forward(self, force: bool = False) -> None:
+        """Send what waits. The lock is tried every time: when ``loket sync`` (cron) holds it this
+        time, the counter takes over as soon as it is free."""
+        if not self._forwarding.acquire(blocking=False):
+            return  # a drain is running; it sends everything anyway
+        try:
+            if not self.forwarder_lock.acquire():
+                if force:
+                    self.post_message(self.ForwarderElsewhere())
+                return
+            forwarder = self.runtime.counter.forwarder
+            if not self._recovered:
+                forwarder.recover()
+                self._recovered = True
+            if forwarder.drain(force=force) or force:
+                self.post_message(self.Forwarded())
+        finally:
+            self._forwarding.release()
 
-    def _forwarded(self) -> None:
-        self.refresh_health()
-        if isinstance(self.screen, QueueScreen):
-            self.screen.load()
+    def on_loket_app_forwarded(self) -> None:
+        self.check_health()
+        for screen in self.screen_stack:
+            if isinstance(screen, QueueScreen):
+                screen.load()
+
+    def on_loket_app_forwarder_elsewhere(self) -> None:
+        self.notify(texts.SYNC_ELSEWHERE, severity="warning")
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR:
-            error = event.worker.error
-            self.notify(texts.WORKER_FAILED.format(error=type(error).__name__),
-                        severity="error", timeout=10)
-            if event.worker.group == "payment" and isinstance(self.screen, ProcessingScreen):
-                self.pop_screen()
+            self.worker_failed(event.worker)
 
-    # -- keys and the command palette -------------------------------------------------------
+    def worker_failed(self, worker: Worker) -> None:
+        """A worker raised something nobody expected: the traceback to the log, one line to the
+        cashier saying what did not happen."""
+        error = worker.error
+        log.error("worker %s (%s) failed", worker.name, worker.group, exc_info=error)
+        subject = texts.WORKER_SUBJECT.get(worker.group, "Tugas latar")
+        self.notify(texts.WORKER_FAILED.format(subject=subject, error=type(error).__name__),
+                    severity="error", timeout=10)
+
+    # -- keys and the command palette -----------------------------------------------------------
     def _owner_only(self) -> bool:
         if not self.cashier_id:
             return False
@@ -186,30 +269,41 @@ class LoketApp(App):
             return False
         return True
 
-    def _not_on(self, *kinds: type) -> bool:
-        return bool(self.cashier_id) and not isinstance(self.screen, (*kinds, ProcessingScreen))
+    def _opens(self, kind: type[Screen]) -> bool:
+        """A key that opens a screen does nothing when that screen is already on top."""
+        return bool(self.cashier_id) and not isinstance(self.screen, kind)
+
+    def action_command_palette(self) -> None:
+        if not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(placeholder=texts.PALETTE_PLACEHOLDER,
+                                            id="--command-palette"))
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
     def action_history(self) -> None:
-        if self._not_on(HistoryScreen):
+        if self._opens(HistoryScreen):
             self.push_screen(HistoryScreen())
 
     def action_queue(self) -> None:
-        if self._not_on(QueueScreen):
+        if self._opens(QueueScreen):
             self.push_screen(QueueScreen())
 
     def action_shift(self) -> None:
-        if self._not_on(ShiftCloseScreen, ShiftOpenScreen):
-            self.find_shift()
+        if self._opens(ShiftCloseScreen) and not isinstance(self.screen, ShiftOpenScreen):
+            self.find_shift(self.screen)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="shift")
-    def find_shift(self) -> None:
+    def find_shift(self, asked_on: Screen) -> None:
         shift = self.runtime.counter.shifts.current(self.cashier_id)
-        self.call_from_thread(self.push_screen,
-                              ShiftCloseScreen(shift.id) if shift else ShiftOpenScreen())
+        self.post_message(self.ShiftFound(asked_on, shift.id if shift else None))
+
+    def on_loket_app_shift_found(self, found: ShiftFound) -> None:
+        if self.screen is not found.asked_on:  # the cashier moved on meanwhile
+            return
+        self.push_screen(ShiftCloseScreen(found.shift_id) if found.shift_id
+                         else ShiftOpenScreen())
 
     def action_dashboard(self) -> None:
         from loket.tui.screens.dashboard import DashboardScreen
@@ -224,38 +318,27 @@ class LoketApp(App):
             self.push_screen(SettingsScreen())
 
     def action_other_shifts(self) -> None:
-        if self._owner_only():
-            self.pick_shift()
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="shift")
-    def pick_shift(self) -> None:
         from loket.tui.screens.shift_pick import ShiftPicker
 
-        def chosen(shift_id: int | None) -> None:
-            if shift_id is not None:
-                self.push_screen(ShiftCloseScreen(shift_id))
-
-        found = self.runtime.counter.shifts.open_ones(self.cashier_id)
-        self.call_from_thread(self.push_screen, ShiftPicker(found), chosen)
+        if self._owner_only() and not isinstance(self.screen, ShiftPicker):
+            self.push_screen(ShiftPicker())
 
     def action_sync_now(self) -> None:
-        if self.forwarder_lock.held:
-            self.notify("Mengirim ulang antrean ke host…")
-            self.forward(force=True)
-        else:
-            self.notify("Pengiriman dijalankan proses lain (loket sync)", severity="warning")
+        if not self.cashier_id:
+            return
+        if self._forwarding.locked():
+            self.notify(texts.SYNC_RUNNING)
+            return
+        self.notify(texts.SYNC_NOW)
+        self.forward(force=True)
 
     def action_print_test(self) -> None:
         self.print_test()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="printer")
     def print_test(self) -> None:
-        result = self.runtime.counter.print_test_page()
-        self.call_from_thread(self.notify, result.message,
-                              severity="information" if result.ok else "error")
+        self.post_message(self.TestPagePrinted(self.runtime.counter.print_test_page()))
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        return palette(self)
-
-
-
+    def on_loket_app_test_page_printed(self, printed: TestPagePrinted) -> None:
+        result = printed.result
+        self.notify(result.message, severity="information" if result.ok else "error")

@@ -9,16 +9,69 @@ LOGIN_ID = "ID kasir"
 LOGIN_PIN = "PIN"
 LOGIN_TRAINING = ("MODE LATIHAN: bukan transaksi nyata. PIN {pin} untuk kasir ID {id} "
                   "dan pemilik ID {owner}")
+CHECKING = "Memeriksa…"
 NUMBER_PROMPT = "Nomor kartu JKN-KIS (13 digit) atau VA (16 digit), lalu Enter"
 SEARCHING = "Mencari tagihan…"
 EMPTY_COUNTER = "Ketik atau scan nomor kartu/VA peserta, lalu tekan Enter."
-PAYING = "Memproses pembayaran… jangan tutup aplikasi"
-WORKER_FAILED = "Terjadi kesalahan tak terduga: {error}. Data pembayaran tetap tersimpan."
+ALREADY_PAID_HINT = "Tekan + untuk membayar bulan berikutnya di muka."
+CHECKING_SHIFT = "Memeriksa shift…"
+NOT_READY = "Pembayaran belum bisa diterima: {reason}. Jangan terima uang dulu."
 OFFLINE_BILL = ("OFFLINE: host tidak dapat dihubungi. Tagihan dihitung dari data keluarga {when}; "
                 "pembayaran diantre dan dikirim otomatis saat online.")
 REFUND_CONFIRM = ("Kembalikan {amount} kepada pelanggan {name}?\n"
                   "Tekan Enter setelah uang diserahkan, Esc untuk batal.")
 TRAINING_BANNER = "MODE LATIHAN — transaksi tidak nyata"
+
+# -- the command palette and the app's keys --------------------------------------------------
+PALETTE = "Menu"
+PALETTE_PLACEHOLDER = "Cari perintah…"
+PALETTE_NO_MATCH = "Tidak ada perintah yang cocok"
+WAIT_PAYING = "Tunggu: pembayaran sedang diproses"
+SYNC_NOW = "Mengirim ulang antrean ke host…"
+SYNC_ELSEWHERE = "Pengiriman sedang dijalankan proses lain (loket sync); dicoba lagi otomatis"
+SYNC_RUNNING = "Pengiriman ke host sedang berjalan"
+
+# -- what went wrong, said once --------------------------------------------------------------
+# A worker that fails unexpectedly: the traceback goes to the log file, the cashier gets one line
+# that says what did (not) happen.
+WORKER_SUBJECT = {
+    "inquiry": "Cek tagihan",
+    "ready": "Cek shift",
+    "history": "Riwayat",
+    "detail": "Rincian pembayaran",
+    "printer": "Mencetak",
+    "shift": "Shift",
+    "login": "Masuk",
+    "wizard": "Persiapan",
+    "forwarder": "Pengiriman ke host",
+    "health": "Cek status host",
+    "cashiers": "Kelola kasir",
+    "settings": "Pengaturan",
+    "queue": "Antrean",
+}
+WORKER_FAILED = "{subject} gagal karena kesalahan tak terduga ({error}); rinciannya ada di log."
+PAYMENT_BROKEN_BEFORE = ("Pembayaran TIDAK dicatat: kesalahan tak terduga ({error}), rinciannya "
+                         "di log. Tidak ada yang terkirim ke host; coba lagi atau Esc.")
+PAYMENT_BROKEN_AFTER = ("Pembayaran SUDAH dicatat (ref {ref}) tetapi kesalahan tak terduga "
+                        "({error}) menghentikan pengirimannya. Status dicek otomatis dengan ref "
+                        "yang sama — JANGAN bayar ulang.")
+PRINT_BROKEN = "Struk belum dicetak (kesalahan tak terduga, lihat log): cetak ulang dari Riwayat (F4)."
+
+# -- while a payment is sent (the payment dialog) ----------------------------------------------
+PAY_CONFIRM = "Enter konfirmasi · Esc batal"
+PAY_RECORDING = "Mencatat pembayaran di loket…"
+PAY_PROGRESS = {
+    S.RECORDED: ("MENGIRIM", "Tercatat di loket (ref {ref}). Mengirim ke host…"),
+    S.SENDING: ("MENGIRIM", "Tercatat di loket (ref {ref}). Mengirim ke host…"),
+    S.PENDING: ("SEDANG DIPROSES", "Host menerima; biller belum menjawab. Menunggu jawaban "
+                "(paling lama {wait} dtk). Jika belum ada: bukti terima sementara dicetak "
+                "dan status dicek otomatis."),
+    S.UNKNOWN: ("BELUM PASTI", "Jawaban host tidak diterima. Status ditanyakan dengan nomor ref "
+                "yang sama (percobaan {attempt}) — JANGAN bayar ulang."),
+    S.REJECTED: ("BELUM TERKIRIM", "Host belum mencatat; pembayaran dikirim ulang otomatis."),
+}
+PAY_PRINTING = "Mencetak…"
+PAY_NEVER_CLOSE = "Jangan tutup aplikasi · {seconds} dtk"
 
 RESULT_EXPLAIN = {
     S.SUCCESS: "Pembayaran diterima BPJS. Serahkan struk dan uang kembali.",
@@ -29,32 +82,45 @@ RESULT_EXPLAIN = {
     S.REJECTED: "Host belum mencatat pembayaran ini; akan dikirim ulang otomatis.",
     S.RECORDED: "Pembayaran tercatat dan akan dikirim.",
     S.QUEUED: "Pembayaran diterima offline dan akan dikirim saat online.",
-    S.REFUND_DUE: "Pembayaran ditolak. Kembalikan uang pelanggan sejumlah total bayar.",
-    S.FAILED: "Pembayaran ditolak.",
+    S.REFUND_DUE: "Pembayaran ditolak host. Kembalikan uang pelanggan sekarang, lalu catat "
+    "pengembaliannya: F6, pilih baris ini, K (perlu PIN pemilik).",
+    S.FAILED: "Pembayaran ditolak host. Kembalikan uang pelanggan.",
+    S.REFUNDED: "Uang sudah dikembalikan kepada pelanggan.",
 }
+GIVE_BACK = "KEMBALIKAN"
+GIVE_BACK_ALL = "Kembalian {change} belum diberikan?\nKembalikan semua uang diterima: {cash}."
 
-HELP = """\
-[b]Tombol[/b]
-  Enter      Cek tagihan / buka pembayaran
-  + / -      Tambah / kurangi bulan bayar di muka
-  F9         Bayar tagihan yang tampil
-  F2 / Esc   Pelanggan berikutnya
-  F4         Riwayat hari ini (R: cetak ulang)
-  F5         Kirim antrean ke host sekarang
-  F6         Antrean dan pengecualian (K: kembalikan uang, perlu pemilik)
-  F8         Buka / tutup shift (hitung laci, laporan Z)
-  F7, F10    Dasbor dan pengaturan (pemilik)
-  Q          QR struk besar (di layar hasil)
-  F1         Bantuan ini
-  Ctrl+P     Daftar perintah
-  Ctrl+Q     Keluar
+HELP_KEYS = """\
+[b]Di layar kasir[/b]
+  Enter       Cek tagihan; Enter lagi untuk membayar
+  + / -       Tambah / kurangi bulan bayar di muka
+              (juga setelah "sudah lunas")
+  F9          Bayar tagihan yang tampil
+  F2 / Esc    Pelanggan berikutnya
+  F4          Riwayat hari ini (Enter rincian, R cetak)
+  F5          Kirim antrean ke host sekarang
+  F6          Antrean (K kembalikan uang)
+  F8          Buka / tutup shift (hitung laci, laporan Z)
+  F7, F10     Dasbor, pengaturan (pemilik)
+  Q           QR struk besar (di layar hasil)
+  F1          Bantuan ini
+  Ctrl+P      Menu perintah
+  Ctrl+Q      Keluar
 
 [b]Di layar pembayaran[/b]
-  F5 uang pas   F6 pecahan Rp10.000   F7 Rp50.000   F8 Rp100.000
-  Enter konfirmasi, Esc batal
+  F5 uang pas · F6/F7/F8 dibulatkan ke 10rb/50rb/100rb
+  Enter konfirmasi · Esc batal
+"""
 
+HELP_NUMBERS = """\
 [b]Nomor uji (mode latihan)[/b]
-  0001000000011 keluarga 3 orang      0001000000029 tunggakan 2 bulan
-  0001000000037 tunggakan 30 bulan    0001000000045 PBI (tidak bisa)
-  0001000000061 sudah lunas           0001000000078 diproses lalu sukses
+  0001000000011  keluarga 3 orang, bulan ini
+  0001000000029  tunggakan 2 bulan
+  0001000000037  tunggakan 30 bulan (ditagih 24)
+  0001000000045  PBI: tidak bisa dibayar
+  0001000000053  PPU: tidak bisa dibayar
+  0001000000061  sudah lunas: + bayar di muka
+  0001000000078  diproses, lalu sukses
+  0001000000086  diproses, lalu gagal: uang kembali
+  0001999999999  tidak ditemukan
 """

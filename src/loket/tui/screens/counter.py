@@ -2,43 +2,51 @@
 
 from __future__ import annotations
 
-from textual import events, on, work
+from collections.abc import Callable
+
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.message import Message
 from textual.widgets import Footer, Input, Label
+from textual.worker import Worker, WorkerState
 
 from loket.domain.billing import FamilyBill
 from loket.domain.months import Month
-from loket.service.counter import InquiryResult
+from loket.service.counter import InquiryResult, PaymentRefused
 from loket.tui import texts
+from loket.tui.screens.base import LoketScreen
+from loket.tui.screens.payment import PaymentScreen
 from loket.tui.widgets.bill_view import BillView, bill_renderable
 from loket.tui.widgets.status_line import StatusLine
 
 
 class NumberInput(Input):
-    """The number field. ``+``/``-`` adjust months ahead while a bill is shown and untouched."""
+    """The number field. ``+``/``-`` are the screen's keys while they mean "months ahead" (a bill
+    is shown and the number untouched, or the family already paid this month); otherwise they
+    are typed (a dash in ``0001-0000-00029``)."""
+
+    def __init__(self, months_keys: Callable[[], bool], **kw) -> None:
+        super().__init__(**kw)
+        self.months_keys = months_keys
 
     def check_consume_key(self, key: str, character: str | None) -> bool:
-        if character in ("+", "-") and self.screen.bill_is_current():
-            return False
+        if character in ("+", "-") and self.months_keys():
+            return False  # leaves the screen's priority binding in place
         return super().check_consume_key(key, character)
 
-    async def _on_key(self, event: events.Key) -> None:
-        if event.character in ("+", "-") and self.screen.bill_is_current():
-            event.stop()
-            event.prevent_default()
-            self.screen.action_months(1 if event.character == "+" else -1)
-            return
-        await super()._on_key(event)
 
-
-class CounterScreen(Screen):
+class CounterScreen(LoketScreen):
     BINDINGS = [
         Binding("f9", "pay", "Bayar"),
-        Binding("plus", "months(1)", "Bln di muka", key_display="+"),
-        Binding("minus", "months(-1)", "Kurangi", key_display="-"),
-        Binding("f2,escape", "next_customer", "Berikutnya"),
+        # priority: decided when the key arrives, before the field would type it
+        Binding("plus", "months(1)", "Di muka", key_display="+", priority=True),
+        Binding("minus", "months(-1)", "Kurangi", key_display="-", priority=True, show=False),
+        Binding("f2,escape", "next_customer", "Baru"),
+        Binding("f4", "app.history", "Riwayat"),
+        Binding("f6", "app.queue", "Antrean"),
+        Binding("f8", "app.shift", "Shift"),
+        Binding("f1", "app.help", "Bantuan"),
     ]
     DEFAULT_CSS = """
     CounterScreen { padding: 0 1; }
@@ -49,32 +57,66 @@ class CounterScreen(Screen):
     #message.offline { background: $warning; color: $text; text-style: bold; }
     #bill { display: none; }
     #bill.shown { display: block; }
+    CounterScreen.-narrow #number { margin-top: 0; }
     """
+
+    class Inquired(Message):
+        def __init__(self, asked: int, number: str, result: InquiryResult) -> None:
+            super().__init__()
+            self.asked, self.number, self.result = asked, number, result
+
+    class ShiftChecked(Message):
+        """Whether a payment may be taken now; ``reason`` says why not."""
+
+        def __init__(self, bill: FamilyBill, reason: str) -> None:
+            super().__init__()
+            self.bill, self.reason = bill, reason
 
     def __init__(self) -> None:
         super().__init__()
         self.bill: FamilyBill | None = None
         self.bill_number = ""
+        self.paid_number = ""  # the family paid this month: ``+`` asks for next month
         self.months_ahead = 0
         self._asked = 0  # inquiries asked; a late answer to an older one is dropped
+        self._asking = ""  # the number being looked up now
+        self._shown = (False, False)
 
     def compose(self) -> ComposeResult:
         yield StatusLine()
         number = NumberInput(
-            placeholder=texts.NUMBER_PROMPT, id="number", restrict=r"[0-9 \-]*", max_length=24
+            self.months_keys, placeholder=texts.NUMBER_PROMPT, id="number",
+            restrict=r"[0-9 \-]*", max_length=24,
         )
         number.border_title = "Nomor kartu / VA"
         yield number
         yield Label(texts.EMPTY_COUNTER, id="message")
         yield BillView(id="bill")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#number", Input).focus()
 
     # -- state ------------------------------------------------------------------------------
+    @property
+    def typed(self) -> str:
+        return self.query_one("#number", Input).value
+
     def bill_is_current(self) -> bool:
-        return self.bill is not None and self.query_one("#number", Input).value == self.bill_number
+        return self.bill is not None and self.is_mounted and self.typed == self.bill_number
+
+    def months_keys(self) -> bool:
+        if not self.is_mounted:
+            return False
+        return self.bill_is_current() or (bool(self.paid_number) and self.typed == self.paid_number)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        allowed = super().check_action(action, parameters)
+        if allowed and action == "months":
+            return self.months_keys()
+        if allowed and action == "pay":
+            return self.bill_is_current()  # F9 is offered only with a bill to pay
+        return allowed
 
     def _message(self, text: str, kind: str = "") -> None:
         label = self.query_one("#message", Label)
@@ -86,42 +128,54 @@ class CounterScreen(Screen):
         view = self.query_one("#bill", BillView)
         view.set_class(bill is not None, "shown")
         if bill is not None:
-            counter = self.app.runtime.counter
-            current = Month.of(self.app.runtime.clock.now())
+            counter = self.runtime.counter
+            current = Month.of(self.runtime.clock.now())
             view.update(
                 bill_renderable(bill, current, counter.admin_for(bill), counter.total_for(bill))
             )
             view.border_title = f"Tagihan keluarga — {bill.member_count} orang"
             view.border_subtitle = "Enter/F9 bayar · +/- bulan di muka"
+        self._keys_shown()
 
     # -- inquiry ----------------------------------------------------------------------------
     @on(Input.Submitted, "#number")
     def _submitted(self, event: Input.Submitted) -> None:
+        if not self.can_act():
+            return
         if self.bill_is_current():
             self.action_pay()
             return
+        if event.value == self._asking:
+            return  # a scanner's second Enter: that number is being looked up already
         self.months_ahead = 0
         self._inquire(event.value)
 
     def _inquire(self, number: str) -> None:
         self._message(texts.SEARCHING, "busy")
         self._asked += 1
+        self._asking = number
         self.run_inquiry(self._asked, number, self.months_ahead)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="inquiry")
     def run_inquiry(self, asked: int, number: str, months_ahead: int) -> None:
-        result = self.app.runtime.counter.inquire(number, months_ahead)
-        self.app.call_from_thread(self._inquired, asked, number, result)
+        self.post_message(self.Inquired(asked, number, self.runtime.counter.inquire(number,
+                                                                                    months_ahead)))
 
-    def _inquired(self, asked: int, number: str, result: InquiryResult) -> None:
-        if asked != self._asked:
+    def on_counter_screen_inquired(self, message: Inquired) -> None:
+        if message.asked != self._asked:
             return
+        self._asking = ""
+        number, result = message.number, message.result
         if result.host_down:
-            self.app.refresh_health()
+            self.loket.check_health()
+        self.paid_number = number if result.already_paid else ""
+        self._keys_shown()
         if result.bill is None or result.offline_refusal:
             self._show_bill(None)
             reason = f" {result.offline_refusal}." if result.offline_refusal else ""
-            self._message(result.error + ("." if reason else "") + reason, "error")
+            hint = f" {texts.ALREADY_PAID_HINT}" if result.already_paid else ""
+            self._message(result.error + ("." if reason or hint else "") + reason + hint,
+                          "error")
             return
         self.bill_number = number
         self.months_ahead = result.bill.months_ahead
@@ -131,26 +185,71 @@ class CounterScreen(Screen):
         else:
             self._message("")
 
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR and event.worker.group == "inquiry":
+            self._asking = ""
+            self._message("")
+
+    @on(Input.Changed, "#number")
+    def _typing(self) -> None:
+        self._keys_shown()
+
+    def _keys_shown(self) -> None:
+        """The footer shows F9 with a bill to pay and "+" while it means "months ahead" (redrawn
+        only when that changes, not on every digit)."""
+        shown = (self.bill_is_current(), self.months_keys())
+        if shown != self._shown:
+            self._shown = shown
+            self.refresh_bindings()
+
     # -- actions ----------------------------------------------------------------------------
     def action_months(self, step: int) -> None:
-        if not self.bill_is_current():
+        # Paid through this month: the next month is the first to pay (a bill of months ahead).
+        paid = not self.bill_is_current() and bool(self.paid_number)
+        if paid and step < 0:
             return
-        limit = self.app.runtime.counter.settings.max_months_ahead
-        wanted = max(0, min(limit, self.months_ahead + step))
+        limit = self.runtime.counter.settings.max_months_ahead
+        wanted = max(1 if paid else 0, min(limit, self.months_ahead + step))
         if wanted == self.months_ahead:
             self._message(f"Bayar di muka paling banyak {limit} bulan" if step > 0 else "")
             return
         self.months_ahead = wanted
-        self._inquire(self.bill_number)
+        self._inquire(self.paid_number if paid else self.bill_number)
 
     def action_pay(self) -> None:
         if not self.bill_is_current():
             self._message("Cek tagihan dulu: ketik nomor lalu Enter", "error")
             return
-        self.app.open_payment(self.bill)
+        self.busy = True  # until the shift is checked: a second Enter or F9 does nothing
+        self._message(texts.CHECKING_SHIFT, "busy")
+        self.check_shift(self.bill)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="ready")
+    def check_shift(self, bill: FamilyBill) -> None:
+        try:
+            self.runtime.counter.ready_to_take(self.loket.cashier_id)
+        except PaymentRefused as exc:
+            self.post_message(self.ShiftChecked(bill, str(exc)))
+            return
+        self.post_message(self.ShiftChecked(bill, ""))
+
+    def on_counter_screen_shift_checked(self, checked: ShiftChecked) -> None:
+        self.busy = False
+        if checked.reason:
+            self._message(texts.NOT_READY.format(reason=checked.reason), "error")
+            return
+        self._message("")
+        if self.is_active and checked.bill is self.bill and self.bill_is_current():
+            self.app.push_screen(PaymentScreen(checked.bill,
+                                               self.runtime.counter.total_for(checked.bill)))
 
     def action_next_customer(self) -> None:
-        self.bill, self.bill_number, self.months_ahead = None, "", 0
+        self.clear()
+
+    def clear(self) -> None:
+        self.bill, self.bill_number, self.paid_number, self.months_ahead = None, "", "", 0
+        self._asked += 1  # an answer still on its way is for the previous customer
+        self._asking = ""
         number = self.query_one("#number", Input)
         number.value = ""
         number.focus()

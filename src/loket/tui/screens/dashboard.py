@@ -16,7 +16,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, VerticalScroll
-from textual.screen import Screen
+from textual.message import Message
 from textual.widgets import Footer, Label, Static
 
 from loket.clock import parse_iso
@@ -26,6 +26,7 @@ from loket.errors import LoketError
 from loket.reports.books import Books, signed
 from loket.reports.deposit import DepositMovement
 from loket.reports.figures import Figures
+from loket.tui.screens.base import LoketScreen
 from loket.tui.widgets.hourly_chart import HourlyChart
 from loket.tui.widgets.status_line import StatusLine
 
@@ -111,9 +112,19 @@ def breakdown_table(f: Figures) -> Table:
     return grid
 
 
-class DashboardScreen(Screen):
+class DashboardScreen(LoketScreen[None]):
+    class Computed(Message):
+        def __init__(self, day: date, books: Books) -> None:
+            super().__init__()
+            self.day, self.books = day, books
+
+    class Written(Message):
+        def __init__(self, text: Text) -> None:
+            super().__init__()
+            self.text = text
+
     BINDINGS = [
-        Binding("escape,f7", "app.pop_screen", "Kembali"),
+        Binding("escape,f7", "close", "Kembali"),
         Binding("left,[", "day(-1)", "Ganti hari", key_display="←→"),
         Binding("right,]", "day(1)", "Hari berikutnya", show=False),
         Binding("p", "report('daily')", "Harian"),
@@ -162,17 +173,18 @@ class DashboardScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        super().on_mount()
         self.query_one("#money").border_title = "Uang"
         self.query_one("#breakdown").border_title = "Rincian"
         self.query_one("#hourly").border_title = "Transaksi per jam"
-        self.day = self.app.runtime.clock.now().date()
+        self.day = self.runtime.clock.now().date()
         self.load()
         self.set_interval(REFRESH_S, self._refresh_today)
 
     def _refresh_today(self) -> None:
         """Today's figures and the deposit move while the owner looks (the status line's health
         check writes each new balance down)."""
-        if self.day == self.app.runtime.clock.now().date():
+        if self.day == self.runtime.clock.now().date():
             self.compute(self.day)
 
     def load(self) -> None:
@@ -183,21 +195,24 @@ class DashboardScreen(Screen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="dashboard")
     def compute(self, day: date) -> None:
-        found = self.app.runtime.reports.day(self.app.cashier_id, day)
-        self.app.call_from_thread(self._show, day, found)
+        self.post_message(self.Computed(day, self.runtime.reports.day(self.loket.cashier_id, day)))
 
-    def _show(self, day: date, b: Books) -> None:
+    def on_dashboard_screen_computed(self, computed: Computed) -> None:
+        day, b = computed.day, computed.books
         self.query_one("#money", Static).update(money_table(b.figures))
         host = self.query_one("#host", Static)
         if b.deposit is not None:
             host.border_title = "Deposit di host"
-            today = day == self.app.runtime.clock.now().date()
+            today = day == self.runtime.clock.now().date()
             host.update(deposit_table(b.deposit, day, today))
         else:
             host.border_title = "Setor ke host (T+1)"
             host.update(settlement_table(b))
         self.query_one("#breakdown", Static).update(breakdown_table(b.figures))
         self.query_one("#hourly", HourlyChart).show(b.figures.hourly)
+
+    def action_close(self) -> None:
+        self.loket.close_screen(self)
 
     def action_day(self, step: int) -> None:
         self.day = self.day + timedelta(days=step)
@@ -210,8 +225,8 @@ class DashboardScreen(Screen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="report")
     def write_report(self, kind: str, day: date) -> None:
-        reports = self.app.runtime.reports
-        actor = self.app.cashier_id
+        reports = self.runtime.reports
+        actor = self.loket.cashier_id
         try:
             written = (reports.daily(actor, day) if kind == "daily"
                        else reports.monthly(actor, day.year, day.month))
@@ -220,4 +235,7 @@ class DashboardScreen(Screen):
         else:
             message = Text(f"Laporan ditulis ({written.rows} transaksi): {written.pdf.stem} "
                            f".pdf .csv .xlsx\n{written.pdf.parent}/", overflow="fold")
-        self.app.call_from_thread(self.query_one("#dash-status", Static).update, message)
+        self.post_message(self.Written(message))
+
+    def on_dashboard_screen_written(self, written: Written) -> None:
+        self.query_one("#dash-status", Static).update(written.text)

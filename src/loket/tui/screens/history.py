@@ -1,26 +1,30 @@
-"""Today's payments: search by number, name or ref; R reprints the selected one."""
+"""F4: today's payments, all of them: search by number, name or ref; Enter shows one, R reprints."""
 
 from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.message import Message
 from textual.widgets import DataTable, Footer, Input, Label
 
 from loket.domain.money import format_rupiah
 from loket.domain.payment import Payment
 from loket.domain.states import PaymentState, label
 from loket.service.slips import PrintResult
+from loket.tui.screens.base import LoketScreen
+from loket.tui.screens.detail import PaymentDetail
 from loket.tui.widgets.status_line import StatusLine
 from loket.tui.widgets.tables import selected_key
 
 
-class HistoryScreen(Screen):
+class HistoryScreen(LoketScreen):
     BINDINGS = [
-        Binding("escape,f4", "app.pop_screen", "Kembali"),
+        Binding("enter", "open", "Rincian", priority=True),
         Binding("r", "reprint", "Cetak ulang"),
-        Binding("enter", "open", "Lihat", show=False),
+        Binding("slash", "search", "Cari", key_display="/"),
+        Binding("escape", "close", "Kembali"),
+        Binding("f1", "app.help", "Bantuan"),
     ]
     DEFAULT_CSS = """
     HistoryScreen { padding: 0 1; }
@@ -29,9 +33,20 @@ class HistoryScreen(Screen):
     #history-status { height: 1; color: $text-muted; }
     """
 
+    class Loaded(Message):
+        def __init__(self, asked: int, found: list[Payment]) -> None:
+            super().__init__()
+            self.asked, self.found = asked, found
+
+    class Reprinted(Message):
+        def __init__(self, result: PrintResult) -> None:
+            super().__init__()
+            self.result = result
+
     def __init__(self) -> None:
         super().__init__()
         self.rows: dict[str, Payment] = {}
+        self._asked = 0
 
     def compose(self) -> ComposeResult:
         yield StatusLine()
@@ -39,68 +54,91 @@ class HistoryScreen(Screen):
         search.border_title = "Riwayat hari ini"
         yield search
         table = DataTable(id="history", cursor_type="row", zebra_stripes=True)
-        table.add_columns("Jam", "No. VA", "Nama", "Total", "Status", "Ref")
+        table.add_columns("Jam", "Nama", "Total", "Status", "No. VA", "Ref")
         yield table
-        yield Label("", id="history-status")
-        yield Footer()
+        yield Label("Memuat…", id="history-status")
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.load("")
+        self.load()
         self.query_one("#history", DataTable).focus()
+
+    @property
+    def search(self) -> str:
+        return self.query_one("#search", Input).value.strip()
 
     @on(Input.Changed, "#search")
-    def _search(self, event: Input.Changed) -> None:
-        self.load(event.value.strip())
+    def _search(self) -> None:
+        self.load()
 
-    @on(Input.Submitted, "#search")
-    def _to_table(self) -> None:
-        self.query_one("#history", DataTable).focus()
+    def load(self) -> None:
+        self._asked += 1
+        self.find(self._asked, self.search)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="history")
-    def load(self, search: str) -> None:
-        found = self.app.runtime.counter.today(search)
-        self.app.call_from_thread(self._fill, found)
+    def find(self, asked: int, search: str) -> None:
+        self.post_message(self.Loaded(asked, self.runtime.counter.today(search)))
 
-    def _fill(self, found: list[Payment]) -> None:
+    def on_history_screen_loaded(self, loaded: Loaded) -> None:
+        if loaded.asked != self._asked:
+            return  # typed on since: a newer search is on its way
         table = self.query_one("#history", DataTable)
+        keep = selected_key(table)
         table.clear()
+        found = loaded.found
         self.rows = {p.ref_id: p for p in found}
         for p in found:
             table.add_row(
                 p.created_at[11:16],
-                p.va_no,
                 p.head_name[:18],
                 format_rupiah(p.total),
                 label(p.state),
+                p.va_no,
                 p.ref_id,
                 key=p.ref_id,
             )
-        total = sum(p.total for p in found if p.state == PaymentState.SUCCESS)
+        if keep in self.rows:
+            table.move_cursor(row=table.get_row_index(keep))
+        paid = [p for p in found if p.state == PaymentState.SUCCESS]
+        what = f"cocok dengan '{self.search}'" if self.search else "hari ini"
         self.query_one("#history-status", Label).update(
-            f"{len(found)} transaksi · lunas {format_rupiah(total)} · R cetak ulang · Enter lihat"
+            f"{len(found)} transaksi {what} · {len(paid)} lunas "
+            f"{format_rupiah(sum(p.total for p in paid))}"
         )
 
     def _selected(self) -> Payment | None:
         return self.rows.get(selected_key(self.query_one("#history", DataTable)))
 
+    def action_search(self) -> None:
+        self.set_focus(self.query_one("#search", Input))
+
+    def action_open(self) -> None:
+        table = self.query_one("#history", DataTable)
+        if self.focused is not table:  # Enter in the search field: to the list
+            self.set_focus(table)
+            return
+        payment = self._selected()
+        if payment is not None:
+            self.app.push_screen(PaymentDetail(payment.ref_id))
+
     def action_reprint(self) -> None:
         payment = self._selected()
         if payment is None:
             return
+        self.busy = True
         self.query_one("#history-status", Label).update(f"Mencetak ulang {payment.ref_id}…")
         self.reprint(payment.ref_id)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="printer")
     def reprint(self, ref_id: str) -> None:
-        result = self.app.runtime.counter.print_slip(ref_id, reprint=True,
-                                                     actor=self.app.cashier_id)
-        self.app.call_from_thread(self._printed, result)
+        self.post_message(self.Reprinted(self.runtime.counter.print_slip(
+            ref_id, reprint=True, actor=self.loket.cashier_id)))
 
-    def _printed(self, result: PrintResult) -> None:
-        self.notify(result.message, severity="information" if result.ok else "error")
-        self.load(self.query_one("#search", Input).value.strip())
+    def on_history_screen_reprinted(self, printed: Reprinted) -> None:
+        self.busy = False
+        self.notify(printed.result.message,
+                    severity="information" if printed.result.ok else "error")
+        self.load()
 
-    def action_open(self) -> None:
-        payment = self._selected()
-        if payment is not None:
-            self.app.show_payment(payment)
+    def action_close(self) -> None:
+        self.loket.close_screen(self)

@@ -2,26 +2,37 @@
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Static
+from textual.message import Message
+from textual.widgets import Footer, Input, Label, Static
 
 from loket.errors import LoketError
+from loket.tui.screens.base import FORM_KEYS, Dialog, FormKeys
 
 
-class OwnerApproval(ModalScreen[str | None]):
+class OwnerApproval(FormKeys, Dialog[str | None]):
     """Answers the approving owner's id, or None."""
 
-    BINDINGS = [Binding("escape", "cancel", "Batal")]
+    BINDINGS = [
+        *FORM_KEYS,
+        Binding("enter", "enter", "Setujui", priority=True),
+        Binding("escape", "cancel", "Batal"),
+    ]
     DEFAULT_CSS = """
     OwnerApproval { align: center middle; }
-    #approval { width: 56; height: auto; border: thick $warning; padding: 1 2; background: $surface; }
+    #approval { width: 56; max-width: 100%; height: auto; border: thick $warning; padding: 1 2;
+                background: $surface; }
     #approval Input { margin-bottom: 1; }
     #approval-error { color: $error; height: auto; }
     """
+
+    class Checked(Message):
+        def __init__(self, owner_id: str | None, error: str = "") -> None:
+            super().__init__()
+            self.owner_id, self.error = owner_id, error
 
     def __init__(self, why: str) -> None:
         super().__init__()
@@ -32,32 +43,34 @@ class OwnerApproval(ModalScreen[str | None]):
             box.border_title = "Persetujuan pemilik"
             box.border_subtitle = "Esc batal"
             yield Static(self.why)
-            yield Input(placeholder="ID pemilik", id="owner-id", compact=True)
-            yield Input(placeholder="PIN pemilik", id="owner-pin", password=True,
-                        restrict=r"[0-9]*", compact=True)
+            yield Label("ID pemilik")
+            yield Input(id="owner-id", compact=True)
+            yield Label("PIN pemilik")
+            yield Input(id="owner-pin", password=True, restrict=r"[0-9]*", compact=True)
             yield Label("", id="approval-error")
+        yield Footer(compact=True)
 
-    @on(Input.Submitted, "#owner-id")
-    def _to_pin(self) -> None:
-        self.query_one("#owner-pin", Input).focus()
-
-    @on(Input.Submitted, "#owner-pin")
-    def _submit(self) -> None:
+    def submit(self) -> None:
+        self.busy = True
         self.check(self.query_one("#owner-id", Input).value.strip(),
                    self.query_one("#owner-pin", Input).value)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="login")
     def check(self, owner_id: str, pin: str) -> None:
         try:
-            self.app.runtime.accounts.approve(owner_id, pin)
+            self.runtime.accounts.approve(owner_id, pin)
         except LoketError as exc:
-            self.app.call_from_thread(self._refused, str(exc))
+            self.post_message(self.Checked(None, str(exc)))
             return
-        self.app.call_from_thread(self.dismiss, owner_id)
+        self.post_message(self.Checked(owner_id))
 
-    def _refused(self, message: str) -> None:
-        self.query_one("#approval-error", Label).update(message)
+    def on_owner_approval_checked(self, checked: Checked) -> None:
+        self.busy = False
+        if checked.owner_id:
+            self.decide(checked.owner_id)
+            return
+        self.query_one("#approval-error", Label).update(checked.error)
         self.query_one("#owner-pin", Input).value = ""
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.decide(None)

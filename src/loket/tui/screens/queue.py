@@ -9,7 +9,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
+from textual.message import Message
 from textual.widgets import DataTable, Footer, Label, Static
 
 from loket.clock import parse_iso
@@ -17,7 +17,10 @@ from loket.domain.money import format_rupiah
 from loket.domain.payment import Payment
 from loket.domain.states import SETTLEMENT_LIMIT, PaymentState, label
 from loket.errors import LoketError
+from loket.service.slips import PrintResult
 from loket.tui import texts
+from loket.tui.screens.base import Dialog, LoketScreen
+from loket.tui.screens.detail import PaymentDetail
 from loket.tui.screens.owner_approval import OwnerApproval
 from loket.tui.widgets.status_line import StatusLine, age
 from loket.tui.widgets.tables import selected_key
@@ -25,11 +28,13 @@ from loket.tui.widgets.tables import selected_key
 S = PaymentState
 
 
-class RefundConfirm(ModalScreen[bool]):
-    BINDINGS = [Binding("enter", "confirm", "Sudah dikembalikan"), Binding("escape", "cancel", "Batal")]
+class RefundConfirm(Dialog[bool]):
+    BINDINGS = [Binding("enter", "answer(True)", "Sudah dikembalikan"),
+                Binding("escape", "answer(False)", "Batal")]
     DEFAULT_CSS = """
     RefundConfirm { align: center middle; }
-    #refund-box { width: 60; height: auto; border: thick $error; padding: 1 2; background: $surface; }
+    #refund-box { width: 60; max-width: 100%; height: auto; border: thick $error; padding: 1 2;
+                  background: $surface; }
     """
 
     def __init__(self, payment: Payment) -> None:
@@ -42,26 +47,35 @@ class RefundConfirm(ModalScreen[bool]):
             yield Static(texts.REFUND_CONFIRM.format(amount=format_rupiah(self.payment.total),
                                                      name=self.payment.head_name))
             yield Static(f"Ref {self.payment.ref_id}\nAlasan: {self.payment.host_message or '-'}")
+        yield Footer(compact=True)
 
-    def action_confirm(self) -> None:
-        self.dismiss(True)
-
-    def action_cancel(self) -> None:
-        self.dismiss(False)
+    def action_answer(self, yes: bool) -> None:
+        self.decide(yes)
 
 
-class QueueScreen(Screen):
+class QueueScreen(LoketScreen):
     BINDINGS = [
-        Binding("escape,f6", "app.pop_screen", "Kembali"),
-        Binding("c", "check", "Cek sekarang"),
         Binding("k", "refund", "Kembalikan uang"),
-        Binding("r", "print", "Cetak"),
+        Binding("enter", "open", "Rincian", priority=True),
+        Binding("c", "check", "Cek sekarang"),
+        Binding("escape", "close", "Kembali"),
+        Binding("f1", "app.help", "Bantuan"),
     ]
     DEFAULT_CSS = """
     QueueScreen { padding: 0 1; }
     #queue { height: 1fr; }
     #queue-status { height: auto; color: $text-muted; }
     """
+
+    class Loaded(Message):
+        def __init__(self, found: list[Payment]) -> None:
+            super().__init__()
+            self.found = found
+
+    class Refunded(Message):
+        def __init__(self, printed: PrintResult | None, error: str = "") -> None:
+            super().__init__()
+            self.printed, self.error = printed, error
 
     def __init__(self) -> None:
         super().__init__()
@@ -74,8 +88,8 @@ class QueueScreen(Screen):
         table = DataTable(id="queue", cursor_type="row", zebra_stripes=True)
         table.add_columns("Umur", "Batas 2x24j", "Status", "Nama", "Total", "Coba", "Pesan host")
         yield table
-        yield Label("", id="queue-status")
-        yield Footer()
+        yield Label("Memuat…", id="queue-status")
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.load()
@@ -83,13 +97,14 @@ class QueueScreen(Screen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="queue")
     def load(self) -> None:
-        found = self.app.runtime.counter.unsettled()
-        self.app.call_from_thread(self._fill, found)
+        self.post_message(self.Loaded(self.runtime.counter.unsettled()))
 
-    def _fill(self, found: list[Payment]) -> None:
-        now = self.app.runtime.clock.now()
+    def on_queue_screen_loaded(self, loaded: Loaded) -> None:
+        now = self.runtime.clock.now()
         table = self.query_one("#queue", DataTable)
+        keep = selected_key(table)
         table.clear()
+        found = loaded.found
         self.rows = {p.ref_id: p for p in found}
         for p in found:
             waited = now - parse_iso(p.created_at)
@@ -99,19 +114,25 @@ class QueueScreen(Screen):
             table.add_row(age(waited), sla, label(p.state), p.head_name[:14],
                           format_rupiah(p.total), str(p.attempts), (p.host_message or "-")[:24],
                           key=p.ref_id)
+        if keep in self.rows:
+            table.move_cursor(row=table.get_row_index(keep))
         due = [p for p in found if p.state == S.REFUND_DUE]
         summary = f"{len(found)} belum final"
         if due:
             summary += f" · {len(due)} harus dikembalikan ({format_rupiah(sum(p.total for p in due))})"
-        self.query_one("#queue-status", Label).update(
-            summary + " · C cek sekarang · K kembalikan · R cetak")
+        self.query_one("#queue-status", Label).update(summary)
 
     def _selected(self) -> Payment | None:
         return self.rows.get(selected_key(self.query_one("#queue", DataTable)))
 
     def action_check(self) -> None:
         self.query_one("#queue-status", Label).update("Mengecek ke host…")
-        self.app.action_sync_now()
+        self.loket.action_sync_now()
+
+    def action_open(self) -> None:
+        payment = self._selected()
+        if payment is not None:
+            self.app.push_screen(PaymentDetail(payment.ref_id))
 
     def action_refund(self) -> None:
         payment = self._selected()
@@ -120,14 +141,15 @@ class QueueScreen(Screen):
             return
 
         def approved(owner_id: str | None) -> None:
-            if owner_id:
+            if owner_id and self.is_active and not self.busy:
+                self.busy = True
                 self.refund(payment.ref_id, owner_id)
 
         def confirmed(yes: bool | None) -> None:
-            if not yes:
+            if not yes or not self.is_active:
                 return
-            if self.app.is_owner:
-                approved(self.app.cashier_id)
+            if self.loket.is_owner:
+                approved(self.loket.cashier_id)
             else:  # a cashier pays back only with the owner's approval
                 self.app.push_screen(OwnerApproval(
                     f"Pengembalian {format_rupiah(payment.total)} untuk {payment.head_name}"),
@@ -138,20 +160,23 @@ class QueueScreen(Screen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="printer")
     def refund(self, ref_id: str, approved_by: str) -> None:
         try:
-            _payment, printed = self.app.runtime.counter.refund(ref_id, self.app.cashier_id,
-                                                                approved_by)
+            _payment, printed = self.runtime.counter.refund(ref_id, self.loket.cashier_id,
+                                                            approved_by)
         except LoketError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            self.post_message(self.Refunded(None, str(exc)))
             return
-        self.app.call_from_thread(self._refunded, printed)
+        self.post_message(self.Refunded(printed))
 
-    def _refunded(self, printed) -> None:
+    def on_queue_screen_refunded(self, refunded: Refunded) -> None:
+        self.busy = False
+        if refunded.printed is None:
+            self.notify(refunded.error, severity="error")
+            return
+        printed = refunded.printed
         self.notify(f"Pengembalian dicatat. {printed.message}",
                     severity="information" if printed.ok else "error")
         self.load()
-        self.app.refresh_health()
+        self.loket.check_health()
 
-    def action_print(self) -> None:
-        payment = self._selected()
-        if payment is not None:
-            self.app.show_payment(payment)
+    def action_close(self) -> None:
+        self.loket.close_screen(self)

@@ -1,43 +1,65 @@
-"""F10 (owner): admin fee, offline limits, printer test; the host key is never shown."""
+"""F10 (owner): admin fee, offline limits, printer test, cashiers; the host key is never shown."""
 
 from __future__ import annotations
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, VerticalScroll
-from textual.screen import Screen
+from textual.containers import Grid, Vertical, VerticalScroll
+from textual.message import Message
 from textual.widgets import Footer, Input, Label, Static
 
 from loket.errors import LoketError
 from loket.service.owner_settings import FIELDS
+from loket.tui.screens.base import FORM_KEYS, FormKeys, LoketScreen, after_typed
 from loket.tui.widgets.status_line import StatusLine
 
 
-class SettingsScreen(Screen):
+def field_id(key: str) -> str:
+    return key.replace(".", "-")
+
+
+class SettingsScreen(FormKeys, LoketScreen):
     BINDINGS = [
-        Binding("escape,f10", "app.pop_screen", "Kembali"),
+        *FORM_KEYS,
+        Binding("enter", "enter", "Berikutnya", priority=True, show=False),
         Binding("ctrl+s", "save", "Simpan"),
-        Binding("ctrl+t", "app.print_test", "Uji printer"),
         Binding("f3", "cashiers", "Kasir"),
+        Binding("ctrl+t", "app.print_test", "Uji printer"),
+        Binding("escape", "close", "Kembali"),
     ]
     DEFAULT_CSS = """
     SettingsScreen { padding: 0 1; }
-    #settings-grid { grid-size: 2; grid-columns: 40 1fr; grid-rows: 1; grid-gutter: 0 1;
+    #settings-box { height: auto; max-width: 90; border: round $accent; padding: 0 1; }
+    #settings-grid { grid-size: 2; grid-columns: 1fr 16; grid-rows: 1; grid-gutter: 0 1;
                      height: auto; }
-    #host-info { border: round $accent; padding: 0 1; height: auto; margin-top: 1; }
-    #settings-status { height: auto; }
+    #host-info { border: round $accent; padding: 0 1; height: auto; max-width: 90;
+                 margin-top: 1; }
+    #settings-status { height: auto; margin-top: 1; }
+    #settings-status.error { color: $error; text-style: bold; }
     """
+
+    class Loaded(Message):
+        def __init__(self, values: dict[str, str], error: str = "") -> None:
+            super().__init__()
+            self.values, self.error = values, error
+
+    class Saved(Message):
+        def __init__(self, message: str, ok: bool) -> None:
+            super().__init__()
+            self.message, self.ok = message, ok
 
     def compose(self) -> ComposeResult:
         yield StatusLine()
-        runtime = self.app.runtime
-        values = runtime.settings.values(self.app.cashier_id)
+        runtime = self.runtime
         with VerticalScroll():
-            with Grid(id="settings-grid"):
-                for field in FIELDS:
-                    yield Label(field.label)
-                    yield Input(values[field.key], id=field.key.replace(".", "-"), compact=True)
+            with Vertical(id="settings-box") as box:
+                box.border_title = "Pengaturan (pemilik)"
+                box.border_subtitle = "Ctrl+S simpan"
+                with Grid(id="settings-grid"):
+                    for field in FIELDS:
+                        yield Label(field.label)
+                        yield Input(id=field_id(field.key), compact=True, disabled=True)
             host = runtime.config.host
             key_source = (f"dari variabel {host.key_env}" if host.key_env
                           else "kunci sesi latihan" if runtime.training else "di file konfigurasi")
@@ -47,26 +69,66 @@ class SettingsScreen(Screen):
                           f"{runtime.config.printer.columns} kolom", id="host-info")
             info.border_title = "Koneksi (dari file konfigurasi)"
             yield info
-            yield Label("Ctrl+S simpan · Ctrl+T uji printer · F3 kelola kasir",
-                        id="settings-status")
-        yield Footer()
+            yield Label("Memuat…", id="settings-status")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="settings")
+    def load(self) -> None:
+        try:
+            values = self.runtime.settings.values(self.loket.cashier_id)
+        except LoketError as exc:
+            self.post_message(self.Loaded({}, str(exc)))
+            return
+        self.post_message(self.Loaded(values))
+
+    def on_settings_screen_loaded(self, loaded: Loaded) -> None:
+        if loaded.error:
+            self._status(loaded.error, ok=False)
+            return
+        for field in FIELDS:
+            box = self.query_one(f"#{field_id(field.key)}", Input)
+            box.value = loaded.values[field.key]
+            box.disabled = False
+        self.set_focus(self.query_one(f"#{field_id(FIELDS[0].key)}", Input))
+        self._status("Tab/Enter pindah kolom · Ctrl+S simpan · F3 kelola kasir")
+
+    def _status(self, message: str, ok: bool = True) -> None:
+        label = self.query_one("#settings-status", Label)
+        label.set_class(not ok, "error")
+        label.update(message)
+
+    def submit(self) -> None:
+        self.busy = True
+        self._save_typed()
 
     def action_save(self) -> None:
-        typed = {f.key: self.query_one(f"#{f.key.replace('.', '-')}", Input).value
-                 for f in FIELDS}
-        self.save(typed)
+        self.busy = True  # read the fields once every key typed before Ctrl+S is in them
+        after_typed(self.form_fields(), self._save_typed)
+
+    def _save_typed(self) -> None:
+        self.save({f.key: self.query_one(f"#{field_id(f.key)}", Input).value for f in FIELDS})
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="settings")
     def save(self, typed: dict[str, str]) -> None:
         try:
-            changed = self.app.runtime.settings.change(self.app.cashier_id, typed)
+            changed = self.runtime.settings.change(self.loket.cashier_id, typed)
         except LoketError as exc:
-            message = str(exc)
-        else:
-            message = f"{changed} pengaturan disimpan" if changed else "Tidak ada perubahan"
-        self.app.call_from_thread(self.query_one("#settings-status", Label).update, message)
+            self.post_message(self.Saved(str(exc), False))
+            return
+        self.post_message(self.Saved(
+            f"{changed} pengaturan disimpan" if changed else "Tidak ada perubahan", True))
+
+    def on_settings_screen_saved(self, saved: Saved) -> None:
+        self.busy = False
+        self._status(saved.message, saved.ok)
 
     def action_cashiers(self) -> None:
         from loket.tui.screens.cashiers import CashiersScreen
 
         self.app.push_screen(CashiersScreen())
+
+    def action_close(self) -> None:
+        self.loket.close_screen(self)

@@ -8,24 +8,44 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
+from textual.message import Message
 from textual.widgets import Footer, Input, Label, Static
 
 from loket.domain.money import format_rupiah, parse_rupiah
-from loket.domain.shifts import ShiftReport
+from loket.domain.shifts import DrawerCount, ShiftReport
 from loket.domain.states import label
 from loket.errors import LoketError
+from loket.tui.screens.base import FormKeys, LoketScreen
+from loket.tui.screens.confirm import Confirm
 from loket.tui.widgets.status_line import StatusLine
 
 
-class ShiftOpenScreen(Screen):
-    BINDINGS = [Binding("escape", "skip", "Nanti")]
+def signed_rupiah(amount: int) -> str:
+    """``+Rp 5.000``, ``-Rp 5.000``, ``Rp 0``: a difference, with its sign in front."""
+    return f"+{format_rupiah(amount)}" if amount > 0 else format_rupiah(amount)
+
+
+def difference_word(diff: int) -> str:
+    return "pas" if diff == 0 else ("lebih" if diff > 0 else "KURANG")
+
+
+class ShiftOpenScreen(FormKeys, LoketScreen):
+    BINDINGS = [
+        Binding("enter", "enter", "Buka shift", priority=True),
+        Binding("escape", "skip", "Nanti"),
+        Binding("f1", "app.help", "Bantuan"),
+    ]
     DEFAULT_CSS = """
     ShiftOpenScreen { align: center middle; }
-    #open-box { width: 56; height: auto; border: round $accent; padding: 1 2; }
+    #open-box { width: 56; max-width: 100%; height: auto; border: round $accent; padding: 1 2; }
     #float { border: round $accent; height: 3; }
     #open-error { color: $error; height: auto; }
     """
+
+    class Opened(Message):
+        def __init__(self, error: str = "") -> None:
+            super().__init__()
+            self.error = error
 
     def compose(self) -> ComposeResult:
         yield StatusLine()
@@ -38,31 +58,38 @@ class ShiftOpenScreen(Screen):
             cash.border_title = "Modal awal di laci"
             yield cash
             yield Label("", id="open-error")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#float", Input).focus()
 
-    @on(Input.Submitted, "#float")
-    def _submit(self, event: Input.Submitted) -> None:
+    def submit(self) -> None:
         try:
-            amount = parse_rupiah(event.value or "0")
+            amount = parse_rupiah(self.query_one("#float", Input).value or "0")
         except LoketError as exc:
             self.query_one("#open-error", Label).update(str(exc))
             return
+        self.busy = True
         self.open_shift(amount)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="shift")
     def open_shift(self, amount: int) -> None:
         try:
-            self.app.runtime.counter.shifts.open(self.app.cashier_id, amount)
+            self.runtime.counter.shifts.open(self.loket.cashier_id, amount)
         except LoketError as exc:
-            self.app.call_from_thread(self.query_one("#open-error", Label).update, str(exc))
+            self.post_message(self.Opened(str(exc)))
             return
-        self.app.call_from_thread(self.app.to_counter)
+        self.post_message(self.Opened())
+
+    def on_shift_open_screen_opened(self, opened: Opened) -> None:
+        if not opened.error:
+            self.loket.to_counter()
+            return
+        self.busy = False
+        self.query_one("#open-error", Label).update(opened.error)
 
     def action_skip(self) -> None:
-        self.app.to_counter()
+        self.loket.to_counter()
 
 
 def drawer_table(report: ShiftReport, counted: int | None) -> Table:
@@ -71,30 +98,61 @@ def drawer_table(report: ShiftReport, counted: int | None) -> Table:
     grid.add_column(style="dim")
     grid.add_column(justify="right")
     grid.add_row("Modal awal", format_rupiah(d.opening_float))
-    grid.add_row(f"Diterima ({d.payments} transaksi)", format_rupiah(d.taken))
-    grid.add_row(f"Dikembalikan ({d.refunds})", format_rupiah(-d.refunded))
+    grid.add_row(f"Diterima ({d.payments}x)", format_rupiah(d.taken))
+    grid.add_row(f"Dikembalikan ({d.refunds}x)", format_rupiah(-d.refunded))
     grid.add_row(Text("SEHARUSNYA DI LACI", style="bold"),
                  Text(format_rupiah(d.expected), style="bold"))
     if counted is not None:
         diff = d.difference(counted)
         style = "bold green" if diff == 0 else "bold red"
-        word = "pas" if diff == 0 else ("lebih" if diff > 0 else "KURANG")
         grid.add_row("Dihitung", format_rupiah(counted))
-        grid.add_row(Text(f"Selisih ({word})", style=style), Text(format_rupiah(diff), style=style))
+        grid.add_row(Text(f"Selisih ({difference_word(diff)})", style=style),
+                     Text(signed_rupiah(diff), style=style))
     return grid
 
 
-class ShiftCloseScreen(Screen):
-    BINDINGS = [Binding("escape", "app.pop_screen", "Batal")]
+def close_question(cashier_id: str, drawer: DrawerCount, counted: int, unsettled: int) -> Text:
+    diff = drawer.difference(counted)
+    text = Text()
+    text.append(f"Tutup shift {cashier_id}? Tidak dapat dibatalkan: laporan Z dicetak dan ")
+    text.append("kasir keluar.\n\n")
+    text.append(f"Seharusnya di laci  {format_rupiah(drawer.expected)}\n")
+    text.append(f"Dihitung            {format_rupiah(counted)}\n")
+    text.append(f"Selisih             {signed_rupiah(diff)} ({difference_word(diff)})",
+                style="bold green" if diff == 0 else "bold red")
+    if unsettled:
+        text.append(f"\n\n{unsettled} pembayaran belum final ikut tercatat di laporan Z.",
+                    style="yellow")
+    return text
+
+
+class ShiftCloseScreen(FormKeys, LoketScreen):
+    BINDINGS = [
+        Binding("enter", "enter", "Periksa lalu tutup", priority=True),
+        Binding("escape", "close", "Batal"),
+        Binding("f1", "app.help", "Bantuan"),
+    ]
     DEFAULT_CSS = """
     ShiftCloseScreen { padding: 0 1; }
     #close-main { height: auto; }
-    #drawer { width: 46; border: round $accent; padding: 0 1; height: auto; }
+    #drawer { width: 1fr; max-width: 48; border: round $accent; padding: 0 1; height: auto; }
     #states { width: 1fr; border: round $accent; padding: 0 1; height: auto; }
     #counted { border: round $accent; height: 3; }
     #close-error { color: $error; height: auto; }
     #close-hint { color: $text-muted; height: auto; width: 100%; }
+    ShiftCloseScreen.-narrow #states { display: none; }
     """
+
+    class Loaded(Message):
+        def __init__(self, report: ShiftReport) -> None:
+            super().__init__()
+            self.report = report
+
+    class Closed(Message):
+        def __init__(self, report: ShiftReport | None, printed: str = "",
+                     error: str = "") -> None:
+            super().__init__()
+            self.report, self.printed, self.error = report, printed, error
 
     def __init__(self, shift_id: int) -> None:
         super().__init__()
@@ -104,16 +162,16 @@ class ShiftCloseScreen(Screen):
     def compose(self) -> ComposeResult:
         yield StatusLine()
         with Horizontal(id="close-main"):
-            yield Static(id="drawer")
+            yield Static("Memuat…", id="drawer")
             yield Static(id="states")
         counted = Input(id="counted", placeholder="uang di laci sekarang", restrict=r"[0-9.]*",
                         max_length=13)
         counted.border_title = "Uang dihitung"
         yield counted
-        yield Label("Hitung uang di laci, ketik jumlahnya, Enter untuk menutup shift dan "
-                    "mencetak laporan Z.", id="close-hint")
+        yield Label("Hitung uang di laci dan ketik jumlahnya. Enter: lihat selisihnya, lalu "
+                    "konfirmasi untuk menutup shift dan mencetak laporan Z.", id="close-hint")
         yield Label("", id="close-error")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#counted", Input).focus()
@@ -121,11 +179,24 @@ class ShiftCloseScreen(Screen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="shift")
     def load(self) -> None:
-        report = self.app.runtime.counter.shifts.report(self.shift_id, self.app.cashier_id)
-        self.app.call_from_thread(self._show, report)
+        self.post_message(self.Loaded(self.runtime.counter.shifts.report(
+            self.shift_id, self.loket.cashier_id)))
 
-    def _show(self, report: ShiftReport, counted: int | None = None) -> None:
-        self.report = report
+    def on_shift_close_screen_loaded(self, loaded: Loaded) -> None:
+        self.report = loaded.report
+        self._show(self._counted())
+
+    def _counted(self) -> int | None:
+        value = self.query_one("#counted", Input).value
+        try:
+            return parse_rupiah(value) if value else None
+        except LoketError:
+            return None
+
+    def _show(self, counted: int | None) -> None:
+        report = self.report
+        if report is None:
+            return
         drawer = self.query_one("#drawer", Static)
         drawer.border_title = f"Shift {report.shift.cashier_id} sejak {report.shift.opened_at[11:16]}"
         drawer.update(drawer_table(report, counted))
@@ -141,31 +212,48 @@ class ShiftCloseScreen(Screen):
         box.update(states)
 
     @on(Input.Changed, "#counted")
-    def _changed(self, event: Input.Changed) -> None:
-        if self.report is None:
+    def _changed(self) -> None:
+        self.query_one("#close-error", Label).update("")
+        self._show(self._counted())
+
+    def submit(self) -> None:
+        """Enter: the difference is shown, and the close is asked once more."""
+        report = self.report
+        if report is None:
             return
         try:
-            counted = parse_rupiah(event.value) if event.value else None
-        except LoketError:
-            counted = None
-        self._show(self.report, counted)
-
-    @on(Input.Submitted, "#counted")
-    def _submit(self, event: Input.Submitted) -> None:
-        try:
-            counted = parse_rupiah(event.value)
+            counted = parse_rupiah(self.query_one("#counted", Input).value)
         except LoketError as exc:
             self.query_one("#close-error", Label).update(str(exc))
             return
-        self.close_shift(counted)
+
+        def answered(yes: bool | None) -> None:
+            if yes and self.is_active:
+                self.busy = True
+                self.query_one("#close-error", Label).update("Menutup shift…")
+                self.close_shift(counted)
+
+        question = close_question(report.shift.cashier_id, report.drawer, counted,
+                                  len(report.unsettled))
+        self.app.push_screen(Confirm("Tutup shift", question,
+                                     "Y: ya, tutup shift · Esc: periksa lagi"), answered)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="shift")
     def close_shift(self, counted: int) -> None:
-        app = self.app
         try:
-            report, printed = app.runtime.counter.shifts.close(self.shift_id, counted,
-                                                               app.cashier_id)
+            report, printed = self.runtime.counter.shifts.close(self.shift_id, counted,
+                                                                self.loket.cashier_id)
         except LoketError as exc:
-            app.call_from_thread(self.query_one("#close-error", Label).update, str(exc))
+            self.post_message(self.Closed(None, error=str(exc)))
             return
-        app.call_from_thread(app.shift_closed, report, printed.message)
+        self.post_message(self.Closed(report, printed.message))
+
+    def on_shift_close_screen_closed(self, closed: Closed) -> None:
+        if closed.report is None:
+            self.busy = False
+            self.query_one("#close-error", Label).update(closed.error)
+            return
+        self.loket.shift_closed(closed.report, closed.printed, self)
+
+    def action_close(self) -> None:
+        self.loket.close_screen(self)

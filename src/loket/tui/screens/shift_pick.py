@@ -2,37 +2,69 @@
 
 from __future__ import annotations
 
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.widgets import OptionList
+from textual.message import Message
+from textual.widgets import Footer, OptionList
 from textual.widgets.option_list import Option
 
 from loket.domain.shifts import Shift
+from loket.errors import LoketError
+from loket.tui.screens.base import Dialog
+from loket.tui.screens.shift import ShiftCloseScreen
 
 
-class ShiftPicker(ModalScreen[int | None]):
+class ShiftPicker(Dialog[None]):
     BINDINGS = [Binding("escape", "cancel", "Batal")]
     DEFAULT_CSS = """
     ShiftPicker { align: center middle; }
-    #pick { width: 56; height: auto; max-height: 16; border: thick $accent; background: $surface; }
+    #pick { width: 56; max-width: 100%; height: auto; max-height: 16; border: thick $accent;
+            background: $surface; }
     """
 
-    def __init__(self, open_shifts: list[Shift]) -> None:
-        super().__init__()
-        self.open_shifts = open_shifts
+    class Loaded(Message):
+        def __init__(self, shifts: list[Shift], error: str = "") -> None:
+            super().__init__()
+            self.shifts, self.error = shifts, error
 
     def compose(self) -> ComposeResult:
         with Vertical(id="pick") as box:
             box.border_title = "Shift yang masih terbuka"
-            options = [Option(f"{s.cashier_id:<12} sejak {s.opened_at[:16].replace('T', ' ')}",
-                              id=str(s.id)) for s in self.open_shifts]
-            yield OptionList(*options) if options else OptionList(Option("(tidak ada)",
-                                                                         disabled=True))
+            box.border_subtitle = "Enter tutup shift · Esc batal"
+            yield OptionList(Option("Memuat…", disabled=True), id="shifts")
+        yield Footer(compact=True)
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(int(event.option.id))
+    def on_mount(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="shift")
+    def load(self) -> None:
+        try:
+            found = self.runtime.counter.shifts.open_ones(self.loket.cashier_id)
+        except LoketError as exc:
+            self.post_message(self.Loaded([], str(exc)))
+            return
+        self.post_message(self.Loaded(found))
+
+    def on_shift_picker_loaded(self, loaded: Loaded) -> None:
+        options = self.query_one("#shifts", OptionList)
+        options.clear_options()
+        if loaded.error or not loaded.shifts:
+            options.add_option(Option(loaded.error or "(tidak ada shift terbuka)", disabled=True))
+            return
+        options.add_options(
+            Option(f"{s.cashier_id:<12} sejak {s.opened_at[:16].replace('T', ' ')}", id=str(s.id))
+            for s in loaded.shifts)
+        options.highlighted = 0
+        self.set_focus(options)
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        if self.can_act() and event.option.id is not None:
+            self.decided = True  # replaced by the shift, in one step
+            self.app.switch_screen(ShiftCloseScreen(int(event.option.id)))
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.decide(None)

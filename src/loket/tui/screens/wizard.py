@@ -2,26 +2,39 @@
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
+from textual.message import Message
 from textual.widgets import Footer, Input, Label, Static
 
 from loket.errors import LoketError
+from loket.tui.screens.base import FORM_KEYS, FormKeys, LoketScreen
 from loket.tui.widgets.status_line import StatusLine
 
 WELCOME = ("Selamat datang di loket. Database masih kosong: buat akun PEMILIK dulu. Pemilik "
            "menambah kasir, melihat laporan dan menyetujui pengembalian uang.")
 
 
-class SetupWizard(Screen):
+class SetupWizard(FormKeys, LoketScreen):
+    BINDINGS = [
+        *FORM_KEYS,
+        Binding("enter", "enter", "Lanjut", priority=True),
+        Binding("ctrl+q", "app.quit", "Keluar"),
+    ]
     DEFAULT_CSS = """
     SetupWizard { align: center middle; }
-    #wizard { width: 64; height: auto; border: round $accent; padding: 1 2; }
+    #wizard { width: 64; max-width: 100%; height: auto; border: round $accent; padding: 1 2; }
     #wizard Input { margin-bottom: 1; }
     #wizard-error { color: $error; height: auto; }
+    SetupWizard.-narrow #wizard { padding: 0 1; }
     """
+
+    class Created(Message):
+        def __init__(self, error: str = "") -> None:
+            super().__init__()
+            self.error = error
 
     def compose(self) -> ComposeResult:
         yield StatusLine()
@@ -36,32 +49,34 @@ class SetupWizard(Screen):
             yield Input(id="pin1", password=True, restrict=r"[0-9]*", compact=True)
             yield Input(id="pin2", password=True, restrict=r"[0-9]*", compact=True)
             yield Label("", id="wizard-error")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#owner-name", Input).focus()
 
-    @on(Input.Submitted)
-    def _next(self, event: Input.Submitted) -> None:
-        order = ["owner-id", "owner-name", "pin1", "pin2"]
-        current = order.index(event.input.id)
-        if current < len(order) - 1:
-            self.query_one(f"#{order[current + 1]}", Input).focus()
-            return
-        values = {i: self.query_one(f"#{i}", Input).value.strip() for i in order}
+    def submit(self) -> None:
+        values = {f.id: f.value.strip() for f in self.query(Input)}
         if values["pin1"] != values["pin2"]:
             self._error("PIN tidak sama")
             return
+        self.busy = True
         self.create(values["owner-id"], values["owner-name"] or values["owner-id"], values["pin1"])
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="wizard")
     def create(self, owner_id: str, name: str, pin: str) -> None:
         try:
-            self.app.runtime.accounts.create_first_owner(owner_id, name, pin)
+            self.runtime.accounts.create_first_owner(owner_id, name, pin)
         except LoketError as exc:
-            self.app.call_from_thread(self._error, str(exc))
+            self.post_message(self.Created(str(exc)))
             return
-        self.app.call_from_thread(self.app.owner_created)
+        self.post_message(self.Created())
+
+    def on_setup_wizard_created(self, created: Created) -> None:
+        if not created.error:
+            self.loket.owner_created()
+            return
+        self.busy = False
+        self._error(created.error)
 
     def _error(self, message: str) -> None:
         self.query_one("#wizard-error", Label).update(message)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual.widgets import Static
@@ -11,10 +12,15 @@ from loket.clock import parse_iso
 from loket.domain.money import format_rupiah
 from loket.service.runtime import Health
 
+if TYPE_CHECKING:
+    from loket.tui.app import LoketApp
+
 
 def _short(amount: int) -> str:
-    """Compact rupiah for a crowded line: Rp 1,2 jt / Rp 950 rb."""
-    if amount >= 1_000_000:
+    """Compact rupiah for a crowded line: Rp 1,2 M / Rp 1,2 jt / Rp 950 rb."""
+    if amount >= 1_000_000_000:
+        return f"Rp {amount / 1_000_000_000:.1f} M".replace(".", ",")
+    if amount >= 999_950:
         return f"Rp {amount / 1_000_000:.1f} jt".replace(".", ",")
     if amount >= 1_000:
         return f"Rp {amount // 1000} rb"
@@ -32,7 +38,8 @@ def age(delta: timedelta) -> str:
 
 
 def describe(health: Health | None, training: bool, cashier: str,
-             now: datetime | None = None) -> Text:
+             now: datetime | None = None, compact: bool = False) -> Text:
+    """The line; ``compact`` words it shorter for a narrow terminal, dropping nothing."""
     line = Text()
     if training:
         line.append(" LATIHAN ", style="bold black on yellow")
@@ -55,9 +62,11 @@ def describe(health: Health | None, training: bool, cashier: str,
         if health.refunds_due:
             line.append(f" │ Refund {health.refunds_due}", style="bold white on red")
         if health.balance is not None:
-            line.append(f" │ Deposit {format_rupiah(health.balance)}")
+            balance = _short(health.balance)
+            line.append(f" │ Dep {balance[3:]}" if compact else f" │ Deposit {balance}")
         printer = "siap" if health.printer_ok else "MATI"
-        line.append(f" │ Printer {printer}", style="" if health.printer_ok else "bold red")
+        line.append(f" │ {'Prn' if compact else 'Printer'} {printer}",
+                    style="" if health.printer_ok else "bold red")
     if cashier:
         line.append(f" │ {cashier}", style="bold")
     return line
@@ -69,9 +78,10 @@ class StatusLine(Static):
     """
 
     def render(self) -> Text:
-        app = self.app
-        runtime = getattr(app, "runtime", None)
-        training = bool(runtime and runtime.training)
-        cashier = getattr(app, "cashier_id", "") or ""
-        now = runtime.clock.now() if runtime else None
-        return describe(getattr(app, "health", None), training, cashier, now)
+        app = cast("LoketApp", self.app)
+        runtime = app.runtime
+        now = runtime.clock.now()
+        line = describe(app.health, runtime.training, app.cashier_id, now)
+        if line.cell_len > self.content_size.width:
+            line = describe(app.health, runtime.training, app.cashier_id, now, compact=True)
+        return line
