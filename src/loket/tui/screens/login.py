@@ -27,7 +27,7 @@ class LoginScreen(FormKeys, LoketScreen):
     LoginScreen { align: center middle; }
     #login-box { width: 60; max-width: 100%; height: auto; border: round $accent; padding: 1 2; }
     #login-box Input { margin-bottom: 1; }
-    #login-error { color: $error; height: auto; }
+    #login-error { color: $error; width: 100%; height: auto; }
     #training-hint { background: $warning 30%; padding: 0 1; margin-bottom: 1; height: auto; }
     LoginScreen.-narrow #login-box { padding: 0 1; }
     """
