@@ -31,6 +31,7 @@ from loket.host.replies import (
 )
 from loket.host.replies import Reference as Text64
 
+QUOTE_ONLY = "Pembayaran belum sampai di Digiflazz (baru cek tagihan) — status akan dicek ulang"
 Rc = Annotated[str, StringConstraints(pattern=r"^[0-9]{2}$")]
 RefId = Annotated[str, StringConstraints(max_length=64)]
 Count = Annotated[str, StringConstraints(pattern=r"^[0-9]{1,3}$")]
@@ -175,7 +176,9 @@ def _judge(http_status: int, raw: bytes, content_type: str, sent: Sent, now: str
                       paid_at=now if outcome is Outcome.SUCCESS and sent.context != "inquiry"
                       else "", balance=balance, quote_only=quote_only,
                       retry_after_s=codes.retry_after(answer.rc))
-    if outcome is not Outcome.SUCCESS:
+    if quote_only:
+        reply = replace(reply, cashier_text=QUOTE_ONLY)
+    elif outcome is not Outcome.SUCCESS:
         reply = replace(reply, cashier_text=codes.cashier_text(answer.rc, answer.message))
     return reply
 
