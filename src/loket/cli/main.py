@@ -26,6 +26,13 @@ def _parser() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         help="force training mode (MODE LATIHAN) with the bundled simulator",
     )
+    common.add_argument(
+        "--profile",
+        choices=["loket", "digiflazz", "iak"],
+        default=argparse.SUPPRESS,
+        help="training mode: which host the bundled simulator plays (default loket; "
+        "digiflazz runs in its development mode with its test numbers)",
+    )
 
     parser = argparse.ArgumentParser(
         prog="loket", parents=[common], description="BPJS Kesehatan payment counter for PPOB agents"
