@@ -8,10 +8,13 @@ host the training configuration names (``--profile``).
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from loket import logs
 from loket.config import Config
+from loket.host.base import HostAdapter
 from loket.service.hosts import make_host
 from loket.service.runtime import Runtime, build_runtime
 
@@ -54,3 +57,25 @@ def start(config: Config) -> Runtime:
     if sim is not None:
         rt.closers.insert(0, sim.stop)
     return rt
+
+
+@contextmanager
+def host_only(config: Config) -> Iterator[tuple[HostAdapter, str]]:
+    """The configured host adapter alone (no database), and the address it talks to; in
+    training mode, against a simulator started for the occasion."""
+    sim = None
+    if config.training:
+        sim, key = _training_sim(config)
+        url = sim.url
+    else:
+        url, key = config.host.url, config.host.secret()
+    logs.redact(key)
+    try:
+        host = make_host(config.host, url, key)
+        try:
+            yield host, url
+        finally:
+            host.close()
+    finally:
+        if sim is not None:
+            sim.stop()
