@@ -136,6 +136,11 @@ class TestNeverASuccess:
         reply = pay(host_answering(None, raw=raw, content_type=content_type))
         assert reply.outcome is Out.UNKNOWN and reply.cashier_text
 
+    def test_a_404_page_says_its_status(self):
+        reply = host_answering(None, status=404, raw=b"<h1>Not Found</h1>",
+                               content_type="text/html").balance()
+        assert reply.outcome is Out.UNKNOWN and "HTTP 404" in reply.message
+
     def test_a_5xx_is_no_answer(self):
         reply = pay(host_answering(PAID, status=502))
         assert (reply.outcome, reply.answered) == (Out.UNKNOWN, False)

@@ -16,7 +16,13 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from loket.domain.billing import FamilyBill
 from loket.domain.numbers import VA_LENGTH, VA_PREFIXES
-from loket.domain.outcomes import HOST_GARBLED, HOST_INCONSISTENT, HOST_MISMATCH, Outcome
+from loket.domain.outcomes import (
+    HOST_GARBLED,
+    HOST_HTTP_ERROR,
+    HOST_INCONSISTENT,
+    HOST_MISMATCH,
+    Outcome,
+)
 from loket.host import digiflazz_codes as codes
 from loket.host.base import HostReply
 from loket.host.body import Refused, decode_json, is_json
@@ -110,6 +116,11 @@ def _parse(model: type[_Strict], data: object) -> _Strict:
         raise Refused(where) from None
 
 
+def _garbled(http_status: int) -> str:
+    """A 4xx that is not Digiflazz's JSON (a 404 page: a wrong URL) says so by its status."""
+    return HOST_HTTP_ERROR.format(status=http_status) if http_status != 200 else HOST_GARBLED
+
+
 def _whole(value: int | float | None) -> int | None:
     if value is None:
         return None
@@ -148,7 +159,7 @@ def _judge(http_status: int, raw: bytes, content_type: str, sent: Sent, now: str
     try:
         answer = _parse(AnswerIn, _data(raw, content_type))
     except Refused as exc:
-        raise Odd(HOST_GARBLED, str(exc)) from None
+        raise Odd(_garbled(http_status), str(exc)) from None
     assert isinstance(answer, AnswerIn)
     for field, value in (("ref_id", sent.ref_id), ("customer_no", sent.customer_no),
                          ("buyer_sku_code", sent.sku)):
@@ -207,7 +218,7 @@ def deposit(http_status: int, raw: bytes, content_type: str) -> tuple[HostReply,
         refused = _parse(RefusalIn, data)
         assert isinstance(refused, RefusalIn)
     except Refused as exc:
-        return HostReply(Outcome.UNKNOWN, message=HOST_GARBLED), str(exc)
+        return HostReply(Outcome.UNKNOWN, message=_garbled(http_status)), str(exc)
     except Odd as odd:
         return HostReply(Outcome.UNKNOWN, message=odd.args[0]), odd.args[1]
     if refused.rc == "00":
