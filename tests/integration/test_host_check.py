@@ -139,3 +139,17 @@ def test_a_clock_far_from_the_hosts_is_found(offset, verdict, ready):
     lines, is_ready = findings(host)
     [clock] = [line for line in lines if line[1].startswith("Jam")]
     assert clock[0] is verdict and "detik" in clock[1] and is_ready is ready
+
+
+def test_training_with_the_digiflazz_profile_pays_the_success_number(tmp_path):
+    env = os.environ | {"XDG_DATA_HOME": str(tmp_path / "data"),
+                        "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    env.pop("LOKET_CONFIG", None)
+    run = subprocess.run([sys.executable, "-m", "loket", "pay", "8801234560001", "--cash",
+                          "30000", "--profile", "digiflazz", "--json"], capture_output=True,
+                         text=True, timeout=90, env=env)
+    assert run.returncode == 0, run.stderr
+    paid = json.loads(run.stdout)
+    assert (paid["state"], paid["sn"], paid["total"]) == ("SUCCESS", "BP1234554321JS",
+                                                               25_000)
+    assert (tmp_path / "data" / "loket" / "latihan-digiflazz" / "loket.db").exists()
