@@ -62,14 +62,27 @@ class ShopConfig(_Strict):
     terminal_id: str = Field("T01", max_length=32)
 
 
+Adapter = Literal["loket", "digiflazz", "iak"]
+AGGREGATORS = ("digiflazz", "iak")
+# a status query per transaction no more often than this, when [host] does not say
+STATUS_INTERVAL_S = {"loket": 0.0, "digiflazz": 60.0, "iak": 0.0}
+READ_TIMEOUT_S = {"loket": 15.0, "digiflazz": 15.0, "iak": 30.0}  # IAK suggests 30 s
+SKU = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+
+
 class HostConfig(_Strict):
-    adapter: Literal["loket"] = "loket"
+    adapter: Adapter = "loket"  # native protocol | Digiflazz buyer API | IAK postpaid API
     url: str
-    agent_id: str = Field(min_length=1, max_length=64)
+    agent_id: str = Field("", max_length=64)  # the native host's agent id
+    username: str = Field("", max_length=64)  # Digiflazz / IAK account username
     key: SecretStr | None = Field(None, min_length=8, max_length=512)
     key_env: str | None = None
+    sku: str = "bpjs"  # Digiflazz: the buyer's own SKU (buyer_sku_code) for BPJS Kesehatan
+    testing: bool = False  # Digiflazz development mode ("testing": true, test numbers)
+    min_status_interval_s: float | None = Field(None, ge=0, le=3600, allow_inf_nan=False)
     connect_timeout_s: float = Field(5.0, gt=0, le=120, allow_inf_nan=False)
-    read_timeout_s: float = Field(15.0, gt=0, le=120, allow_inf_nan=False)
+    read_timeout_s: float | None = Field(None, gt=0, le=120, allow_inf_nan=False)
+    total_timeout_s: float | None = Field(None, gt=0, le=300, allow_inf_nan=False)
     # how the agent pays the host what the payments cost: a prepaid deposit the host deducts
     # from (the common case), or post-paid, settled by T+1 (PPOB partner obligations, seed 000)
     settlement: Literal["deposit", "postpaid"] = "deposit"
@@ -86,11 +99,49 @@ class HostConfig(_Strict):
             raise ValueError("harus nama variabel lingkungan, contoh LOKET_HOST_KEY")
         return value
 
+    @field_validator("sku")
+    @classmethod
+    def _sku(cls, value: str) -> str:
+        if not SKU.match(value):
+            raise ValueError("harus kode produk dari daftar harga Digiflazz, contoh bpjs")
+        return value
+
     @model_validator(mode="after")
     def _one_key(self) -> HostConfig:
         if (self.key is None) == (self.key_env is None):
             raise ValueError("isi salah satu saja: key atau key_env")
+        given = self.model_fields_set
+        if self.adapter == "loket":
+            if not self.agent_id:
+                raise ValueError('agent_id wajib diisi untuk adapter "loket"')
+            for name in ("username", "sku", "testing"):
+                if name in given:
+                    raise ValueError(f'{name} tidak berlaku untuk adapter "loket"')
+        else:
+            if not self.username:
+                raise ValueError(f'username wajib diisi untuk adapter "{self.adapter}"')
+            if "agent_id" in given:
+                raise ValueError(f'agent_id hanya untuk adapter "loket"; untuk '
+                                 f'"{self.adapter}" isi username')
+        if self.adapter == "iak" and ({"sku", "testing"} & given):
+            raise ValueError('sku dan testing hanya untuk adapter "digiflazz" '
+                             "(IAK memakai kode BPJS dan URL sandbox)")
         return self
+
+    @property
+    def account(self) -> str:
+        """Who this counter is at its host: the agent id, or the aggregator username."""
+        return self.agent_id if self.adapter == "loket" else self.username
+
+    @property
+    def status_interval_s(self) -> float:
+        if self.min_status_interval_s is not None:
+            return self.min_status_interval_s
+        return STATUS_INTERVAL_S[self.adapter]
+
+    @property
+    def read_timeout(self) -> float:
+        return self.read_timeout_s or READ_TIMEOUT_S[self.adapter]
 
     def secret(self) -> str:
         if self.key is not None:
@@ -289,9 +340,20 @@ def find_config(explicit: str | None) -> Path | None:
     return default if default.exists() else None
 
 
-def training_config(base: Path | None = None) -> Config:
-    """MODE LATIHAN: the bundled simulator, a training database and a file printer."""
-    root = (base or data_dir()) / "latihan"
+def training_config(base: Path | None = None, profile: str = "loket") -> Config:
+    """MODE LATIHAN: the bundled simulator, a training database and a file printer.
+
+    ``profile``: which host the simulator plays (loket, digiflazz, iak); each keeps its own
+    training folder, so payments made against one host are never forwarded to another."""
+    if profile not in STATUS_INTERVAL_S:
+        raise ConfigError(f"--profile: harus salah satu dari {', '.join(STATUS_INTERVAL_S)}")
+    root = (base or data_dir()) / ("latihan" if profile == "loket" else f"latihan-{profile}")
+    if profile == "loket":
+        host = HostConfig(url="http://127.0.0.1", agent_id="AGT-SIM", key=SecretStr("training"))
+    else:  # Digiflazz's test numbers answer only in its development mode
+        extra = {"testing": True} if profile == "digiflazz" else {}
+        host = HostConfig(adapter=profile, url="http://127.0.0.1", username="AGT-SIM",
+                          key=SecretStr("training"), **extra)
     return Config(
         shop=ShopConfig(
             name="LOKET LATIHAN",
@@ -299,8 +361,7 @@ def training_config(base: Path | None = None) -> Config:
             agent_id="AGT-SIM",
             terminal_id="LATIHAN",
         ),
-        # the address is the simulator's, chosen when it starts (cli/boot.py)
-        host=HostConfig(url="http://127.0.0.1", agent_id="AGT-SIM", key=SecretStr("training")),
+        host=host,  # the address is the simulator's, chosen when it starts (cli/boot.py)
         database=DatabaseConfig(path=str(root / "loket.db")),
         printer=PrinterConfig(backend="file", path=str(root / "printer.bin")),
         training=True,

@@ -101,3 +101,70 @@ def test_the_example_config_is_valid(monkeypatch):
 def test_a_config_that_is_not_a_file_is_one_line(source):
     with pytest.raises(ConfigError, match=source):
         load_config(source)
+
+
+DIGIFLAZZ = GOOD.replace('agent_id = "AGT001"\nkey_env', 'adapter = "digiflazz"\n'
+                         'username = "buyer1"\nkey_env')
+
+
+def test_digiflazz_needs_a_username_and_takes_its_defaults(tmp_path, monkeypatch):
+    monkeypatch.setenv("LOKET_TEST_KEY", "k")
+    host = load_config(write(tmp_path, DIGIFLAZZ.format(db=tmp_path / "x.db"))).host
+    assert (host.adapter, host.username, host.account, host.sku, host.testing) == (
+        "digiflazz", "buyer1", "buyer1", "bpjs", False)
+    assert (host.status_interval_s, host.read_timeout, host.total_timeout_s) == (60.0, 15.0, None)
+
+
+def test_the_native_host_keeps_its_defaults(tmp_path, monkeypatch):
+    monkeypatch.setenv("LOKET_TEST_KEY", "k")
+    host = load_config(write(tmp_path, GOOD.format(db=tmp_path / "x.db"))).host
+    assert (host.adapter, host.account, host.status_interval_s, host.read_timeout) == (
+        "loket", "AGT001", 0.0, 15.0)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [(("buyer1", ""), '[host]: username wajib diisi untuk adapter "digiflazz"'),
+     (('username = "buyer1"', 'agent_id = "A"'), '[host]: username wajib diisi'),
+     (('username = "buyer1"', 'username = "b"\nagent_id = "A"'),
+      '[host]: agent_id hanya untuk adapter "loket"'),
+     (('"digiflazz"', '"mobilepulsa"'),
+      "[host] adapter: harus salah satu dari 'loket', 'digiflazz' atau 'iak'"),
+     (('username = "buyer1"', 'username = "b"\nsku = "bpjs kes"'), "[host] sku: harus kode"),
+     (('username = "buyer1"', 'username = "b"\nsku = ""'), "[host] sku: harus kode"),
+     (('username = "buyer1"', 'username = "b"\ntesting = "yes"'),
+      "[host] testing: harus true atau false"),
+     (('username = "buyer1"', 'username = "b"\nmin_status_interval_s = -1'),
+      "[host] min_status_interval_s: paling kecil 0"),
+     (('username = "buyer1"', 'username = "b"\ntotal_timeout_s = 0'),
+      "[host] total_timeout_s: harus lebih dari 0"),
+     (('"digiflazz"', '"iak"\nsku = "x"'), '[host]: sku dan testing hanya untuk adapter'),
+     (('adapter = "digiflazz"\nusername = "buyer1"', 'agent_id = "A"\ntesting = true'),
+      '[host]: testing tidak berlaku untuk adapter "loket"'),
+     (('adapter = "digiflazz"\nusername = "buyer1"', 'username = "b"'),
+      '[host]: agent_id wajib diisi untuk adapter "loket"')],
+)
+def test_host_adapter_mistakes_are_one_line_each(tmp_path, monkeypatch, change, message):
+    monkeypatch.setenv("LOKET_TEST_KEY", "k")
+    path = write(tmp_path, DIGIFLAZZ.format(db=tmp_path / "x.db").replace(*change))
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    assert message in str(err.value) and "\n" not in str(err.value)
+
+
+def test_iak_reads_longer_by_default_and_a_given_interval_wins(tmp_path, monkeypatch):
+    monkeypatch.setenv("LOKET_TEST_KEY", "k")
+    text = DIGIFLAZZ.replace('"digiflazz"', '"iak"').replace(
+        'username = "buyer1"', 'username = "0812"\nmin_status_interval_s = 30')
+    host = load_config(write(tmp_path, text.format(db=tmp_path / "x.db"))).host
+    assert (host.adapter, host.read_timeout, host.status_interval_s) == ("iak", 30.0, 30.0)
+
+
+@pytest.mark.parametrize("profile", ["loket", "digiflazz", "iak"])
+def test_training_takes_a_profile_each_in_its_own_folder(tmp_path, profile):
+    from loket.config import training_config
+
+    config = training_config(tmp_path, profile)
+    assert config.training and config.host.adapter == profile
+    assert config.host.testing is (profile == "digiflazz")
+    assert ("latihan-" + profile in config.database.path) is (profile != "loket")

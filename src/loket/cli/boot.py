@@ -1,17 +1,21 @@
 """The composition root: a configuration becomes a running ``Runtime``.
 
 The only place that knows the bundled simulator: in training mode it is started here, in a
-thread of this process, with a key that lives only in this process.
+thread of this process, with a key that lives only in this process, speaking the API of the
+host the training configuration names (``--profile``).
 """
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from loket import logs
 from loket.config import Config
-from loket.host.native import NativeHost
+from loket.host.base import HostAdapter
+from loket.service.hosts import make_host
 from loket.service.runtime import Runtime, build_runtime
 
 
@@ -21,21 +25,28 @@ def _training_sim(config: Config):
 
     key = secrets.token_hex(16)
     db = Path(config.database.path).with_name("sim.db")
-    sim = SimThread(SimSettings(agent_id=config.host.agent_id, key=key, db_path=str(db))).start()
+    h = config.host
+    settings = SimSettings(agent_id=h.account, key=key, db_path=str(db), profile=h.adapter,
+                           min_status_interval_s=h.status_interval_s)
+    sim = SimThread(settings).start()
     return sim, key
 
 
 def start(config: Config) -> Runtime:
     """The runtime for a configuration; close it when done (it stops the simulator too)."""
-    h = config.host
     sim = None
     if config.training:
         sim, key = _training_sim(config)
         url = sim.url
     else:
-        url, key = h.url, h.secret()
+        url, key = config.host.url, config.host.secret()
     logs.redact(key)
-    host = NativeHost(url, h.agent_id, key, h.connect_timeout_s, h.read_timeout_s)
+    try:
+        host = make_host(config.host, url, key)
+    except BaseException:
+        if sim is not None:
+            sim.stop()
+        raise
     try:
         rt = build_runtime(config, host)
     except BaseException:
@@ -46,3 +57,25 @@ def start(config: Config) -> Runtime:
     if sim is not None:
         rt.closers.insert(0, sim.stop)
     return rt
+
+
+@contextmanager
+def host_only(config: Config) -> Iterator[tuple[HostAdapter, str]]:
+    """The configured host adapter alone (no database), and the address it talks to; in
+    training mode, against a simulator started for the occasion."""
+    sim = None
+    if config.training:
+        sim, key = _training_sim(config)
+        url = sim.url
+    else:
+        url, key = config.host.url, config.host.secret()
+    logs.redact(key)
+    try:
+        host = make_host(config.host, url, key)
+        try:
+            yield host, url
+        finally:
+            host.close()
+    finally:
+        if sim is not None:
+            sim.stop()

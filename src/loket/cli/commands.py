@@ -20,8 +20,12 @@ from loket.service.runtime import Runtime
 
 def resolve_config(args):
     path = find_config(getattr(args, "config", None))
+    profile = getattr(args, "profile", None)
     if getattr(args, "training", False) or path is None:
-        return training_config()
+        return training_config(profile=profile or "loket")
+    if profile is not None:
+        raise ConfigError("--profile hanya untuk mode latihan; host sungguhan dipilih di "
+                          f"[host] adapter ({path})")
     return load_config(path)
 
 

@@ -26,6 +26,13 @@ def _parser() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         help="force training mode (MODE LATIHAN) with the bundled simulator",
     )
+    common.add_argument(
+        "--profile",
+        choices=["loket", "digiflazz", "iak"],
+        default=argparse.SUPPRESS,
+        help="training mode: which host the bundled simulator plays (default loket; "
+        "digiflazz runs in its development mode with its test numbers)",
+    )
 
     parser = argparse.ArgumentParser(
         prog="loket", parents=[common], description="BPJS Kesehatan payment counter for PPOB agents"
@@ -118,6 +125,11 @@ def _parser() -> argparse.ArgumentParser:
         dest="db_action", required=True).add_parser("check", parents=[checking],
                                                     help="the same as `loket doctor`")
 
+    sub.add_parser("host", help="the host").add_subparsers(
+        dest="host_action", required=True).add_parser(
+        "check", parents=[common], help="check the configured host: address, credentials, IP "
+        "whitelist, clock, product code; the deposit balance; exit 0 when payments can be taken")
+
     sub.add_parser("init", parents=[common], help="write a configuration and the owner's account")
     sub.add_parser("print-test", parents=[common], help="print a test page")
     return parser
@@ -125,7 +137,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    from loket.cli import commands, doctor  # imported late: `loket --version` stays fast
+    from loket.cli import commands, doctor, host_check  # late: `loket --version` stays fast
 
     handler = {
         None: commands.run_tui,
@@ -137,6 +149,7 @@ def main(argv: list[str] | None = None) -> int:
         "print-test": commands.print_test, "reconcile": commands.reconcile,
         "cashier": commands.owner_command, "report": commands.owner_command,
         "audit": commands.owner_command, "doctor": doctor.run, "db": doctor.run,
+        "host": host_check.run,
     }[args.command]
     log_file = logs.setup()
     try:

@@ -38,6 +38,7 @@ class Ticket:
     ref: str
     tx: str = ""
     payment_ref: str = ""  # loket's own ref_id of the payment this attempt is for
+    customer_no: str = ""  # the number it was inquired for (Digiflazz's status repeats it)
 
 
 @dataclass(frozen=True)

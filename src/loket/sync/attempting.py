@@ -48,7 +48,7 @@ def request_for(payment: Payment) -> PaymentRequest:
 
 
 def ticket(attempt: Attempt, payment: Payment) -> Ticket:
-    return Ticket(attempt.host_ref, attempt.host_tx, payment.ref_id)
+    return Ticket(attempt.host_ref, attempt.host_tx, payment.ref_id, payment.customer_no)
 
 
 def changed_bill(payment: Payment, quoted: int) -> str:

@@ -65,7 +65,7 @@ def _asked(payment: Payment, tried: list[Attempt]) -> Ticket | None:
     if sent:
         return ticket(sent[-1], payment)
     if not tried and payment.state not in NEVER_SENT:
-        return Ticket(payment.ref_id, "", payment.ref_id)
+        return Ticket(payment.ref_id, "", payment.ref_id, payment.customer_no)
     return None
 
 

@@ -63,7 +63,7 @@ class SettingsScreen(FormKeys, LoketScreen):
             host = runtime.config.host
             key_source = (f"dari variabel {host.key_env}" if host.key_env
                           else "kunci sesi latihan" if runtime.training else "di file konfigurasi")
-            info = Static(f"Host {host.url}  ·  agen {host.agent_id}\n"
+            info = Static(f"Host {host.url}  ·  agen {host.account}\n"
                           f"Kunci host: disembunyikan ({key_source})\n"
                           f"Printer: {runtime.config.printer.backend}, "
                           f"{runtime.config.printer.columns} kolom", id="host-info")

@@ -1,0 +1,215 @@
+"""Digiflazz's buyer API for BPJS Kesehatan (``shared/domain/aggregators.md`` §1) over httpx.
+
+A payment is paid only as a recent inquiry of its own: ``inq-pasca`` under a fresh ``ref_id``,
+then ``pay-pasca`` (and ``status-pasca``) repeating that ``ref_id``, ``customer_no`` and SKU, on
+the inquiry's Jakarta calendar day. ``sign`` = md5(username + key + ref_id); the balance signs
+``"depo"``. Every call answers; nothing here raises to the caller, and the key never leaves the
+object (not in ``repr``, logs or replies).
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import logging
+import time
+from dataclasses import replace
+from datetime import timedelta
+from email.utils import parsedate_to_datetime
+
+import httpx
+from ulid import ULID
+
+from loket.clock import Clock, SystemClock, iso
+from loket.domain.attempts import QuoteRule
+from loket.domain.outcomes import (
+    HOST_GARBLED,
+    HOST_HTTP_ERROR,
+    HOST_TOO_LARGE,
+    HOST_TOO_SLOW,
+    HOST_UNREACHABLE,
+    Outcome,
+)
+from loket.host import digiflazz_replies as replies
+from loket.host.base import Booked, HostReply, PaymentRequest, Ticket
+from loket.host.transport import (
+    MAX_BODY_BYTES,
+    BodyRefused,
+    BodyTooLarge,
+    DeadlinePassed,
+    DeadlineTransport,
+    deadline,
+    read_capped,
+)
+
+log = logging.getLogger("loket.host")
+NO_PAYING_AHEAD = ("Digiflazz tidak melayani bayar di muka untuk BPJS Kesehatan: "
+                   "bayar tanpa bulan di muka")
+NO_NUMBER = "Nomor peserta transaksi ini tidak tercatat — tidak dapat dicek ke Digiflazz"
+HEALTH_REUSE_S = 5.0  # the status line asks health then balance: one call answers both
+
+
+def md5_hex(text: str) -> str:
+    return hashlib.md5(text.encode("utf-8")).hexdigest()
+
+
+class _NoAnswer(Exception):
+    """No reply to judge; ``args[0]`` is what the cashier is told."""
+
+
+class DigiflazzHost:
+    profile = "digiflazz"
+    quote_first = True
+    quote_rule = QuoteRule(same_day=True, day_end_guard=timedelta(minutes=5))
+    repay_quote = False  # a repeated pay-pasca never posts (rc 49): status-pasca decides
+    retention_days: int | None = 90  # status-pasca: "Data belum ada" after 90 days
+
+    def __init__(
+        self,
+        url: str,
+        username: str,
+        key: str,
+        *,
+        sku: str = "bpjs",
+        testing: bool = False,
+        min_status_interval_s: float = 60.0,
+        connect_timeout_s: float = 5.0,
+        read_timeout_s: float = 15.0,
+        total_timeout_s: float | None = None,
+        transport: httpx.BaseTransport | None = None,
+        clock: Clock | None = None,
+    ) -> None:
+        self.username = username
+        self.sku = sku
+        self.testing = testing
+        self.min_status_interval_s = min_status_interval_s
+        self._key = key
+        self._clock = clock or SystemClock()
+        self.total_timeout_s = total_timeout_s or connect_timeout_s + read_timeout_s
+        self._http = httpx.Client(base_url=url.rstrip("/"),
+                                  timeout=httpx.Timeout(read_timeout_s, connect=connect_timeout_s),
+                                  transport=transport or DeadlineTransport(),
+                                  follow_redirects=False)
+        self._last_balance: tuple[float, HostReply] | None = None
+        self.last_date: datetime.datetime | None = None  # the host's HTTP Date, last seen
+
+    def __repr__(self) -> str:  # never show the key
+        return (f"DigiflazzHost({str(self._http.base_url)!r}, username={self.username!r}, "
+                f"sku={self.sku!r}, testing={self.testing})")
+
+    # -- one exchange -----------------------------------------------------------------------
+    def _post(self, path: str, body: dict) -> tuple[int, str, bytes]:
+        """``(http status, content type, body)`` of a 2xx/4xx answer; raises ``_NoAnswer``."""
+        raw = json.dumps(body, separators=(",", ":")).encode()
+        with deadline(self.total_timeout_s) as at:
+            try:
+                request = self._http.build_request("POST", path, content=raw, headers={
+                    "Content-Type": "application/json", "Accept-Encoding": "gzip"})
+                response = self._http.send(request, stream=True)
+                try:
+                    self._saw_date(response.headers.get("date", ""))
+                    if not (200 <= response.status_code < 300
+                            or 400 <= response.status_code < 500):
+                        raise _NoAnswer(HOST_HTTP_ERROR.format(status=response.status_code))
+                    content = read_capped(response, at, MAX_BODY_BYTES)
+                finally:
+                    response.close()
+            except _NoAnswer:
+                raise
+            except (httpx.TimeoutException, DeadlinePassed):
+                raise _NoAnswer(HOST_TOO_SLOW) from None
+            except BodyTooLarge:
+                raise _NoAnswer(HOST_TOO_LARGE) from None
+            except BodyRefused:
+                raise _NoAnswer(HOST_GARBLED) from None
+            except (httpx.HTTPError, httpx.InvalidURL, OSError):
+                raise _NoAnswer(HOST_UNREACHABLE) from None
+            except Exception as exc:  # the contract: every call answers, whatever the wire did
+                log.warning("digiflazz %s failed: %s", path, type(exc).__name__)
+                raise _NoAnswer(HOST_UNREACHABLE) from None
+        if time.monotonic() > at:
+            raise _NoAnswer(HOST_TOO_SLOW)
+        return response.status_code, response.headers.get("content-type", ""), content
+
+    def _saw_date(self, header: str) -> None:
+        try:
+            when = parsedate_to_datetime(header) if header else None
+        except (TypeError, ValueError, IndexError):
+            when = None
+        if when is not None and when.tzinfo is not None:
+            self.last_date = when
+
+    def _transaction(self, command: str, sent: replies.Sent) -> HostReply:
+        body: dict[str, object] = {
+            "commands": command, "username": self.username, "buyer_sku_code": self.sku,
+            "customer_no": sent.customer_no, "ref_id": sent.ref_id,
+            "sign": md5_hex(self.username + self._key + sent.ref_id),
+        }
+        if self.testing:  # development mode: the documented test numbers answer only with it
+            body["testing"] = True
+        try:
+            status, content_type, content = self._post("/v1/transaction", body)
+        except _NoAnswer as none:
+            log.info("no answer from digiflazz to %s %s: %s", command, sent.ref_id, none.args[0])
+            return HostReply(Outcome.UNKNOWN, message=none.args[0], answered=False,
+                             cashier_text=none.args[0])
+        reply, why = replies.judge(status, content, content_type, sent, iso(self._clock.now()))
+        if why:
+            log.warning("digiflazz reply to %s %s not believed: %s", command, sent.ref_id, why)
+            reply = replace(reply, cashier_text=reply.message)
+        return reply
+
+    # -- the adapter ------------------------------------------------------------------------
+    def new_ref(self, payment_ref: str, seq: int) -> str:
+        """A fresh ref_id for every inquiry (Digiflazz inquires a ref_id once): a ULID, letters
+        and digits only, unique across counters sharing one account."""
+        return str(ULID())
+
+    def inquiry(self, ref_id: str, customer_no: str, months_ahead: int = 0) -> HostReply:
+        if months_ahead:
+            return HostReply(Outcome.FINAL_FAILURE, message=NO_PAYING_AHEAD,
+                             cashier_text=NO_PAYING_AHEAD)
+        return self._transaction("inq-pasca", replies.Sent("inquiry", ref_id, customer_no,
+                                                           self.sku))
+
+    def pay(self, ticket: Ticket, request: PaymentRequest) -> HostReply:
+        return self._transaction("pay-pasca", replies.Sent(
+            "pay", ticket.ref, request.customer_no, self.sku, request.amount))
+
+    def status(self, ticket: Ticket) -> HostReply:
+        if not ticket.customer_no:  # status-pasca must repeat the inquiry's customer_no
+            return HostReply(Outcome.UNKNOWN, message=NO_NUMBER, cashier_text=NO_NUMBER)
+        return self._transaction("status-pasca", replies.Sent(
+            "status", ticket.ref, ticket.customer_no, self.sku))
+
+    def balance(self) -> HostReply:
+        if self._last_balance is not None:
+            at, reply = self._last_balance
+            self._last_balance = None
+            if time.monotonic() - at < HEALTH_REUSE_S:
+                return reply
+        body = {"cmd": "deposit", "username": self.username,
+                "sign": md5_hex(self.username + self._key + "depo")}
+        try:
+            status, content_type, content = self._post("/v1/cek-saldo", body)
+        except _NoAnswer as none:
+            return HostReply(Outcome.UNKNOWN, message=none.args[0], answered=False,
+                             cashier_text=none.args[0])
+        reply, why = replies.deposit(status, content, content_type)
+        if why:
+            log.warning("digiflazz balance not believed: %s", why)
+        return reply
+
+    def health(self) -> bool:
+        """Reachable and answering: a balance call (kept a moment for the ``balance`` call that
+        follows it on the status line)."""
+        reply = self.balance()
+        self._last_balance = (time.monotonic(), reply)
+        return reply.answered and reply.outcome is not Outcome.UNKNOWN
+
+    def booked(self, day: datetime.date) -> list[Booked] | None:
+        return None  # Digiflazz offers no list of a day's transactions
+
+    def close(self) -> None:
+        self._http.close()

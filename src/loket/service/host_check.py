@@ -1,0 +1,122 @@
+"""`loket host check`: what a new agent gets wrong first, one finding per line (Indonesian).
+
+In order: the URL answers; the credentials are accepted (a balance call); the address is
+whitelisted; the clocks agree (the host's HTTP ``Date``); the product code is known (a Digiflazz
+inquiry of a test number in development mode). A check that cannot be made says so. The counter
+can take payments only when nothing failed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from loket.clock import Clock
+from loket.domain.money import format_rupiah
+from loket.domain.outcomes import Outcome
+from loket.host.base import HostAdapter, HostReply
+
+IP_REFUSED = {"digiflazz": "45", "iak": "102"}  # the address is not whitelisted
+AUTH_REFUSED = {"loket": {"41"}, "digiflazz": {"41", "42"}, "iak": {"100"}}
+SKEW_WARN_S = 60.0
+SKEW_FAIL_S = 300.0  # the day-end guard: a clock this far off may pay across midnight
+TEST_NUMBER = "8801234560001"  # Digiflazz §1.5: the success test number
+
+
+class Verdict(StrEnum):
+    OK = "OK"
+    FAILED = "GAGAL"
+    UNCHECKED = "?"  # could not be checked: not a failure
+
+
+@dataclass(frozen=True)
+class Finding:
+    verdict: Verdict
+    text: str
+
+    def __str__(self) -> str:
+        return f"{self.verdict.value:<5} {self.text}"
+
+
+@dataclass
+class HostCheck:
+    findings: list[Finding] = field(default_factory=list)
+    balance: int | None = None
+
+    @property
+    def ready(self) -> bool:
+        """The counter can take payments: nothing failed and the credentials were accepted."""
+        return self.balance is not None and all(
+            f.verdict is not Verdict.FAILED for f in self.findings)
+
+    def add(self, verdict: Verdict, text: str) -> None:
+        self.findings.append(Finding(verdict, text))
+
+
+def _why(reply: HostReply) -> str:
+    said = reply.cashier_text or reply.message
+    return f"{said} (kode {reply.rc})" if reply.rc else said
+
+
+def check_host(host: HostAdapter, clock: Clock, url: str, *, sku: str = "",
+               testing: bool = False) -> HostCheck:
+    result = HostCheck()
+    profile = host.profile
+    reply = host.balance()
+    if not reply.answered:
+        result.add(Verdict.FAILED, f"Host {url} tidak dapat dihubungi: {reply.message}")
+        return result
+    result.add(Verdict.OK, f"Host {url} menjawab")
+    if reply.rc == IP_REFUSED.get(profile):
+        result.add(Verdict.FAILED, "Alamat IP komputer ini belum di-whitelist di host: daftarkan "
+                   "IP publik loket di panel akun host")
+        return result
+    if reply.rc in AUTH_REFUSED.get(profile, set()):
+        result.add(Verdict.FAILED, f"Username atau API key ditolak host: {_why(reply)}")
+        return result
+    if reply.outcome is not Outcome.SUCCESS or reply.balance is None:
+        result.add(Verdict.FAILED, f"Cek saldo tidak berhasil: {_why(reply)}")
+        return result
+    result.add(Verdict.OK, "Username dan API key diterima; IP diterima")
+    _clock(result, getattr(host, "last_date", None), clock.now())
+    _product(result, host, sku, testing)
+    result.balance = reply.balance
+    result.add(Verdict.OK, f"Saldo deposit {format_rupiah(reply.balance)}")
+    return result
+
+
+def _clock(result: HostCheck, host_time: datetime | None, now: datetime) -> None:
+    if host_time is None:
+        result.add(Verdict.UNCHECKED, "Jam: host tidak mengirim tanggal (HTTP Date), "
+                   "tidak dapat dicek")
+        return
+    skew = (now - host_time).total_seconds()
+    ahead = "lebih cepat" if skew > 0 else "lebih lambat"
+    said = f"Jam komputer ini {abs(skew):.0f} detik {ahead} dari jam host"
+    if abs(skew) >= SKEW_FAIL_S:
+        result.add(Verdict.FAILED, f"{said}: setel jam (NTP) sebelum menerima pembayaran")
+    elif abs(skew) >= SKEW_WARN_S:
+        result.add(Verdict.OK, f"{said}: sebaiknya setel jam (NTP)")
+    else:
+        result.add(Verdict.OK, "Jam komputer sama dengan jam host")
+
+
+def _product(result: HostCheck, host: HostAdapter, sku: str, testing: bool) -> None:
+    if host.profile != "digiflazz":
+        result.add(Verdict.OK, "Kode produk: host ini tidak memakai SKU pilihan agen")
+        return
+    if not testing:
+        result.add(Verdict.UNCHECKED, f"SKU {sku!r}: tidak dapat dicek tanpa mode testing; "
+                   "pastikan ada di daftar harga akun Digiflazz")
+        return
+    reply = host.inquiry(host.new_ref("CHECK", 1), TEST_NUMBER)
+    if reply.outcome is Outcome.SUCCESS:
+        result.add(Verdict.OK, f"SKU {sku!r} dikenal (cek tagihan nomor uji {TEST_NUMBER})")
+    elif reply.rc == "43":
+        result.add(Verdict.FAILED, f"SKU {sku!r} tidak dikenal atau tidak aktif: periksa "
+                   "[host] sku dengan daftar harga Digiflazz")
+    elif reply.rc == IP_REFUSED["digiflazz"]:
+        result.add(Verdict.FAILED, "Alamat IP komputer ini belum di-whitelist di host")
+    else:
+        result.add(Verdict.UNCHECKED, f"SKU {sku!r}: cek tagihan nomor uji gagal: {_why(reply)}")
