@@ -7,7 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from loket.domain.outcomes import Outcome
 from loket.domain.states import PaymentState
+from loket.host.base import HostReply
 from loket.store import payments
 from loket.store.db import write
 from loket.sync.reconcile import reconcile
@@ -71,6 +73,18 @@ class TestNotSettled:
         assert pending.state == S.PENDING
         assert kinds(reconcile(runtime.engine, runtime.host, DAY)) == {pending.ref_id:
                                                                         "unsettled"}
+
+    def test_a_status_the_host_refuses_to_answer_is_unknown_not_failed(self, runtime, sim):
+        paid = pay(runtime, "0001000000011")
+        assert paid.state == S.SUCCESS
+
+        class RateLimited(LedgerHost):
+            def status(self, ticket):
+                return HostReply(Outcome.REJECTED, rc="85", message="rate limit")
+
+        [row] = reconcile(runtime.engine, RateLimited(runtime.host, sim, can_say=False),
+                          DAY).payments
+        assert row["host_state"] == "unknown"
 
     def test_the_cli_says_so_and_exits_1(self, runtime, sim, tmp_path):
         failed = pay(runtime, "0001000000086")

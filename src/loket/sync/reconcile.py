@@ -27,7 +27,8 @@ log = logging.getLogger("loket.sync")
 S = PaymentState
 HOST_STATE = {
     Outcome.SUCCESS: "success", Outcome.PENDING: "pending", Outcome.FINAL_FAILURE: "failed",
-    Outcome.REJECTED: "failed", Outcome.NOT_POSTED: "not_found", Outcome.UNKNOWN: "unknown",
+    # a status query the host refused to answer (rate limit, signature) says nothing of the payment
+    Outcome.REJECTED: "unknown", Outcome.NOT_POSTED: "not_found", Outcome.UNKNOWN: "unknown",
 }
 SENT = OPEN | {AttemptState.SUCCESS, AttemptState.FAILED}  # a payment call went out under it
 NEVER_SENT = {S.RECORDED, S.QUEUED}
