@@ -31,10 +31,19 @@ class CountOnlyHost:
         return getattr(self.inner, name)
 
     def inquiry(self, ref_id: str, customer_no: str, months_ahead: int = 0) -> HostReply:
-        reply = self.inner.inquiry(ref_id, customer_no, months_ahead)
-        if reply.bill is None:
-            return reply
-        return dataclasses.replace(reply, bill=counted(reply.bill, customer_no))
+        return _counted_reply(self.inner.inquiry(ref_id, customer_no, months_ahead), customer_no)
+
+    def pay(self, ticket, request) -> HostReply:
+        return _counted_reply(self.inner.pay(ticket, request), request.customer_no)
+
+    def status(self, ticket) -> HostReply:
+        reply = self.inner.status(ticket)
+        return _counted_reply(reply, reply.bill.va_no if reply.bill else "")
+
+
+def _counted_reply(reply: HostReply, typed: str) -> HostReply:
+    return reply if reply.bill is None else dataclasses.replace(reply,
+                                                                bill=counted(reply.bill, typed))
 
 
 class CountOnlySim:
