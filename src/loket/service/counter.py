@@ -225,7 +225,11 @@ class CounterService:
     # -- what happened ----------------------------------------------------------------------
     def today(self, search: str = "") -> list[Payment]:
         """Today's payments, newest first, optionally searched by number, name or ref."""
-        return payments.of_day(self.engine, self.clock.now().date().isoformat(), search.strip())
+        return self.on_day(self.clock.now().date().isoformat(), search)
+
+    def on_day(self, day: str, search: str = "") -> list[Payment]:
+        """A day's payments (``YYYY-MM-DD``, WIB), newest first, optionally searched."""
+        return payments.of_day(self.engine, day, search.strip())
 
     def find(self, ref_id: str) -> Payment | None:
         return payments.get(self.engine, ref_id)
