@@ -129,3 +129,19 @@ def test_payments_keep_empty_lists_in_the_store(rt):
     payment = rt.counter.pay(bill, 110_000, "latihan")
     stored = payments.get(rt.engine, payment.ref_id)
     assert stored.members == () and stored.periods == () and stored.member_count == 3
+
+
+def test_a_day_of_count_only_payments_adds_up_in_the_report_rows(rt, tmp_path):
+    from loket.reports.export import write_csv
+    from loket.reports.figures import day_range
+
+    for number in ("0001000000011", "0001000000029"):
+        bill = rt.counter.inquire(number).bill
+        rt.counter.pay(bill, rt.counter.total_for(bill), "latihan")
+    out = tmp_path / "harian.csv"
+    assert write_csv(rt.engine, *day_range(NOW.date()), out) == 2
+    header, *rows = [line.split(";") for line in out.read_text("utf-8-sig").splitlines()]
+    col = {name: i for i, name in enumerate(header)}
+    assert sum(int(r[col["Peserta"]]) for r in rows) == 5  # three people and two
+    assert sum(int(r[col["Bulan"]]) for r in rows) == 4  # one month and three
+    assert all(r[col["Periode"]] == "" for r in rows)  # which months: never said, never made up
