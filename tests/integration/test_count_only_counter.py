@@ -8,6 +8,7 @@ import json
 import pytest
 
 from loket.clock import FixedClock
+from loket.domain.months import Month
 from loket.domain.offline import NO_HONEST_PRICE, OfflineLimits
 from loket.domain.states import PaymentState
 from loket.printing.decode import decode
@@ -145,3 +146,33 @@ def test_a_day_of_count_only_payments_adds_up_in_the_report_rows(rt, tmp_path):
     assert sum(int(r[col["Peserta"]]) for r in rows) == 5  # three people and two
     assert sum(int(r[col["Bulan"]]) for r in rows) == 4  # one month and three
     assert all(r[col["Periode"]] == "" for r in rows)  # which months: never said, never made up
+
+
+def test_an_offline_count_only_payment_once_confirmed_moves_the_family_on(rt, sim):
+    rt.counter.inquire("0001000000011")
+    go_offline(sim)
+    bill = rt.counter.inquire("0001000000011", months_ahead=1).bill
+    queued = rt.counter.pay(bill, rt.counter.total_for(bill), "latihan")
+    sim.faults("none")
+    rt.counter.forwarder.drain(force=True)
+    sent = payments.get(rt.engine, queued.ref_id)
+    assert sent.state == S.SUCCESS and sent.premium == 210_000 and sent.periods == ()
+    data, paid_through = snapshot(rt, "0001000000011")
+    assert paid_through == "2026-12"  # November and December, counted from the month taken
+    assert data["month_price"] == 105_000 and data["priced_at"] == sent.paid_at
+
+
+def test_a_confirmed_bill_that_does_not_divide_drops_the_old_price(rt):
+    rt.counter.inquire("0001000000011")
+    families.mark_paid(rt.engine, "0001000000011", Month(2026, 11),
+                       confirmed=(100_001, 2, "2026-11-21T10:01:00+07:00"))
+    data, paid_through = snapshot(rt, "0001000000011")
+    assert data["month_price"] is None and paid_through == "2026-11"
+
+
+def test_a_native_family_keeps_its_members_and_gets_no_price(runtime):
+    runtime.counter.inquire("0001000000011")  # a native family keeps its members, no price
+    families.mark_paid(runtime.engine, "8888801000000011", Month(2026, 11),
+                       confirmed=(105_000, 1, "2026-11-21T10:01:00+07:00"))
+    native, _ = snapshot(runtime, "8888801000000011")
+    assert "month_price" not in native and len(native["members"]) == 3
