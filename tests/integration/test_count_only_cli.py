@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from loket.cli.listing import bill_json, bill_text, payment_json
+from loket.cli.listing import bill_json, bill_text, offline_line, payment_json
 from tests.conftest import make_runtime
 from tests.count_only import CountOnlySim
 
@@ -24,7 +24,16 @@ def test_a_count_only_bill_as_json_and_text(rt):
     assert out["count_only"] is True and (out["member_count"], out["month_count"]) == (2, 3)
     assert out["members"] == [] and out["periods"] == []
     assert (out["premium"], out["total"]) == (750_000, 752_500)
-    assert bill_text(bill) == ["2 orang · periode 3 bulan"]
+    assert bill_text(bill) == ["AGUS SALIM — No. Kartu 0001000000029 — BEKASI",
+                               "2 orang · periode 3 bulan"]
+
+
+def test_offline_the_cli_says_where_the_price_is_from(rt, sim):
+    rt.counter.inquire("0001000000011")
+    sim.faults("drop_before")
+    result = rt.counter.inquire("0001000000011")
+    assert offline_line(result.bill, "Host mati") == (
+        "OFFLINE: Host mati; harga dari cek terakhir 2026-11-21 (Rp 105.000 per bulan)")
 
 
 def test_a_native_bill_names_its_members_and_months(runtime):

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from loket.cli import boot
-from loket.cli.listing import bill_json, bill_text, payment_json
+from loket.cli.listing import bill_json, bill_text, offline_line, payment_json
 from loket.config import ConfigError, data_dir, find_config, load_config, training_config
 from loket.domain.money import format_rupiah, parse_rupiah
 from loket.domain.states import PaymentState
@@ -96,8 +96,7 @@ def inquiry(args) -> int:
         elif usable:
             b = result.bill
             if result.offline:
-                print(f"OFFLINE: {result.error}; dihitung dari data keluarga {b.inquired_at[:10]}")
-            print(f"{b.head_name} — VA {b.va_no} — {b.branch}")
+                print(offline_line(b, result.error))
             print("\n".join(bill_text(b)))
             print(
                 f"Iuran {format_rupiah(b.premium)}  admin {format_rupiah(rt.counter.admin_for(b))}"

@@ -15,6 +15,7 @@ from loket.domain.money import format_rupiah
 from loket.domain.months import describe_periods
 from loket.domain.payment import Payment
 from loket.domain.states import label
+from loket.printing.layouts import number_label
 from loket.service.runtime import Runtime
 
 
@@ -36,10 +37,21 @@ def bill_json(rt: Runtime, bill: FamilyBill) -> dict:
     }
 
 
+def offline_line(bill: FamilyBill, error: str) -> str:
+    """Where an offline price comes from: the members and tariffs, or a count-only family's
+    last price for one month."""
+    when = bill.inquired_at[:10]
+    if bill.count_only and bill.month_count:
+        price = format_rupiah(bill.premium // bill.month_count)
+        return f"OFFLINE: {error}; harga dari cek terakhir {when} ({price} per bulan)"
+    return f"OFFLINE: {error}; dihitung dari data keluarga {when}"
+
+
 def bill_text(bill: FamilyBill) -> list[str]:
-    """The bill's people and months as lines: each member and the months when the host named
-    them, otherwise only how many."""
-    lines = [f"  {m.card_no}  {m.name:<28} kelas {m.klass}" for m in bill.members]
+    """The bill as lines: who, each member and the months when the host named them, otherwise
+    only how many."""
+    lines = [f"{bill.head_name} — {number_label(bill.va_no)} {bill.va_no} — {bill.branch}"]
+    lines += [f"  {m.card_no}  {m.name:<28} kelas {m.klass}" for m in bill.members]
     months = f"{bill.month_count} bulan"
     if bill.periods:
         months = f"{describe_periods(list(bill.periods))} ({months})"
