@@ -19,8 +19,8 @@ def rt(tmp_path, sim):
 
 
 def test_a_count_only_bill_as_json_and_text(rt):
-    bill = rt.counter.inquire("0001000000029").bill
-    out = bill_json(rt, bill)
+    result = rt.counter.inquire("0001000000029")
+    bill, out = result.bill, bill_json(rt.counter, result)["bill"]
     assert out["count_only"] is True and (out["member_count"], out["month_count"]) == (2, 3)
     assert out["members"] == [] and out["periods"] == []
     assert (out["premium"], out["total"]) == (750_000, 752_500)
@@ -37,8 +37,8 @@ def test_offline_the_cli_says_where_the_price_is_from(rt, sim):
 
 
 def test_a_native_bill_names_its_members_and_months(runtime):
-    bill = runtime.counter.inquire("0001000000029").bill
-    out = bill_json(runtime, bill)
+    result = runtime.counter.inquire("0001000000029")
+    bill, out = result.bill, bill_json(runtime.counter, result)["bill"]
     assert out["count_only"] is False and (out["member_count"], out["month_count"]) == (2, 3)
     assert out["periods"] == ["2026-09", "2026-10", "2026-11"] and len(out["members"]) == 2
     assert bill_text(bill)[-1] == "2 orang · periode SEP 2026 - NOV 2026 (3 bulan)"

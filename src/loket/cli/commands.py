@@ -89,10 +89,7 @@ def inquiry(args) -> int:
         usable = result.bill is not None and not result.offline_refusal
         message = " ".join(m for m in (result.error, result.offline_refusal) if m)
         if args.json:
-            out = {"ok": usable, "rc": result.rc, "message": message, "offline": result.offline}
-            if usable:
-                out["bill"] = bill_json(rt, result.bill)
-            print(json.dumps(out, indent=2))
+            print(json.dumps(bill_json(rt.counter, result), indent=2))
         elif usable:
             b = result.bill
             if result.offline:
@@ -121,7 +118,7 @@ def pay(args) -> int:
         except PaymentRefused as exc:
             return _report(args, {"state": "NOT_PAID", "message": str(exc)}, 1)
         printed = rt.counter.print_slip(payment.ref_id)
-        out = payment_json(payment) | {"printed": printed.ok, "print_message": printed.message}
+        out = payment_json(payment, printed)
         return _report(args, out, 0 if payment.state == PaymentState.SUCCESS else 1)
 
 

@@ -16,25 +16,34 @@ from loket.domain.months import describe_periods
 from loket.domain.payment import Payment
 from loket.domain.states import label
 from loket.printing.layouts import number_label
-from loket.service.runtime import Runtime
+from loket.service.counter import CounterService, InquiryResult
+from loket.service.slips import PrintResult
 
 
-def bill_json(rt: Runtime, bill: FamilyBill) -> dict:
-    return {
-        "va_no": bill.va_no,
-        "head_name": bill.head_name,
-        "branch": bill.branch,
-        "count_only": bill.count_only,
-        "member_count": bill.member_count,
-        "month_count": bill.month_count,
-        "members": [{"card_no": m.card_no, "name": m.name, "class": m.klass} for m in bill.members],
-        "periods": [str(p) for p in bill.periods],
-        "arrears_months": bill.arrears_months,
-        "months_ahead": bill.months_ahead,
-        "premium": bill.premium,
-        "admin_fee": rt.counter.admin_for(bill),
-        "total": rt.counter.total_for(bill),
-    }
+def bill_json(counter: CounterService, result: InquiryResult) -> dict:
+    """``loket inquiry --json``: the answer, and the bill when it may be paid."""
+    usable = result.bill is not None and not result.offline_refusal
+    message = " ".join(m for m in (result.error, result.offline_refusal) if m)
+    out: dict = {"ok": usable, "rc": result.rc, "message": message, "offline": result.offline}
+    if usable and result.bill is not None:
+        bill = result.bill
+        out["bill"] = {
+            "va_no": bill.va_no,
+            "head_name": bill.head_name,
+            "branch": bill.branch,
+            "count_only": bill.count_only,
+            "member_count": bill.member_count,
+            "month_count": bill.month_count,
+            "members": [{"card_no": m.card_no, "name": m.name, "class": m.klass}
+                        for m in bill.members],
+            "periods": [str(p) for p in bill.periods],
+            "arrears_months": bill.arrears_months,
+            "months_ahead": bill.months_ahead,
+            "premium": bill.premium,
+            "admin_fee": counter.admin_for(bill),
+            "total": counter.total_for(bill),
+        }
+    return out
 
 
 def offline_line(bill: FamilyBill, error: str) -> str:
@@ -59,8 +68,9 @@ def bill_text(bill: FamilyBill) -> list[str]:
     return lines
 
 
-def payment_json(p: Payment) -> dict:
-    return {
+def payment_json(p: Payment, printed: PrintResult | None = None) -> dict:
+    """``loket pay --json`` and each payment of ``loket history --json``."""
+    out = {
         "state": str(p.state),
         "state_label": label(p.state),
         "ref_id": p.ref_id,
@@ -83,6 +93,9 @@ def payment_json(p: Payment) -> dict:
         "created_at": p.created_at,
         "paid_at": p.paid_at,
     }
+    if printed is not None:
+        out |= {"printed": printed.ok, "print_message": printed.message}
+    return out
 
 
 def history(args) -> int:
