@@ -31,7 +31,7 @@ S = PaymentState
 DAY = date(2026, 11, 21)
 PRICE = 751_000  # what the host takes for the factory's bill (premium 750.000)
 HEADERS = ["Ref loket", "Waktu", "Kasir", "Shift", "No. pelanggan", "No. VA", "Nama", "Periode",
-           "Status", "Iuran", "Biaya admin", "Total", "Tunai", "Kembalian", "Biaya host",
+           "Peserta", "Bulan", "Status", "Iuran", "Biaya admin", "Total", "Tunai", "Kembalian", "Biaya host",
            "No. ref host", "Kode host", "Pesan host", "Waktu lunas", "Offline"]
 
 
@@ -160,6 +160,7 @@ class TestCsv:
         header, *rows = self.rows(day, tmp_path)
         first = dict(zip(header, rows[0], strict=True))
         assert first["Periode"] == "2026-09 2026-10 2026-11"  # plain text, not JSON
+        assert (first["Peserta"], first["Bulan"]) == ("2", "3")  # plain counts, as numbers
         assert first["Waktu"] == "2026-11-21 08:15:00"  # a date a spreadsheet understands
         assert first["No. VA"] == '="8888801000000029"'  # 16 digits, kept as typed
         assert first["Status"] == "LUNAS" and first["Offline"] == "tidak"
@@ -188,7 +189,7 @@ class TestXlsx:
         book = load_workbook(written.xlsx)
         sheet = book["Transaksi"]
         assert [c.value for c in sheet[1]] == HEADERS
-        assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:T5"
+        assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:V5"
         assert sheet.column_dimensions["G"].width == 26  # Nama
         col = {name: i for i, name in enumerate(HEADERS)}
         rows = list(sheet.iter_rows(min_row=2))

@@ -79,6 +79,11 @@ def _parser() -> argparse.ArgumentParser:
     rec.add_argument("--date", required=True, help="YYYY-MM-DD (WIB)")
     rec.add_argument("--json", action="store_true")
 
+    hist = sub.add_parser("history", parents=[common], help="a day's payments (today by default)")
+    hist.add_argument("--date", default=None, help="YYYY-MM-DD (WIB)")
+    hist.add_argument("--search", default="", help="number, name or ref")
+    hist.add_argument("--json", action="store_true")
+
     owner = argparse.ArgumentParser(add_help=False)
     owner.add_argument("--owner", default=None, help="owner id (the PIN is asked for)")
 
@@ -137,7 +142,12 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    from loket.cli import commands, doctor, host_check  # late: `loket --version` stays fast
+    from loket.cli import (  # late: `loket --version` stays fast
+        commands,
+        doctor,
+        host_check,
+        listing,
+    )
 
     handler = {
         None: commands.run_tui,
@@ -147,6 +157,7 @@ def main(argv: list[str] | None = None) -> int:
         "sync": commands.sync,
         "init": commands.init,
         "print-test": commands.print_test, "reconcile": commands.reconcile,
+        "history": listing.history,
         "cashier": commands.owner_command, "report": commands.owner_command,
         "audit": commands.owner_command, "doctor": doctor.run, "db": doctor.run,
         "host": host_check.run,

@@ -61,6 +61,12 @@ def parse_customer_number(text: str) -> CustomerNumber:
     raise CustomerNumberError(f"{INVALID_NUMBER} — yang diketik {len(digits)} digit")
 
 
+def is_va(digits: str) -> bool:
+    """A family's VA (16 digits, 88888…/89888…) rather than one member's card: what a number is
+    labelled on a slip or screen (a count-only host echoes whichever the cashier typed)."""
+    return len(digits) == VA_LENGTH and digits.startswith(VA_PREFIXES)
+
+
 def va_for_card(card_no: str, prefix: str = "88888") -> str:
     """Card ``0001944358911`` -> VA ``8888801944358911``."""
     return prefix + card_no[-11:]

@@ -38,6 +38,26 @@ class KnownFamily:
     paid_through: Month | None  # None: unknown (the last inquiry found nothing to pay)
 
 
+NO_HONEST_PRICE = ("Harga per bulan keluarga ini belum diketahui dari cek sebelumnya: "
+                   "tidak bisa dibayar offline")
+
+
+def month_price(premium: int, months: int) -> int | None:
+    """A count-only family's total for one month, from a bill of ``months`` months: only when it
+    divides evenly (a bill across a tariff change or a change of members does not say what one
+    month costs, so nothing is cached from it)."""
+    if months <= 0 or premium <= 0 or premium % months:
+        return None
+    return premium // months
+
+
+def count_only_paid_through(billed_in: Month, months_ahead: int, month_count: int) -> Month:
+    """The month before a count-only bill's first: a BPJS bill ends at the month it is made in
+    (plus any months paid ahead), so ``n`` months end there (Perdir 16/2016: arrears, then the
+    current month)."""
+    return billed_in + months_ahead - month_count
+
+
 def queue_refusal(limits: OfflineLimits, queue: Queue, now: datetime) -> str | None:
     """Limits on the queue itself: past any of them the counter goes online-only."""
     if not limits.enabled:

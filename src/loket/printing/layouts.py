@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from loket.clock import parse_iso
 from loket.domain.money import format_rupiah
 from loket.domain.months import describe_periods
+from loket.domain.numbers import is_va
 from loket.domain.payment import Payment
 from loket.domain.shifts import ShiftReport
 from loket.domain.states import short_label
@@ -25,7 +26,7 @@ PROVISIONAL_NOTE = (
 )
 TRAINING_TITLE = "STRUK LATIHAN"
 TRAINING_NOTE = "MODE LATIHAN - BUKAN TRANSAKSI NYATA, BUKAN BUKTI PEMBAYARAN"
-REFUND_LABELS = ("Ref Loket", "Dibayar", "Dikembalikan", "No. VA", "Nama", "Alasan")
+REFUND_LABELS = ("Ref Loket", "Dibayar", "Dikembalikan", "{number}", "Nama", "Alasan")
 
 
 @dataclass(frozen=True)
@@ -67,11 +68,16 @@ def _header(b: SlipBuilder, shop: Shop) -> None:
         b.rule()
 
 
+def number_label(digits: str) -> str:
+    """A family VA or one member's card: a count-only host echoes whichever was typed."""
+    return "No. VA" if is_va(digits) else "No. Kartu"
+
+
 def _family(b: SlipBuilder, payment: Payment) -> None:
     periods = list(payment.periods)
-    b.field("No. VA", payment.va_no)
+    b.field(number_label(payment.va_no), payment.va_no)
     if payment.customer_no != payment.va_no:
-        b.field("No. Kartu", payment.customer_no)
+        b.field(number_label(payment.customer_no), payment.customer_no)
     b.field("Nama", payment.head_name)
     b.field("Jml Anggota", f"{payment.member_count} ORANG")
     b.field("Periode", f"{payment.month_count} BULAN")
@@ -138,7 +144,8 @@ def refund(payment: Payment, shop: Shop, columns: int, refunded_at: str) -> list
     b.line("Pembayaran BPJS tidak berhasil", "center")
     b.rule()
     width = len(REFUND_LABELS[2])  # "Dikembalikan", the longest: every colon in one column
-    for label, value in zip(REFUND_LABELS, (
+    labels = [label.format(number=number_label(payment.va_no)) for label in REFUND_LABELS]
+    for label, value in zip(labels, (
             payment.ref_id, _stamp(payment.created_at), _stamp(refunded_at), payment.va_no,
             payment.head_name, payment.host_message or "-"), strict=True):
         b.field(label, value, label_width=width)

@@ -4,7 +4,8 @@ rows as typed values, and the CSV. The XLSX (``reports/xlsx.py``) writes the sam
 The CSV is for a spreadsheet set to the Indonesian locale: ``;`` between fields (the locale's
 decimal comma makes ``,`` the decimal separator), a UTF-8 byte-order mark so accented names
 survive, amounts as plain integers, times as ``2026-11-21 10:00:05`` (WIB), coverage months as
-``2026-11 2026-12``. Numbers that are really identifiers (a card's leading zeros, a 16-digit VA
+``2026-11 2026-12`` (empty for a count-only host's payment, whose ``Peserta`` and ``Bulan`` still
+count it). Numbers that are really identifiers (a card's leading zeros, a 16-digit VA
 a spreadsheet would round) are written ``="0001000000011"`` so they stay as typed; text from
 outside (names, the host's messages) never starts a formula.
 """
@@ -41,6 +42,8 @@ COLUMNS = (
     Column("No. VA", "va_no", "id", 18),
     Column("Nama", "head_name", "text", 26),
     Column("Periode", "periods", "periods", 18),
+    Column("Peserta", "member_count", "number", 8),  # counts: all a count-only host gives
+    Column("Bulan", "month_count", "number", 7),
     Column("Status", "state", "state", 22),
     Column("Iuran", "premium", "money", 14),
     Column("Biaya admin", "admin_fee", "money", 13),

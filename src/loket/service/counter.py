@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
-from loket.clock import Clock, iso
+from loket.clock import Clock, iso, parse_iso
 from loket.domain.attempts import AttemptState
 from loket.domain.billing import FamilyBill, counter_total
 from loket.domain.money import MAX_AMOUNT, format_rupiah
+from loket.domain.months import Month
 from loket.domain.numbers import CustomerNumberError, parse_customer_number
 from loket.domain.offline import OfflineLimits
 from loket.domain.outcomes import Outcome, cashier_message
@@ -101,6 +102,10 @@ class CounterService:
     def _paid(self, payment: Payment) -> None:
         if payment.periods:
             families.mark_paid(self.engine, payment.va_no, payment.periods[-1])
+        elif payment.month_count:  # count-only: its bill ended at the month it was taken in
+            last = Month.of(parse_iso(payment.created_at)) + payment.months_ahead
+            families.mark_paid(self.engine, payment.va_no, last, confirmed=(
+                payment.premium, payment.month_count, payment.paid_at or payment.updated_at))
 
     def total_for(self, bill: FamilyBill) -> int:
         """What the customer pays: the premium and the counter's admin fee."""
@@ -220,7 +225,11 @@ class CounterService:
     # -- what happened ----------------------------------------------------------------------
     def today(self, search: str = "") -> list[Payment]:
         """Today's payments, newest first, optionally searched by number, name or ref."""
-        return payments.of_day(self.engine, self.clock.now().date().isoformat(), search.strip())
+        return self.on_day(self.clock.now().date().isoformat(), search)
+
+    def on_day(self, day: str, search: str = "") -> list[Payment]:
+        """A day's payments (``YYYY-MM-DD``, WIB), newest first, optionally searched."""
+        return payments.of_day(self.engine, day, search.strip())
 
     def find(self, ref_id: str) -> Payment | None:
         return payments.get(self.engine, ref_id)

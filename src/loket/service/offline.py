@@ -1,4 +1,9 @@
-"""Pricing and permitting a payment while the host cannot be reached."""
+"""Pricing and permitting a payment while the host cannot be reached.
+
+A family seen at a native host is priced from its members and the tariff table; one seen at a
+count-only host (Digiflazz, IAK) from its last known price for one month, times the months to
+pay, and never when no such price is known.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,13 @@ from sqlalchemy import Engine
 from loket.clock import Clock, parse_iso
 from loket.domain.billing import FamilyBill, family_premium
 from loket.domain.months import Month, month_range
-from loket.domain.offline import OfflineLimits, Queue, offline_refusal, queue_refusal
+from loket.domain.offline import (
+    NO_HONEST_PRICE,
+    OfflineLimits,
+    Queue,
+    offline_refusal,
+    queue_refusal,
+)
 from loket.store import families, payments
 
 
@@ -46,16 +57,15 @@ class OfflineDesk:
         known = families.known(cached)
         first = max(current, (known.paid_through or current) + 1)
         periods = month_range(first, current + months_ahead)
-        members = families.members(cached)
-        premium = family_premium([m.klass for m in members], periods) if periods else 0
         data = families.snapshot(cached)
-        bill = FamilyBill(
-            va_no=cached.va_no, head_name=data["head_name"], branch=data["branch"],
-            members=members, periods=tuple(periods), arrears_months=0, months_ahead=months_ahead,
-            premium=premium, host_admin=0, agent_price=0, customer_no=digits,
-            inquired_at=cached.inquired_at, priced_offline=True,
-        )
-        refusal = offline_refusal(self.limits, self.queue(), known, premium, current, now)
+        if data.get("count_only"):
+            bill = _counted_bill(cached, data, digits, months_ahead, len(periods))
+            if bill is None:  # no honest price: say first any other reason it may not be taken
+                refusal = offline_refusal(self.limits, self.queue(), known, 0, current, now)
+                return OfflineQuote(None, refusal or NO_HONEST_PRICE)
+        else:
+            bill = _tariff_bill(cached, data, digits, months_ahead, periods)
+        refusal = offline_refusal(self.limits, self.queue(), known, bill.premium, current, now)
         if not periods:
             refusal = "Menurut data terakhir, tagihan ini sudah lunas"
         return OfflineQuote(bill, refusal or "")
@@ -66,3 +76,31 @@ class OfflineDesk:
         cached = families.find(self.engine, bill.va_no)
         known = families.known(cached) if cached else None
         return offline_refusal(self.limits, self.queue(), known, total, Month.of(now), now)
+
+
+def _tariff_bill(cached, data: dict, digits: str, months_ahead: int,
+                 periods: list[Month]) -> FamilyBill:
+    """A native family: its members' classes and the tariff table for each month."""
+    members = families.members(cached)
+    return FamilyBill(
+        va_no=cached.va_no, head_name=data["head_name"], branch=data["branch"],
+        members=members, periods=tuple(periods), arrears_months=0, months_ahead=months_ahead,
+        premium=family_premium([m.klass for m in members], periods) if periods else 0,
+        host_admin=0, agent_price=0, customer_no=digits, inquired_at=cached.inquired_at,
+        priced_offline=True,
+    )
+
+
+def _counted_bill(cached, data: dict, digits: str, months_ahead: int,
+                  months: int) -> FamilyBill | None:
+    """A count-only family: its last known price for one month times the months to pay; the
+    months are counted, not named (the host never said which). None without such a price."""
+    price = data.get("month_price")
+    if not price:
+        return None
+    return FamilyBill(
+        va_no=cached.va_no, head_name=data["head_name"], branch=data["branch"], members=(),
+        periods=(), arrears_months=0, months_ahead=months_ahead, premium=price * months,
+        host_admin=0, agent_price=0, customer_no=digits, inquired_at=data["priced_at"],
+        priced_offline=True, member_count=data["member_count"], month_count=months,
+    )

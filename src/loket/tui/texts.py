@@ -18,6 +18,10 @@ CHECKING_SHIFT = "Memeriksa shift…"
 NOT_READY = "Pembayaran belum bisa diterima: {reason}. Jangan terima uang dulu."
 OFFLINE_BILL = ("OFFLINE: host tidak dapat dihubungi. Tagihan dihitung dari data keluarga {when}; "
                 "pembayaran diantre dan dikirim otomatis saat online.")
+OFFLINE_COUNT_BILL = ("OFFLINE: host tidak dapat dihubungi. Harga dari cek terakhir {when} "
+                      "({price} per bulan); pembayaran diantre dan dikirim otomatis saat online.")
+COUNT_ONLY_NOTE = "host hanya memberi jumlahnya, tanpa nama peserta dan bulan"
+PRICED_FROM = "harga dari cek terakhir {when}"
 REFUND_CONFIRM = ("Kembalikan {amount} kepada pelanggan {name}?\n"
                   "Tekan Enter setelah uang diserahkan, Esc untuk batal.")
 TRAINING_BANNER = "MODE LATIHAN — transaksi tidak nyata"

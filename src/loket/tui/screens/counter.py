@@ -12,6 +12,7 @@ from textual.widgets import Footer, Input, Label
 from textual.worker import Worker, WorkerState
 
 from loket.domain.billing import FamilyBill
+from loket.domain.money import format_rupiah
 from loket.domain.months import Month
 from loket.service.counter import InquiryResult, PaymentRefused
 from loket.tui import texts
@@ -19,6 +20,16 @@ from loket.tui.screens.base import LoketScreen
 from loket.tui.screens.payment import PaymentScreen
 from loket.tui.widgets.bill_view import BillView, bill_renderable
 from loket.tui.widgets.status_line import StatusLine
+
+
+def offline_message(bill: FamilyBill) -> str:
+    """Priced here while the host is down: from the family's members and the tariffs, or — for a
+    count-only family — from the last price seen for one month."""
+    when = bill.inquired_at[:10]
+    if bill.count_only and bill.month_count:
+        return texts.OFFLINE_COUNT_BILL.format(
+            when=when, price=format_rupiah(bill.premium // bill.month_count))
+    return texts.OFFLINE_BILL.format(when=when)
 
 
 class NumberInput(Input):
@@ -181,7 +192,7 @@ class CounterScreen(LoketScreen):
         self.months_ahead = result.bill.months_ahead
         self._show_bill(result.bill)
         if result.offline:
-            self._message(texts.OFFLINE_BILL.format(when=result.bill.inquired_at[:10]), "offline")
+            self._message(offline_message(result.bill), "offline")
         else:
             self._message("")
 

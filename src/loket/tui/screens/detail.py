@@ -16,7 +16,7 @@ from loket.clock import parse_iso
 from loket.domain.money import format_rupiah
 from loket.domain.payment import Payment, StateChange
 from loket.domain.states import label
-from loket.printing.layouts import qr_payload
+from loket.printing.layouts import number_label, qr_payload
 from loket.service.slips import NO_SLIP_FOR_FAILED, PrintResult
 from loket.tui.screens.base import LoketScreen
 from loket.tui.screens.qr import QrScreen
@@ -28,6 +28,12 @@ def _time(stamp: str) -> str:
     return parse_iso(stamp).strftime("%H:%M:%S") if stamp else "-"
 
 
+def periods_text(p: Payment) -> str:
+    """``3 bulan: SEP 2026, OKT 2026, NOV 2026``, or only ``3 bulan`` from a count-only host."""
+    months = f"{p.month_count} bulan"
+    return f"{months}: " + ", ".join(m.short_name for m in p.periods) if p.periods else months
+
+
 def facts(p: Payment) -> Table:
     grid = Table.grid(padding=(0, 1))
     grid.add_column(style="dim", no_wrap=True)
@@ -36,9 +42,10 @@ def facts(p: Payment) -> Table:
         ("Status", Text(label(p.state), style="bold")),
         ("Ref loket", p.ref_id),
         ("No. Ref host", p.host_sn or "-"),
-        ("No. VA", p.va_no),
+        (number_label(p.va_no), p.va_no),
         ("Nama", p.head_name),
-        ("Periode", ", ".join(m.short_name for m in p.periods)),
+        ("Peserta", f"{p.member_count} orang"),
+        ("Periode", periods_text(p)),
         ("Total bayar", format_rupiah(p.total)),
         ("Tunai", format_rupiah(p.cash)),
         ("Kembali", format_rupiah(p.change)),

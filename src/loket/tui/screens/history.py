@@ -54,7 +54,7 @@ class HistoryScreen(LoketScreen):
         search.border_title = "Riwayat hari ini"
         yield search
         table = DataTable(id="history", cursor_type="row", zebra_stripes=True)
-        table.add_columns("Jam", "Nama", "Total", "Status", "No. VA", "Ref")
+        table.add_columns("Jam", "Nama", "Total", "Status", "No. VA/kartu", "Ref")
         yield table
         yield Label("Memuat…", id="history-status")
         yield Footer(compact=True)

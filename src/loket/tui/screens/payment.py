@@ -125,7 +125,7 @@ class PaymentScreen(FormKeys, Dialog[None]):
             box.border_title = f"Pembayaran{offline} — {self.bill.head_name}"
             box.border_subtitle = texts.PAY_CONFIRM
             with Grid(id="pay-grid"):
-                yield Label(f"{self.bill.member_count} orang × {len(self.bill.periods)} bulan")
+                yield Label(f"{self.bill.member_count} orang × {self.bill.month_count} bulan")
                 yield Label("")
                 yield Label("TOTAL BAYAR")
                 yield Label(format_rupiah(self.total), classes="amount")

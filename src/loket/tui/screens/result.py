@@ -37,6 +37,7 @@ def money_summary(payment: Payment) -> Group:
         grid.add_row("No. Ref host", Text(payment.host_sn, style="bold"))
     grid.add_row("Ref loket", payment.ref_id)
     grid.add_row("Nama", payment.head_name)
+    grid.add_row("Tagihan", f"{payment.member_count} orang × {payment.month_count} bulan")
     grid.add_row("Total bayar", format_rupiah(payment.total))
     grid.add_row("Tunai", format_rupiah(payment.cash))
     parts: list[Table | Text] = [grid]

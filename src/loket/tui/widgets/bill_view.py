@@ -9,6 +9,8 @@ from textual.widgets import Static
 from loket.domain.billing import FamilyBill
 from loket.domain.money import format_rupiah
 from loket.domain.months import Month
+from loket.domain.numbers import is_va
+from loket.tui import texts
 
 KELAS = {1: "I", 2: "II", 3: "III"}
 
@@ -40,12 +42,41 @@ def months_line(bill: FamilyBill, current: Month) -> Text:
     return line
 
 
+def counts_line(bill: FamilyBill) -> Text:
+    """A count-only bill (Digiflazz, IAK): how many people and months, and nothing invented."""
+    line = Text.assemble(("Peserta: ", "dim"), (f"{bill.member_count} orang", "bold"),
+                         ("   Periode: ", "dim"), (f"{bill.month_count} bulan", "bold"))
+    notes = []
+    if bill.arrears_months:
+        notes.append(f"*tunggakan {bill.arrears_months}")
+    if bill.months_ahead:
+        notes.append(f"+di muka {bill.months_ahead}")
+    if notes:
+        line.append(" (" + ", ".join(notes) + ")", style="dim")
+    line.append("\n")
+    if bill.priced_offline:
+        line.append(texts.PRICED_FROM.format(when=bill.inquired_at[:10]), style="bold")
+    else:
+        line.append(texts.COUNT_ONLY_NOTE, style="dim")
+    return line
+
+
+def members_table(bill: FamilyBill) -> Table:
+    members = Table(box=None, padding=(0, 1), show_edge=False, header_style="bold dim")
+    members.add_column("No. Kartu")
+    members.add_column("Nama", ratio=1)
+    members.add_column("Kelas", justify="center")
+    for m in bill.members:
+        members.add_row(m.card_no, m.name, KELAS.get(m.klass, str(m.klass)))
+    return members
+
+
 def bill_renderable(bill: FamilyBill, current: Month, admin: int, total: int) -> Table:
     grid = Table.grid(padding=(0, 1), expand=True)
     grid.add_column(ratio=1)
     grid.add_row(
         Text.assemble(
-            ("VA ", "dim"),
+            ("VA " if is_va(bill.va_no) else "Kartu ", "dim"),
             (bill.va_no, "bold"),
             ("  ", ""),
             (bill.head_name, "bold"),
@@ -53,14 +84,11 @@ def bill_renderable(bill: FamilyBill, current: Month, admin: int, total: int) ->
             bill.branch,
         )
     )
-    members = Table(box=None, padding=(0, 1), show_edge=False, header_style="bold dim")
-    members.add_column("No. Kartu")
-    members.add_column("Nama", ratio=1)
-    members.add_column("Kelas", justify="center")
-    for m in bill.members:
-        members.add_row(m.card_no, m.name, KELAS.get(m.klass, str(m.klass)))
-    grid.add_row(members)
-    grid.add_row(months_line(bill, current))
+    if bill.count_only:
+        grid.add_row(counts_line(bill))
+    else:
+        grid.add_row(members_table(bill))
+        grid.add_row(months_line(bill, current))
     money = Table.grid(padding=(0, 2))
     money.add_column()
     money.add_column(justify="right")

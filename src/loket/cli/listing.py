@@ -1,0 +1,120 @@
+"""Bills and payments as the headless commands print them (``inquiry``, ``pay``, ``history``).
+
+Counts are always there (``member_count``, ``month_count``); the member and month lists are
+whatever the host gave — empty from a count-only host (Digiflazz, IAK), never made up.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from loket.config import ConfigError
+from loket.domain.billing import FamilyBill
+from loket.domain.money import format_rupiah
+from loket.domain.months import describe_periods
+from loket.domain.payment import Payment
+from loket.domain.states import label
+from loket.printing.layouts import number_label
+from loket.service.counter import CounterService, InquiryResult
+from loket.service.slips import PrintResult
+
+
+def bill_json(counter: CounterService, result: InquiryResult) -> dict:
+    """``loket inquiry --json``: the answer, and the bill when it may be paid."""
+    usable = result.bill is not None and not result.offline_refusal
+    message = " ".join(m for m in (result.error, result.offline_refusal) if m)
+    out: dict = {"ok": usable, "rc": result.rc, "message": message, "offline": result.offline}
+    if usable and result.bill is not None:
+        bill = result.bill
+        out["bill"] = {
+            "va_no": bill.va_no,
+            "head_name": bill.head_name,
+            "branch": bill.branch,
+            "count_only": bill.count_only,
+            "member_count": bill.member_count,
+            "month_count": bill.month_count,
+            "members": [{"card_no": m.card_no, "name": m.name, "class": m.klass}
+                        for m in bill.members],
+            "periods": [str(p) for p in bill.periods],
+            "arrears_months": bill.arrears_months,
+            "months_ahead": bill.months_ahead,
+            "premium": bill.premium,
+            "admin_fee": counter.admin_for(bill),
+            "total": counter.total_for(bill),
+        }
+    return out
+
+
+def offline_line(bill: FamilyBill, error: str) -> str:
+    """Where an offline price comes from: the members and tariffs, or a count-only family's
+    last price for one month."""
+    when = bill.inquired_at[:10]
+    if bill.count_only and bill.month_count:
+        price = format_rupiah(bill.premium // bill.month_count)
+        return f"OFFLINE: {error}; harga dari cek terakhir {when} ({price} per bulan)"
+    return f"OFFLINE: {error}; dihitung dari data keluarga {when}"
+
+
+def bill_text(bill: FamilyBill) -> list[str]:
+    """The bill as lines: who, each member and the months when the host named them, otherwise
+    only how many."""
+    lines = [f"{bill.head_name} — {number_label(bill.va_no)} {bill.va_no} — {bill.branch}"]
+    lines += [f"  {m.card_no}  {m.name:<28} kelas {m.klass}" for m in bill.members]
+    months = f"{bill.month_count} bulan"
+    if bill.periods:
+        months = f"{describe_periods(list(bill.periods))} ({months})"
+    lines.append(f"{bill.member_count} orang · periode {months}")
+    return lines
+
+
+def payment_json(p: Payment, printed: PrintResult | None = None) -> dict:
+    """``loket pay --json`` and each payment of ``loket history --json``."""
+    out = {
+        "state": str(p.state),
+        "state_label": label(p.state),
+        "ref_id": p.ref_id,
+        "sn": p.host_sn,
+        "customer_no": p.customer_no,
+        "va_no": p.va_no,
+        "head_name": p.head_name,
+        "member_count": p.member_count,
+        "month_count": p.month_count,
+        "members": [{"card_no": m.card_no, "name": m.name, "class": m.klass} for m in p.members],
+        "periods": [str(m) for m in p.periods],
+        "premium": p.premium,
+        "admin_fee": p.admin_fee,
+        "total": p.total,
+        "cash": p.cash,
+        "change": p.change,
+        "rc": p.host_rc,
+        "message": p.host_message,
+        "offline": p.offline,
+        "created_at": p.created_at,
+        "paid_at": p.paid_at,
+    }
+    if printed is not None:
+        out |= {"printed": printed.ok, "print_message": printed.message}
+    return out
+
+
+def history(args) -> int:
+    """A day's payments at this counter (today by default), newest first."""
+    from loket.cli.commands import runtime
+
+    try:
+        day = date.fromisoformat(args.date).isoformat() if args.date else None
+    except ValueError:
+        raise ConfigError(f"--date: {args.date!r} is not a YYYY-MM-DD date") from None
+    with runtime(args) as rt:
+        day = day or rt.clock.now().date().isoformat()
+        found = rt.counter.on_day(day, args.search or "")
+    if args.json:
+        print(json.dumps({"date": day, "payments": [payment_json(p) for p in found]}, indent=2))
+        return 0
+    print(f"{day}: {len(found)} pembayaran")
+    for p in found:
+        print(f"  {p.created_at[11:16]}  {label(p.state):<22} {p.head_name[:20]:<20} "
+              f"{p.member_count} org {p.month_count} bln  {format_rupiah(p.total):>13}  "
+              f"{p.ref_id}")
+    return 0
