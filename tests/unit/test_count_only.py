@@ -84,3 +84,25 @@ def test_a_month_price_only_when_the_bill_divides_evenly(premium, months, price)
     (0, 1, Month(2026, 10)), (0, 3, Month(2026, 8)), (2, 3, Month(2026, 10))])
 def test_a_count_only_bill_ends_at_the_month_it_was_made_in(ahead, count, paid_through):
     assert count_only_paid_through(Month(2026, 11), ahead, count) == paid_through
+
+
+@pytest.mark.parametrize("maker", ["receipt", "refund"])
+def test_a_host_that_gives_no_va_prints_the_number_typed_once(maker):
+    """Digiflazz and IAK name no VA when a card was typed: the card is the family's number."""
+    from dataclasses import replace
+
+    record = replace(counted_record("REFUND_DUE" if maker == "refund" else "SUCCESS"), va_no="")
+    elements = (layouts.refund(record, SHOP, 32, "2026-11-21T11:00:00+07:00")
+                if maker == "refund" else layouts.receipt(record, SHOP, 32))
+    text = paper(elements, 32)
+    assert text.count("0001000000029") == 1
+    assert [line for line in text.splitlines()
+            if line.startswith(("No. VA", "No. Kartu")) and line.rstrip().endswith(":")] == []
+
+
+def test_the_status_line_rounds_a_deposit_just_under_a_billion_to_billions():
+    from loket.tui.widgets.status_line import _short
+
+    assert _short(999_975_300) == "Rp 1,0 M"
+    assert _short(999_949_999) == "Rp 999,9 jt"
+    assert _short(1_234_000_000) == "Rp 1,2 M"

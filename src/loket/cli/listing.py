@@ -59,7 +59,7 @@ def offline_line(bill: FamilyBill, error: str) -> str:
 def bill_text(bill: FamilyBill) -> list[str]:
     """The bill as lines: who, each member and the months when the host named them, otherwise
     only how many."""
-    lines = [f"{bill.head_name} — {number_label(bill.va_no)} {bill.va_no} — {bill.branch}"]
+    lines = [f"{bill.head_name} — {number_label(bill.family_no)} {bill.family_no} — {bill.branch}"]
     lines += [f"  {m.card_no}  {m.name:<28} kelas {m.klass}" for m in bill.members]
     months = f"{bill.month_count} bulan"
     if bill.periods:

@@ -53,6 +53,12 @@ class FamilyBill:
             object.__setattr__(self, "month_count", len(self.periods))
 
     @property
+    def family_no(self) -> str:
+        """The number that names the family: its VA when the host gave one, else the number
+        typed (a count-only host may echo only a member's card)."""
+        return self.va_no or self.customer_no
+
+    @property
     def count_only(self) -> bool:
         """The host gave counts, not the members and months themselves."""
         return not self.members

@@ -50,6 +50,11 @@ class Payment:
     refund_shift_id: int | None = None
 
     @property
+    def family_no(self) -> str:
+        """Its VA when the host gave one, else the number typed (``FamilyBill.family_no``)."""
+        return self.va_no or self.customer_no
+
+    @property
     def confirmed(self) -> bool:
         return self.state is PaymentState.SUCCESS
 

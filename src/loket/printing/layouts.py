@@ -75,8 +75,8 @@ def number_label(digits: str) -> str:
 
 def _family(b: SlipBuilder, payment: Payment) -> None:
     periods = list(payment.periods)
-    b.field(number_label(payment.va_no), payment.va_no)
-    if payment.customer_no != payment.va_no:
+    b.field(number_label(payment.family_no), payment.family_no)
+    if payment.customer_no and payment.customer_no != payment.family_no:
         b.field(number_label(payment.customer_no), payment.customer_no)
     b.field("Nama", payment.head_name)
     b.field("Jml Anggota", f"{payment.member_count} ORANG")
@@ -144,9 +144,9 @@ def refund(payment: Payment, shop: Shop, columns: int, refunded_at: str) -> list
     b.line("Pembayaran BPJS tidak berhasil", "center")
     b.rule()
     width = len(REFUND_LABELS[2])  # "Dikembalikan", the longest: every colon in one column
-    labels = [label.format(number=number_label(payment.va_no)) for label in REFUND_LABELS]
+    labels = [label.format(number=number_label(payment.family_no)) for label in REFUND_LABELS]
     for label, value in zip(labels, (
-            payment.ref_id, _stamp(payment.created_at), _stamp(refunded_at), payment.va_no,
+            payment.ref_id, _stamp(payment.created_at), _stamp(refunded_at), payment.family_no,
             payment.head_name, payment.host_message or "-"), strict=True):
         b.field(label, value, label_width=width)
     b.rule()

@@ -42,7 +42,7 @@ def facts(p: Payment) -> Table:
         ("Status", Text(label(p.state), style="bold")),
         ("Ref loket", p.ref_id),
         ("No. Ref host", p.host_sn or "-"),
-        (number_label(p.va_no), p.va_no),
+        (number_label(p.family_no), p.family_no),
         ("Nama", p.head_name),
         ("Peserta", f"{p.member_count} orang"),
         ("Periode", periods_text(p)),

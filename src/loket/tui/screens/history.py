@@ -93,7 +93,7 @@ class HistoryScreen(LoketScreen):
                 p.head_name[:18],
                 format_rupiah(p.total),
                 label(p.state),
-                p.va_no,
+                p.family_no,
                 p.ref_id,
                 key=p.ref_id,
             )

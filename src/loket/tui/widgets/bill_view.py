@@ -76,8 +76,8 @@ def bill_renderable(bill: FamilyBill, current: Month, admin: int, total: int) ->
     grid.add_column(ratio=1)
     grid.add_row(
         Text.assemble(
-            ("VA " if is_va(bill.va_no) else "Kartu ", "dim"),
-            (bill.va_no, "bold"),
+            ("VA " if is_va(bill.family_no) else "Kartu ", "dim"),
+            (bill.family_no, "bold"),
             ("  ", ""),
             (bill.head_name, "bold"),
             ("  cabang ", "dim"),

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 def _short(amount: int) -> str:
     """Compact rupiah for a crowded line: Rp 1,2 M / Rp 1,2 jt / Rp 950 rb."""
-    if amount >= 1_000_000_000:
+    if amount >= 999_950_000:  # what would round up to "1000,0 jt"
         return f"Rp {amount / 1_000_000_000:.1f} M".replace(".", ",")
     if amount >= 999_950:
         return f"Rp {amount / 1_000_000:.1f} jt".replace(".", ",")
