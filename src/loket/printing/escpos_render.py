@@ -1,10 +1,11 @@
-"""Elements -> ESC/POS bytes with python-escpos (rendered on its ``Dummy``, sent in one piece)."""
+"""Elements -> ESC/POS bytes with python-escpos (rendered on its ``Dummy``, sent in one piece).
+
+python-escpos (with its capability database, barcode, yaml and PIL) takes about half a second to
+import, so it is imported when a slip is rendered, not when loket starts (issue 11)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from escpos.printer import Dummy
 
 from loket.printing.slip import QR, Element, Feed, Text, ascii_text
 
@@ -19,6 +20,8 @@ class PrintOptions:
 
 
 def render(elements: list[Element], options: PrintOptions) -> bytes:
+    from escpos.printer import Dummy
+
     printer = Dummy()
     printer.profile.profile_data["media"]["width"]["pixel"] = DOTS.get(options.columns, 384)
     printer.hw("INIT")  # reset first: a previous slip may have left bold or a size on
