@@ -13,9 +13,9 @@ from loket.cli import boot
 from loket.config import ConfigError, data_dir, find_config, load_config, training_config
 from loket.domain.money import format_rupiah, parse_rupiah
 from loket.domain.months import describe_periods
-from loket.domain.states import PaymentState, label
+from loket.domain.states import PaymentState
 from loket.service.counter import PaymentRefused
-from loket.service.runtime import Runtime
+from loket.service.pos import bill_json, payment_json
 
 
 def resolve_config(args):
@@ -84,31 +84,13 @@ def _sim_key_file(db: Path) -> str:
     return path.read_text().strip()
 
 
-def _bill_json(rt: Runtime, bill) -> dict:
-    return {
-        "va_no": bill.va_no,
-        "head_name": bill.head_name,
-        "branch": bill.branch,
-        "members": [{"card_no": m.card_no, "name": m.name, "class": m.klass} for m in bill.members],
-        "periods": [str(p) for p in bill.periods],
-        "arrears_months": bill.arrears_months,
-        "months_ahead": bill.months_ahead,
-        "premium": bill.premium,
-        "admin_fee": rt.counter.admin_for(bill),
-        "total": rt.counter.total_for(bill),
-    }
-
-
 def inquiry(args) -> int:
     with runtime(args) as rt:
         result = rt.counter.inquire(args.number, args.months_ahead)
         usable = result.bill is not None and not result.offline_refusal
         message = " ".join(m for m in (result.error, result.offline_refusal) if m)
         if args.json:
-            out = {"ok": usable, "rc": result.rc, "message": message, "offline": result.offline}
-            if usable:
-                out["bill"] = _bill_json(rt, result.bill)
-            print(json.dumps(out, indent=2))
+            print(json.dumps(bill_json(rt.counter, result), indent=2))
         elif usable:
             b = result.bill
             if result.offline:
@@ -139,25 +121,7 @@ def pay(args) -> int:
             payment = rt.counter.pay(result.bill, cash, account.id)
         except PaymentRefused as exc:
             return _report(args, {"state": "NOT_PAID", "message": str(exc)}, 1)
-        printed = rt.counter.print_slip(payment.ref_id)
-        out = {
-            "state": str(payment.state),
-            "state_label": label(payment.state),
-            "ref_id": payment.ref_id,
-            "sn": payment.host_sn,
-            "customer_no": payment.customer_no,
-            "va_no": payment.va_no,
-            "periods": [str(p) for p in payment.periods],
-            "premium": payment.premium,
-            "admin_fee": payment.admin_fee,
-            "total": payment.total,
-            "cash": payment.cash,
-            "change": payment.change,
-            "rc": payment.host_rc,
-            "message": payment.host_message,
-            "printed": printed.ok,
-            "print_message": printed.message,
-        }
+        out = payment_json(payment, rt.counter.print_slip(payment.ref_id))
         return _report(args, out, 0 if payment.state == PaymentState.SUCCESS else 1)
 
 
@@ -181,6 +145,18 @@ def sync(args) -> int:
 
     with runtime(args) as rt:
         return run_sync(rt, once=args.once, out=print)
+
+
+def serve(args) -> int:
+    config = resolve_config(args)
+    token = config.serve.token()  # refused before anything starts
+    from loket.serve.server import run
+
+    rt = boot.start(config)
+    try:
+        return run(rt, args.host, args.port, token)
+    finally:
+        rt.close()
 
 
 def reconcile(args) -> int:
