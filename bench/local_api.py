@@ -119,8 +119,10 @@ def burst(served: Served, sim, numbers: list[str], clients: int) -> None:
         t.join()
     took = time.perf_counter() - start
     requests = sum(len(a) for a in answers.values())
-    refs_per_key = {key: {a.get("ref_id") for a in got} for key, got in answers.items()}
-    split = sum(1 for refs in refs_per_key.values() if len(refs) != 1)
+    # NOT_PAID (nothing recorded, no ref_id) and then paid by the repeat is one payment
+    refs_per_key = {key: {a["ref_id"] for a in got if a.get("ref_id")}
+                    for key, got in answers.items()}
+    split = sum(1 for refs in refs_per_key.values() if len(refs) > 1)
     states = collections.Counter(a.get("state", a.get("code")) for got in answers.values()
                                  for a in got)
     entries = sim.ledger()
@@ -132,6 +134,11 @@ def burst(served: Served, sim, numbers: list[str], clients: int) -> None:
     in_ledger = sum(1 for ref in ours if by_ref[ref] == 1)
     print(f"  burst: {len(answers)} payments, {requests} requests by {clients} clients in "
           f"{took:.1f} s ({requests / took:.0f} requests/s); answers {dict(states)}")
+    odd = collections.Counter(f"{a.get('state', a.get('code'))}: {a.get('message', '')[:90]}"
+                              for got in answers.values() for a in got
+                              if a.get("state") != "SUCCESS")
+    for text, n in odd.most_common(5):
+        print(f"    {n} x {text}")
     print(f"  ledger: {in_ledger} of {len(ours)} payments there exactly once; "
           f"keys answered with two references: {split}; doubled payments: {doubled} "
           f"(must be 0)")

@@ -303,3 +303,14 @@ def _states(db: Path) -> list[str]:
         return [r[0] for r in conn.execute("SELECT state FROM payment")]
     finally:
         conn.close()
+
+
+def test_the_reference_of_a_key_is_fixed_a_valid_host_ref_and_the_accounts_own():
+    import re
+
+    from loket.service.pos import ref_for_key
+
+    ref = ref_for_key("pos", "order-0001")
+    assert ref == ref_for_key("pos", "order-0001") and re.fullmatch(r"[A-Za-z0-9_-]{1,64}", ref)
+    assert ref != ref_for_key("pos2", "order-0001") != ref_for_key("pos", "order-0002")
+    assert ref_for_key("pos", "a\nb") != ref_for_key("pos\na", "b")

@@ -42,7 +42,7 @@ class PosError(LoketError):
 def ref_for_key(account_id: str, key: str) -> str:
     """The payment's ``ref_id`` for a POS account's idempotency key: the same key, the same
     reference, in every process and after every restart (36 characters of ``[A-Z0-9-]``)."""
-    digest = hashlib.sha256(f"{account_id}\n{key}".encode()).digest()
+    digest = hashlib.sha256(f"{len(account_id)}:{account_id}:{key}".encode()).digest()
     return "PAY-" + base64.b32encode(digest[:20]).decode()
 
 
