@@ -314,3 +314,25 @@ def test_the_reference_of_a_key_is_fixed_a_valid_host_ref_and_the_accounts_own()
     assert ref == ref_for_key("pos", "order-0001") and re.fullmatch(r"[A-Za-z0-9_-]{1,64}", ref)
     assert ref != ref_for_key("pos2", "order-0001") != ref_for_key("pos", "order-0002")
     assert ref_for_key("pos", "a\nb") != ref_for_key("pos\na", "b")
+
+
+def test_a_payment_the_host_failed_has_no_receipt_and_is_owed_back(served, sim):
+    paid = served.pay("pos-order-fails", number="0001000000086", cash=200_000).json()
+    assert paid["state"] == "REFUND_DUE", paid  # pending, then failed at the host
+    r = served.call("GET", f"/v1/payments/{paid['ref_id']}/receipt", params={"format": "pdf"})
+    assert r.status_code == 409 and r.json()["code"] == "no_receipt"
+    assert served.call("GET", "/v1/queue").json()["payments"][0]["ref_id"] == paid["ref_id"]
+
+
+def test_without_the_pos_account_it_does_not_start(tmp_path, sim):
+    from loket.store.db import open_database
+
+    open_database(tmp_path / "empty.db").dispose()  # a database with nobody in it
+    config = config_for(tmp_path, tmp_path / "empty.db", sim.url, AGENT, KEY)
+    server = Served(config)
+    try:
+        assert server.proc.wait(timeout=60) == 2
+        line = server.proc.stderr.read().strip()
+        assert "Akun POS 'pos' belum ada" in line and len(line.splitlines()) == 1
+    finally:
+        server.stop()
