@@ -134,7 +134,8 @@ def burst(served: Served, sim, numbers: list[str], clients: int) -> None:
     in_ledger = sum(1 for ref in ours if by_ref[ref] == 1)
     print(f"  burst: {len(answers)} payments, {requests} requests by {clients} clients in "
           f"{took:.1f} s ({requests / took:.0f} requests/s); answers {dict(states)}")
-    odd = collections.Counter(f"{a.get('state', a.get('code'))}: {a.get('message', '')[:90]}"
+    odd = collections.Counter(f"{a.get('state', a.get('code'))} (replayed "
+                              f"{a.get('replayed', False)}): {a.get('message', '')[:80]}"
                               for got in answers.values() for a in got
                               if a.get("state") != "SUCCESS")
     for text, n in odd.most_common(5):

@@ -126,6 +126,8 @@ class PosDesk:
             raise PosError("not_paid", str(exc), state="NOT_PAID") from None
         except DuplicateRef:  # another request with this key recorded it first
             return self._repeat(self._settled(ref), number, cash, months_ahead)
+        if payment.state in STILL_SENDING:  # the forwarder beside us took it on the way
+            payment = self._settled(ref)
         return payment_json(payment, self.counter.print_slip(payment.ref_id))
 
     def _shift_for(self, account_id: str) -> None:
