@@ -79,3 +79,24 @@ def test_the_head_read_from_the_migration_files_is_alembics_head():
     from loket.store.db import _alembic, code_head
 
     assert code_head() == ScriptDirectory.from_config(_alembic()).get_current_head() is not None
+
+
+@pytest.mark.parametrize("files, head", [
+    ({"0001_a.py": "revision = '0001'\ndown_revision = None\n",
+      "0002_b.py": 'revision: str = "0002"\ndown_revision: Union[str, None] = "0001"  # x\n'},
+     "0002"),
+    ({"0001_a.py": "revision = '0001'\ndown_revision = None\n",
+      "0002_b.py": "revision = '0002'\ndown_revision = ('0001', '0003')\n",
+      "0003_c.py": "revision = '0003'\ndown_revision = '0001'\n"}, None),  # a merge: ask Alembic
+    ({"0001_a.py": "revision = '0001'\ndown_revision = None\n",
+      "0002_b.py": "revision = REVISION\ndown_revision = '0001'\n"}, None),  # not plain
+    ({"0001_a.py": "revision = '0001'\ndown_revision = None\n",
+      "0002_b.py": "revision = '0002'\ndown_revision = '0001'\n",
+      "0003_c.py": "revision = '0003'\ndown_revision = '0001'\n"}, None),  # two heads
+])
+def test_a_migration_the_fast_reading_cannot_be_sure_of_is_left_to_alembic(tmp_path, files, head):
+    from loket.store.db import code_head
+
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    assert code_head(tmp_path) == head

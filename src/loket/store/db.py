@@ -135,22 +135,28 @@ def _alembic():
     return cfg
 
 
-_REVISION_LINE = re.compile(r"^(down_revision|revision)\s*=\s*['\"]?(\w+)['\"]?", re.M)
+_REVISION_LINE = re.compile(
+    r"^(down_revision|revision)\s*(?::[^=\n]*)?=\s*(?:['\"](\w+)['\"]|None)\s*(?:#.*)?$", re.M)
 
 
-def code_head() -> str | None:
+def code_head(folder=None) -> str | None:
     """The newest revision of the code's migrations, from each file's own ``revision`` and
-    ``down_revision`` lines (the one no other file names as its parent); None when that is not a
-    single revision, and Alembic is asked instead."""
+    ``down_revision`` lines (the one no other file names as its parent). None — and Alembic is
+    asked instead — unless every file says both plainly and they make one line of history."""
     revisions: set[str] = set()
     parents: set[str] = set()
-    for item in (resources.files("loket.store") / "migrations" / "versions").iterdir():
+    folder = folder or resources.files("loket.store") / "migrations" / "versions"
+    for item in folder.iterdir():
         if not item.name.endswith(".py") or item.name.startswith("_"):
             continue
-        for name, value in _REVISION_LINE.findall(item.read_text(encoding="utf-8")):
-            (revisions if name == "revision" else parents).add(value)
+        found = dict(_REVISION_LINE.findall(item.read_text(encoding="utf-8")))
+        if set(found) != {"revision", "down_revision"} or not found["revision"]:
+            return None  # a form this reading does not know (a tuple of parents, say)
+        revisions.add(found["revision"])
+        if found["down_revision"]:
+            parents.add(found["down_revision"])
     heads = revisions - parents
-    return heads.pop() if len(heads) == 1 else None
+    return heads.pop() if len(heads) == 1 and parents <= revisions else None
 
 
 def stored_revision(engine: Engine) -> str | None:
