@@ -336,3 +336,25 @@ def test_without_the_pos_account_it_does_not_start(tmp_path, sim):
         assert "Akun POS 'pos' belum ada" in line and len(line.splitlines()) == 1
     finally:
         server.stop()
+
+
+def test_the_serve_section_is_optional_and_its_token_must_be_set_and_long(tmp_path, monkeypatch):
+    from loket.config import ConfigError, load_config
+
+    plain = config_for(tmp_path, tmp_path / "x.db")
+    assert load_config(plain).serve.token_env == "LOKET_SERVE_TOKEN"
+    named = tmp_path / "named.toml"
+    named.write_text(plain.read_text() + '[serve]\ntoken_env = "TOKO_API_TOKEN"\n')
+    serve = load_config(named).serve
+    monkeypatch.delenv("TOKO_API_TOKEN", raising=False)
+    with pytest.raises(ConfigError, match="TOKO_API_TOKEN belum diisi"):
+        serve.token()
+    monkeypatch.setenv("TOKO_API_TOKEN", "short")
+    with pytest.raises(ConfigError, match="kurang dari 16"):
+        serve.token()
+    monkeypatch.setenv("TOKO_API_TOKEN", TOKEN)
+    assert serve.token() == TOKEN
+    bad = tmp_path / "bad.toml"
+    bad.write_text(plain.read_text() + '[serve]\ntoken_env = "not a name"\n')
+    with pytest.raises(ConfigError, match=r"\[serve\]|serve"):
+        load_config(bad)
