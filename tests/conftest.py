@@ -27,6 +27,8 @@ from loket.store import shifts
 os.environ.setdefault("LOKET_LOG_DIR", tempfile.mkdtemp(prefix="loket-test-logs-"))
 # ... and keep their audit key there too, never in the user's config folder.
 os.environ.setdefault("LOKET_AUDIT_KEY", os.path.join(os.environ["LOKET_LOG_DIR"], "audit.key"))
+# ... and python-escpos's parsed printer database, never in the user's cache folder.
+os.environ.setdefault("ESCPOS_CAPABILITIES_PICKLE_DIR", os.environ["LOKET_LOG_DIR"])
 
 NOW = datetime(2026, 11, 21, 10, 0, 0, tzinfo=WIB)
 AGENT = "AGT-TEST"

@@ -206,6 +206,30 @@ class OfflineConfig(_Strict):
     max_age_hours: int = Field(24, ge=0, le=24 * 30)
 
 
+MIN_TOKEN = 16
+
+
+class ServeConfig(_Strict):
+    """``loket serve``: the local API's bearer token lives in the environment, like the host key."""
+
+    token_env: str = "LOKET_SERVE_TOKEN"
+
+    @field_validator("token_env")
+    @classmethod
+    def _env_name(cls, value: str) -> str:
+        if not ENV_NAME.match(value):
+            raise ValueError("harus nama variabel lingkungan, contoh LOKET_SERVE_TOKEN")
+        return value
+
+    def token(self) -> str:
+        value = os.environ.get(self.token_env, "")
+        if len(value) < MIN_TOKEN:
+            what = "belum diisi" if not value else f"kurang dari {MIN_TOKEN} karakter"
+            raise ConfigError(f"[serve] token_env: variabel lingkungan {self.token_env} {what}; "
+                              "loket serve tidak dijalankan tanpa token")
+        return value
+
+
 class Config(_Strict):
     shop: ShopConfig
     host: HostConfig
@@ -216,6 +240,7 @@ class Config(_Strict):
     offline: OfflineConfig = OfflineConfig()
     training: bool = False
     source: str = ""  # the file it came from
+    serve: ServeConfig = ServeConfig()
 
 
 def _where(loc: tuple) -> str:

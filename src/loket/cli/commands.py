@@ -10,11 +10,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from loket.cli import boot
-from loket.cli.listing import bill_json, bill_text, offline_line, payment_json
+from loket.cli.listing import bill_text, offline_line
 from loket.config import ConfigError, data_dir, find_config, load_config, training_config
 from loket.domain.money import format_rupiah, parse_rupiah
 from loket.domain.states import PaymentState
 from loket.service.counter import PaymentRefused
+from loket.service.pos import bill_json, payment_json
 
 
 def resolve_config(args):
@@ -121,8 +122,7 @@ def pay(args) -> int:
             payment = rt.counter.pay(result.bill, cash, account.id)
         except PaymentRefused as exc:
             return _report(args, {"state": "NOT_PAID", "message": str(exc)}, 1)
-        printed = rt.counter.print_slip(payment.ref_id)
-        out = payment_json(payment, printed)
+        out = payment_json(payment, rt.counter.print_slip(payment.ref_id))
         return _report(args, out, 0 if payment.state == PaymentState.SUCCESS else 1)
 
 
@@ -146,6 +146,18 @@ def sync(args) -> int:
 
     with runtime(args) as rt:
         return run_sync(rt, once=args.once, out=print)
+
+
+def serve(args) -> int:
+    config = resolve_config(args)
+    token = config.serve.token()  # refused before anything starts
+    from loket.serve.server import run
+
+    rt = boot.start(config)
+    try:
+        return run(rt, args.host, args.port, token)
+    finally:
+        rt.close()
 
 
 def reconcile(args) -> int:

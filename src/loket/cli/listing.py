@@ -13,37 +13,9 @@ from loket.config import ConfigError
 from loket.domain.billing import FamilyBill
 from loket.domain.money import format_rupiah
 from loket.domain.months import describe_periods
-from loket.domain.payment import Payment
 from loket.domain.states import label
 from loket.printing.layouts import number_label
-from loket.service.counter import CounterService, InquiryResult
-from loket.service.slips import PrintResult
-
-
-def bill_json(counter: CounterService, result: InquiryResult) -> dict:
-    """``loket inquiry --json``: the answer, and the bill when it may be paid."""
-    usable = result.bill is not None and not result.offline_refusal
-    message = " ".join(m for m in (result.error, result.offline_refusal) if m)
-    out: dict = {"ok": usable, "rc": result.rc, "message": message, "offline": result.offline}
-    if usable and result.bill is not None:
-        bill = result.bill
-        out["bill"] = {
-            "va_no": bill.va_no,
-            "head_name": bill.head_name,
-            "branch": bill.branch,
-            "count_only": bill.count_only,
-            "member_count": bill.member_count,
-            "month_count": bill.month_count,
-            "members": [{"card_no": m.card_no, "name": m.name, "class": m.klass}
-                        for m in bill.members],
-            "periods": [str(p) for p in bill.periods],
-            "arrears_months": bill.arrears_months,
-            "months_ahead": bill.months_ahead,
-            "premium": bill.premium,
-            "admin_fee": counter.admin_for(bill),
-            "total": counter.total_for(bill),
-        }
-    return out
+from loket.service.pos import payment_json
 
 
 def offline_line(bill: FamilyBill, error: str) -> str:
@@ -68,36 +40,6 @@ def bill_text(bill: FamilyBill) -> list[str]:
     return lines
 
 
-def payment_json(p: Payment, printed: PrintResult | None = None) -> dict:
-    """``loket pay --json`` and each payment of ``loket history --json``."""
-    out = {
-        "state": str(p.state),
-        "state_label": label(p.state),
-        "ref_id": p.ref_id,
-        "sn": p.host_sn,
-        "customer_no": p.customer_no,
-        "va_no": p.va_no,
-        "head_name": p.head_name,
-        "member_count": p.member_count,
-        "month_count": p.month_count,
-        "members": [{"card_no": m.card_no, "name": m.name, "class": m.klass} for m in p.members],
-        "periods": [str(m) for m in p.periods],
-        "premium": p.premium,
-        "admin_fee": p.admin_fee,
-        "total": p.total,
-        "cash": p.cash,
-        "change": p.change,
-        "rc": p.host_rc,
-        "message": p.host_message,
-        "offline": p.offline,
-        "created_at": p.created_at,
-        "paid_at": p.paid_at,
-    }
-    if printed is not None:
-        out |= {"printed": printed.ok, "print_message": printed.message}
-    return out
-
-
 def history(args) -> int:
     """A day's payments at this counter (today by default), newest first."""
     from loket.cli.commands import runtime
@@ -105,7 +47,7 @@ def history(args) -> int:
     try:
         day = date.fromisoformat(args.date).isoformat() if args.date else None
     except ValueError:
-        raise ConfigError(f"--date: {args.date!r} is not a YYYY-MM-DD date") from None
+        raise ConfigError(f"--date: {args.date!r} bukan tanggal YYYY-MM-DD") from None
     with runtime(args) as rt:
         day = day or rt.clock.now().date().isoformat()
         found = rt.counter.on_day(day, args.search or "")

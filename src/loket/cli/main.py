@@ -71,6 +71,11 @@ def _parser() -> argparse.ArgumentParser:
         if name == "pay":
             cmd.add_argument("--cash", required=True, help="cash received, e.g. 110000")
 
+    serve = sub.add_parser("serve", parents=[common],
+                           help="a local HTTP API for the shop's own POS (bearer token)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8780)
+
     sync = sub.add_parser("sync", parents=[common], help="forward queued payments to the host")
     sync.add_argument("--once", action="store_true", help="one pass, then exit")
 
@@ -155,6 +160,7 @@ def main(argv: list[str] | None = None) -> int:
         "inquiry": commands.inquiry,
         "pay": commands.pay,
         "sync": commands.sync,
+        "serve": commands.serve,
         "init": commands.init,
         "print-test": commands.print_test, "reconcile": commands.reconcile,
         "history": listing.history,

@@ -1,10 +1,16 @@
-"""Elements -> ESC/POS bytes with python-escpos (rendered on its ``Dummy``, sent in one piece)."""
+"""Elements -> ESC/POS bytes with python-escpos (rendered on its ``Dummy``, sent in one piece).
+
+python-escpos (with its capability database, barcode, yaml and PIL) takes about half a second to
+import, so it is imported when a slip is rendered, not when loket starts (issue 11). Left to
+itself it parses its YAML printer database on every import and leaves the result, a 300 kB
+pickle, in a new temporary folder each time; loket points it at one folder in the user's cache.
+"""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
-
-from escpos.printer import Dummy
+from pathlib import Path
 
 from loket.printing.slip import QR, Element, Feed, Text, ascii_text
 
@@ -18,7 +24,23 @@ class PrintOptions:
     cut: bool = True
 
 
+def _escpos_cache() -> None:
+    if "ESCPOS_CAPABILITIES_PICKLE_DIR" in os.environ:
+        return
+    import platformdirs
+
+    folder = Path(platformdirs.user_cache_dir("loket", appauthor=False)) / "escpos"
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError:  # no cache folder: python-escpos's own temporary one, as before
+        return
+    os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"] = str(folder)
+
+
 def render(elements: list[Element], options: PrintOptions) -> bytes:
+    _escpos_cache()
+    from escpos.printer import Dummy
+
     printer = Dummy()
     printer.profile.profile_data["media"]["width"]["pixel"] = DOTS.get(options.columns, 384)
     printer.hw("INIT")  # reset first: a previous slip may have left bold or a size on

@@ -144,8 +144,10 @@ class CounterService:
             raise PaymentRefused(NO_SHIFT)
 
     def pay(self, bill: FamilyBill, cash: int, cashier_id: str,
-            progress: Progress | None = None) -> Payment:
-        """Record first, then send; an offline bill is recorded QUEUED for the forwarder."""
+            progress: Progress | None = None, ref_id: str | None = None) -> Payment:
+        """Record first, then send; an offline bill is recorded QUEUED for the forwarder.
+        ``ref_id``: the caller's own reference (service/pos.py), refused by the store's UNIQUE
+        ref_id (``DuplicateRef``) when a payment already has it."""
         total = self.total_for(bill)
         if not 0 < total <= MAX_AMOUNT or not 0 <= cash <= MAX_AMOUNT:
             raise PaymentRefused(f"Jumlah di luar batas {format_rupiah(MAX_AMOUNT)}")
@@ -160,7 +162,7 @@ class CounterService:
             if refusal:
                 raise PaymentRefused(refusal)
         payment = payments.new_payment(
-            bill, ref_id=self.new_ref("PAY"), admin_fee=self.admin_for(bill), cash=cash,
+            bill, ref_id=ref_id or self.new_ref("PAY"), admin_fee=self.admin_for(bill), cash=cash,
             cashier_id=cashier_id, terminal_id=self.settings.shop.terminal_id,
             now=iso(self.clock.now()), offline=offline)
         state = S.QUEUED if offline else S.RECORDED

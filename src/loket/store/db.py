@@ -11,15 +11,12 @@ becomes one Indonesian line (store/failures.py).
 from __future__ import annotations
 
 import hmac
+import re
 import sqlite3
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from alembic.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, event
 from sqlmodel import Session, create_engine
 
@@ -130,27 +127,76 @@ def make_engine(path: str | Path, key: bytes | None = None) -> Engine:
     return engine
 
 
-def _alembic() -> Config:
+def _alembic():
+    from alembic.config import Config  # Alembic costs ~0.25 s to import: only to migrate
+
     cfg = Config()
     cfg.set_main_option("script_location", str(resources.files("loket.store") / "migrations"))
     return cfg
 
 
+_REVISION_LINE = re.compile(
+    r"^(down_revision|revision)\s*(?::[^=\n]*)?=\s*(?:['\"](\w+)['\"]|None)\s*(?:#.*)?$", re.M)
+
+
+def code_head(folder=None) -> str | None:
+    """The newest revision of the code's migrations, from each file's own ``revision`` and
+    ``down_revision`` lines (the one no other file names as its parent). None — and Alembic is
+    asked instead — unless every file says both plainly and they make one line of history."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    folder = folder or resources.files("loket.store") / "migrations" / "versions"
+    for item in folder.iterdir():
+        if not item.name.endswith(".py") or item.name.startswith("_"):
+            continue
+        found = dict(_REVISION_LINE.findall(item.read_text(encoding="utf-8")))
+        if set(found) != {"revision", "down_revision"} or not found["revision"]:
+            return None  # a form this reading does not know (a tuple of parents, say)
+        revisions.add(found["revision"])
+        if found["down_revision"]:
+            parents.add(found["down_revision"])
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 and parents <= revisions else None
+
+
+def stored_revision(engine: Engine) -> str | None:
+    """The revision the database says it is at (None for a database without one)."""
+    with engine.connect() as conn:
+        found = conn.exec_driver_sql(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+        ).first()
+        if found is None:
+            return None
+        rows = conn.exec_driver_sql("SELECT version_num FROM alembic_version").all()
+    return rows[0][0] if len(rows) == 1 else None
+
+
 def schema_behind(engine: Engine) -> str | None:
     """The revision the database is at when it is not the newest (``loket doctor`` does not
     migrate: it looks), else None."""
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(_alembic()).get_current_head()
-    with engine.connect() as conn:
-        current = MigrationContext.configure(conn).get_current_revision()
+    current = stored_revision(engine)
     return None if current == head else (current or "kosong")
 
 
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest revision (an empty file included)."""
+    from alembic import command
+
     cfg = _alembic()
     with write(engine) as connection:
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, "head")
+
+
+def migrate_if_behind(engine: Engine) -> None:
+    """Migrate only when the stored revision is not the code's head: a plain query on every start,
+    Alembic only on the start after an upgrade."""
+    head = code_head()
+    if head is None or stored_revision(engine) != head:
+        migrate(engine)
 
 
 def _build_new(path: Path, key: bytes) -> None:
@@ -185,7 +231,7 @@ def open_database(path: str | Path) -> Engine:
     try:
         if found.suspect:
             dbfile.confirm_intact(engine, path)
-        migrate(engine)
+        migrate_if_behind(engine)
         anchor.check_on_open(engine)
     except BaseException:
         engine.dispose()

@@ -12,8 +12,9 @@ from pathlib import Path
 
 
 class ForwarderLock:
-    def __init__(self, db_path: str | Path) -> None:
-        self.path = Path(f"{db_path}.forwarder.lock")
+    def __init__(self, db_path: str | Path, role: str = "forwarder") -> None:
+        # role "serve": one `loket serve` per database, on the same kind of lock
+        self.path = Path(f"{db_path}.{role}.lock")
         self._fd: int | None = None
 
     def acquire(self) -> bool:

@@ -105,10 +105,11 @@ class LoketApp(App):
         self.screen_change_signal.subscribe(self, self._screen_changed, immediate=True)
         first_start = not self.runtime.accounts.has_owner()
         self.push_screen(SetupWizard() if first_start else LoginScreen())
-        self.check_health()
+        # the first screen is drawn first; the network and the forwarder can wait a frame
+        self.call_after_refresh(self.check_health)
         if self.background:
             self.set_interval(HEALTH_EVERY_S, self.check_health)
-            self.forward()
+            self.call_after_refresh(self.forward)
             self.set_interval(self.forward_every_s, self.forward)
 
     def on_unmount(self) -> None:

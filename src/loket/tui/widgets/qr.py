@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import qrcode
 from rich.text import Text
 from textual.widget import Widget
 
@@ -12,6 +11,8 @@ from textual.widget import Widget
 @lru_cache(maxsize=16)
 def qr_matrix(payload: str, border: int = 1) -> tuple[tuple[bool, ...], ...]:
     """The modules, dark ones True, with ``border`` light modules of quiet zone around."""
+    import qrcode  # with its PIL parts, only when a QR is shown: not at start
+
     qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_L, border=border)
     qr.add_data(payload)
     qr.make(fit=True)

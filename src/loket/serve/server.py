@@ -1,0 +1,99 @@
+"""``loket serve``: the local API as a resident process, with the forwarder running beside it.
+
+One ``loket serve`` per database (its own lock beside the database file); the forwarder takes the
+usual forwarder lock, so it stands aside while the counter's window or ``loket sync`` holds it and
+takes over when they let go.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+from collections.abc import Callable
+
+import uvicorn
+
+from loket import logs
+from loket.errors import LoketError
+from loket.serve.app import create_app
+from loket.service.pos import PosDesk
+from loket.service.runtime import Runtime
+from loket.sync.lock import ForwarderLock
+
+log = logging.getLogger("loket.serve")
+FORWARD_EVERY_S = 2.0
+
+
+class ServeRunning(LoketError):
+    exit_code = 3  # as `loket sync` when another forwarder holds the database
+
+
+class BackgroundForwarder:
+    """Sends what waits and resolves what is unknown, every few seconds, in a daemon thread."""
+
+    def __init__(self, rt: Runtime, every_s: float = FORWARD_EVERY_S) -> None:
+        self.rt = rt
+        self.every_s = every_s
+        self.lock = ForwarderLock(rt.database_path)
+        self.stopping = threading.Event()
+        self.recovered = False
+        self.thread = threading.Thread(target=self._run, name="loket-serve-forwarder",
+                                       daemon=True)
+
+    def once(self) -> None:
+        if not self.lock.acquire():  # the counter's window or `loket sync` is forwarding
+            return
+        forwarder = self.rt.counter.forwarder
+        forwarder.actor = "serve"
+        if not self.recovered:  # sends a crashed process left on the wire: status, never re-pay
+            forwarder.recover()
+            self.recovered = True
+        forwarder.drain()
+
+    def _run(self) -> None:
+        while not self.stopping.wait(self.every_s):
+            try:
+                self.once()
+            except Exception:  # the next round may do better; the API keeps answering
+                log.exception("loket serve: forwarding failed")
+
+    def start(self) -> BackgroundForwarder:
+        self.once()  # before the first request: recover what a killed process left behind
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.thread.join(timeout=30)
+        self.lock.release()
+
+
+def run(rt: Runtime, host: str, port: int, token: str,
+        out: Callable[[str], None] = print) -> int:
+    logs.redact(token)
+    only_one = ForwarderLock(rt.database_path, role="serve")
+    if not only_one.acquire():
+        raise ServeRunning(f"loket serve lain sudah berjalan untuk database {rt.database_path}; "
+                           "yang ini tidak dijalankan")
+    try:
+        desk = PosDesk(rt.counter, rt.accounts, rt.config.counter.pos_account)
+        account = desk.account()  # refused now, in one line, not at the first payment
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)  # TCP_NODELAY
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        bound = sock.getsockname()[1]
+        forwarder = BackgroundForwarder(rt).start()
+        try:
+            config = uvicorn.Config(create_app(desk, token), http="h11", log_level="warning",
+                                    access_log=False, lifespan="off")
+            out(f"loket serve: http://{host}:{bound}  akun POS {account.id}  "
+                f"database {rt.database_path}")
+            uvicorn.Server(config).run(sockets=[sock])
+        finally:
+            forwarder.stop()
+            sock.close()
+    finally:
+        only_one.release()
+    return 0
