@@ -191,7 +191,7 @@ class CounterService:
     def _settle(self, ref_id: str, tell: Progress) -> Payment:
         """Send, then wait briefly for an unknown or pending outcome to settle."""
         forwarder = self.forwarder
-        result = forwarder.forward(ref_id)
+        result = self._answered_elsewhere(forwarder.forward(ref_id))
         tell(result)
         for attempt in range(self.settings.resolve_tries):
             if result.state != S.UNKNOWN:
@@ -204,6 +204,16 @@ class CounterService:
             self.sleep(1.0)
             result = forwarder.forward(ref_id)
             tell(result)
+        return result
+
+    def _answered_elsewhere(self, result: Payment) -> Payment:
+        """The background forwarder took the payment on its way: its call has a total deadline,
+        so wait for its answer rather than tell the cashier "Mengirim"."""
+        limit = float(getattr(self.host, "total_timeout_s", 20.0)) + 5.0
+        deadline = time.monotonic() + limit
+        while result.state == S.SENDING and time.monotonic() < deadline:
+            time.sleep(0.05)
+            result = payments.get(self.engine, result.ref_id) or result
         return result
 
     def refund(self, ref_id: str, cashier_id: str, approved_by: str) -> tuple[Payment, PrintResult]:
