@@ -6,7 +6,8 @@ import sys
 
 import pytest
 
-from loket.cli.listing import bill_json, bill_text, offline_line, payment_json
+from loket.cli.listing import bill_text, offline_line
+from loket.service.pos import bill_json, payment_json
 from tests.conftest import make_runtime
 from tests.count_only import CountOnlySim
 
