@@ -29,9 +29,11 @@ import logging
 import re
 import secrets
 import time
+from dataclasses import replace
 
 import httpx
 
+from loket.clock import Clock, SystemClock, iso
 from loket.domain.attempts import QuoteRule
 from loket.domain.outcomes import (
     HOST_GARBLED,
@@ -82,6 +84,7 @@ class IakHost:
         self.min_status_interval_s = min_status_interval_s
         self.total_timeout_s = total_timeout_s or connect_timeout_s + read_timeout_s
         self._balance: int | None = None
+        self.clock: Clock = SystemClock()  # stamps a quote's time (IAK's inquiry reply has none)
         self._http = httpx.Client(base_url=url.rstrip("/"),
                                   timeout=httpx.Timeout(read_timeout_s, connect=connect_timeout_s),
                                   transport=transport or DeadlineTransport(),
@@ -161,10 +164,13 @@ class IakHost:
         body = {"commands": "inq-pasca", "username": self.username, "code": "BPJS",
                 "hp": customer_no, "ref_id": ref_id, "month": months_ahead + 1,
                 "sign": self._sign(ref_id)}
+        asked_at = iso(self.clock.now())  # before the call: a quote is never thought younger
         reply = self._call(body, Sent("inquiry", ref_id=ref_id, hp=customer_no,
                                       months_ahead=months_ahead))
         if reply.rc == codes.REF_TAKEN and reply.outcome is not Outcome.SUCCESS:
             return self._ref_taken(ref_id, reply)
+        if reply.bill is not None:
+            return replace(reply, bill=replace(reply.bill, inquired_at=asked_at))
         return reply
 
     def _ref_taken(self, ref_id: str, reply: HostReply) -> HostReply:
@@ -196,10 +202,10 @@ class IakHost:
         """rc 01/34/40 to a payment: after our own earlier attempt it may be ours. checkstatus
         first; only when the host says this tr_id did not pay is the bill someone else's."""
         known = self._status(ticket, amount=request.amount)
-        if known.outcome in (Outcome.SUCCESS, Outcome.PENDING, Outcome.FINAL_FAILURE):
-            return known
-        if known.quote_only or known.outcome is Outcome.NOT_POSTED:
-            return reply  # the final failure: paid, but not by this tr_id
+        if known.outcome in (Outcome.SUCCESS, Outcome.PENDING):
+            return known  # ours after all
+        if known.quote_only or known.outcome in (Outcome.NOT_POSTED, Outcome.FINAL_FAILURE):
+            return reply  # the final failure, in the payment's own words: paid, not by this
         return HostReply(Outcome.UNKNOWN, rc=reply.rc, message=reply.message,
                          cashier_text=codes.cashier_text(reply.rc, reply.message))
 
