@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import (
     AfterValidator,
@@ -112,7 +112,7 @@ class DataIn(_Strict):
     datetime: PaidAt | None = None
     balance: Balance | None = None
     noref: Reference | None = None
-    status: Literal[0, 1, 2, 3] | None = None  # checkstatus only
+    status: Annotated[int, Field(ge=0, le=3)] | None = None  # checkstatus only (never a bool)
 
 
 class ReplyIn(_Strict):
