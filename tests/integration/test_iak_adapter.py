@@ -59,8 +59,8 @@ def quote(host, number, ref, months_ahead=0):
 def runtime(tmp_path, sim, clock=None, **host_options):
     config = training_config(tmp_path)
     config.host.agent_id = USERNAME
-    host = IakHost(sim.url, USERNAME, KEY, **host_options)
-    host.clock = clock = clock or FixedClock(NOW)
+    clock = clock or FixedClock(NOW)
+    host = IakHost(sim.url, USERNAME, KEY, clock=clock, **host_options)
     rt = build_runtime(config, host, clock=clock, new_ref=refs(), training_pin="123456",
                        delivery=Delivery(PrinterSettings(backend="dummy")))
     shifts.open_shift(rt.engine, "latihan", 100_000, "2026-11-21T08:00:00+07:00")
@@ -166,8 +166,10 @@ class TestRequests:
             reply = wrong.inquiry("S1", CARD)
             assert (reply.outcome, reply.rc, reply.answered) == (Outcome.REJECTED, "100", True)
             assert "key" in reply.cashier_text
-            assert wrong.probe().rc == "100" and wrong.health()  # reachable, but refused
+            assert (wrong.probe().outcome, wrong.probe().rc) == (Outcome.REJECTED, "100")
+            assert wrong.health()  # reachable, but refused
             wrong.close()
+        assert host.probe().outcome is Outcome.SUCCESS and host.health()
         bill, ticket = quote(host, CARD, "S1")  # the refused inquiry did not use S1 up
         forged = IakHost(sim.url, USERNAME, "wrong-key")
         assert forged.pay(ticket, request_for(bill)).outcome is Outcome.REJECTED
@@ -319,6 +321,11 @@ class TestForwarding:
         wait_pending()
         assert settle(rt, payment.ref_id).host_sn == "148732328035714773"
         rt.close()
+
+
+def test_a_host_that_is_not_there_is_not_healthy():
+    h = IakHost("http://127.0.0.1:9", USERNAME, KEY, connect_timeout_s=0.5, read_timeout_s=0.5)
+    assert not h.health() and not h.probe().answered
 
 
 def test_quote_rule_is_ten_minutes():

@@ -60,6 +60,7 @@ log = logging.getLogger("loket.host")
 PATH = "/api/v1/bill/check"
 PROBE_REF = "LOKETCEK"  # never inquired: checkstatus of it shows the host answers and signs
 NO_BALANCE = "Saldo deposit IAK belum diketahui: IAK memberi saldo bersama pembayaran"
+PROBE_OK = "IAK menjawab: username, key dan alamat IP diterima"
 NO_TR_ID = "Cek tagihan tanpa nomor transaksi IAK: cek tagihan ulang"
 _NOT_ALNUM = re.compile(r"[^A-Za-z0-9]")
 
@@ -78,13 +79,14 @@ class IakHost:
     def __init__(self, url: str, username: str, key: str, *, min_status_interval_s: float = 0.0,
                  connect_timeout_s: float = 5.0, read_timeout_s: float = 30.0,
                  total_timeout_s: float | None = None,
-                 transport: httpx.BaseTransport | None = None) -> None:
+                 transport: httpx.BaseTransport | None = None,
+                 clock: Clock | None = None) -> None:
         self.username = username
         self._key = key
         self.min_status_interval_s = min_status_interval_s
         self.total_timeout_s = total_timeout_s or connect_timeout_s + read_timeout_s
         self._balance: int | None = None
-        self.clock: Clock = SystemClock()  # stamps a quote's time (IAK's inquiry reply has none)
+        self.clock: Clock = clock or SystemClock()  # stamps a quote (IAK's inquiry has no time)
         self._http = httpx.Client(base_url=url.rstrip("/"),
                                   timeout=httpx.Timeout(read_timeout_s, connect=connect_timeout_s),
                                   transport=transport or DeadlineTransport(),
@@ -226,12 +228,17 @@ class IakHost:
         return HostReply(Outcome.SUCCESS, balance=self._balance)
 
     def probe(self) -> HostReply:
-        """checkstatus of a reference never inquired: the host answers (rc 06 from IAK), and
-        says whether it accepts the signature (rc 100) and this address (rc 102)."""
-        return self.status(Ticket(PROBE_REF))
+        """For ``loket host check``: checkstatus of a reference never inquired. SUCCESS when IAK
+        answers it (rc 06, "not found") and so accepts the signature and this address; else
+        the refusal (rc 100 signature, 102 IP, 118 suspended …) or no answer."""
+        reply = self.status(Ticket(PROBE_REF))
+        if reply.answered and reply.rc and reply.outcome is not Outcome.REJECTED:
+            return HostReply(Outcome.SUCCESS, rc=reply.rc, message=PROBE_OK,
+                             balance=self._balance)
+        return reply
 
     def health(self) -> bool:
-        reply = self.probe()
+        reply = self.status(Ticket(PROBE_REF))
         return reply.answered and bool(reply.rc)  # IAK spoke, whatever it said
 
     def booked(self, day: datetime.date) -> list[Booked] | None:
