@@ -2,7 +2,9 @@
 on the adapter directly (as `[host] adapter` will build it), killed with SIGKILL at random moments.
 
 Usage: python aggregator_payer.py PROFILE CONFIG NUMBERS_FILE SEED   (pays until killed)
-       python aggregator_payer.py PROFILE CONFIG sync                 (one `loket sync --once`)
+       python aggregator_payer.py PROFILE CONFIG sync DAYS            (one `loket sync --once`,
+                                                  its clock DAYS days ahead: a quote of today
+                                                  can no longer be paid then)
 The username and key come from $LOKET_CRASH_USER and $LOKET_CRASH_KEY.
 """
 
@@ -10,9 +12,10 @@ import os
 import random
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
-from loket.clock import iso
+from loket.clock import OffsetClock, iso
 from loket.config import load_config
 from loket.domain.accounts import Role
 from loket.service.counter import PaymentRefused
@@ -22,16 +25,16 @@ from loket.sync.lock import ForwarderLock
 from loket.sync.runner import run_sync
 
 
-def adapter(profile: str, url: str):
+def adapter(profile: str, url: str, clock):
     user, key = os.environ["LOKET_CRASH_USER"], os.environ["LOKET_CRASH_KEY"]
     if profile == "iak":
         from loket.host.iak import IakHost
 
-        return IakHost(url, user, key, connect_timeout_s=1.0, read_timeout_s=1.0)
+        return IakHost(url, user, key, connect_timeout_s=1.0, read_timeout_s=1.0, clock=clock)
     from loket.host.digiflazz import DigiflazzHost  # type: ignore[import-not-found, unused-ignore]
 
     return DigiflazzHost(url, user, key, sku="bpjs", testing=True, min_status_interval_s=0.0,
-                         connect_timeout_s=1.0, read_timeout_s=1.0)
+                         connect_timeout_s=1.0, read_timeout_s=1.0, clock=clock)
 
 
 def pay_forever(rt, numbers: list[str], seed: int) -> None:
@@ -61,7 +64,11 @@ def pay_forever(rt, numbers: list[str], seed: int) -> None:
 
 def main(profile: str, config_path: str, what: str, seed: str = "0") -> int:
     config = load_config(config_path)
-    rt = build_runtime(config, adapter(profile, config.host.url))
+    clock = OffsetClock()
+    if what == "sync":
+        clock.offset = timedelta(days=int(seed))
+    rt = build_runtime(config, adapter(profile, config.host.url, clock), clock=clock)
+    print("ready", flush=True)  # the crash test kills at a random moment from here on
     try:
         if what == "sync":
             return run_sync(rt, once=True, out=print)

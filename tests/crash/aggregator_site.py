@@ -5,16 +5,19 @@ then one sync; afterwards the counter's books and the host's ledger agree exactl
 import json
 import os
 import random
+import select
 import signal
 import socket
 import subprocess
 import sys
 import time
 from collections import Counter
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import httpx
 
+from loket.clock import WIB, iso
 from loket.domain.states import PaymentState
 from loket.host.signing import STAMPS, signed_headers
 from loket.sim.faults import MODES
@@ -26,6 +29,7 @@ KILLS = int(os.environ.get("LOKET_CRASH_KILLS", "54"))
 USER, KEY = "AGT-CRASH", "crash-test-key"
 PAYER = Path(__file__).with_name("aggregator_payer.py")
 ROOT = Path(__file__).parents[2]
+NEXT_DAY_AFTER = 3  # sync runs today before the rest are run a day later
 UNSETTLED = {S.PENDING, S.UNKNOWN, S.REJECTED, S.QUEUED, S.RECORDED, S.SENDING}
 
 
@@ -105,8 +109,11 @@ def kill_and_sync(sim: ProfileSim, config: Path, tmp: Path, profile: str,
         sim.faults(MODES[kill % len(MODES)])
         child = subprocess.Popen(
             [sys.executable, str(PAYER), profile, str(config), str(tmp / "numbers.txt"),
-             str(kill)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        time.sleep(rng.uniform(1.0, 2.4))
+             str(kill)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        # past the imports (a second or more on a busy machine), then a random moment: while it
+        # recovers, inquires, records, sends, asks, or writes down an answer
+        select.select([child.stdout], [], [], 30)
+        time.sleep(rng.uniform(0.1, 1.3))
         child.send_signal(signal.SIGKILL)
         _out, err = child.communicate(timeout=10)
         assert "Traceback" not in err, err
@@ -114,13 +121,19 @@ def kill_and_sync(sim: ProfileSim, config: Path, tmp: Path, profile: str,
     before = Counter(p.state for p in payments.in_states(engine, set(S)))
     print(f"\n{profile}: after {KILLS} kills, before sync: {dict(before)}")
     sim.faults("none")
-    for _ in range(15):
-        run = subprocess.run([sys.executable, str(PAYER), profile, str(config), "sync"], env=env,
-                             capture_output=True, text=True, timeout=120)
+    days = 0
+    for rounds in range(15):
+        if rounds == NEXT_DAY_AFTER:  # what only the day's end settles (a Digiflazz quote
+            days = 1  # that may still be paid today): sync again tomorrow, at host and counter
+            tomorrow = datetime.now(WIB) + timedelta(days=days)
+            assert sim.call("POST", "/_sim/clock", {"now": iso(tomorrow)}).status_code == 200
+        run = subprocess.run([sys.executable, str(PAYER), profile, str(config), "sync",
+                              str(days)], env=env, capture_output=True, text=True, timeout=120)
         assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr
         if not payments.in_states(engine, UNSETTLED):
             break
         time.sleep(1.2)
+    print(f"{profile}: settled after {rounds + 1} sync runs ({days} day later)")
     ledger = sim.call("GET", "/_sim/ledger").json()["data"]["entries"]
     check(engine, ledger, profile)
     engine.dispose()

@@ -11,6 +11,7 @@ TEST_NUMBERS = ["9801234560001", "8801234560005"]
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(300)  # ~2 minutes; more on a loaded machine
 def test_sigkill_while_paying_through_digiflazz_loses_and_doubles_nothing(tmp_path):
     sim, config = site(tmp_path, "digiflazz")
     try:

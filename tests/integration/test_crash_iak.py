@@ -10,6 +10,7 @@ TEST_NUMBERS = ["8801234560007", "8801234560006"]
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(300)  # ~2 minutes; more on a loaded machine
 def test_sigkill_while_paying_through_iak_loses_and_doubles_nothing(tmp_path):
     sim, config = site(tmp_path, "iak")
     try:
