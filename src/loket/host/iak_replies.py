@@ -55,10 +55,10 @@ def _whole(value: object) -> object:
     return value
 
 
-def _count(value: str) -> int:
-    """A count sent as digits (``"02"``, ``"2"``)."""
-    if not (value.isascii() and value.isdigit()) or len(value) > 3:
-        raise ValueError("a count is 1 to 3 digits")
+def _count(value: object) -> int:
+    """A count sent as digits (``"02"``, ``"2"``); a number or anything else is refused."""
+    if not isinstance(value, str) or not (value.isascii() and value.isdigit()) or len(value) > 3:
+        raise ValueError("a count is 1 to 3 digits, as text")
     return int(value)
 
 
@@ -75,7 +75,7 @@ def _ymdhis(value: str) -> str:
 Money = Annotated[int, BeforeValidator(_whole), Field(ge=0, le=MAX_AMOUNT + MAX_FEE)]
 Fee = Annotated[int, BeforeValidator(_whole), Field(ge=0, le=MAX_FEE)]
 Balance = Annotated[int, BeforeValidator(_whole), Field(ge=0, le=MAX_BALANCE)]
-Count = Annotated[str, StringConstraints(max_length=3), AfterValidator(_count)]
+Count = Annotated[int, BeforeValidator(_count)]
 Rc = Annotated[str, StringConstraints(pattern=r"^[0-9]{2,3}$")]
 RefId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9]{1,64}$")]
 Hp = Annotated[str, StringConstraints(pattern=r"^[0-9]{1,20}$")]
@@ -87,9 +87,9 @@ class _Strict(BaseModel):
 
 
 class DescIn(_Strict):
-    kode_cabang: Reference = ""
+    """What loket reads of ``desc`` (``kode_cabang``, ``sisa_pembayaran`` are not read)."""
+
     nama_cabang: Words = ""
-    sisa_pembayaran: Reference = ""
     jumlah_peserta: Count | None = None
 
 
@@ -116,8 +116,7 @@ class DataIn(_Strict):
 
 
 class ReplyIn(_Strict):
-    data: DataIn
-    meta: list | dict = Field(default_factory=list)
+    data: DataIn  # beside it, ``meta`` (``[]``) carries nothing loket reads
 
 
 @dataclass(frozen=True)
@@ -173,7 +172,7 @@ def bill_of(data: DataIn, sent: Sent, *, need_members: bool) -> FamilyBill:
     members = desc.jumlah_peserta or 0
     if need_members and members < 1:
         raise Odd(HOST_GARBLED, "an inquiry without its member count")
-    if members > MAX_MEMBERS or not 1 <= int(data.period) <= MAX_PERIODS:
+    if members > MAX_MEMBERS or not 1 <= data.period <= MAX_PERIODS:
         raise Odd(HOST_GARBLED, "member or month count out of range")
     if data.nominal <= 0 or data.price != data.nominal + data.admin:
         raise Odd(HOST_INCONSISTENT, "price is not nominal plus admin")
@@ -186,7 +185,7 @@ def bill_of(data: DataIn, sent: Sent, *, need_members: bool) -> FamilyBill:
         arrears_months=0,  # a count-only host does not say which months are arrears
         months_ahead=sent.months_ahead, premium=int(data.nominal), host_admin=int(data.admin),
         agent_price=int(data.selling_price), customer_no=hp, member_count=members,
-        month_count=int(data.period), quote_ref=data.ref_id or "", quote_tx=str(data.tr_id),
+        month_count=data.period, quote_ref=data.ref_id or "", quote_tx=str(data.tr_id),
     )
 
 
