@@ -113,6 +113,7 @@ class TestTestNumbers:
         reply = host.pay(ticket, request_for(bill))
         assert (reply.outcome, reply.rc) == (Outcome.FINAL_FAILURE, "37")
         assert reply.cashier_text == "Pembayaran gagal di host"
+        assert reply.message == "Pembayaran gagal di host (PAYMENT FAILED)"  # kept, and printed
         assert host.status(ticket).outcome is Outcome.FINAL_FAILURE and sim.ledger() == []
 
     @pytest.mark.parametrize("number", ["8801234560008", "8801234561105"])

@@ -153,7 +153,7 @@ class IakHost:
                              cashier_text=odd.args[0])
         if reply.balance is not None:
             self._balance = reply.balance
-        return reply
+        return _in_indonesian(reply)
 
     # -- the protocol -----------------------------------------------------------------------
     def new_ref(self, payment_ref: str, seq: int) -> str:
@@ -246,6 +246,17 @@ class IakHost:
 
     def close(self) -> None:
         self._http.close()
+
+
+def _in_indonesian(reply: HostReply) -> HostReply:
+    """IAK's words are English ("PAYMENT FAILED"); what loket keeps of a refusal is shown to the
+    cashier and printed on a refund slip, so it leads with the Indonesian, the host's in brackets."""
+    said = reply.message
+    if reply.outcome is Outcome.SUCCESS or not reply.cashier_text:
+        return reply
+    words = reply.cashier_text if not said or said in reply.cashier_text else (
+        f"{reply.cashier_text} ({said})")
+    return replace(reply, message=words[:200])
 
 
 def _tr_id(ticket: Ticket) -> int | None:
