@@ -168,9 +168,10 @@ class TestRequests:
             assert (reply.outcome, reply.rc, reply.answered) == (Outcome.REJECTED, "100", True)
             assert "key" in reply.cashier_text
             assert (wrong.probe().outcome, wrong.probe().rc) == (Outcome.REJECTED, "100")
-            assert wrong.health()  # reachable, but refused
+            assert wrong.health() and wrong.balance().rc == "100"  # reachable, but refused
             wrong.close()
         assert host.probe().outcome is Outcome.SUCCESS and host.health()
+        assert (host.balance().outcome, host.balance().balance) == (Outcome.SUCCESS, None)
         bill, ticket = quote(host, CARD, "S1")  # the refused inquiry did not use S1 up
         forged = IakHost(sim.url, USERNAME, "wrong-key")
         assert forged.pay(ticket, request_for(bill)).outcome is Outcome.REJECTED

@@ -223,13 +223,21 @@ def test_a_quote_without_a_tr_id_is_never_sent():
     assert reply.outcome is Outcome.NOT_POSTED and fake.sent == []
 
 
-def test_balance_is_the_last_one_a_payment_carried():
-    fake = Fake((200, PAID))
-    assert fake.host.balance().outcome is Outcome.UNKNOWN and fake.host.balance().cashier_text
+NOT_FOUND = {"ref_id": "LOKETCEK", "response_code": "06", "message": "INQUIRY ID NOT FOUND"}
+
+
+def test_balance_is_the_last_one_a_payment_carried_and_before_it_the_credentials_are_probed():
+    fake = Fake((200, NOT_FOUND), (400, NOT_FOUND | {"response_code": "100"}), (200, PAID))
+    accepted = fake.host.balance()  # no balance yet: checkstatus of a ref never used
+    assert (accepted.outcome, accepted.balance, accepted.rc) == (Outcome.SUCCESS, None, "06")
+    assert "belum diketahui" in accepted.message
+    refused = fake.host.balance()
+    assert (refused.outcome, refused.rc) == (Outcome.REJECTED, "100")
+    assert [s["ref_id"] for s in fake.sent] == ["LOKETCEK", "LOKETCEK"]
     fake.host.pay(TICKET, PAY)
     assert (fake.host.balance().outcome, fake.host.balance().balance) == (Outcome.SUCCESS,
                                                                           999_490_800)
-    assert fake.sent[-1]["commands"] == "pay-pasca"  # balance() itself calls nothing
+    assert fake.commands == ["checkstatus", "checkstatus", "pay-pasca"]  # then no more calls
 
 
 def test_a_mismatch_tells_the_cashier_it_will_be_checked():

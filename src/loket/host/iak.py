@@ -221,11 +221,15 @@ class IakHost:
                                      amount=amount))
 
     def balance(self) -> HostReply:
-        """The last balance a payment or status reply carried (IAK documents no postpaid
-        balance command)."""
-        if self._balance is None:
-            return HostReply(Outcome.UNKNOWN, message=NO_BALANCE, cashier_text=NO_BALANCE)
-        return HostReply(Outcome.SUCCESS, balance=self._balance)
+        """The last balance a payment or status reply carried: IAK documents no postpaid balance
+        command. Before the first, the probe: SUCCESS with no balance when IAK accepts the
+        username, key and address, else its refusal (rc 100, 102 …) or no answer."""
+        if self._balance is not None:
+            return HostReply(Outcome.SUCCESS, balance=self._balance)
+        probed = self.probe()
+        if probed.outcome is Outcome.SUCCESS:
+            return replace(probed, message=NO_BALANCE, balance=self._balance)
+        return probed
 
     def probe(self) -> HostReply:
         """For ``loket host check``: checkstatus of a reference never inquired. SUCCESS when IAK
