@@ -1,0 +1,119 @@
+"""IAK's postpaid response codes: their class in each context, and the cashier's words.
+
+``shared/domain/aggregators.md`` §2.7. A code means different things to an inquiry, a payment
+and a status query; anything a context does not expect is an unknown outcome (a status query
+resolves it), never a success.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from loket.domain.outcomes import Outcome
+
+Context = Literal["inquiry", "pay", "status"]
+
+SUCCESS = "00"
+PENDING = "39"
+NOT_RECEIVED = frozenset({"42", "02"})  # only inquired: the same tr_id may be paid (while valid)
+REF_TAKEN = "11"  # the ref_id was used before: checkstatus it first
+RATE_LIMIT = "33"  # "try later" (the simulator's per-transaction status limit)
+NO_INQUIRY = "06"  # "inquiry id not found"
+PAID_ALREADY = frozenset({"01", "34", "40"})  # after our own attempt it may be ours: ask first
+
+UNKNOWN = frozenset({"05", "201", "103", "105", "91", "92"})  # payments (inference)
+REJECTED = frozenset({"03", "17", "20", "94", "100", "101", "102", "106", "107", "109", "110",
+                      "117", "118"})
+USED_UP = frozenset({"04", "06", "09", "33", "38"})  # R′: nothing posted, the reference is spent
+FINAL = frozenset({"01", "34", "40", "07", "37", "08", "13", "10", "14", "15", "16", "108",
+                   "30", "36", "41", "31", "32", "35", "93"})
+CONTRADICT_FAILED = NOT_RECEIVED | {SUCCESS, PENDING, REF_TAKEN}  # never with status 2
+
+RETRY_AFTER_S = 60.0  # rc 33: IAK's own pause is unconfirmed; Digiflazz asks for a minute
+
+
+def classify(context: Context, rc: str) -> Outcome:
+    """The outcome of a reply with this code, before the adapter looks closer (rc 00 and 39 are
+    only believed together with the rest of the reply, ``iak_replies``)."""
+    if rc == SUCCESS:
+        return Outcome.SUCCESS
+    if rc == PENDING:
+        return Outcome.PENDING if context != "inquiry" else Outcome.UNKNOWN
+    if rc in FINAL:
+        return Outcome.FINAL_FAILURE if context != "status" else Outcome.UNKNOWN
+    if rc in REJECTED:
+        return Outcome.REJECTED
+    if rc in USED_UP:
+        if context == "status":  # a refused question is no news of the payment
+            return Outcome.REJECTED if rc == RATE_LIMIT else Outcome.UNKNOWN
+        return Outcome.NOT_POSTED
+    if context == "inquiry" and rc in NOT_RECEIVED | UNKNOWN:
+        return Outcome.NOT_POSTED  # an inquiry posts nothing: a new one later
+    return Outcome.UNKNOWN
+
+
+# What the cashier is told (Indonesian), by code.
+TEXTS: dict[str, str] = {
+    "01": "Tagihan sudah lunas, tidak ada yang perlu dibayar",
+    "02": "Tagihan belum dibayar — coba cek tagihan lagi",
+    "03": "Nomor referensi ditolak host (format salah)",
+    "04": "Cek tagihan sudah kedaluwarsa, cek tagihan ulang",
+    "05": "Gangguan di host, status akan dicek ulang",
+    "06": "Cek tagihan tidak dikenal host, cek tagihan ulang",
+    "07": "Pembayaran gagal di host",
+    "08": "Nomor tagihan diblokir",
+    "09": "Cek tagihan gagal, coba lagi",
+    "10": "Tagihan tidak tersedia",
+    "11": "Nomor referensi sudah dipakai — coba lagi",
+    "13": "Nomor peserta diblokir",
+    "14": "Nomor peserta tidak ditemukan",
+    "15": "Nomor peserta tidak didukung",
+    "16": "Nomor peserta tidak cocok dengan produk",
+    "17": "Saldo deposit agen tidak cukup — hubungi pemilik loket",
+    "20": "Produk BPJS tidak terdaftar di akun host — hubungi pemilik loket",
+    "30": "Tagihan harus dibayar di kantor BPJS",
+    "31": "Total tagihan melebihi batas",
+    "32": "Semua periode tagihan harus dibayar sekaligus",
+    "33": "Host sibuk, coba lagi sebentar lagi",
+    "34": "Tagihan sudah lunas, tidak ada yang perlu dibayar",
+    "35": "Masih ada tunggakan lain yang belum dibayar",
+    "36": "Lewat jatuh tempo, bayar di kantor BPJS",
+    "37": "Pembayaran gagal di host",
+    "38": "Pembayaran gagal, cek tagihan ulang",
+    "39": "Sedang diproses biller, status akan dicek ulang",
+    "40": "Sebagian atau semua bulan tagihan sudah dibayar",
+    "41": "Peserta tidak dapat dibayar di loket ini",
+    "42": "Pembayaran belum diterima host",
+    "91": "Gangguan di host, status akan dicek ulang",
+    "92": "Gangguan di host, status akan dicek ulang",
+    "93": "Jumlah tagihan tidak sah",
+    "94": "Layanan host sudah berakhir — hubungi pemilik loket",
+    "100": "Tanda tangan ditolak host — periksa username dan key",
+    "101": "Perintah ditolak host",
+    "102": "IP loket belum didaftarkan di host — hubungi pemilik loket",
+    "103": "Biller terlalu lama menjawab, status akan dicek ulang",
+    "105": "Gangguan di biller, status akan dicek ulang",
+    "106": "Produk sedang tidak tersedia, coba lagi nanti",
+    "107": "Permintaan ditolak host (format salah)",
+    "108": "Nomor ini tidak dapat dipakai untuk produk ini",
+    "109": "Sedang cut-off, coba lagi beberapa menit lagi",
+    "110": "Host sedang pemeliharaan, coba lagi nanti",
+    "117": "Alamat host salah — periksa konfigurasi",
+    "118": "Akun host ditangguhkan — hubungi pemilik loket",
+    "201": "Gangguan di host, status akan dicek ulang",
+}
+
+
+LATER = "status akan dicek ulang"
+
+
+def cashier_text(rc: str, host_message: str = "", context: Context = "pay") -> str:
+    """One Indonesian line for a refusal; rc 41 keeps the host's reason (PBI or PPU)."""
+    text = TEXTS.get(rc)
+    if text is None:
+        return f"Transaksi gagal di host (kode {rc})"
+    if context == "inquiry" and text.endswith(LATER):  # an inquiry is simply made again
+        text = text.removesuffix(LATER) + "coba cek tagihan lagi"
+    if rc == "41" and host_message:
+        return f"{text}: {host_message}"
+    return text
