@@ -153,3 +153,26 @@ def test_training_with_the_digiflazz_profile_pays_the_success_number(tmp_path):
     assert (paid["state"], paid["sn"], paid["total"]) == ("SUCCESS", "BP1234554321JS",
                                                                25_000)
     assert (tmp_path / "data" / "loket" / "latihan-digiflazz" / "loket.db").exists()
+
+
+@pytest.mark.parametrize("key, ready", [(KEY, True), ("a-different-key", False)])
+def test_iak_credentials_are_checked_without_a_balance_command(key, ready):
+    """IAK documents no postpaid balance call: accepted credentials make the counter ready, and
+    the balance is said to come with the first payment; a wrong key is one failed line."""
+    from loket.host.iak import IakHost
+    from tests.sim_profiles.conftest import USERNAME, start_profile_sim
+
+    control = start_profile_sim("iak")
+    host = IakHost(control.url, USERNAME, key)
+    try:
+        result = check_host(host, SystemClock(), control.url)
+    finally:
+        host.close()
+        control.thread.stop()
+    assert result.ready is ready
+    failed = [f for f in result.findings if f.verdict is Verdict.FAILED]
+    if ready:
+        assert failed == [] and result.balance is None
+        assert any("setelah pembayaran pertama" in f.text for f in result.findings)
+    else:
+        assert len(failed) == 1 and "ditolak" in failed[0].text

@@ -43,11 +43,12 @@ class Finding:
 class HostCheck:
     findings: list[Finding] = field(default_factory=list)
     balance: int | None = None
+    accepted: bool = False  # the host accepted the credentials
 
     @property
     def ready(self) -> bool:
         """The counter can take payments: nothing failed and the credentials were accepted."""
-        return self.balance is not None and all(
+        return self.accepted and all(
             f.verdict is not Verdict.FAILED for f in self.findings)
 
     def add(self, verdict: Verdict, text: str) -> None:
@@ -75,14 +76,19 @@ def check_host(host: HostAdapter, clock: Clock, url: str, *, sku: str = "",
     if reply.rc in AUTH_REFUSED.get(profile, set()):
         result.add(Verdict.FAILED, f"Username atau API key ditolak host: {_why(reply)}")
         return result
-    if reply.outcome is not Outcome.SUCCESS or reply.balance is None:
+    if reply.outcome is not Outcome.SUCCESS:
         result.add(Verdict.FAILED, f"Cek saldo tidak berhasil: {_why(reply)}")
         return result
+    result.accepted = True
     result.add(Verdict.OK, "Username dan API key diterima; IP diterima")
     _clock(result, getattr(host, "last_date", None), clock.now())
     _product(result, host, sku, testing)
     result.balance = reply.balance
-    result.add(Verdict.OK, f"Saldo deposit {format_rupiah(reply.balance)}")
+    if reply.balance is None:  # IAK documents no postpaid balance command
+        result.add(Verdict.UNCHECKED, "Saldo deposit: host ini tidak punya perintah cek saldo; "
+                   "saldo terlihat setelah pembayaran pertama")
+    else:
+        result.add(Verdict.OK, f"Saldo deposit {format_rupiah(reply.balance)}")
     return result
 
 
