@@ -332,3 +332,37 @@ def test_a_host_that_is_not_there_is_not_healthy():
 
 def test_quote_rule_is_ten_minutes():
     assert IakHost.quote_rule.ttl == timedelta(minutes=10) and not IakHost.quote_rule.same_day
+
+
+class TestLateArrival:
+    def test_a_payment_that_arrives_after_the_host_said_not_received_is_not_owed_back(
+            self, tmp_path, sim):
+        """The pay request is lost on the way; status says "not received"; the quote ages past
+        loket's limit; then the lost request reaches the host and posts. The fresh inquiry
+        finds the bill paid — the earlier quote is asked once more and the payment is LUNAS,
+        not owed back."""
+        clock = FixedClock(NOW)
+        rt = runtime(tmp_path, sim, clock=clock, connect_timeout_s=0.5, read_timeout_s=0.5)
+        bill = rt.counter.inquire(CARD).bill
+        sim.faults("drop_before")
+        payment = rt.counter.pay(bill, rt.counter.total_for(bill), "latihan")
+        sim.faults("none")
+        assert payment.state == S.UNKNOWN and sim.ledger() == []
+        clock.advance(minutes=11)  # too old to pay here; the host keeps it 15 minutes
+        sim.clock.advance(minutes=11)
+        host = rt.counter.forwarder.host
+        inquire = host.inquiry
+        late = IakHost(sim.url, USERNAME, KEY)
+
+        def inquiry_after_the_late_arrival(*args, **kw):
+            if not sim.ledger():  # the lost request reaches the host now
+                late.pay(Ticket(bill.quote_ref, bill.quote_tx, payment.ref_id),
+                         request_for(bill, payment.ref_id))
+            return inquire(*args, **kw)
+
+        host.inquiry = inquiry_after_the_late_arrival
+        done = settle(rt, payment.ref_id)
+        assert done.state == S.SUCCESS, done.host_message
+        assert [e["ref_id"] for e in sim.ledger()] == [bill.quote_ref]
+        rt.close()
+        late.close()

@@ -22,7 +22,7 @@ from loket.domain.attempts import Attempt, AttemptState
 from loket.domain.money import format_rupiah
 from loket.domain.outcomes import HOST_MISMATCH, Outcome
 from loket.domain.payment import Payment
-from loket.domain.states import PaymentState
+from loket.domain.states import TRANSITIONS, PaymentState
 from loket.host.base import HostReply, PaymentRequest, Ticket
 from loket.store import attempts
 
@@ -159,9 +159,36 @@ class Attempting:
 
     def _owed_back(self, payment: Payment, attempt: Attempt, reply: HostReply,
                    why: str) -> Payment:
+        earlier = self._earlier_quote_answered(payment, attempt, reply)
+        if earlier is not None:
+            return earlier
         reason = HostReply(Outcome.FINAL_FAILURE, rc=reply.rc, message=why, cashier_text=why)
         return self.f.move(payment, S.FAILED, reason, then=S.REFUND_DUE, next_attempt_at="",
                            also=self._write(attempt, A.NOT_POSTED, reply))
+
+    def _earlier_quote_answered(self, payment: Payment, current: Attempt,
+                                inquiry: HostReply) -> Payment | None:
+        """Before the cash is owed back because a fresh inquiry finds the bill changed or paid:
+        a payment under an earlier quote may have arrived after the host said it had not (a
+        request still on its way). Each earlier quote is asked once more. A success there is
+        this payment's; no news postpones (a later inquiry, a later question); only when every
+        earlier quote is known not to have posted is the cash owed back (None)."""
+        earlier = [a for a in attempts.of(self.f.engine, payment.id)
+                   if a.id != current.id and a.state is A.NOT_POSTED
+                   and (a.quoted_premium or a.host_tx)]
+        for attempt in earlier:
+            reply = self.host.status(ticket(attempt, payment))
+            if reply.outcome is Outcome.NOT_POSTED or reply.quote_only or (
+                    reply.outcome is Outcome.FINAL_FAILURE):
+                continue
+            self._close(current, A.NOT_POSTED, inquiry)
+            if reply.outcome is Outcome.SUCCESS:
+                if S.SUCCESS not in TRANSITIONS[payment.state]:  # it was sent after all
+                    payment = self.f.move(payment, S.SENDING)
+                return self.apply(payment, attempt, reply, asked=True)
+            return self.f.move(payment, payment.state, next_attempt_at=self.f.later(
+                payment, reply.retry_after_s or 0.0), attempts=payment.attempts + 1)
+        return None
 
     def _pay(self, payment: Payment, attempt: Attempt | None, last: Attempt | None) -> Payment:
         now = iso(self.now)
