@@ -24,6 +24,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import ErrorDetails
 
 from loket.errors import LoketError
 
@@ -253,7 +254,7 @@ def _where(loc: tuple) -> str:
     return f"[{parts[0]}] {'.'.join(parts[1:])}"
 
 
-def _words(err: dict) -> str:
+def _words(err: ErrorDetails) -> str:
     """pydantic's error as one Indonesian phrase."""
     kind, ctx = err["type"], err.get("ctx") or {}
     simple = {

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, inspect
 from sqlalchemy.exc import IntegrityError
 
 from loket.domain.billing import FamilyBill, Member
@@ -75,8 +75,8 @@ def new_payment(
     )
 
 
-PAYMENTS = PaymentRow.__table__
-EVENTS = PaymentEvent.__table__
+PAYMENTS = inspect(PaymentRow).local_table  # the Table (SQLModel's types omit ``__table__``)
+EVENTS = inspect(PaymentEvent).local_table
 # The hot path's two inserts as driver SQL built once from the table definitions: SQLAlchemy's
 # per-parameter processing cost more than the fsync (bench/store_and_forward.py).
 PAYMENT_COLUMNS = [c.name for c in PAYMENTS.columns if c.name != "id"]
@@ -248,7 +248,8 @@ def _in(states) -> tuple[str, tuple[str, ...]]:
 def of_day(engine: Engine, day: str, search: str = "", limit: int | None = None) -> list[Payment]:
     """Payments created on ``day`` (YYYY-MM-DD, WIB), newest first, optionally searched."""
     after = (date.fromisoformat(day) + timedelta(days=1)).isoformat()
-    where, params = "created_at >= ? AND created_at < ?", (day, after)
+    where = "created_at >= ? AND created_at < ?"
+    params: tuple[str, ...] = (day, after)
     if search:
         like = f"%{search}%"
         where += (" AND (customer_no LIKE ? OR va_no LIKE ? OR ref_id LIKE ? "

@@ -69,7 +69,7 @@ def _when(at: str, day: date) -> str:
 
 def deposit_table(d: DepositMovement, day: date, today: bool) -> Group:
     grid = _grid()
-    if not d.known:
+    if d.opening is None or d.closing is None:
         grid.add_row("Saldo", "belum tercatat")
         return Group(grid)
     grid.add_row(f"Awal {_when(d.opening.at, day)}", rp(d.opening.balance))
