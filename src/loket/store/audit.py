@@ -27,7 +27,6 @@ GENESIS = "0" * 64
 HEAD = "SELECT id, hash FROM auditentry ORDER BY id DESC LIMIT 1"
 INSERT = ("INSERT INTO auditentry (at, actor, action, detail, prev_hash, hash) "
           "VALUES (?, ?, ?, ?, ?, ?)")
-KEYED_MARK = "audit_keyed"  # written by migration 0004
 MARK_QUERY = ("SELECT id, detail FROM auditentry WHERE action = 'audit_keyed' "
               "ORDER BY id LIMIT 1")
 AUTO = object()

@@ -258,13 +258,6 @@ def of_day(engine: Engine, day: str, search: str = "", limit: int | None = None)
     return _many(engine, where, params, order="id DESC", limit=limit)
 
 
-def count_of_day(engine: Engine, day: str) -> int:
-    after = (date.fromisoformat(day) + timedelta(days=1)).isoformat()
-    with engine.connect() as conn:
-        return conn.exec_driver_sql("SELECT count(*) FROM payment WHERE created_at >= ? "
-                                    "AND created_at < ?", (day, after)).scalar() or 0
-
-
 def in_states(engine: Engine, states) -> list[Payment]:
     where, params = _in(states)
     return _many(engine, where, params)
@@ -287,25 +280,6 @@ def counts_by_state(engine: Engine) -> dict[str, StateCount]:
         rows = conn.exec_driver_sql("SELECT state, count(*), sum(total), min(created_at) "
                                     "FROM payment GROUP BY state")
         return {s: StateCount(s, n, total or 0, oldest or "") for s, n, total, oldest in rows}
-
-
-def bill_of(payment: Payment) -> FamilyBill:
-    """The family snapshot a payment was taken for, as a bill (receipts, resending)."""
-    return FamilyBill(
-        va_no=payment.va_no,
-        head_name=payment.head_name,
-        branch=payment.branch,
-        members=payment.members,
-        periods=payment.periods,
-        member_count=payment.member_count,
-        month_count=payment.month_count,
-        arrears_months=payment.arrears_months,
-        months_ahead=payment.months_ahead,
-        premium=payment.premium,
-        host_admin=0,
-        agent_price=payment.agent_price,
-        customer_no=payment.customer_no,
-    )
 
 
 def offline_queue(engine: Engine) -> tuple[int, int, str]:
