@@ -376,10 +376,12 @@ def training_config(base: Path | None = None, profile: str = "loket") -> Config:
     root = (base or data_dir()) / ("latihan" if profile == "loket" else f"latihan-{profile}")
     if profile == "loket":
         host = HostConfig(url="http://127.0.0.1", agent_id="AGT-SIM", key=SecretStr("training"))
-    else:  # Digiflazz's test numbers answer only in its development mode
-        extra = {"testing": True} if profile == "digiflazz" else {}
-        host = HostConfig(adapter=profile, url="http://127.0.0.1", username="AGT-SIM",
-                          key=SecretStr("training"), **extra)
+    elif profile == "digiflazz":  # its test numbers answer only in its development mode
+        host = HostConfig(adapter="digiflazz", url="http://127.0.0.1", username="AGT-SIM",
+                          key=SecretStr("training"), testing=True)
+    else:
+        host = HostConfig(adapter="iak", url="http://127.0.0.1", username="AGT-SIM",
+                          key=SecretStr("training"))
     return Config(
         shop=ShopConfig(
             name="LOKET LATIHAN",
