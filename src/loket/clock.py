@@ -13,6 +13,12 @@ class Clock(Protocol):
     def now(self) -> datetime: ...
 
 
+class SettableClock(Clock, Protocol):
+    """A clock that can be moved: the simulator's, for ``/_sim/clock``."""
+
+    def set(self, now: datetime) -> None: ...
+
+
 class SystemClock:
     def now(self) -> datetime:
         return datetime.now(WIB)

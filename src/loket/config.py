@@ -24,6 +24,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import ErrorDetails
 
 from loket.errors import LoketError
 
@@ -253,7 +254,7 @@ def _where(loc: tuple) -> str:
     return f"[{parts[0]}] {'.'.join(parts[1:])}"
 
 
-def _words(err: dict) -> str:
+def _words(err: ErrorDetails) -> str:
     """pydantic's error as one Indonesian phrase."""
     kind, ctx = err["type"], err.get("ctx") or {}
     simple = {
@@ -375,10 +376,12 @@ def training_config(base: Path | None = None, profile: str = "loket") -> Config:
     root = (base or data_dir()) / ("latihan" if profile == "loket" else f"latihan-{profile}")
     if profile == "loket":
         host = HostConfig(url="http://127.0.0.1", agent_id="AGT-SIM", key=SecretStr("training"))
-    else:  # Digiflazz's test numbers answer only in its development mode
-        extra = {"testing": True} if profile == "digiflazz" else {}
-        host = HostConfig(adapter=profile, url="http://127.0.0.1", username="AGT-SIM",
-                          key=SecretStr("training"), **extra)
+    elif profile == "digiflazz":  # its test numbers answer only in its development mode
+        host = HostConfig(adapter="digiflazz", url="http://127.0.0.1", username="AGT-SIM",
+                          key=SecretStr("training"), testing=True)
+    else:
+        host = HostConfig(adapter="iak", url="http://127.0.0.1", username="AGT-SIM",
+                          key=SecretStr("training"))
     return Config(
         shop=ShopConfig(
             name="LOKET LATIHAN",

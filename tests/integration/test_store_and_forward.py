@@ -253,7 +253,8 @@ class TestOneForwarder:
         script = textwrap.dedent(f"""
             import time
             from loket.sync.lock import ForwarderLock
-            assert ForwarderLock({runtime.config.database.path!r}).acquire()
+            lock = ForwarderLock({runtime.config.database.path!r})  # held while referenced
+            assert lock.acquire()
             print("held", flush=True)
             time.sleep(60)
         """)

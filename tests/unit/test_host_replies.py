@@ -320,8 +320,9 @@ JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers(-10**12, 10**12) | st.floats(allow_nan=False)
     | st.text(max_size=20) | st.sampled_from(["00", "03", "84", "success", "failed", "PAY-1",
                                              "2026-11", PAID_AT, CUSTOMER, PREMIUM]),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner,
-                                                                max_size=3),
+    # keys are path parts below (``bill.members.0``): never empty, never a dot
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+        st.text(st.characters(exclude_characters="."), min_size=1, max_size=8), inner, max_size=3),
     max_leaves=8)
 
 

@@ -77,8 +77,11 @@ def cashier(rt, args) -> int:
 def report(rt, args) -> int:
     owner = _owner(rt, args)
     try:  # only the typed period: an error while writing is not the owner's typing
-        period = (date.fromisoformat(args.date) if args.kind == "daily"
-                  else date(*(int(x) for x in args.month.split("-")), 1))
+        if args.kind == "daily":
+            period = date.fromisoformat(args.date)
+        else:
+            year, month = (int(x) for x in args.month.split("-"))
+            period = date(year, month, 1)
     except (ValueError, TypeError):
         raise NoInput("--date harus YYYY-MM-DD, --month YYYY-MM") from None
     if args.kind == "daily":

@@ -117,7 +117,7 @@ def write_config(args) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     tmp.write_text(text, encoding="utf-8")
-    os.environ.setdefault(host["key_env"], "-" * 8)  # only so the file can be checked now
+    os.environ.setdefault(str(host["key_env"]), "-" * 8)  # only so the file can be checked now
     try:
         load_config(tmp)  # the very file, checked by the same rules every command uses
     except ConfigError:

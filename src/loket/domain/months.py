@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import overload
 
 SHORT_NAMES = ("JAN", "FEB", "MAR", "APR", "MEI", "JUN", "JUL", "AGU", "SEP", "OKT", "NOV", "DES")
 
@@ -39,7 +40,11 @@ class Month:
     def __add__(self, months: int) -> Month:
         return Month.from_index(self.index + months)
 
-    def __sub__(self, other: int | Month) -> Month | int:  # type: ignore[override]
+    @overload
+    def __sub__(self, other: Month) -> int: ...
+    @overload
+    def __sub__(self, other: int) -> Month: ...
+    def __sub__(self, other: int | Month) -> Month | int:
         if isinstance(other, Month):
             return self.index - other.index
         return Month.from_index(self.index - other)

@@ -9,4 +9,4 @@ brings rich): about 0.2 s of click, rich and pygments that loket never uses. A `
 import sys
 
 if "httpx" not in sys.modules:
-    sys.modules.setdefault("httpx._main", None)  # type: ignore[assignment]
+    sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]  # None blocks it

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -102,6 +102,9 @@ Premium = Annotated[int, Field(gt=0, le=MAX_AMOUNT)]
 class _Strict(BaseModel):
     # extra fields are ignored (a host may add some); every field we read is checked
     model_config = ConfigDict(strict=True, extra="ignore", frozen=True)
+
+
+_M = TypeVar("_M", bound=_Strict)
 
 
 class MemberIn(_Strict):
@@ -207,7 +210,7 @@ def _data(raw: bytes, content_type: str) -> object:
     return document["data"]
 
 
-def _parse(model: type[_Strict], data: object) -> _Strict:
+def _parse(model: type[_M], data: object) -> _M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:

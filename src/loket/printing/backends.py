@@ -1,4 +1,4 @@
-"""Where the bytes go: file, serial, network, USB, CUPS/lp, dummy or nowhere."""
+"""Where the bytes go: file, serial, network, USB, CUPS/lp, a Windows printer, dummy or nowhere."""
 
 from __future__ import annotations
 
@@ -13,6 +13,9 @@ from loket.config import PrinterConfig
 class PrinterError(Exception):
     """Printing failed; the message is for the cashier. The payment is never affected."""
 
+
+WIN32_MISSING = ("Printer win32raw hanya bisa dipakai di Windows dengan pywin32 terpasang; "
+                 "pilih printer lain di [printer] backend")
 
 # The validated ``[printer]`` section is the printer's settings; one type for both.
 PrinterSettings = PrinterConfig
@@ -48,7 +51,7 @@ class Delivery:
                 with serial.Serial(s.device, s.baudrate, timeout=5, write_timeout=5) as port:
                     port.write(data)
                     port.flush()
-            else:  # usb, cups: python-escpos's own connections
+            else:  # usb, cups, win32raw: python-escpos's own connections
                 printer = _escpos_printer(s)
                 printer.open()
                 try:
@@ -78,6 +81,11 @@ class Delivery:
                 return True, f"{s.host}:{s.port}"
             except OSError:
                 return False, f"{s.host}:{s.port}"
+        if s.backend == "win32raw":
+            try:  # the spooler's list of printers: asks, prints nothing
+                return s.name in _escpos_printer(s).printers, s.name
+            except Exception:
+                return False, s.name
         return True, s.backend
 
 
@@ -90,6 +98,10 @@ def _escpos_printer(s: PrinterSettings):
         if printer.CupsPrinter.is_usable():
             return printer.CupsPrinter(s.name)
         return printer.LP(s.name)
+    if s.backend == "win32raw":  # the Windows spooler, RAW: the printer's own driver name
+        if not printer.Win32Raw.is_usable():
+            raise PrinterError(WIN32_MISSING)
+        return printer.Win32Raw(s.name)
     raise PrinterError(f"Jenis printer tidak dikenal: {s.backend}")
 
 

@@ -8,11 +8,16 @@ pickle, in a new temporary folder each time; loket points it at one folder in th
 
 from __future__ import annotations
 
+import copy
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from loket.printing.slip import QR, Element, Feed, Text, ascii_text
+
+if TYPE_CHECKING:
+    from escpos.capabilities import Profile
 
 DOTS = {32: 384, 48: 576}  # 58 mm and 80 mm paper, Font A
 
@@ -37,12 +42,23 @@ def _escpos_cache() -> None:
     os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"] = str(folder)
 
 
+def paper_profile(dots: int) -> Profile:
+    """python-escpos's default profile with the paper's width in dots (an image QR is centred on
+    it). Its data is a copy: the library's profile data is shared by every printer object."""
+    from escpos.capabilities import Profile
+
+    profile = Profile()
+    profile.profile_data = copy.deepcopy(Profile.profile_data)
+    profile.profile_data["media"]["width"]["pixels"] = dots
+    profile.features = profile.profile_data["features"]  # Profile() alone would support none
+    return profile
+
+
 def render(elements: list[Element], options: PrintOptions) -> bytes:
     _escpos_cache()
     from escpos.printer import Dummy
 
-    printer = Dummy()
-    printer.profile.profile_data["media"]["width"]["pixel"] = DOTS.get(options.columns, 384)
+    printer = Dummy(profile=paper_profile(DOTS.get(options.columns, 384)))
     printer.hw("INIT")  # reset first: a previous slip may have left bold or a size on
     for el in elements:
         if isinstance(el, Text):

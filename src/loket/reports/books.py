@@ -97,7 +97,7 @@ def summary_lines(b: Books) -> list[Line]:
 
 
 def deposit_lines(d: DepositMovement) -> list[Line]:
-    if not d.known:
+    if d.opening is None or d.closing is None:
         return [Line("Saldo deposit", None, note="belum pernah tercatat (host belum dihubungi)")]
     lines = [
         Line("Saldo awal", d.opening.balance, note=f"tercatat {stamp(d.opening.at)}"),
@@ -133,7 +133,8 @@ def per_day(m: MonthFigures, b: Books,
         if b.settlement == "deposit":
             d = days.get(day)
             row += ([-(d.used + d.held + d.failed), d.other, d.closing.balance]
-                    if d is not None and d.known else [None, None, None])
+                    if d is not None and d.opening is not None and d.closing is not None
+                    else [None, None, None])
         else:
             row.append(f"{date.fromisoformat(day) + timedelta(days=1):%d/%m/%Y}")
         rows.append(row)

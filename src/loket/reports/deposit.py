@@ -47,7 +47,7 @@ class DepositMovement:
     @property
     def other(self) -> int:
         """Top-ups and everything else loket did not take: inferred from the two balances."""
-        if not self.known:
+        if self.opening is None or self.closing is None:
             return 0
         return self.closing.balance - self.opening.balance + self.used + self.held + self.failed
 
@@ -66,7 +66,9 @@ def _window(conn: Connection, start: str, end: str) -> tuple[int, int, Reading |
     first = conn.exec_driver_sql(
         "SELECT id, at, balance FROM deposit WHERE balance IS NOT NULL AND at >= ? AND at < ? "
         "ORDER BY at, id LIMIT 1", (start, end)).first()
-    lo = conn.exec_driver_sql("SELECT min(id) FROM deposit WHERE at >= ?", (start,)).scalar() - 1
+    assert first is not None  # the closing balance itself lies in [start, end)
+    lo = conn.exec_driver_sql("SELECT min(id) FROM deposit WHERE at >= ?",
+                              (start,)).scalar_one() - 1
     moved = conn.exec_driver_sql("SELECT coalesce(sum(change), 0) FROM deposit "
                                  "WHERE id > ? AND id <= ?", (lo, first.id)).scalar()
     return lo, close.id, Reading(first.balance - moved, first.at), closing

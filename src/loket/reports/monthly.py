@@ -59,7 +59,7 @@ def month_figures(engine: Engine, start: str, end: str, now_iso: str) -> MonthFi
         for kind, condition in kinds.items():
             m.failures[kind] = conn.exec_driver_sql(
                 "SELECT count(DISTINCT e.payment_id) FROM paymentevent e JOIN payment p "
-                f"ON p.id = e.payment_id WHERE {between} AND {condition}", (start, end)).scalar()
+                f"ON p.id = e.payment_id WHERE {between} AND {condition}", (start, end)).scalar_one()
         rows = conn.exec_driver_sql(
             f"SELECT p.created_at, max(CASE WHEN e.to_state IN {_listed(FINAL)} "
             "THEN e.at END) FROM payment p JOIN paymentevent e ON e.payment_id = p.id "

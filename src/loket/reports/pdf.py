@@ -8,6 +8,7 @@ Only a ``Paragraph`` reads markup: every text that goes into one is escaped, so 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -59,7 +60,7 @@ def _p(text: str, style: str = "Normal") -> Paragraph:
 
 
 def _table(rows: list[list], widths: list[float] | None = None,
-           strong: list[int] = ()) -> Table:
+           strong: Sequence[int] = ()) -> Table:
     table = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT")
     table.setStyle(GRID)
     for row in strong:
@@ -122,7 +123,8 @@ def _by_cashier(f: Figures) -> Table:
 def _bars(values: list[int], labels: list[str], title: str) -> Drawing:
     drawing = Drawing(170 * mm, 60 * mm)
     chart = VerticalBarChart()
-    chart.x, chart.y, chart.width, chart.height = 12 * mm, 10 * mm, 150 * mm, 42 * mm
+    # reportlab takes points as floats; types-reportlab declares these int
+    chart.x, chart.y, chart.width, chart.height = 12 * mm, 10 * mm, 150 * mm, 42 * mm  # type: ignore[assignment]
     chart.data = [values or [0]]
     chart.categoryAxis.categoryNames = labels or [""]
     chart.categoryAxis.labels.fontSize = 6

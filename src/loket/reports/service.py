@@ -68,9 +68,9 @@ class Reports:
         m = month_figures(self.engine, start, end, now)
         if self.settlement == "deposit":
             days = self._deposit_days(start, end, now)
-            month = over(start, end, list(days.values())) if days else movement(
+            whole = over(start, end, list(days.values())) if days else movement(
                 self.engine, start, end)
-            b = Books(m.totals, "deposit", month)
+            b = Books(m.totals, "deposit", whole)
         else:
             days, b = {}, books(self.engine, start, end, "postpaid", m.totals)
         pdf.monthly_pdf(out, self.shop, m, b, days, exceptions(self.engine, start, end), now)
@@ -85,7 +85,8 @@ class Reports:
         last = min(date.fromisoformat(end), date.fromisoformat(now[:10]) + timedelta(days=1))
         while day < last:
             d = movement(self.engine, *day_range(day))
-            if d.known and d.closing.at >= day.isoformat():  # something was learned that day
+            if (d.opening is not None and d.closing is not None
+                    and d.closing.at >= day.isoformat()):  # something was learned that day
                 days[day.isoformat()] = d
             day += timedelta(days=1)
         return days

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from sqlalchemy import Engine
@@ -53,7 +53,7 @@ FORMATS = {"money": RUPIAH, "signed": SIGNED, "count": "0"}
 
 
 def _cell(ws: WriteOnlyWorksheet, value, number_format: str = "", font: Font | None = None,
-          fill: PatternFill | None = None) -> WriteOnlyCell:
+          fill: PatternFill | None = None) -> Cell:
     cell = WriteOnlyCell(ws, value=value)
     if isinstance(value, str):
         cell.data_type = "s"  # never a formula, whatever the text starts with
@@ -75,7 +75,8 @@ def _line(ws: WriteOnlyWorksheet, line: Line) -> list:
 
 def _summary(ws: WriteOnlyWorksheet, sheet: Sheet) -> None:
     for letter, width in zip("ABCDE", (40, 20, 34, 16, 16), strict=True):
-        ws.column_dimensions[letter].width = width
+        # set by Worksheet._setup on a write-only sheet too; types-openpyxl does not declare it
+        ws.column_dimensions[letter].width = width  # type: ignore[attr-defined]
     ws.append([_cell(ws, sheet.title, font=TITLE)])
     ws.append([_cell(ws, sheet.subtitle)])
     for heading, lines in sheet.sections:
@@ -96,7 +97,7 @@ def _summary(ws: WriteOnlyWorksheet, sheet: Sheet) -> None:
 
 def _payments(ws: WriteOnlyWorksheet, engine: Engine, start: str, end: str) -> int:
     for i, column in enumerate(COLUMNS, 1):
-        ws.column_dimensions[get_column_letter(i)].width = column.width
+        ws.column_dimensions[get_column_letter(i)].width = column.width  # type: ignore[attr-defined]
     ws.freeze_panes = "A2"
     ws.append([_cell(ws, c.header, font=BOLD, fill=HEAD_FILL) for c in COLUMNS])
     formats = [{"money": RUPIAH, "host_cost": RUPIAH, "time": TIME}.get(c.kind, "")
@@ -107,7 +108,7 @@ def _payments(ws: WriteOnlyWorksheet, engine: Engine, start: str, end: str) -> i
             isinstance(v, str) and v.startswith("=")) else v
             for v, f in zip(row, formats, strict=True)])
         count += 1
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{count + 1}"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{count + 1}"  # type: ignore[attr-defined]
     return count
 
 

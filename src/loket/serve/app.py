@@ -74,9 +74,9 @@ async def _body(request: Request, fields: dict[str, tuple[type, bool]]) -> dict:
         if type(value) is not kind:  # strict: no bool for int, no "110000" for 110000
             word = "bilangan bulat" if kind is int else "teks"
             raise BadRequest("bad_request", f"Kolom {name} harus {word}")
-        if kind is str and not 0 < len(value) <= 64:
+        if isinstance(value, str) and not 0 < len(value) <= 64:
             raise BadRequest("bad_request", f"Kolom {name} harus 1-64 karakter")
-        if kind is int and not 0 <= value <= 10**12:
+        if isinstance(value, int) and not 0 <= value <= 10**12:
             raise BadRequest("bad_request", f"Kolom {name} di luar batas")
     return data
 

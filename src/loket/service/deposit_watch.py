@@ -44,8 +44,9 @@ class DepositWatch:
 
     def balance(self) -> HostReply:
         reply = self.host.balance()
-        if reply.outcome is Outcome.SUCCESS and reply.balance is not None:
-            self._write(lambda now: deposit.saw_balance(self.engine, now, reply.balance))
+        balance = reply.balance
+        if reply.outcome is Outcome.SUCCESS and balance is not None:
+            self._write(lambda now: deposit.saw_balance(self.engine, now, balance))
         return reply
 
     def health(self) -> bool:

@@ -11,6 +11,7 @@ from loket.clock import Clock, iso
 from loket.domain.money import AmountError, parse_rupiah
 from loket.domain.offline import OfflineLimits
 from loket.service.access import require_owner
+from loket.service.counter import CounterSettings
 from loket.store import settings
 from loket.store.settings import SettingError
 
@@ -60,7 +61,7 @@ def shown(value: object) -> str:
 class SettingsDesk:
     engine: Engine
     clock: Clock
-    counter_settings: object  # the running counter's CounterSettings: changes apply at once
+    counter_settings: CounterSettings  # the running counter's: changes apply at once
     file_admin_fee: int
     file_offline: OfflineLimits
 

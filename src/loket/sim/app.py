@@ -12,8 +12,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
+from starlette.types import Scope
 
-from loket.clock import WIB, OffsetClock, iso
+from loket.clock import WIB, OffsetClock, SettableClock, iso
 from loket.host.signing import SeenSignatures, verify
 from loket.sim.faults import FaultInjector, FaultPlan
 from loket.sim.host import BadRequest, SimHost
@@ -29,7 +30,7 @@ class SimSettings:
     db_path: str = ":memory:"
     families: int = 60_000
     pending_delay_s: float = 5.0
-    clock: object = field(default_factory=OffsetClock)
+    clock: SettableClock = field(default_factory=OffsetClock)
     # Host profiles (sim/profiles/): which API is served, and their request rules.
     profile: str = "loket"  # loket | digiflazz | iak
     min_status_interval_s: float = 60.0  # digiflazz/iak: one pay/status call per transaction
@@ -44,7 +45,7 @@ def _error(status: int, rc: str, message: str) -> JSONResponse:
     return _reply(status, {"status": "failed", "rc": rc, "message": message})
 
 
-def request_target(scope: dict) -> str:
+def request_target(scope: Scope) -> str:
     """The request target as it came on the wire (path and ``?query``): what the client signed,
     so that neither the path nor the query can be altered in transit."""
     raw = scope.get("raw_path") or scope["path"].encode()
@@ -141,7 +142,7 @@ def create_app(settings: SimSettings) -> FaultInjector:
         limit = request.query_params.get("limit", "10")
         if situation not in SITUATIONS or not limit.isdigit():
             return _error(400, "40", f"situation must be one of {', '.join(SITUATIONS)}")
-        found = []
+        found: list[dict[str, object]] = []
         for family in population.families():
             if len(found) >= int(limit):
                 break

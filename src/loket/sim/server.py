@@ -35,8 +35,8 @@ class SimThread:
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.sock.bind((host, port))
         self.host, self.port = self.sock.getsockname()
+        # off the main thread uvicorn installs no signal handlers (Server.capture_signals)
         self.server = uvicorn.Server(_config(settings, "error"))
-        self.server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
         self.thread = threading.Thread(
             target=self.server.run, kwargs={"sockets": [self.sock]}, name="loket-sim", daemon=True
         )

@@ -6,13 +6,15 @@ the same transaction as a payment's state change, or opens its own write otherwi
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, Engine
+from typing import Any
+
+from sqlalchemy import Connection, Engine, inspect
 
 from loket.domain.attempts import NOTHING_SENT, Attempt, AttemptState
 from loket.store.db import write
 from loket.store.models import HostAttemptRow
 
-TABLE = HostAttemptRow.__table__
+TABLE = inspect(HostAttemptRow).local_table
 COLUMNS = [c.name for c in TABLE.columns if c.name != "id"]
 SELECT = f"SELECT id, {', '.join(COLUMNS)} FROM hostattempt"
 INSERT = (f"INSERT INTO hostattempt ({', '.join(COLUMNS)}) "
@@ -47,7 +49,7 @@ def add(conn: Connection, payment_id: int, host_ref: str, state: AttemptState, n
     """The next attempt of a payment, inside the caller's write transaction."""
     seq = conn.exec_driver_sql("SELECT coalesce(max(seq), 0) + 1 FROM hostattempt "
                                "WHERE payment_id = ?", (payment_id,)).scalar()
-    values = {"payment_id": payment_id, "seq": seq, "host_ref": host_ref, "host_tx": host_tx,
+    values: dict[str, Any] = {"payment_id": payment_id, "seq": seq, "host_ref": host_ref, "host_tx": host_tx,
               "state": str(state), "rc": "", "message": "", "quoted_premium": quoted_premium,
               "inquired_at": inquired_at, "last_call_at": "", "created_at": now,
               "updated_at": now}

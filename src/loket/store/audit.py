@@ -20,13 +20,13 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, Engine
 
+from loket.errors import StorageError
 from loket.store.db import store_of, write
 
 GENESIS = "0" * 64
 HEAD = "SELECT id, hash FROM auditentry ORDER BY id DESC LIMIT 1"
 INSERT = ("INSERT INTO auditentry (at, actor, action, detail, prev_hash, hash) "
           "VALUES (?, ?, ?, ?, ?, ?)")
-KEYED_MARK = "audit_keyed"  # written by migration 0004
 MARK_QUERY = ("SELECT id, detail FROM auditentry WHERE action = 'audit_keyed' "
               "ORDER BY id LIMIT 1")
 AUTO = object()
@@ -57,6 +57,8 @@ def append(conn: Connection, at: str, actor: str, action: str, detail: dict) -> 
     prev = head[1] if head else GENESIS
     body = canonical(detail)
     key = store_of(conn).key
+    if key is None:  # as StoreInfo.sign: a row no one could verify is not written
+        raise StorageError("Kunci log audit tidak tersedia; tidak ada yang diubah")
     conn.exec_driver_sql(INSERT, (at, actor, action, body, prev,
                                   keyed_digest(key, prev, at, actor, action, body)))
 
@@ -161,12 +163,12 @@ class _Chain:
         keyed = row_id >= self.keyed_from
         if keyed:
             self.keyed_rows += 1
-        if keyed and self.key is None:
-            good = True  # no key to check with: reported once, below
-        elif keyed:
-            good = keyed_digest(self.key, prev_hash, at, actor, action, detail) == stored
-        else:
+        if not keyed:
             good = digest(prev_hash, at, actor, action, detail) == stored
+        elif self.key is None:
+            good = True  # no key to check with: reported once, below
+        else:
+            good = keyed_digest(self.key, prev_hash, at, actor, action, detail) == stored
         if good:
             self.close_run()
         else:
@@ -296,7 +298,7 @@ def _payments_against_trail(conn: Connection, unaudited_to: int) -> tuple[int, l
                     f"pembayaran", first_id))
     if more:
         found.append(Finding(f"… dan {more} pembayaran lain yang tidak cocok dengan jejaknya"))
-    compared = conn.exec_driver_sql("SELECT count(*) FROM payment").scalar()
+    compared = conn.exec_driver_sql("SELECT count(*) FROM payment").scalar_one()
     return compared, found
 
 

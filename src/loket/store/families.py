@@ -29,7 +29,7 @@ def _tails(bill: FamilyBill) -> str:
 
 
 def remember(engine: Engine, bill: FamilyBill, now: str) -> None:
-    snapshot = {
+    snapshot: dict[str, object] = {
         "va_no": bill.va_no, "head_name": bill.head_name, "branch": bill.branch,
         "members": [{"card_no": m.card_no, "name": m.name, "class": m.klass} for m in bill.members],
     }

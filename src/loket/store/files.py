@@ -6,10 +6,11 @@ creates 0700, whatever the umask.
 
 from __future__ import annotations
 
-import fcntl
+import contextlib
 import os
-import time
 from pathlib import Path
+
+import filelock
 
 PRIVATE_FILE = 0o600
 PRIVATE_DIR = 0o700
@@ -30,11 +31,16 @@ def make_private_dirs(folder: Path) -> None:
         os.chmod(part, PRIVATE_DIR)  # mkdir's mode is masked by the umask
 
 
+def owned(path: Path) -> bool:
+    """Ours to chmod: owned by this user (POSIX); Windows has no modes to tighten."""
+    getuid = getattr(os, "getuid", None)
+    return getuid is not None and path.stat().st_uid == getuid()
+
+
 def tighten(path: Path) -> None:
     """Owner-only, if it is ours and anyone else could read it (a database from before 0600)."""
     try:
-        st = path.stat()
-        if st.st_mode & 0o077 and st.st_uid == os.getuid():
+        if path.stat().st_mode & 0o077 and owned(path):
             os.chmod(path, PRIVATE_FILE)
     except OSError:
         pass
@@ -42,6 +48,8 @@ def tighten(path: Path) -> None:
 
 def sync_dir(folder: Path) -> None:
     """Make a rename or a new file in ``folder`` survive a power cut."""
+    if os.name == "nt":  # a folder cannot be opened to fsync it there; NTFS journals the rename
+        return
     fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -68,36 +76,27 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 class FileLock:
-    """An exclusive ``flock`` on a small file beside the database, given up after ``timeout``.
+    """An exclusive lock on a small file beside the database, given up after ``timeout``.
 
-    The kernel drops it when its holder dies, however it dies. ``acquired`` says whether it was
-    taken: a process stopped while holding it must not freeze the counter.
+    The operating system drops it when its holder dies, however it dies (``filelock``: ``flock``
+    on POSIX, ``msvcrt.locking`` on Windows). ``acquired`` says whether it was taken: a process
+    stopped while holding it must not freeze the counter.
     """
 
     def __init__(self, path: Path, timeout: float = 5.0) -> None:
         self.path, self.timeout = path, timeout
-        self.fd: int | None = None
+        self._lock = filelock.FileLock(path, timeout=timeout, mode=PRIVATE_FILE,
+                                       thread_local=False)
 
     @property
     def acquired(self) -> bool:
-        return self.fd is not None
+        return self._lock.is_locked
 
     def __enter__(self) -> FileLock:
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, PRIVATE_FILE)
-        deadline = time.monotonic() + self.timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                self.fd = fd
-                return self
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    os.close(fd)
-                    return self
-                time.sleep(0.005)
+        with contextlib.suppress(filelock.Timeout):  # not taken: ``acquired`` says so
+            self._lock.acquire(timeout=self.timeout, poll_interval=0.005)
+        return self
 
     def __exit__(self, *_exc) -> None:
-        if self.fd is not None:
-            fcntl.flock(self.fd, fcntl.LOCK_UN)
-            os.close(self.fd)
-            self.fd = None
+        if self._lock.is_locked:
+            self._lock.release(force=True)

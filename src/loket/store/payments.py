@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, inspect
 from sqlalchemy.exc import IntegrityError
 
 from loket.domain.billing import FamilyBill, Member
@@ -75,8 +75,8 @@ def new_payment(
     )
 
 
-PAYMENTS = PaymentRow.__table__
-EVENTS = PaymentEvent.__table__
+PAYMENTS = inspect(PaymentRow).local_table  # the Table (SQLModel's types omit ``__table__``)
+EVENTS = inspect(PaymentEvent).local_table
 # The hot path's two inserts as driver SQL built once from the table definitions: SQLAlchemy's
 # per-parameter processing cost more than the fsync (bench/store_and_forward.py).
 PAYMENT_COLUMNS = [c.name for c in PAYMENTS.columns if c.name != "id"]
@@ -248,20 +248,14 @@ def _in(states) -> tuple[str, tuple[str, ...]]:
 def of_day(engine: Engine, day: str, search: str = "", limit: int | None = None) -> list[Payment]:
     """Payments created on ``day`` (YYYY-MM-DD, WIB), newest first, optionally searched."""
     after = (date.fromisoformat(day) + timedelta(days=1)).isoformat()
-    where, params = "created_at >= ? AND created_at < ?", (day, after)
+    where = "created_at >= ? AND created_at < ?"
+    params: tuple[str, ...] = (day, after)
     if search:
         like = f"%{search}%"
         where += (" AND (customer_no LIKE ? OR va_no LIKE ? OR ref_id LIKE ? "
                   "OR head_name LIKE ?)")
         params = (*params, like, like, like, like)
     return _many(engine, where, params, order="id DESC", limit=limit)
-
-
-def count_of_day(engine: Engine, day: str) -> int:
-    after = (date.fromisoformat(day) + timedelta(days=1)).isoformat()
-    with engine.connect() as conn:
-        return conn.exec_driver_sql("SELECT count(*) FROM payment WHERE created_at >= ? "
-                                    "AND created_at < ?", (day, after)).scalar() or 0
 
 
 def in_states(engine: Engine, states) -> list[Payment]:
@@ -286,25 +280,6 @@ def counts_by_state(engine: Engine) -> dict[str, StateCount]:
         rows = conn.exec_driver_sql("SELECT state, count(*), sum(total), min(created_at) "
                                     "FROM payment GROUP BY state")
         return {s: StateCount(s, n, total or 0, oldest or "") for s, n, total, oldest in rows}
-
-
-def bill_of(payment: Payment) -> FamilyBill:
-    """The family snapshot a payment was taken for, as a bill (receipts, resending)."""
-    return FamilyBill(
-        va_no=payment.va_no,
-        head_name=payment.head_name,
-        branch=payment.branch,
-        members=payment.members,
-        periods=payment.periods,
-        member_count=payment.member_count,
-        month_count=payment.month_count,
-        arrears_months=payment.arrears_months,
-        months_ahead=payment.months_ahead,
-        premium=payment.premium,
-        host_admin=0,
-        agent_price=payment.agent_price,
-        customer_no=payment.customer_no,
-    )
 
 
 def offline_queue(engine: Engine) -> tuple[int, int, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlmodel import select
@@ -27,7 +28,7 @@ class SettingError(LoketError):
     pass
 
 
-def overrides(engine: Engine) -> dict[str, object]:
+def overrides(engine: Engine) -> dict[str, Any]:  # JSON values, checked by change()
     with session(engine) as db:
         return {s.key: json.loads(s.value) for s in db.exec(select(Setting))}
 
@@ -36,7 +37,8 @@ def change(engine: Engine, key: str, value: object, by: str, now: str) -> None:
     kind = EDITABLE.get(key)
     if kind is None:
         raise SettingError(f"{key} tidak bisa diubah di sini")
-    if not isinstance(value, kind) or (kind is int and (isinstance(value, bool) or value < 0)):
+    negative = isinstance(value, int) and value < 0
+    if not isinstance(value, kind) or (kind is int and (isinstance(value, bool) or negative)):
         raise SettingError(f"{key}: nilai tidak sah")
     with write_session(engine) as db:
         old = db.get(Setting, key)

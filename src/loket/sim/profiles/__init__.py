@@ -8,7 +8,7 @@ the agent id is the profile's username (``SimSettings.agent_id``), the key its A
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -47,7 +47,7 @@ def profile_app(
     population: Population,
     plan: FaultPlan,
     endpoint: Callable,
-    controls: list[BaseRoute],
+    controls: Sequence[BaseRoute],
 ) -> FaultInjector:
     if settings.profile not in API_PATHS:
         raise ValueError(f"profile must be one of {', '.join(PROFILES)}")

@@ -14,8 +14,8 @@ follows the same rules, written once here and in ``LoketApp`` (issue #7):
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, ClassVar, TypeVar, cast
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 from textual.binding import Binding
 from textual.reactive import reactive
@@ -90,7 +90,7 @@ class Dialog(LoketScreen[T], ModalScreen[T]):
         self.dismiss(result)
 
 
-def after_typed(fields: list[Widget], then: Callable[[], None]) -> None:
+def after_typed(fields: Sequence[Widget], then: Callable[[], None]) -> None:
     """Run ``then`` once every key already sent to ``fields`` has landed in them.
 
     Keys are queued on the widget that had focus when they arrived; a callback queued behind them
@@ -109,7 +109,13 @@ FORM_KEYS = [
 ]
 
 
-class FormKeys:
+if TYPE_CHECKING:  # a mixin for LoketScreen subclasses: typed as one, a plain class at run time
+    _Form = LoketScreen[Any]
+else:
+    _Form = object
+
+
+class FormKeys(_Form):
     """Tab, Shift+Tab and Enter for a screen of fields, safe at a scanner's speed.
 
     Focus moves when the key arrives (priority bindings), so the next key already goes to the next

@@ -15,7 +15,7 @@ from loket.service.accounts import check_new_id, check_new_pin
 from loket.tui.screens.base import FORM_KEYS, Dialog, FormKeys, LoketScreen
 from loket.tui.screens.confirm import Confirm
 from loket.tui.widgets.status_line import StatusLine
-from loket.tui.widgets.tables import selected_key
+from loket.tui.widgets.tables import selected_key, selected_row
 
 
 class AccountForm(FormKeys, Dialog[str | None]):
@@ -140,7 +140,7 @@ class CashiersScreen(LoketScreen):
     def compose(self) -> ComposeResult:
         yield StatusLine()
         yield Label("Akun kasir dan pemilik", id="cashiers-title")
-        table = DataTable(id="cashiers", cursor_type="row")
+        table: DataTable[str] = DataTable(id="cashiers", cursor_type="row")
         table.add_columns("ID", "Nama", "Peran", "Status")
         yield table
         yield Label("Memuat…", id="cashiers-status")
@@ -196,7 +196,7 @@ class CashiersScreen(LoketScreen):
     def _selected(self) -> Account | None:
         tables = self.query("#cashiers").results(DataTable)
         table = next(tables, None)
-        return self.accounts.get(selected_key(table)) if table is not None else None
+        return selected_row(table, self.accounts) if table is not None else None
 
     def action_add(self) -> None:
         self.app.push_screen(AccountForm(), self._saved)

@@ -69,7 +69,7 @@ def _when(at: str, day: date) -> str:
 
 def deposit_table(d: DepositMovement, day: date, today: bool) -> Group:
     grid = _grid()
-    if not d.known:
+    if d.opening is None or d.closing is None:
         grid.add_row("Saldo", "belum tercatat")
         return Group(grid)
     grid.add_row(f"Awal {_when(d.opening.at, day)}", rp(d.opening.balance))
@@ -87,6 +87,7 @@ def deposit_table(d: DepositMovement, day: date, today: bool) -> Group:
 
 def settlement_table(b: Books) -> Table:
     f, due = b.figures, b.settle_by
+    assert due is not None  # post-paid books always have a day to settle by
     grid = _grid()
     grid.add_row(f"Biaya host ({f.success_count} lunas)", rp(f.due_to_host))
     grid.add_row(Text("Setor paling lambat", style="bold"),
@@ -157,7 +158,7 @@ class DashboardScreen(LoketScreen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.day: date | None = None
+        self.day: date  # set on mount, from the runtime's clock
 
     def compose(self) -> ComposeResult:
         yield StatusLine()

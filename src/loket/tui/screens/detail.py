@@ -38,7 +38,7 @@ def facts(p: Payment) -> Table:
     grid = Table.grid(padding=(0, 1))
     grid.add_column(style="dim", no_wrap=True)
     grid.add_column(overflow="fold")
-    rows = [
+    rows: list[tuple[str, str | Text]] = [
         ("Status", Text(label(p.state), style="bold")),
         ("Ref loket", p.ref_id),
         ("No. Ref host", p.host_sn or "-"),

@@ -15,7 +15,7 @@ from loket.service.slips import PrintResult
 from loket.tui.screens.base import LoketScreen
 from loket.tui.screens.detail import PaymentDetail
 from loket.tui.widgets.status_line import StatusLine
-from loket.tui.widgets.tables import selected_key
+from loket.tui.widgets.tables import selected_key, selected_row
 
 
 class HistoryScreen(LoketScreen):
@@ -53,7 +53,7 @@ class HistoryScreen(LoketScreen):
         search = Input(placeholder="Cari nomor, nama atau ref…", id="search")
         search.border_title = "Riwayat hari ini"
         yield search
-        table = DataTable(id="history", cursor_type="row", zebra_stripes=True)
+        table: DataTable[str] = DataTable(id="history", cursor_type="row", zebra_stripes=True)
         table.add_columns("Jam", "Nama", "Total", "Status", "No. VA/kartu", "Ref")
         yield table
         yield Label("Memuat…", id="history-status")
@@ -107,7 +107,7 @@ class HistoryScreen(LoketScreen):
         )
 
     def _selected(self) -> Payment | None:
-        return self.rows.get(selected_key(self.query_one("#history", DataTable)))
+        return selected_row(self.query_one("#history", DataTable), self.rows)
 
     def action_search(self) -> None:
         self.set_focus(self.query_one("#search", Input))

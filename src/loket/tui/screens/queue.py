@@ -23,7 +23,7 @@ from loket.tui.screens.base import Dialog, LoketScreen
 from loket.tui.screens.detail import PaymentDetail
 from loket.tui.screens.owner_approval import OwnerApproval
 from loket.tui.widgets.status_line import StatusLine, age
-from loket.tui.widgets.tables import selected_key
+from loket.tui.widgets.tables import selected_key, selected_row
 
 S = PaymentState
 
@@ -85,7 +85,7 @@ class QueueScreen(LoketScreen):
         yield StatusLine()
         yield Label("Pengecualian: belum final, terlama di atas (batas penyelesaian 2x24 jam)",
                     id="queue-title")
-        table = DataTable(id="queue", cursor_type="row", zebra_stripes=True)
+        table: DataTable[str] = DataTable(id="queue", cursor_type="row", zebra_stripes=True)
         table.add_columns("Umur", "Batas 2x24j", "Status", "Nama", "Total", "Coba", "Pesan host")
         yield table
         yield Label("Memuat…", id="queue-status")
@@ -123,7 +123,7 @@ class QueueScreen(LoketScreen):
         self.query_one("#queue-status", Label).update(summary)
 
     def _selected(self) -> Payment | None:
-        return self.rows.get(selected_key(self.query_one("#queue", DataTable)))
+        return selected_row(self.query_one("#queue", DataTable), self.rows)
 
     def action_check(self) -> None:
         self.query_one("#queue-status", Label).update("Mengecek ke host…")
