@@ -1,0 +1,63 @@
+"""The hub outbox: what this counter recorded, waiting to be copied to the owner's hub.
+
+Rows are written by triggers (migration 0007) in the same transaction as what they copy. The
+pusher reads a batch after the high-water mark, sends it, and only after the hub has committed
+moves the mark (``mark_pushed``) and forgets what is at or below it. A crash in between sends the
+batch again: the hub's upserts make that harmless.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from loket.store.db import write
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    seq: int
+    kind: str  # payment | event | shift | deposit | audit | cashier
+    key: str  # ref_id for a payment, the local id otherwise
+    payload: dict
+
+
+@dataclass(frozen=True)
+class Backlog:
+    """What the hub has not got yet: how many rows, since when the oldest waits."""
+
+    count: int
+    pushed_seq: int
+    pushed_at: str  # when the hub last committed a batch from here ('' = never)
+
+
+def pending(engine: Engine, limit: int = 500) -> list[OutboxRow]:
+    """The oldest ``limit`` rows the hub has not committed, in the order they were written."""
+    with engine.connect() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT seq, kind, key, payload FROM hub_outbox "
+            "WHERE seq > (SELECT pushed_seq FROM hub_mark WHERE id = 1) ORDER BY seq LIMIT ?",
+            (limit,)).all()
+    return [OutboxRow(seq, kind, key, json.loads(payload)) for seq, kind, key, payload in rows]
+
+
+def mark_pushed(engine: Engine, seq: int, at: str) -> None:
+    """The hub has committed everything up to ``seq``: move the mark (never back) and drop
+    what it covers, in one short write transaction."""
+    with write(engine) as conn:
+        conn.exec_driver_sql(
+            "UPDATE hub_mark SET pushed_seq = max(pushed_seq, ?), pushed_at = ? WHERE id = 1",
+            (seq, at))
+        conn.exec_driver_sql(
+            "DELETE FROM hub_outbox WHERE seq <= (SELECT pushed_seq FROM hub_mark WHERE id = 1)")
+
+
+def backlog(engine: Engine) -> Backlog:
+    with engine.connect() as conn:
+        mark, at = conn.exec_driver_sql(
+            "SELECT pushed_seq, pushed_at FROM hub_mark WHERE id = 1").one()
+        (count,) = conn.exec_driver_sql(
+            "SELECT count(*) FROM hub_outbox WHERE seq > ?", (mark,)).one()
+    return Backlog(count, mark, at)
