@@ -1,0 +1,139 @@
+"""A counter's ledger in the hub: created by `hub init`, pushed exactly once, however it dies."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from loket.hub import schema
+from loket.hub.connect import HubError
+from loket.service import hub_desk
+from loket.store import outbox, payments
+from tests.hub.helpers import admin, counter, hub_rows, pay
+
+
+@pytest.fixture
+def hub(hub_url):
+    hub_desk.init_hub(None, hub_url)
+    engine = admin(hub_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def t01(tmp_path, sim, hub, hub_url):
+    schema.add_counter(hub, "T01")
+    rt, desk = counter(tmp_path, sim, "T01", hub_url)
+    yield rt, desk
+    desk.close()
+    rt.close()
+
+
+def _local(rt) -> dict[str, tuple[str, int, str]]:
+    return {p.ref_id: (str(p.state), p.total, p.host_sn)
+            for p in payments.in_states(rt.engine, set(payments.PaymentState))}
+
+
+def _hub_payments(hub, terminal: str) -> dict[str, tuple[str, int, str]]:
+    with hub.connect() as conn:
+        rows = conn.execute(text("SELECT ref_id, state, total, host_sn FROM payment "
+                                 "WHERE terminal = :t"), {"t": terminal}).all()
+    return {ref: (state, total, sn) for ref, state, total, sn in rows}
+
+
+def test_init_creates_the_schema_once_and_again_changes_nothing(hub, hub_url):
+    hub_desk.init_hub(None, hub_url)  # a second init is an upgrade to the same head
+    with hub.connect() as conn:
+        tables = {t for (t,) in conn.execute(text(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"))}
+        version = conn.execute(text("SELECT version_num FROM loket_hub_version")).scalar()
+        secured = conn.execute(text("SELECT count(*) FROM pg_class WHERE relrowsecurity AND "
+                                    "relname IN ('counter','payment','payment_event','record')"))
+    assert {"counter", "payment", "payment_event", "record", "loket_hub_version"} <= tables
+    assert version == "h0001" and secured.scalar() == 4
+
+
+def test_a_counters_payments_and_events_arrive_once_and_a_second_push_sends_nothing(t01, hub):
+    rt, desk = t01
+    for number in ("0001000000011", "0001000000029"):
+        pay(rt, number)
+    assert desk.backlog().count > 0
+    assert desk.push() > 0
+    assert desk.backlog().count == 0
+    assert _hub_payments(hub, "T01") == _local(rt)
+    events = sum(len(payments.events(rt.engine, ref)) for ref in _local(rt))
+    assert len(hub_rows(hub, "payment_event", "T01")) == events
+    kinds = {row[0] for row in hub_rows(hub, "record", "T01")}  # (kind, key, seq)
+    assert {"audit", "shift", "cashier"} <= kinds
+    before = {t: hub_rows(hub, t, "T01") for t in ("payment", "payment_event", "record")}
+    assert desk.push() == 0
+    assert {t: hub_rows(hub, t, "T01") for t in before} == before
+    assert desk.check("2026-11-21") == []
+
+
+def test_a_crash_after_the_hub_commits_and_before_the_mark_moves_sends_the_batch_again(t01, hub):
+    rt, desk = t01
+    pay(rt, "0001000000011")
+    pusher = desk.pusher()
+    pusher.batch = 5
+
+    def crash(_seq):
+        raise SystemExit("killed between the hub's commit and the mark")
+
+    pusher.after_commit = crash
+    waiting = desk.backlog().count
+    with pytest.raises(SystemExit):
+        pusher.push()
+    assert desk.backlog().count == waiting  # the mark did not move: the batch is still here
+    pay(rt, "0001000000029")  # the counter carried on meanwhile
+    pusher.after_commit = lambda _seq: None
+    pusher.push()
+    assert desk.backlog().count == 0
+    assert _hub_payments(hub, "T01") == _local(rt)
+    with hub.connect() as conn:
+        dupes = conn.execute(text("SELECT count(*) - count(DISTINCT (terminal, ref_id)) "
+                                  "FROM payment")).scalar()
+    assert dupes == 0
+
+
+def test_an_older_version_arriving_late_never_overwrites_a_newer_one(t01, hub):
+    rt, desk = t01
+    paid = pay(rt, "0001000000011")
+    rows = outbox.pending(rt.engine, 10_000)
+    versions = [r for r in rows if r.kind == "payment" and r.key == paid.ref_id]
+    assert len(versions) >= 2  # recorded, sending, success
+    desk.push()
+    from loket.hub.pusher import UPSERT_PAYMENT, rows_for_hub
+
+    stale, _e, _r = rows_for_hub("T01", [versions[0]])
+    with hub.begin() as conn:
+        conn.connection.driver_connection.cursor().executemany(UPSERT_PAYMENT, stale)
+    assert _hub_payments(hub, "T01")[paid.ref_id][0] == "SUCCESS"
+
+
+def test_a_hub_that_cannot_be_reached_is_one_line_and_a_growing_outbox(tmp_path, sim, hub_url):
+    down = hub_url.replace("port=", "port=1")  # nothing listens there
+    rt, desk = counter(tmp_path, sim, "T09", down)
+    try:
+        pay(rt, "0001000000011")
+        waiting = desk.backlog().count
+        with pytest.raises(HubError, match="Hub tidak dapat dihubungi"):
+            desk.push()
+        paid = pay(rt, "0001000000029")  # the counter does not notice
+        assert paid.state == "SUCCESS"
+        assert desk.backlog().count > waiting
+    finally:
+        desk.close()
+        rt.close()
+
+
+def test_a_counter_not_added_to_the_hub_is_told_so(tmp_path, sim, hub, hub_url):
+    rt, desk = counter(tmp_path, sim, "T77", hub_url)  # the superuser, but no counter row
+    try:
+        pay(rt, "0001000000011")
+        with pytest.raises(HubError, match="belum didaftarkan"):
+            desk.push()
+        assert desk.backlog().count > 0
+    finally:
+        desk.close()
+        rt.close()
