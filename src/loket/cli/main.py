@@ -118,9 +118,18 @@ def _parser() -> argparse.ArgumentParser:
         dest="db_action", required=True).add_parser("check", parents=[checking],
                                                     help="the same as `loket doctor`")
 
+    from loket.cli import hub  # the owner's PostgreSQL hub (issue 12)
+
+    hub.add_parser(sub, common)
     sub.add_parser("init", parents=[common], help="write a configuration and the owner's account")
     sub.add_parser("print-test", parents=[common], help="print a test page")
     return parser
+
+
+def _hub(args) -> int:
+    from loket.cli import hub
+
+    return hub.run(args)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -137,6 +146,7 @@ def main(argv: list[str] | None = None) -> int:
         "print-test": commands.print_test, "reconcile": commands.reconcile,
         "cashier": commands.owner_command, "report": commands.owner_command,
         "audit": commands.owner_command, "doctor": doctor.run, "db": doctor.run,
+        "hub": _hub,
     }[args.command]
     log_file = logs.setup()
     try:

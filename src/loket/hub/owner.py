@@ -39,8 +39,10 @@ class CounterStatus:
 
 
 DAY = text(
+    # sum(bigint) is numeric in PostgreSQL: cast back, money is integer rupiah
     "SELECT terminal, cashier_id, state, substr(created_at, 12, 2)::int, count(*), "
-    "sum(total), sum(premium), sum(admin_fee), sum(agent_price), "
+    "sum(total)::bigint, sum(premium)::bigint, sum(admin_fee)::bigint, "
+    "sum(agent_price)::bigint, "
     "count(*) FILTER (WHERE agent_price <= 0) FROM payment "
     "WHERE created_at >= :start AND created_at < :end GROUP BY 1, 2, 3, 4")
 

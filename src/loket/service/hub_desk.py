@@ -6,6 +6,7 @@ triggers cannot know) and ``backlog`` says so, but nothing connects anywhere.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +22,8 @@ from loket.hub.pusher import Pusher
 from loket.reports.figures import day_range
 from loket.store import outbox, payments
 from loket.store.outbox import Backlog
+
+log = logging.getLogger("loket.hub")
 
 
 class HubNotConfigured(LoketError):
@@ -83,7 +86,11 @@ class HubDesk:
         """Push in a background thread of this process (the forwarder's); None without a hub."""
         if not self.configured:
             return None
-        return self.pusher().start()
+        try:
+            return self.pusher().start()
+        except LoketError as exc:  # e.g. the password's variable unset: payments go on anyway
+            log.warning("hub push not started: %s", exc)
+            return None
 
     def check(self, day: str) -> list[Difference]:
         """This counter's payments of a day against the hub's copy of them."""
