@@ -137,3 +137,31 @@ def test_a_counter_not_added_to_the_hub_is_told_so(tmp_path, sim, hub, hub_url):
     finally:
         desk.close()
         rt.close()
+
+
+def test_the_forwarders_process_pushes_to_the_hub_beside_forwarding(t01, hub, monkeypatch):
+    import time
+
+    from loket.sync import runner
+
+    rt, desk = t01
+    rt.hub = desk
+    monkeypatch.setattr(runner, "IDLE_POLL_S", 0.2)
+    pay(rt, "0001000000011")
+    deadline = time.monotonic() + 30
+    said = []
+    code = runner.run_sync(rt, out=said.append, stop=lambda: desk.backlog().count == 0
+                           or time.monotonic() > deadline)
+    assert code == 0
+    assert desk.backlog().count == 0
+    assert _hub_payments(hub, "T01") == _local(rt)
+
+
+def test_a_forwarder_without_the_hubs_password_still_forwards(t01, monkeypatch):
+    from loket.sync import runner
+
+    rt, desk = t01
+    rt.hub = desk
+    monkeypatch.delenv("LOKET_HUB_PASSWORD")
+    assert desk.start_pushing() is None  # logged; nothing to stop
+    assert runner.run_sync(rt, once=True, out=lambda _line: None) == 0
