@@ -103,12 +103,20 @@ def test_an_older_version_arriving_late_never_overwrites_a_newer_one(t01, hub):
     versions = [r for r in rows if r.kind == "payment" and r.key == paid.ref_id]
     assert len(versions) >= 2  # recorded, sending, success
     desk.push()
-    from loket.hub.pusher import UPSERT_PAYMENT, rows_for_hub
+    from loket.hub.pusher import PAYMENT_COLUMNS, UPSERT_PAYMENT, rows_for_hub
 
     stale, _e, _r = rows_for_hub("T01", [versions[0]])
     with hub.begin() as conn:
         conn.connection.driver_connection.cursor().executemany(UPSERT_PAYMENT, stale)
     assert _hub_payments(hub, "T01")[paid.ref_id][0] == "SUCCESS"
+    # a counter restored from a backup numbers its outbox lower again: a later change still wins
+    restored = list(stale[0])
+    restored[2] = 1  # seq
+    restored[3 + 1 + list(PAYMENT_COLUMNS).index("state")] = "REFUND_DUE"
+    restored[3 + 1 + list(PAYMENT_COLUMNS).index("updated_at")] = "2026-11-22T09:00:00+07:00"
+    with hub.begin() as conn:
+        conn.connection.driver_connection.cursor().executemany(UPSERT_PAYMENT, [restored])
+    assert _hub_payments(hub, "T01")[paid.ref_id][0] == "REFUND_DUE"
 
 
 def test_a_hub_that_cannot_be_reached_is_one_line_and_a_growing_outbox(tmp_path, sim, hub_url):

@@ -87,6 +87,7 @@ def _local(db: Path, table: str) -> dict[str, dict]:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(300)  # about 70 s alone; the whole suite beside it slows everything
 def test_pushers_and_the_hub_killed_at_random_the_hub_equals_every_ledger_exactly_once(site):
     cluster, sim, root, env, configs, tmp = site
     current = sim.call("GET", "/_sim/customers?situation=current&limit=2000").json()

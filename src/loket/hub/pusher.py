@@ -35,15 +35,18 @@ PAYMENT_COLUMNS = (
 EVENT_COLUMNS = ("ref_id", "at", "from_state", "to_state", "rc", "message", "actor")
 
 
-def _upsert(table: str, key: tuple[str, ...], columns: tuple[str, ...]) -> str:
+def _upsert(table: str, key: tuple[str, ...], columns: tuple[str, ...], newer: str = "") -> str:
     names = ", ".join(f'"{c}"' for c in (*key, *columns))
     marks = ", ".join("%s" for _ in (*key, *columns))
     sets = ", ".join(f'"{c}" = EXCLUDED."{c}"' for c in columns)
     return (f"INSERT INTO {table} ({names}) VALUES ({marks}) ON CONFLICT "
-            f"({', '.join(key)}) DO UPDATE SET {sets} WHERE {table}.seq < EXCLUDED.seq")
+            f"({', '.join(key)}) DO UPDATE SET {sets} WHERE {table}.seq < EXCLUDED.seq{newer}")
 
 
-UPSERT_PAYMENT = _upsert("payment", ("terminal", "ref_id"), ("seq", "local_id", *PAYMENT_COLUMNS))
+# A counter restored from a backup numbers its outbox again from the backup's last seq: a
+# payment changed after the restore still wins by its later updated_at.
+UPSERT_PAYMENT = _upsert("payment", ("terminal", "ref_id"), ("seq", "local_id", *PAYMENT_COLUMNS),
+                         " OR payment.updated_at < EXCLUDED.updated_at")
 UPSERT_EVENT = _upsert("payment_event", ("terminal", "event_id"), ("seq", *EVENT_COLUMNS))
 UPSERT_RECORD = _upsert("record", ("terminal", "kind", "key"), ("seq", "data"))
 MARK = ("UPDATE counter SET pushed_seq = GREATEST(pushed_seq, %s), pushed_at = now(), "
