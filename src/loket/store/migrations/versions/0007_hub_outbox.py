@@ -60,9 +60,9 @@ def _changed(table: str) -> str:
 
 
 def upgrade() -> None:
-    op.execute("CREATE TABLE hub_outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, "
+    op.execute("CREATE TABLE hub_outbox (seq INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, "
                "kind TEXT NOT NULL, key TEXT NOT NULL, payload TEXT NOT NULL)")
-    op.execute("CREATE TABLE hub_mark (id INTEGER PRIMARY KEY CHECK (id = 1), "
+    op.execute("CREATE TABLE hub_mark (id INTEGER NOT NULL PRIMARY KEY CHECK (id = 1), "
                "pushed_seq INTEGER NOT NULL, pushed_at TEXT NOT NULL)")
     op.execute("INSERT INTO hub_mark (id, pushed_seq, pushed_at) VALUES (1, 0, '')")
     for table in SOURCES:
