@@ -174,12 +174,14 @@ def dashboard(cluster: PgCluster, rows: int) -> None:
     schema.init(root)
     start = time.perf_counter()
     with root.begin() as conn:
+        conn.exec_driver_sql("SET LOCAL statement_timeout = 0")  # minutes, not a push
         conn.exec_driver_sql("DROP INDEX payment_day")
         conn.exec_driver_sql(GENERATE.replace(":rows", str(rows)))
         conn.exec_driver_sql("CREATE INDEX payment_day ON payment (created_at) INCLUDE "
                              "(terminal, cashier_id, state, total, premium, admin_fee, "
                              "agent_price)")
     with root.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("SET statement_timeout = 0")
         conn.exec_driver_sql("VACUUM ANALYZE payment")
     built = time.perf_counter() - start
     times, day = [], None

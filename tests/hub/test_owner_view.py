@@ -97,9 +97,18 @@ password_env = "LOKET_HUB_PASSWORD"
     assert "antrean 0" in pushed.stdout
     checked = loket("--config", str(config), "hub", "check", "--date", "2026-11-21")
     assert checked.returncode == 0 and "0 selisih" in checked.stdout, checked.stdout
-    shown = loket("hub", "report", "--day", "2026-11-21", "--url", hub_url, "--json")
+    sheet = tmp_path / "outlets.csv"
+    shown = loket("hub", "report", "--day", "2026-11-21", "--url", hub_url, "--json",
+                  "--csv", str(sheet))
     assert shown.returncode == 0, shown.stderr
     report = json.loads(shown.stdout)
+    lines = sheet.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].startswith("Tanggal;Outlet;Kasir;Transaksi")
+    outlet_rows = {line.split(";")[1]: line.split(";") for line in lines[1:]
+                   if line.split(";")[2] == ""}
+    assert set(outlet_rows) == {"WARUNG1", "WARUNG2", "WARUNG3"}
+    assert int(outlet_rows["WARUNG1"][5]) == report["outlets"]["WARUNG1"]["taken"] - \
+        report["outlets"]["WARUNG1"]["refunded"]
     assert set(report["outlets"]) == {"WARUNG1", "WARUNG2", "WARUNG3"}
     assert report["all"]["count"] == 4
     bad = loket("hub", "report", "--day", "21-11-2026", "--url", hub_url)

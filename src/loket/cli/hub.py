@@ -33,6 +33,8 @@ def add_parser(sub, common) -> None:
     report.add_argument("--day", required=True, help="YYYY-MM-DD (WIB)")
     report.add_argument("--url", **url)
     report.add_argument("--json", action="store_true")
+    report.add_argument("--csv", default=None, help="also per outlet and per cashier as CSV "
+                        "(Indonesian spreadsheet: ; separated, UTF-8 with BOM)")
 
 
 def _config(args):
@@ -113,6 +115,8 @@ def _report(hub, args) -> int:
     finally:
         engine.dispose()
     now = datetime.now().astimezone()
+    if args.csv:
+        hub_owner.write_csv(day, args.csv)
     if args.json:
         print(json.dumps(_as_json(day, now), indent=2))
         return 0
@@ -128,6 +132,8 @@ def _report(hub, args) -> int:
         for c in f.by_cashier:
             print(f"      {c.cashier_id:<12} {c.count:>6} trx  sukses {c.success:>6}  "
                   f"{rp(c.taken):>16}")
+    if args.csv:
+        print(f"CSV: {args.csv}")
     print("Pengiriman dari tiap kasir:")
     for status in day.counters:
         print(f"  {status.terminal:<12} {hub_owner.silent_for(status, now)}; "

@@ -68,6 +68,13 @@ def outlets_day(hub: Engine, day: date) -> OutletsDay:
                       owner.counters(hub))
 
 
+def write_csv(day: OutletsDay, out) -> int:
+    """The day per outlet and per cashier as CSV (reports/outlets.py)."""
+    from loket.reports.outlets import write_outlets_csv
+
+    return write_outlets_csv(day.day, day.outlets, out)
+
+
 def silent_for(status: CounterStatus, now: datetime) -> str:
     """'belum pernah' or how long since the hub last heard from a counter, in Indonesian."""
     if status.pushed_at is None:
