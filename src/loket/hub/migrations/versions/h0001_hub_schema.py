@@ -57,8 +57,8 @@ CREATE TABLE payment (
     host_sn text NOT NULL,
     paid_at text NOT NULL,
     print_count integer NOT NULL,
-    created_at text NOT NULL,
-    updated_at text NOT NULL,
+    created_at text COLLATE "C" NOT NULL,  -- ISO in WIB: byte order is time order, as in SQLite
+    updated_at text COLLATE "C" NOT NULL,
     shift_id bigint,
     refund_shift_id bigint,
     PRIMARY KEY (terminal, ref_id)
@@ -71,7 +71,7 @@ CREATE TABLE payment_event (
     event_id bigint NOT NULL,
     seq bigint NOT NULL,
     ref_id text NOT NULL,
-    at text NOT NULL,
+    at text COLLATE "C" NOT NULL,
     from_state text NOT NULL,
     to_state text NOT NULL,
     rc text NOT NULL,
