@@ -111,7 +111,14 @@ password_env = "LOKET_HUB_PASSWORD"
         report["outlets"]["WARUNG1"]["refunded"]
     assert set(report["outlets"]) == {"WARUNG1", "WARUNG2", "WARUNG3"}
     assert report["all"]["count"] == 4
+    month = loket("hub", "report", "--month", "2026-11", "--url", hub_url, "--json")
+    assert month.returncode == 0, month.stderr
+    assert json.loads(month.stdout)["all"] == report["all"]  # the month holds only that day
+    assert json.loads(loket("hub", "report", "--month", "2026-10", "--url", hub_url,
+                            "--json").stdout)["all"]["count"] == 0
     bad = loket("hub", "report", "--day", "21-11-2026", "--url", hub_url)
     assert bad.returncode == 2 and "YYYY-MM-DD" in bad.stderr and "Traceback" not in bad.stderr
+    bad_month = loket("hub", "report", "--month", "2026-13", "--url", hub_url)
+    assert bad_month.returncode == 2 and "YYYY-MM" in bad_month.stderr
     secret = loket("hub", "init", "--url", hub_url.replace("postgres@", "postgres:pw@"))
     assert secret.returncode == 2 and "password_env" in secret.stderr

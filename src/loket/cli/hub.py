@@ -29,8 +29,11 @@ def add_parser(sub, common) -> None:
                                help="this counter's payments of a day against the hub")
     check.add_argument("--date", required=True, help="YYYY-MM-DD (WIB)")
     report = actions.add_parser("report", parents=[common],
-                                help="a day across every outlet, per outlet and per cashier")
-    report.add_argument("--day", required=True, help="YYYY-MM-DD (WIB)")
+                                help="a day or a month across every outlet, per outlet and "
+                                "per cashier")
+    period = report.add_mutually_exclusive_group(required=True)
+    period.add_argument("--day", help="YYYY-MM-DD (WIB)")
+    period.add_argument("--month", help="YYYY-MM")
     report.add_argument("--url", **url)
     report.add_argument("--json", action="store_true")
     report.add_argument("--csv", default=None, help="also per outlet and per cashier as CSV "
@@ -51,6 +54,17 @@ def _day(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise ConfigError(f"{text!r}: tanggal harus YYYY-MM-DD") from None
+
+
+def _month(text: str) -> date:
+    from loket.config import ConfigError
+
+    try:
+        if len(text) != 7:
+            raise ValueError
+        return date.fromisoformat(f"{text}-01")
+    except ValueError:
+        raise ConfigError(f"{text!r}: bulan harus YYYY-MM") from None
 
 
 def run(args) -> int:
@@ -109,9 +123,11 @@ def _report(hub, args) -> int:
     from loket.domain.money import format_rupiah
     from loket.service import hub_desk, hub_owner
 
+    first = _day(args.day) if args.day else _month(args.month)
     engine = hub_desk.connect(hub, args.url)
     try:
-        day = hub_owner.outlets_day(engine, _day(args.day))
+        day = (hub_owner.outlets_day(engine, first) if args.day
+               else hub_owner.outlets_month(engine, first.year, first.month))
     finally:
         engine.dispose()
     now = datetime.now().astimezone()

@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from loket.domain.states import PaymentState
 from loket.hub import owner
 from loket.hub.owner import CounterStatus, DayRow
-from loket.reports.figures import CashierFigures, Figures, day_range
+from loket.reports.figures import CashierFigures, Figures, day_range, month_range
 
 S = PaymentState
 
@@ -50,7 +50,7 @@ def fold(rows: list[DayRow], start: str, end: str) -> Figures:
 
 @dataclass
 class OutletsDay:
-    day: str
+    day: str  # YYYY-MM-DD, or YYYY-MM for a month
     all: Figures  # every outlet together
     outlets: dict[str, Figures] = field(default_factory=dict)  # terminal -> its figures
     counters: list[CounterStatus] = field(default_factory=list)
@@ -58,12 +58,20 @@ class OutletsDay:
 
 def outlets_day(hub: Engine, day: date) -> OutletsDay:
     """The day across every outlet the hub holds, per outlet and per cashier."""
-    start, end = day_range(day)
+    return outlets_period(hub, *day_range(day), day.isoformat())
+
+
+def outlets_month(hub: Engine, year: int, month: int) -> OutletsDay:
+    """A month across every outlet (the same figures, over the month's range)."""
+    return outlets_period(hub, *month_range(year, month), f"{year:04d}-{month:02d}")
+
+
+def outlets_period(hub: Engine, start: str, end: str, label: str) -> OutletsDay:
     rows = owner.day_rows(hub, start, end)
     by_terminal: dict[str, list[DayRow]] = {}
     for r in rows:
         by_terminal.setdefault(r.terminal, []).append(r)
-    return OutletsDay(day.isoformat(), fold(rows, start, end),
+    return OutletsDay(label, fold(rows, start, end),
                       {t: fold(rs, start, end) for t, rs in sorted(by_terminal.items())},
                       owner.counters(hub))
 
