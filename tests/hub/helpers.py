@@ -20,7 +20,8 @@ def counter(tmp: Path, sim, terminal: str, hub_url: str, password_env: str = "LO
     rt = make_runtime(tmp / terminal, sim)
     rt.counter.new_ref = refs(terminal)  # each counter its own references
     rt.config.hub = HubConfig(url=hub_url, password_env=password_env, terminal_id=terminal)
-    return rt, HubDesk(rt.engine, rt.config)
+    rt.hub = HubDesk(rt.engine, rt.config)  # rt.close() closes the first one; tests close this
+    return rt, rt.hub
 
 
 def pay(rt, number: str, months_ahead: int = 0):

@@ -153,7 +153,6 @@ def test_the_forwarders_process_pushes_to_the_hub_beside_forwarding(t01, hub, mo
     from loket.sync import runner
 
     rt, desk = t01
-    rt.hub = desk
     monkeypatch.setattr(runner, "IDLE_POLL_S", 0.2)
     pay(rt, "0001000000011")
     deadline = time.monotonic() + 30
@@ -169,7 +168,25 @@ def test_a_forwarder_without_the_hubs_password_still_forwards(t01, monkeypatch):
     from loket.sync import runner
 
     rt, desk = t01
-    rt.hub = desk
     monkeypatch.delenv("LOKET_HUB_PASSWORD")
     assert desk.start_pushing() is None  # logged; nothing to stop
     assert runner.run_sync(rt, once=True, out=lambda _line: None) == 0
+
+
+async def test_the_counter_screen_pushes_to_the_hub_while_it_is_open(t01, hub):
+    import asyncio
+
+    from loket.tui.app import LoketApp
+
+    rt, desk = t01
+    pay(rt, "0001000000011")
+    app = LoketApp(rt, background=True, blink=False)
+    async with app.run_test() as pilot:
+        for _ in range(200):
+            if desk.backlog().count == 0:
+                break
+            await asyncio.sleep(0.1)
+        await pilot.pause()
+    assert desk.backlog().count == 0
+    assert _hub_payments(hub, "T01") == _local(rt)
+    assert app._stop_hub is not None

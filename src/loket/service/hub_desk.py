@@ -59,8 +59,11 @@ class HubDesk:
 
     def __init__(self, engine: Engine, config: Config) -> None:
         self.engine, self.config = engine, config
-        self.terminal = config.hub_terminal()
         self._hub: Engine | None = None
+
+    @property
+    def terminal(self) -> str:
+        return self.config.hub_terminal()
 
     @property
     def configured(self) -> bool:
