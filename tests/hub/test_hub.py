@@ -96,6 +96,25 @@ def test_a_crash_after_the_hub_commits_and_before_the_mark_moves_sends_the_batch
     assert dupes == 0
 
 
+def test_a_hub_restored_from_an_older_backup_is_made_whole_by_resending(t01, hub):
+    rt, desk = t01
+    pay(rt, "0001000000011")
+    desk.push()
+    pay(rt, "0001000000029")
+    desk.push()
+    with hub.begin() as conn:  # the hub's disk died; its backup predates the second payment
+        newest = conn.execute(text("SELECT max(ref_id) FROM payment")).scalar()
+        conn.execute(text("DELETE FROM payment WHERE ref_id = :r"), {"r": newest})
+        conn.execute(text("DELETE FROM payment_event WHERE ref_id = :r"), {"r": newest})
+    assert desk.check("2026-11-21")[0].text.endswith("belum ada di hub")
+    assert desk.resend() > 0
+    desk.push()
+    assert desk.check("2026-11-21") == []
+    assert _hub_payments(hub, "T01") == _local(rt)
+    events = sum(len(payments.events(rt.engine, ref)) for ref in _local(rt))
+    assert len(hub_rows(hub, "payment_event", "T01")) == events
+
+
 def test_an_older_version_arriving_late_never_overwrites_a_newer_one(t01, hub):
     rt, desk = t01
     paid = pay(rt, "0001000000011")

@@ -76,3 +76,27 @@ def test_the_mark_only_moves_forward_and_forgets_what_it_covers(engine):
     assert outbox.backlog(engine).count == 2  # the account and its audit row
     assert {r.kind for r in outbox.pending(engine)} == {"cashier", "audit"}
     assert outbox.pending(engine)[0].seq > last  # AUTOINCREMENT: a seq is never reused
+
+
+def test_requeue_copies_what_the_migration_copies(engine):
+    import importlib
+
+    migration = importlib.import_module("loket.store.migrations.versions.0007_hub_outbox")
+    assert outbox.SOURCES == migration.SOURCES
+    assert outbox.EXTRA["paymentevent"] == migration.EXTRA["paymentevent"].format(row="t")
+
+
+def test_requeue_queues_every_row_again_as_it_is_now(engine):
+    set_account(engine, "kasir1")
+    with write_session(engine) as s:
+        s.add(payment(state="QUEUED"))
+        s.commit()
+    with write(engine) as conn:
+        conn.execute(text("UPDATE payment SET state = 'SUCCESS'"))
+    first = outbox.pending(engine, 10_000)
+    outbox.mark_pushed(engine, first[-1].seq, "2026-11-21T10:00:00+07:00")
+    queued = outbox.requeue_all(engine)
+    again = outbox.pending(engine, 10_000)
+    assert queued == len(again) > 0 and again[0].seq > first[-1].seq
+    latest = {(r.kind, r.key): r.payload for r in first}  # the newest version of each row
+    assert {(r.kind, r.key): r.payload for r in again} == latest

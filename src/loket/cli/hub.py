@@ -25,6 +25,8 @@ def add_parser(sub, common) -> None:
     push = actions.add_parser("push", parents=[common], help="send this counter's outbox")
     push.add_argument("--once", action="store_true", help="everything waiting, then exit")
     actions.add_parser("status", parents=[common], help="what this counter has not sent yet")
+    actions.add_parser("resend", parents=[common],
+                       help="queue everything again, for a hub restored from a backup")
     check = actions.add_parser("check", parents=[common],
                                help="this counter's payments of a day against the hub")
     check.add_argument("--date", required=True, help="YYYY-MM-DD (WIB)")
@@ -97,6 +99,10 @@ def run(args) -> int:
             waiting = desk.backlog()
             since = waiting.pushed_at or "belum pernah"
             print(f"Antrean hub {waiting.count} baris; terakhir terkirim: {since}")
+            return 0
+        if action == "resend":
+            queued = desk.resend()
+            print(f"{queued} baris diantrekan lagi untuk hub; kirim dengan loket hub push")
             return 0
         if action == "check":
             found = desk.check(_day(args.date).isoformat())

@@ -85,6 +85,11 @@ class HubDesk:
         """``loket hub push --once``: everything waiting, now; how many rows went."""
         return self.pusher().push()
 
+    def resend(self) -> int:
+        """``loket hub resend``: everything this counter holds queued again (a restored or new
+        hub); the pusher sends it as usual. How many rows were queued."""
+        return outbox.requeue_all(self.engine)
+
     def start_pushing(self) -> Callable[[], None] | None:
         """Push in a background thread of this process (the forwarder's); None without a hub."""
         if not self.configured:
