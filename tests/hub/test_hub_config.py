@@ -55,3 +55,26 @@ def test_an_unset_password_variable_is_one_line(tmp_path, monkeypatch):
                                              'password_env = "HUB_PW"\n'))
     with pytest.raises(ConfigError, match="HUB_PW belum diisi"):
         config.hub.password()
+
+
+def test_a_counter_without_a_hub_lets_its_outbox_go_and_can_send_it_all_later(tmp_path):
+    import time
+
+    from loket.store.db import open_database
+    from tests.factories import set_account
+
+    config = load_config(write(tmp_path, GOOD.format(db=tmp_path / "x.db")))
+    engine = open_database(config.database.path)
+    try:
+        set_account(engine, "kasir1")
+        desk = HubDesk(engine, config)
+        assert desk.backlog().count >= 2  # the account and its audit row, at least
+        assert desk.start_pushing() is None
+        for _ in range(100):
+            if desk.backlog().count == 0:
+                break
+            time.sleep(0.05)
+        assert desk.backlog().count == 0
+        assert desk.resend() >= 2  # a hub added later gets the whole history
+    finally:
+        engine.dispose()

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 from sqlalchemy import Engine
 
@@ -85,14 +86,23 @@ class HubDesk:
         """``loket hub push --once``: everything waiting, now; how many rows went."""
         return self.pusher().push()
 
+    def _forget(self) -> None:
+        try:
+            outbox.forget(self.engine, datetime.now(UTC).isoformat(timespec="seconds"))
+        except LoketError as exc:  # a busy or full disk: the next start tries again
+            log.warning("hub outbox not trimmed: %s", exc)
+
     def resend(self) -> int:
         """``loket hub resend``: everything this counter holds queued again (a restored or new
         hub); the pusher sends it as usual. How many rows were queued."""
         return outbox.requeue_all(self.engine)
 
     def start_pushing(self) -> Callable[[], None] | None:
-        """Push in a background thread of this process (the forwarder's); None without a hub."""
+        """Push in a background thread of this process (the forwarder's). Without a hub, let the
+        outbox go instead (in a thread too: the first time may be a long history) and return
+        None."""
         if not self.configured:
+            threading.Thread(target=self._forget, name="hub-outbox-trim", daemon=True).start()
             return None
         try:
             return self.pusher().start()

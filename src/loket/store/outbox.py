@@ -54,6 +54,18 @@ def mark_pushed(engine: Engine, seq: int, at: str) -> None:
             "DELETE FROM hub_outbox WHERE seq <= (SELECT pushed_seq FROM hub_mark WHERE id = 1)")
 
 
+def forget(engine: Engine, at: str) -> int:
+    """A counter without a hub: what the triggers queued is let go (``loket hub resend`` queues
+    it all again if a hub comes later). How many rows went."""
+    with write(engine) as conn:
+        conn.exec_driver_sql(
+            "UPDATE hub_mark SET pushed_seq = max(pushed_seq, "
+            "(SELECT coalesce(max(seq), 0) FROM hub_outbox)), pushed_at = ? WHERE id = 1", (at,))
+        return conn.exec_driver_sql(
+            "DELETE FROM hub_outbox WHERE seq <= (SELECT pushed_seq FROM hub_mark WHERE id = 1)"
+        ).rowcount
+
+
 def backlog(engine: Engine) -> Backlog:
     with engine.connect() as conn:
         mark, at = conn.exec_driver_sql(

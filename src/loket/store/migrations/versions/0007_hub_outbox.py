@@ -2,8 +2,9 @@
 
 Triggers write the outbox in the same transaction as the row they copy, so no write path can
 forget it and a rolled-back payment leaves nothing behind. ``hub_mark`` is the high-water mark of
-what the hub has committed (store/outbox.py). Rows already in the database are queued once, so a
-counter that joins a hub later brings its history.
+what the hub has committed (store/outbox.py). Rows already in the database are not queued here:
+most counters have no hub, and one that joins a hub later sends its history with
+``loket hub resend`` (outbox.requeue_all).
 
 A later migration that rebuilds one of these tables (``batch_alter_table`` on SQLite copies the
 table) drops its triggers: it must create them again (tests/hub/test_outbox.py checks they exist).
@@ -66,9 +67,6 @@ def upgrade() -> None:
                "pushed_seq INTEGER NOT NULL, pushed_at TEXT NOT NULL)")
     op.execute("INSERT INTO hub_mark (id, pushed_seq, pushed_at) VALUES (1, 0, '')")
     for table in SOURCES:
-        op.execute(f"INSERT INTO hub_outbox (kind, key, payload) SELECT "
-                   f"'{SOURCES[table][0]}', CAST(t.\"{SOURCES[table][1]}\" AS TEXT), "
-                   f"{_payload(table, 't')} FROM \"{table}\" AS t ORDER BY t.rowid")
         op.execute(f"CREATE TRIGGER hub_{table}_insert AFTER INSERT ON \"{table}\" "
                    f"BEGIN {_queue(table, 'NEW')}; END")
         if table in ("payment", "shift", "cashier"):  # the others are written once
