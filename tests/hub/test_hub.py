@@ -71,6 +71,20 @@ def test_a_counters_payments_and_events_arrive_once_and_a_second_push_sends_noth
     assert desk.check("2026-11-21") == []
 
 
+def test_a_counter_that_paid_before_it_had_a_hub_sends_its_whole_history_first(t01, hub):
+    rt, desk = t01
+    pay(rt, "0001000000011")
+    outbox.forget(rt.engine, "2026-11-21T10:00:00+07:00")  # as a counter without [hub] does
+    assert desk.backlog().count == 0
+    desk.push()
+    assert _hub_payments(hub, "T01") == _local(rt)
+    audit_rows = {row[1] for row in hub_rows(hub, "record", "T01") if row[0] == "audit"}
+    with rt.engine.connect() as conn:
+        local_audit = {str(i) for (i,) in conn.exec_driver_sql("SELECT id FROM auditentry")}
+    assert audit_rows == local_audit  # 0004's first row included, written before the triggers
+    assert desk.push() == 0  # the hub has heard from it now: no second history
+
+
 def test_a_crash_after_the_hub_commits_and_before_the_mark_moves_sends_the_batch_again(t01, hub):
     rt, desk = t01
     pay(rt, "0001000000011")
@@ -81,6 +95,7 @@ def test_a_crash_after_the_hub_commits_and_before_the_mark_moves_sends_the_batch
         raise SystemExit("killed between the hub's commit and the mark")
 
     pusher.after_commit = crash
+    pusher.join()  # the first push queues the history first: count after it
     waiting = desk.backlog().count
     with pytest.raises(SystemExit):
         pusher.push()

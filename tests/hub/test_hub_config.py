@@ -23,7 +23,7 @@ def test_without_a_hub_section_nothing_connects(tmp_path):
     assert config.hub is None and config.hub_terminal() == "T01"
     with pytest.raises(HubNotConfigured, match=r"\[hub\]"):
         connect(config.hub)
-    assert HubDesk(None, config).start_pushing() is None
+    assert not HubDesk(None, config).configured
 
 
 def test_a_hub_section_loads_and_its_terminal_defaults_to_the_shops(tmp_path, monkeypatch):

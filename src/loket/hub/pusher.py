@@ -97,6 +97,7 @@ class Pusher:
         self.local, self.hub, self.terminal, self.batch = local, hub, terminal, batch
         self.now = now or (lambda: datetime.now(UTC).isoformat(timespec="seconds"))
         self.last_error = ""
+        self._joined = False  # whether the hub is known to have heard from this counter before
         # a test's crash point: called after the hub committed, before the mark moves
         self.after_commit: Callable[[int], None] = lambda _seq: None
 
@@ -132,8 +133,26 @@ class Pusher:
         outbox.mark_pushed(self.local, last, self.now())
         return len(rows)
 
+    def join(self) -> None:
+        """A hub that has never heard from this counter gets its whole history first: what
+        was recorded before the triggers existed, or let go while there was no hub."""
+        if self._joined:
+            return
+        try:
+            with self.hub.connect() as conn:
+                found = conn.exec_driver_sql(
+                    "SELECT pushed_at IS NULL FROM counter WHERE terminal = %s",
+                    (self.terminal,)).first()
+        except SQLAlchemyError as exc:
+            raise failure(exc) from None
+        if found is not None and found[0]:
+            queued = outbox.requeue_all(self.local)
+            log.info("hub: first push from %s, %d rows of history queued", self.terminal, queued)
+        self._joined = True
+
     def push(self, stop: Callable[[], bool] = lambda: False) -> int:
         """Everything waiting, batch by batch; how many rows were sent."""
+        self.join()
         sent = 0
         while not stop():
             n = self.push_batch()

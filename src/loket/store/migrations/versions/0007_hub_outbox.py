@@ -3,8 +3,8 @@
 Triggers write the outbox in the same transaction as the row they copy, so no write path can
 forget it and a rolled-back payment leaves nothing behind. ``hub_mark`` is the high-water mark of
 what the hub has committed (store/outbox.py). Rows already in the database are not queued here:
-most counters have no hub, and one that joins a hub later sends its history with
-``loket hub resend`` (outbox.requeue_all).
+most counters have no hub, and a counter's first push to a hub queues its whole history
+(hub/pusher.py, ``outbox.requeue_all``).
 
 A later migration that rebuilds one of these tables (``batch_alter_table`` on SQLite copies the
 table) drops its triggers: it must create them again (tests/hub/test_outbox.py checks they exist).
