@@ -35,7 +35,7 @@ from loket.hub import schema
 from loket.hub.connect import hub_engine
 from loket.hub.pusher import Pusher
 from loket.service.hub_owner import outlets_day
-from loket.store import cashiers, payments
+from loket.store import cashiers, outbox, payments
 from loket.store.db import make_engine, open_database, write
 
 NOW = "2026-11-21T10:00:00+07:00"
@@ -93,6 +93,9 @@ def throughput(cluster: PgCluster, counters: int, n: int) -> None:
     schema.init(root)
     tmp = Path(tempfile.mkdtemp())
     template = _counter_db(tmp / "template.db", n)
+    engine = make_engine(template)  # the queue let go, as on a counter without a hub: the
+    outbox.forget(engine, NOW)      # first push queues the whole history once (Pusher.join)
+    engine.dispose()
     jobs = []
     for c in range(counters):
         terminal = f"T{c:02d}"
@@ -135,6 +138,9 @@ def lag(cluster: PgCluster, counters: int, rate: float, seconds: float, idle: fl
     schema.init(root)
     tmp = Path(tempfile.mkdtemp())
     template = _counter_db(tmp / "template.db", 0)
+    engine = make_engine(template)
+    outbox.forget(engine, NOW)
+    engine.dispose()
     jobs = []
     for c in range(counters):
         terminal = f"L{c:02d}"
