@@ -224,3 +224,11 @@ async def test_the_counter_screen_pushes_to_the_hub_while_it_is_open(t01, hub):
     assert desk.backlog().count == 0
     assert _hub_payments(hub, "T01") == _local(rt)
     assert app._stop_hub is not None
+
+
+def test_the_status_line_is_told_how_much_the_hub_has_not_got(t01):
+    rt, desk = t01
+    pay(rt, "0001000000011")
+    assert rt.health().hub_waiting == desk.backlog().count > 0
+    desk.push()
+    assert rt.health().hub_waiting == 0
