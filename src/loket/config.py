@@ -231,6 +231,61 @@ class ServeConfig(_Strict):
         return value
 
 
+TERMINAL = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+
+
+def check_hub_url(url: str) -> str:
+    """A ``postgresql://`` URL without a password (that comes from ``password_env``)."""
+    example = "contoh postgresql://loket_t01@hub.contoh.id/loket"
+    try:
+        parts = urlsplit(url.strip())
+        parts.port  # noqa: B018  (raises on a bad port)
+    except ValueError:
+        raise ValueError(f"port tidak sah ({example})") from None
+    if parts.scheme not in ("postgresql", "postgres") or not parts.path.strip("/"):
+        raise ValueError(f"bukan alamat postgresql://…/nama-database ({example})")
+    if parts.password is not None:
+        raise ValueError("kata sandi jangan di URL: isi password_env dengan nama variabel "
+                         "lingkungannya")
+    return url.strip()
+
+
+class HubConfig(_Strict):
+    """The owner's PostgreSQL hub every counter copies its ledger to (optional)."""
+
+    url: str
+    password_env: str | None = None
+    terminal_id: str | None = None  # default: [shop] terminal_id
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        return check_hub_url(value)
+
+    @field_validator("password_env")
+    @classmethod
+    def _env_name(cls, value: str | None) -> str | None:
+        if value is not None and not ENV_NAME.match(value):
+            raise ValueError("harus nama variabel lingkungan, contoh LOKET_HUB_PASSWORD")
+        return value
+
+    @field_validator("terminal_id")
+    @classmethod
+    def _terminal(cls, value: str | None) -> str | None:
+        if value is not None and not TERMINAL.match(value):
+            raise ValueError("huruf, angka, - atau _ saja (paling panjang 32)")
+        return value
+
+    def password(self) -> str | None:
+        if self.password_env is None:
+            return None
+        value = os.environ.get(self.password_env, "")
+        if not value:
+            raise ConfigError(f"[hub] password_env: variabel lingkungan {self.password_env} "
+                              f"belum diisi")
+        return value
+
+
 class Config(_Strict):
     shop: ShopConfig
     host: HostConfig
@@ -242,6 +297,12 @@ class Config(_Strict):
     training: bool = False
     source: str = ""  # the file it came from
     serve: ServeConfig = ServeConfig()
+    hub: HubConfig | None = None
+
+    def hub_terminal(self) -> str:
+        """The terminal this counter is in the hub: ``[hub] terminal_id`` or the shop's."""
+        return (self.hub.terminal_id if self.hub and self.hub.terminal_id
+                else self.shop.terminal_id)
 
 
 def _where(loc: tuple) -> str:

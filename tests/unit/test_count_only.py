@@ -98,11 +98,3 @@ def test_a_host_that_gives_no_va_prints_the_number_typed_once(maker):
     assert text.count("0001000000029") == 1
     assert [line for line in text.splitlines()
             if line.startswith(("No. VA", "No. Kartu")) and line.rstrip().endswith(":")] == []
-
-
-def test_the_status_line_rounds_a_deposit_just_under_a_billion_to_billions():
-    from loket.tui.widgets.status_line import _short
-
-    assert _short(999_975_300) == "Rp 1,0 M"
-    assert _short(999_949_999) == "Rp 999,9 jt"
-    assert _short(1_234_000_000) == "Rp 1,2 M"

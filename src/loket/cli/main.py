@@ -140,9 +140,18 @@ def _parser() -> argparse.ArgumentParser:
         "check", parents=[common], help="check the configured host: address, credentials, IP "
         "whitelist, clock, product code; the deposit balance; exit 0 when payments can be taken")
 
+    from loket.cli import hub  # the owner's PostgreSQL hub (issue 12)
+
+    hub.add_parser(sub, common)
     sub.add_parser("init", parents=[common], help="write a configuration and the owner's account")
     sub.add_parser("print-test", parents=[common], help="print a test page")
     return parser
+
+
+def _hub(args) -> int:
+    from loket.cli import hub
+
+    return hub.run(args)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -167,6 +176,7 @@ def main(argv: list[str] | None = None) -> int:
         "cashier": commands.owner_command, "report": commands.owner_command,
         "audit": commands.owner_command, "doctor": doctor.run, "db": doctor.run,
         "host": host_check.run,
+        "hub": _hub,
     }[args.command]
     log_file = logs.setup()
     try:

@@ -24,6 +24,7 @@ from loket.printing.layouts import Shop
 from loket.service.accounts import AccountDesk
 from loket.service.counter import CounterService, CounterSettings
 from loket.service.deposit_watch import DepositWatch
+from loket.service.hub_desk import HubDesk
 from loket.service.owner_reports import ReportDesk
 from loket.service.owner_settings import SettingsDesk
 from loket.store import anchor, audit, payments
@@ -45,6 +46,7 @@ class Health:
     oldest_queued: str = ""
     unsettled: int = 0  # at the host, answer not final
     refunds_due: int = 0
+    hub_waiting: int = 0  # outbox rows the owner's hub has not got yet (0 without a hub)
 
 
 @dataclass
@@ -59,6 +61,7 @@ class Runtime:
     reports: ReportDesk
     training_pin: str = ""
     closers: list[Callable[[], None]] = field(default_factory=list)
+    hub: HubDesk | None = None  # the owner's PostgreSQL hub ([hub]; the outbox is always there)
 
     @property
     def training(self) -> bool:
@@ -89,6 +92,7 @@ class Runtime:
             oldest_queued=min((c.oldest for c in queued), default=""),
             unsettled=sum(c.count for c in of(IN_FLIGHT)),
             refunds_due=sum(c.count for c in of({PaymentState.REFUND_DUE})),
+            hub_waiting=self.hub.backlog().count if self.hub and self.hub.configured else 0,
         )
 
     def reconcile(self, day: str):
@@ -149,4 +153,7 @@ def build_runtime(
             pin_file.parent.mkdir(parents=True, exist_ok=True)
             pin_file.write_text(training_pin)
         pin = accounts.training_pin(pin_file)
-    return Runtime(config, engine, host, counter, clock, accounts, desk, reports, pin, closers)
+    hub = HubDesk(engine, config)
+    closers.append(hub.close)
+    return Runtime(config, engine, host, counter, clock, accounts, desk, reports, pin, closers,
+                   hub)

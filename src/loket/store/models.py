@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -151,3 +151,28 @@ class DepositEntry(SQLModel, table=True):
     balance: int | None = None  # the balance the host reported, after ``change``
     change: int = 0  # -what a payment took, +what the host gave back; 0 for a balance alone
     ref_id: str = Field("", index=True)  # the payment, when it is about one
+
+
+class HubOutbox(SQLModel, table=True):
+    """A row recorded here, waiting for the owner's hub: written by triggers (migration 0007) in
+    the same transaction as the row it copies. AUTOINCREMENT: a ``seq`` is never reused, even
+    after the pushed rows are deleted (store/outbox.py)."""
+
+    __tablename__ = "hub_outbox"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    seq: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True))
+    kind: str = Field(sa_column=Column(Text, nullable=False))
+    key: str = Field(sa_column=Column(Text, nullable=False))
+    payload: str = Field(sa_column=Column(Text, nullable=False))  # JSON of the copied row
+
+
+class HubMark(SQLModel, table=True):
+    """The high-water mark: every outbox row at or below ``pushed_seq`` the hub has committed."""
+
+    __tablename__ = "hub_mark"
+    __table_args__ = (CheckConstraint("id = 1"),)
+
+    id: int = Field(sa_column=Column(Integer, primary_key=True))
+    pushed_seq: int = Field(sa_column=Column(Integer, nullable=False))
+    pushed_at: str = Field(sa_column=Column(Text, nullable=False))

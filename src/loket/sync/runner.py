@@ -35,6 +35,8 @@ def run_sync(
             "Forwarder lain sedang berjalan untuk database ini (loket terbuka?); tidak ada yang dikirim."
         )
         return EXIT_LOCKED
+    hub = getattr(rt, "hub", None)  # the owner's hub: pushed from a thread of this process
+    stop_hub = hub.start_pushing() if hub is not None and not once else None
     try:
         forwarder = rt.counter.forwarder
         forwarder.actor = "sync"
@@ -52,4 +54,6 @@ def run_sync(
             out(f"Tidak ada yang perlu dikirim. {summary(rt.engine)}")
         return 0
     finally:
+        if stop_hub is not None:
+            stop_hub()
         lock.release()

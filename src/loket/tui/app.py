@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from time import monotonic
 from weakref import WeakKeyDictionary
 
@@ -96,6 +97,7 @@ class LoketApp(App):
         self.forwarder_lock = ForwarderLock(runtime.database_path)
         self._recovered = False  # the forwarder recovers interrupted sends once it holds the lock
         self._forwarding = threading.Lock()  # one drain at a time, whoever asks
+        self._stop_hub: Callable[[], None] | None = None  # the owner's hub pusher, when [hub]
         self._typed_on: WeakKeyDictionary[events.Key, Screen] = WeakKeyDictionary()
         self._shown_at = 0.0  # when the screen on top last changed, on the clock keys carry
         if runtime.training:
@@ -111,8 +113,12 @@ class LoketApp(App):
             self.set_interval(HEALTH_EVERY_S, self.check_health)
             self.call_after_refresh(self.forward)
             self.set_interval(self.forward_every_s, self.forward)
+            if self.runtime.hub is not None:  # a thread of its own: never waits on the screen
+                self._stop_hub = self.runtime.hub.start_pushing()
 
     def on_unmount(self) -> None:
+        if self._stop_hub is not None:
+            self._stop_hub()
         self.forwarder_lock.release()
 
     # -- keys belong to the screen they were typed on ------------------------------------------

@@ -61,6 +61,8 @@ def describe(health: Health | None, training: bool, cashier: str,
             line.append(f" │ Diproses {health.unsettled}", style="yellow")
         if health.refunds_due:
             line.append(f" │ Refund {health.refunds_due}", style="bold white on red")
+        if health.hub_waiting:  # the owner's hub is behind: a growing queue, nothing lost
+            line.append(f" │ Hub {health.hub_waiting}", style="yellow")
         if health.balance is not None:
             balance = _short(health.balance)
             line.append(f" │ Dep {balance[3:]}" if compact else f" │ Deposit {balance}")

@@ -1,0 +1,182 @@
+"""``loket hub …``: create the owner's hub, add a role per counter, push, and read it back."""
+
+from __future__ import annotations
+
+import json
+import signal
+import threading
+from datetime import date, datetime
+
+# Only argparse at import time: `loket --version` builds this parser too. The rest comes in run().
+
+
+def add_parser(sub, common) -> None:
+    hub = sub.add_parser("hub", help="the owner's PostgreSQL hub: every counter in one place")
+    actions = hub.add_subparsers(dest="hub_action", required=True)
+    url = {"default": None, "help": "postgresql://USER@HOST/DB (default: [hub] url); the "
+           "password from [hub] password_env or $LOKET_HUB_PASSWORD"}
+    init = actions.add_parser("init", parents=[common], help="create or upgrade the hub's schema")
+    init.add_argument("--url", **url)
+    for name, text in (("add-counter", "a login role for one counter's terminal"),
+                       ("add-owner", "a login role that reads every outlet")):
+        cmd = actions.add_parser(name, parents=[common], help=text)
+        cmd.add_argument("name", metavar="TERMINAL" if name == "add-counter" else "ROLE")
+        cmd.add_argument("--url", **url)
+    push = actions.add_parser("push", parents=[common], help="send this counter's outbox")
+    push.add_argument("--once", action="store_true", help="everything waiting, then exit")
+    actions.add_parser("status", parents=[common], help="what this counter has not sent yet")
+    actions.add_parser("resend", parents=[common],
+                       help="queue everything again, for a hub restored from a backup")
+    check = actions.add_parser("check", parents=[common],
+                               help="this counter's payments of a day against the hub")
+    check.add_argument("--date", required=True, help="YYYY-MM-DD (WIB)")
+    report = actions.add_parser("report", parents=[common],
+                                help="a day or a month across every outlet, per outlet and "
+                                "per cashier")
+    period = report.add_mutually_exclusive_group(required=True)
+    period.add_argument("--day", help="YYYY-MM-DD (WIB)")
+    period.add_argument("--month", help="YYYY-MM")
+    report.add_argument("--url", **url)
+    report.add_argument("--json", action="store_true")
+    report.add_argument("--csv", default=None, help="also per outlet and per cashier as CSV "
+                        "(Indonesian spreadsheet: ; separated, UTF-8 with BOM)")
+
+
+def _config(args):
+    from loket.config import find_config, load_config
+
+    path = find_config(getattr(args, "config", None))
+    return load_config(path) if path is not None else None
+
+
+def _day(text: str) -> date:
+    from loket.config import ConfigError
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ConfigError(f"{text!r}: tanggal harus YYYY-MM-DD") from None
+
+
+def _month(text: str) -> date:
+    from loket.config import ConfigError
+
+    try:
+        if len(text) != 7:
+            raise ValueError
+        return date.fromisoformat(f"{text}-01")
+    except ValueError:
+        raise ConfigError(f"{text!r}: bulan harus YYYY-MM") from None
+
+
+def run(args) -> int:
+    from loket.cli import boot
+    from loket.config import ConfigError
+    from loket.service import hub_desk
+
+    action = args.hub_action
+    if action in ("init", "add-counter", "add-owner", "report"):
+        config = _config(args)
+        hub = config.hub if config else None
+        if action == "init":
+            hub_desk.init_hub(hub, args.url)
+            print("Hub siap. Tambahkan peran per kasir-terminal: loket hub add-counter TERMINAL")
+            return 0
+        if action == "report":
+            return _report(hub, args)
+        role = hub_desk.add_role(hub, args.url, args.name, owner_role=action == "add-owner")
+        print(f"Peran {role.name} dibuat. Kata sandinya (hanya ditampilkan sekali):")
+        print(role.password)
+        print("Simpan di variabel lingkungan yang disebut [hub] password_env di komputer itu.")
+        return 0
+    config = _config(args)
+    if config is None or config.hub is None:
+        raise ConfigError("Hub belum diatur: tambahkan bagian [hub] ke konfigurasi")
+    rt = boot.start(config)
+    try:
+        desk = rt.hub
+        if desk is None:
+            raise ConfigError("Hub belum diatur: tambahkan bagian [hub] ke konfigurasi")
+        if action == "status":
+            waiting = desk.backlog()
+            since = waiting.pushed_at or "belum pernah"
+            print(f"Antrean hub {waiting.count} baris; terakhir terkirim: {since}")
+            return 0
+        if action == "resend":
+            queued = desk.resend()
+            print(f"{queued} baris diantrekan lagi untuk hub; kirim dengan loket hub push")
+            return 0
+        if action == "check":
+            found = desk.check(_day(args.date).isoformat())
+            for d in found:
+                print(d.text)
+            print(f"{args.date}: {len(found)} selisih dengan hub")
+            return 1 if found else 0
+        if args.once:
+            sent = desk.push()
+            print(f"{sent} baris terkirim ke hub; antrean {desk.backlog().count}")
+            return 0
+        stop = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        try:
+            desk.pusher().run(stop)
+        except KeyboardInterrupt:
+            stop.set()
+        return 0
+    finally:
+        rt.close()
+
+
+def _report(hub, args) -> int:
+    from loket.domain.money import format_rupiah
+    from loket.service import hub_desk, hub_owner
+
+    first = _day(args.day) if args.day else _month(args.month)
+    engine = hub_desk.connect(hub, args.url)
+    try:
+        day = (hub_owner.outlets_day(engine, first) if args.day
+               else hub_owner.outlets_month(engine, first.year, first.month))
+    finally:
+        engine.dispose()
+    now = datetime.now().astimezone()
+    if args.csv:
+        hub_owner.write_csv(day, args.csv)
+    if args.json:
+        print(json.dumps(_as_json(day, now), indent=2))
+        return 0
+    rp = format_rupiah
+    print(f"Semua outlet {day.day}: {day.all.count} transaksi, {day.all.success_count} sukses, "
+          f"kas {rp(day.all.cash_collected)}, margin {rp(day.all.margin)}, "
+          f"belum final {day.all.unsettled_count}")
+    for terminal, f in day.outlets.items():
+        print(f"  {terminal:<12} {f.count:>6} trx  sukses {f.success_count:>6}  "
+              f"kas {rp(f.cash_collected):>16}  iuran {rp(f.premium):>16}  "
+              f"admin {rp(f.admin_income):>12}  margin {rp(f.margin):>12}  "
+              f"belum final {f.unsettled_count}")
+        for c in f.by_cashier:
+            print(f"      {c.cashier_id:<12} {c.count:>6} trx  sukses {c.success:>6}  "
+                  f"{rp(c.taken):>16}")
+    if args.csv:
+        print(f"CSV: {args.csv}")
+    print("Pengiriman dari tiap kasir:")
+    for status in day.counters:
+        print(f"  {status.terminal:<12} {hub_owner.silent_for(status, now)}; "
+              f"antrean saat itu {status.backlog}")
+    return 0
+
+
+def _as_json(day, now) -> dict:
+    from loket.service import hub_owner
+
+    def figures(f) -> dict:
+        return {"count": f.count, "success": f.success_count, "taken": f.taken,
+                "refunded": f.refunded, "premium": f.premium, "admin_income": f.admin_income,
+                "host_cost": f.host_cost, "margin": f.margin, "unsettled": f.unsettled_count,
+                "by_state": {s: list(v) for s, v in f.by_state.items()},
+                "by_cashier": [vars(c) for c in f.by_cashier], "hourly": f.hourly}
+
+    return {"day": day.day, "all": figures(day.all),
+            "outlets": {t: figures(f) for t, f in day.outlets.items()},
+            "counters": [{"terminal": c.terminal, "pushed_at": c.pushed_at and
+                          c.pushed_at.isoformat(), "backlog": c.backlog,
+                          "silent": hub_owner.silent_for(c, now)} for c in day.counters]}

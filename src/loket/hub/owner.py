@@ -1,0 +1,81 @@
+"""What the owner reads from the hub: a day across outlets, and who has not pushed since when.
+
+Plain rows: the service folds them into the same ``Figures`` the counter's own dashboard uses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import SQLAlchemyError
+
+from loket.hub.connect import failure
+
+
+@dataclass(frozen=True)
+class DayRow:
+    """One (outlet, cashier, state, hour) group of a period's payments."""
+
+    terminal: str
+    cashier_id: str
+    state: str
+    hour: int
+    count: int
+    total: int
+    premium: int
+    admin_fee: int
+    agent_price: int
+    unpriced: int  # confirmed payments whose host cost was never written
+
+
+@dataclass(frozen=True)
+class CounterStatus:
+    terminal: str
+    pushed_at: datetime | None  # when the hub last committed a batch from it (None: never)
+    pushed_seq: int
+    backlog: int  # rows it still had waiting after that batch
+
+
+DAY = text(
+    # sum(bigint) is numeric in PostgreSQL: cast back, money is integer rupiah
+    "SELECT terminal, cashier_id, state, substr(created_at, 12, 2)::int, count(*), "
+    "sum(total)::bigint, sum(premium)::bigint, sum(admin_fee)::bigint, "
+    "sum(agent_price)::bigint, "
+    "count(*) FILTER (WHERE agent_price <= 0) FROM payment "
+    "WHERE created_at >= :start AND created_at < :end GROUP BY 1, 2, 3, 4")
+
+
+def day_rows(engine: Engine, start: str, end: str) -> list[DayRow]:
+    """Every outlet's payments created in [start, end) (ISO text in WIB), grouped."""
+    try:
+        with engine.connect() as conn:
+            return [DayRow(*row) for row in conn.execute(DAY, {"start": start, "end": end})]
+    except SQLAlchemyError as exc:
+        raise failure(exc) from None
+
+
+def counters(engine: Engine) -> list[CounterStatus]:
+    """Every registered outlet, the longest silent first."""
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(text(
+                "SELECT terminal, pushed_at, pushed_seq, backlog FROM counter "
+                "ORDER BY pushed_at NULLS FIRST, terminal")).all()
+    except SQLAlchemyError as exc:
+        raise failure(exc) from None
+    return [CounterStatus(*row) for row in rows]
+
+
+def ledger(engine: Engine, terminal: str, start: str, end: str) -> dict[str, tuple[str, int]]:
+    """One outlet's payments of a period as the hub holds them: ref_id -> (state, total)."""
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(text(
+                "SELECT ref_id, state, total FROM payment WHERE terminal = :t "
+                "AND created_at >= :start AND created_at < :end"),
+                {"t": terminal, "start": start, "end": end}).all()
+    except SQLAlchemyError as exc:
+        raise failure(exc) from None
+    return {ref: (state, total) for ref, state, total in rows}

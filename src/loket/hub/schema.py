@@ -1,0 +1,94 @@
+"""Creating the hub (Alembic, its own script location) and the roles that use it."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from importlib import resources
+
+from alembic import command
+from alembic.config import Config
+from psycopg import sql
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from loket.hub.connect import HubError, failure
+
+TERMINAL = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+SCRAM_ITERATIONS = 4096
+
+
+def _alembic() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(resources.files("loket.hub") / "migrations"))
+    return cfg
+
+
+def init(engine: Engine) -> None:
+    """Create or upgrade the hub's schema (run as the database's owner, who may create roles)."""
+    cfg = _alembic()
+    try:
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+    except SQLAlchemyError as exc:
+        raise failure(exc) from None
+
+
+def scram_verifier(password: str, salt: bytes | None = None) -> str:
+    """The SCRAM-SHA-256 verifier PostgreSQL stores, made here so the password itself is never
+    sent in a statement a server log could keep (RFC 5802 / 7677)."""
+    salt = salt or secrets.token_bytes(16)
+    salted = hashlib.pbkdf2_hmac("sha256", password.encode(), salt, SCRAM_ITERATIONS)
+    client_key = hmac.new(salted, b"Client Key", "sha256").digest()
+    stored = hashlib.sha256(client_key).digest()
+    server = hmac.new(salted, b"Server Key", "sha256").digest()
+    b64 = lambda b: base64.b64encode(b).decode()  # noqa: E731
+    return f"SCRAM-SHA-256${SCRAM_ITERATIONS}:{b64(salt)}${b64(stored)}:{b64(server)}"
+
+
+@dataclass(frozen=True)
+class NewRole:
+    name: str
+    password: str  # shown once to the owner; stored nowhere by loket
+
+
+def _role(engine: Engine, name: str, group: str, password: str | None) -> NewRole:
+    password = password or secrets.token_urlsafe(24)
+    ident = sql.Identifier(name)
+    verifier = sql.Literal(scram_verifier(password))
+    try:
+        with engine.begin() as conn:
+            raw = conn.connection.driver_connection
+            assert raw is not None  # a live psycopg connection inside begin()
+            exists = raw.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,)).fetchone()
+            verb = "ALTER ROLE {} WITH LOGIN PASSWORD {}" if exists else \
+                "CREATE ROLE {} WITH LOGIN PASSWORD {}"
+            raw.execute(sql.SQL(verb).format(ident, verifier))
+            raw.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(group), ident))
+            if group == "loket_counter":
+                terminal = name.removeprefix("loket_")
+                raw.execute("INSERT INTO counter (terminal, role_name) VALUES (%s, %s) "
+                            "ON CONFLICT (terminal) DO UPDATE SET role_name = EXCLUDED.role_name",
+                            (terminal, name))
+    except SQLAlchemyError as exc:
+        raise failure(exc) from None
+    return NewRole(name, password)
+
+
+def add_counter(engine: Engine, terminal: str, password: str | None = None) -> NewRole:
+    """A login role that can read and write only ``terminal``'s rows (a new password each time)."""
+    if not TERMINAL.match(terminal):
+        raise HubError(f"{terminal!r}: id terminal hanya huruf, angka, - atau _ (paling panjang 32)")
+    return _role(engine, f"loket_{terminal}", "loket_counter", password)
+
+
+def add_owner(engine: Engine, name: str, password: str | None = None) -> NewRole:
+    """A login role that reads every outlet's rows and writes none."""
+    if not TERMINAL.match(name):
+        raise HubError(f"{name!r}: nama peran hanya huruf, angka, - atau _ (paling panjang 32)")
+    return _role(engine, name, "loket_owner", password)

@@ -1,0 +1,96 @@
+"""The owner's view across outlets, read from the hub: the day's figures per outlet and per
+cashier (the same ``Figures`` the counter's own dashboard and reports use), and which counter
+has not pushed since when."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import Engine
+
+from loket.domain.states import PaymentState
+from loket.hub import owner
+from loket.hub.owner import CounterStatus, DayRow
+from loket.reports.figures import CashierFigures, Figures, day_range, month_range
+
+S = PaymentState
+
+
+def fold(rows: list[DayRow], start: str, end: str) -> Figures:
+    """Grouped rows into one ``Figures`` (as reports/figures.py computes it on one counter)."""
+    f = Figures(start, end)
+    cashiers: dict[str, CashierFigures] = {}
+    for r in rows:
+        n, total = f.by_state.get(r.state, (0, 0))
+        f.by_state[r.state] = (n + r.count, total + r.total)
+        f.count += r.count
+        f.taken += r.total
+        f.hourly[r.hour] += r.count
+        if r.state == S.SUCCESS:
+            f.success_count += r.count
+            f.premium += r.premium
+            f.admin_income += r.admin_fee
+            f.host_cost += r.agent_price
+            f.unpriced += r.unpriced
+        elif r.state == S.REFUNDED:
+            f.refunded += r.total
+        else:
+            f.unsettled_count += r.count
+            f.unsettled_amount += r.total
+        c = cashiers.setdefault(r.cashier_id, CashierFigures(r.cashier_id))
+        c.count += r.count
+        c.taken += r.total
+        if r.state == S.SUCCESS:
+            c.success += r.count
+            c.success_amount += r.total
+    f.by_cashier = sorted(cashiers.values(), key=lambda c: (-c.taken, c.cashier_id))
+    return f
+
+
+@dataclass
+class OutletsDay:
+    day: str  # YYYY-MM-DD, or YYYY-MM for a month
+    all: Figures  # every outlet together
+    outlets: dict[str, Figures] = field(default_factory=dict)  # terminal -> its figures
+    counters: list[CounterStatus] = field(default_factory=list)
+
+
+def outlets_day(hub: Engine, day: date) -> OutletsDay:
+    """The day across every outlet the hub holds, per outlet and per cashier."""
+    return outlets_period(hub, *day_range(day), day.isoformat())
+
+
+def outlets_month(hub: Engine, year: int, month: int) -> OutletsDay:
+    """A month across every outlet (the same figures, over the month's range)."""
+    return outlets_period(hub, *month_range(year, month), f"{year:04d}-{month:02d}")
+
+
+def outlets_period(hub: Engine, start: str, end: str, label: str) -> OutletsDay:
+    rows = owner.day_rows(hub, start, end)
+    by_terminal: dict[str, list[DayRow]] = {}
+    for r in rows:
+        by_terminal.setdefault(r.terminal, []).append(r)
+    return OutletsDay(label, fold(rows, start, end),
+                      {t: fold(rs, start, end) for t, rs in sorted(by_terminal.items())},
+                      owner.counters(hub))
+
+
+def write_csv(day: OutletsDay, out) -> int:
+    """The day per outlet and per cashier as CSV (reports/outlets.py)."""
+    from loket.reports.outlets import write_outlets_csv
+
+    return write_outlets_csv(day.day, day.outlets, out)
+
+
+def silent_for(status: CounterStatus, now: datetime) -> str:
+    """'belum pernah' or how long since the hub last heard from a counter, in Indonesian."""
+    if status.pushed_at is None:
+        return "belum pernah mengirim"
+    minutes = int((now - status.pushed_at).total_seconds() // 60)
+    if minutes < 1:
+        return "baru saja"
+    if minutes < 120:
+        return f"{minutes} menit lalu"
+    hours = minutes // 60
+    return f"{hours} jam lalu" if hours < 48 else f"{hours // 24} hari lalu"

@@ -1,0 +1,25 @@
+"""A real PostgreSQL server for the hub's tests, started once per session (no mocks)."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from tests.hub.pgcluster import SUPERPASS, PgCluster
+
+_names = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def pg():
+    cluster = PgCluster().init().start()
+    yield cluster
+    cluster.cleanup()
+
+
+@pytest.fixture
+def hub_url(pg, monkeypatch):
+    """A fresh, empty hub database; the superuser's password in the env var the config names."""
+    monkeypatch.setenv("LOKET_HUB_PASSWORD", SUPERPASS)
+    return pg.create_database(f"hub{next(_names)}")

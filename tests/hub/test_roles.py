@@ -1,0 +1,89 @@
+"""A counter's role sees and writes only its own terminal's rows; the owner's reads all."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from loket.hub import schema
+from loket.service import hub_desk
+from tests.hub.helpers import admin, as_role, counter, pay
+
+
+@pytest.fixture
+def two_counters(tmp_path, sim, hub_url, monkeypatch):
+    hub_desk.init_hub(None, hub_url)
+    root = admin(hub_url)
+    roles = {t: schema.add_counter(root, t) for t in ("T01", "T02")}
+    pushed = {}
+    for terminal, role in roles.items():
+        monkeypatch.setenv(f"PW_{terminal}", role.password)
+        rt, desk = counter(tmp_path, sim, terminal,
+                           hub_url.replace("postgres@", f"{role.name}@"), f"PW_{terminal}")
+        pay(rt, "0001000000011" if terminal == "T01" else "0001000000029")
+        assert desk.push() > 0  # each with its own role
+        pushed[terminal] = (rt, desk)
+    yield root, roles
+    for rt, desk in pushed.values():
+        desk.close()
+        rt.close()
+    root.dispose()
+
+
+def _count(engine, sql: str) -> int:
+    with engine.connect() as conn:
+        return conn.execute(text(sql)).scalar()
+
+
+def test_a_counter_cannot_read_another_terminals_rows(two_counters, hub_url):
+    _root, roles = two_counters
+    t01 = as_role(hub_url, roles["T01"].name, roles["T01"].password)
+    try:
+        for table in ("payment", "payment_event", "record", "counter"):
+            assert _count(t01, f"SELECT count(*) FROM {table} WHERE terminal = 'T02'") == 0
+            assert _count(t01, f"SELECT count(*) FROM {table} WHERE terminal = 'T01'") > 0
+    finally:
+        t01.dispose()
+
+
+def test_a_counter_cannot_change_or_forge_another_terminals_rows(two_counters, hub_url):
+    root, roles = two_counters
+    t01 = as_role(hub_url, roles["T01"].name, roles["T01"].password)
+    try:
+        with t01.begin() as conn:
+            changed = conn.execute(text("UPDATE payment SET total = 0 WHERE terminal = 'T02'"))
+            assert changed.rowcount == 0
+        with pytest.raises(DBAPIError, match="row-level security"), t01.begin() as conn:
+            conn.execute(text("UPDATE payment SET terminal = 'T02' WHERE terminal = 'T01'"))
+        with pytest.raises(DBAPIError, match="row-level security"), t01.begin() as conn:
+            conn.execute(text("INSERT INTO record (terminal, kind, key, seq, data) "
+                              "VALUES ('T02', 'audit', '1', 1, '{}')"))
+        with pytest.raises(DBAPIError, match="permission denied"), t01.begin() as conn:
+            conn.execute(text("DELETE FROM payment"))
+        with pytest.raises(DBAPIError, match="permission denied"), t01.begin() as conn:
+            conn.execute(text("UPDATE counter SET role_name = 'x'"))
+    finally:
+        t01.dispose()
+    assert _count(root, "SELECT min(total) FROM payment WHERE terminal = 'T02'") > 0
+
+
+def test_the_owners_role_reads_every_outlet_and_writes_nothing(two_counters, hub_url):
+    root, _roles = two_counters
+    boss = schema.add_owner(root, "pemilik_hub")
+    owner = as_role(hub_url, boss.name, boss.password)
+    try:
+        assert _count(owner, "SELECT count(DISTINCT terminal) FROM payment") == 2
+        with pytest.raises(DBAPIError, match="permission denied"), owner.begin() as conn:
+            conn.execute(text("UPDATE payment SET total = 0"))
+    finally:
+        owner.dispose()
+
+
+def test_a_role_logs_in_only_with_its_own_password(two_counters, hub_url):
+    _root, roles = two_counters
+    url = hub_url.replace("postgres@", f"{roles['T01'].name}@")
+    with pytest.raises(psycopg.OperationalError, match="password authentication failed"):
+        psycopg.connect(url, password=roles["T02"].password).close()
+    assert roles["T01"].password not in schema.scram_verifier(roles["T01"].password)
