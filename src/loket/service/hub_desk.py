@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 
 from loket.config import Config, HubConfig, check_hub_url
 from loket.errors import LoketError
-from loket.hub import owner, schema
+from loket.hub import owner
 from loket.hub.connect import hub_engine
 from loket.hub.pusher import Pusher
 from loket.reports.figures import day_range
@@ -142,6 +142,8 @@ def _date(day: str) -> date:
 
 
 def init_hub(hub: HubConfig | None, url: str | None) -> None:
+    from loket.hub import schema  # Alembic: only for the owner's set-up commands
+
     engine = connect(hub, url)
     try:
         schema.init(engine)
@@ -150,6 +152,8 @@ def init_hub(hub: HubConfig | None, url: str | None) -> None:
 
 
 def add_role(hub: HubConfig | None, url: str | None, name: str, *, owner_role: bool = False):
+    from loket.hub import schema
+
     engine = connect(hub, url)
     try:
         return (schema.add_owner if owner_role else schema.add_counter)(engine, name)
