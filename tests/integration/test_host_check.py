@@ -174,5 +174,7 @@ def test_iak_credentials_are_checked_without_a_balance_command(key, ready):
     if ready:
         assert failed == [] and result.balance is None
         assert any("setelah pembayaran pertama" in f.text for f in result.findings)
+        clock = [f for f in result.findings if f.text.startswith("Jam")]
+        assert [f.verdict for f in clock] == [Verdict.OK]  # the host's HTTP Date was read
     else:
         assert len(failed) == 1 and "ditolak" in failed[0].text

@@ -16,7 +16,6 @@ import logging
 import time
 from dataclasses import replace
 from datetime import timedelta
-from email.utils import parsedate_to_datetime
 
 import httpx
 from ulid import ULID
@@ -24,23 +23,15 @@ from ulid import ULID
 from loket.clock import Clock, SystemClock, iso
 from loket.domain.attempts import QuoteRule
 from loket.domain.outcomes import (
-    HOST_GARBLED,
-    HOST_HTTP_ERROR,
-    HOST_TOO_LARGE,
-    HOST_TOO_SLOW,
-    HOST_UNREACHABLE,
     Outcome,
 )
 from loket.host import digiflazz_replies as replies
 from loket.host.base import Booked, HostReply, PaymentRequest, Ticket
 from loket.host.transport import (
-    MAX_BODY_BYTES,
-    BodyRefused,
-    BodyTooLarge,
-    DeadlinePassed,
     DeadlineTransport,
-    deadline,
-    read_capped,
+    NoAnswer,
+    SeesHostClock,
+    exchange,
 )
 
 log = logging.getLogger("loket.host")
@@ -54,11 +45,7 @@ def md5_hex(text: str) -> str:
     return hashlib.md5(text.encode("utf-8")).hexdigest()
 
 
-class _NoAnswer(Exception):
-    """No reply to judge; ``args[0]`` is what the cashier is told."""
-
-
-class DigiflazzHost:
+class DigiflazzHost(SeesHostClock):
     profile = "digiflazz"
     quote_first = True
     quote_rule = QuoteRule(same_day=True, day_end_guard=timedelta(minutes=5))
@@ -92,7 +79,6 @@ class DigiflazzHost:
                                   transport=transport or DeadlineTransport(),
                                   follow_redirects=False)
         self._last_balance: tuple[float, HostReply] | None = None
-        self.last_date: datetime.datetime | None = None  # the host's HTTP Date, last seen
 
     def __repr__(self) -> str:  # never show the key
         return (f"DigiflazzHost({str(self._http.base_url)!r}, username={self.username!r}, "
@@ -100,45 +86,15 @@ class DigiflazzHost:
 
     # -- one exchange -----------------------------------------------------------------------
     def _post(self, path: str, body: dict) -> tuple[int, str, bytes]:
-        """``(http status, content type, body)`` of a 2xx/4xx answer; raises ``_NoAnswer``."""
+        """``(http status, content type, body)`` of a 2xx/4xx answer; raises ``NoAnswer``."""
         raw = json.dumps(body, separators=(",", ":")).encode()
-        with deadline(self.total_timeout_s) as at:
-            try:
-                request = self._http.build_request("POST", path, content=raw, headers={
-                    "Content-Type": "application/json", "Accept-Encoding": "gzip"})
-                response = self._http.send(request, stream=True)
-                try:
-                    self._saw_date(response.headers.get("date", ""))
-                    if not (200 <= response.status_code < 300
-                            or 400 <= response.status_code < 500):
-                        raise _NoAnswer(HOST_HTTP_ERROR.format(status=response.status_code))
-                    content = read_capped(response, at, MAX_BODY_BYTES)
-                finally:
-                    response.close()
-            except _NoAnswer:
-                raise
-            except (httpx.TimeoutException, DeadlinePassed):
-                raise _NoAnswer(HOST_TOO_SLOW) from None
-            except BodyTooLarge:
-                raise _NoAnswer(HOST_TOO_LARGE) from None
-            except BodyRefused:
-                raise _NoAnswer(HOST_GARBLED) from None
-            except (httpx.HTTPError, httpx.InvalidURL, OSError):
-                raise _NoAnswer(HOST_UNREACHABLE) from None
-            except Exception as exc:  # the contract: every call answers, whatever the wire did
-                log.warning("digiflazz %s failed: %s", path, type(exc).__name__)
-                raise _NoAnswer(HOST_UNREACHABLE) from None
-        if time.monotonic() > at:
-            raise _NoAnswer(HOST_TOO_SLOW)
-        return response.status_code, response.headers.get("content-type", ""), content
-
-    def _saw_date(self, header: str) -> None:
-        try:
-            when = parsedate_to_datetime(header) if header else None
-        except (TypeError, ValueError, IndexError):
-            when = None
-        if when is not None and when.tzinfo is not None:
-            self.last_date = when
+        return exchange(
+            self._http,
+            lambda: self._http.build_request("POST", path, content=raw, headers={
+                "Content-Type": "application/json", "Accept-Encoding": "gzip"}),
+            self.total_timeout_s, accept=lambda status: 200 <= status < 300 or 400 <= status < 500,
+            seen=self.saw,
+            what=f"digiflazz {path}")
 
     def _transaction(self, command: str, sent: replies.Sent) -> HostReply:
         body: dict[str, object] = {
@@ -150,7 +106,7 @@ class DigiflazzHost:
             body["testing"] = True
         try:
             status, content_type, content = self._post("/v1/transaction", body)
-        except _NoAnswer as none:
+        except NoAnswer as none:
             log.info("no answer from digiflazz to %s %s: %s", command, sent.ref_id, none.args[0])
             return HostReply(Outcome.UNKNOWN, message=none.args[0], answered=False,
                              cashier_text=none.args[0])
@@ -193,7 +149,7 @@ class DigiflazzHost:
                 "sign": md5_hex(self.username + self._key + "depo")}
         try:
             status, content_type, content = self._post("/v1/cek-saldo", body)
-        except _NoAnswer as none:
+        except NoAnswer as none:
             return HostReply(Outcome.UNKNOWN, message=none.args[0], answered=False,
                              cashier_text=none.args[0])
         reply, why = replies.deposit(status, content, content_type)

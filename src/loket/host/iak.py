@@ -28,7 +28,6 @@ import json
 import logging
 import re
 import secrets
-import time
 from dataclasses import replace
 
 import httpx
@@ -38,9 +37,6 @@ from loket.domain.attempts import QuoteRule
 from loket.domain.outcomes import (
     HOST_GARBLED,
     HOST_HTTP_ERROR,
-    HOST_TOO_LARGE,
-    HOST_TOO_SLOW,
-    HOST_UNREACHABLE,
     Outcome,
 )
 from loket.host import iak_codes as codes
@@ -48,12 +44,10 @@ from loket.host.base import Booked, HostReply, PaymentRequest, Ticket
 from loket.host.body import Refused
 from loket.host.iak_replies import Odd, Sent, judge, parse
 from loket.host.transport import (
-    BodyRefused,
-    BodyTooLarge,
-    DeadlinePassed,
     DeadlineTransport,
-    deadline,
-    read_capped,
+    NoAnswer,
+    SeesHostClock,
+    exchange,
 )
 
 log = logging.getLogger("loket.host")
@@ -65,11 +59,7 @@ NO_TR_ID = "Cek tagihan tanpa nomor transaksi IAK: cek tagihan ulang"
 _NOT_ALNUM = re.compile(r"[^A-Za-z0-9]")
 
 
-class _NoAnswer(Exception):
-    """No reply to judge; ``args[0]`` is what the cashier is told."""
-
-
-class IakHost:
+class IakHost(SeesHostClock):
     profile = "iak"
     quote_first = True
     quote_rule = QuoteRule(ttl=datetime.timedelta(minutes=10))
@@ -100,40 +90,19 @@ class IakHost:
 
     # -- one exchange -----------------------------------------------------------------------
     def _exchange(self, body: dict) -> tuple[int, str, bytes]:
-        """``(http status, content type, body)`` of a 200 or 4xx; raises ``_NoAnswer``."""
+        """``(http status, content type, body)`` of a 200 or 4xx; raises ``NoAnswer``."""
         raw = json.dumps(body, separators=(",", ":")).encode()
-        with deadline(self.total_timeout_s) as at:
-            try:
-                response = self._http.send(self._http.build_request(
-                    "POST", PATH, content=raw, headers={"Content-Type": "application/json",
-                                                        "Accept-Encoding": "gzip"}), stream=True)
-                try:
-                    if response.status_code != 200 and not 400 <= response.status_code < 500:
-                        raise _NoAnswer(HOST_HTTP_ERROR.format(status=response.status_code))
-                    content = read_capped(response, at)
-                finally:
-                    response.close()
-            except _NoAnswer:
-                raise
-            except (httpx.TimeoutException, DeadlinePassed):
-                raise _NoAnswer(HOST_TOO_SLOW) from None
-            except BodyTooLarge:
-                raise _NoAnswer(HOST_TOO_LARGE) from None
-            except BodyRefused:
-                raise _NoAnswer(HOST_GARBLED) from None
-            except (httpx.HTTPError, httpx.InvalidURL, OSError):
-                raise _NoAnswer(HOST_UNREACHABLE) from None
-            except Exception as exc:  # the contract: every call answers, whatever the wire did
-                log.warning("IAK call failed: %s", type(exc).__name__)
-                raise _NoAnswer(HOST_UNREACHABLE) from None
-        if time.monotonic() > at:  # finished, but too late to be trusted as on time
-            raise _NoAnswer(HOST_TOO_SLOW)
-        return response.status_code, response.headers.get("content-type", ""), content
+        return exchange(
+            self._http,
+            lambda: self._http.build_request("POST", PATH, content=raw, headers={
+                "Content-Type": "application/json", "Accept-Encoding": "gzip"}),
+            self.total_timeout_s, accept=lambda status: status == 200 or 400 <= status < 500,
+            seen=self.saw, what="IAK call")
 
     def _call(self, body: dict, sent: Sent) -> HostReply:
         try:
             status, content_type, content = self._exchange(body)
-        except _NoAnswer as none:
+        except NoAnswer as none:
             log.info("no answer from IAK to %s: %s", sent.context, none.args[0])
             return HostReply(Outcome.UNKNOWN, message=none.args[0], answered=False,
                              cashier_text=none.args[0])

@@ -6,18 +6,12 @@ from __future__ import annotations
 import datetime
 import json
 import logging
-import time
 from dataclasses import asdict, replace
 
 import httpx
 
 from loket.domain.attempts import QuoteRule
 from loket.domain.outcomes import (
-    HOST_GARBLED,
-    HOST_HTTP_ERROR,
-    HOST_TOO_LARGE,
-    HOST_TOO_SLOW,
-    HOST_UNREACHABLE,
     Outcome,
     cashier_message,
 )
@@ -28,20 +22,13 @@ from loket.host.replies import Sent
 from loket.host.signing import STAMPS, Stamps, signed_headers
 from loket.host.transport import (
     MAX_BODY_BYTES,
-    BodyRefused,
-    BodyTooLarge,
-    DeadlinePassed,
     DeadlineTransport,
-    deadline,
-    read_capped,
+    NoAnswer,
+    exchange,
 )
 
 log = logging.getLogger("loket.host")
 LEDGER_MAX_BYTES = 16 * 1024 * 1024  # the simulator's whole ledger, not one reply
-
-
-class _NoAnswer(Exception):
-    """No reply to judge; ``args[0]`` is what the cashier is told."""
 
 
 class NativeHost:
@@ -82,45 +69,26 @@ class NativeHost:
     # -- one exchange -----------------------------------------------------------------------
     def _exchange(self, method: str, path: str, body: dict | None, *, sign: bool = True,
                   cap: int = MAX_BODY_BYTES) -> tuple[int, str, bytes]:
-        """``(http status, content type, body)``; raises ``_NoAnswer``."""
+        """``(http status, content type, body)``; raises ``NoAnswer``."""
         raw = b"" if body is None else json.dumps(body, separators=(",", ":")).encode()
-        with deadline(self.total_timeout_s) as at:
-            try:
-                request = self._http.build_request(method, path, content=raw, headers={
-                    "Content-Type": "application/json", "Accept-Encoding": "gzip"})
-                if sign:  # the target as it goes on the wire: path and query
-                    target = request.url.raw_path.decode("ascii")
-                    stamp = self._stamps.issue(self.agent_id, method, str(request.url), raw)
-                    request.headers.update(
-                        signed_headers(self.agent_id, self._key, method, target, raw, stamp))
-                response = self._http.send(request, stream=True)
-                try:
-                    if response.status_code not in replies.BODY_STATUSES:
-                        raise _NoAnswer(HOST_HTTP_ERROR.format(status=response.status_code))
-                    content = read_capped(response, at, cap)
-                finally:
-                    response.close()
-            except _NoAnswer:
-                raise
-            except (httpx.TimeoutException, DeadlinePassed):
-                raise _NoAnswer(HOST_TOO_SLOW) from None
-            except BodyTooLarge:
-                raise _NoAnswer(HOST_TOO_LARGE) from None
-            except BodyRefused:
-                raise _NoAnswer(HOST_GARBLED) from None
-            except (httpx.HTTPError, httpx.InvalidURL, OSError):
-                raise _NoAnswer(HOST_UNREACHABLE) from None
-            except Exception as exc:  # the contract: every call answers, whatever the wire did
-                log.warning("host call %s %s failed: %s", method, path, type(exc).__name__)
-                raise _NoAnswer(HOST_UNREACHABLE) from None
-        if time.monotonic() > at:  # finished, but too late to be trusted as on time
-            raise _NoAnswer(HOST_TOO_SLOW)
-        return response.status_code, response.headers.get("content-type", ""), content
+
+        def build() -> httpx.Request:
+            request = self._http.build_request(method, path, content=raw, headers={
+                "Content-Type": "application/json", "Accept-Encoding": "gzip"})
+            if sign:  # the target as it goes on the wire: path and query
+                target = request.url.raw_path.decode("ascii")
+                stamp = self._stamps.issue(self.agent_id, method, str(request.url), raw)
+                request.headers.update(
+                    signed_headers(self.agent_id, self._key, method, target, raw, stamp))
+            return request
+        return exchange(self._http, build, self.total_timeout_s, cap=cap,
+                        accept=lambda status: status in replies.BODY_STATUSES,
+                        what=f"host call {method} {path}")
 
     def _call(self, path: str, body: dict, sent: Sent) -> HostReply:
         try:
             status, content_type, content = self._exchange("POST", path, body)
-        except _NoAnswer as none:
+        except NoAnswer as none:
             log.info("no answer from the host to %s: %s", path, none.args[0])
             return HostReply(Outcome.UNKNOWN, message=none.args[0], answered=False)
         reply, why = replies.judge(status, content, content_type, sent)
@@ -156,7 +124,7 @@ class NativeHost:
     def health(self) -> bool:
         try:
             status, content_type, content = self._exchange("GET", "/v1/health", None, sign=False)
-        except _NoAnswer:
+        except NoAnswer:
             return False
         return replies.healthy(status, content, content_type)
 
@@ -168,7 +136,7 @@ class NativeHost:
             if status != 200:
                 return None
             return replies.booked(content, content_type, day)
-        except _NoAnswer:
+        except NoAnswer:
             return None
         except Refused as exc:
             log.warning("host ledger not believed: %s", exc)

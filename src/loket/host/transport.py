@@ -12,15 +12,27 @@ a gzip bomb is ever held in memory.
 from __future__ import annotations
 
 import contextlib
+import logging
 import ssl
 import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextvars import ContextVar
+from datetime import datetime
+from email.utils import parsedate_to_datetime
 
 import httpcore
 import httpx
 
+from loket.domain.outcomes import (
+    HOST_GARBLED,
+    HOST_HTTP_ERROR,
+    HOST_TOO_LARGE,
+    HOST_TOO_SLOW,
+    HOST_UNREACHABLE,
+)
+
+log = logging.getLogger("loket.host")
 MAX_BODY_BYTES = 256 * 1024
 
 _deadline: ContextVar[float | None] = ContextVar("loket_host_deadline", default=None)
@@ -194,3 +206,59 @@ def read_capped(response: httpx.Response, at: float, cap: int = MAX_BODY_BYTES) 
     if gunzip is not None and (not gunzip.eof or gunzip.unused_data):
         raise BodyRefused("gzip stream truncated or followed by garbage")
     return bytes(body)
+
+
+class NoAnswer(Exception):
+    """No reply to judge; ``args[0]`` is what the cashier is told."""
+
+
+def exchange(http: httpx.Client, build: Callable[[], httpx.Request], total_s: float, *,
+             accept: Callable[[int], bool], cap: int = MAX_BODY_BYTES,
+             seen: Callable[[httpx.Response], None] | None = None,
+             what: str = "host call") -> tuple[int, str, bytes]:
+    """One request within a total deadline: ``(http status, content type, body)`` of an answer
+    whose status ``accept`` takes, or ``NoAnswer`` saying why there was none. Every adapter's
+    wire goes through here, so every host is given up on the same way, whatever the wire did.
+    ``seen`` looks at the answer's headers (a host's clock) before its status is judged."""
+    with deadline(total_s) as at:
+        try:
+            response = http.send(build(), stream=True)
+            try:
+                if seen is not None:
+                    seen(response)
+                if not accept(response.status_code):
+                    raise NoAnswer(HOST_HTTP_ERROR.format(status=response.status_code))
+                content = read_capped(response, at, cap)
+            finally:
+                response.close()
+        except NoAnswer:
+            raise
+        except (httpx.TimeoutException, DeadlinePassed):
+            raise NoAnswer(HOST_TOO_SLOW) from None
+        except BodyTooLarge:
+            raise NoAnswer(HOST_TOO_LARGE) from None
+        except BodyRefused:
+            raise NoAnswer(HOST_GARBLED) from None
+        except (httpx.HTTPError, httpx.InvalidURL, OSError):
+            raise NoAnswer(HOST_UNREACHABLE) from None
+        except Exception as exc:  # the contract: every call answers, whatever the wire did
+            log.warning("%s failed: %s", what, type(exc).__name__)
+            raise NoAnswer(HOST_UNREACHABLE) from None
+    if time.monotonic() > at:  # finished, but too late to be trusted as on time
+        raise NoAnswer(HOST_TOO_SLOW)
+    return response.status_code, response.headers.get("content-type", ""), content
+
+
+class SeesHostClock:
+    """Remembers the host's clock from its answers' HTTP ``Date`` (``loket host check``)."""
+
+    last_date: datetime | None = None
+
+    def saw(self, response: httpx.Response) -> None:
+        header = response.headers.get("date", "")
+        try:
+            when = parsedate_to_datetime(header) if header else None
+        except (TypeError, ValueError, IndexError):
+            when = None
+        if when is not None and when.tzinfo is not None:
+            self.last_date = when
