@@ -32,8 +32,9 @@ def _training_sim(config: Config):
     return sim, key
 
 
-def start(config: Config) -> Runtime:
-    """The runtime for a configuration; close it when done (it stops the simulator too)."""
+def _address(config: Config):
+    """Where the host is and its key: the configured one, or in training mode a simulator
+    started now (the caller stops it). The key is kept out of every log from here on."""
     sim = None
     if config.training:
         sim, key = _training_sim(config)
@@ -41,6 +42,12 @@ def start(config: Config) -> Runtime:
     else:
         url, key = config.host.url, config.host.secret()
     logs.redact(key)
+    return sim, url, key
+
+
+def start(config: Config) -> Runtime:
+    """The runtime for a configuration; close it when done (it stops the simulator too)."""
+    sim, url, key = _address(config)
     try:
         host = make_host(config.host, url, key)
     except BaseException:
@@ -63,13 +70,7 @@ def start(config: Config) -> Runtime:
 def host_only(config: Config) -> Iterator[tuple[HostAdapter, str]]:
     """The configured host adapter alone (no database), and the address it talks to; in
     training mode, against a simulator started for the occasion."""
-    sim = None
-    if config.training:
-        sim, key = _training_sim(config)
-        url = sim.url
-    else:
-        url, key = config.host.url, config.host.secret()
-    logs.redact(key)
+    sim, url, key = _address(config)
     try:
         host = make_host(config.host, url, key)
         try:

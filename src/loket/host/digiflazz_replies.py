@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from loket.domain.billing import FamilyBill
 from loket.domain.numbers import VA_LENGTH, VA_PREFIXES
@@ -25,7 +25,7 @@ from loket.domain.outcomes import (
 )
 from loket.host import digiflazz_codes as codes
 from loket.host.base import HostReply
-from loket.host.body import Refused, decode_json, is_json
+from loket.host.body import Refused
 from loket.host.replies import (
     MAX_AMOUNT,
     MAX_BALANCE,
@@ -34,6 +34,8 @@ from loket.host.replies import (
     MAX_PERIODS,
     Name,
     Words,
+    data_envelope,
+    parse_as,
 )
 from loket.host.replies import Reference as Text64
 
@@ -98,24 +100,6 @@ class Odd(Exception):
     """Not believed: ``args[0]`` is what the cashier is told, ``args[1]`` why (for the log)."""
 
 
-def _data(raw: bytes, content_type: str) -> object:
-    if not is_json(content_type):
-        raise Refused(f"content type {content_type[:40]!r}")
-    document = decode_json(raw)
-    if not isinstance(document, dict) or not isinstance(document.get("data"), dict):
-        raise Refused("not a {data: {…}} envelope")
-    return document["data"]
-
-
-def _parse(model: type[_Strict], data: object) -> _Strict:
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        where = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
-                          for e in exc.errors(include_input=False)[:3])
-        raise Refused(where) from None
-
-
 def _garbled(http_status: int) -> str:
     """A 4xx that is not Digiflazz's JSON (a 404 page: a wrong URL) says so by its status."""
     return HOST_HTTP_ERROR.format(status=http_status) if http_status != 200 else HOST_GARBLED
@@ -157,7 +141,7 @@ def _bill(answer: AnswerIn, sent: Sent, inquired_at: str) -> FamilyBill:
 
 def _judge(http_status: int, raw: bytes, content_type: str, sent: Sent, now: str) -> HostReply:
     try:
-        answer = _parse(AnswerIn, _data(raw, content_type))
+        answer = parse_as(AnswerIn, data_envelope(raw, content_type))
     except Refused as exc:
         raise Odd(_garbled(http_status), str(exc)) from None
     assert isinstance(answer, AnswerIn)
@@ -208,14 +192,14 @@ def judge(http_status: int, raw: bytes, content_type: str, sent: Sent,
 def deposit(http_status: int, raw: bytes, content_type: str) -> tuple[HostReply, str]:
     """``/v1/cek-saldo``: the balance, or the rc it was refused with."""
     try:
-        data = _data(raw, content_type)
+        data = data_envelope(raw, content_type)
         if isinstance(data, dict) and "deposit" in data:
-            found = _parse(DepositIn, data)
+            found = parse_as(DepositIn, data)
             assert isinstance(found, DepositIn)
             if http_status != 200:
                 raise Odd(HOST_INCONSISTENT, f"a balance with HTTP {http_status}")
             return HostReply(Outcome.SUCCESS, rc="00", balance=_whole(found.deposit)), ""
-        refused = _parse(RefusalIn, data)
+        refused = parse_as(RefusalIn, data)
         assert isinstance(refused, RefusalIn)
     except Refused as exc:
         return HostReply(Outcome.UNKNOWN, message=_garbled(http_status)), str(exc)

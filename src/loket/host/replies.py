@@ -104,7 +104,7 @@ class _Strict(BaseModel):
     model_config = ConfigDict(strict=True, extra="ignore", frozen=True)
 
 
-_M = TypeVar("_M", bound=_Strict)
+_M = TypeVar("_M", bound=BaseModel)
 
 
 class MemberIn(_Strict):
@@ -201,7 +201,8 @@ class Odd(Exception):
     """The reply is not believed; ``args[0]`` is what the cashier is told, ``args[1]`` why."""
 
 
-def _data(raw: bytes, content_type: str) -> object:
+def data_envelope(raw: bytes, content_type: str) -> object:
+    """The ``data`` object of a ``{"data": {…}}`` JSON reply (native and Digiflazz), or ``Refused``."""
     if not is_json(content_type):
         raise Refused(f"content type {content_type[:40]!r}")
     document = decode_json(raw)
@@ -210,7 +211,8 @@ def _data(raw: bytes, content_type: str) -> object:
     return document["data"]
 
 
-def _parse(model: type[_M], data: object) -> _M:
+def parse_as(model: type[_M], data: object) -> _M:
+    """``data`` as ``model``, or ``Refused`` naming the first three reasons (for the log)."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -256,7 +258,7 @@ def _judge(http_status: int, raw: bytes, content_type: str, sent: Sent) -> HostR
     if http_status not in BODY_STATUSES:
         raise Odd(HOST_HTTP_ERROR.format(status=http_status), f"HTTP {http_status}")
     try:
-        answer = _parse(AnswerIn, _data(raw, content_type))
+        answer = parse_as(AnswerIn, data_envelope(raw, content_type))
     except Refused as exc:
         raise Odd(HOST_GARBLED, str(exc)) from None
     if sent.ref_id and (answer.ref_id != sent.ref_id) and (
@@ -286,7 +288,7 @@ def healthy(http_status: int, raw: bytes, content_type: str) -> bool:
     if http_status != 200:
         return False
     try:
-        _parse(HealthIn, _data(raw, content_type))
+        parse_as(HealthIn, data_envelope(raw, content_type))
     except Refused:
         return False
     return True
@@ -295,7 +297,7 @@ def healthy(http_status: int, raw: bytes, content_type: str) -> bool:
 def booked(raw: bytes, content_type: str, day: date) -> list[Booked]:
     """The simulator's ledger entries paid on ``day`` (WIB). Raises ``Refused`` if any entry
     is odd: a ledger that is partly unreadable cannot say what was booked."""
-    ledger = _parse(LedgerIn, _data(raw, content_type))
+    ledger = parse_as(LedgerIn, data_envelope(raw, content_type))
     return [
         Booked(ref_id=e.ref_id, premium=e.premium, sn=e.sn, paid_at=e.paid_at, va_no=e.va_no,
                periods=tuple(e.periods))
