@@ -86,6 +86,7 @@ backend = "none"
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(300)  # about 100 s alone; more beside the rest of the suite
 def test_sigkill_at_random_moments_in_every_fault_mode_loses_and_doubles_nothing(crash_site):
     sim, config, tmp = crash_site
     env = {**os.environ, "LOKET_CRASH_KEY": KEY, "PYTHONPATH": str(ROOT)}
