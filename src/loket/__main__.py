@@ -1,3 +1,3 @@
-from loket.cli.main import main
+from loket.cli.main import run
 
-raise SystemExit(main())
+run()

@@ -1,32 +1,30 @@
 """The host adapter a configuration names, built in one place for the counter and `loket host
-check` alike."""
+check` alike. Only the adapter named is imported (a command pays for the host it speaks to)."""
 
 from __future__ import annotations
 
 from loket.clock import Clock
-from loket.config import ConfigError, HostConfig
+from loket.config import HostConfig
 from loket.host.base import HostAdapter
-from loket.host.digiflazz import DigiflazzHost
-from loket.host.native import NativeHost
-
-IAK_MISSING = '[host] adapter "iak": belum tersedia di versi loket ini'
 
 
 def make_host(h: HostConfig, url: str, key: str, clock: Clock | None = None) -> HostAdapter:
     """``url`` and ``key`` are given apart: training mode points the adapter at its simulator."""
     if h.adapter == "digiflazz":
+        from loket.host.digiflazz import DigiflazzHost
+
         return DigiflazzHost(url, h.username, key, sku=h.sku, testing=h.testing,
                              min_status_interval_s=h.status_interval_s,
                              connect_timeout_s=h.connect_timeout_s,
                              read_timeout_s=h.read_timeout, total_timeout_s=h.total_timeout_s,
                              clock=clock)
     if h.adapter == "iak":
-        try:
-            from loket.host.iak import IakHost  # type: ignore[import-not-found, unused-ignore]
-        except ImportError:
-            raise ConfigError(IAK_MISSING) from None
+        from loket.host.iak import IakHost
+
         return IakHost(url, h.username, key, min_status_interval_s=h.status_interval_s,
                        connect_timeout_s=h.connect_timeout_s, read_timeout_s=h.read_timeout,
-                       total_timeout_s=h.total_timeout_s)
+                       total_timeout_s=h.total_timeout_s, clock=clock)
+    from loket.host.native import NativeHost
+
     return NativeHost(url, h.agent_id, key, h.connect_timeout_s, h.read_timeout,
                       total_timeout_s=h.total_timeout_s)
