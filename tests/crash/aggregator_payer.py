@@ -31,7 +31,7 @@ def adapter(profile: str, url: str, clock):
         from loket.host.iak import IakHost
 
         return IakHost(url, user, key, connect_timeout_s=1.0, read_timeout_s=1.0, clock=clock)
-    from loket.host.digiflazz import DigiflazzHost  # type: ignore[import-not-found, unused-ignore]
+    from loket.host.digiflazz import DigiflazzHost
 
     return DigiflazzHost(url, user, key, sku="bpjs", testing=True, min_status_interval_s=0.0,
                          connect_timeout_s=1.0, read_timeout_s=1.0, clock=clock)
