@@ -29,6 +29,9 @@ os.environ.setdefault("LOKET_LOG_DIR", tempfile.mkdtemp(prefix="loket-test-logs-
 os.environ.setdefault("LOKET_AUDIT_KEY", os.path.join(os.environ["LOKET_LOG_DIR"], "audit.key"))
 # ... and python-escpos's parsed printer database, never in the user's cache folder.
 os.environ.setdefault("ESCPOS_CAPABILITIES_PICKLE_DIR", os.environ["LOKET_LOG_DIR"])
+# Parse it once, here, before any xdist worker or child process starts: python-escpos writes that
+# pickle in place, so two first imports at once could read it half-written.
+import escpos.capabilities  # noqa: E402,F401,I001
 
 NOW = datetime(2026, 11, 21, 10, 0, 0, tzinfo=WIB)
 AGENT = "AGT-TEST"

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import copy
 import os
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,16 +32,41 @@ class PrintOptions:
 
 
 def _escpos_cache() -> None:
+    """python-escpos parses its printer database (YAML) on import unless a pickle of it is at
+    hand, and writes that pickle where ``ESCPOS_CAPABILITIES_PICKLE_DIR`` says (else into a new
+    temporary folder every time). loket keeps one in its cache folder. The library writes the
+    file in place, so a process starting beside another could read it half-written: the first
+    import writes into a folder of its own, and the file is then moved into the shared folder in
+    one atomic step."""
     if "ESCPOS_CAPABILITIES_PICKLE_DIR" in os.environ:
         return
+    import platform
+
     import platformdirs
 
     folder = Path(platformdirs.user_cache_dir("loket", appauthor=False)) / "escpos"
+    name = f"{platform.python_version()}.capabilities.pickle"
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if (folder / name).exists():
+            os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"] = str(folder)
+            return
+        own = Path(tempfile.mkdtemp(dir=folder))
     except OSError:  # no cache folder: python-escpos's own temporary one, as before
         return
-    os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"] = str(folder)
+    os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"] = str(own)
+    try:
+        import escpos.capabilities  # noqa: F401  (writes the pickle into our own folder)
+
+        os.replace(own / name, folder / name)
+    except OSError:
+        pass  # the next start tries again; this one has its capabilities
+    finally:
+        shutil.rmtree(own, ignore_errors=True)
+        if (folder / name).exists():  # what children of this process read
+            os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"] = str(folder)
+        else:
+            del os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"]
 
 
 def paper_profile(dots: int) -> Profile:
