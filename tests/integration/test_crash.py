@@ -38,10 +38,12 @@ class Sim:
     def __init__(self, tmp: Path) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.log = (tmp / "sim.log").open("w")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "loket", "sim", "--port", str(self.port), "--db",
              str(tmp / "sim.db"), "--agent", AGENT, "--key", KEY, "--pending-delay", "1"],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            # to a file, never an unread pipe: a full pipe would stop the simulator mid-test
+            stdout=self.log, stderr=subprocess.STDOUT, text=True)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
@@ -60,6 +62,7 @@ class Sim:
     def stop(self) -> None:
         self.proc.terminate()
         self.proc.wait(timeout=10)
+        self.log.close()
 
 
 @pytest.fixture

@@ -214,7 +214,7 @@ def run() -> None:
     sys.stdout.flush()
     sys.stderr.flush()
     atexit._run_exitfuncs()  # logging's shutdown (flush and close the log file), lock releases
-    os._exit(code)
+    os._exit(int(code or 0))
 
 
 if __name__ == "__main__":

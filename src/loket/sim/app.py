@@ -9,8 +9,8 @@ from datetime import datetime
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import Scope
 
@@ -85,8 +85,11 @@ def create_app(settings: SimSettings) -> FaultInjector:
         return body, None
 
     def endpoint(method):
-        async def handle(request: Request) -> JSONResponse:
-            body, failure = await authed(request)
+        async def handle(request: Request) -> Response:
+            try:
+                body, failure = await authed(request)
+            except ClientDisconnect:  # the client gave up (a killed counter, a "slow" fault)
+                return Response(status_code=499)
             if failure:
                 return failure
             try:

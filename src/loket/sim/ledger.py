@@ -106,7 +106,11 @@ class _Tx:
 
     def __enter__(self) -> SimLedger:
         self.ledger.lock.acquire()
-        self.ledger.db.execute("BEGIN IMMEDIATE")
+        try:
+            self.ledger.db.execute("BEGIN IMMEDIATE")
+        except BaseException:  # never keep the lock of a transaction that did not begin
+            self.ledger.lock.release()
+            raise
         return self.ledger
 
     def __exit__(self, exc_type, *_exc) -> None:
