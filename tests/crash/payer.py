@@ -19,10 +19,10 @@ from loket.store import cashiers, shifts
 from loket.sync.lock import ForwarderLock
 
 
-def main(config_path: str, numbers_path: str, seed: int) -> None:
+def pay_forever(rt, numbers: list[str], seed: int) -> None:
+    """Pay random numbers until killed, as ``kasir1``; drain the queue every few payments while
+    this process holds the forwarder lock. Shared by the aggregator payer."""
     rng = random.Random(seed)
-    numbers = Path(numbers_path).read_text().split()
-    rt = boot.start(load_config(config_path))
     rt.counter.sleep = lambda s: time.sleep(min(s, 0.2))
     rt.counter.settings.pending_wait_s = 1.5
     if cashiers.get(rt.engine, "kasir1") is None:
@@ -45,6 +45,10 @@ def main(config_path: str, numbers_path: str, seed: int) -> None:
         if lock.held and i % 3 == 2:
             forwarder.drain(force=True)
 
+
+def main(config_path: str, numbers_path: str, seed: int) -> None:
+    rt = boot.start(load_config(config_path))
+    pay_forever(rt, Path(numbers_path).read_text().split(), seed)
 
 if __name__ == "__main__":
     main(sys.argv[1], sys.argv[2], int(sys.argv[3]))
