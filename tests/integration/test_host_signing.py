@@ -106,3 +106,18 @@ def test_the_hosts_memory_of_signatures_is_bounded_by_the_window():
     assert len(seen) == 101
     assert seen.first_time("new", 5000, now=5000)  # everything older has expired
     assert len(seen) == 1
+
+
+def test_two_processes_sending_the_same_request_in_the_same_second_are_both_answered(sim):
+    """Each process has its own stamps: the second identical status query is refused as a replay
+    at first, and sent again a second later — never reported as refused."""
+    from loket.host.native import NativeHost
+
+    fixed = int(time.time())
+    hosts = [NativeHost(sim.url, AGENT, KEY, stamps=Stamps(clock=lambda: fixed))
+             for _ in range(2)]
+    try:
+        assert [h.status("PAY-TWICE").outcome for h in hosts] == [Outcome.NOT_POSTED] * 2
+    finally:
+        for h in hosts:
+            h.close()

@@ -81,9 +81,16 @@ class NativeHost:
                 request.headers.update(
                     signed_headers(self.agent_id, self._key, method, target, raw, stamp))
             return request
-        return exchange(self._http, build, self.total_timeout_s, cap=cap,
-                        accept=lambda status: status in replies.BODY_STATUSES,
-                        what=f"host call {method} {path}")
+        def once() -> tuple[int, str, bytes]:
+            return exchange(self._http, build, self.total_timeout_s, cap=cap,
+                            accept=lambda status: status in replies.BODY_STATUSES,
+                            what=f"host call {method} {path}")
+        answer = once()
+        if sign and answer[0] == 401:
+            # Refused, so nothing was recorded. Another process may have sent this very request in
+            # the same second (a replay to the host): once more, stamped a second later.
+            answer = once()
+        return answer
 
     def _call(self, path: str, body: dict, sent: Sent) -> HostReply:
         try:

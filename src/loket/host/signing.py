@@ -52,8 +52,9 @@ class Stamps:
     identical requests may run at most ``MAX_AHEAD_S`` ahead of the clock; past that the caller
     waits for the clock to catch up. One instance per process is shared by every client, so two
     clients of the same host do not collide either. Other processes are not seen: two processes
-    sending the very same request in the same second still collide (the second is refused as a
-    replay, rc 41: rejected, nothing recorded, safe to repeat).
+    sending the very same request in the same second collide, and the second is refused as a
+    replay (rc 41: nothing recorded); the native adapter then sends it once more, which this
+    instance stamps a second later.
     """
 
     def __init__(self, clock: Callable[[], float] = time.time,
