@@ -30,6 +30,9 @@ def add_parser(sub, common) -> None:
     check = actions.add_parser("check", parents=[common],
                                help="this counter's payments of a day against the hub")
     check.add_argument("--date", required=True, help="YYYY-MM-DD (WIB)")
+    dash = actions.add_parser("dashboard", parents=[common],
+                              help="the owner's screen over every outlet (read from the hub)")
+    dash.add_argument("--url", **url)
     report = actions.add_parser("report", parents=[common],
                                 help="a day or a month across every outlet, per outlet and "
                                 "per cashier")
@@ -75,7 +78,7 @@ def run(args) -> int:
     from loket.service import hub_desk
 
     action = args.hub_action
-    if action in ("init", "add-counter", "add-owner", "report"):
+    if action in ("init", "add-counter", "add-owner", "report", "dashboard"):
         config = _config(args)
         hub = config.hub if config else None
         if action == "init":
@@ -84,6 +87,8 @@ def run(args) -> int:
             return 0
         if action == "report":
             return _report(hub, args)
+        if action == "dashboard":
+            return _dashboard(hub, args)
         role = hub_desk.add_role(hub, args.url, args.name, owner_role=action == "add-owner")
         print(f"Peran {role.name} dibuat. Kata sandinya (hanya ditampilkan sekali):")
         print(role.password)
@@ -125,6 +130,19 @@ def run(args) -> int:
         return 0
     finally:
         rt.close()
+
+
+def _dashboard(hub, args) -> int:
+    from loket.service import hub_desk
+    from loket.service.hub_view import HubView
+    from loket.tui.hub import HubApp
+
+    view = HubView(hub_desk.connect(hub, args.url))
+    try:
+        HubApp(view).run()
+    finally:
+        view.close()
+    return 0
 
 
 def _report(hub, args) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
@@ -9,7 +11,9 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from loket.errors import LoketError
 
 CONNECT_TIMEOUT_S = 5
-STATEMENT_TIMEOUT_MS = 60_000  # a push or a report never hangs on a stuck server
+STATEMENT_TIMEOUT_MS = 60_000
+WHERE_TRIED = re.compile(r'connection to server (on socket "[^"]*"|at "[^"]*"[^,]*, port \d+)'
+                         r' failed: ')  # a push or a report never hangs on a stuck server
 
 
 class HubError(LoketError):
@@ -35,7 +39,9 @@ def hub_engine(url: str, password: str | None = None) -> Engine:
 def failure(exc: BaseException) -> HubError:
     """A database error as one Indonesian line (the driver's first line says what happened)."""
     original = getattr(exc, "orig", None) or exc
-    first = (str(original).strip().splitlines() or [type(original).__name__])[0][:200]
+    first = (str(original).strip().splitlines() or [type(original).__name__])[0]
+    # libpq names the socket or host it tried before what went wrong: keep what went wrong
+    first = " ".join(WHERE_TRIED.sub("", first).split())[:200]
     if isinstance(exc, OperationalError):
         return HubError(f"Hub tidak dapat dihubungi: {first}")
     if isinstance(exc, DBAPIError):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -51,6 +52,10 @@ UPSERT_EVENT = _upsert("payment_event", ("terminal", "event_id"), ("seq", *EVENT
 UPSERT_RECORD = _upsert("record", ("terminal", "kind", "key"), ("seq", "data"))
 MARK = ("UPDATE counter SET pushed_seq = GREATEST(pushed_seq, %s), pushed_at = now(), "
         "backlog = %s WHERE terminal = %s")
+# Nothing waiting: the counter still reports in, so the owner can tell an idle counter from one
+# the hub has lost (``pushed_at`` = when the hub last heard from it with everything sent).
+HEARD = "UPDATE counter SET pushed_at = now(), backlog = 0 WHERE terminal = %s"
+HEARD_EVERY_S = 60.0
 
 
 class OutboxCorrupt(HubError):
@@ -98,6 +103,7 @@ class Pusher:
         self.now = now or (lambda: datetime.now(UTC).isoformat(timespec="seconds"))
         self.last_error = ""
         self._joined = False  # whether the hub is known to have heard from this counter before
+        self._heard: float | None = None  # when it last reported in with nothing waiting
         # a test's crash point: called after the hub committed, before the mark moves
         self.after_commit: Callable[[int], None] = lambda _seq: None
 
@@ -105,6 +111,7 @@ class Pusher:
         """Send the oldest batch; how many outbox rows it covered (0: nothing was waiting)."""
         rows = outbox.pending(self.local, self.batch)
         if not rows:
+            self._report_in()
             return 0
         payments, events, records = rows_for_hub(self.terminal, rows)
         last = rows[-1].seq
@@ -134,6 +141,17 @@ class Pusher:
         self.after_commit(last)
         outbox.mark_pushed(self.local, last, self.now())
         return len(rows)
+
+    def _report_in(self) -> None:
+        """Tell the hub this counter is here with nothing waiting (at most once a minute)."""
+        if self._heard is not None and time.monotonic() - self._heard < HEARD_EVERY_S:
+            return
+        try:
+            with self.hub.begin() as conn:
+                conn.exec_driver_sql(HEARD, (self.terminal,))
+        except SQLAlchemyError as exc:
+            raise failure(exc) from None
+        self._heard = time.monotonic()
 
     def join(self) -> None:
         """A hub that has never heard from this counter gets its whole history first: what

@@ -1,0 +1,98 @@
+"""The owner's live view of every outlet, read from the hub (``loket hub dashboard``): a day's
+money across outlets or for one of them, per cashier, per hour, and which counter the hub has
+not heard from since when.
+
+Cashier ids are only unique on their own counter, so across outlets a cashier is named
+``T01/kasir1``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import Engine
+
+from loket.clock import WIB, Clock, SystemClock
+from loket.hub.owner import CounterStatus
+from loket.reports.figures import CashierFigures, Figures, day_range
+from loket.service import hub_owner
+
+# A pusher that has nothing to send still reports in (see ``Pusher``); longer silent than this,
+# the hub may be missing what the counter recorded since.
+SILENT_AFTER = timedelta(minutes=10)
+ALL = ""  # the outlet filter that shows every outlet together
+
+
+@dataclass(frozen=True)
+class Outlet:
+    terminal: str
+    figures: Figures
+    status: CounterStatus | None  # None: payments in the hub from a counter no longer registered
+    heard: str  # when the hub last heard from it, in Indonesian
+    behind: bool  # the hub may not hold everything this counter recorded
+
+
+@dataclass
+class HubDay:
+    day: date
+    shown: str  # ALL or one terminal
+    figures: Figures  # the outlets shown, together
+    outlets: list[Outlet] = field(default_factory=list)  # every outlet, whatever is shown
+
+    @property
+    def behind(self) -> list[Outlet]:
+        return [o for o in self.outlets if o.behind]
+
+
+def behind(status: CounterStatus | None, now: datetime) -> bool:
+    """Whether the hub may lack rows of this counter: it never pushed, it had a queue when it
+    last pushed, or it has been silent too long."""
+    if status is None or status.pushed_at is None:
+        return True
+    return status.backlog > 0 or now - status.pushed_at > SILENT_AFTER
+
+
+def labelled(terminal: str, figures: Figures) -> list[CashierFigures]:
+    """A counter's cashiers named with their outlet."""
+    return [replace(c, cashier_id=f"{terminal}/{c.cashier_id}") for c in figures.by_cashier]
+
+
+def next_outlet(outlets: list[Outlet], shown: str) -> str:
+    """The outlet filter after ``shown``: every outlet together, then each in turn."""
+    order = [ALL, *(o.terminal for o in outlets)]
+    at = order.index(shown) if shown in order else 0
+    return order[(at + 1) % len(order)]
+
+
+class HubView:
+    """Reads the hub for the dashboard; every call goes to the database (run it in a worker)."""
+
+    def __init__(self, engine: Engine, clock: Clock | None = None) -> None:
+        self.engine = engine
+        self.clock = clock or SystemClock()
+
+    def today(self) -> date:
+        return self.clock.now().astimezone(WIB).date()
+
+    def day(self, day: date, shown: str = ALL) -> HubDay:
+        found = hub_owner.outlets_day(self.engine, day)
+        now = self.clock.now()
+        statuses = {s.terminal: s for s in found.counters}
+        start, end = day_range(day)
+        outlets = []
+        for terminal in sorted(set(statuses) | set(found.outlets)):
+            status = statuses.get(terminal)
+            fig = found.outlets.get(terminal) or Figures(start, end)
+            heard = hub_owner.silent_for(status, now) if status else "tidak terdaftar"
+            outlets.append(Outlet(terminal, fig, status, heard, behind(status, now)))
+        if shown != ALL:
+            figures = found.outlets.get(shown) or Figures(start, end)
+        else:
+            figures = replace(found.all, by_cashier=sorted(
+                (c for t, f in found.outlets.items() for c in labelled(t, f)),
+                key=lambda c: (-c.taken, c.cashier_id)))
+        return HubDay(day, shown, figures, outlets)
+
+    def close(self) -> None:
+        self.engine.dispose()
