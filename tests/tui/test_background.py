@@ -32,11 +32,11 @@ async def test_the_forwarder_takes_over_when_loket_sync_lets_go(make_app):
             assert payment.state not in (S.SUCCESS, S.REFUNDED)
             await pilot.pause(1.0)  # five rounds of the timer, all standing aside
             assert counter.find(payment.ref_id).state == payment.state
-            assert not app.forwarder_lock.held
+            assert not app.forwarding.lock.held
             held.release()  # the cron job ends
             app.runtime.clock.advance(minutes=10)  # its back-off is over
             assert await wait_for(pilot, lambda: counter.find(payment.ref_id).state == S.SUCCESS)
-            assert app.forwarder_lock.held
+            assert app.forwarding.lock.held
             await settle(pilot)
     finally:
         held.release()

@@ -19,7 +19,7 @@ from loket.errors import LoketError
 from loket.serve.app import create_app
 from loket.service.pos import PosDesk
 from loket.service.runtime import Runtime
-from loket.sync.lock import ForwarderLock
+from loket.sync.lock import ForwarderLock, Forwarding
 
 log = logging.getLogger("loket.serve")
 FORWARD_EVERY_S = 2.0
@@ -35,21 +35,16 @@ class BackgroundForwarder:
     def __init__(self, rt: Runtime, every_s: float = FORWARD_EVERY_S) -> None:
         self.rt = rt
         self.every_s = every_s
-        self.lock = ForwarderLock(rt.database_path)
+        self.forwarding = Forwarding(rt.database_path)
         self.stopping = threading.Event()
-        self.recovered = False
         self.thread = threading.Thread(target=self._run, name="loket-serve-forwarder",
                                        daemon=True)
 
     def once(self) -> None:
-        if not self.lock.acquire():  # the counter's window or `loket sync` is forwarding
-            return
+        """A drain, unless the counter's window or ``loket sync`` is forwarding."""
         forwarder = self.rt.counter.forwarder
         forwarder.actor = "serve"
-        if not self.recovered:  # sends a crashed process left on the wire: status, never re-pay
-            forwarder.recover()
-            self.recovered = True
-        forwarder.drain()
+        self.forwarding.turn(forwarder)
 
     def _run(self) -> None:
         while not self.stopping.wait(self.every_s):
@@ -66,7 +61,7 @@ class BackgroundForwarder:
     def stop(self) -> None:
         self.stopping.set()
         self.thread.join(timeout=30)
-        self.lock.release()
+        self.forwarding.release()
 
 
 def run(rt: Runtime, host: str, port: int, token: str,

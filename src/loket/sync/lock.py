@@ -8,9 +8,15 @@ scheduler) sees it taken and stands aside. ``filelock`` takes it with ``flock`` 
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import filelock
+
+if TYPE_CHECKING:
+    from loket.domain.payment import Payment
+    from loket.sync.forwarder import Forwarder
 
 
 class ForwarderLock:
@@ -46,3 +52,39 @@ class ForwarderLock:
 
     def __exit__(self, *_exc) -> None:
         self.release()
+
+
+class Forwarding:
+    """One process's way to forward: the lock across processes, one drain at a time within this
+    one, and the sends a killed process left on the wire recovered (by status, never by paying
+    again) the first time this process holds the lock. The counter's window and ``loket serve``
+    each keep one."""
+
+    BUSY = "busy"  # a drain of this process is running: it sends everything anyway
+    ELSEWHERE = "elsewhere"  # another process (``loket sync``, another window) holds the lock
+
+    def __init__(self, db_path: str | Path) -> None:
+        self.lock = ForwarderLock(db_path)
+        self._one = threading.Lock()
+        self._recovered = False
+
+    @property
+    def running(self) -> bool:
+        return self._one.locked()
+
+    def turn(self, forwarder: Forwarder, force: bool = False) -> list[Payment] | str:
+        """Drain once if this process may: what was processed, or BUSY / ELSEWHERE."""
+        if not self._one.acquire(blocking=False):
+            return self.BUSY
+        try:
+            if not self.lock.acquire():
+                return self.ELSEWHERE
+            if not self._recovered:
+                forwarder.recover()
+                self._recovered = True
+            return forwarder.drain(force=force)
+        finally:
+            self._one.release()
+
+    def release(self) -> None:
+        self.lock.release()

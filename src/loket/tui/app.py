@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
-from time import monotonic
-from weakref import WeakKeyDictionary
 
-from textual import events, work
-from textual.app import App
+from textual import work
 from textual.binding import Binding
 from textual.command import CommandPalette
-from textual.message import Message
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
@@ -20,10 +15,17 @@ from loket.domain.shifts import ShiftReport
 from loket.service.access import OWNER_ONLY
 from loket.service.accounts import Login
 from loket.service.runtime import Health, Runtime
-from loket.service.slips import PrintResult
-from loket.sync.lock import ForwarderLock
+from loket.sync.lock import Forwarding
 from loket.tui import texts
+from loket.tui.app_messages import (
+    Forwarded,
+    ForwarderElsewhere,
+    HealthChecked,
+    ShiftFound,
+    TestPagePrinted,
+)
 from loket.tui.commands import LoketCommands
+from loket.tui.keys import KeyedApp
 from loket.tui.screens.base import LoketScreen
 from loket.tui.screens.counter import CounterScreen
 from loket.tui.screens.help import HelpScreen
@@ -44,7 +46,7 @@ _GUARDED = {"history", "queue", "shift", "dashboard", "settings", "sync_now", "o
             "print_test", "command_palette", "help"}
 
 
-class LoketApp(App):
+class LoketApp(KeyedApp):
     TITLE = "loket"
     COMMANDS = {LoketCommands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (80, "-normal"), (120, "-wide")]
@@ -60,30 +62,6 @@ class LoketApp(App):
         Binding("ctrl+q", "quit", "Keluar", priority=True, show=False),
     ]
 
-    class HealthChecked(Message):
-        def __init__(self, health: Health) -> None:
-            super().__init__()
-            self.health = health
-
-    class Forwarded(Message):
-        """The forwarder sent what it could: the status line and the queue screen look again."""
-
-    class ForwarderElsewhere(Message):
-        """F5 found another process (``loket sync``) holding the forwarder lock."""
-
-    class TestPagePrinted(Message):
-        def __init__(self, result: PrintResult) -> None:
-            super().__init__()
-            self.result = result
-
-    class ShiftFound(Message):
-        """F8 looked up the cashier's shift: close it, or open one."""
-
-        def __init__(self, asked_on: Screen, shift_id: int | None) -> None:
-            super().__init__()
-            self.asked_on = asked_on
-            self.shift_id = shift_id
-
     def __init__(self, runtime: Runtime, *, background: bool = True, blink: bool = True,
                  forward_every_s: float = FORWARD_EVERY_S) -> None:
         super().__init__()
@@ -94,17 +72,13 @@ class LoketApp(App):
         self.background = background  # tests turn the timers off for stable screens
         self.blink = blink  # snapshot tests freeze the cursor
         self.forward_every_s = forward_every_s
-        self.forwarder_lock = ForwarderLock(runtime.database_path)
-        self._recovered = False  # the forwarder recovers interrupted sends once it holds the lock
-        self._forwarding = threading.Lock()  # one drain at a time, whoever asks
+        self.forwarding = Forwarding(runtime.database_path)
         self._stop_hub: Callable[[], None] | None = None  # the owner's hub pusher, when [hub]
-        self._typed_on: WeakKeyDictionary[events.Key, Screen] = WeakKeyDictionary()
-        self._shown_at = 0.0  # when the screen on top last changed, on the clock keys carry
         if runtime.training:
             self.sub_title = texts.TRAINING_BANNER
 
     def on_mount(self) -> None:
-        self.screen_change_signal.subscribe(self, self._screen_changed, immediate=True)
+        self.keep_keys_to_their_screen()
         first_start = not self.runtime.accounts.has_owner()
         self.push_screen(SetupWizard() if first_start else LoginScreen())
         # the first screen is drawn first; the network and the forwarder can wait a frame
@@ -119,30 +93,7 @@ class LoketApp(App):
     def on_unmount(self) -> None:
         if self._stop_hub is not None:
             self._stop_hub()
-        self.forwarder_lock.release()
-
-    # -- keys belong to the screen they were typed on ------------------------------------------
-    def _screen_changed(self, _screen: Screen) -> None:
-        self._shown_at = monotonic()  # Textual stamps events with the monotonic clock
-
-    async def on_event(self, event: events.Event) -> None:
-        """A key acts only on the screen that was on top when it was typed. A burst (a scanner's
-        CR, a bouncing Enter, Esc Esc) is typed at once but handled one key at a time: when the
-        first key closes a dialog, the rest must not act on the screen that happens to be next.
-
-        So a key stamped before the screen on top appeared is dropped; and a key routed to a
-        screen's widget, which comes back here to find its binding, is dropped when that screen
-        was replaced meanwhile."""
-        if isinstance(event, events.Key):
-            if not event.is_forwarded:
-                if event.time < self._shown_at:
-                    return
-                if self.screen_stack:
-                    self._typed_on[event] = self.screen
-            elif (typed_on := self._typed_on.pop(event, None)) is not None and (
-                    typed_on is not self.screen):
-                return
-        await super().on_event(event)
+        self.forwarding.release()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The app's keys act only over a screen that allows them and is not busy."""
@@ -214,7 +165,7 @@ class LoketApp(App):
     # -- background work ------------------------------------------------------------------------
     @work(thread=True, exclusive=True, exit_on_error=False, group="health")
     def check_health(self) -> None:
-        self.post_message(self.HealthChecked(self.runtime.health()))
+        self.post_message(HealthChecked(self.runtime.health()))
 
     def on_loket_app_health_checked(self, message: HealthChecked) -> None:
         self.health = message.health
@@ -229,21 +180,12 @@ class LoketApp(App):
     def forward(self, force: bool = False) -> None:
         """Send what waits. The lock is tried every time: when ``loket sync`` (cron) holds it this
         time, the counter takes over as soon as it is free."""
-        if not self._forwarding.acquire(blocking=False):
-            return  # a drain is running; it sends everything anyway
-        try:
-            if not self.forwarder_lock.acquire():
-                if force:
-                    self.post_message(self.ForwarderElsewhere())
-                return
-            forwarder = self.runtime.counter.forwarder
-            if not self._recovered:
-                forwarder.recover()
-                self._recovered = True
-            if forwarder.drain(force=force) or force:
-                self.post_message(self.Forwarded())
-        finally:
-            self._forwarding.release()
+        done = self.forwarding.turn(self.runtime.counter.forwarder, force)
+        if isinstance(done, list):
+            if done or force:
+                self.post_message(Forwarded())
+        elif done == Forwarding.ELSEWHERE and force:
+            self.post_message(ForwarderElsewhere())
 
     def on_loket_app_forwarded(self) -> None:
         self.check_health()
@@ -304,7 +246,7 @@ class LoketApp(App):
     @work(thread=True, exclusive=True, exit_on_error=False, group="shift")
     def find_shift(self, asked_on: Screen) -> None:
         shift = self.runtime.counter.shifts.current(self.cashier_id)
-        self.post_message(self.ShiftFound(asked_on, shift.id if shift else None))
+        self.post_message(ShiftFound(asked_on, shift.id if shift else None))
 
     def on_loket_app_shift_found(self, found: ShiftFound) -> None:
         if self.screen is not found.asked_on:  # the cashier moved on meanwhile
@@ -333,7 +275,7 @@ class LoketApp(App):
     def action_sync_now(self) -> None:
         if not self.cashier_id:
             return
-        if self._forwarding.locked():
+        if self.forwarding.running:
             self.notify(texts.SYNC_RUNNING)
             return
         self.notify(texts.SYNC_NOW)
@@ -344,7 +286,7 @@ class LoketApp(App):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="printer")
     def print_test(self) -> None:
-        self.post_message(self.TestPagePrinted(self.runtime.counter.print_test_page()))
+        self.post_message(TestPagePrinted(self.runtime.counter.print_test_page()))
 
     def on_loket_app_test_page_printed(self, printed: TestPagePrinted) -> None:
         result = printed.result

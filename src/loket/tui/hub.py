@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from rich.table import Table
 from rich.text import Text
 from textual import work
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.message import Message
@@ -24,6 +24,7 @@ from textual.worker import Worker, WorkerState
 from loket.domain.money import format_rupiah
 from loket.errors import LoketError
 from loket.service.hub_view import ALL, HubDay, HubView, next_outlet
+from loket.tui.keys import KeyedApp
 from loket.tui.screens.dashboard import DAYS, REFRESH_S, breakdown_table, money_table
 from loket.tui.widgets.hourly_chart import HourlyChart
 
@@ -170,7 +171,7 @@ class HubDashboard(Screen[None]):
                         "rinciannya di log", severity="error", timeout=10)
 
 
-class HubApp(App):
+class HubApp(KeyedApp):
     TITLE = "loket hub"
     BINDINGS = [Binding("ctrl+q", "quit", "Keluar", priority=True, show=False)]
 
@@ -179,4 +180,5 @@ class HubApp(App):
         self.view = view
 
     def on_mount(self) -> None:
+        self.keep_keys_to_their_screen()
         self.push_screen(HubDashboard(self.view))
