@@ -129,3 +129,31 @@ def test_an_attempt_and_its_changes_are_queued_with_their_payments_ref(engine):
     outbox.requeue_all(engine)
     assert [r.payload["state"] for r in outbox.pending(engine, 10_000)
             if r.kind == "attempt"] == ["INQUIRED"]
+
+
+def test_attempts_made_before_0008_are_queued_by_it(tmp_path):
+    from alembic import command
+
+    from loket.store import auditkey
+    from loket.store.db import _alembic, make_engine, migrate
+
+    engine = make_engine(tmp_path / "old.db", auditkey.load_or_create())
+    cfg = _alembic()
+    with write(engine) as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0007")
+    set_account(engine, "kasir1")
+    with write_session(engine) as s:
+        s.add(payment(state="UNKNOWN"))
+        s.commit()
+    with write(engine) as conn:  # an attempt written by a loket from before 0008
+        conn.exec_driver_sql(
+            "INSERT INTO hostattempt (payment_id, seq, host_ref, host_tx, state, rc, message, "
+            "quoted_premium, inquired_at, last_call_at, created_at, updated_at) SELECT id, 1, "
+            "'01JOLDREF', '', 'UNKNOWN', '', '', 0, '', '', created_at, created_at FROM payment")
+    assert "attempt" not in {r.kind for r in outbox.pending(engine, 10_000)}
+    migrate(engine)
+    [old] = [r for r in outbox.pending(engine, 10_000) if r.kind == "attempt"]
+    assert old.payload["host_ref"] == "01JOLDREF"
+    assert old.payload["ref_id"] == "PAY-01JCZ8Q4T6W2M0X9K3V7B5N1RA"
+    engine.dispose()

@@ -6,6 +6,10 @@ queued as kind ``attempt``, keyed by the attempt's local id, with the payment's 
 the payload (local ids repeat across outlets; ref_ids do not). Built as 0007 builds its
 triggers (``store/outbox.py`` SOURCES lists both; tests/hub/test_outbox.py holds them equal).
 
+Unlike 0007, the attempts already here are queued too: a counter that pushes to a hub already
+sent their payments, and the hub could not ask an aggregator about those without them. A
+counter without a hub lets them go at its next start, as it does every outbox row.
+
 Revision ID: 0008
 Revises: 0007
 """
@@ -23,12 +27,15 @@ SOURCES = {"hostattempt": ("attempt", "id", ATTEMPT)}
 EXTRA = {"hostattempt": "'ref_id', (SELECT ref_id FROM payment WHERE id = {row}.payment_id)"}
 
 
-def _queue(row: str) -> str:
+def _values(row: str) -> str:
     kind, key, columns = SOURCES["hostattempt"]
     pairs = [f"'{c}', {row}.\"{c}\"" for c in columns]
     pairs.append(EXTRA["hostattempt"].format(row=row))
-    return (f"INSERT INTO hub_outbox (kind, key, payload) VALUES ('{kind}', "
-            f"CAST({row}.\"{key}\" AS TEXT), json_object({', '.join(pairs)}))")
+    return f"'{kind}', CAST({row}.\"{key}\" AS TEXT), json_object({', '.join(pairs)})"
+
+
+def _queue(row: str) -> str:
+    return f"INSERT INTO hub_outbox (kind, key, payload) VALUES ({_values(row)})"
 
 
 def upgrade() -> None:
@@ -37,6 +44,8 @@ def upgrade() -> None:
                f"BEGIN {_queue('NEW')}; END")
     op.execute(f"CREATE TRIGGER hub_hostattempt_update AFTER UPDATE ON hostattempt "
                f"WHEN {changed} BEGIN {_queue('NEW')}; END")
+    op.execute(f"INSERT INTO hub_outbox (kind, key, payload) SELECT {_values('t')} "
+               f"FROM hostattempt AS t ORDER BY t.id")
 
 
 def downgrade() -> None:
