@@ -156,3 +156,23 @@ def test_a_row_the_hub_cannot_read_stops_with_one_line(outlets, hub, sim):
                           "WHERE ref_id = :r"), {"r": paid.ref_id})
     with pytest.raises(HubError, match=f"pembayaran T01/{paid.ref_id} tidak terbaca"):
         found(hub, sim)
+
+
+def test_a_booking_of_the_day_is_found_at_its_outlet_whatever_day_it_was_taken(outlets, hub,
+                                                                               sim):
+    (t01, d01), (_t02, d02) = outlets["T01"], outlets["T02"]
+    late = pay(t01, "0001000000011")
+    with write(t01.engine) as conn:  # taken before midnight, forwarded after it
+        conn.exec_driver_sql("UPDATE payment SET created_at = '2026-11-20T23:55:00+07:00' "
+                             "WHERE ref_id = ?", (late.ref_id,))
+    d01.push()
+    d02.push()
+    result = found(hub, sim)
+    assert result.differences == [] and result.result.payments == []
+    with write(t01.engine) as conn:
+        conn.exec_driver_sql("UPDATE payment SET state = 'UNKNOWN' WHERE ref_id = ?",
+                             (late.ref_id,))
+    d01.push()
+    [diff] = found(hub, sim).differences
+    assert (diff.terminal, diff.ref_id, diff.kind) == ("T01", late.ref_id,
+                                                       "host_success_not_local")

@@ -15,7 +15,7 @@ from sqlalchemy import text
 
 from loket.config import HubConfig
 from loket.domain.states import PaymentState
-from loket.hub import schema
+from loket.hub import ledger, schema
 from loket.service import hub_desk, hub_reconcile
 from loket.service.hub_desk import HubDesk
 from tests.conftest import AGENT, KEY, NOW, refs
@@ -60,6 +60,12 @@ def test_an_aggregators_payments_are_asked_by_their_attempts_host_ref(tmp_path, 
         result = hub_reconcile.reconcile(hub, host, DAY, NOW)
         assert result.differences == [] and not result.result.host_ledger  # no day list
         assert {p["host_state"] for p in result.result.payments} == {"success"}
+        booked = {e["host_ref"] for e in digiflazz.ledger()}
+        by_host_ref = ledger.find(hub, sorted(booked))
+        assert {p.terminal_id for p in by_host_ref.values()} == {"T01", "T02"}
+        assert set(by_host_ref) == booked and all(ref.startswith(("PAY-T01", "PAY-T02"))
+                                                  for ref in {p.ref_id for p in
+                                                              by_host_ref.values()})
         with hub.begin() as conn:  # without the attempts the hub knows only our ref_id
             conn.execute(text("DELETE FROM record WHERE kind = 'attempt'"))
         blind = hub_reconcile.reconcile(hub, host, DAY, NOW)
