@@ -9,7 +9,7 @@ from loket.store import outbox, shifts
 from loket.store.db import open_database, write, write_session
 from tests.factories import payment, set_account
 
-SOURCES = ("payment", "paymentevent", "shift", "deposit", "auditentry", "cashier")
+SOURCES = ("payment", "paymentevent", "shift", "deposit", "auditentry", "cashier", "hostattempt")
 
 
 @pytest.fixture
@@ -29,7 +29,8 @@ def test_every_source_table_has_its_triggers(engine):
             "SELECT name FROM sqlite_master WHERE type = 'trigger'")}
     for table in SOURCES:
         assert f"hub_{table}_insert" in triggers
-    assert {"hub_payment_update", "hub_shift_update", "hub_cashier_update"} <= triggers
+    assert {"hub_payment_update", "hub_shift_update", "hub_cashier_update",
+            "hub_hostattempt_update"} <= triggers
 
 
 def test_a_payment_and_its_changes_are_queued_in_their_transaction(engine):
@@ -81,9 +82,12 @@ def test_the_mark_only_moves_forward_and_forgets_what_it_covers(engine):
 def test_requeue_copies_what_the_migration_copies(engine):
     import importlib
 
-    migration = importlib.import_module("loket.store.migrations.versions.0007_hub_outbox")
-    assert outbox.SOURCES == migration.SOURCES
-    assert outbox.EXTRA["paymentevent"] == migration.EXTRA["paymentevent"].format(row="t")
+    first = importlib.import_module("loket.store.migrations.versions.0007_hub_outbox")
+    attempts = importlib.import_module("loket.store.migrations.versions.0008_hub_outbox_attempts")
+    assert outbox.SOURCES == {**first.SOURCES, **attempts.SOURCES}
+    for migration in (first, attempts):
+        for table, extra in migration.EXTRA.items():
+            assert outbox.EXTRA[table] == extra.format(row="t")
 
 
 def test_requeue_queues_every_row_again_as_it_is_now(engine):
@@ -102,3 +106,54 @@ def test_requeue_queues_every_row_again_as_it_is_now(engine):
     now = {(r.kind, r.key): r.payload for r in again}
     assert {k: v for k, v in now.items() if k in latest} == latest
     assert set(now) - set(latest) == {("audit", "1")}  # written by 0004, before the triggers
+
+
+def test_an_attempt_and_its_changes_are_queued_with_their_payments_ref(engine):
+    from loket.domain.attempts import AttemptState
+    from loket.store import attempts, payments
+
+    set_account(engine, "kasir1")
+    with write_session(engine) as s:
+        s.add(payment(state="QUEUED"))
+        s.commit()
+    paid = payments.get(engine, "PAY-01JCZ8Q4T6W2M0X9K3V7B5N1RA")
+    made = attempts.begin(engine, paid.id, "01JHOSTREF", AttemptState.INQUIRING,
+                          "2026-11-21T10:00:00+07:00")
+    attempts.update(engine, made.id, state=AttemptState.INQUIRED, host_tx="TX9")
+    queued = [r for r in outbox.pending(engine, 10_000) if r.kind == "attempt"]
+    assert [(r.key, r.payload["state"]) for r in queued] == [(str(made.id), "INQUIRING"),
+                                                             (str(made.id), "INQUIRED")]
+    assert queued[-1].payload["ref_id"] == paid.ref_id
+    assert queued[-1].payload["host_ref"] == "01JHOSTREF" and queued[-1].payload["host_tx"] == "TX9"
+    outbox.mark_pushed(engine, queued[-1].seq, "2026-11-21T10:01:00+07:00")
+    outbox.requeue_all(engine)
+    assert [r.payload["state"] for r in outbox.pending(engine, 10_000)
+            if r.kind == "attempt"] == ["INQUIRED"]
+
+
+def test_attempts_made_before_0008_are_queued_by_it(tmp_path):
+    from alembic import command
+
+    from loket.store import auditkey
+    from loket.store.db import _alembic, make_engine, migrate
+
+    engine = make_engine(tmp_path / "old.db", auditkey.load_or_create())
+    cfg = _alembic()
+    with write(engine) as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0007")
+    set_account(engine, "kasir1")
+    with write_session(engine) as s:
+        s.add(payment(state="UNKNOWN"))
+        s.commit()
+    with write(engine) as conn:  # an attempt written by a loket from before 0008
+        conn.exec_driver_sql(
+            "INSERT INTO hostattempt (payment_id, seq, host_ref, host_tx, state, rc, message, "
+            "quoted_premium, inquired_at, last_call_at, created_at, updated_at) SELECT id, 1, "
+            "'01JOLDREF', '', 'UNKNOWN', '', '', 0, '', '', created_at, created_at FROM payment")
+    assert "attempt" not in {r.kind for r in outbox.pending(engine, 10_000)}
+    migrate(engine)
+    [old] = [r for r in outbox.pending(engine, 10_000) if r.kind == "attempt"]
+    assert old.payload["host_ref"] == "01JOLDREF"
+    assert old.payload["ref_id"] == "PAY-01JCZ8Q4T6W2M0X9K3V7B5N1RA"
+    engine.dispose()

@@ -33,6 +33,12 @@ def add_parser(sub, common) -> None:
     dash = actions.add_parser("dashboard", parents=[common],
                               help="the owner's screen over every outlet (read from the hub)")
     dash.add_argument("--url", **url)
+    rec = actions.add_parser("reconcile", parents=[common],
+                             help="every outlet's payments of a day in the hub against the "
+                             "host ([host]): differences per outlet and per cashier")
+    rec.add_argument("--date", required=True, help="YYYY-MM-DD (WIB)")
+    rec.add_argument("--url", **url)
+    rec.add_argument("--json", action="store_true")
     report = actions.add_parser("report", parents=[common],
                                 help="a day or a month across every outlet, per outlet and "
                                 "per cashier")
@@ -78,6 +84,8 @@ def run(args) -> int:
     from loket.service import hub_desk
 
     action = args.hub_action
+    if action == "reconcile":
+        return _reconcile(args)
     if action in ("init", "add-counter", "add-owner", "report", "dashboard"):
         config = _config(args)
         hub = config.hub if config else None
@@ -198,3 +206,38 @@ def _as_json(day, now) -> dict:
             "counters": [{"terminal": c.terminal, "pushed_at": c.pushed_at and
                           c.pushed_at.isoformat(), "backlog": c.backlog,
                           "silent": hub_owner.silent_for(c, now)} for c in day.counters]}
+
+
+def _reconcile(args) -> int:
+    """``loket hub reconcile``: the owner's machine needs the hub ([hub] or --url) and the
+    agent's host account ([host])."""
+    from loket.cli import boot
+    from loket.config import ConfigError
+    from loket.service import hub_desk, hub_reconcile
+
+    day = _day(args.date)
+    config = _config(args)
+    if config is None:
+        raise ConfigError("Host belum diatur: rekonsiliasi hub butuh konfigurasi dengan bagian "
+                          "[host] (akun agen di host)")
+    engine = hub_desk.connect(config.hub, args.url)
+    try:
+        with boot.host_only(config) as (host, _address):
+            found = hub_reconcile.reconcile(engine, host, day)
+    finally:
+        engine.dispose()
+    if args.json:
+        print(json.dumps(found.as_json(), indent=2))
+        return 1 if found.differences else 0
+    result = found.result
+    print(f"{result.date}: {len(result.payments)} pembayaran dari {len(found.outlets)} outlet, "
+          f"{len(result.differences)} selisih")
+    for d in result.differences:
+        subject = f"{d.ref_id}  " if d.ref_id else ""
+        print(f"  {d.terminal or '-':<12} {subject}{d.kind}: {d.detail}")
+    for terminal, o in found.outlets.items():
+        cashiers = ", ".join(f"{c} {n}" for c, n in sorted(o.by_cashier.items()))
+        print(f"{terminal}: {o.payments} pembayaran, {o.differences} selisih"
+              + (f" (kasir: {cashiers})" if cashiers else "")
+              + ("; belum mengirim semua ke hub" if o.behind else ""))
+    return 1 if result.differences else 0

@@ -19,7 +19,7 @@ from loket.store.db import write
 @dataclass(frozen=True)
 class OutboxRow:
     seq: int
-    kind: str  # payment | event | shift | deposit | audit | cashier
+    kind: str  # payment | event | shift | deposit | audit | cashier | attempt
     key: str  # ref_id for a payment, the local id otherwise
     payload: dict
 
@@ -75,8 +75,8 @@ def backlog(engine: Engine) -> Backlog:
     return Backlog(count, mark, at)
 
 
-# What migration 0007 copies (tests/hub/test_outbox.py holds the two equal): a later migration
-# that changes the triggers changes this too.
+# What migrations 0007 and 0008 copy (tests/hub/test_outbox.py holds them equal): a later
+# migration that changes the triggers changes this too.
 PAYMENT = ("id", "ref_id", "customer_no", "va_no", "head_name", "branch", "members", "periods",
            "member_count", "month_count", "months_ahead", "arrears_months", "premium",
            "admin_fee", "total", "cash", "change", "agent_price", "cashier_id", "terminal_id",
@@ -93,8 +93,12 @@ SOURCES = {
     "auditentry": ("audit", "id", ("id", "at", "actor", "action", "detail", "prev_hash",
                                    "hash")),
     "cashier": ("cashier", "id", ("id", "name", "role", "active", "created_at")),
+    "hostattempt": ("attempt", "id", ("id", "payment_id", "seq", "host_ref", "host_tx", "state",
+                                      "rc", "message", "quoted_premium", "inquired_at",
+                                      "last_call_at", "created_at", "updated_at")),
 }
-EXTRA = {"paymentevent": "'ref_id', (SELECT ref_id FROM payment WHERE id = t.payment_id)"}
+EXTRA = {"paymentevent": "'ref_id', (SELECT ref_id FROM payment WHERE id = t.payment_id)",
+         "hostattempt": "'ref_id', (SELECT ref_id FROM payment WHERE id = t.payment_id)"}
 
 
 def requeue_all(engine: Engine) -> int:
