@@ -28,8 +28,9 @@ from tests.integration.test_crash import AGENT, KEY, PAYER, ROOT, Sim
 CHAOS_S = float(os.environ.get("LOKET_HUB_CHAOS_S", "45"))
 TERMINALS = ("OUTLET1", "OUTLET2", "OUTLET3")
 SOURCES = {"payment": "ref_id", "paymentevent": "id", "shift": "id", "deposit": "id",
-           "auditentry": "id", "cashier": "id"}
-RECORD_KIND = {"shift": "shift", "deposit": "deposit", "auditentry": "audit", "cashier": "cashier"}
+           "auditentry": "id", "cashier": "id", "hostattempt": "id"}
+RECORD_KIND = {"shift": "shift", "deposit": "deposit", "auditentry": "audit", "cashier": "cashier",
+               "hostattempt": "attempt"}
 
 
 @pytest.fixture

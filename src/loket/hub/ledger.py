@@ -129,7 +129,7 @@ def _attempt(terminal: str, key: str, data: object) -> tuple[str, Attempt]:
 def _read(engine: Engine, statement, params: dict) -> list:
     try:
         with engine.connect() as conn:
-            return conn.execute(statement, params).all()
+            return list(conn.execute(statement, params).all())
     except SQLAlchemyError as exc:
         raise failure(exc) from None
 

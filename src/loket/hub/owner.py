@@ -6,11 +6,12 @@ Plain rows: the service folds them into the same ``Figures`` the counter's own d
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from loket.clock import WIB
 from loket.hub.connect import failure
 
 
@@ -30,12 +31,26 @@ class DayRow:
     unpriced: int  # confirmed payments whose host cost was never written
 
 
+# A counter with nothing to send still reports in once a minute (``Pusher``); silent longer
+# than this, the hub may lack what it has recorded since.
+SILENT_AFTER = timedelta(minutes=10)
+
+
 @dataclass(frozen=True)
 class CounterStatus:
     terminal: str
-    pushed_at: datetime | None  # when the hub last committed a batch from it (None: never)
+    pushed_at: datetime | None  # when the hub last heard from it (None: never)
     pushed_seq: int
-    backlog: int  # rows it still had waiting after that batch
+    backlog: int  # rows it still had waiting then
+
+    def behind(self, day: date, now: datetime) -> bool:
+        """Whether the hub may lack some of this counter's rows of ``day``: it never pushed, it
+        had a queue when it last pushed, or it was last heard from before the day was over (for
+        today: more than ``SILENT_AFTER`` ago)."""
+        if self.pushed_at is None or self.backlog > 0:
+            return True
+        day_end = datetime.combine(day + timedelta(days=1), datetime.min.time(), WIB)
+        return self.pushed_at < min(day_end, now - SILENT_AFTER)
 
 
 DAY = text(

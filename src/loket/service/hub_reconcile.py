@@ -26,9 +26,6 @@ from loket.hub.owner import CounterStatus
 from loket.reports.figures import day_range
 from loket.sync.reconcile import DayLedger, Difference, Reconciliation, compare
 
-# today's reconciliation: an outlet that pushed everything this recently is not behind
-CURRENT = timedelta(minutes=10)
-
 
 @dataclass
 class Outlet:
@@ -82,14 +79,6 @@ class PoliteAsker:
         return reply
 
 
-def behind(status: CounterStatus, day: date, now: datetime) -> bool:
-    """Whether the hub may lack some of this outlet's rows of ``day``."""
-    if status.pushed_at is None or status.backlog > 0:
-        return True
-    day_end = datetime.combine(day + timedelta(days=1), datetime.min.time(), WIB)
-    return status.pushed_at < min(day_end, now - CURRENT)
-
-
 def _last_push(status: CounterStatus) -> str:
     if status.pushed_at is None:
         return f"{status.terminal} belum pernah mengirim ke hub"
@@ -106,7 +95,7 @@ def reconcile(hub: Engine, host: HostAdapter, day: date,
     book = DayLedger(held.payments, held.attempts, lambda refs: ledger.find(hub, refs),
                      per_outlet=True)
     result = compare(book, host, day.isoformat(), now, ask=PoliteAsker(host, now))
-    late = sorted(t for t, c in counters.items() if behind(c, day, now))
+    late = sorted(t for t, c in counters.items() if c.behind(day, now))
     if late:
         maybe = f"; mungkin milik outlet yang belum mengirim semua ({', '.join(late)})"
         result.differences = [

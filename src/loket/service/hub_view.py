@@ -9,7 +9,7 @@ Cashier ids are only unique on their own counter, so across outlets a cashier is
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date
 
 from sqlalchemy import Engine
 
@@ -18,9 +18,6 @@ from loket.hub.owner import CounterStatus
 from loket.reports.figures import CashierFigures, Figures, day_range
 from loket.service import hub_owner
 
-# A pusher that has nothing to send still reports in (see ``Pusher``); longer silent than this,
-# the hub may be missing what the counter recorded since.
-SILENT_AFTER = timedelta(minutes=10)
 ALL = ""  # the outlet filter that shows every outlet together
 
 
@@ -43,14 +40,6 @@ class HubDay:
     @property
     def behind(self) -> list[Outlet]:
         return [o for o in self.outlets if o.behind]
-
-
-def behind(status: CounterStatus | None, now: datetime) -> bool:
-    """Whether the hub may lack rows of this counter: it never pushed, it had a queue when it
-    last pushed, or it has been silent too long."""
-    if status is None or status.pushed_at is None:
-        return True
-    return status.backlog > 0 or now - status.pushed_at > SILENT_AFTER
 
 
 def labelled(terminal: str, figures: Figures) -> list[CashierFigures]:
@@ -85,7 +74,8 @@ class HubView:
             status = statuses.get(terminal)
             fig = found.outlets.get(terminal) or Figures(start, end)
             heard = hub_owner.silent_for(status, now) if status else "tidak terdaftar"
-            outlets.append(Outlet(terminal, fig, status, heard, behind(status, now)))
+            late = status is None or status.behind(day, now)
+            outlets.append(Outlet(terminal, fig, status, heard, late))
         if shown != ALL:
             figures = found.outlets.get(shown) or Figures(start, end)
         else:
