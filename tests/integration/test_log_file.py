@@ -40,3 +40,20 @@ def test_a_bug_is_one_line_on_screen_and_a_traceback_in_the_log_without_the_key(
     assert "in broken" in written  # the whole traceback, down to the line that failed
     assert KEY not in written and "[disembunyikan]" in written
     assert oct((logs / "loket.log").stat().st_mode & 0o777) == "0o600"
+
+
+def test_a_reader_that_goes_away_is_no_error(tmp_path, sim):
+    """``loket … | head``: the pipe closes before everything is written. Nothing to report, no
+    bug line, no traceback; the exit code is a shell's for SIGPIPE."""
+    config = config_for(tmp_path, tmp_path / "loket.db", sim.url, AGENT, KEY)
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        run = subprocess.run([sys.executable, "-m", "loket", "--config", str(config),
+                              "inquiry", "0001000000011", "--json"], stdout=write,
+                             stderr=subprocess.PIPE, text=True, timeout=90,
+                             env={**os.environ, "LOKET_LOG_DIR": str(tmp_path / "log")})
+    finally:
+        os.close(write)
+    assert run.returncode == 141, run.stderr
+    assert run.stderr == ""

@@ -189,6 +189,9 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader went away (`| head`): what was done is done, say nothing
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to flush
+        return 141  # as a shell reports a command ended by SIGPIPE
     except OSError as exc:  # the machine's: a folder we may not write, a device that is gone
         log.warning("%s: %s", args.command, exc, exc_info=True)
         where = f": {exc.filename}" if exc.filename else ""
