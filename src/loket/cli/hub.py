@@ -47,8 +47,13 @@ def add_parser(sub, common) -> None:
     period.add_argument("--month", help="YYYY-MM")
     report.add_argument("--url", **url)
     report.add_argument("--json", action="store_true")
-    report.add_argument("--csv", default=None, help="also per outlet and per cashier as CSV "
-                        "(Indonesian spreadsheet: ; separated, UTF-8 with BOM)")
+    report.add_argument("--pdf", default=None, help="the report as PDF (as `loket owner "
+                        "report`, with a table per outlet and the deposit per host account)")
+    report.add_argument("--xlsx", default=None, help="the report as an Excel workbook: the "
+                        "summary, and every payment with its outlet")
+    report.add_argument("--csv", default=None, help="every payment of the period with its "
+                        "outlet (Indonesian spreadsheet: ; separated, UTF-8 with BOM)")
+    report.add_argument("--outlets-csv", default=None, help="per outlet and per cashier as CSV")
 
 
 def _config(args):
@@ -94,7 +99,7 @@ def run(args) -> int:
             print("Hub siap. Tambahkan peran per kasir-terminal: loket hub add-counter TERMINAL")
             return 0
         if action == "report":
-            return _report(hub, args)
+            return _report(config, args)
         if action == "dashboard":
             return _dashboard(hub, args)
         role = hub_desk.add_role(hub, args.url, args.name, owner_role=action == "add-owner")
@@ -153,20 +158,29 @@ def _dashboard(hub, args) -> int:
     return 0
 
 
-def _report(hub, args) -> int:
+def _report(config, args) -> int:
     from loket.domain.money import format_rupiah
     from loket.service import hub_desk, hub_owner
 
+    from loket.service import hub_reports
+
     first = _day(args.day) if args.day else _month(args.month)
-    engine = hub_desk.connect(hub, args.url)
+    engine = hub_desk.connect(config.hub if config else None, args.url)
     try:
         day = (hub_owner.outlets_day(engine, first) if args.day
                else hub_owner.outlets_month(engine, first.year, first.month))
+        written = None
+        if args.pdf or args.xlsx or args.csv:
+            written = hub_reports.write(
+                engine, hub_reports.shop(config), hub_reports.now_iso(),
+                day=first if args.day else None,
+                month=None if args.day else (first.year, first.month),
+                pdf=args.pdf, xlsx=args.xlsx, csv=args.csv)
     finally:
         engine.dispose()
     now = datetime.now().astimezone()
-    if args.csv:
-        hub_owner.write_csv(day, args.csv)
+    if args.outlets_csv:
+        hub_owner.write_csv(day, args.outlets_csv)
     if args.json:
         print(json.dumps(_as_json(day, now), indent=2))
         return 0
@@ -182,8 +196,15 @@ def _report(hub, args) -> int:
         for c in f.by_cashier:
             print(f"      {c.cashier_id:<12} {c.count:>6} trx  sukses {c.success:>6}  "
                   f"{rp(c.taken):>16}")
-    if args.csv:
-        print(f"CSV: {args.csv}")
+    if args.outlets_csv:
+        print(f"CSV per outlet: {args.outlets_csv}")
+    if written is not None:
+        for kind, path in (("PDF", written.pdf), ("XLSX", written.xlsx), ("CSV", written.csv)):
+            if path is not None:
+                print(f"{kind}: {path}" + (f" ({written.rows} transaksi)" if kind != "PDF"
+                                            else ""))
+        if written.warning:
+            print(written.warning)
     print("Pengiriman dari tiap kasir:")
     for status in day.counters:
         print(f"  {status.terminal:<12} {hub_owner.silent_for(status, now)}; "

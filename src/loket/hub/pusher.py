@@ -51,11 +51,20 @@ UPSERT_PAYMENT = _upsert("payment", ("terminal", "ref_id"), ("seq", "local_id", 
 UPSERT_EVENT = _upsert("payment_event", ("terminal", "event_id"), ("seq", *EVENT_COLUMNS))
 UPSERT_RECORD = _upsert("record", ("terminal", "kind", "key"), ("seq", "data"))
 MARK = ("UPDATE counter SET pushed_seq = GREATEST(pushed_seq, %s), pushed_at = now(), "
-        "backlog = %s WHERE terminal = %s")
+        "backlog = %s, host_account = coalesce(%s, host_account), "
+        "settlement = coalesce(%s, settlement) WHERE terminal = %s")
 # Nothing waiting: the counter still reports in, so the owner can tell an idle counter from one
 # the hub has lost (``pushed_at`` = when the hub last heard from it with everything sent).
-HEARD = "UPDATE counter SET pushed_at = now(), backlog = 0 WHERE terminal = %s"
+HEARD = ("UPDATE counter SET pushed_at = now(), backlog = 0, "
+         "host_account = coalesce(%s, host_account), settlement = coalesce(%s, settlement) "
+         "WHERE terminal = %s")
 HEARD_EVERY_S = 60.0
+
+
+def host_account(adapter: str, account: str) -> str:
+    """A counter's host account as the hub names it (never a secret): native:<agent_id>,
+    digiflazz:<username>, iak:<username>."""
+    return f"{'native' if adapter == 'loket' else adapter}:{account}"
 
 
 class OutboxCorrupt(HubError):
@@ -98,8 +107,12 @@ class Pusher:
     """Copies one counter's outbox into the hub (``push`` for cron, ``run`` in a thread)."""
 
     def __init__(self, local: Engine, hub: Engine, terminal: str, batch: int = BATCH,
-                 now: Callable[[], str] | None = None) -> None:
+                 now: Callable[[], str] | None = None, host_account: str | None = None,
+                 settlement: str | None = None) -> None:
         self.local, self.hub, self.terminal, self.batch = local, hub, terminal, batch
+        # which host account this counter pays from, and how (deposit | postpaid): written on
+        # the counter's row with each batch, so the owner's deposit movement is per account
+        self.host_account, self.settlement = host_account, settlement
         self.now = now or (lambda: datetime.now(UTC).isoformat(timespec="seconds"))
         self.last_error = ""
         self._joined = False  # whether the hub is known to have heard from this counter before
@@ -128,7 +141,8 @@ class Pusher:
                                           (UPSERT_RECORD, records)):
                     if params:
                         cur.executemany(statement, params)
-                cur.execute(MARK, (last, left, self.terminal))
+                cur.execute(MARK, (last, left, self.host_account, self.settlement,
+                                   self.terminal))
                 if cur.rowcount != 1:
                     raise HubError(f"Terminal {self.terminal} belum didaftarkan di hub "
                                    f"(loket hub add-counter {self.terminal})")
@@ -148,7 +162,7 @@ class Pusher:
             return
         try:
             with self.hub.begin() as conn:
-                conn.exec_driver_sql(HEARD, (self.terminal,))
+                conn.exec_driver_sql(HEARD, (self.host_account, self.settlement, self.terminal))
         except SQLAlchemyError as exc:
             raise failure(exc) from None
         self._heard = time.monotonic()

@@ -116,11 +116,16 @@ def deposit_lines(d: DepositMovement) -> list[Line]:
 
 
 def per_day(m: MonthFigures, b: Books,
-            days: dict[str, DepositMovement]) -> tuple[list[tuple[str, str]], list[list]]:
-    """The month day by day: volume, success, host cost, and the deposit or the settlement."""
+            days: dict[str, DepositMovement] | None) -> tuple[list[tuple[str, str]], list[list]]:
+    """The month day by day: volume, success, host cost, and the deposit or the settlement
+    (``days`` None: neither, as across outlets, where each host account has its own)."""
     columns = [("Tanggal", "text"), ("Transaksi", "count"), ("Lunas", "count"),
                ("Sukses", "text"), ("Biaya host", "money")]
-    if b.settlement == "deposit":
+    per_account = days is None
+    days = days or {}
+    if per_account:
+        pass
+    elif b.settlement == "deposit":
         columns += [("Dipotong host", "signed"), ("Top-up / lain", "signed"),
                     ("Saldo akhir", "money")]
     else:
@@ -130,7 +135,9 @@ def per_day(m: MonthFigures, b: Books,
     for day in sorted(set(counted) | set(days)):
         _, n, ok, cost = counted.get(day, (day, 0, 0, 0))
         row = [day, n, ok, percent(ok / n) if n else "-", cost]
-        if b.settlement == "deposit":
+        if per_account:
+            pass
+        elif b.settlement == "deposit":
             d = days.get(day)
             row += ([-(d.used + d.held + d.failed), d.other, d.closing.balance]
                     if d is not None and d.opening is not None and d.closing is not None

@@ -79,19 +79,27 @@ def movement(engine: Engine, start: str, end: str) -> DepositMovement:
         lo, hi, opening, closing = _window(conn, start, end)
         if opening is None:
             return DepositMovement(start, end)
-        groups = {"used": [0, 0], "held": [0, 0], "failed": [0, 0]}
-        for state, n, taken in conn.exec_driver_sql(
-                "SELECT p.state, count(DISTINCT d.ref_id), -sum(d.change) FROM deposit d "
-                "LEFT JOIN payment p ON p.ref_id = d.ref_id "
-                "WHERE d.id > ? AND d.id <= ? AND d.change != 0 GROUP BY p.state", (lo, hi)):
-            if state == PaymentState.SUCCESS:
-                group = groups["used"]
-            elif state in CLOSED_UNPAID:
-                group = groups["failed"]
-            else:  # pending or unknown at the host (or a payment this database does not hold)
-                group = groups["held"]
-            group[0] += taken
-            group[1] += n
+        taken = conn.exec_driver_sql(
+            "SELECT p.state, count(DISTINCT d.ref_id), -sum(d.change) FROM deposit d "
+            "LEFT JOIN payment p ON p.ref_id = d.ref_id "
+            "WHERE d.id > ? AND d.id <= ? AND d.change != 0 GROUP BY p.state", (lo, hi)).all()
+    return classified(start, end, opening, closing, taken)
+
+
+def classified(start: str, end: str, opening: Reading, closing: Reading,
+               taken: list) -> DepositMovement:
+    """The movement from what payments took, as (state of the payment, payments, amount) groups:
+    the counter's own log and the hub's (per host account, hub/deposits.py) alike."""
+    groups = {"used": [0, 0], "held": [0, 0], "failed": [0, 0]}
+    for state, n, amount in taken:
+        if state == PaymentState.SUCCESS:
+            group = groups["used"]
+        elif state in CLOSED_UNPAID:
+            group = groups["failed"]
+        else:  # pending or unknown at the host (or a payment this database does not hold)
+            group = groups["held"]
+        group[0] += amount
+        group[1] += n
     return DepositMovement(start, end, opening, closing, *groups["used"], *groups["held"],
                            *groups["failed"])
 

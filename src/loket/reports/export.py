@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -81,14 +81,23 @@ def _value(column: Column, raw, state: str):
     return raw or ""
 
 
+# across outlets (the owner's hub): the same columns after the outlet's
+OUTLET_COLUMNS = (Column("Outlet", "terminal", "text", 12), *COLUMNS)
+
+
+def typed(columns: tuple[Column, ...], raw: Iterable[Sequence]) -> Iterator[tuple]:
+    """Raw rows (``columns``' sources, then the payment's state) as typed values."""
+    for *row, state in raw:
+        yield tuple(_value(c, value, state) for c, value in zip(columns, row, strict=True))
+
+
 def rows(engine: Engine, start: str, end: str) -> Iterator[tuple]:
     """The period's payments, oldest first, as typed values (int, datetime, str)."""
     sources = ", ".join(c.source for c in COLUMNS)
     with engine.connect() as conn:
-        for *row, state in conn.exec_driver_sql(
-                f"SELECT {sources}, state FROM payment WHERE created_at >= ? AND created_at < ? "
-                "ORDER BY created_at, id", (start, end)):
-            yield tuple(_value(c, raw, state) for c, raw in zip(COLUMNS, row, strict=True))
+        yield from typed(COLUMNS, conn.exec_driver_sql(
+            f"SELECT {sources}, state FROM payment WHERE created_at >= ? AND created_at < ? "
+            "ORDER BY created_at, id", (start, end)))
 
 
 def as_text(value: str) -> str:
@@ -109,11 +118,17 @@ def _csv_cell(column: Column, value) -> str | int:
 
 
 def write_csv(engine: Engine, start: str, end: str, out: str | Path) -> int:
+    return write_rows_csv(COLUMNS, rows(engine, start, end), out)
+
+
+def write_rows_csv(columns: tuple[Column, ...], typed_rows: Iterable[tuple],
+                   out: str | Path) -> int:
+    """Typed rows (``typed``) under ``columns``' headers; how many rows."""
     count = 0
     with Path(out).open("w", newline="", encoding="utf-8-sig") as f:
         writer = csv.writer(f, delimiter=";")
-        writer.writerow([c.header for c in COLUMNS])
-        for row in rows(engine, start, end):
-            writer.writerow([_csv_cell(c, v) for c, v in zip(COLUMNS, row, strict=True)])
+        writer.writerow([c.header for c in columns])
+        for row in typed_rows:
+            writer.writerow([_csv_cell(c, v) for c, v in zip(columns, row, strict=True)])
             count += 1
     return count

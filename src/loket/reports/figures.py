@@ -123,6 +123,7 @@ class ExceptionRow:
     host_rc: str
     host_message: str
     attempts: int
+    terminal: str = ""  # the outlet, in a report across outlets (the owner's hub)
 
 
 def exceptions(engine: Engine, start: str = "", end: str = "9999") -> list[ExceptionRow]:

@@ -38,10 +38,13 @@ class MonthFigures:
     open_within: int = 0
     open_late: int = 0
     resolution_hours: list[float] = field(default_factory=list)
+    median_h: float | None = None  # when only the median is known (the hub computes it)
 
     @property
     def median_resolution_h(self) -> float | None:
-        return statistics.median(self.resolution_hours) if self.resolution_hours else None
+        if self.resolution_hours:
+            return statistics.median(self.resolution_hours)
+        return self.median_h
 
 
 def month_figures(engine: Engine, start: str, end: str, now_iso: str) -> MonthFigures:

@@ -31,6 +31,7 @@ from loket.clock import parse_iso
 from loket.domain.money import format_rupiah
 from loket.domain.states import label
 from loket.printing.layouts import Shop
+from loket.reports.across import Across, account_lines, cashier_table, header_lines, outlet_table
 from loket.reports.books import Books, Line, deposit_lines, per_day, signed, summary_lines
 from loket.reports.deposit import DepositMovement
 from loket.reports.figures import SLA_HOURS, ExceptionRow, Figures
@@ -68,12 +69,18 @@ def _table(rows: list[list], widths: list[float] | None = None,
     return table
 
 
-def _header(story: list, shop: Shop, title: str, period: str, made_at: str) -> None:
+def _header(story: list, shop: Shop, title: str, period: str, made_at: str,
+            across: Across | None = None) -> None:
     story.append(_p(f"{shop.name} — {title}", "Title"))
     made = parse_iso(made_at).strftime("%d/%m/%Y %H:%M")
-    lines = [shop.address, f"Agen {shop.agent_id or '-'} · Terminal {shop.terminal_id or '-'}",
+    lines = [shop.address, f"Agen {shop.agent_id or '-'} · Terminal {shop.terminal_id or '-'}"
+             if across is None else "", *(header_lines(across) if across else []),
              f"Periode: {period} · dibuat {made} WIB"]
     story.append(Paragraph("<br/>".join(escape(x) for x in lines if x), STYLES["Normal"]))
+    if across is not None and across.warning:
+        story.append(Spacer(1, 2 * mm))
+        story.append(Paragraph(f'<font color="#b00020"><b>{escape(across.warning)}</b></font>',
+                               STYLES["Normal"]))
     story.append(Spacer(1, 4 * mm))
 
 
@@ -112,7 +119,34 @@ def _by_state(f: Figures) -> Table:
     return _table(rows, [60 * mm, 25 * mm, 40 * mm])
 
 
-def _by_cashier(f: Figures) -> Table:
+def _grid(columns: list[tuple[str, str]], rows: list[list], widths: list[float],
+          font: int = 8) -> Table:
+    """A table of typed rows (reports/across.py) as printed."""
+    table = _table([[h for h, _ in columns]] + [
+        [_text(v, kind) for v, (_, kind) in zip(row, columns, strict=True)] for row in rows],
+        [w * mm for w in widths])
+    if font != 8:
+        table.setStyle([("FONT", (0, 0), (-1, -1), "Helvetica", font),
+                        ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", font)])
+    return table
+
+
+def _across(story: list, across: Across) -> None:
+    """Per host account, then per outlet (the summary above is every outlet together)."""
+    for acc in across.accounts:
+        lines = account_lines(acc)
+        if lines:
+            _section(story, acc.heading, _lines("Deposit", lines))
+    if any(acc.settlement != "postpaid" for acc in across.accounts):
+        story.append(Spacer(1, 2 * mm))
+        story.append(_p(HOW_PAID["deposit"]))
+    _section(story, "Per outlet", _grid(*outlet_table(across),
+                                        [15, 12, 11, 21, 21, 17, 21, 19, 11, 22, 11], font=7))
+
+
+def _by_cashier(f: Figures, across: Across | None = None) -> Table:
+    if across is not None:
+        return _grid(*cashier_table(across), [45, 22, 38, 18, 38])
     rows = [["Kasir", "Transaksi", "Uang diterima", "Lunas", "Nilai lunas"]]
     for c in f.by_cashier:
         rows.append([c.cashier_id, str(c.count), format_rupiah(c.taken), str(c.success),
@@ -136,18 +170,21 @@ def _bars(values: list[int], labels: list[str], title: str) -> Drawing:
     return drawing
 
 
-def _exceptions(rows: list[ExceptionRow], now_iso: str) -> list:
+def _exceptions(rows: list[ExceptionRow], now_iso: str, across: bool = False) -> list:
     if not rows:
         return [_p("Tidak ada pengecualian: semua transaksi sudah final.")]
     now = parse_iso(now_iso)
-    table = [["Ref", "Waktu", "Kasir", "Nama", "Status", "Total", f"Umur / {SLA_HOURS} jam"]]
+    table = [["Ref", *(["Outlet"] if across else []), "Waktu", "Kasir", "Nama", "Status",
+              "Total", f"Umur / {SLA_HOURS} jam"]]
     for r in rows[:MAX_EXCEPTION_ROWS]:
         hours = (now - parse_iso(r.created_at)).total_seconds() / 3600
         late = " LEWAT" if hours > SLA_HOURS else ""
-        table.append([r.ref_id[-12:], r.created_at[5:16].replace("T", " "), r.cashier_id,
-                      r.head_name[:16], label(r.state), format_rupiah(r.total),
-                      f"{hours:.0f} j{late}"])
-    widths = [26 * mm, 20 * mm, 16 * mm, 30 * mm, 38 * mm, 25 * mm, 24 * mm]
+        table.append([r.ref_id[-12:], *([r.terminal] if across else []),
+                      r.created_at[5:16].replace("T", " "), r.cashier_id,
+                      r.head_name[:14 if across else 16], label(r.state),
+                      format_rupiah(r.total), f"{hours:.0f} j{late}"])
+    widths = [w * mm for w in ([24, 15, 19, 15, 25, 34, 24, 23] if across
+                               else [26, 20, 16, 30, 38, 25, 24])]
     out: list = [_table(table, widths)]
     if len(rows) > MAX_EXCEPTION_ROWS:
         out.append(_p(f"… dan {len(rows) - MAX_EXCEPTION_ROWS} lagi (lihat CSV / XLSX)."))
@@ -167,35 +204,44 @@ def _build(out: str | Path, story: list, title: str) -> None:
 
 
 def daily_pdf(out: str | Path, shop: Shop, day: str, b: Books, exceptions: list[ExceptionRow],
-              made_at: str) -> None:
+              made_at: str, across: Across | None = None) -> None:
+    """The day's report; ``across``: the owner's hub, every outlet in one report."""
     f = b.figures
     story: list = []
-    _header(story, shop, "Laporan Harian", day, made_at)
+    _header(story, shop, "Laporan Harian", day, made_at, across)
     story.append(_lines("Ringkasan", summary_lines(b)))
-    _host(story, b)
+    if across is None:
+        _host(story, b)
+    else:
+        _across(story, across)
     _section(story, "Per status", _by_state(f))
-    _section(story, "Per kasir", _by_cashier(f))
+    _section(story, "Per kasir", _by_cashier(f, across))
     _section(story, "Transaksi per jam",
              _bars(f.hourly, [f"{h:02d}" for h in range(24)], "Jumlah transaksi per jam"))
-    _section(story, "Pengecualian (belum final)", *_exceptions(exceptions, made_at))
+    _section(story, "Pengecualian (belum final)",
+             *_exceptions(exceptions, made_at, across is not None))
     _build(out, story, f"Laporan harian {day}")
 
 
 def monthly_pdf(out: str | Path, shop: Shop, m: MonthFigures, b: Books,
-                days: dict[str, DepositMovement], exceptions: list[ExceptionRow],
-                made_at: str) -> None:
+                days: dict[str, DepositMovement] | None, exceptions: list[ExceptionRow],
+                made_at: str, across: Across | None = None) -> None:
+    """The month's report; ``days`` None: no deposit per day (the hub: it is per account)."""
     story: list = []
-    _header(story, shop, "Laporan Bulanan", m.month, made_at)
+    _header(story, shop, "Laporan Bulanan", m.month, made_at, across)
     story.append(_lines("Ringkasan", summary_lines(b)))
-    _host(story, b)
+    if across is None:
+        _host(story, b)
+    else:
+        _across(story, across)
     _section(story, "Volume harian", _bars([d[1] for d in m.daily], [d[0][8:] for d in m.daily],
                                            "Transaksi per hari"))
     columns, rows = per_day(m, b, days)
     table = [[h for h, _ in columns]]
     table += [[_text(v, kind) for v, (_, kind) in zip(row, columns, strict=True)]
               for row in rows]
-    widths = ([20, 17, 14, 16, 27, 28, 28, 30] if b.settlement == "deposit"
-              else [25, 20, 20, 20, 35, 35])
+    widths = ([20, 17, 14, 16, 27, 28, 28, 30] if len(columns) == 8
+              else [25, 20, 20, 20, 35, 35] if len(columns) == 6 else [30, 25, 25, 25, 40])
     _section(story, "Tingkat sukses dan uang ke host, per hari",
              _table(table, [w * mm for w in widths]))
     kinds = [["Jenis gangguan", "Transaksi"]]
@@ -210,6 +256,7 @@ def monthly_pdf(out: str | Path, shop: Shop, m: MonthFigures, b: Books,
                   ["Median waktu penyelesaian",
                    f"{median:.1f} jam".replace(".", ",") if median is not None else "-"]]
     _section(story, "Waktu penyelesaian", _table(resolution, [80 * mm, 30 * mm]))
-    _section(story, "Per kasir", _by_cashier(m.totals))
-    _section(story, "Pengecualian (belum final)", *_exceptions(exceptions, made_at))
+    _section(story, "Per kasir", _by_cashier(m.totals, across))
+    _section(story, "Pengecualian (belum final)",
+             *_exceptions(exceptions, made_at, across is not None))
     _build(out, story, f"Laporan bulanan {m.month}")

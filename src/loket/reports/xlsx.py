@@ -8,6 +8,7 @@ identifiers and text are text: nothing from outside becomes a formula.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,7 +20,7 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import Engine
 
 from loket.reports.books import Line
-from loket.reports.export import COLUMNS, rows
+from loket.reports.export import COLUMNS, Column, rows
 
 if TYPE_CHECKING:
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -95,27 +96,34 @@ def _summary(ws: WriteOnlyWorksheet, sheet: Sheet) -> None:
                        for v, (_h, kind) in zip(row, table.columns, strict=True)])
 
 
-def _payments(ws: WriteOnlyWorksheet, engine: Engine, start: str, end: str) -> int:
-    for i, column in enumerate(COLUMNS, 1):
+def _payments(ws: WriteOnlyWorksheet, payments: Iterable[tuple],
+              columns: tuple[Column, ...] = COLUMNS) -> int:
+    for i, column in enumerate(columns, 1):
         ws.column_dimensions[get_column_letter(i)].width = column.width  # type: ignore[attr-defined]
     ws.freeze_panes = "A2"
-    ws.append([_cell(ws, c.header, font=BOLD, fill=HEAD_FILL) for c in COLUMNS])
+    ws.append([_cell(ws, c.header, font=BOLD, fill=HEAD_FILL) for c in columns])
     formats = [{"money": RUPIAH, "host_cost": RUPIAH, "time": TIME}.get(c.kind, "")
-               for c in COLUMNS]
+               for c in columns]
     count = 0
-    for row in rows(engine, start, end):  # a plain value where no style is needed: faster
+    for row in payments:  # a plain value where no style is needed: faster
         ws.append([_cell(ws, v, f) if (f and v is not None) or (
             isinstance(v, str) and v.startswith("=")) else v
             for v, f in zip(row, formats, strict=True)])
         count += 1
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{count + 1}"  # type: ignore[attr-defined]
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"  # type: ignore[attr-defined]
     return count
 
 
-def write_xlsx(engine: Engine, start: str, end: str, out: str | Path, sheet: Sheet) -> int:
-    """The workbook; returns how many payments it lists."""
+def write_xlsx(engine: Engine | None, start: str, end: str, out: str | Path, sheet: Sheet,
+               payments: Iterable[tuple] | None = None,
+               columns: tuple[Column, ...] = COLUMNS) -> int:
+    """The workbook; returns how many payments it lists. ``payments``: typed rows under
+    ``columns`` (the owner's hub: with an outlet column) instead of the counter's own."""
     wb = Workbook(write_only=True)
     _summary(wb.create_sheet("Ringkasan"), sheet)
-    count = _payments(wb.create_sheet("Transaksi"), engine, start, end)
+    if payments is None:
+        assert engine is not None
+        payments = rows(engine, start, end)
+    count = _payments(wb.create_sheet("Transaksi"), payments, columns)
     wb.save(str(out))
     return count

@@ -19,7 +19,7 @@ from loket.config import Config, HubConfig, check_hub_url
 from loket.errors import LoketError
 from loket.hub import owner
 from loket.hub.connect import hub_engine
-from loket.hub.pusher import Pusher
+from loket.hub.pusher import Pusher, host_account
 from loket.reports.figures import day_range
 from loket.store import outbox, payments
 from loket.store.outbox import Backlog
@@ -82,7 +82,10 @@ class HubDesk:
         return self._hub
 
     def pusher(self) -> Pusher:
-        return Pusher(self.engine, self.hub(), self.terminal)
+        host = self.config.host
+        return Pusher(self.engine, self.hub(), self.terminal,
+                      host_account=host_account(host.adapter, host.account),
+                      settlement=host.settlement)
 
     def push(self) -> int:
         """``loket hub push --once``: everything waiting, now; how many rows went."""

@@ -10,8 +10,11 @@ from datetime import date, datetime
 from sqlalchemy import Engine
 
 from loket.domain.states import PaymentState
-from loket.hub import owner
+from loket.hub import deposits as hub_deposits
+from loket.hub import owner, periods
 from loket.hub.owner import CounterStatus, DayRow
+from loket.reports.across import AccountBooks
+from loket.reports.deposit import DepositMovement, Reading, classified
 from loket.reports.figures import CashierFigures, Figures, day_range, month_range
 
 S = PaymentState
@@ -94,3 +97,41 @@ def silent_for(status: CounterStatus, now: datetime) -> str:
         return f"{minutes} menit lalu"
     hours = minutes // 60
     return f"{hours} jam lalu" if hours < 48 else f"{hours // 24} hari lalu"
+
+
+def host_accounts(hub: Engine, start: str, end: str,
+                  outlets: dict[str, Figures] | None = None) -> list[AccountBooks]:
+    """Every host account the outlets pay from, with its deposit's movement over [start, end).
+
+    Counters that share an account are read as one deposit (their balances interleave); a
+    counter that has not said which account it pays from (it has not pushed since the hub
+    learned to ask) stands alone, under its own name."""
+    groups: dict[str, list[periods.Account]] = {}
+    for a in periods.accounts(hub):
+        groups.setdefault(a.host_account or f"?{a.terminal}", []).append(a)
+    found = []
+    for name, members in sorted(groups.items()):
+        terminals = [a.terminal for a in members]
+        ways = {a.settlement for a in members}
+        settlement = ways.pop() if len(ways) == 1 else None
+        deposit = None if settlement == "postpaid" else _movement(hub, terminals, start, end)
+        if settlement is None and deposit is not None and not deposit.known:
+            deposit = None  # nothing to say about a deposit nobody has read
+        cost = sum(outlets[t].host_cost for t in terminals if t in outlets) if outlets else 0
+        found.append(AccountBooks("" if name.startswith("?") else name, terminals, settlement,
+                                  deposit, cost))
+    return found
+
+
+def _movement(hub: Engine, terminals: list[str], start: str, end: str) -> DepositMovement:
+    w = hub_deposits.window(hub, terminals, start, end)
+    if w.opening is None or w.closing is None:
+        return DepositMovement(start, end)
+    return classified(start, end, Reading(*w.opening), Reading(*w.closing), w.taken)
+
+
+def deposits(hub: Engine, start: str, end: str) -> dict[str, DepositMovement]:
+    """The deposit per host account over [start, end) (the dashboard's): account ->
+    movement; post-paid accounts, and those the hub cannot name, are left out."""
+    return {a.account: a.deposit for a in host_accounts(hub, start, end)
+            if a.account and a.deposit is not None}

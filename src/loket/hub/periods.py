@@ -1,0 +1,129 @@
+"""A period across outlets as PostgreSQL computes it: the month's daily volume, failures by kind
+and resolution times (from ``payment`` and ``payment_event``, joined on (terminal, ref_id)), the
+payments not final, every payment of the period streamed, and who each counter pays.
+
+Plain values only: the service folds them into the report shapes (``reports/``). The state
+lists are the domain's own names, never typed input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import SQLAlchemyError
+
+from loket.domain.states import FINAL, NOT_FINAL, TROUBLED, PaymentState, names
+from loket.hub.connect import failure
+
+S = PaymentState
+STREAM_ROWS = 2000  # rows per fetch of the server-side cursor: a month never sits in memory
+IN_RANGE = "p.created_at >= :start AND p.created_at < :end"
+
+
+def _listed(states) -> str:
+    return "(" + ", ".join(f"'{name}'" for name in names(states)) + ")"
+
+
+@dataclass(frozen=True)
+class Resolution:
+    resolved_within: int
+    resolved_late: int
+    open_within: int
+    open_late: int
+    median_h: float | None
+
+
+@dataclass(frozen=True)
+class Account:
+    terminal: str
+    host_account: str | None  # None: the counter has not pushed since the hub learned it
+    settlement: str | None  # deposit | postpaid | None (as above)
+    pushed_at: datetime | None
+    backlog: int
+
+
+DAILY = text(
+    "SELECT substr(created_at, 1, 10), count(*)::int, "
+    f"(count(*) FILTER (WHERE state = '{S.SUCCESS}'))::int, "
+    f"coalesce(sum(agent_price) FILTER (WHERE state = '{S.SUCCESS}'), 0)::bigint "
+    "FROM payment p WHERE " + IN_RANGE + " GROUP BY 1 ORDER BY 1")
+KINDS = {"time_out": f"e.to_state = '{S.UNKNOWN}'", "amount_mismatch": "e.rc = '84'",
+         "rejected": f"e.to_state = '{S.REJECTED}'", "refunded": f"e.to_state = '{S.REFUNDED}'"}
+FAILURES = text(
+    "SELECT " + ", ".join(f"count(DISTINCT e.terminal || ' ' || e.ref_id) FILTER (WHERE {c})"
+                          for c in KINDS.values()) +
+    " FROM payment p JOIN payment_event e ON e.terminal = p.terminal AND e.ref_id = p.ref_id "
+    f"WHERE {IN_RANGE} AND (" + " OR ".join(KINDS.values()) + ")")
+RESOLUTION = text(
+    "WITH troubled AS ("
+    " SELECT p.created_at::timestamptz AS created,"
+    f" max(CASE WHEN e.to_state IN {_listed(FINAL)} THEN e.at END)::timestamptz AS resolved"
+    " FROM payment p JOIN payment_event e ON e.terminal = p.terminal AND e.ref_id = p.ref_id"
+    f" WHERE {IN_RANGE} GROUP BY p.terminal, p.ref_id, p.created_at"
+    f" HAVING bool_or(e.to_state IN {_listed(TROUBLED)})),"
+    " hours AS (SELECT resolved IS NOT NULL AS done, extract(epoch FROM"
+    " coalesce(resolved, CAST(:now AS timestamptz)) - created)::float8 / 3600 AS h"
+    " FROM troubled)"
+    " SELECT count(*) FILTER (WHERE done AND h <= :sla), count(*) FILTER (WHERE done AND h > :sla),"
+    " count(*) FILTER (WHERE NOT done AND h <= :sla), count(*) FILTER (WHERE NOT done AND h > :sla),"
+    " percentile_cont(0.5) WITHIN GROUP (ORDER BY h) FILTER (WHERE done) FROM hours")
+EXCEPTIONS = text(
+    "SELECT ref_id, created_at, cashier_id, head_name, state, total, host_rc, host_message, "
+    "0, terminal FROM payment p WHERE " + IN_RANGE +
+    f" AND state IN {_listed(NOT_FINAL)} ORDER BY created_at, terminal, ref_id")
+
+
+def _read(engine: Engine, query, params: dict) -> list:
+    try:
+        with engine.connect() as conn:
+            return conn.execute(query, params).all()
+    except SQLAlchemyError as exc:
+        raise failure(exc) from None
+
+
+def daily(engine: Engine, start: str, end: str) -> list[tuple[str, int, int, int]]:
+    """Per day: the day, its payments, those confirmed, what the host charged for them."""
+    return [tuple(r) for r in _read(engine, DAILY, {"start": start, "end": end})]
+
+
+def failures(engine: Engine, start: str, end: str) -> dict[str, int]:
+    """Payments of the period that met each kind of trouble (a payment counts once per kind)."""
+    row = _read(engine, FAILURES, {"start": start, "end": end})[0]
+    return dict(zip(KINDS, (int(n) for n in row), strict=True))
+
+
+def resolution(engine: Engine, start: str, end: str, now_iso: str, sla_h: int) -> Resolution:
+    """The period's troubled payments against the limit: resolved (a final state) or still
+    open at ``now``, within or past ``sla_h`` hours of being taken; the median of the resolved."""
+    row = _read(engine, RESOLUTION, {"start": start, "end": end, "now": now_iso, "sla": sla_h})[0]
+    return Resolution(*(int(n) for n in row[:4]), None if row[4] is None else float(row[4]))
+
+
+def exceptions(engine: Engine, start: str, end: str) -> list[tuple]:
+    """Payments not final, oldest first, as reports/figures.py's ExceptionRow plus the outlet."""
+    return [tuple(r) for r in _read(engine, EXCEPTIONS, {"start": start, "end": end})]
+
+
+def payments(engine: Engine, start: str, end: str, columns: Sequence[str]) -> Iterator[tuple]:
+    """Every payment of the period, oldest first: the outlet, then ``columns`` (the payment
+    table's), then its state. A server-side cursor: a month of a busy hub streams through."""
+    names_ = ", ".join(f'"{c}"' for c in ("terminal", *columns, "state"))
+    query = text(f"SELECT {names_} FROM payment p WHERE {IN_RANGE} "
+                 "ORDER BY created_at, terminal, ref_id")
+    try:
+        with engine.connect() as conn:
+            result = conn.execution_options(stream_results=True, yield_per=STREAM_ROWS).execute(
+                query, {"start": start, "end": end})
+            yield from result
+    except SQLAlchemyError as exc:
+        raise failure(exc) from None
+
+
+def accounts(engine: Engine) -> list[Account]:
+    """Every registered outlet: which host account it pays from, how, and when it last pushed."""
+    return [Account(*r) for r in _read(engine, text(
+        "SELECT terminal, host_account, settlement, pushed_at, backlog FROM counter "
+        "ORDER BY terminal"), {})]

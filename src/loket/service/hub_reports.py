@@ -1,0 +1,181 @@
+"""The owner's report files from the hub: a day or a month across every outlet, as PDF, XLSX
+and CSV, in the look and with the sections of a counter's own (reports/pdf.py, reports/xlsx.py,
+reports/books.py), plus a table per outlet, the cashiers within each outlet, the host deposit
+per host account, and a warning when a counter's figures may not all be in the hub yet.
+
+Every payment of the period streams from PostgreSQL into the CSV and the XLSX (a server-side
+cursor): a month of a busy hub never sits in memory.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from loket.clock import WIB, parse_iso
+from loket.hub import periods
+from loket.hub.owner import CounterStatus
+from loket.printing.layouts import Shop
+from loket.reports import export
+from loket.reports.across import (
+    Across,
+    OutletLine,
+    account_lines,
+    cashier_table,
+    header_lines,
+    outlet_table,
+)
+from loket.reports.books import Books, per_day, stamp, summary_lines
+from loket.reports.figures import SLA_HOURS, ExceptionRow, Figures, day_range, month_range
+from loket.reports.monthly import FAILURE_KINDS, MonthFigures
+from loket.service.hub_owner import OutletsDay, host_accounts, outlets_period
+
+
+@dataclass(frozen=True)
+class HubWritten:
+    pdf: Path | None = None
+    xlsx: Path | None = None
+    csv: Path | None = None
+    rows: int = 0  # payments listed in the CSV / XLSX
+    warning: str = ""
+
+
+def heard(status: CounterStatus) -> str:
+    if status.pushed_at is None:
+        return "belum pernah"
+    return status.pushed_at.astimezone(WIB).strftime("%d/%m/%Y %H:%M")
+
+
+def incomplete(counters: list[CounterStatus], end: str) -> str:
+    """One line when a counter still had a queue, or has not pushed since before the period's
+    end: what it recorded since may not be in the hub, so the figures may be incomplete."""
+    until = parse_iso(end if "T" in end else f"{end}T00:00:00+07:00")
+    late = []
+    for c in counters:
+        if c.pushed_at is None:
+            late.append(f"{c.terminal} belum pernah mengirim")
+        elif c.backlog:
+            late.append(f"{c.terminal} masih punya antrean {c.backlog} baris")
+        elif c.pushed_at < until:
+            late.append(f"{c.terminal} terakhir mengirim {heard(c)}")
+    if not late:
+        return ""
+    return "Perhatian: angka mungkin belum lengkap: " + "; ".join(late) + "."
+
+
+def across(hub: Engine, day: OutletsDay, start: str, end: str) -> Across:
+    status = {c.terminal: c for c in day.counters}
+    outlets = [OutletLine(t, day.outlets.get(t) or Figures(start, end),
+                          heard(status[t]) if t in status else "?",
+                          status[t].backlog if t in status else 0)
+               for t in sorted(set(day.outlets) | set(status))]  # a silent one too
+    return Across(outlets, host_accounts(hub, start, end, day.outlets),
+                  incomplete(day.counters, end))
+
+
+def month_figures(hub: Engine, start: str, end: str, now_iso: str, totals: Figures) -> MonthFigures:
+    """The counter's ``MonthFigures`` (reports/monthly.py), computed in PostgreSQL."""
+    r = periods.resolution(hub, start, end, now_iso, SLA_HOURS)
+    return MonthFigures(start[:7], totals, periods.daily(hub, start, end),
+                        periods.failures(hub, start, end), r.resolved_within, r.resolved_late,
+                        r.open_within, r.open_late, median_h=r.median_h)
+
+
+def exceptions(hub: Engine, start: str, end: str) -> list[ExceptionRow]:
+    return [ExceptionRow(*row) for row in periods.exceptions(hub, start, end)]
+
+
+def _books(f: Figures, a: Across) -> Books:
+    """The summary's words for how the host is paid: post-paid only when every account is."""
+    every = {acc.settlement for acc in a.accounts}
+    return Books(f, "postpaid" if every == {"postpaid"} else "deposit")
+
+
+def _payments(hub: Engine, start: str, end: str):
+    sources = [c.source for c in export.COLUMNS]
+    return export.typed(export.OUTLET_COLUMNS, periods.payments(hub, start, end, sources))
+
+
+def _sheet(shop: Shop, title: str, now: str, b: Books, a: Across, tables: list):
+    from loket.reports import xlsx as workbook
+
+    sheet = workbook.Sheet(f"{shop.name} — {title}", " · ".join(
+        [*header_lines(a), f"dibuat {stamp(now)} WIB"]))
+    if a.warning:
+        sheet.subtitle += f" · {a.warning}"
+    sheet.sections.append(("Ringkasan", summary_lines(b)))
+    for acc in a.accounts:
+        if lines := account_lines(acc):
+            sheet.sections.append((acc.heading, lines))
+    sheet.tables.append(workbook.Table("Per outlet", *outlet_table(a)))
+    sheet.tables.append(workbook.Table("Per kasir", *cashier_table(a)))
+    sheet.tables.extend(workbook.Table(*t) for t in tables)
+    return sheet
+
+
+def _exception_table(rows: list[ExceptionRow]) -> tuple:
+    columns = [("Ref", "text"), ("Outlet", "text"), ("Waktu", "text"), ("Kasir", "text"),
+               ("Nama", "text"), ("Status", "text"), ("Total", "money")]
+    from loket.domain.states import label
+
+    return ("Pengecualian (belum final)", columns,
+            [[r.ref_id, r.terminal, r.created_at[:16].replace("T", " "), r.cashier_id,
+              r.head_name, label(r.state), r.total] for r in rows])
+
+
+def write(hub: Engine, shop: Shop, now: str, *, day: date | None = None,
+          month: tuple[int, int] | None = None, pdf: str | Path | None = None,
+          xlsx: str | Path | None = None, csv: str | Path | None = None) -> HubWritten:
+    """``loket hub report --day D | --month M --pdf F --xlsx F --csv F``: the files asked for."""
+    if day is not None:
+        start, end = day_range(day)
+        label, title = day.isoformat(), f"Laporan Harian {day.isoformat()}"
+    else:
+        assert month is not None
+        start, end = month_range(*month)
+        label, title = f"{month[0]:04d}-{month[1]:02d}", f"Laporan Bulanan {start[:7]}"
+    figures_ = outlets_period(hub, start, end, label)
+    a = across(hub, figures_, start, end)
+    b = _books(figures_.all, a)
+    listed = exceptions(hub, start, end)
+    m = month_figures(hub, start, end, now, figures_.all) if month is not None else None
+    if pdf:
+        from loket.reports import pdf as render
+
+        if m is None:
+            render.daily_pdf(pdf, shop, label, b, listed, now, a)
+        else:
+            render.monthly_pdf(pdf, shop, m, b, None, listed, now, a)
+    rows = export.write_rows_csv(export.OUTLET_COLUMNS, _payments(hub, start, end),
+                                 csv) if csv else 0
+    if xlsx:
+        from loket.reports import xlsx as workbook
+
+        tables = [_exception_table(listed)]
+        if m is not None:
+            tables[:0] = [("Per hari", *per_day(m, b, None)),
+                          ("Gangguan menurut jenis", [("Jenis gangguan", "text"),
+                                                      ("Transaksi", "count")],
+                           [[FAILURE_KINDS[k], v] for k, v in m.failures.items()])]
+        sheet = _sheet(shop, title, now, b, a, tables)
+        rows = workbook.write_xlsx(None, start, end, xlsx, sheet, _payments(hub, start, end),
+                                   export.OUTLET_COLUMNS)
+    return HubWritten(_path(pdf), _path(xlsx), _path(csv), rows, a.warning)
+
+
+def _path(name: str | Path | None) -> Path | None:
+    return Path(name) if name else None
+
+
+def now_iso() -> str:
+    return datetime.now(WIB).isoformat(timespec="seconds")
+
+
+def shop(config) -> Shop:
+    """The report's heading: the shop's name from the configuration, if there is one."""
+    if config is None:
+        return Shop("Semua outlet")
+    return Shop(config.shop.name, config.shop.address)

@@ -1,0 +1,193 @@
+"""The owner's report files from the hub (issue 12): PDF, XLSX and CSV across outlets, the
+deposit per host account, and the month's figures computed in PostgreSQL."""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import shutil
+import subprocess
+from datetime import date, timedelta
+
+import pytest
+from openpyxl import load_workbook
+
+from loket.clock import parse_iso
+from loket.hub import schema
+from loket.hub.pusher import Pusher
+from loket.printing.layouts import Shop
+from loket.reports.deposit import movement
+from loket.reports.figures import day_range, figures, month_range
+from loket.reports.monthly import month_figures
+from loket.service import hub_desk, hub_owner, hub_reports
+from tests.hub.helpers import admin, counter, pay
+from tests.hub.helpers import pay as pay_at_counter
+
+DAY = date(2026, 11, 21)
+NOW = "2026-11-22T07:00:00+07:00"
+NOON = "2026-11-21T12:00:00+07:00"
+SHARED = "native:AGT-TEST"
+
+
+def pdf_text(path) -> str:
+    found = shutil.which("pdftotext")
+    assert found, "pdftotext (poppler-utils) is needed to read the PDF"
+    out = subprocess.run([found, "-layout", str(path), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    return out
+
+
+@pytest.fixture
+def outlets(tmp_path, sim, hub_url):
+    """WARUNG1 and WARUNG2 pay from one host account and have pushed everything; WARUNG3 pays
+    from another (post-paid) and has pushed one row of its queue only."""
+    hub_desk.init_hub(None, hub_url)
+    root = admin(hub_url)
+    made = {}
+    for terminal in ("WARUNG3", "WARUNG1", "WARUNG2"):
+        schema.add_counter(root, terminal)
+        made[terminal] = counter(tmp_path, sim, terminal, hub_url)
+    minutes = itertools.count(1)
+
+    def pay(rt, number, months_ahead=0):  # each payment a minute after the one before
+        when = parse_iso(NOON) + timedelta(minutes=next(minutes))
+        for other_rt, _desk in made.values():
+            other_rt.clock.set(when)
+        return pay_at_counter(rt, number, months_ahead)
+    w3, _ = made["WARUNG3"]
+    pay(w3, "0001000000061", months_ahead=1)
+    other = {"host_account": "native:LAIN", "settlement": "postpaid"}
+    Pusher(w3.engine, made["WARUNG3"][1].hub(), "WARUNG3", **other).push()
+    pay(w3, "0001000000011")
+    Pusher(w3.engine, made["WARUNG3"][1].hub(), "WARUNG3", batch=1, **other).push_batch()
+    w1, _ = made["WARUNG1"]
+    pay(w1, "0001000000029")
+    pay(w1, "0001000000078")  # pending, then paid
+    w2, _ = made["WARUNG2"]
+    pay(w2, "0001000000037")
+    failed = pay(w2, "0001000000086")  # pending, then failed: cash owed back
+    assert failed.state == "REFUND_DUE"
+    pay(w1, "0001000000011", months_ahead=1)  # the shared deposit moves after WARUNG2's last reading
+    for terminal in ("WARUNG1", "WARUNG2"):
+        rt, desk = made[terminal]
+        desk.pusher().push()
+    yield root, made
+    for rt, desk in made.values():
+        desk.close()
+        rt.close()
+    root.dispose()
+
+
+def test_the_day_as_pdf_xlsx_and_csv_says_each_outlets_and_cashiers_numbers(outlets, tmp_path):
+    root, made = outlets
+    shop = Shop("TOKO PAK BUDI")
+    written = hub_reports.write(root, shop, NOW, day=DAY, pdf=tmp_path / "d.pdf",
+                                xlsx=tmp_path / "d.xlsx", csv=tmp_path / "d.csv")
+    own = {t: figures(made[t][0].engine, *day_range(DAY)) for t in ("WARUNG1", "WARUNG2")}
+    from loket.domain.money import format_rupiah as rp
+
+    text = pdf_text(written.pdf)
+    flat = " ".join(text.split())
+    assert "TOKO PAK BUDI — Laporan Harian" in flat
+    assert "Outlet: WARUNG1, WARUNG2, WARUNG3" in flat
+    assert "angka mungkin belum lengkap" in flat and "WARUNG3 masih punya antrean" in flat
+    for terminal, f in own.items():
+        line = next(x for x in text.splitlines() if x.strip().startswith(terminal + " "))
+        cells = line.split()
+        assert cells[1:3] == [str(f.count), str(f.success_count)], line
+        assert f"{rp(f.cash_collected)} {rp(f.premium)}" in " ".join(cells)
+        assert rp(f.margin) in line and rp(f.host_cost) in line
+        for c in f.by_cashier:
+            row = next(x for x in text.splitlines() if f"{terminal} / {c.cashier_id}" in x)
+            assert row.split()[3:5] == [str(c.count), *rp(c.taken).split()[:1]], row
+    assert f"Deposit di host: {SHARED} (WARUNG1, WARUNG2)" in flat
+    assert "Deposit di host: native:LAIN (WARUNG3)" in flat and "Setoran ke host (T+1)" in flat
+    assert "Outlet" in flat and "WARUNG2" in flat.split("Pengecualian")[-1]  # the refund owed
+
+    book = load_workbook(written.xlsx, read_only=True)
+    summary = [[c for c in row if c is not None] for row in book["Ringkasan"].iter_rows(
+        values_only=True)]
+    by_outlet = {r[0]: r for r in summary if r and r[0] in own}
+    for terminal, f in own.items():
+        assert list(by_outlet[terminal][1:9]) == [
+            f.count, f.success_count, f.cash_collected, f.premium, f.admin_income,
+            f.host_cost, f.margin, f.unsettled_count]
+    cashier_rows = {r[0]: r for r in summary if r and isinstance(r[0], str)
+                    and r[0].startswith("WARUNG") and " / " in r[0]}
+    assert set(cashier_rows) == {"WARUNG1 / latihan", "WARUNG2 / latihan", "WARUNG3 / latihan"}
+    sheet = list(book["Transaksi"].iter_rows(values_only=True))
+    assert sheet[0][:2] == ("Outlet", "Ref loket")
+    hub_refs = sorted((r[0], r[1]) for r in sheet[1:])
+
+    with open(written.csv, encoding="utf-8-sig", newline="") as f:
+        lines = list(csv.reader(f, delimiter=";"))
+    assert lines[0][:2] == ["Outlet", "Ref loket"]
+    listed = sorted((r[0], r[1]) for r in lines[1:])
+    assert listed == hub_refs and len(set(listed)) == len(listed) == written.rows
+    held = {t: len(hub_owner.owner.ledger(root, t, *day_range(DAY))) for t in own}
+    for terminal in own:  # every payment of each pushed outlet, once
+        assert sorted(r for t, r in listed if t == terminal) == sorted(
+            hub_owner.owner.ledger(root, terminal, *day_range(DAY)))
+        assert held[terminal] == own[terminal].count
+    # WARUNG3's 011 arrived as first recorded, the rest of it still queued on the counter
+    assert sum(1 for t, _ in listed if t == "WARUNG3") == 2
+
+
+def test_the_deposit_is_per_host_account_and_adds_up(outlets, sim):
+    root, made = outlets
+    start, end = day_range(DAY)
+    accounts = {a.account: a for a in hub_owner.host_accounts(root, start, end)}
+    assert set(accounts) == {SHARED, "native:LAIN"}
+    assert accounts[SHARED].terminals == ["WARUNG1", "WARUNG2"]
+    assert accounts["native:LAIN"].settlement == "postpaid"
+    assert accounts["native:LAIN"].deposit is None
+    d = hub_owner.deposits(root, start, end)[SHARED]
+    assert d.known
+    assert d.opening.balance - d.used - d.held - d.failed + d.other == d.closing.balance
+    own = {t: movement(made[t][0].engine, start, end) for t in ("WARUNG1", "WARUNG2")}
+    assert d.used == sum(m.used for m in own.values()) > 0
+    assert d.used_count == sum(m.used_count for m in own.values())
+    assert d.failed + d.held == sum(m.failed + m.held for m in own.values())
+    # the account's closing is the last balance any of its outlets read (WARUNG1's, last)
+    assert d.closing == own["WARUNG1"].closing
+    # WARUNG1 alone calls what WARUNG2 took between its readings "top-up / other"; the
+    # account sees both outlets, so nothing is left unexplained (no top-up happened)
+    w2 = own["WARUNG2"]
+    assert own["WARUNG1"].other == -(w2.used + w2.held + w2.failed) < 0
+    assert d.other == 0
+    assert d.opening.at < own["WARUNG2"].opening.at  # WARUNG1 read the deposit first
+
+
+def test_the_months_figures_from_postgresql_equal_the_counters_own(tmp_path, sim, hub_url):
+    hub_desk.init_hub(None, hub_url)
+    root = admin(hub_url)
+    schema.add_counter(root, "SOLO")
+    rt, desk = counter(tmp_path, sim, "SOLO", hub_url)
+    try:
+        pay(rt, "0001000000011")
+        pay(rt, "0001000000078")  # pending, then paid
+        failed = pay(rt, "0001000000086")  # pending, then failed
+        rt.counter.refund(failed.ref_id, "latihan", approved_by="pemilik")
+        bills = [rt.counter.inquire(n).bill for n in ("0001000000029", "0001000000037")]
+        sim.faults("drop_after")  # the answers lost: unknown
+        unsure, late = (rt.counter.pay(b, rt.counter.total_for(b), "latihan") for b in bills)
+        sim.faults("none")
+        assert unsure.state == late.state == "UNKNOWN"
+        rt.clock.advance(hours=50)  # one resolved by a status query past the 2x24 h limit
+        assert rt.counter.forwarder.forward(late.ref_id).state == "SUCCESS"
+        desk.push()
+        start, end = month_range(2026, 11)
+        now = "2026-11-24T12:00:00+07:00"
+        own = month_figures(rt.engine, start, end, now)
+        hub = hub_reports.month_figures(root, start, end, now, own.totals)
+        assert hub.daily == own.daily
+        assert hub.failures == own.failures
+        assert hub.failures["refunded"] == 1 and hub.failures["time_out"] >= 1
+        assert (hub.resolved_within, hub.resolved_late, hub.open_within, hub.open_late) == (
+            own.resolved_within, own.resolved_late, own.open_within, own.open_late)
+        assert own.open_late == 1 and own.resolved_late == 1  # 029 open, 037 resolved late
+        assert hub.median_resolution_h == pytest.approx(own.median_resolution_h, abs=1e-6)
+    finally:
+        desk.close()
+        rt.close()
+        root.dispose()
