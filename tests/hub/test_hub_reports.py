@@ -101,7 +101,7 @@ def test_the_day_as_pdf_xlsx_and_csv_says_each_outlets_and_cashiers_numbers(outl
             row = next(x for x in text.splitlines() if f"{terminal} / {c.cashier_id}" in x)
             assert row.split()[3:5] == [str(c.count), *rp(c.taken).split()[:1]], row
     assert f"Deposit di host: {SHARED} (WARUNG1, WARUNG2)" in flat
-    assert "Deposit di host: native:LAIN (WARUNG3)" in flat and "Setoran ke host (T+1)" in flat
+    assert "Pascabayar ke host: native:LAIN (WARUNG3)" in flat and "Setoran ke host (T+1)" in flat
     assert "Outlet" in flat and "WARUNG2" in flat.split("Pengecualian")[-1]  # the refund owed
 
     book = load_workbook(written.xlsx, read_only=True)
@@ -191,3 +191,22 @@ def test_the_months_figures_from_postgresql_equal_the_counters_own(tmp_path, sim
         desk.close()
         rt.close()
         root.dispose()
+
+
+def test_the_month_as_pdf_and_xlsx_across_outlets(outlets, tmp_path):
+    root, made = outlets
+    written = hub_reports.write(root, Shop("TOKO PAK BUDI"), NOW, month=(2026, 11),
+                                pdf=tmp_path / "m.pdf", xlsx=tmp_path / "m.xlsx")
+    flat = " ".join(pdf_text(written.pdf).split())
+    for piece in ("Laporan Bulanan", "Outlet: WARUNG1, WARUNG2, WARUNG3", "Volume harian",
+                  "Gangguan menurut jenis", "Waktu penyelesaian", "Per outlet",
+                  f"Deposit di host: {SHARED} (WARUNG1, WARUNG2)", "WARUNG2 / latihan",
+                  "angka mungkin belum lengkap"):
+        assert piece in flat, piece
+    total = hub_owner.outlets_month(root, 2026, 11).all
+    book = load_workbook(written.xlsx, read_only=True)
+    summary = [[c for c in row if c is not None] for row in book["Ringkasan"].iter_rows(
+        values_only=True)]
+    day_rows = [r for r in summary if r and r[0] == "2026-11-21"]
+    assert day_rows and day_rows[0][1:3] == [total.count, total.success_count]
+    assert written.rows == total.count == len(list(book["Transaksi"].iter_rows())) - 1

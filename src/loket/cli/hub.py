@@ -160,9 +160,7 @@ def _dashboard(hub, args) -> int:
 
 def _report(config, args) -> int:
     from loket.domain.money import format_rupiah
-    from loket.service import hub_desk, hub_owner
-
-    from loket.service import hub_reports
+    from loket.service import hub_desk, hub_owner, hub_reports
 
     first = _day(args.day) if args.day else _month(args.month)
     engine = hub_desk.connect(config.hub if config else None, args.url)

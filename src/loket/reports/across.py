@@ -35,7 +35,8 @@ class AccountBooks:
     @property
     def heading(self) -> str:
         name = self.account or "akun host tidak diketahui"
-        return f"Deposit di host: {name} ({', '.join(self.terminals)})"
+        kind = "Pascabayar ke host" if self.settlement == "postpaid" else "Deposit di host"
+        return f"{kind}: {name} ({', '.join(self.terminals)})"
 
 
 @dataclass
@@ -51,10 +52,10 @@ def header_lines(a: Across) -> list[str]:
 
 
 def outlet_table(a: Across) -> tuple[Columns, list[list]]:
-    columns = [("Outlet", "text"), ("Transaksi", "count"), ("Lunas", "count"),
+    columns = [("Outlet", "text"), ("Trx", "count"), ("Lunas", "count"),
                ("Uang tunai", "money"), ("Iuran", "money"), ("Admin", "money"),
-               ("Biaya host", "money"), ("Margin", "money"), ("Belum final", "count"),
-               ("Terakhir kirim", "text"), ("Antrean", "count")]
+               ("Biaya host", "money"), ("Margin", "money"), ("Blm final", "count"),
+               ("Terakhir kirim", "text"), ("Antre", "count")]
     rows = [[o.terminal, o.figures.count, o.figures.success_count, o.figures.cash_collected,
              o.figures.premium, o.figures.admin_income, o.figures.host_cost, o.figures.margin,
              o.figures.unsettled_count, o.heard, o.backlog] for o in a.outlets]
@@ -73,10 +74,9 @@ def cashier_table(a: Across) -> tuple[Columns, list[list]]:
 def account_lines(acc: AccountBooks) -> list[Line]:
     if acc.settlement == "postpaid":
         return [Line("Setoran ke host (T+1)", acc.host_cost, strong=True,
-                     note="pascabayar: tiap hari, paling lambat hari berikutnya")]
+                     note="pascabayar: paling lambat H+1")]
     lines = deposit_lines(acc.deposit) if acc.deposit is not None else []
     if acc.settlement is None:
         lines.append(Line("Cara bayar ke host", None, "count",
-                          "tidak diketahui hub (deposit atau pascabayar): lihat [host] "
-                          "settlement di kasirnya"))
+                          "tidak diketahui hub: lihat [host] settlement"))
     return lines

@@ -133,15 +133,18 @@ def _grid(columns: list[tuple[str, str]], rows: list[list], widths: list[float],
 
 def _across(story: list, across: Across) -> None:
     """Per host account, then per outlet (the summary above is every outlet together)."""
-    for acc in across.accounts:
-        lines = account_lines(acc)
-        if lines:
+    prepaid = [acc for acc in across.accounts if acc.settlement != "postpaid"]
+    for acc in prepaid:
+        if lines := account_lines(acc):
             _section(story, acc.heading, _lines("Deposit", lines))
-    if any(acc.settlement != "postpaid" for acc in across.accounts):
+    if prepaid:
         story.append(Spacer(1, 2 * mm))
         story.append(_p(HOW_PAID["deposit"]))
+    for acc in across.accounts:
+        if acc.settlement == "postpaid":
+            _section(story, acc.heading, _lines("Pascabayar", account_lines(acc)))
     _section(story, "Per outlet", _grid(*outlet_table(across),
-                                        [15, 12, 11, 21, 21, 17, 21, 19, 11, 22, 11], font=7))
+                                        [17, 10, 10, 21, 21, 16, 21, 18, 13, 22, 10], font=7))
 
 
 def _by_cashier(f: Figures, across: Across | None = None) -> Table:
@@ -183,9 +186,12 @@ def _exceptions(rows: list[ExceptionRow], now_iso: str, across: bool = False) ->
                       r.created_at[5:16].replace("T", " "), r.cashier_id,
                       r.head_name[:14 if across else 16], label(r.state),
                       format_rupiah(r.total), f"{hours:.0f} j{late}"])
-    widths = [w * mm for w in ([24, 15, 19, 15, 25, 34, 24, 23] if across
+    widths = [w * mm for w in ([22, 16, 17, 15, 27, 36, 23, 22] if across
                                else [26, 20, 16, 30, 38, 25, 24])]
     out: list = [_table(table, widths)]
+    if across:  # the outlet's column too: one size smaller
+        out[0].setStyle([("FONT", (0, 0), (-1, -1), "Helvetica", 7),
+                         ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 7)])
     if len(rows) > MAX_EXCEPTION_ROWS:
         out.append(_p(f"… dan {len(rows) - MAX_EXCEPTION_ROWS} lagi (lihat CSV / XLSX)."))
     return out
