@@ -9,6 +9,11 @@
    (track_commit_timestamp) minus the counter's commit time.
 3. The owner's dashboard for one day across every outlet over 10 million hub payment rows
    (generate_series: 20 outlets, 90 days). Target <= 1 s.
+4. The owner's monthly report over the same 10 million rows (November: about 3.3 million
+   payments, and the events of the troubled ones): the figures (per outlet and cashier, daily
+   volume, failures by kind, resolution times, exceptions, the deposit per host account) all
+   computed in PostgreSQL, and the PDF from them, timed separately; then the month's CSV of every
+   payment once (streamed through a server-side cursor).
 
 Run: .venv/bin/python bench/hub.py [--counters 20] [--payments 10000] [--rows 10000000]
 """
@@ -178,7 +183,28 @@ FROM (SELECT i, 35000 * (1 + mod(i, 4)) AS p,
 """
 
 
-def dashboard(cluster: PgCluster, rows: int) -> None:
+# the troubled payments' events: every 37th pending (an unknown answer first, every 74th),
+# every 50th failed and refunded a day later
+EVENTS = """
+INSERT INTO payment_event (terminal, event_id, seq, ref_id, at, from_state, to_state, rc,
+                           message, actor)
+SELECT p.terminal, row_number() OVER (), 0, p.ref_id, e.at, e.from_state, e.to_state, e.rc, '',
+       'forwarder'
+FROM payment p CROSS JOIN LATERAL (VALUES
+    (p.created_at, 'SENDING', CASE WHEN mod(p.local_id, 74) = 0 THEN 'UNKNOWN'
+                                   WHEN p.state = 'PENDING' THEN 'PENDING' ELSE 'FAILED' END,
+     ''),
+    (to_char(p.created_at::timestamptz AT TIME ZONE 'Asia/Jakarta' + interval '1 day',
+             'YYYY-MM-DD"T"HH24:MI:SS') || '+07:00', 'FAILED', 'REFUND_DUE', ''),
+    (to_char(p.created_at::timestamptz AT TIME ZONE 'Asia/Jakarta' + interval '1 day 1 hour',
+             'YYYY-MM-DD"T"HH24:MI:SS') || '+07:00', 'REFUND_DUE', 'REFUNDED', '')
+) AS e(at, from_state, to_state, rc)
+WHERE p.state IN ('PENDING', 'REFUNDED') AND (p.state = 'REFUNDED' OR e.to_state <> 'REFUND_DUE'
+      AND e.to_state <> 'REFUNDED')
+"""
+
+
+def dashboard(cluster: PgCluster, rows: int) -> str:
     url = cluster.create_database("dashboard")
     root = hub_engine(url, SUPERPASS)
     schema.init(root)
@@ -187,12 +213,14 @@ def dashboard(cluster: PgCluster, rows: int) -> None:
         conn.exec_driver_sql("SET LOCAL statement_timeout = 0")  # minutes, not a push
         conn.exec_driver_sql("DROP INDEX payment_day")
         conn.exec_driver_sql(GENERATE.replace(":rows", str(rows)))
+        conn.exec_driver_sql(EVENTS)
         conn.exec_driver_sql("CREATE INDEX payment_day ON payment (created_at) INCLUDE "
                              "(terminal, cashier_id, state, total, premium, admin_fee, "
                              "agent_price)")
     with root.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.exec_driver_sql("SET statement_timeout = 0")
         conn.exec_driver_sql("VACUUM ANALYZE payment")
+        conn.exec_driver_sql("VACUUM ANALYZE payment_event")
     built = time.perf_counter() - start
     times, day = [], None
     for _ in range(6):
@@ -204,6 +232,57 @@ def dashboard(cluster: PgCluster, rows: int) -> None:
           f"first {times[0]:.2f} s, then median {statistics.median(times[1:]):.2f} s, "
           f"max {max(times[1:]):.2f} s (target <= 1 s)")
     root.dispose()
+    return url
+
+
+def _month_figures(root, start: str, end: str, now: str):
+    from loket.service import hub_reports
+    from loket.service.hub_owner import outlets_period
+
+    figures = outlets_period(root, start, end, start[:7])
+    a = hub_reports.across(root, figures, start, end)
+    m = hub_reports.month_figures(root, start, end, now, figures.all)
+    return figures, a, m, hub_reports.exceptions(root, start, end)
+
+
+def monthly(url: str, runs: int = 3) -> None:
+    from loket.printing.layouts import Shop
+    from loket.reports import pdf
+    from loket.reports.books import Books
+    from loket.reports.figures import month_range
+    from loket.service import hub_reports
+
+    root = hub_engine(url, SUPERPASS)
+    start, end = month_range(2026, 11)
+    now = "2026-12-01T07:00:00+07:00"
+    out = Path(tempfile.mkdtemp())
+    figures_s, pdf_s, result = [], [], None
+    for _ in range(runs):
+        t = time.perf_counter()
+        result = _month_figures(root, start, end, now)
+        figures_s.append(time.perf_counter() - t)
+        figures, a, m, listed = result
+        t = time.perf_counter()
+        pdf.monthly_pdf(out / "bulanan.pdf", Shop("BENCH"), m, Books(figures.all, "deposit"),
+                        None, listed, now, a)
+        pdf_s.append(time.perf_counter() - t)
+    assert result is not None
+    figures, a, m, listed = result
+    print(f"4. owner's monthly report over the hub ({figures.all.count:,} payments in 2026-11, "
+          f"{len(figures.outlets)} outlets, {sum(m.failures.values()):,} failures by kind, "
+          f"{len(listed):,} not final): figures median {statistics.median(figures_s):.2f} s "
+          f"(first {figures_s[0]:.2f} s), PDF median {statistics.median(pdf_s):.2f} s "
+          f"({(out / 'bulanan.pdf').stat().st_size / 1024:,.0f} KiB); medians of {runs}")
+    t = time.perf_counter()
+    written = hub_reports.write(root, Shop("BENCH"), now, month=(2026, 11), csv=out / "m.csv")
+    took = time.perf_counter() - t
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"   the whole report with the month's CSV of every payment ({written.rows:,} rows, "
+          f"{(out / 'm.csv').stat().st_size / 2**20:,.0f} MiB) in {took:.0f} s; this process's "
+          f"peak RSS {peak:,.0f} MiB")
+    root.dispose()
 
 
 def main() -> None:
@@ -214,7 +293,7 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=1.0, help="payments/s per counter (lag)")
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--idle", type=float, default=1.0, help="pusher poll interval (lag)")
-    parser.add_argument("--skip", default="", help="comma list of parts to skip: 0,1,2,3")
+    parser.add_argument("--skip", default="", help="comma list of parts to skip: 0,1,2,3,4")
     args = parser.parse_args()
     skip = set(args.skip.split(","))
     cluster = PgCluster().init()
@@ -229,8 +308,10 @@ def main() -> None:
             throughput(cluster, args.counters, args.payments)
         if "2" not in skip:
             lag(cluster, args.counters, args.rate, args.seconds, args.idle)
-        if "3" not in skip:
-            dashboard(cluster, args.rows)
+        if "3" not in skip or "4" not in skip:
+            url = dashboard(cluster, args.rows)
+            if "4" not in skip:
+                monthly(url)
     finally:
         cluster.cleanup()
 

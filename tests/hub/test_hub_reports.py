@@ -210,3 +210,88 @@ def test_the_month_as_pdf_and_xlsx_across_outlets(outlets, tmp_path):
     day_rows = [r for r in summary if r and r[0] == "2026-11-21"]
     assert day_rows and day_rows[0][1:3] == [total.count, total.success_count]
     assert written.rows == total.count == len(list(book["Transaksi"].iter_rows())) - 1
+
+
+def test_the_warning_names_a_queue_a_silent_counter_and_one_behind_the_periods_end():
+    from datetime import datetime
+
+    from loket.clock import WIB
+    from loket.hub.owner import CounterStatus
+
+    after = datetime(2026, 11, 22, 0, 5, tzinfo=WIB)
+    before = datetime(2026, 11, 21, 18, 0, tzinfo=WIB)
+    end = day_range(DAY)[1]
+    assert hub_reports.incomplete([CounterStatus("T01", after, 9, 0)], end) == ""
+    line = hub_reports.incomplete([CounterStatus("T01", after, 9, 0),
+                                   CounterStatus("T02", after, 9, 4),
+                                   CounterStatus("T03", None, 0, 0),
+                                   CounterStatus("T04", before, 9, 0)], end)
+    assert "\n" not in line and line.startswith("Perhatian: angka mungkin belum lengkap")
+    assert "T01" not in line and "T02 masih punya antrean 4 baris" in line
+    assert "T03 belum pernah mengirim" in line and "T04 terakhir mengirim 21/11/2026 18:00" in line
+
+
+def test_the_command_line_writes_the_files(outlets, hub_url, tmp_path):
+    import json
+    import os
+    import sys
+    from pathlib import Path
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}
+    files = {k: tmp_path / f"hari.{k}" for k in ("pdf", "xlsx", "csv")}
+    run = subprocess.run(
+        [sys.executable, "-m", "loket", "hub", "report", "--day", "2026-11-21", "--url", hub_url,
+         *(x for k, path in files.items() for x in (f"--{k}", str(path))),
+         "--outlets-csv", str(tmp_path / "outlet.csv")],
+        env=env, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert all(path.stat().st_size > 0 for path in files.values())
+    assert f"CSV: {files['csv']} (7 transaksi)" in run.stdout
+    assert "WARUNG3 masih punya antrean" in run.stdout
+    assert (tmp_path / "outlet.csv").read_text(encoding="utf-8-sig").startswith("Tanggal;Outlet")
+    assert "Semua outlet" in pdf_text(files["pdf"])  # no configuration: the heading says so
+    bad = subprocess.run([sys.executable, "-m", "loket", "hub", "report", "--day", "2026-11-21",
+                          "--url", hub_url, "--pdf", str(tmp_path / "nope" / "x.pdf")],
+                         env=env, capture_output=True, text=True, timeout=120)
+    assert bad.returncode != 0 and "Traceback" not in bad.stderr, bad.stderr
+    assert json.loads(subprocess.run(
+        [sys.executable, "-m", "loket", "hub", "report", "--day", "2026-11-21", "--url", hub_url,
+         "--json"], env=env, capture_output=True, text=True, timeout=120).stdout)["all"]["count"]
+
+
+def test_a_counter_says_its_host_account_with_its_own_role_and_only_its_own(
+        tmp_path, sim, hub_url, monkeypatch):
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    from tests.conftest import AGENT
+    from tests.hub.helpers import as_role
+
+    hub_desk.init_hub(None, hub_url)
+    root = admin(hub_url)
+    roles = {t: schema.add_counter(root, t) for t in ("T01", "T02")}
+    monkeypatch.setenv("PW_T01", roles["T01"].password)
+    rt, desk = counter(tmp_path, sim, "T01", hub_url.replace("postgres@", f"{roles['T01'].name}@"),
+                       "PW_T01")
+    t01 = as_role(hub_url, roles["T01"].name, roles["T01"].password)
+    try:
+        pay_at_counter(rt, "0001000000011")
+        assert desk.push() > 0
+        with root.connect() as conn:
+            found = dict(conn.execute(text(
+                "SELECT terminal, (host_account, settlement) FROM counter")).all())
+        assert found["T01"] == (f"native:{AGENT}", "deposit")
+        assert found["T02"] == (None, None)  # it has not pushed: the report names it alone
+        with t01.begin() as conn:  # another outlet's row is not there for it to change
+            assert conn.execute(text("UPDATE counter SET host_account = 'x' "
+                                     "WHERE terminal = 'T02'")).rowcount == 0
+        with pytest.raises(DBAPIError, match="permission denied"), t01.begin() as conn:
+            conn.execute(text("UPDATE counter SET role_name = 'x' WHERE terminal = 'T01'"))
+        accounts = {a.account: a.terminals for a in hub_owner.host_accounts(
+            root, *day_range(DAY))}
+        assert accounts == {f"native:{AGENT}": ["T01"], "": ["T02"]}
+    finally:
+        t01.dispose()
+        desk.close()
+        rt.close()
+        root.dispose()

@@ -99,7 +99,7 @@ password_env = "LOKET_HUB_PASSWORD"
     assert checked.returncode == 0 and "0 selisih" in checked.stdout, checked.stdout
     sheet = tmp_path / "outlets.csv"
     shown = loket("hub", "report", "--day", "2026-11-21", "--url", hub_url, "--json",
-                  "--csv", str(sheet))
+                  "--outlets-csv", str(sheet))
     assert shown.returncode == 0, shown.stderr
     report = json.loads(shown.stdout)
     lines = sheet.read_text(encoding="utf-8-sig").splitlines()
