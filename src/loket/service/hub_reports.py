@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from loket.clock import WIB, parse_iso
+from loket.domain.states import label
 from loket.hub import periods
 from loket.hub.owner import CounterStatus
 from loket.printing.layouts import Shop
@@ -116,11 +117,18 @@ def _sheet(shop: Shop, title: str, now: str, b: Books, a: Across, tables: list):
     return sheet
 
 
+def _resolution_table(m: MonthFigures) -> tuple:
+    median = m.median_resolution_h
+    return ("Waktu penyelesaian", [("Penyelesaian (batas 2x24 jam)", "text"), ("Jumlah", "text")],
+            [["Selesai dalam 48 jam", m.resolved_within], ["Selesai lewat 48 jam", m.resolved_late],
+             ["Belum selesai, masih dalam 48 jam", m.open_within],
+             ["Belum selesai, LEWAT 48 jam", m.open_late],
+             ["Median waktu penyelesaian (jam)", round(median, 1) if median is not None else "-"]])
+
+
 def _exception_table(rows: list[ExceptionRow]) -> tuple:
     columns = [("Ref", "text"), ("Outlet", "text"), ("Waktu", "text"), ("Kasir", "text"),
                ("Nama", "text"), ("Status", "text"), ("Total", "money")]
-    from loket.domain.states import label
-
     return ("Pengecualian (belum final)", columns,
             [[r.ref_id, r.terminal, r.created_at[:16].replace("T", " "), r.cashier_id,
               r.head_name, label(r.state), r.total] for r in rows])
@@ -132,12 +140,12 @@ def write(hub: Engine, shop: Shop, now: str, *, day: date | None = None,
     """``loket hub report --day D | --month M --pdf F --xlsx F --csv F``: the files asked for."""
     if day is not None:
         start, end = day_range(day)
-        label, title = day.isoformat(), f"Laporan Harian {day.isoformat()}"
+        period, title = day.isoformat(), f"Laporan Harian {day.isoformat()}"
     else:
         assert month is not None
         start, end = month_range(*month)
-        label, title = f"{month[0]:04d}-{month[1]:02d}", f"Laporan Bulanan {start[:7]}"
-    figures_ = outlets_period(hub, start, end, label)
+        period, title = start[:7], f"Laporan Bulanan {start[:7]}"
+    figures_ = outlets_period(hub, start, end, period)
     a = across(hub, figures_, start, end)
     b = _books(figures_.all, a)
     listed = exceptions(hub, start, end)
@@ -146,7 +154,7 @@ def write(hub: Engine, shop: Shop, now: str, *, day: date | None = None,
         from loket.reports import pdf as render
 
         if m is None:
-            render.daily_pdf(pdf, shop, label, b, listed, now, a)
+            render.daily_pdf(pdf, shop, period, b, listed, now, a)
         else:
             render.monthly_pdf(pdf, shop, m, b, None, listed, now, a)
     rows = export.write_rows_csv(export.OUTLET_COLUMNS, _payments(hub, start, end),
@@ -159,7 +167,8 @@ def write(hub: Engine, shop: Shop, now: str, *, day: date | None = None,
             tables[:0] = [("Per hari", *per_day(m, b, None)),
                           ("Gangguan menurut jenis", [("Jenis gangguan", "text"),
                                                       ("Transaksi", "count")],
-                           [[FAILURE_KINDS[k], v] for k, v in m.failures.items()])]
+                           [[FAILURE_KINDS[k], v] for k, v in m.failures.items()]),
+                          _resolution_table(m)]
         sheet = _sheet(shop, title, now, b, a, tables)
         rows = workbook.write_xlsx(None, start, end, xlsx, sheet, _payments(hub, start, end),
                                    export.OUTLET_COLUMNS)
