@@ -250,7 +250,7 @@ def _month_figures(root, start: str, end: str, now: str):
 
     figures = outlets_period(root, start, end, start[:7])
     a = hub_reports.across(root, figures, start, end)
-    m = hub_reports.month_figures(root, start, end, now, figures.all)
+    m = hub_reports.month_figures(root, figures, now)
     return figures, a, m, hub_reports.exceptions(root, start, end)
 
 

@@ -17,7 +17,7 @@ from loket.hub.connect import failure
 
 @dataclass(frozen=True)
 class DayRow:
-    """One (outlet, cashier, state, hour) group of a period's payments."""
+    """One (outlet, cashier, state, day, hour) group of a period's payments."""
 
     terminal: str
     cashier_id: str
@@ -29,6 +29,7 @@ class DayRow:
     admin_fee: int
     agent_price: int
     unpriced: int  # confirmed payments whose host cost was never written
+    day: str = ""  # YYYY-MM-DD: a month's daily volume comes from the same rows
 
 
 # A counter with nothing to send still reports in once a minute (``Pusher``); silent longer
@@ -58,8 +59,8 @@ DAY = text(
     "SELECT terminal, cashier_id, state, substr(created_at, 12, 2)::int, count(*), "
     "sum(total)::bigint, sum(premium)::bigint, sum(admin_fee)::bigint, "
     "sum(agent_price)::bigint, "
-    "count(*) FILTER (WHERE agent_price <= 0) FROM payment "
-    "WHERE created_at >= :start AND created_at < :end GROUP BY 1, 2, 3, 4")
+    "count(*) FILTER (WHERE agent_price <= 0), substr(created_at, 1, 10) FROM payment "
+    "WHERE created_at >= :start AND created_at < :end GROUP BY 1, 2, 3, 4, 11")
 
 
 def day_rows(engine: Engine, start: str, end: str) -> list[DayRow]:

@@ -1,5 +1,5 @@
-"""A period across outlets as PostgreSQL computes it: the month's daily volume, failures by kind
-and resolution times (from ``payment`` and ``payment_event``, joined on (terminal, ref_id)), the
+"""A period across outlets as PostgreSQL computes it: the month's failures by kind and
+resolution times (from ``payment`` and ``payment_event``, joined on (terminal, ref_id)), the
 payments not final, every payment of the period streamed, and who each counter pays.
 
 Plain values only: the service folds them into the report shapes (``reports/``). The state
@@ -45,11 +45,6 @@ class Account:
     backlog: int
 
 
-DAILY = text(
-    "SELECT substr(created_at, 1, 10), count(*)::int, "
-    f"(count(*) FILTER (WHERE state = '{S.SUCCESS}'))::int, "
-    f"coalesce(sum(agent_price) FILTER (WHERE state = '{S.SUCCESS}'), 0)::bigint "
-    "FROM payment p WHERE " + IN_RANGE + " GROUP BY 1 ORDER BY 1")
 KINDS = {"time_out": f"e.to_state = '{S.UNKNOWN}'", "amount_mismatch": "e.rc = '84'",
          "rejected": f"e.to_state = '{S.REJECTED}'", "refunded": f"e.to_state = '{S.REFUNDED}'"}
 # The troubled events, as h0002's partial index ``payment_event_trouble`` names them: a month's
@@ -95,11 +90,6 @@ def _read(engine: Engine, query, params: dict) -> list:
             return conn.execute(query, params).all()
     except SQLAlchemyError as exc:
         raise failure(exc) from None
-
-
-def daily(engine: Engine, start: str, end: str) -> list[tuple[str, int, int, int]]:
-    """Per day: the day, its payments, those confirmed, what the host charged for them."""
-    return [tuple(r) for r in _read(engine, DAILY, {"start": start, "end": end})]
 
 
 def failures(engine: Engine, start: str, end: str) -> dict[str, int]:

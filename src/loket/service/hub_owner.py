@@ -57,6 +57,8 @@ class OutletsDay:
     all: Figures  # every outlet together
     outlets: dict[str, Figures] = field(default_factory=dict)  # terminal -> its figures
     counters: list[CounterStatus] = field(default_factory=list)
+    # per day: the day, its payments, those confirmed, what the host charged for them
+    daily: list[tuple[str, int, int, int]] = field(default_factory=list)
 
 
 def outlets_day(hub: Engine, day: date) -> OutletsDay:
@@ -72,11 +74,17 @@ def outlets_month(hub: Engine, year: int, month: int) -> OutletsDay:
 def outlets_period(hub: Engine, start: str, end: str, label: str) -> OutletsDay:
     rows = owner.day_rows(hub, start, end)
     by_terminal: dict[str, list[DayRow]] = {}
+    days: dict[str, list[int]] = {}
     for r in rows:
         by_terminal.setdefault(r.terminal, []).append(r)
+        d = days.setdefault(r.day, [0, 0, 0])
+        d[0] += r.count
+        if r.state == S.SUCCESS:
+            d[1] += r.count
+            d[2] += r.agent_price
     return OutletsDay(label, fold(rows, start, end),
                       {t: fold(rs, start, end) for t, rs in sorted(by_terminal.items())},
-                      owner.counters(hub))
+                      owner.counters(hub), [(d, *v) for d, v in sorted(days.items())])
 
 
 def write_csv(day: OutletsDay, out) -> int:

@@ -77,12 +77,14 @@ def across(hub: Engine, day: OutletsDay, start: str, end: str) -> Across:
                   incomplete(day.counters, end))
 
 
-def month_figures(hub: Engine, start: str, end: str, now_iso: str, totals: Figures) -> MonthFigures:
-    """The counter's ``MonthFigures`` (reports/monthly.py), computed in PostgreSQL."""
+def month_figures(hub: Engine, month: OutletsDay, now_iso: str) -> MonthFigures:
+    """The counter's ``MonthFigures`` (reports/monthly.py), computed in PostgreSQL: the
+    month's figures and daily volume (``outlets_month``), failures and resolution times."""
+    start, end = month.all.start, month.all.end
     r = periods.resolution(hub, start, end, now_iso, SLA_HOURS)
-    return MonthFigures(start[:7], totals, periods.daily(hub, start, end),
-                        periods.failures(hub, start, end), r.resolved_within, r.resolved_late,
-                        r.open_within, r.open_late, median_h=r.median_h)
+    return MonthFigures(start[:7], month.all, month.daily, periods.failures(hub, start, end),
+                        r.resolved_within, r.resolved_late, r.open_within, r.open_late,
+                        median_h=r.median_h)
 
 
 def exceptions(hub: Engine, start: str, end: str) -> list[ExceptionRow]:
@@ -149,7 +151,7 @@ def write(hub: Engine, shop: Shop, now: str, *, day: date | None = None,
     a = across(hub, figures_, start, end)
     b = _books(figures_.all, a)
     listed = exceptions(hub, start, end)
-    m = month_figures(hub, start, end, now, figures_.all) if month is not None else None
+    m = month_figures(hub, figures_, now) if month is not None else None
     if pdf:
         from loket.reports import pdf as render
 
