@@ -87,7 +87,7 @@ def _read(engine: Engine, query, params: dict) -> list:
         with engine.connect() as conn:
             # these run once per report: compiling them (JIT) costs more than it saves
             conn.exec_driver_sql("SET LOCAL jit = off")
-            return conn.execute(query, params).all()
+            return list(conn.execute(query, params).all())
     except SQLAlchemyError as exc:
         raise failure(exc) from None
 
@@ -103,7 +103,9 @@ def resolution(engine: Engine, start: str, end: str, now_iso: str, sla_h: int) -
     open at ``now``, within or past ``sla_h`` hours of being taken; the median of the resolved."""
     row = _read(engine, RESOLUTION, {"start": start, "end": end, "now": now_iso, "sla": sla_h,
                                      "early": _early(start)})[0]
-    return Resolution(*(int(n) for n in row[:4]), None if row[4] is None else float(row[4]))
+    within, late, open_within, open_late = (int(n) for n in row[:4])
+    return Resolution(within, late, open_within, open_late,
+                      None if row[4] is None else float(row[4]))
 
 
 def exceptions(engine: Engine, start: str, end: str) -> list[tuple]:

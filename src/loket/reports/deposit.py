@@ -11,6 +11,7 @@ the period's payments took before it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine
@@ -86,8 +87,8 @@ def movement(engine: Engine, start: str, end: str) -> DepositMovement:
     return classified(start, end, opening, closing, taken)
 
 
-def classified(start: str, end: str, opening: Reading, closing: Reading,
-               taken: list) -> DepositMovement:
+def classified(start: str, end: str, opening: Reading | None, closing: Reading | None,
+               taken: Iterable) -> DepositMovement:
     """The movement from what payments took, as (state of the payment, payments, amount) groups:
     the counter's own log and the hub's (per host account, hub/deposits.py) alike."""
     groups = {"used": [0, 0], "held": [0, 0], "failed": [0, 0]}

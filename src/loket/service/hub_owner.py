@@ -84,7 +84,8 @@ def outlets_period(hub: Engine, start: str, end: str, label: str) -> OutletsDay:
             d[2] += r.agent_price
     return OutletsDay(label, fold(rows, start, end),
                       {t: fold(rs, start, end) for t, rs in sorted(by_terminal.items())},
-                      owner.counters(hub), [(d, *v) for d, v in sorted(days.items())])
+                      owner.counters(hub),
+                      [(d, n, ok, cost) for d, (n, ok, cost) in sorted(days.items())])
 
 
 def write_csv(day: OutletsDay, out) -> int:
