@@ -222,14 +222,18 @@ def test_the_warning_names_a_queue_a_silent_counter_and_one_behind_the_periods_e
     after = datetime(2026, 11, 22, 0, 5, tzinfo=WIB)
     before = datetime(2026, 11, 21, 18, 0, tzinfo=WIB)
     end = day_range(DAY)[1]
-    assert hub_reports.incomplete([CounterStatus("T01", after, 9, 0)], end) == ""
+    now = datetime(2026, 11, 22, 7, 0, tzinfo=WIB)
+    assert hub_reports.incomplete([CounterStatus("T01", after, 9, 0)], end, now) == ""
     line = hub_reports.incomplete([CounterStatus("T01", after, 9, 0),
                                    CounterStatus("T02", after, 9, 4),
                                    CounterStatus("T03", None, 0, 0),
-                                   CounterStatus("T04", before, 9, 0)], end)
+                                   CounterStatus("T04", before, 9, 0)], end, now)
     assert "\n" not in line and line.startswith("Perhatian: angka mungkin belum lengkap")
     assert "T01" not in line and "T02 masih punya antrean 4 baris" in line
     assert "T03 belum pernah mengirim" in line and "T04 terakhir mengirim 21/11/2026 18:00" in line
+    # the day not over yet: a counter heard from five minutes ago is not behind
+    assert hub_reports.incomplete([CounterStatus("T04", before, 9, 0)], end,
+                                  before + timedelta(minutes=5)) == ""
 
 
 def test_the_command_line_writes_the_files(outlets, hub_url, tmp_path):

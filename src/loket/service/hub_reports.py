@@ -10,7 +10,7 @@ cursor): a month of a busy hub never sits in memory.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -50,31 +50,35 @@ def heard(status: CounterStatus) -> str:
     return status.pushed_at.astimezone(WIB).strftime("%d/%m/%Y %H:%M")
 
 
-def incomplete(counters: list[CounterStatus], end: str) -> str:
-    """One line when a counter still had a queue, or has not pushed since before the period's
-    end: what it recorded since may not be in the hub, so the figures may be incomplete."""
-    until = parse_iso(end if "T" in end else f"{end}T00:00:00+07:00")
+def incomplete(counters: list[CounterStatus], end: str, now: datetime) -> str:
+    """One line when the hub may lack some of a counter's rows of the period (the rule of
+    ``CounterStatus.behind``: it never pushed, it had a queue at its last push, or it has been
+    silent since before the period's end): the figures may be incomplete."""
+    last_day = date.fromisoformat(end[:10]) - timedelta(days=1)
     late = []
     for c in counters:
+        if not c.behind(last_day, now):
+            continue
         if c.pushed_at is None:
             late.append(f"{c.terminal} belum pernah mengirim")
         elif c.backlog:
             late.append(f"{c.terminal} masih punya antrean {c.backlog} baris")
-        elif c.pushed_at < until:
+        else:
             late.append(f"{c.terminal} terakhir mengirim {heard(c)}")
     if not late:
         return ""
     return "Perhatian: angka mungkin belum lengkap: " + "; ".join(late) + "."
 
 
-def across(hub: Engine, day: OutletsDay, start: str, end: str) -> Across:
+def across(hub: Engine, day: OutletsDay, start: str, end: str,
+           now: datetime | None = None) -> Across:
     status = {c.terminal: c for c in day.counters}
     outlets = [OutletLine(t, day.outlets.get(t) or Figures(start, end),
                           heard(status[t]) if t in status else "?",
                           status[t].backlog if t in status else 0)
                for t in sorted(set(day.outlets) | set(status))]  # a silent one too
     return Across(outlets, host_accounts(hub, start, end, day.outlets),
-                  incomplete(day.counters, end))
+                  incomplete(day.counters, end, now or datetime.now(WIB)))
 
 
 def month_figures(hub: Engine, month: OutletsDay, now_iso: str) -> MonthFigures:
@@ -148,7 +152,7 @@ def write(hub: Engine, shop: Shop, now: str, *, day: date | None = None,
         start, end = month_range(*month)
         period, title = start[:7], f"Laporan Bulanan {start[:7]}"
     figures_ = outlets_period(hub, start, end, period)
-    a = across(hub, figures_, start, end)
+    a = across(hub, figures_, start, end, parse_iso(now))
     b = _books(figures_.all, a)
     listed = exceptions(hub, start, end)
     m = month_figures(hub, figures_, now) if month is not None else None
