@@ -50,7 +50,7 @@ def test_init_creates_the_schema_once_and_again_changes_nothing(hub, hub_url):
         secured = conn.execute(text("SELECT count(*) FROM pg_class WHERE relrowsecurity AND "
                                     "relname IN ('counter','payment','payment_event','record')"))
     assert {"counter", "payment", "payment_event", "record", "loket_hub_version"} <= tables
-    assert version == "h0002" and secured.scalar() == 4
+    assert version == "h0003" and secured.scalar() == 4
 
 
 def test_a_counters_payments_and_events_arrive_once_and_a_second_push_sends_nothing(t01, hub):
@@ -232,3 +232,27 @@ def test_the_status_line_is_told_how_much_the_hub_has_not_got(t01):
     assert rt.health().hub_waiting == desk.backlog().count > 0
     desk.push()
     assert rt.health().hub_waiting == 0
+
+
+def test_every_reconcile_lookup_is_answered_by_an_index(hub_url):
+    """On a hub of millions of rows, a lookup without its index reads them all: each query
+    ``loket hub reconcile`` makes must be one an index can answer (h0003)."""
+    from loket.hub import ledger
+
+    hub_desk.init_hub(None, hub_url)
+    root = admin(hub_url)
+    refs = {"refs": ["PAY-X"], "terminals": ["T01"], "start": "2026-11-21",
+            "end": "2026-11-22"}
+    try:
+        with root.connect() as conn:
+            conn.exec_driver_sql("SET enable_seqscan = off")  # tiny tables: ask what could be
+            for query, index in ((ledger.BY_REF, "payment_ref"),
+                                 (ledger.ATTEMPTS, "record_attempt_ref"),
+                                 (ledger.BY_HOST_REF, "record_attempt_host_ref"),
+                                 (ledger.DAY, "payment_day")):
+                plan = "\n".join(r[0] for r in conn.execute(
+                    text(f"EXPLAIN {query.text}"), refs))
+                assert index in plan, (index, plan)
+                assert "Seq Scan" not in plan, plan
+    finally:
+        root.dispose()
