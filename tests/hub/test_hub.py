@@ -256,3 +256,22 @@ def test_every_reconcile_lookup_is_answered_by_an_index(hub_url):
                 assert "Seq Scan" not in plan, plan
     finally:
         root.dispose()
+
+
+def test_a_hub_older_than_this_loket_says_to_run_hub_init(hub_url):
+    """loket upgraded, the hub not: one line that says what to do, not a bare SQL error."""
+    from datetime import date
+
+    from loket.service.hub_view import HubView
+
+    hub_desk.init_hub(None, hub_url)
+    root = admin(hub_url)
+    try:
+        with root.begin() as conn:
+            conn.exec_driver_sql("ALTER TABLE counter DROP COLUMN host_account")
+        with pytest.raises(HubError) as raised:
+            HubView(root).day(date(2026, 11, 21))
+        assert "Skema hub lebih lama" in str(raised.value)
+        assert "loket hub init" in str(raised.value)
+    finally:
+        root.dispose()

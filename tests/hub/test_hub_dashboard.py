@@ -19,6 +19,7 @@ from loket.service.hub_view import ALL, HubView, next_outlet
 from loket.tui.hub import HubApp, HubDashboard
 from tests.conftest import NOW
 from tests.hub.helpers import admin, counter, pay
+from tests.tui.conftest import burst
 
 ROOT = Path(__file__).parents[2]
 DAY = date(2026, 11, 21)
@@ -151,6 +152,51 @@ async def test_the_screen_shows_every_outlet_and_who_is_behind(outlets):
         await _settle(pilot)
         assert "Outlet WARUNG1 — Sabtu 21/11/2026" in _shown(app)
         assert app.screen.shown_day.figures.count == 2
+
+
+async def test_d_shows_the_deposit_of_each_host_account_the_outlets_share(outlets):
+    app = HubApp(view(outlets))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        await pilot.press("d")
+        await _settle(pilot)
+        shown = _shown(app)
+        assert "Deposit di host" in shown
+        # both warungs pay from the one agent account of the simulator: one deposit
+        assert "native:AGT-TEST (WARUNG1, WARUNG2)" in shown
+        assert "Dipakai (3 lunas)" in shown
+        assert "akun tidak diketahui (MINI3)" in shown
+        await pilot.press("o", "o")  # WARUNG1 alone: its account only
+        await _settle(pilot)
+        shown = _shown(app)
+        assert "native:AGT-TEST (WARUNG1, WARUNG2)" in shown and "MINI3)" not in shown
+        await pilot.press("d")
+        await _settle(pilot)
+        assert "Rincian" in _shown(app) and "Deposit di host" not in _shown(app)
+
+
+async def test_p_pressed_twice_writes_the_days_report_once(outlets, tmp_path):
+    hub_view = HubView(outlets, FixedClock(NOW), folder=tmp_path / "laporan-hub")
+    asked = []
+    real = hub_view.report
+
+    def counted(kind, day):
+        asked.append((kind, day))
+        return real(kind, day)
+
+    hub_view.report = counted
+    app = HubApp(hub_view)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        await burst(pilot, "p", "p", "p")  # a bouncing key: all queued before the first acts
+        assert asked == [("daily", DAY)]
+        assert "Laporan ditulis (3 transaksi): laporan-hub-harian-2026-11-21" in _shown(app)
+        assert sorted(f.name for f in (tmp_path / "laporan-hub").iterdir()) == [
+            f"laporan-hub-harian-2026-11-21.{ext}" for ext in ("csv", "pdf", "xlsx")]
+        await pilot.press("b")  # once the first is written, the next one goes
+        await _settle(pilot)
+        assert asked[-1] == ("monthly", DAY)
+        assert (tmp_path / "laporan-hub" / "laporan-hub-bulanan-2026-11.pdf").stat().st_size
 
 
 async def test_answers_for_a_day_no_longer_asked_for_are_not_shown(outlets):

@@ -101,7 +101,7 @@ def run(args) -> int:
         if action == "report":
             return _report(config, args)
         if action == "dashboard":
-            return _dashboard(hub, args)
+            return _dashboard(config, args)
         role = hub_desk.add_role(hub, args.url, args.name, owner_role=action == "add-owner")
         print(f"Peran {role.name} dibuat. Kata sandinya (hanya ditampilkan sekali):")
         print(role.password)
@@ -145,12 +145,16 @@ def run(args) -> int:
         rt.close()
 
 
-def _dashboard(hub, args) -> int:
-    from loket.service import hub_desk
+def _dashboard(config, args) -> int:
+    from pathlib import Path
+
+    from loket.service import hub_desk, hub_reports
     from loket.service.hub_view import HubView
     from loket.tui.hub import HubApp
 
-    view = HubView(hub_desk.connect(hub, args.url))
+    folder = (Path(config.database.path).parent if config else Path.cwd()) / "laporan-hub"
+    view = HubView(hub_desk.connect(config.hub if config else None, args.url),
+                   shop=hub_reports.shop(config), folder=folder)
     try:
         HubApp(view).run()
     finally:

@@ -12,6 +12,8 @@ from loket.errors import LoketError
 
 CONNECT_TIMEOUT_S = 5
 STATEMENT_TIMEOUT_MS = 60_000
+# undefined table, column, function: a hub not yet upgraded to this loket's schema
+OLD_SCHEMA = {"42P01", "42703", "42883"}
 WHERE_TRIED = re.compile(r'connection to server (on socket "[^"]*"|at "[^"]*"[^,]*, port \d+)'
                          r' failed: ')  # a push or a report never hangs on a stuck server
 
@@ -44,6 +46,9 @@ def failure(exc: BaseException) -> HubError:
     first = " ".join(WHERE_TRIED.sub("", first).split())[:200]
     if isinstance(exc, OperationalError):
         return HubError(f"Hub tidak dapat dihubungi: {first}")
+    if getattr(original, "sqlstate", None) in OLD_SCHEMA:
+        return HubError(f"Skema hub lebih lama dari loket ini ({first}): minta pemilik database "
+                        "menjalankan loket hub init")
     if isinstance(exc, DBAPIError):
         return HubError(f"Hub menolak: {first}")
     return HubError(f"Hub: {first}")

@@ -10,13 +10,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import Engine
 
-from loket.clock import WIB, Clock, SystemClock
+from loket.clock import WIB, Clock, SystemClock, iso
 from loket.hub.owner import CounterStatus
+from loket.printing.layouts import Shop
+from loket.reports.across import AccountBooks
 from loket.reports.figures import CashierFigures, Figures, day_range
-from loket.service import hub_owner
+from loket.service import hub_owner, hub_reports
+from loket.service.hub_reports import HubWritten
 
 ALL = ""  # the outlet filter that shows every outlet together
 
@@ -36,6 +40,7 @@ class HubDay:
     shown: str  # ALL or one terminal
     figures: Figures  # the outlets shown, together
     outlets: list[Outlet] = field(default_factory=list)  # every outlet, whatever is shown
+    accounts: list[AccountBooks] = field(default_factory=list)  # those the shown outlets use
 
     @property
     def behind(self) -> list[Outlet]:
@@ -57,9 +62,12 @@ def next_outlet(outlets: list[Outlet], shown: str) -> str:
 class HubView:
     """Reads the hub for the dashboard; every call goes to the database (run it in a worker)."""
 
-    def __init__(self, engine: Engine, clock: Clock | None = None) -> None:
+    def __init__(self, engine: Engine, clock: Clock | None = None, shop: Shop | None = None,
+                 folder: Path | None = None) -> None:
         self.engine = engine
         self.clock = clock or SystemClock()
+        self.shop = shop or Shop("Semua outlet")
+        self.folder = folder or Path("laporan-hub")  # where ``p`` and ``b`` write their files
 
     def today(self) -> date:
         return self.clock.now().astimezone(WIB).date()
@@ -82,7 +90,23 @@ class HubView:
             figures = replace(found.all, by_cashier=sorted(
                 (c for t, f in found.outlets.items() for c in labelled(t, f)),
                 key=lambda c: (-c.taken, c.cashier_id)))
-        return HubDay(day, shown, figures, outlets)
+        accounts = [a for a in hub_owner.host_accounts(self.engine, start, end, found.outlets)
+                    if shown == ALL or shown in a.terminals]
+        return HubDay(day, shown, figures, outlets, accounts)
+
+    def report(self, kind: str, day: date) -> HubWritten:
+        """The day's (``daily``) or its month's (``monthly``) PDF, XLSX and CSV across every
+        outlet, into the report folder."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        name = (f"laporan-hub-harian-{day.isoformat()}" if kind == "daily"
+                else f"laporan-hub-bulanan-{day:%Y-%m}")
+        daily = kind == "daily"
+        return hub_reports.write(self.engine, self.shop, iso(self.clock.now()),
+                                 day=day if daily else None,
+                                 month=None if daily else (day.year, day.month),
+                                 pdf=self.folder / f"{name}.pdf",
+                                 xlsx=self.folder / f"{name}.xlsx",
+                                 csv=self.folder / f"{name}.csv")
 
     def close(self) -> None:
         self.engine.dispose()

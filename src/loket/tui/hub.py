@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from datetime import date, timedelta
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual import work
@@ -25,7 +26,13 @@ from loket.domain.money import format_rupiah
 from loket.errors import LoketError
 from loket.service.hub_view import ALL, HubDay, HubView, next_outlet
 from loket.tui.keys import KeyedApp
-from loket.tui.screens.dashboard import DAYS, REFRESH_S, breakdown_table, money_table
+from loket.tui.screens.dashboard import (
+    DAYS,
+    REFRESH_S,
+    breakdown_table,
+    deposit_table,
+    money_table,
+)
 from loket.tui.widgets.hourly_chart import HourlyChart
 
 log = logging.getLogger("loket.tui")
@@ -53,6 +60,22 @@ def outlets_table(hub_day: HubDay) -> Table:
     return grid
 
 
+def accounts_panel(hub_day: HubDay, today: bool) -> Group:
+    """The host deposit of each account the shown outlets pay from (outlets sharing one agent
+    account share one deposit), or what a post-paid account owes."""
+    parts: list = []
+    for a in hub_day.accounts:
+        parts.append(Text(f"{a.account or 'akun tidak diketahui'} ({', '.join(a.terminals)})",
+                          style="bold", overflow="ellipsis", no_wrap=True))
+        if a.settlement == "postpaid":
+            parts.append(Text(f"Pascabayar: setor {format_rupiah(a.host_cost)} (T+1)"))
+        elif a.deposit is not None:
+            parts.append(deposit_table(a.deposit, hub_day.day, today, note=False))
+        else:
+            parts.append(Text("Cara bayar: belum diketahui", style="dim"))
+    return Group(*parts) if parts else Group(Text("Belum ada akun host tercatat", style="dim"))
+
+
 def warning(hub_day: HubDay) -> Text:
     late = hub_day.behind
     if not late:
@@ -68,12 +91,20 @@ class HubDashboard(Screen[None]):
             super().__init__()
             self.hub_day, self.error = hub_day, error
 
+    class Written(Message):
+        def __init__(self, text: Text) -> None:
+            super().__init__()
+            self.text = text
+
     BINDINGS = [
         Binding("escape,q", "app.quit", "Keluar"),
-        Binding("left,[", "day(-1)", "Ganti hari", key_display="←→"),
+        Binding("left,[", "day(-1)", "Hari", key_display="←→"),
         Binding("right,]", "day(1)", "Hari berikutnya", show=False),
         Binding("o", "outlet", "Outlet"),
-        Binding("r", "refresh", "Muat ulang"),
+        Binding("d", "deposit", "Deposit"),
+        Binding("p", "report('daily')", "Harian"),
+        Binding("b", "report('monthly')", "Bulanan"),
+        Binding("r", "refresh", "Muat ulang", show=False),
     ]
     DEFAULT_CSS = """
     HubDashboard { padding: 0 1; }
@@ -98,6 +129,8 @@ class HubDashboard(Screen[None]):
         self.day: date = view.today()
         self.shown = ALL
         self.shown_day: HubDay | None = None
+        self.deposit = False  # the lower right panel: the breakdown, or the host deposit
+        self.writing = False  # a report is being written: p and b wait for it
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="hub-head"):
@@ -145,12 +178,50 @@ class HubDashboard(Screen[None]):
         f = hub_day.figures
         self.query_one("#hub-money", Static).update(money_table(f))
         self.query_one("#hub-outlets", Static).update(outlets_table(hub_day))
-        self.query_one("#hub-breakdown", Static).update(breakdown_table(f))
+        self._lower_right(hub_day)
         self.query_one("#hub-hourly", HourlyChart).show(f.hourly)
         note = warning(hub_day)
         loaded = self.view.clock.now().strftime("%H:%M:%S")
         status.update(note if note.plain else Text(f"Dimuat {loaded}; diperbarui tiap "
                                                    f"{REFRESH_S:.0f} detik", style="dim"))
+
+    def _lower_right(self, hub_day: HubDay) -> None:
+        panel = self.query_one("#hub-breakdown", Static)
+        if self.deposit:
+            panel.border_title = "Deposit di host"
+            panel.update(accounts_panel(hub_day, hub_day.day == self.view.today()))
+        else:
+            panel.border_title = "Rincian"
+            panel.update(breakdown_table(hub_day.figures))
+
+    def action_deposit(self) -> None:
+        self.deposit = not self.deposit
+        if self.shown_day is not None:
+            self._lower_right(self.shown_day)
+
+    def action_report(self, kind: str) -> None:
+        if self.writing:  # a second p while the first is writing: the same files, once
+            return
+        self.writing = True
+        note = " (sebulan: bisa beberapa menit)" if kind == "monthly" else ""
+        self.query_one("#hub-status", Static).update(f"Membuat laporan PDF, XLSX, CSV…{note}")
+        self.write_report(kind, self.day)
+
+    @work(thread=True, exit_on_error=False, group="hub-report")
+    def write_report(self, kind: str, day: date) -> None:
+        try:
+            written = self.view.report(kind, day)
+        except (LoketError, OSError) as exc:
+            text = Text(f"Laporan gagal ditulis: {exc}", style="red")
+        else:
+            assert written.pdf is not None
+            text = Text(f"Laporan ditulis ({written.rows} transaksi): {written.pdf.stem} "
+                        f".pdf .xlsx .csv\n{written.pdf.parent.resolve()}/", overflow="fold")
+        self.post_message(self.Written(text))
+
+    def on_hub_dashboard_written(self, written: Written) -> None:
+        self.writing = False
+        self.query_one("#hub-status", Static).update(written.text)
 
     def action_day(self, step: int) -> None:
         self.day += timedelta(days=step)
@@ -166,6 +237,8 @@ class HubDashboard(Screen[None]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR:  # a bug: the log has it, the owner one line
+            if event.worker.group == "hub-report":
+                self.writing = False
             log.error("hub dashboard worker failed", exc_info=event.worker.error)
             self.notify(f"Gagal memuat dari hub ({type(event.worker.error).__name__}); "
                         "rinciannya di log", severity="error", timeout=10)
@@ -173,6 +246,7 @@ class HubDashboard(Screen[None]):
 
 class HubApp(KeyedApp):
     TITLE = "loket hub"
+    ENABLE_COMMAND_PALETTE = False
     BINDINGS = [Binding("ctrl+q", "quit", "Keluar", priority=True, show=False)]
 
     def __init__(self, view: HubView) -> None:

@@ -67,7 +67,7 @@ def _when(at: str, day: date) -> str:
     return f"{moment:%H:%M}" if moment.date() == day else f"{moment:%d/%m %H:%M}"
 
 
-def deposit_table(d: DepositMovement, day: date, today: bool) -> Group:
+def deposit_table(d: DepositMovement, day: date, today: bool, note: bool = True) -> Group:
     grid = _grid()
     if d.opening is None or d.closing is None:
         grid.add_row("Saldo", "belum tercatat")
@@ -81,6 +81,8 @@ def deposit_table(d: DepositMovement, day: date, today: bool) -> Group:
     grid.add_row("Top-up/lain-lain", signed(d.other))
     closing = f"{'Sekarang' if today else 'Akhir'} {_when(d.closing.at, day)}"
     grid.add_row(Text(closing, style="bold"), Text(rp(d.closing.balance), style="bold"))
+    if not note:
+        return Group(grid)
     return Group(grid, Text("Biaya host sudah dipotong dari deposit: tidak ada yang perlu "
                             "disetor lagi.", style="dim italic"))
 
