@@ -23,12 +23,24 @@ ENTRIES = (
     " coalesce(data ->> 'ref_id', '') AS ref_id FROM record"
     " WHERE kind = 'deposit' AND terminal = ANY(:terminals)) ")
 KEY = "(d.at, d.terminal, d.id)"
-LAST_BEFORE = text(ENTRIES + "SELECT d.at, d.terminal, d.id, d.balance FROM d "
-                   "WHERE d.balance IS NOT NULL AND d.at < :before "
-                   "ORDER BY d.at DESC, d.terminal DESC, d.id DESC LIMIT 1")
-FIRST_IN = text(ENTRIES + "SELECT d.at, d.terminal, d.id, d.balance FROM d "
-                "WHERE d.balance IS NOT NULL AND d.at >= :start AND d.at < :end "
-                "ORDER BY d.at, d.terminal, d.id LIMIT 1")
+AT = "(r.data ->> 'at') COLLATE \"C\""  # as h0002's index record_deposit_at has it
+
+
+def _each_terminal(where: str, order: str) -> str:
+    """One balance per counter, each found by its own walk of the (terminal, at) index (a
+    single ORDER BY over every counter's entries would read them all), then the one wanted."""
+    return (
+        f"SELECT x.at, x.terminal, x.id, x.balance FROM unnest(CAST(:terminals AS text[])) "
+        f"AS t(terminal) CROSS JOIN LATERAL (SELECT {AT} AS at, r.terminal, "
+        f"(r.data ->> 'id')::bigint AS id, (r.data ->> 'balance')::bigint AS balance "
+        f"FROM record r WHERE r.kind = 'deposit' AND r.terminal = t.terminal "
+        f"AND r.data ->> 'balance' IS NOT NULL AND {where} "
+        f"ORDER BY {AT} {order}, (r.data ->> 'id')::bigint {order} LIMIT 1) x "
+        f"ORDER BY x.at {order}, x.terminal {order}, x.id {order} LIMIT 1")
+
+
+LAST_BEFORE = text(_each_terminal(f"{AT} < :before", "DESC"))
+FIRST_IN = text(_each_terminal(f"{AT} >= :start AND {AT} < :end", "ASC"))
 MOVED_BEFORE = text(ENTRIES + "SELECT coalesce(sum(d.change), 0)::bigint FROM d "
                     f"WHERE d.at >= :start AND {KEY} <= (:at, :terminal, :id)")
 TAKEN = text(
