@@ -18,7 +18,7 @@ from loket.sim.server import SimThread
 from tests.conftest import AGENT, KEY, NOW, SimControl
 
 USERNAME = AGENT  # the profile's username is the simulator's agent id
-PENDING_DELAY_S = 0.3
+PENDING_DELAY_S = 1.0  # long enough for a few calls on a loaded 2-core machine (0.3 s was flaky)
 
 
 def md5(text: str) -> str:
