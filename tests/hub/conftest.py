@@ -6,6 +6,8 @@ import itertools
 
 import pytest
 
+from loket.service import hub_desk
+from tests.hub.helpers import admin
 from tests.hub.pgcluster import SUPERPASS, PgCluster
 
 _names = itertools.count(1)
@@ -23,3 +25,12 @@ def hub_url(pg, monkeypatch):
     """A fresh, empty hub database; the superuser's password in the env var the config names."""
     monkeypatch.setenv("LOKET_HUB_PASSWORD", SUPERPASS)
     return pg.create_database(f"hub{next(_names)}")
+
+
+@pytest.fixture
+def hub(hub_url):
+    """A fresh hub at the schema's head, as its administrator."""
+    hub_desk.init_hub(None, hub_url)
+    engine = admin(hub_url)
+    yield engine
+    engine.dispose()

@@ -13,14 +13,6 @@ from tests.hub.helpers import admin, counter, hub_rows, pay
 
 
 @pytest.fixture
-def hub(hub_url):
-    hub_desk.init_hub(None, hub_url)
-    engine = admin(hub_url)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
 def t01(tmp_path, sim, hub, hub_url):
     schema.add_counter(hub, "T01")
     rt, desk = counter(tmp_path, sim, "T01", hub_url)

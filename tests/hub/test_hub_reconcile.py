@@ -11,20 +11,12 @@ from sqlalchemy import text
 from loket.domain.states import PaymentState
 from loket.hub import schema
 from loket.hub.connect import HubError
-from loket.service import hub_desk, hub_reconcile
+from loket.service import hub_reconcile
 from loket.store.db import write
-from tests.hub.helpers import admin, counter, pay
+from tests.hub.helpers import counter, pay
 
 S = PaymentState
 DAY = date(2026, 11, 21)
-
-
-@pytest.fixture
-def hub(hub_url):
-    hub_desk.init_hub(None, hub_url)
-    engine = admin(hub_url)
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture

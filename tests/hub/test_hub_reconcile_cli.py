@@ -16,23 +16,15 @@ from sqlalchemy import text
 from loket.config import HubConfig
 from loket.domain.states import PaymentState
 from loket.hub import ledger, schema
-from loket.service import hub_desk, hub_reconcile
+from loket.service import hub_reconcile
 from loket.service.hub_desk import HubDesk
 from tests.conftest import AGENT, KEY, NOW, refs
-from tests.hub.helpers import admin, counter, pay
+from tests.hub.helpers import counter, pay
 from tests.integration.digiflazz_support import adapter, pay_at_counter, runtime, start_digiflazz
 
 ROOT = Path(__file__).parents[2]
 S = PaymentState
 DAY = date(2026, 11, 21)
-
-
-@pytest.fixture
-def hub(hub_url):
-    hub_desk.init_hub(None, hub_url)
-    engine = admin(hub_url)
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture
