@@ -87,3 +87,31 @@ def test_a_role_logs_in_only_with_its_own_password(two_counters, hub_url):
     with pytest.raises(psycopg.OperationalError, match="password authentication failed"):
         psycopg.connect(url, password=roles["T02"].password).close()
     assert roles["T01"].password not in schema.scram_verifier(roles["T01"].password)
+
+
+def test_adding_a_role_never_takes_over_one_loket_did_not_make(hub):
+    """``add-owner postgres`` once changed the administrator's password and made it an owner;
+    ``add-owner loket_T01`` let a counter's login read every outlet."""
+    from loket.hub.connect import HubError
+
+    with hub.begin() as conn:
+        conn.exec_driver_sql("CREATE ROLE kasir_lain LOGIN")
+    schema.add_counter(hub, "T01")
+    for name, add in (("postgres", schema.add_owner), ("kasir_lain", schema.add_owner),
+                      ("loket_T01", schema.add_owner)):
+        with pytest.raises(HubError, match="sudah ada dan bukan peran pemilik"):
+            add(hub, name)
+    owner = schema.add_owner(hub, "pemilik")
+    assert not owner.existed
+    schema.add_owner(hub, "loket_X")  # an owner whose name looks like a counter's
+    with pytest.raises(HubError, match="sudah ada dan bukan peran kasir"):
+        schema.add_counter(hub, "X")
+    again = schema.add_owner(hub, "pemilik")  # the owner's own role: a new password, no more
+    assert again.existed and again.password != owner.password
+    assert schema.add_counter(hub, "T01").existed
+    hub.dispose()  # new connections: the administrator's password is still the one it had
+    with hub.connect() as conn:
+        owners = {name for (name,) in conn.exec_driver_sql(
+            "SELECT r.rolname FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member "
+            "WHERE m.roleid = 'loket_owner'::regrole")}
+    assert owners == {"pemilik", "loket_X"}

@@ -103,7 +103,8 @@ def run(args) -> int:
         if action == "dashboard":
             return _dashboard(config, args)
         role = hub_desk.add_role(hub, args.url, args.name, owner_role=action == "add-owner")
-        print(f"Peran {role.name} dibuat. Kata sandinya (hanya ditampilkan sekali):")
+        done = "diberi kata sandi baru" if role.existed else "dibuat"
+        print(f"Peran {role.name} {done}. Kata sandinya (hanya ditampilkan sekali):")
         print(role.password)
         print("Simpan di variabel lingkungan yang disebut [hub] password_env di komputer itu.")
         return 0

@@ -55,6 +55,15 @@ def scram_verifier(password: str, salt: bytes | None = None) -> str:
 class NewRole:
     name: str
     password: str  # shown once to the owner; stored nowhere by loket
+    existed: bool = False  # the role was there already (loket's own): only its password is new
+
+
+# Whether a role that already exists may be given a new password here: only one loket made for
+# the same purpose. Anyone else (the administrator, another application's role, a counter's role
+# asked to become an owner's) would be taken over: its password changed, its rights widened.
+THEIRS = ("SELECT r.rolsuper OR r.rolcreaterole OR r.rolbypassrls, "
+          "pg_has_role(r.oid, 'loket_counter', 'MEMBER'), "
+          "pg_has_role(r.oid, 'loket_owner', 'MEMBER') FROM pg_roles r WHERE r.rolname = %s")
 
 
 def _role(engine: Engine, name: str, group: str, password: str | None) -> NewRole:
@@ -65,7 +74,15 @@ def _role(engine: Engine, name: str, group: str, password: str | None) -> NewRol
         with engine.begin() as conn:
             raw = conn.connection.driver_connection
             assert raw is not None  # a live psycopg connection inside begin()
-            exists = raw.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,)).fetchone()
+            found = raw.execute(THEIRS, (name,)).fetchone()
+            if found is not None:
+                powerful, counter, owner = found
+                ours = counter if group == "loket_counter" else owner
+                if powerful or not ours or (counter and owner):
+                    raise HubError(f"Peran {name} sudah ada dan bukan peran "
+                                   f"{'kasir' if group == 'loket_counter' else 'pemilik'} "
+                                   "buatan loket: pilih nama lain (perannya tidak diubah)")
+            exists = found is not None
             verb = "ALTER ROLE {} WITH LOGIN PASSWORD {}" if exists else \
                 "CREATE ROLE {} WITH LOGIN PASSWORD {}"
             raw.execute(sql.SQL(verb).format(ident, verifier))
@@ -77,7 +94,7 @@ def _role(engine: Engine, name: str, group: str, password: str | None) -> NewRol
                             (terminal, name))
     except SQLAlchemyError as exc:
         raise failure(exc) from None
-    return NewRole(name, password)
+    return NewRole(name, password, exists)
 
 
 def add_counter(engine: Engine, terminal: str, password: str | None = None) -> NewRole:
