@@ -259,9 +259,16 @@ def test_the_command_line_writes_the_files(outlets, hub_url, tmp_path):
                           "--url", hub_url, "--pdf", str(tmp_path / "nope" / "x.pdf")],
                          env=env, capture_output=True, text=True, timeout=120)
     assert bad.returncode != 0 and "Traceback" not in bad.stderr, bad.stderr
-    assert json.loads(subprocess.run(
+    as_json = json.loads(subprocess.run(
         [sys.executable, "-m", "loket", "hub", "report", "--day", "2026-11-21", "--url", hub_url,
-         "--json"], env=env, capture_output=True, text=True, timeout=120).stdout)["all"]["count"]
+         "--json"], env=env, capture_output=True, text=True, timeout=120).stdout)
+    assert as_json["all"]["count"] and "WARUNG3 masih punya antrean" in as_json["warning"]
+    plain = subprocess.run(  # no file asked for: the warning all the same
+        [sys.executable, "-m", "loket", "hub", "report", "--day", "2026-11-21", "--url", hub_url],
+        env=env, capture_output=True, text=True, timeout=120).stdout
+    assert "Perhatian: angka mungkin belum lengkap" in plain and "WARUNG3 masih punya" in plain
+    assert all(len(line) <= 80 for line in plain.splitlines()  # one line, however long
+               if not line.startswith("Perhatian")), plain
 
 
 def test_a_counter_says_its_host_account_with_its_own_role_and_only_its_own(

@@ -101,12 +101,12 @@ def test_adding_a_role_never_takes_over_one_loket_did_not_make(hub):
                       ("loket_T01", schema.add_owner)):
         with pytest.raises(HubError, match="sudah ada dan bukan peran pemilik"):
             add(hub, name)
-    owner = schema.add_owner(hub, "pemilik")
+    owner = schema.add_owner(hub, "pemilik_baru")
     assert not owner.existed
     schema.add_owner(hub, "loket_X")  # an owner whose name looks like a counter's
     with pytest.raises(HubError, match="sudah ada dan bukan peran kasir"):
         schema.add_counter(hub, "X")
-    again = schema.add_owner(hub, "pemilik")  # the owner's own role: a new password, no more
+    again = schema.add_owner(hub, "pemilik_baru")  # an owner's own role: a new password only
     assert again.existed and again.password != owner.password
     assert schema.add_counter(hub, "T01").existed
     hub.dispose()  # new connections: the administrator's password is still the one it had
@@ -114,4 +114,32 @@ def test_adding_a_role_never_takes_over_one_loket_did_not_make(hub):
         owners = {name for (name,) in conn.exec_driver_sql(
             "SELECT r.rolname FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member "
             "WHERE m.roleid = 'loket_owner'::regrole")}
-    assert owners == {"pemilik", "loket_X"}
+    # roles belong to the cluster, which other tests share: look at these ones only
+    assert {"pemilik_baru", "loket_X"} <= owners and not {"postgres", "kasir_lain", "loket_T01"} & owners
+
+
+def test_a_counters_role_is_refused_the_view_of_every_outlet(two_counters, hub_url, tmp_path):
+    """Row-level security shows a counter's role its own outlet only: a report, dashboard or
+    reconciliation "of every outlet" run with it would leave the others out without a word."""
+    from datetime import date
+
+    from loket.hub.connect import HubError
+    from loket.service import hub_owner
+    from loket.service.hub_view import HubView
+
+    root, roles = two_counters
+    t01 = as_role(hub_url, roles["T01"].name, roles["T01"].password)
+    try:
+        for look in (lambda: hub_owner.outlets_day(t01, date(2026, 11, 21)),
+                     lambda: HubView(t01).day(date(2026, 11, 21))):
+            with pytest.raises(HubError, match="peran kasir dan hanya melihat outletnya"):
+                look()
+    finally:
+        t01.dispose()
+    assert set(hub_owner.outlets_day(root, date(2026, 11, 21)).outlets) == {"T01", "T02"}
+    owner = schema.add_owner(root, "pemilik_lihat")
+    seen = as_role(hub_url, owner.name, owner.password)
+    try:
+        assert set(hub_owner.outlets_day(seen, date(2026, 11, 21)).outlets) == {"T01", "T02"}
+    finally:
+        seen.dispose()

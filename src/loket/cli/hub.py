@@ -165,6 +165,7 @@ def _dashboard(config, args) -> int:
 
 def _report(config, args) -> int:
     from loket.domain.money import format_rupiah
+    from loket.reports.figures import day_range, month_range
     from loket.service import hub_desk, hub_owner, hub_reports
 
     first = _day(args.day) if args.day else _month(args.month)
@@ -182,20 +183,24 @@ def _report(config, args) -> int:
     finally:
         engine.dispose()
     now = datetime.now().astimezone()
+    end = (day_range(first) if args.day else month_range(first.year, first.month))[1]
+    warning = hub_reports.incomplete(day.counters, end, now)  # the same line as in the files
     if args.outlets_csv:
         hub_owner.write_csv(day, args.outlets_csv)
     if args.json:
-        print(json.dumps(_as_json(day, now), indent=2))
+        print(json.dumps(_as_json(day, now) | {"warning": warning}, indent=2))
         return 0
     rp = format_rupiah
     print(f"Semua outlet {day.day}: {day.all.count} transaksi, {day.all.success_count} sukses, "
-          f"kas {rp(day.all.cash_collected)}, margin {rp(day.all.margin)}, "
           f"belum final {day.all.unsettled_count}")
-    for terminal, f in day.outlets.items():
-        print(f"  {terminal:<12} {f.count:>6} trx  sukses {f.success_count:>6}  "
-              f"kas {rp(f.cash_collected):>16}  iuran {rp(f.premium):>16}  "
-              f"admin {rp(f.admin_income):>12}  margin {rp(f.margin):>12}  "
-              f"belum final {f.unsettled_count}")
+    print(f"  kas {rp(day.all.cash_collected)}, margin {rp(day.all.margin)}")
+    if warning:
+        print(warning)
+    for terminal, f in day.outlets.items():  # two lines each: an 80-column terminal
+        print(f"  {terminal:<12} {f.count} trx, {f.success_count} sukses, "
+              f"kas {rp(f.cash_collected)}, belum final {f.unsettled_count}")
+        print(f"  {'':<12} iuran {rp(f.premium)}, admin {rp(f.admin_income)}, "
+              f"margin {rp(f.margin)}")
         for c in f.by_cashier:
             print(f"      {c.cashier_id:<12} {c.count:>6} trx  sukses {c.success:>6}  "
                   f"{rp(c.taken):>16}")
@@ -206,12 +211,10 @@ def _report(config, args) -> int:
             if path is not None:
                 print(f"{kind}: {path}" + (f" ({written.rows} transaksi)" if kind != "PDF"
                                             else ""))
-        if written.warning:
-            print(written.warning)
-    print("Pengiriman dari tiap kasir:")
+    print("Pengiriman dari tiap outlet:")
     for status in day.counters:
-        print(f"  {status.terminal:<12} {hub_owner.silent_for(status, now)}; "
-              f"antrean saat itu {status.backlog}")
+        queue = f"; antrean saat itu {status.backlog}" if status.pushed_at is not None else ""
+        print(f"  {status.terminal:<12} {hub_owner.silent_for(status, now)}{queue}")
     return 0
 
 

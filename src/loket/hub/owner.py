@@ -12,7 +12,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from loket.clock import WIB
-from loket.hub.connect import failure
+from loket.hub.connect import HubError, failure
 
 
 @dataclass(frozen=True)
@@ -73,10 +73,21 @@ def day_rows(engine: Engine, start: str, end: str) -> list[DayRow]:
         raise failure(exc) from None
 
 
+# a superuser is a member of every role: only a real counter role sees one outlet
+A_COUNTERS_ROLE = text("SELECT current_user, pg_has_role(oid, 'loket_counter', 'MEMBER') "
+                       "AND NOT rolsuper FROM pg_roles WHERE rolname = current_user")
+
+
 def counters(engine: Engine) -> list[CounterStatus]:
-    """Every registered outlet, the longest silent first."""
+    """Every registered outlet, the longest silent first. Refused to a counter's role: row-level
+    security shows it its own outlet only, and a view of "every outlet" would be a lie."""
     try:
         with engine.connect() as conn:
+            user, one_outlet = conn.execute(A_COUNTERS_ROLE).one()
+            if one_outlet:
+                raise HubError(f"Peran {user} adalah peran kasir dan hanya melihat outletnya "
+                               "sendiri: untuk semua outlet pakai peran pemilik (loket hub "
+                               "add-owner)")
             rows = conn.execute(text(
                 "SELECT terminal, pushed_at, pushed_seq, backlog FROM counter "
                 "ORDER BY pushed_at NULLS FIRST, terminal")).all()
