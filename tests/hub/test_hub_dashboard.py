@@ -130,6 +130,11 @@ async def _settle(pilot) -> None:
         await pilot.pause()
 
 
+def notices(app) -> list[str]:
+    """The notifications the app has shown (Textual keeps them until they time out)."""
+    return [n.message for n in app._notifications]
+
+
 def _shown(app) -> str:
     """The screen as the owner sees it, line by line."""
     assert isinstance(app.screen, HubDashboard)
@@ -190,13 +195,30 @@ async def test_p_pressed_twice_writes_the_days_report_once(outlets, tmp_path):
         await _settle(pilot)
         await burst(pilot, "p", "p", "p")  # a bouncing key: all queued before the first acts
         assert asked == [("daily", DAY)]
-        assert "Laporan ditulis (3 transaksi): laporan-hub-harian-2026-11-21" in _shown(app)
+        assert any("Laporan semua outlet ditulis (3 transaksi)" in n and
+                   "laporan-hub-harian-2026-11-21.pdf" in n for n in notices(app))
         assert sorted(f.name for f in (tmp_path / "laporan-hub").iterdir()) == [
             f"laporan-hub-harian-2026-11-21.{ext}" for ext in ("csv", "pdf", "xlsx")]
         await pilot.press("b")  # once the first is written, the next one goes
         await _settle(pilot)
         assert asked[-1] == ("monthly", DAY)
         assert (tmp_path / "laporan-hub" / "laporan-hub-bulanan-2026-11.pdf").stat().st_size
+
+
+async def test_another_days_money_is_never_shown_under_this_days_title(outlets):
+    """The hub goes away; the owner presses ←: the panels must not keep the day before's
+    figures under the new day's title."""
+    app = HubApp(view(outlets))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _settle(pilot)
+        assert "Rp 1.737.500" in _shown(app)
+        # the hub stops answering this view
+        app.screen.view.engine = hub_desk.connect(None, "postgresql://nobody@/nowhere?host=/no")
+        await pilot.press("left")
+        await _settle(pilot)
+        shown = _shown(app)
+        assert "Jumat 20/11/2026" in shown and "Rp 1.737.500" not in shown
+        assert "Belum dapat dimuat dari hub" in shown
 
 
 async def test_answers_for_a_day_no_longer_asked_for_are_not_shown(outlets):
@@ -219,6 +241,9 @@ async def test_a_hub_that_cannot_be_reached_is_one_line_and_the_screen_stays(pg,
         shown = _shown(app)
         assert "Hub tidak dapat dihubungi" in shown or "Hub menolak" in shown
         assert "dicoba lagi" in shown and "Traceback" not in shown
+        assert "Belum dapat dimuat dari hub" in shown
+        await burst(pilot, "p")
+        assert any(n.startswith("Laporan gagal ditulis: Hub") for n in notices(app))
     engine.dispose()
 
 

@@ -92,9 +92,9 @@ class HubDashboard(Screen[None]):
             self.hub_day, self.error = hub_day, error
 
     class Written(Message):
-        def __init__(self, text: Text) -> None:
+        def __init__(self, text: str, failed: bool = False) -> None:
             super().__init__()
-            self.text = text
+            self.text, self.failed = text, failed
 
     BINDINGS = [
         Binding("escape,q", "app.quit", "Keluar"),
@@ -104,7 +104,7 @@ class HubDashboard(Screen[None]):
         Binding("d", "deposit", "Deposit"),
         Binding("p", "report('daily')", "Harian"),
         Binding("b", "report('monthly')", "Bulanan"),
-        Binding("r", "refresh", "Muat ulang", show=False),
+        Binding("r", "refresh", "Muat ulang"),
     ]
     DEFAULT_CSS = """
     HubDashboard { padding: 0 1; }
@@ -156,7 +156,18 @@ class HubDashboard(Screen[None]):
         where = "Semua outlet" if self.shown == ALL else f"Outlet {self.shown}"
         self.query_one("#hub-title", Label).update(
             f"{where} — {DAYS[self.day.weekday()]} {self.day:%d/%m/%Y}")
+        if not self._showing_what_is_asked():
+            self._blank("Memuat…")  # never another day's or outlet's money under this title
         self.compute(self.day, self.shown)
+
+    def _showing_what_is_asked(self) -> bool:
+        shown = self.shown_day
+        return shown is not None and (shown.day, shown.shown) == (self.day, self.shown)
+
+    def _blank(self, why: str) -> None:
+        for name in ("#hub-outlets", "#hub-money", "#hub-breakdown"):
+            self.query_one(name, Static).update(Text(why, style="dim"))
+        self.query_one("#hub-hourly", HourlyChart).show([0] * 24)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="hub")
     def compute(self, day: date, shown: str) -> None:
@@ -171,6 +182,8 @@ class HubDashboard(Screen[None]):
         if hub_day is None:
             status.update(Text(f"{computed.error} — dicoba lagi tiap {REFRESH_S:.0f} detik",
                                style="red"))
+            if not self._showing_what_is_asked():
+                self._blank("Belum dapat dimuat dari hub")
             return
         if (hub_day.day, hub_day.shown) != (self.day, self.shown):
             return  # an answer for a day or outlet no longer asked for (keys pressed meanwhile)
@@ -204,7 +217,7 @@ class HubDashboard(Screen[None]):
             return
         self.writing = True
         note = " (sebulan: bisa beberapa menit)" if kind == "monthly" else ""
-        self.query_one("#hub-status", Static).update(f"Membuat laporan PDF, XLSX, CSV…{note}")
+        self.notify(f"Membuat laporan semua outlet: PDF, XLSX, CSV…{note}", timeout=5)
         self.write_report(kind, self.day)
 
     @work(thread=True, exit_on_error=False, group="hub-report")
@@ -212,16 +225,17 @@ class HubDashboard(Screen[None]):
         try:
             written = self.view.report(kind, day)
         except (LoketError, OSError) as exc:
-            text = Text(f"Laporan gagal ditulis: {exc}", style="red")
-        else:
-            assert written.pdf is not None
-            text = Text(f"Laporan ditulis ({written.rows} transaksi): {written.pdf.stem} "
-                        f".pdf .xlsx .csv\n{written.pdf.parent.resolve()}/", overflow="fold")
-        self.post_message(self.Written(text))
+            self.post_message(self.Written(f"Laporan gagal ditulis: {exc}", failed=True))
+            return
+        assert written.pdf is not None
+        self.post_message(self.Written(
+            f"Laporan semua outlet ditulis ({written.rows} transaksi): "
+            f"{written.pdf.with_suffix('')}.pdf .xlsx .csv"))
 
     def on_hub_dashboard_written(self, written: Written) -> None:
         self.writing = False
-        self.query_one("#hub-status", Static).update(written.text)
+        self.notify(written.text, severity="error" if written.failed else "information",
+                    timeout=15)
 
     def action_day(self, step: int) -> None:
         self.day += timedelta(days=step)
