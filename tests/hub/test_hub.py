@@ -196,7 +196,23 @@ def test_a_forwarder_without_the_hubs_password_still_forwards(t01, monkeypatch):
     rt, desk = t01
     monkeypatch.delenv("LOKET_HUB_PASSWORD")
     assert desk.start_pushing() is None  # logged; nothing to stop
-    assert runner.run_sync(rt, once=True, out=lambda _line: None) == 0
+    said: list[str] = []
+    pay(rt, "0001000000011")
+    assert runner.run_sync(rt, once=True, out=said.append) == 0
+    assert said[-1].startswith("Hub: ") and "antrean hub" in said[-1]
+    assert desk.backlog().count > 0  # kept for the next run
+
+
+def test_sync_once_from_cron_pushes_to_the_hub_too(t01, hub):
+    """The README's cron line is `loket sync --once`: it must not leave the hub behind."""
+    from loket.sync import runner
+
+    rt, desk = t01
+    pay(rt, "0001000000011")
+    said: list[str] = []
+    assert runner.run_sync(rt, once=True, out=said.append) == 0
+    assert desk.backlog().count == 0 and said[-1].endswith("antrean hub 0")
+    assert _hub_payments(hub, "T01") == _local(rt)
 
 
 async def test_the_counter_screen_pushes_to_the_hub_while_it_is_open(t01, hub):

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from loket.domain.money import format_rupiah
 from loket.domain.states import label
+from loket.errors import LoketError
 from loket.store import payments
 from loket.sync.lock import ForwarderLock
 
@@ -21,6 +22,17 @@ def summary(engine) -> str:
         for s, c in sorted(counts.items())
     ]
     return "; ".join(parts) or "belum ada pembayaran"
+
+
+def _push_once(hub, out: Callable[[str], None]) -> None:
+    """What waits for the hub, once; a hub that is down is one line, not a failed sync (the
+    payments went to the host; the hub's queue waits for the next run)."""
+    try:
+        sent = hub.push()
+    except LoketError as exc:
+        out(f"Hub: {exc}; antrean hub {hub.backlog().count} baris menunggu")
+        return
+    out(f"{sent} baris terkirim ke hub; antrean hub {hub.backlog().count}")
 
 
 def run_sync(
@@ -52,6 +64,8 @@ def run_sync(
             time.sleep(IDLE_POLL_S)
         if once and not done:
             out(f"Tidak ada yang perlu dikirim. {summary(rt.engine)}")
+        if once and hub is not None:  # cron's `loket sync --once` keeps the hub's copy too
+            _push_once(hub, out)
         return 0
     finally:
         if stop_hub is not None:
