@@ -143,3 +143,25 @@ def test_a_counters_role_is_refused_the_view_of_every_outlet(two_counters, hub_u
         assert set(hub_owner.outlets_day(seen, date(2026, 11, 21)).outlets) == {"T01", "T02"}
     finally:
         seen.dispose()
+
+
+def test_a_counter_with_the_wrong_role_or_password_is_told_what_to_fix(
+        two_counters, hub_url, tmp_path, sim, monkeypatch):
+    from loket.hub.connect import HubError
+
+    _root, roles = two_counters
+    monkeypatch.setenv("PW_T01", roles["T01"].password)
+    # T03's counter configured with T01's role: row-level security refuses its rows
+    rt, desk = counter(tmp_path / "t03", sim, "T03",
+                       hub_url.replace("postgres@", f"{roles['T01'].name}@"), "PW_T01")
+    try:
+        pay(rt, "0001000000037")
+        with pytest.raises(HubError, match="terminal_id harus sama dengan TERMINAL"):
+            desk.push()
+        monkeypatch.setenv("PW_T01", "salah")
+        desk.close()
+        with pytest.raises(HubError, match="Hub menolak masuk: peran atau kata sandinya salah"):
+            desk.push()
+    finally:
+        desk.close()
+        rt.close()

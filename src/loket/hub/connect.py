@@ -44,8 +44,16 @@ def failure(exc: BaseException) -> HubError:
     first = (str(original).strip().splitlines() or [type(original).__name__])[0]
     # libpq names the socket or host it tried before what went wrong: keep what went wrong
     first = " ".join(WHERE_TRIED.sub("", first).split())[:200]
+    if "password authentication failed" in first:
+        return HubError(f"Hub menolak masuk: peran atau kata sandinya salah ({first}). Peran "
+                        "dibuat dengan loket hub add-counter/add-owner; kata sandinya di "
+                        "variabel lingkungan yang disebut [hub] password_env")
     if isinstance(exc, OperationalError):
         return HubError(f"Hub tidak dapat dihubungi: {first}")
+    if getattr(original, "sqlstate", None) == "42501":  # row-level security, a grant
+        return HubError(f"Hub menolak: peran ini tidak boleh menulis baris itu ({first}); "
+                        "[hub] terminal_id harus sama dengan TERMINAL pada loket hub "
+                        "add-counter TERMINAL")
     if getattr(original, "sqlstate", None) in OLD_SCHEMA:
         return HubError(f"Skema hub lebih lama dari loket ini ({first}): minta pemilik database "
                         "menjalankan loket hub init")
