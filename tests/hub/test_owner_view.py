@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from dataclasses import asdict
@@ -95,6 +96,9 @@ password_env = "LOKET_HUB_PASSWORD"
     pushed = loket("--config", str(config), "hub", "push", "--once")
     assert pushed.returncode == 0, pushed.stderr
     assert "antrean 0" in pushed.stdout
+    status = loket("--config", str(config), "hub", "status")
+    assert status.returncode == 0 and re.search(
+        r"terakhir terkirim: \d\d/\d\d/\d{4} \d\d:\d\d WIB$", status.stdout.strip()), status.stdout
     checked = loket("--config", str(config), "hub", "check", "--date", "2026-11-21")
     assert checked.returncode == 0 and "0 selisih" in checked.stdout, checked.stdout
     sheet = tmp_path / "outlets.csv"
@@ -118,6 +122,8 @@ password_env = "LOKET_HUB_PASSWORD"
                             "--json").stdout)["all"]["count"] == 0
     bad = loket("hub", "report", "--day", "21-11-2026", "--url", hub_url)
     assert bad.returncode == 2 and "YYYY-MM-DD" in bad.stderr and "Traceback" not in bad.stderr
+    no_such_day = loket("hub", "report", "--day", "2026-11-31", "--url", hub_url)
+    assert no_such_day.returncode == 2 and "tanggal itu tidak ada" in no_such_day.stderr
     bad_month = loket("hub", "report", "--month", "2026-13", "--url", hub_url)
     assert bad_month.returncode == 2 and "YYYY-MM" in bad_month.stderr
     secret = loket("hub", "init", "--url", hub_url.replace("postgres@", "postgres:pw@"))

@@ -69,6 +69,8 @@ def _day(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
+        if len(text) == 10 and text[4] == text[7] == "-":
+            raise ConfigError(f"{text!r}: tanggal itu tidak ada") from None
         raise ConfigError(f"{text!r}: tanggal harus YYYY-MM-DD") from None
 
 
@@ -85,6 +87,7 @@ def _month(text: str) -> date:
 
 def run(args) -> int:
     from loket.cli import boot
+    from loket.clock import WIB, parse_iso
     from loket.config import ConfigError
     from loket.service import hub_desk
 
@@ -118,7 +121,8 @@ def run(args) -> int:
             raise ConfigError("Hub belum diatur: tambahkan bagian [hub] ke konfigurasi")
         if action == "status":
             waiting = desk.backlog()
-            since = waiting.pushed_at or "belum pernah"
+            since = (f"{parse_iso(waiting.pushed_at).astimezone(WIB):%d/%m/%Y %H:%M} WIB"
+                     if waiting.pushed_at else "belum pernah")
             print(f"Antrean hub {waiting.count} baris; terakhir terkirim: {since}")
             return 0
         if action == "resend":
