@@ -155,6 +155,28 @@ def test_the_cli_says_when_a_bill_is_priced_offline_and_queues_the_payment(runti
     assert code == 1 and "belum pernah dicek" in out["message"]
 
 
+def test_a_refused_headless_payment_says_what_to_hand_back(runtime, sim, tmp_path):
+    """``loket pay`` of a payment the host refuses: the line says to give the money back, not
+    "kembali" (the change) under a heading that says money is owed."""
+    import subprocess
+    import sys
+
+    from tests.conftest import AGENT, KEY
+
+    config = tmp_path / "refused.toml"
+    config.write_text(f'[shop]\nname="T"\n[host]\nurl="{sim.url}"\nagent_id="{AGENT}"\n'
+                      f'key="{KEY}"\n[database]\npath="{runtime.config.database.path}"\n'
+                      '[printer]\nbackend="none"\n')
+    done = subprocess.run([sys.executable, "-m", "loket", "--config", str(config), "pay",
+                           "0001000000086", "--cash", "200000"], capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 1, done.stdout + done.stderr
+    first = done.stdout.splitlines()[0]
+    assert first.startswith("Uang harus dikembalikan"), first
+    assert "KEMBALIKAN Rp 72.500 ke pelanggan" in first and "kembalikan semua Rp 200.000" in first
+    assert "kembali Rp" not in first
+
+
 def test_no_secret_reaches_the_database_the_paper_or_the_audit_log(runtime, sim):
     from pathlib import Path
 

@@ -57,3 +57,4 @@ def test_a_reader_that_goes_away_is_no_error(tmp_path, sim):
         os.close(write)
     assert run.returncode == 141, run.stderr
     assert run.stderr == ""
+

@@ -13,7 +13,7 @@ from loket.cli import boot
 from loket.cli.listing import bill_text, offline_line
 from loket.config import ConfigError, data_dir, find_config, load_config, training_config
 from loket.domain.money import format_rupiah, parse_rupiah
-from loket.domain.states import PaymentState
+from loket.domain.states import OWED_BACK, PaymentState
 from loket.service.counter import PaymentRefused
 from loket.service.pos import bill_json, payment_json
 
@@ -130,10 +130,14 @@ def _report(args, out: dict, code: int) -> int:
     if args.json:
         print(json.dumps(out, indent=2))
     elif out.get("ref_id"):
-        print(
-            f"{out['state_label']}  ref {out['ref_id']}  sn {out['sn'] or '-'}  "
-            f"total {format_rupiah(out['total'])}  kembali {format_rupiah(out['change'])}"
-        )
+        if out["state"] in OWED_BACK:  # refused: the money goes back, not the change
+            money = (f"KEMBALIKAN {format_rupiah(out['total'])} ke pelanggan (kembalian "
+                     f"{format_rupiah(out['change'])} belum diberikan? kembalikan semua "
+                     f"{format_rupiah(out['cash'])})" if out["change"] else
+                     f"KEMBALIKAN {format_rupiah(out['total'])} ke pelanggan")
+        else:
+            money = f"total {format_rupiah(out['total'])}  kembali {format_rupiah(out['change'])}"
+        print(f"{out['state_label']}  ref {out['ref_id']}  sn {out['sn'] or '-'}  {money}")
         if out["message"] and code:
             print(out["message"])
     else:
