@@ -46,7 +46,8 @@ class Account:
 
 
 KINDS = {"time_out": f"e.to_state = '{S.UNKNOWN}'", "amount_mismatch": "e.rc = '84'",
-         "rejected": f"e.to_state = '{S.REJECTED}'", "refunded": f"e.to_state = '{S.REFUNDED}'"}
+         "rejected": f"e.to_state = '{S.REJECTED}'", "failed": f"e.to_state = '{S.FAILED}'",
+         "refunded": f"e.to_state = '{S.REFUNDED}'"}
 # The troubled events, as h0002's partial index ``payment_event_trouble`` names them: a month's
 # failures and resolution times start from these (a few per cent of the events), never from a
 # scan of the month's payments. ``:early`` is a day before the period: a payment's events are

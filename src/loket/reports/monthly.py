@@ -16,6 +16,7 @@ FAILURE_KINDS = {
     "time_out": "Time-out / jawaban tidak pasti",
     "amount_mismatch": "Jumlah tagihan berbeda",
     "rejected": "Ditolak host",
+    "failed": "Gagal final (host atau tagihan berubah)",
     "refunded": "Uang dikembalikan",
 }
 S = PaymentState
@@ -58,6 +59,7 @@ def month_figures(engine: Engine, start: str, end: str, now_iso: str) -> MonthFi
             f"WHERE {between} GROUP BY 1 ORDER BY 1", (start, end))]
         kinds = {"time_out": f"e.to_state = '{S.UNKNOWN}'", "amount_mismatch": "e.rc = '84'",
                  "rejected": f"e.to_state = '{S.REJECTED}'",
+                 "failed": f"e.to_state = '{S.FAILED}'",
                  "refunded": f"e.to_state = '{S.REFUNDED}'"}
         for kind, condition in kinds.items():
             m.failures[kind] = conn.exec_driver_sql(
