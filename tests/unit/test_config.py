@@ -45,7 +45,7 @@ def test_a_good_file_loads_and_keeps_the_key_out_of_reprs(tmp_path, monkeypatch)
      (("admin = 3000", "admin = \"3000\""), "[fees] admin: harus bilangan bulat"),
      (("admin = 3000", "admin = 3000\nbonus = 1"), "[fees] bonus: kunci tidak dikenal"),
      (('device = "/dev/ttyUSB0"', ""), "[printer]: printer 'serial' perlu device"),
-     (('url = "https://host.example"', ""), "[host] url: kunci wajib belum diisi"),
+     (('url = "https://host.example"', ""), "belum diisi (wajib): [host] url"),
      (("[fees]", "[fees\n"), "bukan TOML yang sah"),
      # issue 8: values that used to end in a traceback, or be blamed on the internet
      (("[fees]", "[fees]\n[counter]\nmax_months_ahead = 13"), "[counter] max_months_ahead"),
@@ -69,6 +69,14 @@ def test_mistakes_name_the_key_and_what_is_wrong(tmp_path, monkeypatch, change, 
     with pytest.raises(ConfigError) as err:
         load_config(path)
     assert str(err.value).startswith(str(path)) and message in str(err.value)
+
+
+def test_every_missing_section_and_key_is_named_at_once(tmp_path):
+    """An owner's hub-only machine once learned of [shop], then [database], one run each."""
+    path = write(tmp_path, '[hub]\nurl = "postgresql://pemilik@hub/loket"\n')
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    assert str(err.value) == f"{path}: belum diisi (wajib): [shop], [host], [database]"
 
 
 def test_an_unset_key_env_is_a_config_error(tmp_path, monkeypatch):

@@ -131,8 +131,12 @@ def load_config(path: str | Path) -> Config:
     try:
         config = Config.model_validate({**data, "source": str(path)})
     except ValidationError as exc:
-        err = exc.errors()[0]
+        errors = exc.errors()
+        err = errors[0]
         loc = tuple(p for p in err["loc"] if not str(p).startswith("function-after"))
+        missing = [_where(e["loc"]) for e in errors if e["type"] == "missing"]
+        if err["type"] == "missing":  # all of them at once, not one per try
+            raise ConfigError(f"{path}: belum diisi (wajib): {', '.join(missing)}") from None
         raise ConfigError(f"{path}: {_where(loc)}: {_words(err)}") from None
     except RecursionError:
         raise ConfigError(f"{path}: terlalu dalam bersarang") from None
