@@ -165,3 +165,16 @@ def test_a_counter_with_the_wrong_role_or_password_is_told_what_to_fix(
     finally:
         desk.close()
         rt.close()
+
+
+def test_a_terminal_that_differs_only_in_case_is_refused(hub):
+    """`add-counter t01` beside T01 made a second outlet that never pushes: a warning forever."""
+    from loket.hub.connect import HubError
+
+    schema.add_counter(hub, "T01")
+    with pytest.raises(HubError, match="Terminal T01 sudah terdaftar"):
+        schema.add_counter(hub, "t01")
+    with hub.connect() as conn:
+        assert [t for (t,) in conn.exec_driver_sql("SELECT terminal FROM counter")] == ["T01"]
+        assert conn.exec_driver_sql(  # the role made before the check went with the rollback
+            "SELECT count(*) FROM pg_roles WHERE rolname = 'loket_t01'").scalar() == 0

@@ -89,6 +89,11 @@ def _role(engine: Engine, name: str, group: str, password: str | None) -> NewRol
             raw.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(group), ident))
             if group == "loket_counter":
                 terminal = name.removeprefix("loket_")
+                twin = raw.execute("SELECT terminal FROM counter WHERE lower(terminal) = "
+                                   "lower(%s) AND terminal <> %s", (terminal, terminal)).fetchone()
+                if twin is not None:  # `add-counter t01` beside T01: a second, silent outlet
+                    raise HubError(f"Terminal {twin[0]} sudah terdaftar; id terminal membedakan "
+                                   f"huruf besar dan kecil ({terminal} bukan {twin[0]})")
                 raw.execute("INSERT INTO counter (terminal, role_name) VALUES (%s, %s) "
                             "ON CONFLICT (terminal) DO UPDATE SET role_name = EXCLUDED.role_name",
                             (terminal, name))
