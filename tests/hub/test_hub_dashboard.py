@@ -70,7 +70,7 @@ def test_every_outlet_with_its_cashiers_named_by_outlet(outlets):
     assert day.figures.taken == sum(o.figures.taken for o in day.outlets)
     # the same cashier id on two counters is two people
     assert sorted(c.cashier_id for c in day.figures.by_cashier) == [
-        "WARUNG1/latihan", "WARUNG2/latihan"]
+        "WARUNG1 / latihan", "WARUNG2 / latihan"]
     assert [o.terminal for o in day.behind] == ["MINI3"]
     one = view(outlets).day(DAY, "WARUNG2")
     assert one.figures.count == 1 and one.shown == "WARUNG2"

@@ -45,9 +45,8 @@ def failure(exc: BaseException) -> HubError:
     # libpq names the socket or host it tried before what went wrong: keep what went wrong
     first = " ".join(WHERE_TRIED.sub("", first).split())[:200]
     if "password authentication failed" in first:
-        return HubError(f"Hub menolak masuk: peran atau kata sandinya salah ({first}). Peran "
-                        "dibuat dengan loket hub add-counter/add-owner; kata sandinya di "
-                        "variabel lingkungan yang disebut [hub] password_env")
+        return HubError("Hub menolak masuk: peran atau kata sandinya salah (peran dari loket hub "
+                        "add-counter/add-owner; kata sandi di [hub] password_env)")
     if isinstance(exc, OperationalError):
         return HubError(f"Hub tidak dapat dihubungi: {first}")
     if getattr(original, "sqlstate", None) == "42501":  # row-level security, a grant

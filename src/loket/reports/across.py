@@ -14,6 +14,11 @@ from loket.reports.figures import Figures
 Columns = list[tuple[str, str]]  # header, kind: text | count | money | signed
 
 
+def cashier_at(terminal: str, cashier_id: str) -> str:
+    """A cashier across outlets: an id is unique on its own counter only."""
+    return f"{terminal} / {cashier_id}"
+
+
 @dataclass(frozen=True)
 class OutletLine:
     terminal: str
@@ -66,7 +71,7 @@ def cashier_table(a: Across) -> tuple[Columns, list[list]]:
     """Cashier ids are unique per terminal only: each is named with its outlet."""
     columns = [("Kasir", "text"), ("Transaksi", "count"), ("Uang diterima", "money"),
                ("Lunas", "count"), ("Nilai lunas", "money")]
-    rows = [[f"{o.terminal} / {c.cashier_id}", c.count, c.taken, c.success, c.success_amount]
+    rows = [[cashier_at(o.terminal, c.cashier_id), c.count, c.taken, c.success, c.success_amount]
             for o in a.outlets for c in o.figures.by_cashier]
     return columns, rows
 

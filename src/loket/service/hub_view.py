@@ -3,7 +3,7 @@ money across outlets or for one of them, per cashier, per hour, and which counte
 not heard from since when.
 
 Cashier ids are only unique on their own counter, so across outlets a cashier is named
-``T01/kasir1``.
+``T01 / kasir1``.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 from loket.clock import WIB, Clock, SystemClock, iso
 from loket.hub.owner import CounterStatus
 from loket.printing.layouts import Shop
-from loket.reports.across import AccountBooks
+from loket.reports.across import AccountBooks, cashier_at
 from loket.reports.figures import CashierFigures, Figures, day_range
 from loket.service import hub_owner, hub_reports
 from loket.service.hub_reports import HubWritten
@@ -49,7 +49,8 @@ class HubDay:
 
 def labelled(terminal: str, figures: Figures) -> list[CashierFigures]:
     """A counter's cashiers named with their outlet."""
-    return [replace(c, cashier_id=f"{terminal}/{c.cashier_id}") for c in figures.by_cashier]
+    return [replace(c, cashier_id=cashier_at(terminal, c.cashier_id))
+            for c in figures.by_cashier]
 
 
 def next_outlet(outlets: list[Outlet], shown: str) -> str:
@@ -98,9 +99,9 @@ class HubView:
         """The day's (``daily``) or its month's (``monthly``) PDF, XLSX and CSV across every
         outlet, into the report folder."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        name = (f"laporan-hub-harian-{day.isoformat()}" if kind == "daily"
-                else f"laporan-hub-bulanan-{day:%Y-%m}")
         daily = kind == "daily"
+        name = (f"laporan-hub-harian-{day.isoformat()}" if daily
+                else f"laporan-hub-bulanan-{day:%Y-%m}")
         return hub_reports.write(self.engine, self.shop, iso(self.clock.now()),
                                  day=day if daily else None,
                                  month=None if daily else (day.year, day.month),
