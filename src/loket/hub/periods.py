@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from loket.domain.states import FINAL, NOT_FINAL, TROUBLED, PaymentState, names
+from loket.domain.states import FAILURE_KINDS, FINAL, NOT_FINAL, TROUBLED, PaymentState, names
 from loket.hub.connect import failure
 
 S = PaymentState
@@ -45,9 +45,7 @@ class Account:
     backlog: int
 
 
-KINDS = {"time_out": f"e.to_state = '{S.UNKNOWN}'", "amount_mismatch": "e.rc = '84'",
-         "rejected": f"e.to_state = '{S.REJECTED}'", "failed": f"e.to_state = '{S.FAILED}'",
-         "refunded": f"e.to_state = '{S.REFUNDED}'"}
+KINDS = {name: kind.condition() for name, kind in FAILURE_KINDS.items()}
 # The troubled events, as h0002's partial index ``payment_event_trouble`` names them: a month's
 # failures and resolution times start from these (a few per cent of the events), never from a
 # scan of the month's payments. ``:early`` is a day before the period: a payment's events are

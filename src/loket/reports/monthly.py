@@ -9,16 +9,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 
 from loket.clock import parse_iso
-from loket.domain.states import FINAL, TROUBLED, PaymentState, names
+from loket.domain.states import FAILURE_KINDS, FINAL, TROUBLED, PaymentState, names
 from loket.reports.figures import SLA_HOURS, Figures, figures
 
-FAILURE_KINDS = {
-    "time_out": "Time-out / jawaban tidak pasti",
-    "amount_mismatch": "Jumlah tagihan berbeda",
-    "rejected": "Ditolak host",
-    "failed": "Gagal final (host atau tagihan berubah)",
-    "refunded": "Uang dikembalikan",
-}
 S = PaymentState
 
 
@@ -57,14 +50,11 @@ def month_figures(engine: Engine, start: str, end: str, now_iso: str) -> MonthFi
             f"coalesce(sum(CASE WHEN state = '{S.SUCCESS}' THEN agent_price END), 0) "
             "FROM payment p "
             f"WHERE {between} GROUP BY 1 ORDER BY 1", (start, end))]
-        kinds = {"time_out": f"e.to_state = '{S.UNKNOWN}'", "amount_mismatch": "e.rc = '84'",
-                 "rejected": f"e.to_state = '{S.REJECTED}'",
-                 "failed": f"e.to_state = '{S.FAILED}'",
-                 "refunded": f"e.to_state = '{S.REFUNDED}'"}
-        for kind, condition in kinds.items():
-            m.failures[kind] = conn.exec_driver_sql(
+        for name, kind in FAILURE_KINDS.items():
+            m.failures[name] = conn.exec_driver_sql(
                 "SELECT count(DISTINCT e.payment_id) FROM paymentevent e JOIN payment p "
-                f"ON p.id = e.payment_id WHERE {between} AND {condition}", (start, end)).scalar_one()
+                f"ON p.id = e.payment_id WHERE {between} AND {kind.condition()}",
+                (start, end)).scalar_one()
         rows = conn.exec_driver_sql(
             f"SELECT p.created_at, max(CASE WHEN e.to_state IN {_listed(FINAL)} "
             "THEN e.at END) FROM payment p JOIN paymentevent e ON e.payment_id = p.id "

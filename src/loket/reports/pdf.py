@@ -29,13 +29,13 @@ from reportlab.platypus import (
 
 from loket.clock import parse_iso
 from loket.domain.money import format_rupiah
-from loket.domain.states import label
+from loket.domain.states import FAILURE_KINDS, label
 from loket.printing.layouts import Shop
 from loket.reports.across import Across, account_lines, cashier_table, header_lines, outlet_table
 from loket.reports.books import Books, Line, deposit_lines, per_day, signed, summary_lines
 from loket.reports.deposit import DepositMovement
 from loket.reports.figures import SLA_HOURS, ExceptionRow, Figures
-from loket.reports.monthly import FAILURE_KINDS, MonthFigures
+from loket.reports.monthly import MonthFigures
 
 STYLES = getSampleStyleSheet()
 GRID = TableStyle([
@@ -251,7 +251,7 @@ def monthly_pdf(out: str | Path, shop: Shop, m: MonthFigures, b: Books,
     _section(story, "Tingkat sukses dan uang ke host, per hari",
              _table(table, [w * mm for w in widths]))
     kinds = [["Jenis gangguan", "Transaksi"]]
-    kinds += [[FAILURE_KINDS[k], str(v)] for k, v in m.failures.items()]
+    kinds += [[FAILURE_KINDS[k].label, str(v)] for k, v in m.failures.items()]
     _section(story, "Gangguan menurut jenis", _table(kinds, [70 * mm, 30 * mm]))
     median = m.median_resolution_h
     resolution = [["Penyelesaian (batas 2x24 jam)", "Jumlah"],

@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from loket.clock import WIB, parse_iso
-from loket.domain.states import label
+from loket.domain.states import FAILURE_KINDS, label
 from loket.hub import periods
 from loket.hub.owner import CounterStatus
 from loket.printing.layouts import Shop
@@ -31,7 +31,7 @@ from loket.reports.across import (
 )
 from loket.reports.books import Books, per_day, stamp, summary_lines
 from loket.reports.figures import SLA_HOURS, ExceptionRow, Figures, day_range, month_range
-from loket.reports.monthly import FAILURE_KINDS, MonthFigures
+from loket.reports.monthly import MonthFigures
 from loket.service.hub_owner import OutletsDay, host_accounts, outlets_period
 
 
@@ -173,7 +173,7 @@ def write(hub: Engine, shop: Shop, now: str, *, day: date | None = None,
             tables[:0] = [("Per hari", *per_day(m, b, None)),
                           ("Gangguan menurut jenis", [("Jenis gangguan", "text"),
                                                       ("Transaksi", "count")],
-                           [[FAILURE_KINDS[k], v] for k, v in m.failures.items()]),
+                           [[FAILURE_KINDS[k].label, v] for k, v in m.failures.items()]),
                           _resolution_table(m)]
         sheet = _sheet(shop, title, now, b, a, tables)
         rows = workbook.write_xlsx(None, start, end, xlsx, sheet, _payments(hub, start, end),
