@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from loket.clock import WIB, FixedClock
+from loket.clock import CLOCK_ENV, WIB, FixedClock, iso
 from loket.config import training_config
 from loket.host.native import NativeHost
 from loket.host.signing import STAMPS, signed_headers
@@ -34,6 +34,15 @@ os.environ.setdefault("ESCPOS_CAPABILITIES_PICKLE_DIR", os.environ["LOKET_LOG_DI
 import escpos.capabilities  # noqa: E402,F401,I001
 
 NOW = datetime(2026, 11, 21, 10, 0, 0, tzinfo=WIB)
+# The suite's day, for every process it starts: a ``loket`` child reads its clock from
+# ``LOKET_NOW`` (loket/clock.py), so it lives on the same day as the test's frozen clock whatever
+# today's date is. A test whose clock is another passes its own (``clock_env``).
+os.environ[CLOCK_ENV] = iso(NOW)
+
+
+def clock_env(now: datetime | str, **more: str) -> dict[str, str]:
+    """The environment for a process that must live at ``now`` (the test's clock)."""
+    return {**os.environ, CLOCK_ENV: now if isinstance(now, str) else iso(now), **more}
 AGENT = "AGT-TEST"
 KEY = "test-key-not-secret"
 

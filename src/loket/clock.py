@@ -1,12 +1,32 @@
-"""Time in Asia/Jakarta (WIB, UTC+7, no daylight saving), behind a small interface for tests."""
+"""Time in Asia/Jakarta (WIB, UTC+7, no daylight saving), behind a small interface for tests.
+
+Every reading of the wall clock in loket goes through ``SystemClock`` (or a clock handed in, in
+tests). One way moves it for a whole process tree: ``LOKET_NOW`` in the environment, an ISO 8601
+time with its offset. A process that finds it set starts its clock at that moment and lets time
+flow on from there; every process it starts inherits the variable. Tests set it (tests/conftest.py)
+so that a ``loket`` child process lives on the same day as the test that started it, whatever
+today's date is.
+"""
 
 from __future__ import annotations
 
+import logging
+import os
 import threading
 from datetime import datetime, timedelta, timezone
+from functools import cache
 from typing import Protocol
 
+from loket.errors import LoketError
+
 WIB = timezone(timedelta(hours=7), "WIB")
+CLOCK_ENV = "LOKET_NOW"
+
+log = logging.getLogger("loket.clock")
+
+
+class ClockSettingError(LoketError):
+    """``LOKET_NOW`` is set but is not a time loket can read (exit 2, as any setting)."""
 
 
 class Clock(Protocol):
@@ -19,9 +39,43 @@ class SettableClock(Clock, Protocol):
     def set(self, now: datetime) -> None: ...
 
 
+def read_clock_env(text: str) -> datetime:
+    """``LOKET_NOW``'s value as an aware time; a time without an offset is refused (it would
+    be read differently on every machine)."""
+    try:
+        when = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ClockSettingError(
+            f"{CLOCK_ENV}={text!r} bukan waktu ISO 8601 (contoh 2026-11-21T10:00:00+07:00)"
+        ) from None
+    if when.tzinfo is None:
+        raise ClockSettingError(f"{CLOCK_ENV}={text!r} tanpa zona waktu (contoh +07:00)")
+    return when.astimezone(WIB)
+
+
+@cache
+def process_offset() -> timedelta:
+    """How far this process's clock is from the machine's: zero unless ``LOKET_NOW`` is set,
+    read once, the first time any clock is read (every clock of a process agrees)."""
+    text = os.environ.get(CLOCK_ENV, "").strip()
+    if not text:
+        return timedelta(0)
+    start = read_clock_env(text)
+    log.info("clock moved by %s: it started at %s", CLOCK_ENV, start.isoformat())
+    return start - datetime.now(WIB)
+
+
+def check_clock_env() -> None:
+    """Raise ``ClockSettingError`` now, at start-up, rather than on the first payment."""
+    process_offset()
+
+
 class SystemClock:
+    """The machine's time in WIB, moved by ``LOKET_NOW`` when that is set."""
+
     def now(self) -> datetime:
-        return datetime.now(WIB)
+        offset = process_offset()  # first: the first reading is LOKET_NOW itself, never before
+        return datetime.now(WIB) + offset
 
 
 class FixedClock:
@@ -45,16 +99,18 @@ class FixedClock:
 
 
 class OffsetClock:
-    """Real time shifted by an offset: the simulator's clock after ``/_sim/clock`` (time flows on)."""
+    """The system clock shifted by an offset: the simulator's clock after ``/_sim/clock`` (time
+    flows on)."""
 
-    def __init__(self) -> None:
+    def __init__(self, base: Clock | None = None) -> None:
+        self.base: Clock = base or SystemClock()
         self.offset = timedelta(0)
 
     def now(self) -> datetime:
-        return datetime.now(WIB) + self.offset
+        return self.base.now() + self.offset
 
     def set(self, now: datetime) -> None:
-        self.offset = now.astimezone(WIB) - datetime.now(WIB)
+        self.offset = now.astimezone(WIB) - self.base.now()
 
 
 def iso(when: datetime) -> str:

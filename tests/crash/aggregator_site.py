@@ -5,24 +5,23 @@ then one sync; afterwards the counter's books and the host's ledger agree exactl
 import json
 import os
 import random
-import select
-import signal
 import socket
 import subprocess
 import sys
 import time
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
 
-from loket.clock import WIB, iso
+from loket.clock import SystemClock, iso
 from loket.domain.states import PaymentState
 from loket.host.signing import STAMPS, signed_headers
 from loket.sim.faults import MODES
 from loket.store import attempts, audit, payments
 from loket.store.db import open_database
+from tests.crash.killer import Killer
 
 S = PaymentState
 KILLS = int(os.environ.get("LOKET_CRASH_KILLS", "54"))
@@ -104,19 +103,13 @@ def kill_and_sync(sim: ProfileSim, config: Path, tmp: Path, profile: str,
     # pending then posted, pending then failed; the test numbers (payable again and again) often
     numbers += ["0001000000078", "0001000000086"] + test_numbers * (len(numbers) // 20)
     (tmp / "numbers.txt").write_text("\n".join(numbers))
-    rng = random.Random(20261122)
+    killer = Killer(random.Random(20261122))  # while it recovers, inquires, records, sends, asks
     for kill in range(KILLS):
         sim.faults(MODES[kill % len(MODES)])
-        child = subprocess.Popen(
-            [sys.executable, str(PAYER), profile, str(config), str(tmp / "numbers.txt"),
-             str(kill)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        # past the imports (a second or more on a busy machine), then a random moment: while it
-        # recovers, inquires, records, sends, asks, or writes down an answer
-        select.select([child.stdout], [], [], 30)
-        time.sleep(rng.uniform(0.1, 1.3))
-        child.send_signal(signal.SIGKILL)
-        _out, err = child.communicate(timeout=10)
+        err = killer.run([sys.executable, str(PAYER), profile, str(config),
+                          str(tmp / "numbers.txt"), str(kill)], env)
         assert "Traceback" not in err, err
+    print(f"\n{profile}: kills timed from the children: {killer}")
     engine = open_database(tmp / "loket.db")
     before = Counter(p.state for p in payments.in_states(engine, set(S)))
     print(f"\n{profile}: after {KILLS} kills, before sync: {dict(before)}")
@@ -125,7 +118,7 @@ def kill_and_sync(sim: ProfileSim, config: Path, tmp: Path, profile: str,
     for rounds in range(15):
         if rounds == NEXT_DAY_AFTER:  # what only the day's end settles (a Digiflazz quote
             days = 1  # that may still be paid today): sync again tomorrow, at host and counter
-            tomorrow = datetime.now(WIB) + timedelta(days=days)
+            tomorrow = SystemClock().now() + timedelta(days=days)
             assert sim.call("POST", "/_sim/clock", {"now": iso(tomorrow)}).status_code == 200
         run = subprocess.run([sys.executable, str(PAYER), profile, str(config), "sync",
                               str(days)], env=env, capture_output=True, text=True, timeout=120)

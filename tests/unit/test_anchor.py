@@ -13,6 +13,7 @@ import threading
 
 import pytest
 
+from loket.clock import SystemClock
 from loket.domain.states import PaymentState
 from loket.store import anchor, audit, cashiers, payments
 from loket.store.db import make_engine, open_database
@@ -203,7 +204,7 @@ class TestRestoringABackup:
         from loket.store import backup
 
         db = ledger(tmp_path / "loket.db", paid=2)
-        copy = backup.make(db, anchor.datetime.now(anchor.WIB))
+        copy = backup.make(db, SystemClock().now())
         ledger(db, paid=3, first=2)  # three more payments after the backup
         for name in ("loket.db-wal", "loket.db-shm"):
             (tmp_path / name).unlink(missing_ok=True)

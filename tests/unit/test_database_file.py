@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event
 
+from loket.clock import SystemClock
 from loket.errors import StorageError
-from loket.store import anchor, audit, backup, cashiers, payments
+from loket.store import audit, backup, cashiers, payments
 from loket.store import db as store_db
 from loket.store.db import open_database, write
 from loket.store.dbfile import DatabasePathError, DatabaseRefused
@@ -264,7 +265,7 @@ class TestFileModes:
                 assert mode(folder) == 0o700, folder
             assert mode(tmp_path / "config" / "loket" / "audit.key") == 0o600
             assert mode(tmp_path / "config" / "loket") == 0o700
-            copy = backup.make(db, anchor.datetime.now(anchor.WIB))
+            copy = backup.make(db, SystemClock().now())
             assert mode(copy) == 0o600 and mode(copy.parent) == 0o700
             engine.dispose()
         finally:

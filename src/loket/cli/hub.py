@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import signal
 import threading
-from datetime import date, datetime
+from datetime import date
+
+from loket.clock import SystemClock
 
 # Only argparse at import time: `loket --version` builds this parser too. The rest comes in run().
 
@@ -186,7 +188,7 @@ def _report(config, args) -> int:
                 pdf=args.pdf, xlsx=args.xlsx, csv=args.csv)
     finally:
         engine.dispose()
-    now = datetime.now().astimezone()
+    now = SystemClock().now()
     end = (day_range(first) if args.day else month_range(first.year, first.month))[1]
     warning = hub_reports.incomplete(day.counters, end, now)  # the same line as in the files
     if args.outlets_csv:

@@ -9,7 +9,7 @@ import os
 import sys
 import threading
 
-from loket import __version__, logs
+from loket import __version__, clock, logs
 from loket.errors import LoketError
 
 log = logging.getLogger("loket.cli")
@@ -183,6 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     }[args.command]
     log_file = logs.setup()
     try:
+        clock.check_clock_env()  # a test's clock, or one clear line: not a crash mid-payment
         return handler(args)
     except LoketError as exc:  # the person's to act on: one line, no traceback
         print(f"loket: {exc}", file=sys.stderr)

@@ -15,11 +15,12 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from loket.clock import SystemClock
 from loket.hub.connect import HubError, failure
 from loket.store import outbox
 from loket.store.outbox import OutboxRow
@@ -113,7 +114,7 @@ class Pusher:
         # which host account this counter pays from, and how (deposit | postpaid): written on
         # the counter's row with each batch, so the owner's deposit movement is per account
         self.host_account, self.settlement = host_account, settlement
-        self.now = now or (lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+        self.now = now or (lambda: SystemClock().now().astimezone(UTC).isoformat(timespec="seconds"))
         self.last_error = ""
         self._joined = False  # whether the hub is known to have heard from this counter before
         self._heard: float | None = None  # when it last reported in with nothing waiting

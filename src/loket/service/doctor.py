@@ -13,10 +13,9 @@ import shutil
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
-from loket.clock import WIB, iso
+from loket.clock import SystemClock, iso
 from loket.errors import LoketError
 from loket.store import anchor, audit, auditkey, backup, cashiers, dbfile, failures, files
 from loket.store.db import make_engine, migrate, schema_behind
@@ -165,7 +164,7 @@ def _backup(checks: Checks, path: Path) -> None:
                                 f"{last if last else 'belum ada'}")
         return
     try:
-        made = backup.make(path, datetime.now(WIB))
+        made = backup.make(path, SystemClock().now())
     except (LoketError, OSError) as exc:
         checks.fail("Cadangan", f"gagal dibuat: {exc}")
         return
@@ -186,7 +185,7 @@ def accept_restore(path: Path, owner_id: str, pin: str) -> str:
     try:
         dbfile.confirm_intact(engine, path)
         migrate(engine)  # a backup from before the last upgrade
-        now = datetime.now(WIB)
+        now = SystemClock().now()
         try:
             who = cashiers.authenticate(engine, owner_id, pin, now)
         except cashiers.CashierError as exc:

@@ -11,10 +11,11 @@ import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date
 
 from sqlalchemy import Engine
 
+from loket.clock import SystemClock
 from loket.config import Config, HubConfig, check_hub_url
 from loket.errors import LoketError
 from loket.hub import owner
@@ -93,7 +94,7 @@ class HubDesk:
 
     def _forget(self) -> None:
         try:
-            outbox.forget(self.engine, datetime.now(UTC).isoformat(timespec="seconds"))
+            outbox.forget(self.engine, SystemClock().now().astimezone(UTC).isoformat(timespec="seconds"))
         except LoketError as exc:  # a busy or full disk: the next start tries again
             log.warning("hub outbox not trimmed: %s", exc)
 

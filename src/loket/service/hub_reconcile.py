@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import Engine
 
-from loket.clock import WIB, parse_iso
+from loket.clock import WIB, SystemClock, parse_iso
 from loket.domain.attempts import Attempt
 from loket.domain.outcomes import Outcome
 from loket.domain.payment import Payment
@@ -89,7 +89,7 @@ def _last_push(status: CounterStatus) -> str:
 def reconcile(hub: Engine, host: HostAdapter, day: date,
               now: datetime | None = None) -> OutletsReconciliation:
     """Every outlet's payments of ``day`` in the hub against ``host`` (the owner's account)."""
-    now = now or datetime.now(WIB)
+    now = now or SystemClock().now()
     held = ledger.day(hub, *day_range(day))
     counters = {c.terminal: c for c in owner.counters(hub)}
     book = DayLedger(held.payments, held.attempts, lambda refs: ledger.find(hub, refs),

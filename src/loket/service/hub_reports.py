@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from loket.clock import WIB, parse_iso
+from loket.clock import WIB, SystemClock, parse_iso
 from loket.domain.states import FAILURE_KINDS, label
 from loket.hub import periods
 from loket.hub.owner import CounterStatus
@@ -78,7 +78,7 @@ def across(hub: Engine, day: OutletsDay, start: str, end: str,
                           status[t].backlog if t in status else 0)
                for t in sorted(set(day.outlets) | set(status))]  # a silent one too
     return Across(outlets, host_accounts(hub, start, end, day.outlets),
-                  incomplete(day.counters, end, now or datetime.now(WIB)))
+                  incomplete(day.counters, end, now or SystemClock().now()))
 
 
 def month_figures(hub: Engine, month: OutletsDay, now_iso: str) -> MonthFigures:
@@ -186,7 +186,7 @@ def _path(name: str | Path | None) -> Path | None:
 
 
 def now_iso() -> str:
-    return datetime.now(WIB).isoformat(timespec="seconds")
+    return SystemClock().now().isoformat(timespec="seconds")
 
 
 def shop(config) -> Shop:

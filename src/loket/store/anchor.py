@@ -19,12 +19,11 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import asdict, dataclass
-from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine
 
-from loket.clock import WIB
+from loket.clock import SystemClock
 from loket.store import audit
 from loket.store.db import StoreInfo, store_of, write
 from loket.store.dbfile import RESTORE, DatabaseRefused
@@ -90,7 +89,7 @@ def load(db: Path, store: StoreInfo | None = None) -> Anchor | None:
 
 
 def _save(store: StoreInfo, mark: Mark) -> None:
-    body = _body(mark, datetime.now(WIB).isoformat(timespec="seconds"), store.path)
+    body = _body(mark, SystemClock().now().isoformat(timespec="seconds"), store.path)
     body["mac"] = store.sign(audit.canonical(body))
     write_atomic(path_for(store.path), (json.dumps(body, indent=1) + "\n").encode())
 
@@ -180,7 +179,7 @@ def _start(engine: Engine, store: StoreInfo) -> None:
     with _lock_for(store.path) as lock:
         if not lock.acquired or path_for(store.path).exists():
             return  # another process is starting it, or has
-        now = datetime.now(WIB).isoformat(timespec="seconds")
+        now = SystemClock().now().isoformat(timespec="seconds")
         with write(engine) as conn:
             audit.append(conn, now, "system", STARTED, {"anchor": path_for(store.path).name})
             mark = observe(conn)

@@ -12,9 +12,10 @@ Revises: 0003
 
 import hashlib
 import json
-from datetime import datetime, timedelta, timezone
 
 from alembic import op
+
+from loket.clock import SystemClock
 
 revision = '0004'
 down_revision = '0003'
@@ -32,7 +33,7 @@ def upgrade() -> None:
         "SELECT coalesce(max(id), 0) FROM payment WHERE ref_id NOT IN ("
         " SELECT json_extract(detail, '$.ref_id') FROM auditentry"
         " WHERE action = 'payment' AND json_valid(detail))").scalar()
-    at = datetime.now(timezone(timedelta(hours=7))).isoformat(timespec="seconds")
+    at = SystemClock().now().isoformat(timespec="seconds")
     detail = json.dumps({"keyed_from": row_id + 1, "scheme": "hmac-sha256",
                          "unaudited_payments_to": unaudited},
                         sort_keys=True, separators=(",", ":"), ensure_ascii=False)
