@@ -1,7 +1,8 @@
 """A counter that never stops paying: the crash test kills it with SIGKILL at random moments.
 
 Usage: python payer.py CONFIG NUMBERS_FILE SEED
-Pays through the same service layer as the counter; like the TUI it takes the forwarder lock,
+Prints ``ready`` once started, then a line per payment (tests/crash/killer.py times its kill
+from them). Pays through the same service layer as the counter; like the TUI it takes the forwarder lock,
 recovers what a previous run left SENDING, and drains the queue every few payments.
 """
 
@@ -36,7 +37,7 @@ def pay_forever(rt, numbers: list[str], seed: int) -> None:
         forwarder.recover()
     for i in range(10_000):
         result = rt.counter.inquire(rng.choice(numbers))
-        if result.bill is not None and not result.offline_refusal:
+        if result.bill is not None and not result.refusal:
             try:
                 payment = rt.counter.pay(result.bill, rt.counter.total_for(result.bill), "kasir1")
                 print(payment.ref_id, payment.state, flush=True)
@@ -48,7 +49,9 @@ def pay_forever(rt, numbers: list[str], seed: int) -> None:
 
 def main(config_path: str, numbers_path: str, seed: int) -> None:
     rt = boot.start(load_config(config_path))
+    print("ready", flush=True)
     pay_forever(rt, Path(numbers_path).read_text().split(), seed)
+
 
 if __name__ == "__main__":
     main(sys.argv[1], sys.argv[2], int(sys.argv[3]))

@@ -4,7 +4,6 @@ the host's agree exactly. (store-and-forward.md §5)"""
 import json
 import os
 import random
-import signal
 import socket
 import subprocess
 import sys
@@ -19,6 +18,7 @@ from loket.domain.states import PaymentState
 from loket.host.signing import STAMPS, signed_headers
 from loket.store import audit, payments
 from loket.store.db import open_database
+from tests.crash.killer import Killer
 
 S = PaymentState
 KILLS = int(os.environ.get("LOKET_CRASH_KILLS", "54"))
@@ -97,18 +97,15 @@ def test_sigkill_at_random_moments_in_every_fault_mode_loses_and_doubles_nothing
     numbers = [c["card_no"] for c in current["data"]["customers"]]
     numbers += ["0001000000078", "0001000000086"]  # pending, then success / failure
     (tmp / "numbers.txt").write_text("\n".join(numbers))
-    rng = random.Random(20261121)
+    killer = Killer(random.Random(20261121))
     for kill in range(KILLS):
         mode = MODES[kill % len(MODES)]
         assert sim.call("POST", "/_sim/faults",
                         {"mode": mode, "rate": 0.3, "latency_ms": 1500}).status_code == 200
-        child = subprocess.Popen([sys.executable, str(PAYER), str(config), str(tmp / "numbers.txt"),
-                                  str(kill)], env=env, stdout=subprocess.DEVNULL,
-                                 stderr=subprocess.PIPE, text=True)
-        time.sleep(rng.uniform(0.9, 2.6))
-        child.send_signal(signal.SIGKILL)
-        _out, err = child.communicate(timeout=10)
+        err = killer.run([sys.executable, str(PAYER), str(config), str(tmp / "numbers.txt"),
+                          str(kill)], env)
         assert "Traceback" not in err, err
+    print(f"\nkills timed from the children: {killer}")
 
     engine = open_database(tmp / "loket.db")
     before = Counter(p.state for p in payments.in_states(engine, set(S)))
