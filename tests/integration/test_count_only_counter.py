@@ -67,7 +67,7 @@ def test_offline_a_count_only_family_is_priced_from_its_last_inquiry(rt, sim):
     go_offline(sim)
     result = rt.counter.inquire("0001000000011", months_ahead=1)
     bill = result.bill
-    assert result.offline and not result.offline_refusal
+    assert result.offline and not result.refusal
     assert bill.count_only and (bill.members, bill.periods) == ((), ())
     assert (bill.member_count, bill.month_count, bill.premium) == (3, 2, 210_000)
     assert bill.inquired_at.startswith("2026-11-21")  # what the screen says the price is from
@@ -81,15 +81,15 @@ def test_a_confirmed_payment_moves_the_family_on_and_keeps_its_price(rt, sim):
     data, paid_through = snapshot(rt, "0001000000011")
     assert paid_through == "2026-11" and data["month_price"] == 105_000
     go_offline(sim)
-    assert "sudah lunas" in rt.counter.inquire("0001000000011").offline_refusal
+    assert "sudah lunas" in rt.counter.inquire("0001000000011").refusal
     ahead = rt.counter.inquire("0001000000011", months_ahead=1)
-    assert not ahead.offline_refusal and (ahead.bill.month_count, ahead.bill.premium) == (1, 105_000)
+    assert not ahead.refusal and (ahead.bill.month_count, ahead.bill.premium) == (1, 105_000)
 
 
 def test_a_count_only_family_in_arrears_is_online_only(rt, sim):
     rt.counter.inquire("0001000000029")
     go_offline(sim)
-    assert "tunggakan" in rt.counter.inquire("0001000000029").offline_refusal
+    assert "tunggakan" in rt.counter.inquire("0001000000029").refusal
 
 
 def test_no_honest_price_no_offline_payment(rt, sim):
@@ -100,7 +100,7 @@ def test_no_honest_price_no_offline_payment(rt, sim):
     assert snapshot(rt, "0001000000011")[0]["month_price"] is None
     go_offline(sim)
     result = rt.counter.inquire("0001000000011")
-    assert result.bill is None and result.offline_refusal == NO_HONEST_PRICE
+    assert result.bill is None and result.refusal == NO_HONEST_PRICE
 
 
 def test_the_owners_limits_are_said_before_a_missing_price(rt, sim):
@@ -109,7 +109,7 @@ def test_the_owners_limits_are_said_before_a_missing_price(rt, sim):
     families.remember(rt.engine, uneven, "2026-11-21T10:05:00+07:00")
     rt.counter.settings.offline = OfflineLimits(enabled=False)
     go_offline(sim)
-    assert "tidak diizinkan" in rt.counter.inquire("0001000000011").offline_refusal
+    assert "tidak diizinkan" in rt.counter.inquire("0001000000011").refusal
 
 
 def test_a_stale_count_only_price_is_refused_like_any_stale_family(tmp_path, sim):
@@ -119,7 +119,7 @@ def test_a_stale_count_only_price_is_refused_like_any_stale_family(tmp_path, sim
         runtime.counter.inquire("0001000000011")
         clock.advance(days=40)
         go_offline(sim)
-        assert "35 hari" in runtime.counter.inquire("0001000000011").offline_refusal
+        assert "35 hari" in runtime.counter.inquire("0001000000011").refusal
     finally:
         runtime.close()
 

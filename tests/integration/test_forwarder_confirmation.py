@@ -88,7 +88,7 @@ def test_a_confirmed_payment_moves_the_familys_paid_month_forward(runtime, sim):
     assert runtime.counter.pay(bill, 110_000, "latihan").state == S.SUCCESS
     assert families.find(runtime.engine, "0001000000011").paid_through == "2026-11"
     sim.faults("drop_before")  # offline, the counter now knows there is nothing to take
-    assert "sudah lunas" in runtime.counter.inquire("0001000000011").offline_refusal
+    assert "sudah lunas" in runtime.counter.inquire("0001000000011").refusal
 
 
 def test_a_failing_after_success_step_does_not_undo_the_success(runtime, sim):

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from loket.clock import WIB
+from loket.domain.money import format_rupiah
 from loket.domain.states import PaymentState
 from loket.printing.decode import decode
 from loket.store import payments
@@ -85,7 +86,7 @@ class TestTransitions:
         runtime.counter.inquire("0001000000011")  # the family is known
         go_offline(sim)
         result = runtime.counter.inquire("0001000000011")
-        assert result.offline and result.bill.premium == 105_000 and not result.offline_refusal
+        assert result.offline and result.bill.premium == 105_000 and not result.refusal
         payment = runtime.counter.pay(result.bill, 110_000, "latihan")
         assert payment.state == S.QUEUED and payment.offline
         assert runtime.counter.delivery.sent == []  # recording prints nothing by itself
@@ -132,11 +133,11 @@ class TestOfflineLimits:
     def test_an_unknown_family_cannot_be_paid_offline(self, runtime, sim):
         go_offline(sim)
         result = runtime.counter.inquire("0001000000011")
-        assert result.bill is None and "belum pernah dicek" in result.offline_refusal
+        assert result.bill is None and "belum pernah dicek" in result.refusal
 
     def test_a_family_with_arrears_cannot_be_paid_offline(self, runtime, sim):
         result = self.quote(runtime, sim, "0001000000029")
-        assert "tunggakan" in result.offline_refusal
+        assert "tunggakan" in result.refusal
 
     @pytest.mark.parametrize("mode", ["garbage"])
     def test_a_host_that_answers_nonsense_is_not_down(self, runtime, sim, mode):
@@ -151,30 +152,37 @@ class TestOfflineLimits:
         runtime.counter.inquire("0001000000011")
         runtime.clock.advance(days=36)
         go_offline(sim)
-        assert "35 hari" in runtime.counter.inquire("0001000000011").offline_refusal
+        assert "35 hari" in runtime.counter.inquire("0001000000011").refusal
 
     def test_per_payment_limit(self, runtime, sim):
         from loket.domain.offline import OfflineLimits
 
         runtime.counter.settings.offline = OfflineLimits(max_payment=100_000)
         result = self.quote(runtime, sim)
-        assert "per pembayaran Rp 100.000" in result.offline_refusal
+        assert "per pembayaran Rp 100.000" in result.refusal
 
     def test_total_count_and_age_limits_stop_offline_payments(self, runtime, sim):
         from loket.domain.offline import OfflineLimits
 
-        runtime.counter.settings.offline = OfflineLimits(max_total=250_000, max_count=3,
+        numbers = [c["card_no"] for c in sim.call(
+            "GET", "/_sim/customers?situation=current&limit=3").json()["data"]["customers"]]
+        for number in numbers:
+            runtime.counter.inquire(number)  # known to this counter
+        go_offline(sim)
+        bills = [runtime.counter.inquire(n).bill for n in numbers]
+        totals = [runtime.counter.total_for(b) for b in bills]
+        limit = totals[0] + totals[1] + bills[2].premium - 1  # the third would pass it
+        runtime.counter.settings.offline = OfflineLimits(max_total=limit, max_count=3,
                                                        max_age_hours=24)
-        result = self.quote(runtime, sim)
-        runtime.counter.pay(result.bill, 107_500, "latihan")
-        runtime.counter.pay(result.bill, 107_500, "latihan")
-        third = runtime.counter.inquire("0001000000011")
-        assert "total antre akan melewati Rp 250.000" in third.offline_refusal
+        for bill, total in zip(bills[:2], totals, strict=False):
+            runtime.counter.pay(bill, total, "latihan")
+        third = runtime.counter.inquire(numbers[2]).refusal
+        assert f"total antre akan melewati {format_rupiah(limit)}" in third
         runtime.counter.settings.offline = OfflineLimits(max_count=2)
-        assert "sudah 2 pembayaran antre" in runtime.counter.inquire("0001000000011").offline_refusal
+        assert "sudah 2 pembayaran antre" in runtime.counter.inquire(numbers[2]).refusal
         runtime.counter.settings.offline = OfflineLimits()
         runtime.clock.advance(hours=25)
-        assert "lebih dari 24 jam" in runtime.counter.inquire("0001000000011").offline_refusal
+        assert "lebih dari 24 jam" in runtime.counter.inquire(numbers[2]).refusal
 
     def test_the_limit_is_checked_again_when_paying(self, runtime, sim):
         from loket.domain.offline import OfflineLimits
@@ -190,7 +198,7 @@ class TestOfflineLimits:
         from loket.domain.offline import OfflineLimits
 
         runtime.counter.settings.offline = OfflineLimits(enabled=False)
-        assert "tidak diizinkan" in self.quote(runtime, sim).offline_refusal
+        assert "tidak diizinkan" in self.quote(runtime, sim).refusal
 
 
 class TestChangedBills:

@@ -91,8 +91,7 @@ def _sim_key_file(db: Path) -> str:
 def inquiry(args) -> int:
     with runtime(args) as rt:
         result = rt.counter.inquire(args.number, args.months_ahead)
-        usable = result.bill is not None and not result.offline_refusal
-        message = " ".join(m for m in (result.error, result.offline_refusal) if m)
+        usable, message = result.usable, result.message
         if args.json:
             print(json.dumps(bill_json(rt.counter, result), indent=2))
         elif usable:
@@ -115,8 +114,8 @@ def pay(args) -> int:
         account = rt.accounts.pos_account(rt.config.counter.pos_account)
         rt.counter.shifts.ensure_open(account.id)  # a POS calling us has no drawer here
         result = rt.counter.inquire(args.number, args.months_ahead)
-        if result.bill is None or result.offline_refusal:
-            message = " ".join(m for m in (result.error, result.offline_refusal) if m)
+        if result.bill is None or not result.usable:
+            message = result.message
             return _report(args, {"state": "NOT_PAID", "message": message, "rc": result.rc}, 1)
         try:
             payment = rt.counter.pay(result.bill, cash, account.id)

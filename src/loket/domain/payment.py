@@ -6,11 +6,13 @@ The store keeps payments as rows; it turns each row into this record in one plac
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
-from loket.domain.billing import Member
-from loket.domain.months import Month
-from loket.domain.states import PaymentState
+from loket.domain.billing import FamilyBill, Member
+from loket.domain.months import Month, describe_periods
+from loket.domain.states import PaymentState, label
 
 
 @dataclass(frozen=True)
@@ -69,3 +71,47 @@ class StateChange:
     rc: str
     message: str
     actor: str
+
+
+# -- the months a family's payments cover ------------------------------------------------------
+def covered_through(payment: Payment) -> Month | None:
+    """The last month ``payment`` pays for: its last period, or for a count-only payment the month
+    it was taken in plus the months ahead (a BPJS bill ends there); None when neither is known."""
+    if payment.periods:
+        return payment.periods[-1]
+    if payment.month_count:
+        return Month.of(datetime.fromisoformat(payment.created_at)) + payment.months_ahead
+    return None
+
+
+def first_claimed(bill: FamilyBill, taken_in: Month) -> Month | None:
+    """The first month a payment of ``bill`` pays for, taken in ``taken_in``: its first period,
+    or for a count-only bill its months counted back from where it ends; None when unknown."""
+    if bill.periods:
+        return bill.periods[0]
+    if bill.month_count:  # a count-only bill ends at the month it is made in, plus those ahead
+        return taken_in + bill.months_ahead - bill.month_count + 1
+    return None
+
+
+def covering(sold: Iterable[Payment], first: Month | None) -> Payment | None:
+    """Of a family's payments whose months are sold (``states.MONTHS_SOLD``), the one that
+    already pays a month from ``first`` on (with ``first`` unknown, any of them may)."""
+    for payment in sold:
+        through = covered_through(payment)
+        if first is None or through is None or through >= first:
+            return payment
+    return None
+
+
+def already_sold(payment: Payment) -> str:
+    """Why the family's months are not sold again: the payment that has them, for the cashier."""
+    months = (describe_periods(list(payment.periods)) if payment.periods
+              else f"{payment.month_count} bulan")
+    when = payment.created_at[:16].replace("T", " ")
+    if payment.state is PaymentState.SUCCESS:
+        return (f"Bulan itu sudah lunas dibayar di loket ini ({months}, {when}, ref "
+                f"{payment.ref_id}): jangan terima uang lagi")
+    return (f"Keluarga ini sudah dibayar di loket ini ({months}, {label(payment.state)}, {when}, "
+            f"ref {payment.ref_id}) dan belum dikonfirmasi host: jangan terima uang lagi, "
+            "lihat antrean (F6)")

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
-from loket.clock import Clock, iso, parse_iso
+from loket.clock import Clock, iso
 from loket.domain.attempts import AttemptState
 from loket.domain.billing import FamilyBill, counter_total
 from loket.domain.money import MAX_AMOUNT, format_rupiah
@@ -19,7 +19,14 @@ from loket.domain.months import Month
 from loket.domain.numbers import CustomerNumberError, parse_customer_number
 from loket.domain.offline import OfflineLimits
 from loket.domain.outcomes import Outcome, cashier_message
-from loket.domain.payment import Payment, StateChange
+from loket.domain.payment import (
+    Payment,
+    StateChange,
+    already_sold,
+    covered_through,
+    covering,
+    first_claimed,
+)
 from loket.domain.states import PaymentState
 from loket.errors import LoketError
 from loket.host.base import HostAdapter
@@ -55,7 +62,18 @@ class InquiryResult:
     error: str = ""
     rc: str = ""
     host_down: bool = False
-    offline_refusal: str = ""  # host down and a bill was priced locally, but it may not be taken
+    # a bill was found (by the host, or priced here while it is down) but may not be taken: why
+    refusal: str = ""
+
+    @property
+    def usable(self) -> bool:
+        """There is a bill and it may be paid."""
+        return self.bill is not None and not self.refusal
+
+    @property
+    def message(self) -> str:
+        """Everything the cashier should be told about it, in one line."""
+        return " ".join(m for m in (self.error, self.refusal) if m)
 
     @property
     def offline(self) -> bool:
@@ -100,12 +118,12 @@ class CounterService:
         return Forwarder(self.engine, self.host, self.clock, on_success=self._paid)
 
     def _paid(self, payment: Payment) -> None:
-        if payment.periods:
-            families.mark_paid(self.engine, payment.va_no, payment.periods[-1])
-        elif payment.month_count:  # count-only: its bill ended at the month it was taken in
-            last = Month.of(parse_iso(payment.created_at)) + payment.months_ahead
-            families.mark_paid(self.engine, payment.va_no, last, confirmed=(
-                payment.premium, payment.month_count, payment.paid_at or payment.updated_at))
+        last = covered_through(payment)
+        if last is None:
+            return
+        confirmed = None if payment.periods else (  # count-only: its price for one month
+            payment.premium, payment.month_count, payment.paid_at or payment.updated_at)
+        families.mark_paid(self.engine, payment.va_no, last, confirmed=confirmed)
 
     def total_for(self, bill: FamilyBill) -> int:
         """What the customer pays: the premium and the counter's admin fee."""
@@ -128,12 +146,16 @@ class CounterService:
         reply = self.host.inquiry(self.host.new_ref(self.new_ref("INQ"), 1), number.digits,
                                   months_ahead)
         if reply.outcome is Outcome.SUCCESS and reply.bill is not None:
-            families.remember(self.engine, reply.bill, iso(self.clock.now()))
-            return InquiryResult(bill=reply.bill, rc=reply.rc)
+            bill = reply.bill
+            families.remember(self.engine, bill, iso(self.clock.now()))
+            # the host does not know yet of a payment this counter took and has not forwarded
+            other = covering(payments.months_sold(self.engine, bill.family_no),
+                             first_claimed(bill, Month.of(self.clock.now())))
+            return InquiryResult(bill=bill, rc=reply.rc, refusal=already_sold(other) if other else "")
         if not reply.answered:  # the host cannot be reached: the only case offline pricing is for
             quote = self.offline.quote(number.digits, months_ahead)
             return InquiryResult(bill=quote.bill, error=reply.message, host_down=True,
-                                 offline_refusal=quote.refusal)
+                                 refusal=quote.refusal)
         return InquiryResult(error=reply.cashier_text or cashier_message(reply.rc, reply.message),
                              rc=reply.rc)
 
@@ -167,8 +189,12 @@ class CounterService:
             now=iso(self.clock.now()), offline=offline)
         state = S.QUEUED if offline else S.RECORDED
         payment.shift_id = shift.id
-        recorded = payments.record(self.engine, payment, actor=cashier_id, state=state,
-                                   also=self._quote_of(bill))
+        claim = payments.Claim(bill.family_no, first_claimed(bill, Month.of(self.clock.now())))
+        try:
+            recorded = payments.record(self.engine, payment, actor=cashier_id, state=state,
+                                       also=self._quote_of(bill), claim=claim)
+        except payments.FamilyTaken as taken:  # taken meanwhile (another cashier, the POS)
+            raise PaymentRefused(already_sold(taken.other)) from None
         tell = progress or (lambda _p: None)
         tell(recorded)
         result = recorded if offline else self._settle(recorded.ref_id, tell)

@@ -7,7 +7,7 @@ pay, and never when no such price is known.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import Engine
 
@@ -16,11 +16,13 @@ from loket.domain.billing import FamilyBill, family_premium
 from loket.domain.months import Month, month_range
 from loket.domain.offline import (
     NO_HONEST_PRICE,
+    KnownFamily,
     OfflineLimits,
     Queue,
     offline_refusal,
     queue_refusal,
 )
+from loket.domain.payment import Payment, already_sold, covered_through
 from loket.store import families, payments
 
 
@@ -48,13 +50,15 @@ class OfflineDesk:
         return queue_refusal(self.limits, self.queue(), self.clock.now())
 
     def quote(self, digits: str, months_ahead: int) -> OfflineQuote:
+        """The family's bill priced here, starting after the months it has paid — confirmed by
+        the host, or taken at this counter and still on their way to it."""
         now = self.clock.now()
         current = Month.of(now)
         cached = families.find(self.engine, digits)
         if cached is None:
             refusal = offline_refusal(self.limits, self.queue(), None, 0, current, now)
             return OfflineQuote(None, refusal or "")
-        known = families.known(cached)
+        known, holder = self._known(cached, digits)
         first = max(current, (known.paid_through or current) + 1)
         periods = month_range(first, current + months_ahead)
         data = families.snapshot(cached)
@@ -67,15 +71,30 @@ class OfflineDesk:
             bill = _tariff_bill(cached, data, digits, months_ahead, periods)
         refusal = offline_refusal(self.limits, self.queue(), known, bill.premium, current, now)
         if not periods:
-            refusal = "Menurut data terakhir, tagihan ini sudah lunas"
+            refusal = (already_sold(holder) if holder
+                       else "Menurut data terakhir, tagihan ini sudah lunas")
         return OfflineQuote(bill, refusal or "")
 
     def check(self, bill: FamilyBill, total: int) -> str | None:
         """Right before recording: the limits again, with the amount the customer pays."""
         now = self.clock.now()
         cached = families.find(self.engine, bill.va_no)
-        known = families.known(cached) if cached else None
+        known = self._known(cached, bill.family_no)[0] if cached else None
         return offline_refusal(self.limits, self.queue(), known, total, Month.of(now), now)
+
+    def _known(self, cached, digits: str) -> tuple[KnownFamily, Payment | None]:
+        """What is known of the family, counting as paid the months of its payments taken here
+        (confirmed, or on their way to the host: not offered again); and the payment that has
+        its last month, when one of this counter's payments has it."""
+        known = families.known(cached)
+        sold = [(through, p) for p in payments.months_sold(self.engine, cached.va_no or digits)
+                if (through := covered_through(p)) is not None]
+        if not sold:
+            return known, None
+        through, holder = max(sold, key=lambda pair: pair[0])
+        if known.paid_through is not None and through <= known.paid_through:
+            return known, None
+        return replace(known, paid_through=through), holder
 
 
 def _tariff_bill(cached, data: dict, digits: str, months_ahead: int,

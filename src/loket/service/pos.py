@@ -48,8 +48,7 @@ def ref_for_key(account_id: str, key: str) -> str:
 
 def bill_json(counter: CounterService, result: InquiryResult) -> dict:
     """``loket inquiry --json``."""
-    usable = result.bill is not None and not result.offline_refusal
-    message = " ".join(m for m in (result.error, result.offline_refusal) if m)
+    usable, message = result.usable, result.message
     out: dict = {"ok": usable, "rc": result.rc, "message": message, "offline": result.offline}
     if usable and result.bill is not None:
         bill = result.bill
@@ -128,9 +127,11 @@ class PosDesk:
             return self._repeat(found, number, cash, months_ahead)
         self._shift_for(account.id)  # a POS calling us has no drawer here
         result = self.counter.inquire(number, months_ahead)
-        if result.bill is None or result.offline_refusal:
-            message = " ".join(m for m in (result.error, result.offline_refusal) if m)
-            raise PosError("not_paid", message, state="NOT_PAID", rc=result.rc)
+        if result.bill is None or not result.usable:
+            found = self.counter.find(ref)  # this key's own payment, recorded meanwhile
+            if found is not None:
+                return self._repeat(found, number, cash, months_ahead)
+            raise PosError("not_paid", result.message, state="NOT_PAID", rc=result.rc)
         try:
             payment = self.counter.pay(result.bill, cash, account.id, ref_id=ref)
         except PaymentRefused as exc:

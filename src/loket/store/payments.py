@@ -16,9 +16,10 @@ from sqlalchemy.exc import IntegrityError
 
 from loket.domain.billing import FamilyBill, Member
 from loket.domain.months import Month
-from loket.domain.payment import Payment, StateChange
+from loket.domain.payment import Payment, StateChange, covering
 from loket.domain.states import (
     AWAITING_HOST,
+    MONTHS_SOLD,
     NEEDS_FORWARDING,
     NOT_FINAL,
     PaymentState,
@@ -32,6 +33,25 @@ from loket.store.models import PaymentEvent, PaymentRow
 
 class DuplicateRef(ValueError):
     pass
+
+
+class FamilyTaken(ValueError):
+    """Another payment of the family (confirmed, or on its way to the host) already pays a month
+    this one would: nothing was recorded."""
+
+    def __init__(self, other: Payment) -> None:
+        super().__init__(other.ref_id)
+        self.other = other
+
+
+@dataclass(frozen=True)
+class Claim:
+    """The months a new payment claims for its family, checked in the transaction that records
+    it (so two processes on one database cannot both take the same months): from ``first`` on,
+    or — ``first`` None — any month."""
+
+    family_no: str
+    first: Month | None
 
 
 def new_payment(
@@ -123,18 +143,25 @@ Also = Callable[[Connection, int], None]  # more writes in the same transaction 
 
 
 def record(engine: Engine, payment: PaymentRow, actor: str, state: PaymentState,
-           also: Also | None = None) -> Payment:
+           also: Also | None = None, claim: Claim | None = None) -> Payment:
     """Commit the payment (and its first event) durably before anything else happens.
 
     SQLAlchemy Core rather than the ORM here: this is the counter's hot path, and the UNIQUE
     constraint on ref_id, not a prior look-up, is what refuses a duplicate. ``also`` writes
     what belongs with it (the host's quote it will be paid by) in the same transaction.
+    ``claim``: refused (``FamilyTaken``) when another payment whose months are sold covers a
+    month of it; a payment with the same ``ref_id`` is left to the UNIQUE constraint.
     """
     payment.state = state
     values = payment.model_dump(exclude={"id"})
     values["state"] = str(state)
     try:
         with write(engine) as conn:
+            if claim is not None:
+                sold = [p for p in _sold(conn, claim.family_no) if p.ref_id != payment.ref_id]
+                other = covering(sold, claim.first)
+                if other is not None:
+                    raise FamilyTaken(other)
             cursor = conn.exec_driver_sql(INSERT_PAYMENT, tuple(values[c] for c in PAYMENT_COLUMNS))
             payment.id = cursor.lastrowid
             _event(conn, payment.id, payment.created_at, "", state, actor)
@@ -290,6 +317,20 @@ def offline_queue(engine: Engine) -> tuple[int, int, str]:
             f"SELECT count(*), sum(total), min(created_at) FROM payment WHERE offline = 1 "
             f"AND {where}", params).one()
         return count, total or 0, oldest or ""
+
+
+def _sold(conn: Connection, family_no: str) -> list[Payment]:
+    where, params = _in(MONTHS_SOLD)
+    sql, params = _select(f"(va_no = ? OR (va_no = '' AND customer_no = ?)) AND {where}",
+                          (family_no, family_no, *params))
+    return [_payment(row) for row in conn.exec_driver_sql(sql, params)]
+
+
+def months_sold(engine: Engine, family_no: str) -> list[Payment]:
+    """A family's payments whose months are taken (``MONTHS_SOLD``: confirmed, or cash taken
+    and on its way to the host), oldest first."""
+    with engine.connect() as conn:
+        return _sold(conn, family_no)
 
 
 def unsettled(engine: Engine) -> list[Payment]:

@@ -181,9 +181,9 @@ class CounterScreen(LoketScreen):
             self.loket.check_health()
         self.paid_number = number if result.already_paid else ""
         self._keys_shown()
-        if result.bill is None or result.offline_refusal:
+        if result.bill is None or result.refusal:
             self._show_bill(None)
-            reason = f" {result.offline_refusal}." if result.offline_refusal else ""
+            reason = f" {result.refusal}." if result.refusal else ""
             hint = f" {texts.ALREADY_PAID_HINT}" if result.already_paid else ""
             self._message(result.error + ("." if reason or hint else "") + reason + hint,
                           "error")
