@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import shutil
 import subprocess
 import sys
 from datetime import date, datetime
@@ -230,6 +231,37 @@ class TestPdf:
         assert "Deposit di host" not in text
 
 
+    @pytest.mark.parametrize("kind", ["daily", "monthly"])
+    def test_every_font_is_embedded_and_its_words_read_whole(self, day, tmp_path, kind):
+        reports = Reports(day, Shop("WARUNG BU SRI — Jl. Melati"), FixedClock(parse_iso(at("18:00"))))
+        out = tmp_path / "x.pdf"
+        reports.daily(DAY, out) if kind == "daily" else reports.monthly(2026, 11, out)
+        reader = PdfReader(out)
+        fonts = embedded_fonts(reader)
+        assert fonts and all(fonts.values()), fonts  # none left to a viewer's substitute
+        text = "\n".join(page.extract_text() for page in reader.pages)
+        for word in ("Rp 12.747.000", "Jumlah", "WARUNG BU SRI — Jl. Melati", "Ringkasan"):
+            assert word in text, word
+        if shutil.which("pdftotext"):  # poppler, as an owner's viewer reads it
+            seen = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True,
+                                  text=True, check=True).stdout
+            assert "Rp 12.747.000" in seen and "Jumlah" in seen and "R p" not in seen
+
+
+def embedded_fonts(reader: PdfReader) -> dict[str, bool]:
+    """Every font the pages use, and whether the file carries it."""
+    found: dict[str, bool] = {}
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            for leaf in [d.get_object() for d in font.get("/DescendantFonts", [])] or [font]:
+                descriptor = leaf.get("/FontDescriptor")
+                descriptor = descriptor.get_object() if descriptor else {}
+                found[str(leaf["/BaseFont"])] = any(
+                    k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+    return found
+
+
 def test_the_cli_writes_pdf_csv_and_xlsx_into_the_report_folder(day, tmp_path):
     set_account(day, "pemilik", "246802", role="owner")
     db = day.url.database
@@ -263,3 +295,38 @@ def test_the_settlement_setting_is_checked_in_indonesian(tmp_path, value, messag
     with pytest.raises(ConfigError) as err:
         load_config(config)
     assert message in str(err.value)
+
+
+def _bar_widths(drawing) -> list[float]:
+    """The chart's bars as drawn: the width of every filled rectangle in the bars' colour."""
+    from reportlab.graphics.shapes import Group, Rect
+
+    chart = drawing.contents[0]
+    widths: list[float] = []
+
+    def walk(node):
+        for child in getattr(node, "contents", []):
+            if isinstance(child, Group):
+                walk(child)
+            elif isinstance(child, Rect) and child.fillColor == chart.bars[0].fillColor:
+                widths.append(child.width)
+
+    walk(chart.draw())
+    return widths
+
+
+def test_the_monthly_volume_chart_has_a_day_wide_bar_whatever_the_days_with_payments():
+    from loket.reports.figures import Figures
+    from loket.reports.monthly import MonthFigures
+    from loket.reports.pdf import volume_chart
+
+    november = Figures(*month_range(2026, 11))
+    one_day = MonthFigures("2026-11", november, daily=[("2026-11-21", 4, 2, 1_502_000)])
+    every_day = MonthFigures("2026-11", november, daily=[
+        (f"2026-11-{d:02d}", d, d, 0) for d in range(1, 31)])
+    [single] = [w for w in _bar_widths(volume_chart(one_day)) if w > 0]
+    widths = [w for w in _bar_widths(volume_chart(every_day)) if w > 0]
+    assert len(widths) == 30 and single == pytest.approx(widths[0])  # a day is a day wide
+    chart = volume_chart(one_day).contents[0]
+    assert chart.categoryAxis.categoryNames[0] == "01" and len(chart.categoryAxis.categoryNames) == 30
+    assert sum(chart.data[0]) == 4 and chart.data[0][20] == 4  # on the 21st, zero the others

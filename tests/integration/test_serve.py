@@ -119,6 +119,7 @@ def test_a_payment_repeated_with_its_key_is_the_same_payment_never_a_second(serv
     again = served.pay("pos-order-0001").json()
     assert again["replayed"] is True and again["ref_id"] == paid["ref_id"]
     assert again["sn"] == paid["sn"] and len(sim.ledger()) == 1
+    assert again["printed"] is False and again["print_message"]  # a repeat prints no second slip
     reused = served.pay("pos-order-0001", cash=200_000)
     assert reused.status_code == 409 and reused.json()["code"] == "idempotency_key_reused"
     status = served.call("GET", f"/v1/payments/{paid['ref_id']}").json()
@@ -321,6 +322,7 @@ def test_a_payment_the_host_failed_has_no_receipt_and_is_owed_back(served, sim):
     assert paid["state"] == "REFUND_DUE", paid  # pending, then failed at the host
     r = served.call("GET", f"/v1/payments/{paid['ref_id']}/receipt", params={"format": "pdf"})
     assert r.status_code == 409 and r.json()["code"] == "no_receipt"
+    assert paid["printed"] is False and paid["print_message"].startswith("Tidak ada struk")
     assert served.call("GET", "/v1/queue").json()["payments"][0]["ref_id"] == paid["ref_id"]
 
 

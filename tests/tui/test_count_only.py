@@ -133,7 +133,7 @@ async def test_the_payment_detail_counts_and_lists_nothing_it_was_not_given(make
         await pilot.press("f4")
         await settle(pilot)
         listed = screen_text(app)  # the history: the number as typed, under a label that fits it
-        assert "No. VA/kartu" in listed and re.search(r"SITI AMINAH .* 0001000000011", listed)
+        assert "No. VA/kartu" in listed and re.search(r"0001000000011 .* SITI AMINAH", listed)
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, PaymentDetail)

@@ -1,5 +1,6 @@
 """Receipts rendered with python-escpos, decoded back to text and compared with golden paper."""
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -126,3 +127,32 @@ def test_a_serial_printer_receives_the_slip_through_a_real_tty():
     os.close(master)
     os.close(slave)
     assert bytes(got) == data
+
+
+# -- a POS's reference (loket serve): 36 characters, longer than a 58 mm line ---------------------
+POS_REF = "PAY-SU7SNT7RAQBRMVURPMQM4EE6XYIJHU3L"  # service.pos.ref_for_key("pos", "order-…0042")
+
+
+def pos_payment(state="SUCCESS"):
+    return replace(paid_payment(state), ref_id=POS_REF)
+
+
+@pytest.mark.parametrize("columns", [32, 48])
+def test_a_pos_receipt_matches_golden_paper(columns):
+    got = paper(layouts.receipt(pos_payment(), SHOP, columns), columns)
+    assert got == (GOLDEN / f"receipt_pos_{columns}.txt").read_text()
+
+
+@pytest.mark.parametrize("slip", ["receipt", "provisional", "refund"])
+def test_a_reference_longer_than_the_line_prints_in_groups_of_four_in_columns(slip):
+    make = {"receipt": layouts.receipt, "provisional": layouts.provisional,
+            "refund": lambda p, shop, cols: layouts.refund(p, shop, cols, "2026-11-21T11:30:00+07:00")}
+    lines = paper(make[slip](pos_payment(), SHOP, 32), 32).splitlines()
+    at = lines.index("         PAY-SU7S NT7R AQBR MVUR")
+    assert lines[at + 1] == "             PMQM 4EE6 XYIJ HU3L"  # each group under a group
+    assert lines[at - 1].startswith("Ref Loket") and lines[at - 1].endswith(":")
+
+
+def test_a_reference_that_fits_the_line_stays_whole():
+    assert "  PAY-01JCZ8Q4T6W2M0X9K3V7B5N1RA" in paper(layouts.receipt(paid_payment(), SHOP, 32), 32)
+    assert f"            {POS_REF}\n" in paper(layouts.receipt(pos_payment(), SHOP, 48), 48)

@@ -148,3 +148,11 @@ def test_a_write_outside_a_write_transaction_fails_at_once(engine):
 
     with pytest.raises(OperationalError, match="readonly"), engine.begin() as conn:
         conn.exec_driver_sql("UPDATE payment SET print_count = 1")
+
+
+def test_a_ref_copied_from_a_slip_in_its_groups_of_four_finds_the_payment(engine):
+    ref = "PAY-SU7SNT7RAQBRMVURPMQM4EE6XYIJHU3L"  # printed "PAY-SU7S NT7R AQBR MVUR" / "PMQM …"
+    payments.record(engine, fresh(ref), actor="kasir1", state=PaymentState.RECORDED)
+    day = NOW[:10]
+    assert [p.ref_id for p in payments.of_day(engine, day, "PAY-SU7S NT7R AQBR")] == [ref]
+    assert [p.ref_id for p in payments.of_day(engine, day, "AGUS SALIM")] == [ref]  # names keep spaces

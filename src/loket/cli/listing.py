@@ -13,7 +13,8 @@ from loket.config import ConfigError
 from loket.domain.billing import FamilyBill
 from loket.domain.money import format_rupiah
 from loket.domain.months import describe_periods
-from loket.domain.states import label
+from loket.domain.payment import Payment
+from loket.domain.states import LABEL_WIDTH, label
 from loket.printing.layouts import number_label
 from loket.service.pos import payment_json
 
@@ -56,7 +57,13 @@ def history(args) -> int:
         return 0
     print(f"{day}: {len(found)} pembayaran")
     for p in found:
-        print(f"  {p.created_at[11:16]}  {label(p.state):<22} {p.head_name[:20]:<20} "
-              f"{p.member_count} org {p.month_count} bln  {format_rupiah(p.total):>13}  "
-              f"{p.ref_id}")
+        print(history_line(p))
     return 0
+
+
+def history_line(p: Payment) -> str:
+    """One payment of ``loket history``: each column at the same place on every line, whatever
+    the state's words; the family's number whole (a VA's 16 digits, or the 13 of a card typed)."""
+    counts = f"{p.member_count} org {p.month_count} bln"
+    return (f"  {p.created_at[11:16]}  {p.family_no:<16}  {label(p.state):<{LABEL_WIDTH}}  "
+            f"{p.head_name[:20]:<20}  {counts:<13}  {format_rupiah(p.total):>13}  {p.ref_id}")

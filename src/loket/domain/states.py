@@ -88,7 +88,7 @@ FAILURE_KINDS: dict[str, FailureKind] = {
 @dataclass(frozen=True)
 class StateWords:
     label: str  # lists, history, CLI, reports
-    short: str  # a 32-column slip (at most 12 characters)
+    short: str  # a 32-column slip, an 80-column list (at most 12 characters)
     headline: str  # the result screen, large
 
 
@@ -104,6 +104,9 @@ WORDS: dict[PaymentState, StateWords] = {
     S.REFUND_DUE: StateWords("Uang harus dikembalikan", "Hrs kembali", "GAGAL — KEMBALIKAN UANG"),
     S.REFUNDED: StateWords("Sudah dikembalikan", "Dikembalikan", "DIKEMBALIKAN"),
 }
+
+
+LABEL_WIDTH = max(len(w.label) for w in WORDS.values())  # a column that any state's label fits
 
 
 def _words(state: str) -> StateWords | None:

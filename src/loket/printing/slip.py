@@ -87,7 +87,8 @@ class SlipBuilder:
     def field(self, label: str, value: str, label_width: int = 11) -> None:
         """``Nama       : SITI AMINAH``. Words that do not fit wrap under the value, so every
         colon and every value stays in its column; one token too long for the value's column (a
-        reference) moves under the label, right-aligned."""
+        reference) moves under the label, right-aligned, and one longer than the line too
+        (a POS's 36-character ref on 58 mm paper) prints in groups of four (``in_groups``)."""
         value = ascii_text(value).strip()
         head = f"{label:<{label_width}}: " if label else " " * (label_width + 2)
         room = self.columns - len(head)
@@ -100,8 +101,8 @@ class SlipBuilder:
             self.elements.extend(Text(indent + part) for part in parts[1:])
         else:
             self.elements.append(Text(head.rstrip()))
-            for part in textwrap.wrap(value, self.columns):
-                self.elements.append(Text(part.rjust(self.columns)))
+            parts = [value] if len(value) <= self.columns else in_groups(value, self.columns)
+            self.elements.extend(Text(part.rjust(self.columns)) for part in parts)
 
     def amount(self, label: str, value: str, bold: bool = False) -> None:
         """``TOTAL BAYAR      Rp 107.500``; what does not fit on one line takes two, and an
@@ -119,6 +120,22 @@ class SlipBuilder:
 
     def feed(self, lines: int = 1) -> None:
         self.elements.append(Feed(lines))
+
+
+def in_groups(token: str, width: int) -> list[str]:
+    """A token longer than the line as people read a long code: its prefix (``PAY-``) with the
+    first group, then groups of four, spread evenly over the fewest lines of ``width``. Lines
+    set flush right then stand each group under a group:
+    ``PAY-SU7S NT7R AQBR MVUR`` over ``PMQM 4EE6 XYIJ HU3L``."""
+    head, dash, body = token.rpartition("-")
+    groups = [body[i : i + 4] for i in range(0, len(body), 4)] or [""]
+    groups[0] = head + dash + groups[0]
+    for n in range(1, len(groups) + 1):
+        per = -(-len(groups) // n)
+        lines = [" ".join(groups[i : i + per]) for i in range(0, len(groups), per)]
+        if all(len(line) <= width for line in lines):
+            return lines
+    return textwrap.wrap(token, width, break_on_hyphens=False)  # a prefix wider than the paper
 
 
 def as_text(elements: list[Element], columns: int) -> list[str]:

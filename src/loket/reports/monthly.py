@@ -3,6 +3,7 @@ failures by kind and how fast they were resolved against the 2x24 hour limit."""
 
 from __future__ import annotations
 
+import calendar
 import statistics
 from dataclasses import dataclass, field
 
@@ -33,6 +34,14 @@ class MonthFigures:
     open_late: int = 0
     resolution_hours: list[float] = field(default_factory=list)
     median_h: float | None = None  # when only the median is known (the hub computes it)
+
+    def every_day(self) -> list[tuple[str, int]]:
+        """Each day of the month (``01`` … ``30``) and its payments, none where there were none:
+        a chart of them has a day-wide bar whatever the days with payments."""
+        year, month = (int(x) for x in self.month.split("-"))
+        counted = {d[0][8:]: d[1] for d in self.daily}
+        days = calendar.monthrange(year, month)[1]
+        return [(f"{day:02d}", counted.get(f"{day:02d}", 0)) for day in range(1, days + 1)]
 
     @property
     def median_resolution_h(self) -> float | None:

@@ -16,7 +16,6 @@ from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import (
     KeepTogether,
@@ -35,12 +34,16 @@ from loket.reports.across import Across, account_lines, cashier_table, header_li
 from loket.reports.books import Books, Line, deposit_lines, per_day, signed, summary_lines
 from loket.reports.deposit import DepositMovement
 from loket.reports.figures import SLA_HOURS, ExceptionRow, Figures
+from loket.reports.fonts import SANS, SANS_BOLD, styles
 from loket.reports.monthly import MonthFigures
 
-STYLES = getSampleStyleSheet()
+STYLES = styles()
+# Vera is about a seventh wider than Helvetica: these sizes fill the columns as 8 and 7 points of
+# Helvetica did, and its tall lower case reads as large
+POINTS, SMALL_POINTS = 7, 6
 GRID = TableStyle([
-    ("FONT", (0, 0), (-1, -1), "Helvetica", 8),
-    ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8),
+    ("FONT", (0, 0), (-1, -1), SANS, POINTS),
+    ("FONT", (0, 0), (-1, 0), SANS_BOLD, POINTS),
     ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef4")),
     ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
     ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
@@ -65,7 +68,7 @@ def _table(rows: list[list], widths: list[float] | None = None,
     table = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT")
     table.setStyle(GRID)
     for row in strong:
-        table.setStyle([("FONT", (0, row), (-1, row), "Helvetica-Bold", 8)])
+        table.setStyle([("FONT", (0, row), (-1, row), SANS_BOLD, POINTS)])
     return table
 
 
@@ -120,14 +123,14 @@ def _by_state(f: Figures) -> Table:
 
 
 def _grid(columns: list[tuple[str, str]], rows: list[list], widths: list[float],
-          font: int = 8) -> Table:
+          font: int = POINTS) -> Table:
     """A table of typed rows (reports/across.py) as printed."""
     table = _table([[h for h, _ in columns]] + [
         [_text(v, kind) for v, (_, kind) in zip(row, columns, strict=True)] for row in rows],
         [w * mm for w in widths])
-    if font != 8:
-        table.setStyle([("FONT", (0, 0), (-1, -1), "Helvetica", font),
-                        ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", font)])
+    if font != POINTS:
+        table.setStyle([("FONT", (0, 0), (-1, -1), SANS, font),
+                        ("FONT", (0, 0), (-1, 0), SANS_BOLD, font)])
     return table
 
 
@@ -144,7 +147,8 @@ def _across(story: list, across: Across) -> None:
         if acc.settlement == "postpaid":
             _section(story, acc.heading, _lines("Pascabayar", account_lines(acc)))
     _section(story, "Per outlet", _grid(*outlet_table(across),
-                                        [17, 10, 10, 21, 21, 16, 21, 18, 13, 22, 10], font=7))
+                                        [17, 10, 10, 21, 21, 16, 21, 18, 13, 22, 10],
+                                        font=SMALL_POINTS))
 
 
 def _by_cashier(f: Figures, across: Across | None = None) -> Table:
@@ -158,7 +162,7 @@ def _by_cashier(f: Figures, across: Across | None = None) -> Table:
 
 
 def _bars(values: list[int], labels: list[str], title: str) -> Drawing:
-    drawing = Drawing(170 * mm, 60 * mm)
+    drawing = Drawing(170 * mm, 60 * mm, initialFontName=SANS)
     chart = VerticalBarChart()
     # reportlab takes points as floats; types-reportlab declares these int
     chart.x, chart.y, chart.width, chart.height = 12 * mm, 10 * mm, 150 * mm, 42 * mm  # type: ignore[assignment]
@@ -166,11 +170,19 @@ def _bars(values: list[int], labels: list[str], title: str) -> Drawing:
     chart.categoryAxis.categoryNames = labels or [""]
     chart.categoryAxis.labels.fontSize = 6
     chart.valueAxis.labels.fontSize = 6
+    chart.categoryAxis.labels.fontName = chart.valueAxis.labels.fontName = SANS
     chart.valueAxis.valueMin = 0
     chart.bars[0].fillColor = colors.HexColor("#2f6f9f")
     drawing.add(chart)
-    drawing.add(String(12 * mm, 55 * mm, title, fontName="Helvetica-Bold", fontSize=9))
+    drawing.add(String(12 * mm, 55 * mm, title, fontName=SANS_BOLD, fontSize=9))
     return drawing
+
+
+def volume_chart(m: MonthFigures) -> Drawing:
+    """The month's payments on each of its days (a single day with payments was one bar as wide
+    as the page)."""
+    days = m.every_day()
+    return _bars([n for _, n in days], [day for day, _ in days], "Transaksi per hari")
 
 
 def _exceptions(rows: list[ExceptionRow], now_iso: str, across: bool = False) -> list:
@@ -190,8 +202,8 @@ def _exceptions(rows: list[ExceptionRow], now_iso: str, across: bool = False) ->
                                else [26, 20, 16, 30, 38, 25, 24])]
     out: list = [_table(table, widths)]
     if across:  # the outlet's column too: one size smaller
-        out[0].setStyle([("FONT", (0, 0), (-1, -1), "Helvetica", 7),
-                         ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 7)])
+        out[0].setStyle([("FONT", (0, 0), (-1, -1), SANS, SMALL_POINTS),
+                         ("FONT", (0, 0), (-1, 0), SANS_BOLD, SMALL_POINTS)])
     if len(rows) > MAX_EXCEPTION_ROWS:
         out.append(_p(f"… dan {len(rows) - MAX_EXCEPTION_ROWS} lagi (lihat CSV / XLSX)."))
     return out
@@ -205,8 +217,10 @@ def _section(story: list, title: str, first, *rest) -> None:
 
 
 def _build(out: str | Path, story: list, title: str) -> None:
+    # the canvas's first font too: reportlab's default (Helvetica) would be written into every
+    # page even where no text uses it
     SimpleDocTemplate(str(out), pagesize=A4, title=title, leftMargin=15 * mm,
-                      rightMargin=15 * mm).build(story)
+                      rightMargin=15 * mm, initialFontName=SANS).build(story)
 
 
 def daily_pdf(out: str | Path, shop: Shop, day: str, b: Books, exceptions: list[ExceptionRow],
@@ -240,8 +254,7 @@ def monthly_pdf(out: str | Path, shop: Shop, m: MonthFigures, b: Books,
         _host(story, b)
     else:
         _across(story, across)
-    _section(story, "Volume harian", _bars([d[1] for d in m.daily], [d[0][8:] for d in m.daily],
-                                           "Transaksi per hari"))
+    _section(story, "Volume harian", volume_chart(m))
     columns, rows = per_day(m, b, days)
     table = [[h for h, _ in columns]]
     table += [[_text(v, kind) for v, (_, kind) in zip(row, columns, strict=True)]

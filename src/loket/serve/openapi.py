@@ -4,6 +4,7 @@ that every route is in it and nothing else is)."""
 from __future__ import annotations
 
 from loket import __version__
+from loket.service.pos import PRINTED_MEANS
 
 
 def _ref(name: str) -> dict:
@@ -52,7 +53,8 @@ PAYMENT = {
         "state_label": STR, "ref_id": STR, "sn": STR, "customer_no": STR, "va_no": STR,
         "periods": {"type": "array", "items": STR}, "premium": INT, "admin_fee": INT,
         "total": INT, "cash": INT, "change": INT, "rc": STR, "message": STR,
-        "printed": {"type": ["boolean", "null"]}, "print_message": STR,
+        "printed": {"type": ["boolean", "null"], "description": PRINTED_MEANS},
+        "print_message": {"type": "string", "description": "what was printed, or why nothing"},
         "replayed": {"type": "boolean", "description": "answered from an earlier request "
                      "with the same Idempotency-Key"},
     },
@@ -70,8 +72,9 @@ SCHEMAS = {
                 "properties": {"ok": {"type": "boolean"}, "rc": STR, "message": STR,
                                "offline": {"type": "boolean"}, "bill": {"type": "object"}}},
     "Payment": PAYMENT,
-    "Reprint": {"type": "object", "properties": {"ref_id": STR, "printed": {"type": "boolean"},
-                                                 "print_message": STR}},
+    "Reprint": {"type": "object", "properties": {
+        "ref_id": STR, "printed": {"type": "boolean", "description": PRINTED_MEANS},
+        "print_message": STR}},
     "Queue": {"type": "object", "properties": {
         "count": INT, "amount": INT, "waiting_to_send": INT, "at_host": INT,
         "payments": {"type": "array", "items": _ref("Payment")}}},

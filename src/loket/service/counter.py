@@ -290,7 +290,7 @@ class CounterService:
         if payment is None:
             return PrintResult(False, f"Pembayaran {ref_id} tidak ditemukan")
         result = self.slips.print_payment(payment, reprint)
-        if reprint and result.ok:
+        if reprint and result.printed:  # no slip, no reprint to audit
             audit.log(self.engine, iso(self.clock.now()), actor or "?", "reprint",
                       ref_id=payment.ref_id, state=str(payment.state))
         return result

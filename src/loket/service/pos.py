@@ -71,8 +71,26 @@ def bill_json(counter: CounterService, result: InquiryResult) -> dict:
     return out
 
 
+PRINTED_MEANS = (
+    "Whether answering this request printed a slip on the counter's printer: true when the "
+    "printer took it (a printer that cannot report its paper may still print nothing); false "
+    "when nothing was printed, print_message says why: the printer failed, a payment that "
+    "failed has no slip (its cash is owed back), or the request repeated an Idempotency-Key, "
+    "which never prints again (use .../reprint); null when the request never prints (a "
+    "status, the queue, the history)."
+)
+
+
+def not_printed_again(ref_id: str) -> PrintResult:
+    """A repeated request's answer: it prints nothing (a retry must not give a second slip)."""
+    return PrintResult(True, "Tidak dicetak lagi: permintaan ini mengulang Idempotency-Key "
+                       f"yang sama; cetak ulang: POST /v1/payments/{ref_id}/reprint")
+
+
 def payment_json(payment: Payment, printed: PrintResult | None = None) -> dict:
-    """``loket pay --json``: the same states and amounts wherever a payment is told."""
+    """``loket pay --json``: the same states and amounts wherever a payment is told;
+    ``printed`` as ``PRINTED_MEANS`` says, from the print this request made (None: it made
+    none and never does)."""
     return {
         "state": str(payment.state),
         "state_label": label(payment.state),
@@ -96,7 +114,7 @@ def payment_json(payment: Payment, printed: PrintResult | None = None) -> dict:
         "offline": payment.offline,
         "created_at": payment.created_at,
         "paid_at": payment.paid_at,
-        "printed": printed.ok if printed else None,
+        "printed": printed.printed if printed else None,
         "print_message": printed.message if printed else "",
     }
 
@@ -160,7 +178,7 @@ class PosDesk:
             raise PosError("idempotency_key_reused", "Idempotency-Key ini sudah dipakai untuk "
                            f"pembayaran lain ({payment.ref_id}); pakai kunci baru",
                            ref_id=payment.ref_id)
-        out = payment_json(self._settled(payment.ref_id))
+        out = payment_json(self._settled(payment.ref_id), not_printed_again(payment.ref_id))
         out["replayed"] = True
         return out
 
@@ -195,7 +213,8 @@ class PosDesk:
     def reprint(self, ref_id: str) -> dict:
         payment = self._own(ref_id)
         printed = self.counter.print_slip(payment.ref_id, reprint=True, actor=self.account_id)
-        return {"ref_id": payment.ref_id, "printed": printed.ok, "print_message": printed.message}
+        return {"ref_id": payment.ref_id, "printed": printed.printed,
+                "print_message": printed.message}
 
     def queue(self) -> dict:
         """This POS's payments the host has not made final, oldest first."""

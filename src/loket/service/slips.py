@@ -21,9 +21,15 @@ NO_SLIP_FOR_FAILED = "Tidak ada struk: pembayaran gagal, uang pelanggan harus di
 
 @dataclass(frozen=True)
 class PrintResult:
-    ok: bool
+    ok: bool  # nothing went wrong (also when there was nothing to print)
     message: str
-    elements: list[Element] = field(default_factory=list)
+    elements: list[Element] = field(default_factory=list)  # the slip, printed or not
+
+    @property
+    def printed(self) -> bool:
+        """A slip went to the printer and the printer took it: not when it failed, and not
+        when there was none to print (a failed payment's cash goes back instead)."""
+        return self.ok and bool(self.elements)
 
 
 @dataclass

@@ -279,9 +279,10 @@ def of_day(engine: Engine, day: str, search: str = "", limit: int | None = None)
     params: tuple[str, ...] = (day, after)
     if search:
         like = f"%{search}%"
+        ref_like = f"%{search.replace(' ', '')}%"  # a long ref prints in groups of four
         where += (" AND (customer_no LIKE ? OR va_no LIKE ? OR ref_id LIKE ? "
                   "OR head_name LIKE ?)")
-        params = (*params, like, like, like, like)
+        params = (*params, like, like, ref_like, like)
     return _many(engine, where, params, order="id DESC", limit=limit)
 
 

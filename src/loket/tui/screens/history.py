@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
@@ -10,12 +10,18 @@ from textual.widgets import DataTable, Footer, Input, Label
 
 from loket.domain.money import format_rupiah
 from loket.domain.payment import Payment
-from loket.domain.states import PaymentState, label
+from loket.domain.states import PaymentState, label, short_label
 from loket.service.slips import PrintResult
 from loket.tui.screens.base import LoketScreen
 from loket.tui.screens.detail import PaymentDetail
 from loket.tui.widgets.status_line import StatusLine
 from loket.tui.widgets.tables import selected_key, selected_row
+
+# The family's number comes right after the time, before anything whose width varies, so it always
+# shows whole. A state's full words ("Uang harus dikembalikan") fit beside the name and the total
+# from this width on (5 columns with their padding, the screen's padding and a scrollbar); an
+# 80-column screen shows the short words the dashboard and the slips use.
+FULL_WORDS_FROM = 90
 
 
 class HistoryScreen(LoketScreen):
@@ -47,6 +53,8 @@ class HistoryScreen(LoketScreen):
         super().__init__()
         self.rows: dict[str, Payment] = {}
         self._asked = 0
+        self._found: list[Payment] = []
+        self._full_words = False
 
     def compose(self) -> ComposeResult:
         yield StatusLine()
@@ -54,7 +62,7 @@ class HistoryScreen(LoketScreen):
         search.border_title = "Riwayat hari ini"
         yield search
         table: DataTable[str] = DataTable(id="history", cursor_type="row", zebra_stripes=True)
-        table.add_columns("Jam", "Nama", "Total", "Status", "No. VA/kartu", "Ref")
+        table.add_columns("Jam", "No. VA/kartu", "Nama", "Total", "Status", "Ref")
         yield table
         yield Label("Memuat…", id="history-status")
         yield Footer(compact=True)
@@ -82,29 +90,38 @@ class HistoryScreen(LoketScreen):
     def on_history_screen_loaded(self, loaded: Loaded) -> None:
         if loaded.asked != self._asked:
             return  # typed on since: a newer search is on its way
+        self._found = loaded.found
+        self._show()
+        paid = [p for p in loaded.found if p.state == PaymentState.SUCCESS]
+        what = f"cocok dengan '{self.search}'" if self.search else "hari ini"
+        self.query_one("#history-status", Label).update(
+            f"{len(loaded.found)} transaksi {what} · {len(paid)} lunas "
+            f"{format_rupiah(sum(p.total for p in paid))}"
+        )
+
+    def on_resize(self, event: events.Resize) -> None:
+        if (event.size.width >= FULL_WORDS_FROM) != self._full_words:
+            self._show()
+
+    def _show(self) -> None:
         table = self.query_one("#history", DataTable)
         keep = selected_key(table)
         table.clear()
-        found = loaded.found
-        self.rows = {p.ref_id: p for p in found}
-        for p in found:
+        self._full_words = self.size.width >= FULL_WORDS_FROM
+        words = label if self._full_words else short_label
+        self.rows = {p.ref_id: p for p in self._found}
+        for p in self._found:
             table.add_row(
                 p.created_at[11:16],
+                p.family_no,
                 p.head_name[:18],
                 format_rupiah(p.total),
-                label(p.state),
-                p.family_no,
+                words(p.state),
                 p.ref_id,
                 key=p.ref_id,
             )
         if keep in self.rows:
             table.move_cursor(row=table.get_row_index(keep))
-        paid = [p for p in found if p.state == PaymentState.SUCCESS]
-        what = f"cocok dengan '{self.search}'" if self.search else "hari ini"
-        self.query_one("#history-status", Label).update(
-            f"{len(found)} transaksi {what} · {len(paid)} lunas "
-            f"{format_rupiah(sum(p.total for p in paid))}"
-        )
 
     def _selected(self) -> Payment | None:
         return selected_row(self.query_one("#history", DataTable), self.rows)
