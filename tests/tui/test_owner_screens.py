@@ -63,7 +63,13 @@ async def test_first_start_creates_the_owner(make_app):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, SetupWizard)
-        await pilot.press(*"Bu Sri", "enter", *"112233", "enter", *"112233", "enter")
+        await pilot.press(*"Bu Sri", "enter", *"123456", "enter", *"123456", "enter")
+        await settle(pilot)  # issue 17.7: the first guess is refused here too
+        assert isinstance(app.screen, SetupWizard) and not cashiers.has_owner(app.runtime.engine)
+        assert "mudah ditebak" in str(app.screen.query_one("#wizard-error").render())
+        for field, pin in (("#pin1", "582914"), ("#pin2", "582914")):
+            app.screen.query_one(field).value = pin
+        await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, LoginScreen)
         owner = cashiers.get(app.runtime.engine, "pemilik")

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine
 from sqlmodel import select
 
-from loket.clock import iso, parse_iso
+from loket.clock import WIB, iso, parse_iso
 from loket.domain.accounts import Account, Role
 from loket.errors import LoketError
 from loket.store import audit
@@ -30,6 +30,14 @@ MAX_ID = 32
 # One answer for every failed login, so a wrong id and a wrong PIN cannot be told apart.
 LOGIN_FAILED = (f"ID kasir atau PIN salah (setelah {MAX_FAILED} kali salah, akun dikunci "
                 f"{int(LOCKOUT.total_seconds() // 60)} menit)")
+
+
+def locked_text(until: str) -> str:
+    """A locked account says so, whatever PIN was typed (never whether it was right): a right
+    PIN refused as "salah" sent cashiers hunting for a typo until the lock ran out."""
+    at = parse_iso(until).astimezone(WIB).strftime("%H:%M")
+    return (f"Akun terkunci sampai {at} WIB ({MAX_FAILED} kali PIN salah): tunggu, atau minta "
+            f"pemilik me-reset PIN-nya")
 _DUMMY_HASH = None  # computed once: an unknown id costs the same scrypt as a known one
 
 
@@ -153,17 +161,19 @@ def authenticate(engine: Engine, cashier_id: str, pin: str, now: datetime) -> Ac
         if row.locked_until and parse_iso(row.locked_until) > now:
             audit.append(conn, at, cashier_id, "pin_refused_locked", {"until": row.locked_until})
             db.commit()
-            raise CashierError(LOGIN_FAILED)
+            raise CashierError(locked_text(row.locked_until))
         if not check_pin(pin, row.pin_hash):
             row.failed_pins += 1
             audit.append(conn, at, cashier_id, "pin_failed", {"in_a_row": row.failed_pins})
+            answer = LOGIN_FAILED
             if row.failed_pins >= MAX_FAILED:
                 row.locked_until = iso(now + LOCKOUT)
                 row.failed_pins = 0
                 audit.append(conn, at, cashier_id, "lockout", {"until": row.locked_until})
+                answer = locked_text(row.locked_until)
             db.add(row)
             db.commit()
-            raise CashierError(LOGIN_FAILED)
+            raise CashierError(answer)
         row.failed_pins, row.locked_until = 0, ""
         db.add(row)
         audit.append(conn, at, cashier_id, "login", {"role": row.role})
