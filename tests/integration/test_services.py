@@ -176,6 +176,15 @@ def test_an_owner_command_with_no_input_is_refused_and_costs_no_attempt(tmp_path
     assert _loket(tmp_path, "cashier", "list", "--owner", OWNER, stdin=f"{pin}\n").returncode == 0
 
 
+def test_a_wrong_owner_pin_is_a_refusal_not_a_configuration_mistake(tmp_path):
+    """Issue 17.12: a wrong owner PIN ended with exit 2, the code for a broken configuration."""
+    _loket(tmp_path, "inquiry", "12345")
+    run = _loket(tmp_path, "cashier", "list", "--owner", OWNER, stdin="000000\n")
+    assert run.returncode == 4, run.stderr
+    assert run.stderr.strip() == ("loket: ID pemilik atau PIN salah (setelah 5 kali salah, akun "
+                                  "dikunci 5 menit)")
+
+
 def test_cashier_add_asks_for_the_new_pin_twice(tmp_path):
     _loket(tmp_path, "inquiry", "12345")
     pin = (tmp_path / "loket" / "latihan" / "pin-latihan").read_text()

@@ -177,3 +177,23 @@ class TestOwnerSnapshots:
             await settle(pilot)
 
         assert snap_compare(make_app(), run_before=run)
+
+
+async def test_a_wrong_owner_pin_in_the_approval_is_said_whole_and_to_the_owner(make_app):
+    """Issue 17.12: the approval's error was cut at 80×24 and asked for the "ID kasir"."""
+    from loket.tui.screens.owner_approval import OwnerApproval
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await login(pilot)
+        app.push_screen(OwnerApproval("Pengembalian Rp 107.500 untuk BUDI SANTOSO"))
+        await settle(pilot)
+        await pilot.press(*"pemilik", "enter", *"000000", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, OwnerApproval)
+        error = app.screen.query_one("#approval-error")
+        text = str(error.render())
+        assert text.startswith("ID pemilik atau PIN salah") and "kasir" not in text
+        box = app.screen.query_one("#approval").region
+        assert error.region.right < box.right and error.region.bottom < box.bottom  # inside
+        assert error.region.width * error.region.height >= len(text)  # every word on screen

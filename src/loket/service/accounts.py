@@ -55,7 +55,7 @@ class AccountDesk:
         """An owner's id and PIN, given for a cashier's action (a refund): the owner's id."""
         if not pin:
             raise CashierError(NO_PIN)
-        cashiers.authenticate(self.engine, owner_id, pin, self.clock.now())
+        cashiers.authenticate(self.engine, owner_id, pin, self.clock.now(), asked_for="pemilik")
         require_owner(self.engine, owner_id)
         return owner_id
 
