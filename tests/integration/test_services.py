@@ -118,6 +118,8 @@ class TestAccounts:
         for bad in ("", "nobody", "x\x1b[2J\nroot"):
             with pytest.raises(CashierError):
                 runtime.accounts.pos_account(bad)
+        with pytest.raises(CashierError, match="`loket cashier add nobody --pos`"):
+            runtime.accounts.pos_account("nobody")  # issue 17.10: the hint lacked --pos
 
 
 def test_training_accounts_are_made_once_with_one_pin(tmp_path):

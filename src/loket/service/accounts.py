@@ -59,12 +59,20 @@ class AccountDesk:
         require_owner(self.engine, owner_id)
         return owner_id
 
-    def create_first_owner(self, owner_id: str, name: str, pin: str) -> Account:
-        """The set-up wizard and ``loket init``: only while there is no owner at all."""
+    def create_first_owner(self, owner_id: str, name: str, pin: str,
+                           pos_id: str = "") -> Account:
+        """The set-up wizard and ``loket init``: only while there is no owner at all. With
+        ``pos_id`` (``[counter] pos_account``) the headless POS account ``loket pay`` and
+        ``loket serve`` act as is made too, unless it exists."""
         if cashiers.has_owner(self.engine):
             raise CashierError("Akun pemilik sudah ada: masuk sebagai pemilik untuk menambah akun")
         check_new_pin(pin)
-        return cashiers.add(self.engine, owner_id, name, pin, self._now(), Role.OWNER, owner_id)
+        if pos_id:
+            cashiers.validate_id(pos_id)
+        owner = cashiers.add(self.engine, owner_id, name, pin, self._now(), Role.OWNER, owner_id)
+        if pos_id and cashiers.get(self.engine, pos_id) is None:
+            self.add_pos(owner_id, pos_id)
+        return owner
 
     def pos_account(self, cashier_id: str) -> Account:
         """The account a headless caller (``loket pay``, a shop's POS) acts as: it must exist,
@@ -73,7 +81,7 @@ class AccountDesk:
         account = cashiers.get(self.engine, cashier_id)
         if account is None:
             raise CashierError(f"Akun POS {cashier_id!r} belum ada: pemilik membuatnya dengan "
-                               f"`loket cashier add {cashier_id}`")
+                               f"`loket cashier add {cashier_id} --pos`")
         if not account.active or account.role is not Role.CASHIER:
             raise CashierError(f"Akun {cashier_id!r} bukan akun kasir aktif: tidak dapat "
                                "dipakai untuk pembayaran tanpa layar")
@@ -160,8 +168,7 @@ def _write_pin(path: Path, pin: str) -> None:
     os.replace(tmp, path)
 
 
-WEAK_PIN = ("PIN terlalu mudah ditebak (angka sama, berurutan, berulang atau umum): pilih "
-            "PIN lain")
+WEAK_PIN = "PIN terlalu mudah ditebak (angka sama/berurutan/berulang): pilih PIN lain"
 
 
 def check_new_pin(pin: str) -> None:
@@ -184,9 +191,6 @@ def create_first_accounts(db_path: str, owner_id: str, name: str, pin: str,
 
     engine = open_database(db_path)
     try:
-        desk = AccountDesk(engine, SystemClock())
-        desk.create_first_owner(owner_id, name, pin)
-        if cashiers.get(engine, pos_id) is None:
-            desk.add_pos(owner_id, pos_id)
+        AccountDesk(engine, SystemClock()).create_first_owner(owner_id, name, pin, pos_id)
     finally:
         engine.dispose()
