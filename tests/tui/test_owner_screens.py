@@ -68,7 +68,9 @@ async def test_first_start_creates_the_owner(make_app):
         await pilot.press(*"Bu Sri", "enter", *"123456", "enter", *"123456", "enter")
         await settle(pilot)  # issue 17.7: the first guess is refused here too
         assert isinstance(app.screen, SetupWizard) and not cashiers.has_owner(app.runtime.engine)
-        assert "mudah ditebak" in str(app.screen.query_one("#wizard-error").render())
+        error = app.screen.query_one("#wizard-error")
+        assert str(error.render()).endswith("pilih PIN lain")
+        assert error.region.right < app.screen.query_one("#wizard").region.right  # not cut
         for field, pin in (("#pin1", "582914"), ("#pin2", "582914")):
             app.screen.query_one(field).value = pin
         await pilot.press("enter")

@@ -27,7 +27,7 @@ class SetupWizard(FormKeys, LoketScreen):
     SetupWizard { align: center middle; }
     #wizard { width: 64; max-width: 100%; height: auto; border: round $accent; padding: 1 2; }
     #wizard Input { margin-bottom: 1; }
-    #wizard-error { color: $error; height: auto; }
+    #wizard-error { color: $error; width: 100%; height: auto; }
     SetupWizard.-narrow #wizard { padding: 0 1; }
     """
 
