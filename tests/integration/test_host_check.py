@@ -178,3 +178,22 @@ def test_iak_credentials_are_checked_without_a_balance_command(key, ready):
         assert [f.verdict for f in clock] == [Verdict.OK]  # the host's HTTP Date was read
     else:
         assert len(failed) == 1 and "ditolak" in failed[0].text
+
+
+@pytest.mark.parametrize("key, ready", [(KEY, True), ("a-different-key", False)])
+def test_the_native_host_speaks_of_the_agent_id_not_a_username(key, ready):
+    """Issue 17.12: the native host has an agent id and a key; "Username" meant nothing there."""
+    from loket.host.native import NativeHost
+    from tests.conftest import start_sim
+
+    native = start_sim()
+    host = NativeHost(native.url, AGENT, key)
+    try:
+        result = check_host(host, SystemClock(), native.url)
+    finally:
+        host.close()
+        native.thread.stop()
+    texts = [f.text for f in result.findings]
+    assert result.ready is ready and not any("Username" in t for t in texts), texts
+    said = "ID agen dan kunci host diterima" if ready else "ID agen atau kunci host ditolak"
+    assert any(t.startswith(said) for t in texts), texts

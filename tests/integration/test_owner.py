@@ -84,15 +84,24 @@ class TestPermissions:
 class TestLockout:
     def test_five_wrong_pins_lock_for_five_minutes_and_it_is_recorded(self, runtime):
         now = runtime.clock.now()
-        for _attempt in range(5):
+        for _attempt in range(4):
             with pytest.raises(cashiers.CashierError, match="PIN salah"):
                 cashiers.authenticate(runtime.engine, "latihan", "000000", now)
-        with pytest.raises(cashiers.CashierError, match="PIN salah"):  # locked: the right PIN too
-            cashiers.authenticate(runtime.engine, "latihan", "123456", now + timedelta(minutes=4))
+        until = (now + timedelta(minutes=5)).strftime("%H:%M")
+        with pytest.raises(cashiers.CashierError, match=f"terkunci sampai {until} WIB"):
+            cashiers.authenticate(runtime.engine, "latihan", "000000", now)  # the fifth
+        # Issue 17.7: the right PIN said "PIN salah" while locked; it says locked, until when,
+        # and who can help — as any PIN does then, so it tells nothing about the PIN
+        for pin in ("123456", "000000"):
+            with pytest.raises(cashiers.CashierError) as refused:
+                cashiers.authenticate(runtime.engine, "latihan", pin, now + timedelta(minutes=4))
+            assert str(refused.value) == (f"Akun terkunci sampai {until} WIB (5 kali PIN salah): "
+                                          "tunggu, atau minta pemilik me-reset PIN-nya")
         assert cashiers.authenticate(runtime.engine, "latihan", "123456",
                                      now + timedelta(minutes=5, seconds=1)).id == "latihan"
         actions = [row[3] for row in reversed(audit.entries(runtime.engine))]
-        assert actions[-8:] == ["pin_failed"] * 5 + ["lockout", "pin_refused_locked", "login"]
+        assert actions[-9:] == ["pin_failed"] * 5 + ["lockout"] + ["pin_refused_locked"] * 2 + [
+            "login"]
 
     def test_a_right_pin_resets_the_count(self, runtime):
         now = runtime.clock.now()

@@ -69,11 +69,11 @@ class TestAccounts:
     def test_adding_an_existing_id_never_resets_its_pin(self, runtime):
         """The TUI's "add" used to reset the PIN of whoever had that id, the owner's included."""
         with pytest.raises(CashierError, match="sudah ada"):
-            runtime.accounts.add(OWNER, OWNER, "Siapa", "999999")
+            runtime.accounts.add(OWNER, OWNER, "Siapa", "582914")
         assert runtime.accounts.login(OWNER, "123456").account.is_owner
         runtime.accounts.deactivate(OWNER, CASHIER)
         with pytest.raises(CashierError, match="nonaktif"):
-            runtime.accounts.add(OWNER, CASHIER, "Lagi", "999999")
+            runtime.accounts.add(OWNER, CASHIER, "Lagi", "582914")
         assert runtime.accounts.reactivate(OWNER, CASHIER).active
 
     def test_no_pin_is_refused_without_counting_an_attempt(self, runtime):
@@ -83,6 +83,29 @@ class TestAccounts:
             with pytest.raises(CashierError, match="belum diisi"):
                 runtime.accounts.approve(OWNER, "")
         assert runtime.accounts.login(CASHIER, "123456").account.id == CASHIER  # not locked
+
+    @pytest.mark.parametrize("pin", ["111111", "123456", "987654", "121212"])
+    def test_a_weak_pin_is_refused_wherever_a_pin_is_set(self, runtime, pin):
+        """Issue 17.7: `111111` and `123456` were accepted for any account."""
+        with pytest.raises(CashierError, match="mudah ditebak"):
+            runtime.accounts.add(OWNER, "kasir7", "Tujuh", pin)
+        with pytest.raises(CashierError, match="mudah ditebak"):
+            runtime.accounts.reset_pin(OWNER, CASHIER, pin)
+        assert runtime.accounts.login(CASHIER, "123456").account.id == CASHIER  # unchanged
+        assert runtime.accounts.add(OWNER, "kasir7", "Tujuh", "582914").id == "kasir7"
+
+    def test_the_first_owner_with_a_weak_pin_is_refused(self, tmp_path):
+        from loket.clock import FixedClock
+        from loket.store.db import open_database
+        from tests.conftest import NOW
+
+        engine = open_database(tmp_path / "loket.db")
+        desk = AccountDesk(engine, FixedClock(NOW))
+        with pytest.raises(CashierError, match="mudah ditebak"):
+            desk.create_first_owner("boss", "Boss", "000000")
+        assert not desk.has_owner()
+        assert desk.create_first_owner("boss", "Boss", "730516").is_owner
+        engine.dispose()
 
     def test_the_first_owner_only_while_there_is_none(self, runtime):
         with pytest.raises(CashierError, match="sudah ada"):
@@ -95,6 +118,8 @@ class TestAccounts:
         for bad in ("", "nobody", "x\x1b[2J\nroot"):
             with pytest.raises(CashierError):
                 runtime.accounts.pos_account(bad)
+        with pytest.raises(CashierError, match="`loket cashier add nobody --pos`"):
+            runtime.accounts.pos_account("nobody")  # issue 17.10: the hint lacked --pos
 
 
 def test_training_accounts_are_made_once_with_one_pin(tmp_path):
@@ -153,14 +178,23 @@ def test_an_owner_command_with_no_input_is_refused_and_costs_no_attempt(tmp_path
     assert _loket(tmp_path, "cashier", "list", "--owner", OWNER, stdin=f"{pin}\n").returncode == 0
 
 
+def test_a_wrong_owner_pin_is_a_refusal_not_a_configuration_mistake(tmp_path):
+    """Issue 17.12: a wrong owner PIN ended with exit 2, the code for a broken configuration."""
+    _loket(tmp_path, "inquiry", "12345")
+    run = _loket(tmp_path, "cashier", "list", "--owner", OWNER, stdin="000000\n")
+    assert run.returncode == 4, run.stderr
+    assert run.stderr.strip() == ("loket: ID pemilik atau PIN salah (setelah 5 kali salah, akun "
+                                  "dikunci 5 menit)")
+
+
 def test_cashier_add_asks_for_the_new_pin_twice(tmp_path):
     _loket(tmp_path, "inquiry", "12345")
     pin = (tmp_path / "loket" / "latihan" / "pin-latihan").read_text()
     mismatch = _loket(tmp_path, "cashier", "add", "rina", "--owner", OWNER,
-                      stdin=f"{pin}\n112233\n445566\n")
+                      stdin=f"{pin}\n582914\n445566\n")
     assert mismatch.returncode == 2 and "tidak sama" in mismatch.stderr
     ok = _loket(tmp_path, "cashier", "add", "rina", "--owner", OWNER,
-                stdin=f"{pin}\n112233\n112233\n")
+                stdin=f"{pin}\n582914\n582914\n")
     assert ok.returncode == 0 and "rina (kasir) ditambahkan" in ok.stdout
 
 

@@ -60,14 +60,25 @@ async def test_the_owner_sees_the_dashboard(make_app):
 
 async def test_first_start_creates_the_owner(make_app):
     app = without_owner(make_app())
+    with write(app.runtime.engine) as conn:  # issue 17.10: the set-up made no POS account
+        conn.exec_driver_sql("DELETE FROM cashier WHERE id = 'pos'")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, SetupWizard)
-        await pilot.press(*"Bu Sri", "enter", *"112233", "enter", *"112233", "enter")
+        await pilot.press(*"Bu Sri", "enter", *"123456", "enter", *"123456", "enter")
+        await settle(pilot)  # issue 17.7: the first guess is refused here too
+        assert isinstance(app.screen, SetupWizard) and not cashiers.has_owner(app.runtime.engine)
+        error = app.screen.query_one("#wizard-error")
+        assert str(error.render()).endswith("pilih PIN lain")
+        assert error.region.right < app.screen.query_one("#wizard").region.right  # not cut
+        for field, pin in (("#pin1", "582914"), ("#pin2", "582914")):
+            app.screen.query_one(field).value = pin
+        await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, LoginScreen)
         owner = cashiers.get(app.runtime.engine, "pemilik")
         assert owner.role == "owner" and owner.name == "Bu Sri" and owner.active
+        assert app.runtime.accounts.pos_account("pos").role == "cashier"  # `loket pay` works
 
 
 async def test_closing_a_shift_logs_the_cashier_out(make_app):
@@ -171,3 +182,23 @@ class TestOwnerSnapshots:
             await settle(pilot)
 
         assert snap_compare(make_app(), run_before=run)
+
+
+async def test_a_wrong_owner_pin_in_the_approval_is_said_whole_and_to_the_owner(make_app):
+    """Issue 17.12: the approval's error was cut at 80×24 and asked for the "ID kasir"."""
+    from loket.tui.screens.owner_approval import OwnerApproval
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await login(pilot)
+        app.push_screen(OwnerApproval("Pengembalian Rp 107.500 untuk BUDI SANTOSO"))
+        await settle(pilot)
+        await pilot.press(*"pemilik", "enter", *"000000", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, OwnerApproval)
+        error = app.screen.query_one("#approval-error")
+        text = str(error.render())
+        assert text.startswith("ID pemilik atau PIN salah") and "kasir" not in text
+        box = app.screen.query_one("#approval").region
+        assert error.region.right < box.right and error.region.bottom < box.bottom  # inside
+        assert error.region.width * error.region.height >= len(text)  # every word on screen

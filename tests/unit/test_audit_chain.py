@@ -199,3 +199,54 @@ class TestTheKey:
         for name in ("loket.db", "loket.db.anchor"):
             assert secret not in (tmp_path / name).read_bytes()
         assert anchor.load(db) is not None
+
+
+class TestOneKeyPerDatabase:
+    """Issue 17.10: two counters on one computer shared ~/.config/loket/audit.key."""
+
+    @pytest.fixture
+    def home(self, tmp_path, monkeypatch):
+        monkeypatch.delenv("LOKET_AUDIT_KEY", raising=False)
+        monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+        return tmp_path
+
+    def test_two_counters_on_one_computer_each_keep_their_own_key(self, home):
+        a = ledger(home / "a" / "loket.db", paid=2)
+        b = ledger(home / "b" / "loket.db", paid=2)
+        key_a, key_b = (auditkey.beside(db).read_bytes() for db in (a, b))
+        assert key_a != key_b and not auditkey.shared_path().exists()
+        assert oct(auditkey.beside(a).stat().st_mode & 0o777) == "0o600"
+        for db in (a, b):  # each opens, appends and verifies with its own
+            ledger(db, paid=1, first=7)
+            engine = make_engine(db, auditkey.existing_for(db))
+            try:
+                assert audit.verify(engine).ok
+            finally:
+                engine.dispose()
+
+    def test_an_install_with_the_shared_key_keeps_verifying_and_adopts_it(self, home,
+                                                                         monkeypatch):
+        shared = auditkey.shared_path()
+        monkeypatch.setenv("LOKET_AUDIT_KEY", str(shared))  # as every install did before
+        old = ledger(home / "old" / "loket.db", paid=2)
+        monkeypatch.delenv("LOKET_AUDIT_KEY")
+        assert not auditkey.beside(old).exists()
+        ledger(old, paid=1, first=2)  # opened by the new loket: the head verified, key adopted
+        assert auditkey.beside(old).read_bytes() == shared.read_bytes()
+        engine = make_engine(old, auditkey.existing_for(old))
+        try:
+            assert audit.verify(engine).ok
+        finally:
+            engine.dispose()
+        new = ledger(home / "new" / "loket.db", paid=1)  # a second counter: a key of its own
+        assert auditkey.beside(new).read_bytes() != shared.read_bytes()
+
+    def test_a_shared_key_that_does_not_verify_is_refused_and_not_adopted(self, home,
+                                                                         monkeypatch):
+        monkeypatch.setenv("LOKET_AUDIT_KEY", str(home / "elsewhere.key"))
+        db = ledger(home / "c" / "loket.db", paid=1)
+        monkeypatch.delenv("LOKET_AUDIT_KEY")
+        auditkey.load_or_create(auditkey.shared_path())  # some other key
+        with pytest.raises(DatabaseRefused, match="tidak cocok dengan kunci audit"):
+            open_database(db)
+        assert not auditkey.beside(db).exists()

@@ -146,7 +146,9 @@ def _parser() -> argparse.ArgumentParser:
     from loket.cli import hub  # the owner's PostgreSQL hub (issue 12)
 
     hub.add_parser(sub, common)
-    sub.add_parser("init", parents=[common], help="write a configuration and the owner's account")
+    from loket.cli import init_flags
+
+    init_flags.add_parser(sub, common)
     sub.add_parser("print-test", parents=[common], help="print a test page")
     return parser
 

@@ -1,5 +1,6 @@
-"""``loket init``: asks a few questions, checks every answer, writes the configuration, then
-creates the owner's account and the POS account. Nothing is written before all answers are good.
+"""``loket init``: every answer from its flag, else asked; the owner's PIN from the terminal, or
+(for scripts) two lines of standard input — never a flag. What the answers mean, and the order
+in which things are written, is decided in ``service/setup.py``.
 """
 
 from __future__ import annotations
@@ -9,40 +10,63 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-import tomli_w
-
-from loket.config import ConfigError, check_url, data_dir, default_config_path, load_config
+from loket.config import ENV_NAME, check_url, data_dir, default_config_path
+from loket.config.sections import check_hub_url
 from loket.domain.money import AmountError, parse_rupiah
 from loket.errors import LoketError
-from loket.service.accounts import check_new_id, check_new_pin, create_first_accounts
-
-PRINTER_KEY = {"file": "path", "serial": "device", "network": "host", "cups": "name",
-               "win32raw": "name"}
-BACKENDS = ("file", "serial", "network", "usb", "cups", "win32raw", "none")
+from loket.service import setup
+from loket.service.accounts import check_new_id, check_new_pin
 
 
 class Stopped(LoketError):
     """The questions ended (end of input) before the answers were complete: nothing written."""
 
 
-def _ask(prompt: str, default: str = "", check: Callable[[str], object] | None = None,
-         secret: bool = False) -> str:
-    """Ask until the answer passes ``check``; the check's message is shown and asked again."""
+def _interactive() -> bool:
+    return sys.stdin is not None and sys.stdin.isatty()
+
+
+def _read(label: str, secret: bool) -> str:
+    try:
+        if _interactive():
+            return (getpass.getpass(label) if secret else input(label)).strip()
+        print(label, end="", flush=True)
+        line = sys.stdin.readline() if sys.stdin is not None else ""
+        if not line:
+            print()
+            raise EOFError
+        if not secret:
+            print(line.strip())
+        else:
+            print()
+        return line.strip()
+    except EOFError:
+        raise Stopped("Input habis sebelum semua pertanyaan dijawab; tidak ada yang "
+                      "ditulis") from None
+
+
+def _ask(args, name: str, prompt: str, default: str = "",
+         check: Callable[[str], object] | None = None) -> str:
+    """The flag's value when given (checked, one line if wrong), else asked until it passes;
+    from a script (no terminal) a wrong answer ends the set-up instead of asking again."""
+    given = getattr(args, name, None)
     while True:
-        label = f"{prompt}{f' [{default}]' if default and not secret else ''}: "
+        if given is not None:
+            answer = str(given).strip()
+        else:
+            answer = _read(f"{prompt}{f' [{default}]' if default else ''}: ", False) or default
         try:
-            answer = (getpass.getpass(label) if secret else input(label)).strip()
-        except EOFError:
-            raise Stopped("Input habis sebelum semua pertanyaan dijawab; "
-                          "tidak ada yang ditulis") from None
-        answer = answer or default
-        if check is None:
-            return answer
-        try:
-            check(answer)
+            if check is not None:
+                check(answer)
             return answer
         except (LoketError, ValueError) as exc:
+            if given is not None:
+                raise setup.SetupRefused(f"--{name.replace('_', '-')}: {exc}; tidak ada yang "
+                                         f"ditulis") from None
+            if not _interactive():
+                raise setup.SetupRefused(f"{prompt}: {exc}; tidak ada yang ditulis") from None
             print(f"  {exc}", file=sys.stderr)
 
 
@@ -59,71 +83,153 @@ def _not_empty(answer: str) -> None:
 
 
 def _env_name(answer: str) -> None:
-    from loket.config import ENV_NAME
-
     if not ENV_NAME.match(answer):
         raise ValueError("harus nama variabel lingkungan, contoh LOKET_HOST_KEY")
 
 
-def _admin(answer: str) -> None:
+def _rupiah(answer: str) -> int:
     try:
-        parse_rupiah(answer, limit=1_000_000)
+        return parse_rupiah(answer, limit=1_000_000)
     except AmountError as exc:
         raise ValueError(str(exc)) from None
+
+
+def _hex(answer: str) -> int:
+    return int(answer, 16)
+
+
+def _yes_no(answer: str) -> None:
+    _one_of("y", "n")(answer)
+
+
+def _host(args, adapter: str) -> dict[str, Any]:
+    account = ("agent_id", "ID agen dari host", "AGT001") if adapter == "loket" else (
+        "username", "Username akun " + ("IAK (nomor HP terdaftar)" if adapter == "iak"
+                                         else "Digiflazz"), "")
+    found: dict[str, Any] = {"account": _ask(args, account[0], account[1], account[2], _not_empty),
+             "url": _ask(args, "url", "URL host", setup.DEFAULT_URL[adapter], check_url),
+             "key_env": _ask(args, "key_env", "Nama variabel lingkungan berisi kunci host",
+                             "LOKET_HOST_KEY", _env_name)}
+    if adapter == "digiflazz":
+        found["sku"] = _ask(args, "sku", "Kode produk BPJS Kesehatan Anda (buyer_sku_code)",
+                            "bpjs", _not_empty)
+        testing = args.testing
+        if testing is None:
+            testing = _ask(args, "testing_answer", "Mode pengembangan (kunci development)? y/n",
+                           "n", _yes_no) == "y"
+        found["testing"] = testing
+    return found
+
+
+def _printer(args) -> dict[str, Any]:
+    backend = _ask(args, "printer", "Printer (" + "/".join(setup.BACKENDS) + ")", "file",
+                   _one_of(*setup.BACKENDS))
+    found: dict[str, Any] = {"printer": backend}
+    if backend == "none":
+        return found  # no paper: no width, no address
+    found["columns"] = int(_ask(args, "columns", "Kolom kertas (32 untuk 58mm, 48 untuk 80mm)",
+                                "32", _one_of("32", "48")))
+    if backend in setup.PRINTER_KEY:
+        key = setup.PRINTER_KEY[backend]
+        default = str(data_dir() / "printer.bin") if key == "path" else ""
+        found["printer_target"] = _ask(args, "printer_target", f"Printer {key}", default,
+                                       _not_empty)
+    if backend == "usb":
+        for name in ("vendor_id", "product_id"):
+            found[name] = _hex(_ask(args, name, f"Printer {name} (heksadesimal, contoh 0416)",
+                                    "", _hex))
+    return found
+
+
+def _hub(args) -> dict[str, Any]:
+    if args.no_hub:
+        return {}
+    wanted = args.hub_url is not None or _ask(
+        args, "hub_answer", "Kirim buku ke hub PostgreSQL pemilik? y/n", "n", _yes_no) == "y"
+    if not wanted:
+        return {}
+    return {"hub_url": _ask(args, "hub_url", "URL hub (postgresql://…)", "", check_hub_url),
+            "hub_password_env": _ask(args, "hub_password_env",
+                                     "Nama variabel lingkungan berisi kata sandi hub",
+                                     "LOKET_HUB_PASSWORD", _env_name)}
+
+
+def _pin() -> str:
+    while True:
+        pin = _read("PIN pemilik (6-12 angka): ", True)
+        try:
+            check_new_pin(pin)
+        except LoketError as exc:
+            if not _interactive():
+                raise setup.SetupRefused(f"PIN pemilik: {exc}; tidak ada yang ditulis") from None
+            print(f"  {exc}", file=sys.stderr)
+            continue
+        if _read("Ulangi PIN: ", True) == pin:
+            return pin
+        if not _interactive():
+            raise setup.SetupRefused("PIN tidak sama; tidak ada yang ditulis")
+        print("  PIN tidak sama.", file=sys.stderr)
+
+
+NOT_FOR = {  # flags that have no meaning with an answer given earlier: refused, not ignored
+    "agent_id": ("adapter", ("digiflazz", "iak")), "username": ("adapter", ("loket",)),
+    "sku": ("adapter", ("loket", "iak")), "testing": ("adapter", ("loket", "iak")),
+    "columns": ("printer", ("none",)), "printer_target": ("printer", ("none", "usb")),
+}
+
+
+def _check_flags(args) -> None:
+    """Every flag given is checked before the first question: a typo in a script is one line,
+    not a half-answered set-up."""
+    checks: dict[str, Callable[[str], object]] = {
+        "adapter": _one_of(*setup.ADAPTERS), "printer": _one_of(*setup.BACKENDS),
+        "columns": _one_of("32", "48"), "url": check_url, "key_env": _env_name,
+        "hub_url": check_hub_url, "hub_password_env": _env_name, "admin_fee": _rupiah,
+        "owner_id": check_new_id, "pos_account": check_new_id, "vendor_id": _hex,
+        "product_id": _hex, "database": _not_empty, "shop_name": _not_empty,
+        "terminal": _not_empty}
+    for name, check in checks.items():
+        if getattr(args, name, None) is not None:
+            _ask(args, name, name, check=check)
+    _refuse_unused(args, {"adapter": args.adapter, "printer": args.printer})
+
+
+def _refuse_unused(args, answers: dict[str, str]) -> None:
+    for name, (after, values) in NOT_FOR.items():
+        if getattr(args, name, None) is not None and answers.get(after) in values:
+            raise setup.SetupRefused(f"--{name.replace('_', '-')} tidak berlaku untuk {after} "
+                                     f"{answers[after]}; tidak ada yang ditulis")
 
 
 def write_config(args) -> int:
     path = Path(getattr(args, "config", None) or os.environ.get("LOKET_CONFIG")
                 or default_config_path())
-    if path.exists():
-        raise ConfigError(f"{path}: sudah ada; ubah file itu atau hapus dulu")
-    print(f"Menulis konfigurasi ke {path}")
-    agent_id = _ask("ID agen dari host", "AGT001", _not_empty)
-    shop = {"name": _ask("Nama toko", "WARUNG", _not_empty), "address": _ask("Alamat", ""),
-            "agent_id": agent_id, "terminal_id": _ask("ID terminal", "T01", _not_empty)}
-    host = {"adapter": "loket", "url": _ask("URL host", "http://127.0.0.1:8765", check_url),
-            "agent_id": agent_id,
-            "key_env": _ask("Nama variabel lingkungan berisi kunci host", "LOKET_HOST_KEY",
-                            _env_name),
-            "connect_timeout_s": 5.0, "read_timeout_s": 15.0}
-    database = {"path": _ask("File database", str(data_dir() / "loket.db"), _not_empty)}
-    backend = _ask("Printer (" + "/".join(BACKENDS) + ")", "file", _one_of(*BACKENDS))
-    printer: dict[str, object] = {"backend": backend, "columns": int(_ask(
-        "Kolom kertas (32 untuk 58mm, 48 untuk 80mm)", "32", _one_of("32", "48"))),
-        "qr": "native", "cut": True}
-    if backend in PRINTER_KEY:
-        key = PRINTER_KEY[backend]
-        default = str(data_dir() / "printer.bin") if key == "path" else ""
-        printer[key] = _ask(f"Printer {key}", default, _not_empty)
-    if backend == "usb":
-        for key in ("vendor_id", "product_id"):
-            printer[key] = int(_ask(f"Printer {key} (heksadesimal, contoh 0416)", "",
-                                    lambda a: int(a, 16)), 16)
-    fees = {"admin": parse_rupiah(_ask("Biaya admin per transaksi (Rp)", "2500", _admin))}
-    document = {"shop": shop, "host": host, "database": database, "printer": printer,
-                "fees": fees, "counter": {"pos_account": "pos"}}
+    setup.refuse_existing_config(path)
+    _check_flags(args)
+    print(f"Menyiapkan loket; konfigurasi ditulis ke {path} setelah semuanya berhasil")
+    database = _ask(args, "database", "File database", str(data_dir() / "loket.db"), _not_empty)
+    setup.refuse_used_database(database)  # before anything else is asked
+    shop: dict[str, Any] = {"shop_name": _ask(args, "shop_name", "Nama toko", "WARUNG", _not_empty),
+            "address": _ask(args, "address", "Alamat"),
+            "terminal": _ask(args, "terminal", "ID terminal", "T01", _not_empty)}
+    adapter = _ask(args, "adapter", "Host (" + "/".join(setup.ADAPTERS) + ")", "loket",
+                   _one_of(*setup.ADAPTERS))
+    _refuse_unused(args, {"adapter": adapter})
+    host = _host(args, adapter)
+    printer = _printer(args)
+    _refuse_unused(args, {"printer": printer["printer"]})
+    fee = _rupiah(_ask(args, "admin_fee", "Biaya admin per transaksi (Rp)", "2500", _rupiah))
+    hub = _hub(args)
+    pos = _ask(args, "pos_account", "Akun POS untuk loket pay / loket serve", "pos",
+               check_new_id)
+    answers = setup.Answers(database=database, adapter=adapter, admin_fee=fee, pos_account=pos,
+                            **shop, **host, **printer, **hub)
+    text = setup.check(answers, path)
 
     print("Akun pertama adalah PEMILIK (menambah kasir, laporan, persetujuan pengembalian):")
-    owner_id = _ask("ID pemilik", "pemilik", check_new_id)
-    name = _ask("Nama", owner_id)
-    while True:
-        pin = _ask("PIN (minimal 6 angka)", check=check_new_pin, secret=True)
-        if _ask("Ulangi PIN", secret=True) == pin:
-            break
-        print("  PIN tidak sama.", file=sys.stderr)
-
-    text = "# loket configuration, written by `loket init`; config.example.toml documents it.\n"
-    text += tomli_w.dumps(document)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.environ.setdefault(str(host["key_env"]), "-" * 8)  # only so the file can be checked now
-    try:
-        load_config(tmp)  # the very file, checked by the same rules every command uses
-    except ConfigError:
-        tmp.unlink()
-        raise
-    os.replace(tmp, path)
-    create_first_accounts(database["path"], owner_id, name, pin, "pos")
-    print(f"Selesai. Isi variabel {host['key_env']} dengan kunci host, lalu jalankan: loket")
+    owner_id = _ask(args, "owner_id", "ID pemilik", "pemilik", check_new_id)
+    name = _ask(args, "owner_name", "Nama", owner_id)
+    setup.carry_out(path, text, database, owner_id, name or owner_id, _pin(), pos)
+    print(f"Selesai: {path}.\nIsi variabel {host['key_env']} dengan kunci host, periksa "
+          f"dengan `loket host check`, lalu jalankan: loket")
     return 0

@@ -126,7 +126,19 @@ def _read(path: Path) -> dict:
 
 def load_config(path: str | Path) -> Config:
     path = Path(path).expanduser()
-    data = _read(path)
+    config = check_document(_read(path), path)
+    if config.host.key_env:
+        try:
+            config.host.secret()
+        except ConfigError as exc:
+            raise ConfigError(f"{path}: {exc}") from None
+    return config
+
+
+def check_document(data: dict, path: Path) -> Config:
+    """A configuration's content, by the rules every command uses, as if read from ``path``;
+    secrets kept in the environment are not looked at (``loket init`` checks before writing)."""
+    data = dict(data)
     data.pop("training", None)
     try:
         config = Config.model_validate({**data, "source": str(path)})
@@ -140,11 +152,6 @@ def load_config(path: str | Path) -> Config:
         raise ConfigError(f"{path}: {_where(loc)}: {_words(err)}") from None
     except RecursionError:
         raise ConfigError(f"{path}: terlalu dalam bersarang") from None
-    if config.host.key_env:
-        try:
-            config.host.secret()
-        except ConfigError as exc:
-            raise ConfigError(f"{path}: {exc}") from None
     config.database.path = _expand(config.database.path, "[database] path", path)
     if config.printer.path:
         config.printer.path = _expand(config.printer.path, "[printer] path", path)

@@ -72,6 +72,7 @@ class HostAdapter(Protocol):
     """Every call answers; transport failures come back as ``Outcome.UNKNOWN``, never raise."""
 
     profile: str  # "loket" | "digiflazz" | "iak"
+    credentials: tuple[str, str]  # the account and its secret, as the host's panel names them
     quote_first: bool  # pays only a recent inquiry of its own, by that inquiry's reference
     quote_rule: QuoteRule  # how long such an inquiry may be paid
     repay_quote: bool  # a quote the host pays at most once may be paid again when not received

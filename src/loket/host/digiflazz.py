@@ -47,6 +47,7 @@ def md5_hex(text: str) -> str:
 
 class DigiflazzHost(SeesHostClock):
     profile = "digiflazz"
+    credentials = ("Username", "API key")  # what the agent logs in with, in its words
     quote_first = True
     quote_rule = QuoteRule(same_day=True, day_end_guard=timedelta(minutes=5))
     repay_quote = False  # a repeated pay-pasca never posts (rc 49): status-pasca decides

@@ -61,6 +61,7 @@ _NOT_ALNUM = re.compile(r"[^A-Za-z0-9]")
 
 class IakHost(SeesHostClock):
     profile = "iak"
+    credentials = ("Username", "API key")  # what the agent logs in with, in its words
     quote_first = True
     quote_rule = QuoteRule(ttl=datetime.timedelta(minutes=10))
     repay_quote = True  # status 0: the tr_id was never received, and may be paid while valid

@@ -36,6 +36,7 @@ class NativeHost:
     host keeps idempotent, so every attempt of a payment uses that same reference."""
 
     profile = "loket"
+    credentials = ("ID agen", "kunci host")  # what the agent logs in with, in its words
     quote_first = False
     quote_rule = QuoteRule()
     repay_quote = False

@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 
 from loket.clock import Clock, iso
 from loket.domain.accounts import Account, Role
+from loket.domain.pins import is_weak
 from loket.service.access import require_owner
 from loket.store import cashiers, shifts
 from loket.store.cashiers import CashierError
@@ -54,15 +55,24 @@ class AccountDesk:
         """An owner's id and PIN, given for a cashier's action (a refund): the owner's id."""
         if not pin:
             raise CashierError(NO_PIN)
-        cashiers.authenticate(self.engine, owner_id, pin, self.clock.now())
+        cashiers.authenticate(self.engine, owner_id, pin, self.clock.now(), asked_for="pemilik")
         require_owner(self.engine, owner_id)
         return owner_id
 
-    def create_first_owner(self, owner_id: str, name: str, pin: str) -> Account:
-        """The set-up wizard and ``loket init``: only while there is no owner at all."""
+    def create_first_owner(self, owner_id: str, name: str, pin: str,
+                           pos_id: str = "") -> Account:
+        """The set-up wizard and ``loket init``: only while there is no owner at all. With
+        ``pos_id`` (``[counter] pos_account``) the headless POS account ``loket pay`` and
+        ``loket serve`` act as is made too, unless it exists."""
         if cashiers.has_owner(self.engine):
             raise CashierError("Akun pemilik sudah ada: masuk sebagai pemilik untuk menambah akun")
-        return cashiers.add(self.engine, owner_id, name, pin, self._now(), Role.OWNER, owner_id)
+        check_new_pin(pin)
+        if pos_id:
+            cashiers.validate_id(pos_id)
+        owner = cashiers.add(self.engine, owner_id, name, pin, self._now(), Role.OWNER, owner_id)
+        if pos_id and cashiers.get(self.engine, pos_id) is None:
+            self.add_pos(owner_id, pos_id)
+        return owner
 
     def pos_account(self, cashier_id: str) -> Account:
         """The account a headless caller (``loket pay``, a shop's POS) acts as: it must exist,
@@ -71,7 +81,7 @@ class AccountDesk:
         account = cashiers.get(self.engine, cashier_id)
         if account is None:
             raise CashierError(f"Akun POS {cashier_id!r} belum ada: pemilik membuatnya dengan "
-                               f"`loket cashier add {cashier_id}`")
+                               f"`loket cashier add {cashier_id} --pos`")
         if not account.active or account.role is not Role.CASHIER:
             raise CashierError(f"Akun {cashier_id!r} bukan akun kasir aktif: tidak dapat "
                                "dipakai untuk pembayaran tanpa layar")
@@ -85,6 +95,7 @@ class AccountDesk:
     def add(self, actor: str, cashier_id: str, name: str, pin: str,
             role: Role = Role.CASHIER) -> Account:
         require_owner(self.engine, actor)
+        check_new_pin(pin)
         return cashiers.add(self.engine, cashier_id, name or cashier_id, pin, self._now(), role,
                             actor)
 
@@ -96,6 +107,7 @@ class AccountDesk:
 
     def reset_pin(self, actor: str, cashier_id: str, pin: str) -> Account:
         require_owner(self.engine, actor)
+        check_new_pin(pin)
         return cashiers.reset_pin(self.engine, cashier_id, pin, self._now(), actor)
 
     def deactivate(self, actor: str, cashier_id: str) -> Account:
@@ -109,13 +121,17 @@ class AccountDesk:
     # -- training mode ------------------------------------------------------------------------
     def training_pin(self, pin_file: Path) -> str:
         """The training accounts, created once with one PIN kept beside the training database,
-        so every `loket` command (a cron `loket sync` too) sees the same PIN the screen shows."""
+        so every `loket` command (a cron `loket sync` too) sees the same PIN the screen shows.
+
+        These three accounts are exempt from the weak-PIN rule: their PIN is printed on the
+        login screen, so it guards nothing, and a test may fix it (``123456``). A drawn PIN is
+        still never a weak one, and accounts an owner adds in training follow the rule."""
         pin = _read_pin(pin_file)
         known = {a.id for a in cashiers.list_all(self.engine)}
         wanted = {TRAINING_CASHIER, TRAINING_OWNER, TRAINING_POS}
         if pin and wanted <= known:
             return pin
-        pin = pin or f"{secrets.randbelow(10**6):06d}"
+        pin = pin or _training_draw()
         now = self._now()
         for cashier_id, name, role in ((TRAINING_OWNER, "Pemilik Latihan", Role.OWNER),
                                        (TRAINING_CASHIER, "Kasir Latihan", Role.CASHIER),
@@ -126,6 +142,13 @@ class AccountDesk:
                 cashiers.add(self.engine, cashier_id, name, pin, now, role, "system")
         _write_pin(pin_file, pin)
         return pin
+
+
+def _training_draw() -> str:
+    while True:
+        pin = f"{secrets.randbelow(10**6):06d}"
+        if not is_weak(pin):
+            return pin
 
 
 def _read_pin(path: Path) -> str:
@@ -145,9 +168,15 @@ def _write_pin(path: Path, pin: str) -> None:
     os.replace(tmp, path)
 
 
+WEAK_PIN = "PIN terlalu mudah ditebak (angka sama/berurutan/berulang): pilih PIN lain"
+
+
 def check_new_pin(pin: str) -> None:
-    """A PIN's form (digits, length), before anything is written."""
+    """A PIN about to be set: its form (digits, length), then that it is not among the first
+    guesses (``domain/pins.py``) — before anything is written."""
     cashiers.validate_pin(pin)
+    if is_weak(pin):
+        raise CashierError(WEAK_PIN)
 
 
 def check_new_id(cashier_id: str) -> None:
@@ -162,9 +191,6 @@ def create_first_accounts(db_path: str, owner_id: str, name: str, pin: str,
 
     engine = open_database(db_path)
     try:
-        desk = AccountDesk(engine, SystemClock())
-        desk.create_first_owner(owner_id, name, pin)
-        if cashiers.get(engine, pos_id) is None:
-            desk.add_pos(owner_id, pos_id)
+        AccountDesk(engine, SystemClock()).create_first_owner(owner_id, name, pin, pos_id)
     finally:
         engine.dispose()

@@ -56,12 +56,12 @@ def run(path: Path, out: Callable[[str], None] = print) -> int:
     if not _file(checks, path):
         checks.skip("Cadangan", "database tidak bisa dipakai")
         return 1
-    key = auditkey.load_existing()
+    key = auditkey.existing_for(path)
     engine = make_engine(path, key)
     try:
         if _integrity(checks, path):
             _anchor(checks, engine)
-            _audit(checks, engine, key)
+            _audit(checks, engine, key, path)
         else:
             for name in ("Jangkar", "Log audit"):
                 checks.skip(name, "database rusak")
@@ -93,7 +93,8 @@ def _file(checks: Checks, path: Path) -> bool:
 
 
 def _own_files(path: Path) -> list[Path]:
-    names = (path.name, f"{path.name}-wal", f"{path.name}-shm", f"{path.name}.anchor")
+    names = (path.name, f"{path.name}-wal", f"{path.name}-shm", f"{path.name}.anchor",
+             f"{path.name}.audit.key")
     return [p for p in (path.with_name(n) for n in names) if p.exists()]
 
 
@@ -129,15 +130,15 @@ def _anchor(checks: Checks, engine) -> None:
                              f"#{m.audit_id} (diakui terakhir {held.at})")
 
 
-def _audit(checks: Checks, engine, key: bytes | None) -> None:
+def _audit(checks: Checks, engine, key: bytes | None, path: Path) -> None:
     behind = schema_behind(engine)
     if behind:
         checks.fail("Log audit", f"skema database masih versi {behind}: jalankan loket sekali "
                                  f"(memperbarui skema), lalu `loket doctor` lagi")
         return
     if key is None:
-        checks.fail("Log audit", f"kunci audit tidak ada di {auditkey.key_path()}: salin "
-                                 f"audit.key dari cadangan kunci, atau atur {auditkey.ENV}")
+        checks.fail("Log audit", f"kunci audit tidak ada di {auditkey.where_for(path)}: salin "
+                                 f"dari cadangan kunci, atau atur {auditkey.ENV}")
     verdict = audit.verify(engine, key=key)
     if verdict.ok:
         checks.ok("Log audit", f"{verdict.rows} baris utuh (berkunci sejak #{verdict.keyed_from}); "
@@ -174,9 +175,9 @@ def _backup(checks: Checks, path: Path) -> None:
 def accept_restore(path: Path, owner_id: str, pin: str) -> str:
     """The owner restored a backup on purpose: anchor what it holds (owner's id and PIN).
     Returns what was done, for the owner to read."""
-    key = auditkey.load_existing()
+    key = auditkey.existing_for(path)
     if key is None:
-        raise dbfile.DatabaseRefused(f"Kunci audit tidak ada di {auditkey.key_path()}; "
+        raise dbfile.DatabaseRefused(f"Kunci audit tidak ada di {auditkey.where_for(path)}; "
                                      f"jangkar tidak diubah")
     found = dbfile.inspect(path, anchor.path_for(path))
     if found.missing:

@@ -74,13 +74,14 @@ def check_host(host: HostAdapter, clock: Clock, url: str, *, sku: str = "",
                    "IP publik loket di panel akun host")
         return result
     if reply.rc in AUTH_REFUSED.get(profile, set()):
-        result.add(Verdict.FAILED, f"Username atau API key ditolak host: {_why(reply)}")
+        account, secret = host.credentials
+        result.add(Verdict.FAILED, f"{account} atau {secret} ditolak host: {_why(reply)}")
         return result
     if reply.outcome is not Outcome.SUCCESS:
         result.add(Verdict.FAILED, f"Cek saldo tidak berhasil: {_why(reply)}")
         return result
     result.accepted = True
-    result.add(Verdict.OK, "Username dan API key diterima; IP diterima")
+    result.add(Verdict.OK, "{} dan {} diterima; IP diterima".format(*host.credentials))
     _clock(result, getattr(host, "last_date", None), clock.now())
     _product(result, host, sku, testing)
     result.balance = reply.balance

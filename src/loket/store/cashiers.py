@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine
 from sqlmodel import select
 
-from loket.clock import iso, parse_iso
+from loket.clock import WIB, iso, parse_iso
 from loket.domain.accounts import Account, Role
 from loket.errors import LoketError
 from loket.store import audit
@@ -27,14 +27,35 @@ MAX_PIN = 12
 MAX_FAILED = 5
 LOCKOUT = timedelta(minutes=5)
 MAX_ID = 32
-# One answer for every failed login, so a wrong id and a wrong PIN cannot be told apart.
-LOGIN_FAILED = (f"ID kasir atau PIN salah (setelah {MAX_FAILED} kali salah, akun dikunci "
-                f"{int(LOCKOUT.total_seconds() // 60)} menit)")
+
+
+def login_failed(asked_for: str = "kasir") -> str:
+    """One answer for every failed login, so a wrong id and a wrong PIN cannot be told apart;
+    ``asked_for`` names whose id was asked (the owner's, in an approval)."""
+    return (f"ID {asked_for} atau PIN salah (setelah {MAX_FAILED} kali salah, akun dikunci "
+            f"{int(LOCKOUT.total_seconds() // 60)} menit)")
+
+
+def locked_text(until: str) -> str:
+    """A locked account says so, whatever PIN was typed (never whether it was right): a right
+    PIN refused as "salah" sent cashiers hunting for a typo until the lock ran out."""
+    at = parse_iso(until).astimezone(WIB).strftime("%H:%M")
+    return (f"Akun terkunci sampai {at} WIB ({MAX_FAILED} kali PIN salah): tunggu, atau minta "
+            f"pemilik me-reset PIN-nya")
+
+
 _DUMMY_HASH = None  # computed once: an unknown id costs the same scrypt as a known one
 
 
 class CashierError(LoketError):
     """For the person at the keyboard, in Indonesian."""
+
+
+class PinRefused(CashierError):
+    """A login or an approval refused: unknown id, wrong PIN, or a locked account. A command
+    refused it ends as any refused permission does (exit 4), not as a mistyped option (2)."""
+
+    exit_code = 4
 
 
 def hash_pin(pin: str, salt: bytes | None = None) -> str:
@@ -136,7 +157,8 @@ def ensure_pos_account(engine: Engine, cashier_id: str, now: str) -> Account:
         return _account(row)
 
 
-def authenticate(engine: Engine, cashier_id: str, pin: str, now: datetime) -> Account:
+def authenticate(engine: Engine, cashier_id: str, pin: str, now: datetime,
+                 asked_for: str = "kasir") -> Account:
     global _DUMMY_HASH
     at = iso(now)
     cashier_id = cashier_id.strip()
@@ -149,21 +171,23 @@ def authenticate(engine: Engine, cashier_id: str, pin: str, now: datetime) -> Ac
             audit.append(conn, at, cashier_id[:MAX_ID] or "?", "pin_failed",
                          {"reason": "unknown or inactive"})
             db.commit()
-            raise CashierError(LOGIN_FAILED)
+            raise PinRefused(login_failed(asked_for))
         if row.locked_until and parse_iso(row.locked_until) > now:
             audit.append(conn, at, cashier_id, "pin_refused_locked", {"until": row.locked_until})
             db.commit()
-            raise CashierError(LOGIN_FAILED)
+            raise PinRefused(locked_text(row.locked_until))
         if not check_pin(pin, row.pin_hash):
             row.failed_pins += 1
             audit.append(conn, at, cashier_id, "pin_failed", {"in_a_row": row.failed_pins})
+            answer = login_failed(asked_for)
             if row.failed_pins >= MAX_FAILED:
                 row.locked_until = iso(now + LOCKOUT)
                 row.failed_pins = 0
                 audit.append(conn, at, cashier_id, "lockout", {"until": row.locked_until})
+                answer = locked_text(row.locked_until)
             db.add(row)
             db.commit()
-            raise CashierError(LOGIN_FAILED)
+            raise PinRefused(answer)
         row.failed_pins, row.locked_until = 0, ""
         db.add(row)
         audit.append(conn, at, cashier_id, "login", {"role": row.role})

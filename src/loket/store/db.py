@@ -223,16 +223,19 @@ def open_database(path: str | Path) -> Engine:
 
     path = dbfile.checked_path(path)
     found = dbfile.inspect(path, anchor.path_for(path))
-    key = auditkey.load_or_create()
     if found.missing:
-        anchor.refuse_if_acknowledged(path, key)
+        anchor.refuse_if_acknowledged(path, None)
+    key, shared = auditkey.for_database(path, new=found.missing)
+    if found.missing:
         dbfile.create(path, lambda temp: _build_new(temp, key))
     engine = make_engine(path, key)
     try:
         if found.suspect:
             dbfile.confirm_intact(engine, path)
         migrate_if_behind(engine)
-        anchor.check_on_open(engine)
+        anchor.check_on_open(engine)  # the audit head verifies with this key
+        if shared:
+            auditkey.adopt(path, key)
     except BaseException:
         engine.dispose()
         raise

@@ -32,7 +32,7 @@ class AccountForm(FormKeys, Dialog[str | None]):
     #account { width: 56; max-width: 100%; height: auto; border: thick $accent; padding: 1 2;
                background: $surface; }
     #account Input { margin-bottom: 1; }
-    #account-error { color: $error; height: auto; }
+    #account-error { color: $error; width: 100%; height: auto; }
     """
 
     class Saved(Message):

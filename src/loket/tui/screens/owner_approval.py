@@ -26,7 +26,7 @@ class OwnerApproval(FormKeys, Dialog[str | None]):
     #approval { width: 56; max-width: 100%; height: auto; border: thick $warning; padding: 1 2;
                 background: $surface; }
     #approval Input { margin-bottom: 1; }
-    #approval-error { color: $error; height: auto; }
+    #approval-error { color: $error; width: 100%; height: auto; }
     """
 
     class Checked(Message):

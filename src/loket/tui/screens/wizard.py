@@ -27,7 +27,7 @@ class SetupWizard(FormKeys, LoketScreen):
     SetupWizard { align: center middle; }
     #wizard { width: 64; max-width: 100%; height: auto; border: round $accent; padding: 1 2; }
     #wizard Input { margin-bottom: 1; }
-    #wizard-error { color: $error; height: auto; }
+    #wizard-error { color: $error; width: 100%; height: auto; }
     SetupWizard.-narrow #wizard { padding: 0 1; }
     """
 
@@ -65,7 +65,8 @@ class SetupWizard(FormKeys, LoketScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="wizard")
     def create(self, owner_id: str, name: str, pin: str) -> None:
         try:
-            self.runtime.accounts.create_first_owner(owner_id, name, pin)
+            self.runtime.accounts.create_first_owner(owner_id, name, pin,
+                                                     self.runtime.config.counter.pos_account)
         except LoketError as exc:
             self.post_message(self.Created(str(exc)))
             return
