@@ -48,6 +48,7 @@ def md5_hex(text: str) -> str:
 class DigiflazzHost(SeesHostClock):
     profile = "digiflazz"
     quote_first = True
+    pays_ahead = False
     quote_rule = QuoteRule(same_day=True, day_end_guard=timedelta(minutes=5))
     repay_quote = False  # a repeated pay-pasca never posts (rc 49): status-pasca decides
     retention_days: int | None = 90  # status-pasca: "Data belum ada" after 90 days

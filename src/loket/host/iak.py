@@ -62,6 +62,7 @@ _NOT_ALNUM = re.compile(r"[^A-Za-z0-9]")
 class IakHost(SeesHostClock):
     profile = "iak"
     quote_first = True
+    pays_ahead = True
     quote_rule = QuoteRule(ttl=datetime.timedelta(minutes=10))
     repay_quote = True  # status 0: the tr_id was never received, and may be paid while valid
     retention_days: int | None = None  # how long checkstatus answers is unconfirmed

@@ -37,6 +37,7 @@ class NativeHost:
 
     profile = "loket"
     quote_first = False
+    pays_ahead = True
     quote_rule = QuoteRule()
     repay_quote = False
     min_status_interval_s = 0.0

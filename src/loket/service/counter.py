@@ -108,6 +108,11 @@ class CounterService:
             families.mark_paid(self.engine, payment.va_no, last, confirmed=(
                 payment.premium, payment.month_count, payment.paid_at or payment.updated_at))
 
+    @property
+    def pays_ahead(self) -> bool:
+        """Whether months ahead can be sold here: the host sells them and the owner allows."""
+        return bool(self.host.pays_ahead) and self.settings.max_months_ahead > 0
+
     def total_for(self, bill: FamilyBill) -> int:
         """What the customer pays: the premium and the counter's admin fee."""
         return counter_total(bill.premium, self.settings.admin_fee, bill.month_count,

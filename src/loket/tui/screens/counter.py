@@ -120,7 +120,7 @@ class CounterScreen(FormKeys, LoketScreen):
         return self.bill is not None and self.is_mounted and self.typed == self.bill_number
 
     def months_keys(self) -> bool:
-        if not self.is_mounted:
+        if not self.is_mounted or not self.runtime.counter.pays_ahead:
             return False
         return self.bill_is_current() or (bool(self.paid_number) and self.typed == self.paid_number)
 
@@ -148,7 +148,7 @@ class CounterScreen(FormKeys, LoketScreen):
                 bill_renderable(bill, current, counter.admin_for(bill), counter.total_for(bill))
             )
             view.border_title = f"Tagihan keluarga — {bill.member_count} orang"
-            view.border_subtitle = "Enter/F9 bayar · +/- bulan di muka"
+            view.border_subtitle = texts.BILL_KEYS if counter.pays_ahead else texts.BILL_KEYS_DUE
         self._keys_shown()
 
     # -- inquiry ----------------------------------------------------------------------------
@@ -187,7 +187,8 @@ class CounterScreen(FormKeys, LoketScreen):
         if result.bill is None or result.offline_refusal:
             self._show_bill(None)
             reason = f" {result.offline_refusal}." if result.offline_refusal else ""
-            hint = f" {texts.ALREADY_PAID_HINT}" if result.already_paid else ""
+            ahead = result.already_paid and self.runtime.counter.pays_ahead
+            hint = f" {texts.ALREADY_PAID_HINT}" if ahead else ""
             self._message(result.error + ("." if reason or hint else "") + reason + hint,
                           "error")
             return
