@@ -126,3 +126,21 @@ class TestSnapshots:
             await settle(pilot)
 
         assert snap_compare(make_app(), run_before=run)
+
+
+async def test_refund_without_an_open_shift_is_refused_before_the_money_is_asked_for(make_app):
+    """Issue 17, item 9: "Tekan Enter setelah uang diserahkan" came first, "Buka shift dulu"
+    after the money was handed over."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await refund_due_and_offline_payment(pilot)
+        shifts = app.runtime.counter.shifts
+        shift = shifts.current(app.cashier_id)
+        shifts.close(shift.id, 0, app.cashier_id)
+        await pilot.press("escape", "f6")
+        await settle(pilot)
+        await pilot.press("k")
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+        assert any("Buka shift" in str(n.message) for n in app._notifications)
+        assert payments.in_states(app.runtime.engine, {S.REFUNDED}) == []

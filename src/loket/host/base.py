@@ -74,6 +74,7 @@ class HostAdapter(Protocol):
     profile: str  # "loket" | "digiflazz" | "iak"
     credentials: tuple[str, str]  # the account and its secret, as the host's panel names them
     quote_first: bool  # pays only a recent inquiry of its own, by that inquiry's reference
+    pays_ahead: bool  # sells months ahead of the current one (Digiflazz: only what is due)
     quote_rule: QuoteRule  # how long such an inquiry may be paid
     repay_quote: bool  # a quote the host pays at most once may be paid again when not received
     min_status_interval_s: float  # no more than one status query per attempt this often

@@ -49,6 +49,7 @@ class DigiflazzHost(SeesHostClock):
     profile = "digiflazz"
     credentials = ("Username", "API key")  # what the agent logs in with, in its words
     quote_first = True
+    pays_ahead = False
     quote_rule = QuoteRule(same_day=True, day_end_guard=timedelta(minutes=5))
     repay_quote = False  # a repeated pay-pasca never posts (rc 49): status-pasca decides
     retention_days: int | None = 90  # status-pasca: "Data belum ada" after 90 days

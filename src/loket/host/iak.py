@@ -63,6 +63,7 @@ class IakHost(SeesHostClock):
     profile = "iak"
     credentials = ("Username", "API key")  # what the agent logs in with, in its words
     quote_first = True
+    pays_ahead = True
     quote_rule = QuoteRule(ttl=datetime.timedelta(minutes=10))
     repay_quote = True  # status 0: the tr_id was never received, and may be paid while valid
     retention_days: int | None = None  # how long checkstatus answers is unconfirmed

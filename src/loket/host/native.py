@@ -38,6 +38,7 @@ class NativeHost:
     profile = "loket"
     credentials = ("ID agen", "kunci host")  # what the agent logs in with, in its words
     quote_first = False
+    pays_ahead = True
     quote_rule = QuoteRule()
     repay_quote = False
     min_status_interval_s = 0.0

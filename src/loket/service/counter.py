@@ -49,6 +49,7 @@ class PaymentRefused(LoketError):
 
 
 NO_SHIFT = "Buka shift dulu (F8): setiap pembayaran masuk ke satu shift"
+NO_SHIFT_REFUND = "Buka shift dulu (F8): uang kembali diambil dari laci shift"
 ALREADY_PAID = "34"  # rc: the current month is paid
 
 # Told each step of a payment at the counter (recorded, then each answer while it settles), so a
@@ -124,6 +125,11 @@ class CounterService:
         confirmed = None if payment.periods else (  # count-only: its price for one month
             payment.premium, payment.month_count, payment.paid_at or payment.updated_at)
         families.mark_paid(self.engine, payment.va_no, last, confirmed=confirmed)
+
+    @property
+    def pays_ahead(self) -> bool:
+        """Whether months ahead can be sold here: the host sells them and the owner allows."""
+        return bool(self.host.pays_ahead) and self.settings.max_months_ahead > 0
 
     def total_for(self, bill: FamilyBill) -> int:
         """What the customer pays: the premium and the counter's admin fee."""
@@ -242,21 +248,27 @@ class CounterService:
             result = payments.get(self.engine, result.ref_id) or result
         return result
 
+    def ready_to_refund(self, ref_id: str, cashier_id: str) -> int:
+        """Before the cashier hands money back: it comes from an open shift's drawer, for a
+        payment still owed back. Returns that shift's id."""
+        shift = shifts.current(self.engine, cashier_id)
+        if shift is None:
+            raise PaymentRefused(NO_SHIFT_REFUND)
+        found = payments.get(self.engine, ref_id)
+        if found is None or found.state is not S.REFUND_DUE:
+            raise PaymentRefused("Pembayaran ini tidak berstatus 'Uang harus dikembalikan'")
+        return shift.id
+
     def refund(self, ref_id: str, cashier_id: str, approved_by: str) -> tuple[Payment, PrintResult]:
         """The cashier paid the customer back from their drawer, with the owner's approval:
         mark it, and print the refund slip."""
         require_owner(self.engine, approved_by)
-        shift = shifts.current(self.engine, cashier_id)
-        if shift is None:
-            raise PaymentRefused("Buka shift dulu (F8): uang kembali diambil dari laci shift")
-        found = payments.get(self.engine, ref_id)
-        if found is None or found.state is not S.REFUND_DUE:
-            raise PaymentRefused("Pembayaran ini tidak berstatus 'Uang harus dikembalikan'")
+        shift_id = self.ready_to_refund(ref_id, cashier_id)
         now = iso(self.clock.now())
         payment = payments.transition(
             self.engine, ref_id, S.REFUNDED, actor=cashier_id, now=now, host_reply=False,
             message=f"dikembalikan oleh {cashier_id}, disetujui {approved_by}",
-            refund_shift_id=shift.id)
+            refund_shift_id=shift_id)
         anchor.acknowledge(self.engine)
         return payment, self.slips.print_refund(payment, now)
 

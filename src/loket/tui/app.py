@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import partial
 
 from textual import work
 from textual.binding import Binding
@@ -102,9 +103,12 @@ class LoketApp(KeyedApp):
         screen = self.screen
         return not isinstance(screen, LoketScreen) or (screen.APP_KEYS and not screen.busy)
 
-    async def action_quit(self) -> None:
+    def screen_busy(self) -> bool:
         screen = self.screen if self.screen_stack else None
-        if isinstance(screen, LoketScreen) and screen.busy:
+        return isinstance(screen, LoketScreen) and screen.busy
+
+    async def action_quit(self) -> None:
+        if self.screen_busy():
             self.notify(texts.WAIT_PAYING, severity="warning")  # a payment is on the wire
             return
         self.exit()
@@ -136,8 +140,9 @@ class LoketApp(KeyedApp):
         self.cashier_id, self.is_owner = "", False
         self.reset_to(LoginScreen())
 
-    def next_customer(self) -> None:
-        """Back to the counter, cleared for the next family, from wherever the cashier is."""
+    def next_customer(self, typed: str = "") -> None:
+        """Back to the counter, cleared for the next family, from wherever the cashier is; with
+        ``typed``, the first digit of the next number, the keys typed behind it follow it."""
         counters = [s for s in self.screen_stack if isinstance(s, CounterScreen)]
         if not counters:
             if self.cashier_id:
@@ -146,7 +151,11 @@ class LoketApp(KeyedApp):
         counter = counters[-1]
         while self.screen is not counter:
             self.pop_screen()
-        counter.clear()
+        if typed:
+            counter.start_number(typed)
+            self.keep_typing()
+        else:
+            counter.clear()
 
     def close_screen(self, screen: Screen) -> None:
         """Close ``screen`` if it is on top; a second Esc finds it gone and does nothing."""
@@ -240,15 +249,20 @@ class LoketApp(KeyedApp):
             self.push_screen(QueueScreen())
 
     def action_shift(self) -> None:
-        if self._opens(ShiftCloseScreen) and not isinstance(self.screen, ShiftOpenScreen):
-            self.find_shift(self.screen)
+        screen = self.screen
+        if self._opens(ShiftCloseScreen) and not isinstance(screen, ShiftOpenScreen):
+            if isinstance(screen, LoketScreen):  # keys typed until the shift opens are dropped;
+                screen.busy = True  # a worker of the screen's own: an error frees it again
+            screen.run_worker(partial(self.find_shift, screen), thread=True, exclusive=True,
+                              exit_on_error=False, group="shift")
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="shift")
     def find_shift(self, asked_on: Screen) -> None:
         shift = self.runtime.counter.shifts.current(self.cashier_id)
         self.post_message(ShiftFound(asked_on, shift.id if shift else None))
 
     def on_loket_app_shift_found(self, found: ShiftFound) -> None:
+        if isinstance(found.asked_on, LoketScreen):
+            found.asked_on.busy = False
         if self.screen is not found.asked_on:  # the cashier moved on meanwhile
             return
         self.push_screen(ShiftCloseScreen(found.shift_id) if found.shift_id

@@ -29,7 +29,8 @@ def palette(app: LoketApp) -> Iterable[Command]:
             yield "Tutup shift kasir lain", "Shift yang masih terbuka", app.action_other_shifts
         yield "Keluar akun", "Kembali ke layar masuk", app.logout
     yield "Cetak halaman uji", "Periksa printer", app.action_print_test
-    yield "Keluar", "Tutup loket (Ctrl+Q)", app.action_quit
+    # not "Keluar": typing "keluar" must find the logout above, not close the counter
+    yield "Tutup aplikasi", "Hentikan loket di komputer ini (Ctrl+Q)", app.action_quit
 
 
 class LoketCommands(Provider):

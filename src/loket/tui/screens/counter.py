@@ -16,7 +16,7 @@ from loket.domain.money import format_rupiah
 from loket.domain.months import Month
 from loket.service.counter import InquiryResult, PaymentRefused
 from loket.tui import texts
-from loket.tui.screens.base import LoketScreen
+from loket.tui.screens.base import FormKeys, LoketScreen
 from loket.tui.screens.payment import PaymentScreen
 from loket.tui.widgets.bill_view import BillView, bill_renderable
 from loket.tui.widgets.status_line import StatusLine
@@ -47,17 +47,20 @@ class NumberInput(Input):
         return super().check_consume_key(key, character)
 
 
-class CounterScreen(LoketScreen):
+class CounterScreen(FormKeys, LoketScreen):
+    # Enter and the keys that open a screen act when they arrive (priority), in the order typed:
+    # a key typed after them never lands in the number underneath the screen they open.
     BINDINGS = [
-        Binding("f9", "pay", "Bayar"),
+        Binding("enter", "enter", show=False, priority=True),
+        Binding("f9", "pay", "Bayar", priority=True),
         # priority: decided when the key arrives, before the field would type it
         Binding("plus", "months(1)", "Di muka", key_display="+", priority=True),
         Binding("minus", "months(-1)", "Kurangi", key_display="-", priority=True, show=False),
-        Binding("f2,escape", "next_customer", "Baru"),
-        Binding("f4", "app.history", "Riwayat"),
-        Binding("f6", "app.queue", "Antrean"),
-        Binding("f8", "app.shift", "Shift"),
-        Binding("f1", "app.help", "Bantuan"),
+        Binding("f2,escape", "next_customer", "Baru", priority=True),
+        Binding("f4", "app.history", "Riwayat", priority=True),
+        Binding("f6", "app.queue", "Antrean", priority=True),
+        Binding("f8", "app.shift", "Shift", priority=True),
+        Binding("f1", "app.help", "Bantuan", priority=True),
     ]
     DEFAULT_CSS = """
     CounterScreen { padding: 0 1; }
@@ -117,7 +120,7 @@ class CounterScreen(LoketScreen):
         return self.bill is not None and self.is_mounted and self.typed == self.bill_number
 
     def months_keys(self) -> bool:
-        if not self.is_mounted:
+        if not self.is_mounted or not self.runtime.counter.pays_ahead:
             return False
         return self.bill_is_current() or (bool(self.paid_number) and self.typed == self.paid_number)
 
@@ -145,21 +148,20 @@ class CounterScreen(LoketScreen):
                 bill_renderable(bill, current, counter.admin_for(bill), counter.total_for(bill))
             )
             view.border_title = f"Tagihan keluarga — {bill.member_count} orang"
-            view.border_subtitle = "Enter/F9 bayar · +/- bulan di muka"
+            view.border_subtitle = texts.BILL_KEYS if counter.pays_ahead else texts.BILL_KEYS_DUE
         self._keys_shown()
 
     # -- inquiry ----------------------------------------------------------------------------
-    @on(Input.Submitted, "#number")
-    def _submitted(self, event: Input.Submitted) -> None:
-        if not self.can_act():
-            return
+    def submit(self) -> None:
+        """Enter, once the digits typed before it are in the field: pay the bill shown, or look
+        up the number typed."""
         if self.bill_is_current():
             self.action_pay()
             return
-        if event.value == self._asking:
+        if self.typed == self._asking:
             return  # a scanner's second Enter: that number is being looked up already
         self.months_ahead = 0
-        self._inquire(event.value)
+        self._inquire(self.typed)
 
     def _inquire(self, number: str) -> None:
         self._message(texts.SEARCHING, "busy")
@@ -181,10 +183,12 @@ class CounterScreen(LoketScreen):
             self.loket.check_health()
         self.paid_number = number if result.already_paid else ""
         self._keys_shown()
+        self._next_starts_over(number)
         if result.bill is None or result.refusal:
             self._show_bill(None)
             reason = f" {result.refusal}." if result.refusal else ""
-            hint = f" {texts.ALREADY_PAID_HINT}" if result.already_paid else ""
+            ahead = result.already_paid and self.runtime.counter.pays_ahead
+            hint = f" {texts.ALREADY_PAID_HINT}" if ahead else ""
             self._message(result.error + ("." if reason or hint else "") + reason + hint,
                           "error")
             return
@@ -195,6 +199,19 @@ class CounterScreen(LoketScreen):
             self._message(offline_message(result.bill), "offline")
         else:
             self._message("")
+
+    def _next_starts_over(self, number: str) -> None:
+        """The number answered stays selected: the next card scanned (or typed) replaces it,
+        while an arrow key leaves it to be corrected."""
+        field = self.query_one("#number", Input)
+        if field.value == number:
+            field.select_all()
+
+    def start_number(self, typed: str) -> None:
+        """The next customer's number begins with what was typed on the screen before."""
+        self.clear()
+        field = self.query_one("#number", Input)
+        field.insert_text_at_cursor(typed)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR and event.worker.group == "inquiry":

@@ -176,6 +176,12 @@ class PaymentScreen(FormKeys, Dialog[None]):
             change.set_classes("amount ok")
 
     # -- the cashier's keys ---------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While the payment is on its way no key works, so none is offered (not even dimmed):
+        the dialog says what happens and closes itself."""
+        allowed = super().check_action(action, parameters)
+        return False if allowed is None else allowed
+
     def submit(self) -> None:
         cash = self._cash()
         if cash is None:

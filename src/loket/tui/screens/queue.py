@@ -72,6 +72,13 @@ class QueueScreen(LoketScreen):
             super().__init__()
             self.found = found
 
+    class RefundChecked(Message):
+        """Whether the money may be handed back now; ``reason`` says why not."""
+
+        def __init__(self, payment: Payment, reason: str) -> None:
+            super().__init__()
+            self.payment, self.reason = payment, reason
+
     class Refunded(Message):
         def __init__(self, printed: PrintResult | None, error: str = "") -> None:
             super().__init__()
@@ -139,6 +146,27 @@ class QueueScreen(LoketScreen):
         if payment is None or payment.state != S.REFUND_DUE:
             self.notify("Pilih pembayaran berstatus 'Uang harus dikembalikan'", severity="warning")
             return
+        self.busy = True  # until the counter says the money may be handed back
+        self.check_refund(payment)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="queue")
+    def check_refund(self, payment: Payment) -> None:
+        """Before the cashier is asked to hand the money over: an open shift's drawer pays."""
+        try:
+            self.runtime.counter.ready_to_refund(payment.ref_id, self.loket.cashier_id)
+        except LoketError as exc:
+            self.post_message(self.RefundChecked(payment, str(exc)))
+            return
+        self.post_message(self.RefundChecked(payment, ""))
+
+    def on_queue_screen_refund_checked(self, checked: RefundChecked) -> None:
+        self.busy = False
+        if checked.reason:
+            self.notify(checked.reason, severity="error")
+            return
+        if not self.is_active:
+            return
+        payment = checked.payment
 
         def approved(owner_id: str | None) -> None:
             if owner_id and self.is_active and not self.busy:

@@ -63,6 +63,9 @@ class ResultScreen(LoketScreen):
         Binding("q", "qr", "QR"),
         Binding("f4", "app.history", "Riwayat"),
         Binding("f1", "app.help", "Bantuan"),
+        # the next card scanned (or typed): its first digit starts the next customer's number
+        *(Binding(digit, f"next_number('{digit}')", show=False, priority=True)
+          for digit in "0123456789"),
     ]
     DEFAULT_CSS = """
     #result-main { width: 1fr; padding: 0 1; }
@@ -149,3 +152,6 @@ class ResultScreen(LoketScreen):
 
     def action_next_customer(self) -> None:
         self.loket.next_customer()
+
+    def action_next_number(self, digit: str) -> None:
+        self.loket.next_customer(typed=digit)
