@@ -11,6 +11,8 @@ from loket.service.pos import bill_json, payment_json
 from tests.conftest import make_runtime
 from tests.count_only import CountOnlySim
 
+pytestmark = pytest.mark.dates  # run again under other dates by .ci/run
+
 
 @pytest.fixture
 def rt(tmp_path, sim):

@@ -8,6 +8,8 @@ from loket.service.counter import PaymentRefused
 from loket.store import payments
 from loket.sync.forwarder import Forwarder
 
+pytestmark = pytest.mark.dates  # run again under other dates by .ci/run
+
 S = PaymentState
 
 

@@ -18,6 +18,8 @@ from loket.service.counter import PaymentRefused
 from loket.store import payments
 from tests.conftest import NOW
 
+pytestmark = pytest.mark.dates  # run again under other dates by .ci/run
+
 S = PaymentState
 FAMILY = "0020000000008"
 NOW_MONTH = Month.of(NOW)

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.dates  # run again under other dates by .ci/run
+
 FLAGS = ["--shop-name", "Warung Bu Sri", "--address", "Jl. Mawar 1", "--adapter", "digiflazz",
          "--username", "bususri", "--url", "https://api.digiflazz.com", "--key-env",
          "LOKET_HOST_KEY", "--sku", "bpjs", "--testing", "--printer", "none", "--admin-fee",

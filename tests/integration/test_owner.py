@@ -23,6 +23,8 @@ from loket.store.shifts import ShiftError
 from tests.factories import payment as make_payment
 from tests.factories import set_account
 
+pytestmark = pytest.mark.dates  # run again under other dates by .ci/run
+
 S = PaymentState
 
 

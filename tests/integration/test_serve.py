@@ -22,6 +22,8 @@ from loket.printing.decode import decode
 from tests.conftest import AGENT, KEY
 from tests.durability import config_for, ledger
 
+pytestmark = pytest.mark.dates  # run again under other dates by .ci/run
+
 TOKEN = "serve-test-token-0123456789"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 NUMBER = "0001000000011"  # SITI AMINAH: Rp 105.000 + admin 2.500

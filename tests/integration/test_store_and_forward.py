@@ -22,6 +22,8 @@ from loket.sync.reconcile import reconcile
 from loket.sync.runner import EXIT_LOCKED, run_sync
 from tests.conftest import AGENT, KEY
 
+pytestmark = pytest.mark.dates  # run again under other dates by .ci/run
+
 S = PaymentState
 
 

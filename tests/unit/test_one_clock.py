@@ -15,6 +15,8 @@ import pytest
 import loket
 from loket.clock import CLOCK_ENV, WIB, ClockSettingError, read_clock_env
 
+pytestmark = pytest.mark.dates  # run again under other dates by .ci/run
+
 SRC = Path(loket.__file__).parent
 # Readings of real time that are not the business clock, each for its reason.
 ALLOWED = {
