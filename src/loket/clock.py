@@ -62,7 +62,7 @@ def process_offset() -> timedelta:
         return timedelta(0)
     start = read_clock_env(text)
     log.info("clock moved by %s: it started at %s", CLOCK_ENV, start.isoformat())
-    return start - datetime.now(WIB)
+    return start - MachineClock().now()
 
 
 def check_clock_env() -> None:
@@ -71,11 +71,19 @@ def check_clock_env() -> None:
 
 
 class SystemClock:
-    """The machine's time in WIB, moved by ``LOKET_NOW`` when that is set."""
+    """The machine's time in WIB, moved by ``LOKET_NOW`` when that is set: the business clock."""
 
     def now(self) -> datetime:
         offset = process_offset()  # first: the first reading is LOKET_NOW itself, never before
-        return datetime.now(WIB) + offset
+        return MachineClock().now() + offset
+
+
+class MachineClock:
+    """The machine's own time, never moved by ``LOKET_NOW``: only for what is compared with
+    another machine's clock (the host's HTTP ``Date``: is this computer's clock right?)."""
+
+    def now(self) -> datetime:
+        return datetime.now(WIB)
 
 
 class FixedClock:

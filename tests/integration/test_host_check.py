@@ -12,7 +12,7 @@ from email.utils import format_datetime
 import httpx
 import pytest
 
-from loket.clock import SystemClock
+from loket.clock import MachineClock
 from loket.host.digiflazz import DigiflazzHost
 from loket.service.host_check import Verdict, check_host
 from tests.conftest import AGENT, KEY
@@ -98,7 +98,7 @@ def test_profile_is_only_for_training(tmp_path, sim):
 def answering(routes: dict, date_offset: timedelta = timedelta(0)) -> DigiflazzHost:
     def answer(request: httpx.Request) -> httpx.Response:
         data = routes[request.url.path]
-        when = format_datetime(SystemClock().now() + date_offset, usegmt=False)
+        when = format_datetime(MachineClock().now() + date_offset, usegmt=False)
         return httpx.Response(200 if "deposit" in data or data.get("rc") == "00" else 400,
                               content=json.dumps({"data": data}).encode(),
                               headers={"content-type": "application/json", "date": when})
@@ -108,7 +108,7 @@ def answering(routes: dict, date_offset: timedelta = timedelta(0)) -> DigiflazzH
 
 
 def findings(host) -> list[tuple[Verdict, str]]:
-    result = check_host(host, SystemClock(), "https://api.example", sku="bpjs", testing=True)
+    result = check_host(host, MachineClock(), "https://api.example", sku="bpjs", testing=True)
     return [(f.verdict, f.text) for f in result.findings], result.ready
 
 
@@ -165,7 +165,7 @@ def test_iak_credentials_are_checked_without_a_balance_command(key, ready):
     control = start_profile_sim("iak")
     host = IakHost(control.url, USERNAME, key)
     try:
-        result = check_host(host, SystemClock(), control.url)
+        result = check_host(host, MachineClock(), control.url)
     finally:
         host.close()
         control.thread.stop()
@@ -189,7 +189,7 @@ def test_the_native_host_speaks_of_the_agent_id_not_a_username(key, ready):
     native = start_sim()
     host = NativeHost(native.url, AGENT, key)
     try:
-        result = check_host(host, SystemClock(), native.url)
+        result = check_host(host, MachineClock(), native.url)
     finally:
         host.close()
         native.thread.stop()

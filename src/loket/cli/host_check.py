@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from loket.cli import boot
 from loket.cli.commands import resolve_config
-from loket.clock import SystemClock
+from loket.clock import MachineClock
 from loket.service.host_check import check_host
 
 
@@ -13,7 +13,7 @@ def run(args) -> int:
     config = resolve_config(args)
     h = config.host
     with boot.host_only(config) as (host, url):
-        result = check_host(host, SystemClock(), url, sku=h.sku, testing=h.testing)
+        result = check_host(host, MachineClock(), url, sku=h.sku, testing=h.testing)
     for finding in result.findings:
         print(finding)
     return 0 if result.ready else 1
