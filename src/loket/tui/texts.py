@@ -30,6 +30,8 @@ TRAINING_BANNER = "MODE LATIHAN — transaksi tidak nyata"
 
 # -- the command palette and the app's keys --------------------------------------------------
 PALETTE = "Menu"
+# Ctrl+Q closes loket on this computer; logging out ("Keluar akun") is another thing
+QUIT = "Tutup aplikasi"
 PALETTE_PLACEHOLDER = "Cari perintah…"
 PALETTE_NO_MATCH = "Tidak ada perintah yang cocok"
 WAIT_PAYING = "Tunggu: pembayaran sedang diproses"
@@ -111,7 +113,7 @@ HELP_KEYS = """\
   Q           QR struk besar (di layar hasil)
   F1          Bantuan ini
   Ctrl+P      Menu perintah
-  Ctrl+Q      Keluar
+  Ctrl+Q      Tutup aplikasi
 
 [b]Di layar pembayaran[/b]
   F5 uang pas · F6/F7/F8 dibulatkan ke 10rb/50rb/100rb

@@ -21,7 +21,7 @@ class LoginScreen(FormKeys, LoketScreen):
         *FORM_KEYS,
         Binding("enter", "enter", "Masuk", priority=True),
         Binding("f1", "app.help", "Bantuan"),
-        Binding("ctrl+q", "app.quit", "Keluar"),
+        Binding("ctrl+q", "app.quit", texts.QUIT),
     ]
     DEFAULT_CSS = """
     LoginScreen { align: center middle; }
