@@ -107,6 +107,19 @@ class TestTestNumbers:
         assert (reply.outcome, reply.rc, reply.bill, reply.answered) == (outcome, rc, None, True)
         assert reply.cashier_text and "status akan dicek" not in reply.cashier_text
 
+    @pytest.mark.parametrize(("number", "text"), [
+        ("0001000000045", "Peserta tidak dapat dibayar di loket ini: peserta PBI, iuran dibayar "
+                          "pemerintah"),
+        ("0001000000053", "Peserta tidak dapat dibayar di loket ini: peserta PPU, iuran dibayar "
+                          "pemberi kerja"),
+    ])
+    def test_a_pbi_or_ppu_refusal_is_one_indonesian_line(self, host, number, text):
+        """IAK refuses PBI and PPU with rc 41 and English words ("CAN'T BE PAID IN COUNTER,
+        PLEASE PAY TO THE CORRESPONDING COMPANY"): the cashier read them as they came."""
+        reply = host.inquiry("G1", number)
+        assert (reply.outcome, reply.rc) == (Outcome.FINAL_FAILURE, "41")
+        assert reply.cashier_text == text
+
     @pytest.mark.parametrize("number", ["8801234560006", "8801234561037"])
     def test_a_failed_payment_is_final_and_posts_nothing(self, host, sim, number):
         bill, ticket = quote(host, number, "F1")
