@@ -379,3 +379,16 @@ class TestLateArrival:
         assert [e["ref_id"] for e in sim.ledger()] == [bill.quote_ref]
         rt.close()
         late.close()
+
+
+def test_a_family_paid_this_month_is_told_so_and_may_pay_ahead(tmp_path, sim):
+    """IAK says "already paid" with rc 01: the counter knew only the native rc 34, so it neither
+    said how far the family is paid nor offered months ahead, which IAK sells."""
+    rt = runtime(tmp_path, sim)
+    try:
+        paid = rt.counter.inquire("0001000000061")
+        assert paid.bill is None and paid.already_paid and str(paid.paid_through) == "2026-11"
+        ahead = rt.counter.inquire("0001000000061", months_ahead=1)
+        assert ahead.usable and ahead.bill.month_count == 1
+    finally:
+        rt.close()

@@ -21,6 +21,7 @@ REF_TAKEN = "11"  # the ref_id was used before: checkstatus it first
 RATE_LIMIT = "33"  # "try later" (the simulator's per-transaction status limit)
 NO_INQUIRY = "06"  # "inquiry id not found"
 PAID_ALREADY = frozenset({"01", "34", "40"})  # after our own attempt it may be ours: ask first
+PAID_UP = frozenset({"01", "34"})  # to an inquiry: the months asked for are paid (40: some are)
 
 UNKNOWN = frozenset({"05", "201", "103", "105", "91", "92"})  # payments (inference)
 REJECTED = frozenset({"03", "17", "20", "94", "100", "101", "102", "106", "107", "109", "110",
