@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from loket.cli import boot
 from loket.clock import CLOCK_ENV, WIB, FixedClock, iso
 from loket.config import training_config
 from loket.host.native import NativeHost
@@ -107,7 +108,8 @@ def make_runtime(tmp_path: Path, sim: SimControl, *, printer: PrinterSettings | 
             setattr(getattr(config, section), key, value)
     delivery = Delivery(printer or PrinterSettings(backend="dummy"))
     rt = build_runtime(config, sim.host(), clock=clock or FixedClock(NOW), new_ref=refs(),
-                       training_pin="123456", delivery=delivery)
+                       training_pin="123456", delivery=delivery,
+                       training_host=boot.training_host(config))
     if shifts.current(rt.engine, "latihan") is None:
         shifts.open_shift(rt.engine, "latihan", 100_000, "2026-11-21T08:00:00+07:00")
     rt.counter.sleep = lambda _s: time.sleep(0.05)

@@ -107,6 +107,19 @@ class TestTestNumbers:
         assert (reply.outcome, reply.rc, reply.bill, reply.answered) == (outcome, rc, None, True)
         assert reply.cashier_text and "status akan dicek" not in reply.cashier_text
 
+    @pytest.mark.parametrize(("number", "text"), [
+        ("0001000000045", "Peserta tidak dapat dibayar di loket ini: peserta PBI, iuran dibayar "
+                          "pemerintah"),
+        ("0001000000053", "Peserta tidak dapat dibayar di loket ini: peserta PPU, iuran dibayar "
+                          "pemberi kerja"),
+    ])
+    def test_a_pbi_or_ppu_refusal_is_one_indonesian_line(self, host, number, text):
+        """IAK refuses PBI and PPU with rc 41 and English words ("CAN'T BE PAID IN COUNTER,
+        PLEASE PAY TO THE CORRESPONDING COMPANY"): the cashier read them as they came."""
+        reply = host.inquiry("G1", number)
+        assert (reply.outcome, reply.rc) == (Outcome.FINAL_FAILURE, "41")
+        assert reply.cashier_text == text
+
     @pytest.mark.parametrize("number", ["8801234560006", "8801234561037"])
     def test_a_failed_payment_is_final_and_posts_nothing(self, host, sim, number):
         bill, ticket = quote(host, number, "F1")
@@ -366,3 +379,16 @@ class TestLateArrival:
         assert [e["ref_id"] for e in sim.ledger()] == [bill.quote_ref]
         rt.close()
         late.close()
+
+
+def test_a_family_paid_this_month_is_told_so_and_may_pay_ahead(tmp_path, sim):
+    """IAK says "already paid" with rc 01: the counter knew only the native rc 34, so it neither
+    said how far the family is paid nor offered months ahead, which IAK sells."""
+    rt = runtime(tmp_path, sim)
+    try:
+        paid = rt.counter.inquire("0001000000061")
+        assert paid.bill is None and paid.already_paid and str(paid.paid_through) == "2026-11"
+        ahead = rt.counter.inquire("0001000000061", months_ahead=1)
+        assert ahead.usable and ahead.bill.month_count == 1
+    finally:
+        rt.close()

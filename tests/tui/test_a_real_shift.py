@@ -15,7 +15,7 @@ from loket.service.slips import NO_SLIP_FOR_FAILED
 from loket.store import cashiers, payments
 from loket.tui import texts
 from loket.tui.screens.confirm import Confirm
-from loket.tui.screens.counter import CounterScreen, NumberInput
+from loket.tui.screens.counter import CounterScreen
 from loket.tui.screens.detail import PaymentDetail
 from loket.tui.screens.help import HelpScreen
 from loket.tui.screens.history import HistoryScreen
@@ -24,6 +24,7 @@ from loket.tui.screens.payment import PaymentScreen
 from loket.tui.screens.qr import QrScreen
 from loket.tui.screens.result import ResultScreen
 from loket.tui.screens.shift import ShiftCloseScreen, ShiftOpenScreen
+from loket.tui.widgets.number_input import NumberInput
 from loket.tui.widgets.qr import QrView, qr_size
 from loket.tui.widgets.receipt_preview import ReceiptPreview
 from tests.tui.conftest import burst, inquire, login, owner_login, settle, take_cash
@@ -50,7 +51,7 @@ async def test_plus_after_already_paid_asks_for_next_month(make_app):
         await login(pilot)
         await inquire(pilot, "0001000000061")
         message = words(app.screen.query_one("#message"))
-        assert "sudah lunas" in message and "Tekan +" in message
+        assert "Sudah lunas sampai NOV 2026" in message and "Tekan +" in message
         await pilot.press("plus")
         await settle(pilot)
         bill = app.screen.bill
@@ -58,7 +59,7 @@ async def test_plus_after_already_paid_asks_for_next_month(make_app):
         assert app.screen.query_one("#number").value == "0001000000061"  # "+" was not typed
         await pilot.press("minus")  # back to this month: already paid
         await settle(pilot)
-        assert app.screen.bill is None and "sudah lunas" in words(app.screen.query_one("#message"))
+        assert app.screen.bill is None and "Sudah lunas" in words(app.screen.query_one("#message"))
 
 
 # -- 3: what goes back when the host refuses -------------------------------------------------------
@@ -293,7 +294,7 @@ async def test_help_lists_every_test_number_and_grows_at_120_columns(make_app):
         await pilot.press("f1")
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
-        text = texts.HELP_NUMBERS
+        text = str(app.screen.query_one("#help-numbers", Static).content)
         for number in ("0001000000086", "0001000000053", "0001000000078", "0001000000045"):
             assert number in text
         assert "tunggakan 30 bulan (ditagih 24)" in text

@@ -43,3 +43,21 @@ async def test_keluar_in_the_palette_logs_out_and_closing_the_app_is_named_so(ma
         await settle(pilot)
         assert app.is_running
         assert isinstance(app.screen, LoginScreen)
+
+
+async def test_ctrl_q_is_named_as_the_palette_names_it_everywhere(make_app):
+    """F1 help and the login footer said "Keluar" for Ctrl+Q while the palette says "Tutup
+    aplikasi" and "Keluar akun" logs out: one name for closing the app."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        quits = [app.screen, app]
+        names = {b.description for owner in quits for b in owner.BINDINGS
+                 if getattr(b, "key", "") == "ctrl+q"}
+        assert names == {"Tutup aplikasi"}
+        await login(pilot)
+        await pilot.press("f1")
+        await settle(pilot)
+        shown = " ".join(str(s.content) for s in app.screen.query("Static"))
+        assert "Ctrl+Q      Tutup aplikasi" in shown
+        assert "Keluar" not in shown

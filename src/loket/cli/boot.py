@@ -16,7 +16,7 @@ from loket import logs
 from loket.config import Config
 from loket.host.base import HostAdapter
 from loket.service.hosts import make_host
-from loket.service.runtime import Runtime, build_runtime
+from loket.service.runtime import Runtime, TrainingHost, build_runtime
 
 
 def _training_sim(config: Config):
@@ -30,6 +30,17 @@ def _training_sim(config: Config):
                            min_status_interval_s=h.status_interval_s)
     sim = SimThread(settings).start()
     return sim, key
+
+
+def training_host(config: Config) -> TrainingHost | None:
+    """In training mode, the simulated host as the cashier is told of it: its name and its own
+    test numbers, from the simulator's data."""
+    if not config.training:
+        return None
+    from loket.sim import training
+
+    profile = config.host.adapter
+    return TrainingHost(training.name(profile), training.numbers(profile))
 
 
 def _address(config: Config):
@@ -55,7 +66,7 @@ def start(config: Config) -> Runtime:
             sim.stop()
         raise
     try:
-        rt = build_runtime(config, host)
+        rt = build_runtime(config, host, training_host=training_host(config))
     except BaseException:
         host.close()
         if sim is not None:

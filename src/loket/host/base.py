@@ -54,6 +54,7 @@ class HostReply:
     cashier_text: str = ""  # what the cashier is told of a refusal, in Indonesian
     retry_after_s: float | None = None  # the host asked to be left alone this long (rate limit)
     quote_only: bool = False  # status: the host knows only the inquiry under this reference
+    paid_up: bool = False  # inquiry: nothing to pay, the months asked for are paid already
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ resolves it), never a success.
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from loket.domain.outcomes import Outcome
@@ -20,6 +21,7 @@ REF_TAKEN = "11"  # the ref_id was used before: checkstatus it first
 RATE_LIMIT = "33"  # "try later" (the simulator's per-transaction status limit)
 NO_INQUIRY = "06"  # "inquiry id not found"
 PAID_ALREADY = frozenset({"01", "34", "40"})  # after our own attempt it may be ours: ask first
+PAID_UP = frozenset({"01", "34"})  # to an inquiry: the months asked for are paid (40: some are)
 
 UNKNOWN = frozenset({"05", "201", "103", "105", "91", "92"})  # payments (inference)
 REJECTED = frozenset({"03", "17", "20", "94", "100", "101", "102", "106", "107", "109", "110",
@@ -105,15 +107,24 @@ TEXTS: dict[str, str] = {
 
 
 LATER = "status akan dicek ulang"
+PAID_BY_OTHERS = "41"  # "pay to the corresponding company": PBI or PPU
+# rc 41's words are English ("CAN'T BE PAID IN COUNTER, …"); only the participant kind they may
+# name is passed on, in the cashier's words.
+WHO_PAYS = {
+    "PBI": "peserta PBI, iuran dibayar pemerintah",
+    "PPU": "peserta PPU, iuran dibayar pemberi kerja",
+}
 
 
 def cashier_text(rc: str, host_message: str = "", context: Context = "pay") -> str:
-    """One Indonesian line for a refusal; rc 41 keeps the host's reason (PBI or PPU)."""
+    """One Indonesian line for a refusal; rc 41 says PBI or PPU when the host names it."""
     text = TEXTS.get(rc)
     if text is None:
         return f"Transaksi gagal di host (kode {rc})"
     if context == "inquiry" and text.endswith(LATER):  # an inquiry is simply made again
         text = text.removesuffix(LATER) + "coba cek tagihan lagi"
-    if rc == "41" and host_message:
-        return f"{text}: {host_message}"
+    if rc == PAID_BY_OTHERS:
+        words = set(re.findall(r"[A-Z]+", host_message.upper()))
+        who = [reason for kind, reason in WHO_PAYS.items() if kind in words]
+        return f"{text}: {who[0]}" if len(who) == 1 else text
     return text

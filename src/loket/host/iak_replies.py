@@ -227,6 +227,7 @@ def judge(http_status: int, data: DataIn, sent: Sent) -> HostReply:
         raise Odd(HOST_INCONSISTENT, "pending without its tr_id")
     return HostReply(outcome, rc=rc, message=data.message, balance=balance,
                      cashier_text=codes.cashier_text(rc, data.message, sent.context),
+                     paid_up=sent.context == "inquiry" and rc in codes.PAID_UP,
                      retry_after_s=codes.RETRY_AFTER_S if rc == codes.RATE_LIMIT else None)
 
 

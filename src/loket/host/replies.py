@@ -48,6 +48,7 @@ MAX_MEMBERS = 50
 MAX_PERIODS = ARREARS_CAP + 1 + MAX_MONTHS_AHEAD
 MAX_BALANCE = 10**13
 BODY_STATUSES = frozenset({200, *PROTOCOL_ERROR_RC})  # a 5xx, 3xx, 404 … is not an answer
+PAID_UP = "34"  # nothing to pay: the months asked for are paid already
 
 
 # -- field types -----------------------------------------------------------------------------
@@ -271,7 +272,8 @@ def _judge(http_status: int, raw: bytes, content_type: str, sent: Sent) -> HostR
         _check_success(answer, sent)
     bill = answer.bill.to_bill(sent.customer_no, answer.inquired_at) if answer.bill else None
     return HostReply(outcome, rc=answer.rc, message=answer.message, bill=bill, sn=answer.sn,
-                     paid_at=answer.paid_at, balance=answer.balance)
+                     paid_at=answer.paid_at, balance=answer.balance,
+                     paid_up=sent.endpoint == "inquiry" and answer.rc == PAID_UP)
 
 
 def judge(http_status: int, raw: bytes, content_type: str, sent: Sent) -> tuple[HostReply, str]:

@@ -35,6 +35,7 @@ from loket.printing.backends import Delivery
 from loket.printing.escpos_render import PrintOptions
 from loket.printing.slip import Element
 from loket.service.access import require_owner
+from loket.service.inquiry import InquiryResult, paid_up
 from loket.service.offline import OfflineDesk
 from loket.service.shift_desk import ShiftDesk
 from loket.service.slips import PrintResult, SlipPrinter
@@ -50,40 +51,10 @@ class PaymentRefused(LoketError):
 
 NO_SHIFT = "Buka shift dulu (F8): setiap pembayaran masuk ke satu shift"
 NO_SHIFT_REFUND = "Buka shift dulu (F8): uang kembali diambil dari laci shift"
-ALREADY_PAID = "34"  # rc: the current month is paid
 
 # Told each step of a payment at the counter (recorded, then each answer while it settles), so a
 # screen can say what is happening. Called on the paying thread; it must not raise.
 Progress = Callable[[Payment], None]
-
-
-@dataclass(frozen=True)
-class InquiryResult:
-    bill: FamilyBill | None = None
-    error: str = ""
-    rc: str = ""
-    host_down: bool = False
-    # a bill was found (by the host, or priced here while it is down) but may not be taken: why
-    refusal: str = ""
-
-    @property
-    def usable(self) -> bool:
-        """There is a bill and it may be paid."""
-        return self.bill is not None and not self.refusal
-
-    @property
-    def message(self) -> str:
-        """Everything the cashier should be told about it, in one line."""
-        return " ".join(m for m in (self.error, self.refusal) if m)
-
-    @property
-    def offline(self) -> bool:
-        return self.bill is not None and self.bill.priced_offline
-
-    @property
-    def already_paid(self) -> bool:
-        """The family has paid the current month: it may still pay months ahead."""
-        return self.rc == ALREADY_PAID
 
 
 @dataclass
@@ -162,8 +133,17 @@ class CounterService:
             quote = self.offline.quote(number.digits, months_ahead)
             return InquiryResult(bill=quote.bill, error=reply.message, host_down=True,
                                  refusal=quote.refusal)
-        return InquiryResult(error=reply.cashier_text or cashier_message(reply.rc, reply.message),
-                             rc=reply.rc)
+        error = reply.cashier_text or cashier_message(reply.rc, reply.message)
+        if reply.paid_up:
+            return self._paid_up(number.digits, months_ahead, error, reply.rc)
+        return InquiryResult(error=error, rc=reply.rc)
+
+    def _paid_up(self, digits: str, months_ahead: int, error: str, rc: str) -> InquiryResult:
+        cached = families.find(self.engine, digits)
+        known = families.known(cached).paid_through if cached else None
+        limit = self.settings.max_months_ahead if self.pays_ahead else 0
+        return paid_up(error, rc, Month.of(self.clock.now()) + months_ahead, known,
+                       Month.of(self.clock.now()), limit)
 
     # -- payment ----------------------------------------------------------------------------
     def ready_to_take(self, cashier_id: str) -> None:

@@ -21,7 +21,8 @@ from loket.domain.states import IN_FLIGHT, WAITING_TO_SEND, PaymentState, label
 from loket.errors import LoketError
 from loket.printing.receipt_files import receipt_as
 from loket.service.accounts import AccountDesk
-from loket.service.counter import CounterService, InquiryResult, PaymentRefused
+from loket.service.counter import CounterService, PaymentRefused
+from loket.service.inquiry import InquiryResult
 from loket.service.slips import PrintResult
 from loket.store.payments import DuplicateRef
 from loket.store.shifts import ShiftError

@@ -49,6 +49,16 @@ class Health:
     hub_waiting: int = 0  # outbox rows the owner's hub has not got yet (0 without a hub)
 
 
+@dataclass(frozen=True)
+class TrainingHost:
+    """The host a training counter plays against (the bundled simulator), as the cashier is told
+    of it: its name, and its test numbers with what each one shows. Handed in by the composition
+    root, which alone knows the simulator."""
+
+    name: str  # "Digiflazz (simulator)"
+    numbers: tuple[tuple[str, str], ...] = ()  # (number, what it shows)
+
+
 @dataclass
 class Runtime:
     config: Config
@@ -62,6 +72,7 @@ class Runtime:
     training_pin: str = ""
     closers: list[Callable[[], None]] = field(default_factory=list)
     hub: HubDesk | None = None  # the owner's PostgreSQL hub ([hub]; the outbox is always there)
+    training_host: TrainingHost | None = None  # training mode: the simulated host
 
     @property
     def training(self) -> bool:
@@ -122,6 +133,7 @@ def build_runtime(
     new_ref: Callable[[str], str] = ulid_ref,
     training_pin: str | None = None,
     delivery: Delivery | None = None,
+    training_host: TrainingHost | None = None,
 ) -> Runtime:
     clock = clock or SystemClock()
     closers: list[Callable[[], None]] = [host.close]
@@ -156,4 +168,4 @@ def build_runtime(
     hub = HubDesk(engine, config)
     closers.append(hub.close)
     return Runtime(config, engine, host, counter, clock, accounts, desk, reports, pin, closers,
-                   hub)
+                   hub, training_host if config.training else None)

@@ -162,6 +162,9 @@ FIXED_FAMILIES = (
 )
 
 
+NOT_FOUND = "0001999999999"  # a fixed number no family has (rc 54)
+
+
 class Population:
     def __init__(self, seed: int = 1, size: int = DEFAULT_FAMILIES) -> None:
         self.seed = seed

@@ -60,7 +60,7 @@ class LoketApp(KeyedApp):
         Binding("f8", "shift", "Shift", show=False),
         Binding("f10", "settings", "Pengaturan", show=False),
         Binding("ctrl+p", "command_palette", texts.PALETTE, show=False, priority=True),
-        Binding("ctrl+q", "quit", "Keluar", priority=True, show=False),
+        Binding("ctrl+q", "quit", texts.QUIT, priority=True, show=False),
     ]
 
     def __init__(self, runtime: Runtime, *, background: bool = True, blink: bool = True,

@@ -30,7 +30,7 @@ def palette(app: LoketApp) -> Iterable[Command]:
         yield "Keluar akun", "Kembali ke layar masuk", app.logout
     yield "Cetak halaman uji", "Periksa printer", app.action_print_test
     # not "Keluar": typing "keluar" must find the logout above, not close the counter
-    yield "Tutup aplikasi", "Hentikan loket di komputer ini (Ctrl+Q)", app.action_quit
+    yield texts.QUIT, "Hentikan loket di komputer ini (Ctrl+Q)", app.action_quit
 
 
 class LoketCommands(Provider):

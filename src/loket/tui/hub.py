@@ -25,6 +25,7 @@ from textual.worker import Worker, WorkerState
 from loket.domain.money import format_rupiah
 from loket.errors import LoketError
 from loket.service.hub_view import ALL, HubDay, HubView, next_outlet
+from loket.tui import texts
 from loket.tui.keys import KeyedApp
 from loket.tui.screens.dashboard import (
     DAYS,
@@ -261,7 +262,7 @@ class HubDashboard(Screen[None]):
 class HubApp(KeyedApp):
     TITLE = "loket hub"
     ENABLE_COMMAND_PALETTE = False
-    BINDINGS = [Binding("ctrl+q", "quit", "Keluar", priority=True, show=False)]
+    BINDINGS = [Binding("ctrl+q", "quit", texts.QUIT, priority=True, show=False)]
 
     def __init__(self, view: HubView) -> None:
         super().__init__()

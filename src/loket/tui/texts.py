@@ -7,15 +7,18 @@ S = PaymentState
 LOGIN_TITLE = "loket — Masuk Kasir"
 LOGIN_ID = "ID kasir"
 LOGIN_PIN = "PIN"
-LOGIN_TRAINING = ("MODE LATIHAN: bukan transaksi nyata. PIN {pin} untuk kasir ID {id} "
-                  "dan pemilik ID {owner}")
+LOGIN_TRAINING = ("MODE LATIHAN dengan {host}: bukan transaksi nyata. PIN {pin} untuk kasir "
+                  "ID {id} dan pemilik ID {owner}. Nomor uji: F1")
+TRAINING_HOST = "simulator"  # when the runtime was not told which host is simulated
 CHECKING = "Memeriksa…"
 NUMBER_PROMPT = "Nomor kartu JKN-KIS (13 digit) atau VA (16 digit), lalu Enter"
 SEARCHING = "Mencari tagihan…"
 EMPTY_COUNTER = "Ketik atau scan nomor kartu/VA peserta, lalu tekan Enter."
 BILL_KEYS = "Enter/F9 bayar · +/- bulan di muka"
 BILL_KEYS_DUE = "Enter/F9 bayar"  # a host that sells only what is due: no months ahead
-ALREADY_PAID_HINT = "Tekan + untuk membayar bulan berikutnya di muka."
+PAID_THROUGH = "Sudah lunas sampai {month}."
+ALREADY_PAID_HINT = "Tekan + untuk membayar {month} di muka."
+AHEAD_LIMIT = "Bayar di muka paling banyak {limit} bulan"
 CHECKING_SHIFT = "Memeriksa shift…"
 NOT_READY = "Pembayaran belum bisa diterima: {reason}. Jangan terima uang dulu."
 OFFLINE_BILL = ("OFFLINE: host tidak dapat dihubungi. Tagihan dihitung dari data keluarga {when}; "
@@ -30,6 +33,8 @@ TRAINING_BANNER = "MODE LATIHAN — transaksi tidak nyata"
 
 # -- the command palette and the app's keys --------------------------------------------------
 PALETTE = "Menu"
+# Ctrl+Q closes loket on this computer; logging out ("Keluar akun") is another thing
+QUIT = "Tutup aplikasi"
 PALETTE_PLACEHOLDER = "Cari perintah…"
 PALETTE_NO_MATCH = "Tidak ada perintah yang cocok"
 WAIT_PAYING = "Tunggu: pembayaran sedang diproses"
@@ -99,9 +104,7 @@ GIVE_BACK_ALL = "Kembalian {change} belum diberikan?\nKembalikan semua uang dite
 HELP_KEYS = """\
 [b]Di layar kasir[/b]
   Enter       Cek tagihan; Enter lagi untuk membayar
-  + / -       Tambah / kurangi bulan bayar di muka
-              (juga setelah "sudah lunas")
-  F9          Bayar tagihan yang tampil
+{ahead}  F9          Bayar tagihan yang tampil
   F2 / Esc    Pelanggan berikutnya
   F4          Riwayat hari ini (Enter rincian, R cetak)
   F5          Kirim antrean ke host sekarang
@@ -111,22 +114,16 @@ HELP_KEYS = """\
   Q           QR struk besar (di layar hasil)
   F1          Bantuan ini
   Ctrl+P      Menu perintah
-  Ctrl+Q      Keluar
+  Ctrl+Q      Tutup aplikasi
 
 [b]Di layar pembayaran[/b]
   F5 uang pas · F6/F7/F8 dibulatkan ke 10rb/50rb/100rb
   Enter konfirmasi · Esc batal
 """
 
-HELP_NUMBERS = """\
-[b]Nomor uji (mode latihan)[/b]
-  0001000000011  keluarga 3 orang, bulan ini
-  0001000000029  tunggakan 2 bulan
-  0001000000037  tunggakan 30 bulan (ditagih 24)
-  0001000000045  PBI: tidak bisa dibayar
-  0001000000053  PPU: tidak bisa dibayar
-  0001000000061  sudah lunas: + bayar di muka
-  0001000000078  diproses, lalu sukses
-  0001000000086  diproses, lalu gagal: uang kembali
-  0001999999999  tidak ditemukan
+# only on a host that sells months ahead (HELP_KEYS's {ahead})
+HELP_AHEAD = """\
+  + / -       Tambah / kurangi bulan bayar di muka
+              (juga setelah "sudah lunas")
 """
+HELP_NUMBERS = "[b]Nomor uji: {host}[/b]"  # then the simulated host's numbers, one a line

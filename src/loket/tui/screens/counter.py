@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,11 +12,13 @@ from textual.worker import Worker, WorkerState
 from loket.domain.billing import FamilyBill
 from loket.domain.money import format_rupiah
 from loket.domain.months import Month
-from loket.service.counter import InquiryResult, PaymentRefused
+from loket.service.counter import PaymentRefused
+from loket.service.inquiry import InquiryResult
 from loket.tui import texts
 from loket.tui.screens.base import FormKeys, LoketScreen
 from loket.tui.screens.payment import PaymentScreen
 from loket.tui.widgets.bill_view import BillView, bill_renderable
+from loket.tui.widgets.number_input import NumberInput
 from loket.tui.widgets.status_line import StatusLine
 
 
@@ -32,19 +32,12 @@ def offline_message(bill: FamilyBill) -> str:
     return texts.OFFLINE_BILL.format(when=when)
 
 
-class NumberInput(Input):
-    """The number field. ``+``/``-`` are the screen's keys while they mean "months ahead" (a bill
-    is shown and the number untouched, or the family already paid this month); otherwise they
-    are typed (a dash in ``0001-0000-00029``)."""
-
-    def __init__(self, months_keys: Callable[[], bool], **kw) -> None:
-        super().__init__(**kw)
-        self.months_keys = months_keys
-
-    def check_consume_key(self, key: str, character: str | None) -> bool:
-        if character in ("+", "-") and self.months_keys():
-            return False  # leaves the screen's priority binding in place
-        return super().check_consume_key(key, character)
+def paid_message(paid_through: Month, next_ahead: int | None) -> str:
+    """How far the family is paid, and what ``+`` pays next where it may."""
+    text = texts.PAID_THROUGH.format(month=paid_through.short_name)
+    if next_ahead is not None:
+        text += " " + texts.ALREADY_PAID_HINT.format(month=(paid_through + 1).short_name)
+    return text
 
 
 class CounterScreen(FormKeys, LoketScreen):
@@ -90,7 +83,8 @@ class CounterScreen(FormKeys, LoketScreen):
         super().__init__()
         self.bill: FamilyBill | None = None
         self.bill_number = ""
-        self.paid_number = ""  # the family paid this month: ``+`` asks for next month
+        self.paid_number = ""  # the family has paid what was asked: ``+`` asks for the next month
+        self.next_ahead: int | None = None  # … and these months ahead reach the next one
         self.months_ahead = 0
         self._asked = 0  # inquiries asked; a late answer to an older one is dropped
         self._asking = ""  # the number being looked up now
@@ -182,15 +176,17 @@ class CounterScreen(FormKeys, LoketScreen):
         if result.host_down:
             self.loket.check_health()
         self.paid_number = number if result.already_paid else ""
+        self.next_ahead = result.next_ahead
         self._keys_shown()
         self._next_starts_over(number)
+        if result.paid_through is not None:
+            self._show_bill(None)
+            self._message(paid_message(result.paid_through, result.next_ahead), "error")
+            return
         if result.bill is None or result.refusal:
             self._show_bill(None)
-            reason = f" {result.refusal}." if result.refusal else ""
-            ahead = result.already_paid and self.runtime.counter.pays_ahead
-            hint = f" {texts.ALREADY_PAID_HINT}" if ahead else ""
-            self._message(result.error + ("." if reason or hint else "") + reason + hint,
-                          "error")
+            reason = f". {result.refusal}." if result.refusal else ""
+            self._message(result.error + reason, "error")
             return
         self.bill_number = number
         self.months_ahead = result.bill.months_ahead
@@ -232,14 +228,17 @@ class CounterScreen(FormKeys, LoketScreen):
 
     # -- actions ----------------------------------------------------------------------------
     def action_months(self, step: int) -> None:
-        # Paid through this month: the next month is the first to pay (a bill of months ahead).
+        # Nothing left to pay: the month after the last one paid is the first to pay.
         paid = not self.bill_is_current() and bool(self.paid_number)
         if paid and step < 0:
             return
         limit = self.runtime.counter.settings.max_months_ahead
-        wanted = max(1 if paid else 0, min(limit, self.months_ahead + step))
+        if paid:
+            wanted = self.next_ahead or self.months_ahead
+        else:
+            wanted = max(0, min(limit, self.months_ahead + step))
         if wanted == self.months_ahead:
-            self._message(f"Bayar di muka paling banyak {limit} bulan" if step > 0 else "")
+            self._message(texts.AHEAD_LIMIT.format(limit=limit) if step > 0 else "")
             return
         self.months_ahead = wanted
         self._inquire(self.paid_number if paid else self.bill_number)
@@ -276,6 +275,7 @@ class CounterScreen(FormKeys, LoketScreen):
 
     def clear(self) -> None:
         self.bill, self.bill_number, self.paid_number, self.months_ahead = None, "", "", 0
+        self.next_ahead = None
         self._asked += 1  # an answer still on its way is for the previous customer
         self._asking = ""
         number = self.query_one("#number", Input)

@@ -1,14 +1,23 @@
-"""F1: the keys, and the simulator's test numbers."""
+"""F1: the keys the counter offers on this host, and in training the simulated host's own test
+numbers."""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, VerticalScroll
+from textual.markup import escape
 from textual.widgets import Footer, Static
 
+from loket.service.runtime import TrainingHost
 from loket.tui import texts
 from loket.tui.screens.base import Dialog
+
+
+def numbers_text(host: TrainingHost) -> str:
+    lines = [texts.HELP_NUMBERS.format(host=escape(host.name))]
+    lines += [f"  {number:<13}  {escape(shows)}" for number, shows in host.numbers]
+    return "\n".join(lines)
 
 
 class HelpScreen(Dialog[None]):
@@ -28,8 +37,10 @@ class HelpScreen(Dialog[None]):
             box.border_title = "Bantuan"
             box.border_subtitle = "↑↓ gulir · Esc tutup"
             with Grid(id="help-grid"):
-                yield Static(texts.HELP_KEYS)
-                yield Static(texts.HELP_NUMBERS)
+                ahead = texts.HELP_AHEAD if self.runtime.counter.pays_ahead else ""
+                yield Static(texts.HELP_KEYS.format(ahead=ahead))
+                if self.runtime.training_host is not None:
+                    yield Static(numbers_text(self.runtime.training_host), id="help-numbers")
         yield Footer(compact=True)
 
     def action_close(self) -> None:

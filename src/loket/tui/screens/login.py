@@ -21,7 +21,7 @@ class LoginScreen(FormKeys, LoketScreen):
         *FORM_KEYS,
         Binding("enter", "enter", "Masuk", priority=True),
         Binding("f1", "app.help", "Bantuan"),
-        Binding("ctrl+q", "app.quit", "Keluar"),
+        Binding("ctrl+q", "app.quit", texts.QUIT),
     ]
     DEFAULT_CSS = """
     LoginScreen { align: center middle; }
@@ -45,10 +45,12 @@ class LoginScreen(FormKeys, LoketScreen):
             box.border_title = texts.LOGIN_TITLE
             runtime = self.runtime
             if runtime.training:
+                host = runtime.training_host
                 yield Static(
-                    texts.LOGIN_TRAINING.format(id="latihan", owner="pemilik",
-                                                pin=runtime.training_pin),
-                    id="training-hint",
+                    texts.LOGIN_TRAINING.format(
+                        host=host.name if host else texts.TRAINING_HOST, id="latihan",
+                        owner="pemilik", pin=runtime.training_pin),
+                    id="training-hint", markup=False,
                 )
             yield Label(texts.LOGIN_ID)
             yield Input(id="cashier-id", compact=True, value="latihan" if runtime.training else "")

@@ -10,6 +10,7 @@ from textual.message import Message
 from textual.widgets import Footer, Input, Label, Static
 
 from loket.errors import LoketError
+from loket.tui import texts
 from loket.tui.screens.base import FORM_KEYS, FormKeys, LoketScreen
 from loket.tui.widgets.status_line import StatusLine
 
@@ -21,7 +22,7 @@ class SetupWizard(FormKeys, LoketScreen):
     BINDINGS = [
         *FORM_KEYS,
         Binding("enter", "enter", "Lanjut", priority=True),
-        Binding("ctrl+q", "app.quit", "Keluar"),
+        Binding("ctrl+q", "app.quit", texts.QUIT),
     ]
     DEFAULT_CSS = """
     SetupWizard { align: center middle; }
