@@ -41,6 +41,7 @@ def test_offline_the_same_months_are_not_offered_again(runtime, sim):
     assert not again.usable
     assert f"ref {queued.ref_id}" in again.refusal and "jangan terima uang lagi" in again.refusal
     assert runtime.counter.inquire(FAMILY, months_ahead=2).refusal == again.refusal
+    assert (again.paid_through, again.next_ahead) == (NOW_MONTH + 2, 3)  # '+' asks for this
     later = runtime.counter.inquire(FAMILY, months_ahead=3)  # only the month after them
     assert later.usable and later.bill.periods == (NOW_MONTH + 3,)
 
@@ -54,7 +55,7 @@ def test_the_customer_who_left_with_a_temporary_receipt_is_the_one_paid(runtime,
     second = runtime.counter.inquire(FAMILY, months_ahead=2)
     with pytest.raises(PaymentRefused, match="sudah dibayar di loket ini"):
         runtime.counter.pay(bill, runtime.counter.total_for(bill), "latihan")  # the old bill
-    assert second.bill is not None and not second.usable
+    assert second.bill is None and not second.usable and second.paid_through == NOW_MONTH + 2
     sim.faults("none")
     runtime.counter.forwarder.drain(force=True)
     everything = payments.in_states(runtime.engine, set(S))

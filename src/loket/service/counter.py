@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import Engine
 
@@ -131,6 +131,10 @@ class CounterService:
             return InquiryResult(bill=bill, rc=reply.rc, refusal=already_sold(other) if other else "")
         if not reply.answered:  # the host cannot be reached: the only case offline pricing is for
             quote = self.offline.quote(number.digits, months_ahead)
+            if quote.paid_through is not None:  # nothing left: the months after may be sold
+                found = self._paid_up(number.digits, months_ahead, reply.message, "",
+                                      quote.paid_through)
+                return replace(found, host_down=True, refusal=quote.refusal)
             return InquiryResult(bill=quote.bill, error=reply.message, host_down=True,
                                  refusal=quote.refusal)
         error = reply.cashier_text or cashier_message(reply.rc, reply.message)
@@ -138,9 +142,11 @@ class CounterService:
             return self._paid_up(number.digits, months_ahead, error, reply.rc)
         return InquiryResult(error=error, rc=reply.rc)
 
-    def _paid_up(self, digits: str, months_ahead: int, error: str, rc: str) -> InquiryResult:
-        cached = families.find(self.engine, digits)
-        known = families.known(cached).paid_through if cached else None
+    def _paid_up(self, digits: str, months_ahead: int, error: str, rc: str,
+                 known: Month | None = None) -> InquiryResult:
+        if known is None:
+            cached = families.find(self.engine, digits)
+            known = families.known(cached).paid_through if cached else None
         limit = self.settings.max_months_ahead if self.pays_ahead else 0
         return paid_up(error, rc, Month.of(self.clock.now()) + months_ahead, known,
                        Month.of(self.clock.now()), limit)

@@ -30,6 +30,7 @@ from loket.store import families, payments
 class OfflineQuote:
     bill: FamilyBill | None  # priced from the cached family and the tariff table
     refusal: str  # why it may not be taken offline ("" when it may)
+    paid_through: Month | None = None  # nothing left to pay: paid (or sold here) through this
 
 
 class OfflineDesk:
@@ -73,6 +74,7 @@ class OfflineDesk:
         if not periods:
             refusal = (already_sold(holder) if holder
                        else "Menurut data terakhir, tagihan ini sudah lunas")
+            return OfflineQuote(bill, refusal, known.paid_through)
         return OfflineQuote(bill, refusal or "")
 
     def check(self, bill: FamilyBill, total: int) -> str | None:

@@ -179,9 +179,10 @@ class CounterScreen(FormKeys, LoketScreen):
         self.next_ahead = result.next_ahead
         self._keys_shown()
         self._next_starts_over(number)
-        if result.paid_through is not None:
+        if result.paid_through is not None:  # with why, when the months were sold here
             self._show_bill(None)
-            self._message(paid_message(result.paid_through, result.next_ahead), "error")
+            paid = paid_message(result.paid_through, result.next_ahead)
+            self._message(f"{result.refusal}. {paid}" if result.refusal else paid, "error")
             return
         if result.bill is None or result.refusal:
             self._show_bill(None)
