@@ -18,15 +18,9 @@ from loket.service.accounts import Login
 from loket.service.runtime import Health, Runtime
 from loket.sync.lock import Forwarding
 from loket.tui import texts
-from loket.tui.app_messages import (
-    Forwarded,
-    ForwarderElsewhere,
-    HealthChecked,
-    ShiftFound,
-    TestPagePrinted,
-)
+from loket.tui.app_messages import ShiftFound, TestPagePrinted
+from loket.tui.background import BackgroundWork
 from loket.tui.commands import LoketCommands
-from loket.tui.keys import KeyedApp
 from loket.tui.screens.base import LoketScreen
 from loket.tui.screens.counter import CounterScreen
 from loket.tui.screens.help import HelpScreen
@@ -35,7 +29,6 @@ from loket.tui.screens.login import LoginScreen
 from loket.tui.screens.queue import QueueScreen
 from loket.tui.screens.shift import ShiftCloseScreen, ShiftOpenScreen, signed_rupiah
 from loket.tui.screens.wizard import SetupWizard
-from loket.tui.widgets.status_line import StatusLine
 
 log = logging.getLogger("loket.tui")
 
@@ -47,7 +40,7 @@ _GUARDED = {"history", "queue", "shift", "dashboard", "settings", "sync_now", "o
             "print_test", "command_palette", "help"}
 
 
-class LoketApp(KeyedApp):
+class LoketApp(BackgroundWork):
     TITLE = "loket"
     COMMANDS = {LoketCommands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (80, "-normal"), (120, "-wide")]
@@ -170,40 +163,6 @@ class LoketApp(KeyedApp):
             self.logout()
         else:
             self.close_screen(screen)
-
-    # -- background work ------------------------------------------------------------------------
-    @work(thread=True, exclusive=True, exit_on_error=False, group="health")
-    def check_health(self) -> None:
-        self.post_message(HealthChecked(self.runtime.health()))
-
-    def on_loket_app_health_checked(self, message: HealthChecked) -> None:
-        self.health = message.health
-        self.refresh_status()
-
-    def refresh_status(self) -> None:
-        for screen in self.screen_stack:
-            for line in screen.query(StatusLine):
-                line.refresh()
-
-    @work(thread=True, exit_on_error=False, group="forwarder")
-    def forward(self, force: bool = False) -> None:
-        """Send what waits. The lock is tried every time: when ``loket sync`` (cron) holds it this
-        time, the counter takes over as soon as it is free."""
-        done = self.forwarding.turn(self.runtime.counter.forwarder, force)
-        if isinstance(done, list):
-            if done or force:
-                self.post_message(Forwarded())
-        elif done == Forwarding.ELSEWHERE and force:
-            self.post_message(ForwarderElsewhere())
-
-    def on_loket_app_forwarded(self) -> None:
-        self.check_health()
-        for screen in self.screen_stack:
-            if isinstance(screen, QueueScreen):
-                screen.load()
-
-    def on_loket_app_forwarder_elsewhere(self) -> None:
-        self.notify(texts.SYNC_ELSEWHERE, severity="warning")
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR:
