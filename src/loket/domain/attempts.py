@@ -50,6 +50,7 @@ class Attempt:
     last_call_at: str  # the last pay or status call made with it (the polling discipline)
     created_at: str
     updated_at: str
+    may_arrive_until: str = ""  # a payment request sent without an answer may post until then
 
     @property
     def open(self) -> bool:

@@ -76,6 +76,7 @@ class HostAttemptRow(SQLModel, table=True):
     last_call_at: str = ""
     created_at: str
     updated_at: str
+    may_arrive_until: str = ""  # a request sent without an answer may still post until then
 
 
 class PaymentEvent(SQLModel, table=True):
