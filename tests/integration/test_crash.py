@@ -16,13 +16,14 @@ import pytest
 
 from loket.domain.states import PaymentState
 from loket.host.signing import STAMPS, signed_headers
+from loket.sim import faults
 from loket.store import audit, payments
 from loket.store.db import open_database
 from tests.crash.killer import Killer
 
 S = PaymentState
 KILLS = int(os.environ.get("LOKET_CRASH_KILLS", "54"))
-MODES = ["none", "drop_before", "drop_after", "error_500", "slow", "garbage"]
+MODES = faults.MODES  # the hostile ones too: booked, then lied about
 AGENT, KEY = "AGT-CRASH", "crash-test-key"
 PAYER = Path(__file__).parents[1] / "crash" / "payer.py"
 ROOT = Path(__file__).parents[2]

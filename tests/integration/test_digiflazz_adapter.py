@@ -10,7 +10,7 @@ import pytest
 
 from loket.clock import WIB
 from loket.domain.outcomes import Outcome
-from loket.sim.faults import MODES
+from loket.sim.faults import LOSSES
 from tests.conftest import KEY
 from tests.integration.digiflazz_support import (
     EXAMPLE_PREMIUM,
@@ -159,11 +159,10 @@ class TestPayment:
 
 
 class TestStatus:
-    def test_a_reference_only_inquired_is_quote_only_never_success(self, host):
+    def test_a_reference_only_inquired_is_not_found_never_success(self, host):
         inquired(host, "8801234560001", "S1")
         asked = host.status(ticket("S1", "8801234560001"))
-        assert (asked.outcome, asked.quote_only, asked.sn, asked.rc) == (Out.UNKNOWN, True, "",
-                                                                          "00")
+        assert (asked.outcome, asked.sn, asked.rc) == (Out.NOT_POSTED, "", "50")
 
     def test_an_unknown_reference_is_not_posted(self, host):
         asked = host.status(ticket("NOPE", "8801234560001"))
@@ -225,7 +224,7 @@ class TestCredentials:
         assert KEY not in repr(host) and KEY not in str(vars(host).get("username"))
 
 
-@pytest.mark.parametrize("mode", [m for m in MODES if m != "none"])
+@pytest.mark.parametrize("mode", LOSSES)
 def test_every_fault_mode_is_an_unknown_outcome_never_a_verdict(sim, mode):
     host = adapter(sim, read_timeout_s=0.5, connect_timeout_s=0.5)
     inquired(host, FAMILY, "F1")
@@ -238,7 +237,7 @@ def test_every_fault_mode_is_an_unknown_outcome_never_a_verdict(sim, mode):
     asked = host.status(ticket("F1", FAMILY))
     # "slow": the simulator may or may not have carried on after the client gave up
     posted = mode == "drop_after" or (mode == "slow" and bool(sim.ledger()))
-    assert asked.outcome is (Out.SUCCESS if posted else Out.UNKNOWN)
-    assert asked.quote_only is (not posted)
+    # a reference only inquired is "not found", as the documented host answers
+    assert asked.outcome is (Out.SUCCESS if posted else Out.NOT_POSTED)
     assert len(sim.ledger()) == (1 if posted else 0)
     host.close()

@@ -8,7 +8,7 @@ import pytest
 
 from loket.clock import WIB, iso, parse_iso
 from loket.domain.states import PaymentState
-from loket.sim.faults import MODES
+from loket.sim.faults import LOSSES
 from loket.store import attempts, payments
 from tests.integration.digiflazz_support import (
     EXAMPLE_PREMIUM,
@@ -173,7 +173,7 @@ class TestReferences:
             sim.thread.stop()
 
 
-@pytest.mark.parametrize("mode", [m for m in MODES if m != "none"])
+@pytest.mark.parametrize("mode", LOSSES)
 def test_every_fault_mode_ends_in_a_known_state_paid_once(tmp_path, mode):
     sim = start_digiflazz()
     rt = runtime(tmp_path, sim, adapter(sim, read_timeout_s=0.5, connect_timeout_s=0.5))

@@ -151,10 +151,13 @@ def test_pay_only_on_the_inquirys_jakarta_date(dg):
     assert dg.pay("0001000000011", "LATE")["rc"] == "00"
 
 
-def test_status_of_a_ref_only_inquired_is_sukses_with_an_empty_sn(dg):
+def test_status_of_a_ref_only_inquired_is_not_found(dg):
+    """As the servers written from the documentation answer: no payment request has arrived
+    under it (yet), so there is nothing to find (rc 50), in the six keys of a failure."""
     dg.inq("0001000000011", "R1")
     data = dg.status("0001000000011", "R1")
-    assert (data["status"], data["rc"], data["sn"]) == ("Sukses", "00", "")
+    assert (data["status"], data["rc"], data["ref_id"]) == ("Gagal", "50", "R1")
+    assert set(data) == SIX_KEYS
     assert dg.sim.ledger() == []
 
 
@@ -194,7 +197,7 @@ def test_status_calls_are_rate_limited_per_transaction():
         limited = dg.status("0001000000011", "R1")  # the pay was the last call
         assert (limited["status"], limited["rc"]) == ("Gagal", "85")
         assert set(limited) == SIX_KEYS
-        assert dg.status("0001000000029", "R2")["rc"] == "00"  # another transaction
+        assert dg.status("0001000000029", "R2")["rc"] == "50"  # another one: only inquired
         time.sleep(0.55)
         assert dg.status("0001000000011", "R1")["rc"] == "00"
         assert dg.status("0001000000011", "R1")["rc"] == "85"
@@ -211,7 +214,7 @@ def test_deposit_moves_by_price_and_an_insufficient_one_records_nothing(dg):
     bill = dg.inq("0001000000011", "R1")
     r = dg.send("pay-pasca", "0001000000011", "R1")
     assert r.status_code == 400 and r.json()["data"]["rc"] == "44"
-    assert dg.status("0001000000011", "R1")["sn"] == ""  # still only inquired
+    assert dg.status("0001000000011", "R1")["rc"] == "50"  # still only inquired
     dg.sim.deposit(1_000_000)
     paid = dg.pay("0001000000011", "R1")
     assert paid["rc"] == "00" and paid["buyer_last_saldo"] == 1_000_000 - bill["price"]

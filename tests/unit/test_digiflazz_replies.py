@@ -189,6 +189,21 @@ class TestClassesByContext:
         assert pay(host_answering(bare, status=400)).outcome is Out.REJECTED
         assert pay(host_answering(bare | {"ref_id": "R9"}, status=400)).outcome is Out.UNKNOWN
 
+    @pytest.mark.parametrize("bare", [
+        {"status": "Gagal", "rc": "02"},  # as a proxy sent it after the host had booked
+        {"ref_id": "", "customer_no": "", "buyer_sku_code": "", "status": "Gagal", "rc": "02",
+         "message": "Transaksi Gagal"},  # empty strings: absent fields
+        {"status": "Gagal", "rc": "53"},  # "nothing posted, the reference used up"
+        {"status": "Pending", "rc": "03"},
+    ])
+    def test_about_a_payment_only_an_answer_naming_it_is_news(self, bare):
+        """Issue 18: a failure naming no transaction is an unknown outcome, never a refund or
+        a new reference; for an inquiry (which posts nothing) it may stand."""
+        assert pay(host_answering(bare)).outcome is Out.UNKNOWN
+        assert status(host_answering(bare)).outcome in (Out.UNKNOWN, Out.REJECTED)  # no news
+        named = bare | {"ref_id": "R1", "customer_no": "8801234560001", "buyer_sku_code": "bpjs"}
+        assert pay(host_answering(named)).outcome is not Out.UNKNOWN
+
     def test_every_documented_rc_has_indonesian_words(self):
         documented = (codes.SUCCESS | codes.PENDING | codes.UNKNOWN | codes.REJECTED
                       | codes.USED_UP | codes.FINAL | {codes.REF_TAKEN, codes.NOT_FOUND})

@@ -19,6 +19,10 @@ Adapter = Literal["loket", "digiflazz", "iak"]
 AGGREGATORS = ("digiflazz", "iak")
 # a status query per transaction no more often than this, when [host] does not say
 STATUS_INTERVAL_S = {"loket": 0.0, "digiflazz": 60.0, "iak": 0.0}
+# how long after its deadline a payment request left without an answer may still arrive at the
+# host and post (issue 18): the native host books one ref_id once, however late; the aggregators
+# pay a new reference per attempt, so a new one waits this long (no host documents a bound)
+LATE_REQUEST_S = {"loket": 0.0, "digiflazz": 300.0, "iak": 300.0}
 READ_TIMEOUT_S = {"loket": 15.0, "digiflazz": 15.0, "iak": 30.0}  # IAK suggests 30 s
 SKU = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 
@@ -36,6 +40,7 @@ class HostConfig(Strict):
     connect_timeout_s: float = Field(5.0, gt=0, le=120, allow_inf_nan=False)
     read_timeout_s: float | None = Field(None, gt=0, le=120, allow_inf_nan=False)
     total_timeout_s: float | None = Field(None, gt=0, le=300, allow_inf_nan=False)
+    late_request_s: float | None = Field(None, ge=0, le=86400, allow_inf_nan=False)
     # how the agent pays the host what the payments cost: a prepaid deposit the host deducts
     # from (the common case), or post-paid, settled by T+1 (PPOB partner obligations, seed 000)
     settlement: Literal["deposit", "postpaid"] = "deposit"
@@ -91,6 +96,12 @@ class HostConfig(Strict):
         if self.min_status_interval_s is not None:
             return self.min_status_interval_s
         return STATUS_INTERVAL_S[self.adapter]
+
+    @property
+    def late_request(self) -> float:
+        if self.late_request_s is not None:
+            return self.late_request_s
+        return LATE_REQUEST_S[self.adapter]
 
     @property
     def read_timeout(self) -> float:

@@ -7,6 +7,13 @@ each written before its call. The one rule that keeps a payment from being poste
     a new host reference is minted only once the previous one is known not to have posted;
     after an unknown or pending outcome, only status queries follow.
 
+"Known not to have posted" needs more than a host saying "not found": a payment request whose
+connection ended without an answer (a time-out, a dropped line, the counter killed) may still
+reach the host after the status query, so until its deadline and the host's processing window
+have passed (``may_arrive_until``) a "not found" is no news. And a host that answered "pending"
+has the payment: "not found" afterwards is no news either, and a "failed" is asked once more
+(``FAILING``) before any cash is owed back.
+
 The native host is the simplest case: every attempt uses the payment's own ``ref_id``, which the
 host's idempotency makes safe to send again.
 """
@@ -23,6 +30,7 @@ class AttemptState(StrEnum):
     INQUIRED = "INQUIRED"  # the host quoted the bill under this reference; not paid yet
     PAYING = "PAYING"  # a payment call is (or was, before a crash) on the wire
     PENDING = "PENDING"  # the host took it, the biller has not answered
+    FAILING = "FAILING"  # the host called it failed after a pending answer: asked once more
     UNKNOWN = "UNKNOWN"  # the answer was lost or not believed
     SUCCESS = "SUCCESS"
     FAILED = "FAILED"  # a final failure at the host: the cash is owed back
@@ -30,7 +38,8 @@ class AttemptState(StrEnum):
 
 
 A = AttemptState
-OPEN = frozenset({A.PAYING, A.PENDING, A.UNKNOWN})  # may have posted: status queries only
+OPEN = frozenset({A.PAYING, A.PENDING, A.FAILING, A.UNKNOWN})  # may have posted: status only
+HEARD_PENDING = frozenset({A.PENDING, A.FAILING})  # the host has it: "not found" is no news
 CLOSED = frozenset({A.SUCCESS, A.FAILED, A.NOT_POSTED})
 NOTHING_SENT = frozenset({A.INQUIRING, A.INQUIRED})  # no payment call was made under it
 
@@ -57,9 +66,18 @@ class Attempt:
         return self.state in OPEN
 
 
-def may_mint(last: Attempt | None) -> bool:
-    """A new host reference is allowed only when the last one cannot have posted."""
-    return last is None or last.state in NOTHING_SENT or last.state is A.NOT_POSTED
+def may_still_arrive(attempt: Attempt, now: datetime) -> bool:
+    """A payment request of this attempt went out without an answer and may still reach the
+    host (its deadline plus the host's processing window has not passed)."""
+    return bool(attempt.may_arrive_until) and datetime.fromisoformat(
+        attempt.may_arrive_until) > now
+
+
+def may_mint(last: Attempt | None, now: datetime) -> bool:
+    """A new host reference is allowed only when the last one cannot have posted, nor can a
+    payment request sent under it still arrive."""
+    return last is None or (last.state in NOTHING_SENT or last.state is A.NOT_POSTED) and (
+        not may_still_arrive(last, now))
 
 
 @dataclass(frozen=True)

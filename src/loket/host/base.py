@@ -79,6 +79,10 @@ class HostAdapter(Protocol):
     quote_rule: QuoteRule  # how long such an inquiry may be paid
     repay_quote: bool  # a quote the host pays at most once may be paid again when not received
     min_status_interval_s: float  # no more than one status query per attempt this often
+    total_timeout_s: float  # every call's whole deadline
+    # how long after its deadline a payment request that got no answer may still reach the host
+    # and post (a request held in a proxy or a queue): "not found" proves nothing until then
+    late_request_s: float
     retention_days: int | None  # how far back the host answers status queries
 
     def new_ref(self, payment_ref: str, seq: int) -> str:

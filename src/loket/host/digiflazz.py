@@ -66,6 +66,7 @@ class DigiflazzHost(SeesHostClock):
         connect_timeout_s: float = 5.0,
         read_timeout_s: float = 15.0,
         total_timeout_s: float | None = None,
+        late_request_s: float = 300.0,
         transport: httpx.BaseTransport | None = None,
         clock: Clock | None = None,
     ) -> None:
@@ -76,6 +77,7 @@ class DigiflazzHost(SeesHostClock):
         self._key = key
         self._clock = clock or SystemClock()
         self.total_timeout_s = total_timeout_s or connect_timeout_s + read_timeout_s
+        self.late_request_s = late_request_s
         self._http = httpx.Client(base_url=url.rstrip("/"),
                                   timeout=httpx.Timeout(read_timeout_s, connect=connect_timeout_s),
                                   transport=transport or DeadlineTransport(),

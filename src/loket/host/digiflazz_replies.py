@@ -147,7 +147,7 @@ def _judge(http_status: int, raw: bytes, content_type: str, sent: Sent, now: str
     assert isinstance(answer, AnswerIn)
     for field, value in (("ref_id", sent.ref_id), ("customer_no", sent.customer_no),
                          ("buyer_sku_code", sent.sku)):
-        echoed = getattr(answer, field)
+        echoed = getattr(answer, field) or None  # an empty string is an absent field
         # a refusal may leave an identifier out; whatever is there must be what was sent
         if echoed != value and (echoed is not None or answer.status != "Gagal"):
             raise Odd(HOST_MISMATCH, f"{field} {echoed!r} is not what was sent")
@@ -155,6 +155,11 @@ def _judge(http_status: int, raw: bytes, content_type: str, sent: Sent, now: str
             http_status != 200 and answer.status != "Gagal"):
         raise Odd(HOST_INCONSISTENT, f"HTTP {http_status} with {answer.status}/{answer.rc}")
     outcome = codes.classify(sent.context, answer.rc)
+    if sent.context != "inquiry" and not answer.ref_id and outcome is not Outcome.REJECTED:
+        # about a payment, only an answer that names it is news of it: a failure that names no
+        # transaction may come after the host booked it (a proxy's, a gateway's). A refusal
+        # that records nothing (a bad signature) changes nothing, named or not.
+        raise Odd(HOST_MISMATCH, f"a {answer.status}/{answer.rc} that names no transaction")
     balance = _whole(answer.buyer_last_saldo)
     bill, quote_only = None, False
     if outcome is Outcome.SUCCESS:

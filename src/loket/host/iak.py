@@ -70,13 +70,14 @@ class IakHost(SeesHostClock):
 
     def __init__(self, url: str, username: str, key: str, *, min_status_interval_s: float = 0.0,
                  connect_timeout_s: float = 5.0, read_timeout_s: float = 30.0,
-                 total_timeout_s: float | None = None,
+                 total_timeout_s: float | None = None, late_request_s: float = 300.0,
                  transport: httpx.BaseTransport | None = None,
                  clock: Clock | None = None) -> None:
         self.username = username
         self._key = key
         self.min_status_interval_s = min_status_interval_s
         self.total_timeout_s = total_timeout_s or connect_timeout_s + read_timeout_s
+        self.late_request_s = late_request_s
         self._balance: int | None = None
         self.clock: Clock = clock or SystemClock()  # stamps a quote (IAK's inquiry has no time)
         self._http = httpx.Client(base_url=url.rstrip("/"),

@@ -42,6 +42,7 @@ class NativeHost:
     quote_rule = QuoteRule()
     repay_quote = False
     min_status_interval_s = 0.0
+    late_request_s = 0.0  # a late request and a resend are one booking: the same ref_id
     retention_days: int | None = 90  # the protocol keeps every payment ref_id at least 90 days
 
     def __init__(

@@ -17,13 +17,14 @@ def make_host(h: HostConfig, url: str, key: str, clock: Clock | None = None) -> 
                              min_status_interval_s=h.status_interval_s,
                              connect_timeout_s=h.connect_timeout_s,
                              read_timeout_s=h.read_timeout, total_timeout_s=h.total_timeout_s,
-                             clock=clock)
+                             late_request_s=h.late_request, clock=clock)
     if h.adapter == "iak":
         from loket.host.iak import IakHost
 
         return IakHost(url, h.username, key, min_status_interval_s=h.status_interval_s,
                        connect_timeout_s=h.connect_timeout_s, read_timeout_s=h.read_timeout,
-                       total_timeout_s=h.total_timeout_s, clock=clock)
+                       total_timeout_s=h.total_timeout_s, late_request_s=h.late_request,
+                       clock=clock)
     from loket.host.native import NativeHost
 
     return NativeHost(url, h.agent_id, key, h.connect_timeout_s, h.read_timeout,

@@ -1,4 +1,5 @@
-"""Fault injection for the simulator's host API endpoints (``POST /_sim/faults``)."""
+"""Fault injection for the simulator's host API endpoints (``POST /_sim/faults``): requests and
+answers lost, late or garbled, and (``hostile.py``) payments booked and then lied about."""
 
 from __future__ import annotations
 
@@ -6,7 +7,10 @@ import asyncio
 import random
 from dataclasses import dataclass
 
-MODES = ("none", "drop_before", "drop_after", "error_500", "slow", "garbage")
+from loket.sim.hostile import HOSTILE, Liar
+
+LOSSES = ("drop_before", "drop_after", "error_500", "slow", "garbage")  # requests, answers lost
+MODES = ("none", *LOSSES, *HOSTILE)
 
 
 @dataclass
@@ -43,22 +47,23 @@ class FaultInjector:
     """Outermost ASGI middleware: decides per request whether a fault hits it."""
 
     def __init__(
-        self, app, plan: FaultPlan, seed: int = 1, paths: tuple[str, ...] = ("/v1/",)
+        self, app, plan: FaultPlan, seed: int = 1, paths: tuple[str, ...] = ("/v1/",),
+        profile: str = "loket",
     ) -> None:
         self.app = app
         self.plan = plan
         self.rng = random.Random(seed)
         self.paths = paths  # path prefixes faults hit: the host API, never /_sim/
+        self.liar = Liar(profile)
 
     async def __call__(self, scope, receive, send) -> None:
         path = scope.get("path", "")
-        applies = (
-            scope["type"] == "http"
-            and path.startswith(self.paths)
-            and path != "/v1/health"
-            and self.plan.mode != "none"
-            and self.rng.random() < self.plan.rate
-        )
+        api = scope["type"] == "http" and path.startswith(self.paths) and path != "/v1/health"
+        applies = api and self.plan.mode != "none" and self.rng.random() < self.plan.rate
+        if api and (self.plan.mode in HOSTILE or self.liar.flipped):
+            await self.liar(self.plan.mode, applies, self.plan.latency_ms, scope, receive, send,
+                            self.app)
+            return
         if not applies:
             await self.app(scope, receive, send)
             return

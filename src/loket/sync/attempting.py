@@ -14,11 +14,12 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from loket.clock import iso, parse_iso
-from loket.domain.attempts import Attempt, AttemptState
+from loket.domain.attempts import HEARD_PENDING, Attempt, AttemptState, may_still_arrive
 from loket.domain.money import format_rupiah
 from loket.domain.outcomes import HOST_MISMATCH, Outcome
 from loket.domain.payment import Payment
@@ -31,6 +32,10 @@ if TYPE_CHECKING:
 
 S = PaymentState
 A = AttemptState
+MAY_STILL_ARRIVE = ("Host belum mencatat pembayaran, tetapi permintaannya mungkin masih di jalan "
+                    "— status akan dicek ulang")
+NOT_FOUND_AFTER_PENDING = ("Host tidak menemukan transaksi yang tadi diproses — status akan dicek "
+                           "ulang")
 
 
 def request_for(payment: Payment) -> PaymentRequest:
@@ -89,6 +94,11 @@ class Attempting:
         if wait is not None:  # the host's polling discipline: not yet
             return self.f.move(payment, payment.state, next_attempt_at=iso(wait))
         reply = self.host.status(ticket(attempt, payment))
+        if reply.outcome is Outcome.NOT_POSTED:  # a new reference would follow: is it news?
+            unsure = self._not_found_proves_nothing(attempt)
+            if unsure:
+                reply = HostReply(Outcome.UNKNOWN, rc=reply.rc, message=unsure,
+                                  retry_after_s=reply.retry_after_s)
         if reply.outcome is Outcome.NOT_POSTED:  # never arrived under it: a new attempt
             self._close(attempt, A.NOT_POSTED, reply)
             return self._send(payment, attempts.last(self.f.engine, payment.id))
@@ -97,6 +107,17 @@ class Attempting:
             if again is not None:
                 return self._send(payment, again)
         return self.apply(payment, attempt, reply, asked=True)
+
+    def _not_found_proves_nothing(self, attempt: Attempt) -> str:
+        """Why the host's "not found" (or "only inquired") is no news of this attempt: the host
+        answered "pending" for it, or its payment request went out without an answer and may
+        still arrive — then a new reference could book the payment twice. "" when it is news."""
+        if attempt.state in HEARD_PENDING:
+            return NOT_FOUND_AFTER_PENDING
+        if self.host.quote_first and may_still_arrive(attempt, self.now) and (
+                not attempt.inquired_at or self._fresh(attempt)):  # an old quote pays nothing
+            return MAY_STILL_ARRIVE
+        return ""
 
     def _after_quote_only(self, attempt: Attempt, reply: HostReply) -> Attempt | None:
         """The host knows only the inquiry under this reference: no payment arrived (yet).
@@ -108,7 +129,7 @@ class Attempting:
         fresh = self._fresh(attempt)
         if fresh and self.host.repay_quote:
             self._close(attempt, A.INQUIRED, reply)
-        elif not fresh and attempt.inquired_at:
+        elif not fresh and attempt.inquired_at and not self._not_found_proves_nothing(attempt):
             self._close(attempt, A.NOT_POSTED, reply)
         else:
             return None
@@ -201,11 +222,15 @@ class Attempting:
                                        A.PAYING, now)
             else:
                 attempts.change(conn, attempt.id, state=A.PAYING, updated_at=now)
-            attempts.change(conn, attempt.id, last_call_at=now)
+            attempts.change(conn, attempt.id, last_call_at=now, may_arrive_until=arrive_by)
 
+        arrive_by = iso(self.now + timedelta(
+            seconds=self.host.total_timeout_s + self.host.late_request_s))
         sending = self.f.move(payment, S.SENDING, attempts=payment.attempts + 1, also=paying)
         assert attempt is not None
         reply = self.host.pay(ticket(attempt, sending), request_for(sending))
+        # answered: the request reached the host and was dealt with; it cannot arrive later
+        attempt = replace(attempt, may_arrive_until="" if reply.answered else arrive_by)
         return self.apply(sending, attempt, reply, asked=False)
 
     # -- the answer -------------------------------------------------------------------------
@@ -226,6 +251,12 @@ class Attempting:
                           also=self._write(attempt, A.SUCCESS, reply, asked))
             f.tell_success(done)
             return done
+        if outcome is Outcome.FINAL_FAILURE and asked and attempt.state is A.PENDING:
+            # "failed" after "pending" while the host may have booked it: asked once more, after
+            # the host's polling interval, before any cash is owed back; a later success wins
+            return f.move(payment, S.PENDING, reply, next_attempt_at=f.later(
+                payment, self.host.min_status_interval_s),
+                also=self._write(attempt, A.FAILING, reply, asked))
         if outcome is Outcome.FINAL_FAILURE:  # the customer's cash is owed back: both in one go
             return f.move(payment, S.FAILED, reply, then=S.REFUND_DUE, next_attempt_at="",
                           also=self._write(attempt, A.FAILED, reply, asked))
@@ -241,7 +272,7 @@ class Attempting:
                           also=self._write(attempt, again, reply, asked))
         # unknown, or a status query that was itself refused: no news
         target = S.PENDING if payment.state == S.PENDING else S.UNKNOWN
-        keep = A.PENDING if attempt.state is A.PENDING else A.UNKNOWN
+        keep = attempt.state if attempt.state in HEARD_PENDING else A.UNKNOWN
         return f.move(payment, target, reply, next_attempt_at=wait,
                       also=self._write(attempt, keep, reply, asked))
 
@@ -251,7 +282,7 @@ class Attempting:
 
         def write(conn, _payment_id: int) -> None:
             fields = {"state": state, "rc": reply.rc, "message": reply.message[:200],
-                      "updated_at": now}
+                      "updated_at": now, "may_arrive_until": attempt.may_arrive_until}
             if asked:
                 fields["last_call_at"] = now
             attempts.change(conn, attempt.id, **fields)

@@ -159,9 +159,11 @@ class Digiflazz:
             return _failure(req, txn["inquiry_rc"])
         txn = engine.refresh(engine.touch(txn))
         if txn["state"] == "inquired":
-            # CHOICE: a ref that was only inquired answers its inquiry record, Sukses/00 with an
-            # empty sn: only a client that counts a payment on Sukses *and* a non-empty sn is right.
-            return 200, self._bill_answer(txn, sn="")
+            # CHOICE: a ref that was only inquired, its payment request not (yet) arrived, is
+            # "not found" (rc 50), as the independent servers written from the documentation
+            # answer: a client that takes that as "will never post" while its request may still
+            # be on its way pays twice (issue 18).
+            return _failure(req, "50")
         return self._payment_answer(txn)
 
     # -- helpers ------------------------------------------------------------------------------
