@@ -34,7 +34,7 @@ class Dialect:
         """``pay`` | ``status`` | ``""`` (anything else)."""
         if self.profile == "loket":
             return {"/v1/payment": "pay", "/v1/status": "status"}.get(path, "")
-        command = body.get("commands")
+        command = str(body.get("commands", ""))
         if self.profile == "digiflazz":
             return {"pay-pasca": "pay", "status-pasca": "status"}.get(command, "")
         return {"pay-pasca": "pay", "checkstatus": "status"}.get(command, "")
@@ -174,10 +174,7 @@ async def _answer(app, scope, receive) -> tuple[int, dict | None, dict]:
 
 
 async def _send(send, status: int, data: dict | None, envelope: dict) -> None:
-    if data is None:
-        body = envelope.get("raw", b"")
-    else:
-        body = json.dumps({**envelope, "data": data}).encode()
+    body = envelope["raw"] if data is None else json.dumps({**envelope, "data": data}).encode()
     headers = [(b"content-type", b"application/json"),
                (b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": status, "headers": headers})

@@ -20,12 +20,12 @@ from typing import TYPE_CHECKING
 
 from loket.clock import iso, parse_iso
 from loket.domain.attempts import HEARD_PENDING, Attempt, AttemptState, may_still_arrive
-from loket.domain.money import format_rupiah
 from loket.domain.outcomes import HOST_MISMATCH, Outcome
 from loket.domain.payment import Payment
 from loket.domain.states import TRANSITIONS, PaymentState
-from loket.host.base import HostReply, PaymentRequest, Ticket
+from loket.host.base import HostReply
 from loket.store import attempts
+from loket.sync.calls import changed_bill, confirms, request_for, ticket
 
 if TYPE_CHECKING:
     from loket.sync.forwarder import Forwarder
@@ -36,29 +36,6 @@ MAY_STILL_ARRIVE = ("Host belum mencatat pembayaran, tetapi permintaannya mungki
                     "— status akan dicek ulang")
 NOT_FOUND_AFTER_PENDING = ("Host tidak menemukan transaksi yang tadi diproses — status akan dicek "
                            "ulang")
-
-
-def request_for(payment: Payment) -> PaymentRequest:
-    """Rebuilt from the stored row: the same body every time, so resends are idempotent."""
-    return PaymentRequest(
-        ref_id=payment.ref_id,
-        customer_no=payment.customer_no,
-        months_ahead=payment.months_ahead,
-        amount=payment.premium,
-        terminal_id=payment.terminal_id,
-        cashier_id=payment.cashier_id,
-        collected_at=payment.created_at,
-        offline=payment.offline,
-    )
-
-
-def ticket(attempt: Attempt, payment: Payment) -> Ticket:
-    return Ticket(attempt.host_ref, attempt.host_tx, payment.ref_id, payment.customer_no)
-
-
-def changed_bill(payment: Payment, quoted: int) -> str:
-    return (f"Tagihan berubah sejak uang diterima: sekarang {format_rupiah(quoted)}, dibayar "
-            f"{format_rupiah(payment.premium)}. Pembayaran tidak dikirim; kembalikan uang")
 
 
 class Attempting:
@@ -236,7 +213,7 @@ class Attempting:
     # -- the answer -------------------------------------------------------------------------
     def apply(self, payment: Payment, attempt: Attempt, reply: HostReply, asked: bool) -> Payment:
         """Write the host's answer to the payment and its attempt, in one transaction."""
-        if reply.outcome is Outcome.SUCCESS and not _confirms(payment, reply):
+        if reply.outcome is Outcome.SUCCESS and not confirms(payment, reply):
             reply = HostReply(Outcome.UNKNOWN, message=HOST_MISMATCH)
         outcome, f = reply.outcome, self.f
         if asked:  # every question counts towards the back-off, like every send
@@ -292,14 +269,3 @@ class Attempting:
         now = iso(self.now)
         attempts.update(self.f.engine, attempt.id, state=state, rc=reply.rc,
                         message=reply.message[:200], last_call_at=now, updated_at=now)
-
-
-def _confirms(payment: Payment, reply: HostReply) -> bool:
-    """A success confirms this payment only if it shows the bill as paid: this family, the
-    premium collected (a status answer is held to it here; a payment answer already was)."""
-    bill = reply.bill
-    return (bill is not None and bool(reply.sn) and bool(reply.paid_at)
-            and bill.premium == payment.premium
-            and (not payment.va_no or not bill.va_no
-                 or bill.va_no[-11:] == payment.va_no[-11:]))
-

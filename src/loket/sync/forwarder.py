@@ -30,7 +30,8 @@ from loket.domain.states import NEEDS_FORWARDING, IllegalTransition, PaymentStat
 from loket.errors import StorageError
 from loket.host.base import HostAdapter, HostReply
 from loket.store import attempts, payments
-from loket.sync.attempting import Attempting, request_for
+from loket.sync.attempting import Attempting
+from loket.sync.calls import request_for
 
 S = PaymentState
 log = logging.getLogger("loket.sync")

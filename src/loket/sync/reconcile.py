@@ -22,7 +22,7 @@ from loket.domain.payment import Payment
 from loket.domain.states import FINAL, PaymentState, label
 from loket.host.base import HostAdapter, HostReply, Ticket
 from loket.store import attempts, payments
-from loket.sync.attempting import ticket
+from loket.sync.calls import ticket
 
 log = logging.getLogger("loket.sync")
 S = PaymentState
