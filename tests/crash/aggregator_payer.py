@@ -15,8 +15,8 @@ from pathlib import Path
 
 from loket.clock import OffsetClock
 from loket.config import load_config
+from loket.service.forwarding import run_sync
 from loket.service.runtime import build_runtime
-from loket.sync.runner import run_sync
 from tests.crash.payer import pay_forever
 
 

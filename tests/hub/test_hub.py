@@ -176,7 +176,7 @@ def test_a_counter_not_added_to_the_hub_is_told_so(tmp_path, sim, hub, hub_url):
 def test_the_forwarders_process_pushes_to_the_hub_beside_forwarding(t01, hub, monkeypatch):
     import time
 
-    from loket.sync import runner
+    from loket.service import forwarding as runner
 
     rt, desk = t01
     monkeypatch.setattr(runner, "IDLE_POLL_S", 0.2)
@@ -191,7 +191,7 @@ def test_the_forwarders_process_pushes_to_the_hub_beside_forwarding(t01, hub, mo
 
 
 def test_a_forwarder_without_the_hubs_password_still_forwards(t01, monkeypatch):
-    from loket.sync import runner
+    from loket.service import forwarding as runner
 
     rt, desk = t01
     monkeypatch.delenv("LOKET_HUB_PASSWORD")
@@ -205,7 +205,7 @@ def test_a_forwarder_without_the_hubs_password_still_forwards(t01, monkeypatch):
 
 def test_sync_once_from_cron_pushes_to_the_hub_too(t01, hub):
     """The README's cron line is `loket sync --once`: it must not leave the hub behind."""
-    from loket.sync import runner
+    from loket.service import forwarding as runner
 
     rt, desk = t01
     pay(rt, "0001000000011")

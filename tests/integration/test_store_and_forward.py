@@ -15,11 +15,11 @@ from loket.clock import WIB
 from loket.domain.money import format_rupiah
 from loket.domain.states import PaymentState
 from loket.printing.decode import decode
+from loket.service.forwarding import EXIT_LOCKED, run_sync
 from loket.store import payments
 from loket.store.db import write
 from loket.sync.lock import ForwarderLock
 from loket.sync.reconcile import reconcile
-from loket.sync.runner import EXIT_LOCKED, run_sync
 from tests.conftest import AGENT, KEY
 
 pytestmark = pytest.mark.dates  # run again under other dates by .ci/run

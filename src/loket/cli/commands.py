@@ -145,7 +145,7 @@ def _report(args, out: dict, code: int) -> int:
 
 
 def sync(args) -> int:
-    from loket.sync.runner import run_sync
+    from loket.service.forwarding import run_sync
 
     with runtime(args) as rt:
         return run_sync(rt, once=args.once, out=print)

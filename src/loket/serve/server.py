@@ -1,4 +1,5 @@
-"""``loket serve``: the local API as a resident process, with the forwarder running beside it.
+"""``loket serve``: the local API as a resident process, with the forwarding loop running beside it
+(``service/forwarding.py``: the payments to the host, and the owner's hub with ``[hub]``).
 
 One ``loket serve`` per database (its own lock beside the database file); the forwarder takes the
 usual forwarder lock, so it stands aside while the counter's window or ``loket sync`` holds it and
@@ -9,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import socket
-import threading
 from collections.abc import Callable
 
 import uvicorn
@@ -17,51 +17,16 @@ import uvicorn
 from loket import logs
 from loket.errors import LoketError
 from loket.serve.app import create_app
+from loket.service.forwarding import ForwardingLoop
 from loket.service.pos import PosDesk
 from loket.service.runtime import Runtime
-from loket.sync.lock import ForwarderLock, Forwarding
+from loket.sync.lock import ForwarderLock
 
 log = logging.getLogger("loket.serve")
-FORWARD_EVERY_S = 2.0
 
 
 class ServeRunning(LoketError):
     exit_code = 3  # as `loket sync` when another forwarder holds the database
-
-
-class BackgroundForwarder:
-    """Sends what waits and resolves what is unknown, every few seconds, in a daemon thread."""
-
-    def __init__(self, rt: Runtime, every_s: float = FORWARD_EVERY_S) -> None:
-        self.rt = rt
-        self.every_s = every_s
-        self.forwarding = Forwarding(rt.database_path)
-        self.stopping = threading.Event()
-        self.thread = threading.Thread(target=self._run, name="loket-serve-forwarder",
-                                       daemon=True)
-
-    def once(self) -> None:
-        """A drain, unless the counter's window or ``loket sync`` is forwarding."""
-        forwarder = self.rt.counter.forwarder
-        forwarder.actor = "serve"
-        self.forwarding.turn(forwarder)
-
-    def _run(self) -> None:
-        while not self.stopping.wait(self.every_s):
-            try:
-                self.once()
-            except Exception:  # the next round may do better; the API keeps answering
-                log.exception("loket serve: forwarding failed")
-
-    def start(self) -> BackgroundForwarder:
-        self.once()  # before the first request: recover what a killed process left behind
-        self.thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.stopping.set()
-        self.thread.join(timeout=30)
-        self.forwarding.release()
 
 
 def run(rt: Runtime, host: str, port: int, token: str,
@@ -79,7 +44,7 @@ def run(rt: Runtime, host: str, port: int, token: str,
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, port))
         bound = sock.getsockname()[1]
-        forwarder = BackgroundForwarder(rt).start()
+        forwarding = ForwardingLoop(rt, actor="serve").start()  # and the hub, with [hub]
         try:
             config = uvicorn.Config(create_app(desk, token), http="h11", log_level="warning",
                                     access_log=False, lifespan="off")
@@ -87,7 +52,7 @@ def run(rt: Runtime, host: str, port: int, token: str,
                 f"database {rt.database_path}")
             uvicorn.Server(config).run(sockets=[sock])
         finally:
-            forwarder.stop()
+            forwarding.stop()
             sock.close()
     finally:
         only_one.release()

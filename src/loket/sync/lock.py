@@ -9,8 +9,9 @@ scheduler) sees it taken and stands aside. ``filelock`` takes it with ``flock`` 
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import filelock
 
@@ -54,14 +55,25 @@ class ForwarderLock:
         self.release()
 
 
+@dataclass(frozen=True)
+class Turn:
+    """One turn of a process's forwarding: the payments it processed, how many sends a killed
+    process had left on the wire it recovered first, or why it did not run."""
+
+    done: tuple[Payment, ...] = ()
+    recovered: int = 0
+    skipped: Literal["", "busy", "elsewhere"] = ""  # busy: a drain of this process was running;
+    # elsewhere: another process (``loket sync``, ``loket serve``, another window) holds the lock
+
+    @property
+    def ran(self) -> bool:
+        return not self.skipped
+
+
 class Forwarding:
     """One process's way to forward: the lock across processes, one drain at a time within this
     one, and the sends a killed process left on the wire recovered (by status, never by paying
-    again) the first time this process holds the lock. The counter's window and ``loket serve``
-    each keep one."""
-
-    BUSY = "busy"  # a drain of this process is running: it sends everything anyway
-    ELSEWHERE = "elsewhere"  # another process (``loket sync``, another window) holds the lock
+    again) the first time this process holds the lock."""
 
     def __init__(self, db_path: str | Path) -> None:
         self.lock = ForwarderLock(db_path)
@@ -72,17 +84,18 @@ class Forwarding:
     def running(self) -> bool:
         return self._one.locked()
 
-    def turn(self, forwarder: Forwarder, force: bool = False) -> list[Payment] | str:
-        """Drain once if this process may: what was processed, or BUSY / ELSEWHERE."""
+    def turn(self, forwarder: Forwarder, force: bool = False) -> Turn:
+        """Drain once if this process may."""
         if not self._one.acquire(blocking=False):
-            return self.BUSY
+            return Turn(skipped="busy")
         try:
             if not self.lock.acquire():
-                return self.ELSEWHERE
+                return Turn(skipped="elsewhere")
+            recovered = 0
             if not self._recovered:
-                forwarder.recover()
+                recovered = forwarder.recover()
                 self._recovered = True
-            return forwarder.drain(force=force)
+            return Turn(tuple(forwarder.drain(force=force)), recovered)
         finally:
             self._one.release()
 

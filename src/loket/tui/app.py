@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from functools import partial
 
 from textual import work
@@ -15,8 +14,8 @@ from textual.worker import Worker, WorkerState
 from loket.domain.shifts import ShiftReport
 from loket.service.access import OWNER_ONLY
 from loket.service.accounts import Login
+from loket.service.forwarding import ForwardingLoop
 from loket.service.runtime import Health, Runtime
-from loket.sync.lock import Forwarding
 from loket.tui import texts
 from loket.tui.app_messages import ShiftFound, TestPagePrinted
 from loket.tui.background import BackgroundWork
@@ -66,8 +65,7 @@ class LoketApp(BackgroundWork):
         self.background = background  # tests turn the timers off for stable screens
         self.blink = blink  # snapshot tests freeze the cursor
         self.forward_every_s = forward_every_s
-        self.forwarding = Forwarding(runtime.database_path)
-        self._stop_hub: Callable[[], None] | None = None  # the owner's hub pusher, when [hub]
+        self.forwarding = ForwardingLoop(runtime)  # timed by the screen; the hub beside it
         if runtime.training:
             self.sub_title = texts.TRAINING_BANNER
 
@@ -81,13 +79,10 @@ class LoketApp(BackgroundWork):
             self.set_interval(HEALTH_EVERY_S, self.check_health)
             self.call_after_refresh(self.forward)
             self.set_interval(self.forward_every_s, self.forward)
-            if self.runtime.hub is not None:  # a thread of its own: never waits on the screen
-                self._stop_hub = self.runtime.hub.start_pushing()
+            self.forwarding.start_hub()  # a thread of its own: never waits on the screen
 
     def on_unmount(self) -> None:
-        if self._stop_hub is not None:
-            self._stop_hub()
-        self.forwarding.release()
+        self.forwarding.stop()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The app's keys act only over a screen that allows them and is not busy."""

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from textual import work
 
+from loket.service.forwarding import ForwardingLoop
 from loket.service.runtime import Health, Runtime
-from loket.sync.lock import Forwarding
 from loket.tui import texts
 from loket.tui.app_messages import Forwarded, ForwarderElsewhere, HealthChecked
 from loket.tui.keys import KeyedApp
@@ -19,7 +19,7 @@ class BackgroundWork(KeyedApp):
 
     runtime: Runtime
     health: Health | None
-    forwarding: Forwarding
+    forwarding: ForwardingLoop
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="health")
     def check_health(self) -> None:
@@ -38,11 +38,10 @@ class BackgroundWork(KeyedApp):
     def forward(self, force: bool = False) -> None:
         """Send what waits. The lock is tried every time: when ``loket sync`` (cron) holds it this
         time, the counter takes over as soon as it is free."""
-        done = self.forwarding.turn(self.runtime.counter.forwarder, force)
-        if isinstance(done, list):
-            if done or force:
-                self.post_message(Forwarded())
-        elif done == Forwarding.ELSEWHERE and force:
+        turn = self.forwarding.turn(force)
+        if turn.ran and (turn.done or force):
+            self.post_message(Forwarded())
+        elif turn.skipped == "elsewhere" and force:
             self.post_message(ForwarderElsewhere())
 
     def on_loket_app_forwarded(self) -> None:
