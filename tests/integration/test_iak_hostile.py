@@ -243,3 +243,23 @@ def test_balance_is_the_last_one_a_payment_carried_and_before_it_the_credentials
 def test_a_mismatch_tells_the_cashier_it_will_be_checked():
     reply = Fake((200, PAID | {"tr_id": 1})).host.pay(TICKET, PAY)
     assert reply.cashier_text == HOST_MISMATCH
+
+
+UNNAMED = {  # (context, reply): a refusal that names no request, or another one
+    "pay rc 37, no tr_id": ("pay", {"response_code": "37", "message": "PAYMENT FAILED"}),
+    "pay rc 04, no tr_id": ("pay", {"ref_id": REF, "response_code": "04", "message": "X"}),
+    "pay rc 17, no tr_id": ("pay", {"hp": HP, "response_code": "17", "message": "X"}),
+    "pay rc 40, no tr_id": ("pay", {"response_code": "40", "message": "PAID"}),
+    "inquiry rc 14, no ref_id": ("inquiry", {"hp": HP, "response_code": "14", "message": "X"}),
+    "inquiry rc 01, no ref_id": ("inquiry", {"response_code": "01", "message": "PAID"}),
+}
+
+
+@pytest.mark.parametrize(("context", "body"), UNNAMED.values(), ids=UNNAMED.keys())
+def test_a_refusal_that_names_no_request_decides_nothing(context, body):
+    """Finding 1: a failure is final only when it names this attempt (tr_id for a payment,
+    ref_id for an inquiry); else the payment is unknown and a status query settles it."""
+    fake = Fake((200, body), (200, PAID | {"status": 0, "response_code": "42"}))
+    reply = fake.host.pay(TICKET, PAY) if context == "pay" else fake.host.inquiry(REF, HP)
+    assert reply.outcome is Outcome.UNKNOWN and not reply.paid_up
+    assert "tidak menyebut" in reply.cashier_text

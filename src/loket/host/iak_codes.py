@@ -31,6 +31,20 @@ FINAL = frozenset({"01", "34", "40", "07", "37", "08", "13", "10", "14", "15", "
                    "30", "36", "41", "31", "32", "35", "93"})
 CONTRADICT_FAILED = NOT_RECEIVED | {SUCCESS, PENDING, REF_TAKEN}  # never with status 2
 
+# Outcomes that decide something (the cash owed back, a new reference, a retry of the same
+# tr_id): believed only from a reply that names the request (``iak_replies._names``). An
+# inquiry's other refusals post nothing either way; a refused status query is no news.
+DECIDES: dict[Context, frozenset[Outcome]] = {
+    "inquiry": frozenset({Outcome.FINAL_FAILURE}),
+    "pay": frozenset({Outcome.FINAL_FAILURE, Outcome.NOT_POSTED, Outcome.REJECTED}),
+    "status": frozenset({Outcome.FINAL_FAILURE, Outcome.NOT_POSTED}),
+}
+UNNAMED: dict[Context, str] = {
+    "inquiry": "Jawaban host tidak menyebut cek tagihan ini — coba cek tagihan lagi",
+    "pay": "Jawaban host tidak menyebut pembayaran ini — status akan dicek ulang",
+    "status": "Jawaban host tidak menyebut transaksi ini — status akan dicek ulang",
+}
+
 RETRY_AFTER_S = 60.0  # rc 33: IAK's own pause is unconfirmed; Digiflazz asks for a minute
 
 

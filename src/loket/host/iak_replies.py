@@ -5,7 +5,9 @@ into strict models: ``tr_id`` an integer, amounts integers or integral doubles (
 ``52300.0``), counts as digit strings, text cleaned of control characters. It is then judged
 against what was sent: the same ``ref_id`` and ``tr_id`` back, a code that fits the context and
 the HTTP status, a checkstatus ``status`` that agrees with its code, a success that carries the
-whole bill. Anything that fails is ``UNKNOWN`` — a status query resolves it — never a success.
+whole bill, a refusal that decides anything (the cash owed back, a new reference) naming the
+request it refuses. Anything that fails is ``UNKNOWN`` — a status query resolves it — never a
+success, never a final failure.
 """
 
 from __future__ import annotations
@@ -147,6 +149,14 @@ def parse(raw: bytes, content_type: str) -> DataIn:
         raise Refused(where) from None
 
 
+def _names(data: DataIn, sent: Sent) -> bool:
+    """The reply names the request it answers by the identifier that request carried, equal to
+    it: the ``tr_id`` a payment was sent by, the ``ref_id`` of an inquiry or a status query."""
+    if sent.context == "pay":
+        return sent.tr_id is not None and data.tr_id == sent.tr_id
+    return bool(sent.ref_id) and data.ref_id == sent.ref_id
+
+
 def _echoes(data: DataIn, sent: Sent, success: bool) -> None:
     """The reply is for what was sent: its ref_id, tr_id, number and product."""
     if sent.ref_id and (data.ref_id != sent.ref_id) and (success or data.ref_id is not None):
@@ -223,6 +233,10 @@ def judge(http_status: int, data: DataIn, sent: Sent) -> HostReply:
             return _paid(data, sent)
         raise Odd(HOST_INCONSISTENT, "a checkstatus success without its status")
     outcome = codes.classify(sent.context, rc)
+    if outcome in codes.DECIDES[sent.context] and not _names(data, sent):
+        # a failure naming no request could be anyone's: the cash is not owed back on it, nor
+        # a new reference minted; a status query settles what became of this one
+        raise Odd(codes.UNNAMED[sent.context], f"rc {rc} names no request")
     if rc == codes.PENDING and outcome is Outcome.PENDING and data.tr_id is None:
         raise Odd(HOST_INCONSISTENT, "pending without its tr_id")
     return HostReply(outcome, rc=rc, message=data.message, balance=balance,

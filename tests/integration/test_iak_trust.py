@@ -1,0 +1,95 @@
+"""Issue 18, the IAK side: what an IAK reply must show before loket believes it, over loopback
+HTTP against a host written from aggregators.md §2 (``tests/hostile/iak_server.py``).
+
+A failure is final only when it names this attempt; a status success only for the number that
+was asked; IAK's own empty strings are read, not refused."""
+
+import time
+from dataclasses import replace
+
+import pytest
+
+from loket.clock import FixedClock, iso
+from loket.config import training_config
+from loket.domain.states import PaymentState
+from loket.host.iak import IakHost
+from loket.printing.backends import Delivery, PrinterSettings
+from loket.service.runtime import build_runtime
+from loket.store import payments, shifts
+from tests.conftest import NOW, refs
+from tests.hostile.iak_server import HP, KEY, USERNAME
+from tests.hostile.iak_server import IakHost as DocumentedIak
+
+S = PaymentState
+
+
+@pytest.fixture
+def iak():
+    server = DocumentedIak().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def counter(tmp_path, iak):
+    config = training_config(tmp_path)
+    config.host.agent_id = USERNAME
+    clock = FixedClock(NOW)
+    host = IakHost(iak.url, USERNAME, KEY, clock=clock, connect_timeout_s=2, read_timeout_s=5)
+    rt = build_runtime(config, host, clock=clock, new_ref=refs(), training_pin="123456",
+                       delivery=Delivery(PrinterSettings(backend="dummy")))
+    shifts.open_shift(rt.engine, "latihan", 100_000, "2026-11-21T08:00:00+07:00")
+    rt.counter.sleep = lambda _s: time.sleep(0.01)
+    rt.counter.settings.resolve_tries = 0  # the counter does not ask at once: the test does
+    yield rt
+    rt.close()
+
+
+def pay(rt):
+    bill = rt.counter.inquire(HP).bill
+    assert bill is not None and bill.premium == 50_000
+    return rt.counter.pay(bill, rt.counter.total_for(bill), "latihan")
+
+
+def states(rt, ref_id) -> list[str]:
+    return [e.to_state for e in payments.events(rt.engine, ref_id)]
+
+
+UNNAMED_37 = {
+    "no identifiers": lambda paid: {"response_code": "37", "message": "PAYMENT FAILED"},
+    "only the customer number": lambda paid: {
+        "hp": paid["hp"], "response_code": "37", "message": "PAYMENT FAILED"},
+}
+
+
+@pytest.mark.parametrize("shape", UNNAMED_37.values(), ids=UNNAMED_37.keys())
+def test_a_booked_payment_answered_with_an_unnamed_rc_37_is_unknown_until_status_says_paid(
+        counter, iak, shape):
+    """The host booked the payment and answered rc 37 naming no transaction: loket told the
+    cashier to give the cash back (REFUND_DUE), and reconciliation found it booked."""
+    iak.lie_to("pay-pasca", shape)
+    payment = pay(counter)
+    assert payment.state == S.UNKNOWN and iak.booked == [9_732_787]
+    assert "status akan dicek ulang" in payment.host_message
+    done = counter.counter.forwarder.forward(payment.ref_id)  # checkstatus: status 1
+    assert (done.state, done.host_sn) == (S.SUCCESS, "148732328035714773")
+    assert not {"FAILED", "REFUND_DUE"} & set(states(counter, payment.ref_id))
+    assert iak.booked == [9_732_787]  # asked, never paid again
+
+
+def test_an_offline_payment_is_not_owed_back_on_an_inquiry_failure_naming_no_inquiry(counter, iak):
+    """Forwarding a payment taken offline inquires first; a final failure there owes the cash
+    back. A "wrong number" that names no inquiry could be anyone's: the payment waits."""
+    bill = counter.counter.inquire(HP).bill
+    row = payments.new_payment(replace(bill, quote_ref="", quote_tx="", priced_offline=True),
+                               ref_id="PAY-OFF1", admin_fee=2_500, cash=52_500,
+                               cashier_id="latihan", terminal_id="T01", now=iso(NOW),
+                               offline=True)
+    payments.record(counter.engine, row, "latihan", S.QUEUED)
+    iak.lie_to("inq-pasca", lambda _data: {"response_code": "14",
+                                           "message": "INCORRECT DESTINATION NUMBER"})
+    waiting = counter.counter.forwarder.forward("PAY-OFF1")
+    assert waiting.state == S.QUEUED and iak.booked == []
+    assert not {"FAILED", "REFUND_DUE"} & set(states(counter, "PAY-OFF1"))
+    iak.lie_to("inq-pasca", lambda data: data)
+    assert counter.counter.forwarder.forward("PAY-OFF1").state == S.SUCCESS
