@@ -263,3 +263,22 @@ def test_a_refusal_that_names_no_request_decides_nothing(context, body):
     reply = fake.host.pay(TICKET, PAY) if context == "pay" else fake.host.inquiry(REF, HP)
     assert reply.outcome is Outcome.UNKNOWN and not reply.paid_up
     assert "tidak menyebut" in reply.cashier_text
+
+
+@pytest.mark.parametrize(("status", "outcome"), [
+    ({"status": 1, "response_code": "00"}, Outcome.UNKNOWN),  # not our success
+    ({"status": 0, "response_code": "42"}, Outcome.UNKNOWN),  # nor our "never received"
+])
+def test_paid_already_then_a_status_for_another_number_decides_nothing(status, outcome):
+    """Finding 4: the checkstatus behind rc 34 is held to the number paid for."""
+    fake = Fake((200, {"tr_id": TR_ID, "response_code": "34", "message": "PAID"}),
+                (200, PAID | status | {"hp": "8801234569999"}))
+    reply = fake.host.pay(TICKET, PAY)
+    assert fake.commands == ["pay-pasca", "checkstatus"] and reply.outcome is outcome
+
+
+def test_a_status_is_held_to_the_ticket_s_number():
+    ticket = Ticket(REF, str(TR_ID), "PAY-1", customer_no=HP)
+    other = Fake((200, PAID | {"status": 1, "hp": "8801234569999"}))
+    assert other.host.status(ticket).cashier_text == HOST_MISMATCH
+    assert Fake((200, PAID | {"status": 1})).host.status(ticket).outcome is Outcome.SUCCESS

@@ -93,3 +93,24 @@ def test_an_offline_payment_is_not_owed_back_on_an_inquiry_failure_naming_no_inq
     assert not {"FAILED", "REFUND_DUE"} & set(states(counter, "PAY-OFF1"))
     iak.lie_to("inq-pasca", lambda data: data)
     assert counter.counter.forwarder.forward("PAY-OFF1").state == S.SUCCESS
+
+
+ANOTHER_FAMILY = {
+    "another number": lambda paid: paid | {"hp": "8801234569999"},
+    "no number": lambda paid: {k: v for k, v in paid.items() if k != "hp"},
+}
+
+
+@pytest.mark.parametrize("lie", ANOTHER_FAMILY.values(), ids=ANOTHER_FAMILY.keys())
+def test_a_checkstatus_success_for_another_customer_is_not_believed(counter, iak, lie):
+    """Finding 4: checkstatus asks by ref_id alone, and its success was taken whatever number
+    it named: the same premium paid for another family made this payment LUNAS."""
+    iak.lie_to("pay-pasca", lambda _paid: (502, b"<html>502 Bad Gateway</html>"))
+    payment = pay(counter)
+    assert payment.state == S.UNKNOWN and iak.booked == [9_732_787]  # booked, answer lost
+    iak.lie_to("checkstatus", lie)
+    for _ in range(2):
+        asked = counter.counter.forwarder.forward(payment.ref_id)
+        assert (asked.state, asked.host_sn) == (S.UNKNOWN, "")
+    iak.lie_to("checkstatus", lambda data: data)
+    assert counter.counter.forwarder.forward(payment.ref_id).state == S.SUCCESS

@@ -164,8 +164,8 @@ def _echoes(data: DataIn, sent: Sent, success: bool) -> None:
     if sent.tr_id is not None and (data.tr_id != sent.tr_id) and (
             success or data.tr_id is not None):
         raise Odd(HOST_MISMATCH, "the reply is for another tr_id")
-    if sent.hp and data.hp is not None and data.hp != sent.hp:
-        raise Odd(HOST_MISMATCH, "the reply is for another number")
+    if sent.hp and data.hp != sent.hp and (success or data.hp is not None):
+        raise Odd(HOST_MISMATCH, "the reply is for another number")  # a success must name it
     if data.code is not None and data.code != CODE:
         raise Odd(HOST_MISMATCH, f"the reply is for product {data.code[:10]!r}")
 
@@ -248,7 +248,7 @@ def judge(http_status: int, data: DataIn, sent: Sent) -> HostReply:
 def _status(data: DataIn, sent: Sent, status: int) -> HostReply:
     """checkstatus: 0 not received (rc 42/02), 1 success (00), 2 failed, 3 pending (39)."""
     rc = data.response_code
-    if data.ref_id is None:
+    if not _names(data, sent):  # status 0 or 2 lets a new reference be minted: it must be ours
         raise Odd(HOST_MISMATCH, "a status without its ref_id")
     balance = None if data.balance is None else int(data.balance)
     text = codes.cashier_text(rc, data.message)
