@@ -36,6 +36,7 @@ class IakHost:
         self.inquiries: dict[str, dict] = {}  # ref_id -> {tr_id, hp, state}
         self.booked: list[int] = []  # tr_ids paid, in order
         self.lies: dict[str, Callable[[dict], Reply]] = {}
+        self.failing = False  # the biller fails every payment (rc 37, checkstatus status 2)
         self.next_tr_id = 9_732_787
         host = self
 
@@ -118,6 +119,10 @@ class IakHost:
         if self.inquiries[ref_id]["state"] == "paid":
             return 200, self._bill(ref_id) | {"response_code": "34",
                                               "message": "BILL HAS BEEN PAID"}
+        if self.failing:
+            self.inquiries[ref_id]["state"] = "failed"
+            return 200, self._bill(ref_id) | {"response_code": "37", "message": "PAYMENT FAILED",
+                                              "balance": BALANCE, "noref": ""}
         self.inquiries[ref_id]["state"] = "paid"
         self.booked.append(req["tr_id"])
         return 200, self._paid(ref_id)
@@ -130,6 +135,12 @@ class IakHost:
                          "message": "INQUIRY ID NOT FOUND"}
         if inq["state"] == "paid":
             return 200, self._paid(ref_id) | {"status": 1}
+        if inq["state"] == "failed":  # §2.3 "failed", with IAK's empty strings for the rest
+            return 200, {"tr_id": inq["tr_id"], "ref_id": ref_id, "hp": "", "code": "BPJS",
+                         "datetime": "", "tr_name": "", "period": "", "nominal": "",
+                         "admin": "", "price": "", "selling_price": "", "balance": BALANCE,
+                         "status": 2, "response_code": "37", "message": "PAYMENT FAILED",
+                         "noref": "", "desc": ""}
         return 200, self._bill(ref_id) | {"status": 0, "response_code": "42",
                                           "message": "REQUEST PEMBAYARAN BELUM DITERIMA"}
 

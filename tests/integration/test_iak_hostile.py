@@ -90,6 +90,11 @@ ODD_INQUIRIES = {
     "desc as a string": INQ | {"desc": ""},
     "no member count": INQ | {"desc": {"nama_cabang": "X"}},
     "member count not digits": INQ | {"desc": INQ["desc"] | {"jumlah_peserta": "dua"}},
+    "member count a bool": INQ | {"desc": INQ["desc"] | {"jumlah_peserta": True}},
+    "member count empty": INQ | {"desc": INQ["desc"] | {"jumlah_peserta": ""}},
+    "number empty": INQ | {"hp": ""},
+    "nominal empty": INQ | {"nominal": ""},
+    "ref_id empty": INQ | {"ref_id": ""},
     "period not digits": INQ | {"period": "2 bln"},
     "no months": INQ | {"period": "00"},
     "pending to an inquiry": INQ | {"response_code": "39"},
@@ -116,6 +121,10 @@ ODD_PAYMENTS = {
     "an unknown code": PAID | {"response_code": "999"},
     "pending without tr_id": {"response_code": "39", "message": "PENDING"},
     "not received to a payment": PAID | {"response_code": "42"},
+    "tr_id empty": PAID | {"tr_id": ""},
+    "number empty": PAID | {"hp": ""},
+    "datetime empty": PAID | {"datetime": ""},
+    "selling_price empty": PAID | {"selling_price": ""},
 }
 
 
@@ -282,3 +291,30 @@ def test_a_status_is_held_to_the_ticket_s_number():
     other = Fake((200, PAID | {"status": 1, "hp": "8801234569999"}))
     assert other.host.status(ticket).cashier_text == HOST_MISMATCH
     assert Fake((200, PAID | {"status": 1})).host.status(ticket).outcome is Outcome.SUCCESS
+
+
+
+EMPTY = {"ref_id": "", "hp": "", "code": "BPJS", "tr_name": "", "period": "", "nominal": "",
+         "admin": "", "price": "", "selling_price": "", "datetime": "", "balance": "",
+         "noref": "", "desc": ""}
+
+
+def test_iak_s_empty_strings_are_absent_fields():
+    """Finding 6: IAK's replies carry "" for what they do not have; a failure that names its
+    payment by tr_id is read whatever else is empty."""
+    failed = Fake((200, EMPTY | {"tr_id": TR_ID, "response_code": "37",
+                                 "message": "PAYMENT FAILED"})).host.pay(TICKET, PAY)
+    assert (failed.outcome, failed.rc) == (Outcome.FINAL_FAILURE, "37")
+    status = Fake((200, EMPTY | {"tr_id": TR_ID, "ref_id": REF, "status": 2,
+                                 "response_code": "37", "message": "PAYMENT FAILED"}))
+    assert status.host.status(TICKET).outcome is Outcome.FINAL_FAILURE
+    refused = Fake((200, EMPTY | {"ref_id": REF, "hp": HP, "response_code": "14",
+                                  "message": "INCORRECT DESTINATION NUMBER"}))
+    assert refused.host.inquiry(REF, HP).outcome is Outcome.FINAL_FAILURE
+
+
+def test_the_member_count_may_be_a_number_and_is_not_needed_to_pay():
+    counted = INQ | {"desc": INQ["desc"] | {"jumlah_peserta": 2}}
+    assert Fake((200, counted)).host.inquiry(REF, HP).bill.member_count == 2
+    uncounted = PAID | {"desc": PAID["desc"] | {"jumlah_peserta": ""}}
+    assert Fake((200, uncounted)).host.pay(TICKET, PAY).outcome is Outcome.SUCCESS

@@ -9,11 +9,13 @@ from dataclasses import replace
 
 import pytest
 
-from loket.clock import FixedClock, iso
+from loket.clock import FixedClock, MachineClock, iso
 from loket.config import training_config
 from loket.domain.states import PaymentState
+from loket.host.base import Ticket
 from loket.host.iak import IakHost
 from loket.printing.backends import Delivery, PrinterSettings
+from loket.service.host_check import Verdict, check_host
 from loket.service.runtime import build_runtime
 from loket.store import payments, shifts
 from tests.conftest import NOW, refs
@@ -57,6 +59,8 @@ def states(rt, ref_id) -> list[str]:
 
 UNNAMED_37 = {
     "no identifiers": lambda paid: {"response_code": "37", "message": "PAYMENT FAILED"},
+    "identifiers empty": lambda paid: {"tr_id": "", "ref_id": "", "hp": "", "code": "BPJS",
+                                       "response_code": "37", "message": "PAYMENT FAILED"},
     "only the customer number": lambda paid: {
         "hp": paid["hp"], "response_code": "37", "message": "PAYMENT FAILED"},
 }
@@ -114,3 +118,41 @@ def test_a_checkstatus_success_for_another_customer_is_not_believed(counter, iak
         assert (asked.state, asked.host_sn) == (S.UNKNOWN, "")
     iak.lie_to("checkstatus", lambda data: data)
     assert counter.counter.forwarder.forward(payment.ref_id).state == S.SUCCESS
+
+
+def test_host_check_passes_an_account_iak_answers_with_its_own_empty_strings(iak):
+    """Finding 6: checkstatus of a reference IAK does not know answers
+    ``{"ref_id": "LOKETCEK", "hp": "", "code": "BPJS", "response_code": "06", …}``; the empty
+    number made the reply "unreadable", and a correct account failed ``loket host check``."""
+    host = IakHost(iak.url, USERNAME, KEY)
+    try:
+        result = check_host(host, MachineClock(), iak.url)
+    finally:
+        host.close()
+    assert result.ready, [str(f) for f in result.findings]
+    assert [f.verdict for f in result.findings if f.verdict is Verdict.FAILED] == []
+
+
+def test_checkstatus_of_a_reference_iak_does_not_know_is_read():
+    """The same shape to the forwarder's question: rc 06, read (no news of a payment, as
+    designed), not "Balasan host tidak dapat dibaca" on every poll."""
+    server = DocumentedIak().start()
+    host = IakHost(server.url, USERNAME, KEY)
+    try:
+        reply = host.status(Ticket("NEVER1", "9732700", "PAY-1", HP))
+    finally:
+        host.close()
+        server.stop()
+    assert (reply.answered, reply.rc, reply.quote_only) == (True, "06", False)
+    assert reply.cashier_text == "Cek tagihan tidak dikenal host, cek tagihan ulang"
+
+
+def test_a_failed_status_with_iak_s_empty_strings_settles_the_payment(counter, iak):
+    """Finding 6: a status 2 whose number, names and amounts are IAK's empty strings stayed
+    unreadable, so a payment the biller failed stayed unknown forever."""
+    iak.failing = True
+    iak.lie_to("pay-pasca", lambda _failed: (502, b"<html>502 Bad Gateway</html>"))
+    payment = pay(counter)
+    assert payment.state == S.UNKNOWN
+    done = counter.counter.forwarder.forward(payment.ref_id)
+    assert (done.state, done.host_rc) == (S.REFUND_DUE, "37") and iak.booked == []

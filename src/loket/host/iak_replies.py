@@ -2,7 +2,10 @@
 
 A reply is ``{"data": {...}, "meta": [...]}``, decoded with bounds (``host/body.py``) and parsed
 into strict models: ``tr_id`` an integer, amounts integers or integral doubles (IAK sends
-``52300.0``), counts as digit strings, text cleaned of control characters. It is then judged
+``52300.0``), the month count as digits, the member count as digits or a number (IAK's examples
+give both), text cleaned of control characters. An empty string is an absent field (IAK's own
+replies carry ``"hp": ""``, ``"noref": ""``): what money or identity depends on is required
+where it matters, by the judge, not by the parser. It is then judged
 against what was sent: the same ``ref_id`` and ``tr_id`` back, a code that fits the context and
 the HTTP status, a checkstatus ``status`` that agrees with its code, a success that carries the
 whole bill, a refusal that decides anything (the cash owed back, a new reference) naming the
@@ -24,6 +27,7 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationError,
+    model_validator,
 )
 
 from loket.clock import WIB, iso
@@ -64,6 +68,21 @@ def _count(value: object) -> int:
     return int(value)
 
 
+def _members(value: object) -> int:
+    """``jumlah_peserta``: digits in the BPJS example, a number in another product's."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 999:
+        return value
+    return _count(value)
+
+
+def _blank_is_absent(fields: object) -> object:
+    """``""`` for a field is the field left out, but for those in ``KEPT_BLANK`` (a code must
+    be one, a status a number; ``desc`` and ``message`` may be empty strings)."""
+    if not isinstance(fields, dict):
+        return fields
+    return {k: v for k, v in fields.items() if not (v == "" and k not in KEPT_BLANK)}
+
+
 def _ymdhis(value: str) -> str:
     """``YYYYMMDDHHMMSS`` in Jakarta time, as ISO 8601 with its +07:00 offset."""
     if len(value) != 14 or not (value.isascii() and value.isdigit()):
@@ -78,6 +97,8 @@ Money = Annotated[int, BeforeValidator(_whole), Field(ge=0, le=MAX_AMOUNT + MAX_
 Fee = Annotated[int, BeforeValidator(_whole), Field(ge=0, le=MAX_FEE)]
 Balance = Annotated[int, BeforeValidator(_whole), Field(ge=0, le=MAX_BALANCE)]
 Count = Annotated[int, BeforeValidator(_count)]
+Members = Annotated[int, BeforeValidator(_members)]
+KEPT_BLANK = frozenset({"response_code", "status", "desc", "message"})
 Rc = Annotated[str, StringConstraints(pattern=r"^[0-9]{2,3}$")]
 RefId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9]{1,64}$")]
 Hp = Annotated[str, StringConstraints(pattern=r"^[0-9]{1,20}$")]
@@ -87,12 +108,17 @@ PaidAt = Annotated[str, StringConstraints(max_length=14), AfterValidator(_ymdhis
 class _Strict(BaseModel):
     model_config = ConfigDict(strict=True, extra="ignore", frozen=True)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _thin(cls, fields: object) -> object:
+        return _blank_is_absent(fields)
+
 
 class DescIn(_Strict):
     """What loket reads of ``desc`` (``kode_cabang``, ``sisa_pembayaran`` are not read)."""
 
     nama_cabang: Words = ""
-    jumlah_peserta: Count | None = None
+    jumlah_peserta: Members | None = None
 
 
 class DataIn(_Strict):
