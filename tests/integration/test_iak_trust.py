@@ -127,9 +127,11 @@ def test_host_check_passes_an_account_iak_answers_with_its_own_empty_strings(iak
     host = IakHost(iak.url, USERNAME, KEY)
     try:
         result = check_host(host, MachineClock(), iak.url)
+        healthy = host.health()  # the counter's own probe: False sent it offline for good
     finally:
         host.close()
     assert result.ready, [str(f) for f in result.findings]
+    assert healthy
     assert [f.verdict for f in result.findings if f.verdict is Verdict.FAILED] == []
 
 
