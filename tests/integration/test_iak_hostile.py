@@ -272,6 +272,18 @@ def test_a_refusal_that_names_no_request_decides_nothing(context, body):
     reply = fake.host.pay(TICKET, PAY) if context == "pay" else fake.host.inquiry(REF, HP)
     assert reply.outcome is Outcome.UNKNOWN and not reply.paid_up
     assert "tidak menyebut" in reply.cashier_text
+    if context == "pay":  # "failed" beside "unknown" would invite a refund by hand
+        assert "gagal" not in reply.cashier_text.lower()
+
+
+def test_a_number_refused_with_blank_identifiers_is_still_explained_at_the_counter():
+    """No cash is at stake at an inquiry: the cashier hears what the host said, and that it did
+    not name this inquiry (the counter would otherwise only say "try again")."""
+    body = {"ref_id": "", "hp": "", "response_code": "14", "message": "INCORRECT DESTINATION"}
+    reply = Fake((200, body)).host.inquiry(REF, HP)
+    assert reply.outcome is Outcome.UNKNOWN and reply.cashier_text == (
+        "Jawaban host tidak menyebut cek tagihan ini — coba cek tagihan lagi "
+        "(kata host: Nomor peserta tidak ditemukan)")
 
 
 @pytest.mark.parametrize(("status", "outcome"), [

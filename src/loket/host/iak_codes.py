@@ -39,11 +39,6 @@ DECIDES: dict[Context, frozenset[Outcome]] = {
     "pay": frozenset({Outcome.FINAL_FAILURE, Outcome.NOT_POSTED, Outcome.REJECTED}),
     "status": frozenset({Outcome.FINAL_FAILURE, Outcome.NOT_POSTED}),
 }
-UNNAMED: dict[Context, str] = {
-    "inquiry": "Jawaban host tidak menyebut cek tagihan ini — coba cek tagihan lagi",
-    "pay": "Jawaban host tidak menyebut pembayaran ini — status akan dicek ulang",
-    "status": "Jawaban host tidak menyebut transaksi ini — status akan dicek ulang",
-}
 
 RETRY_AFTER_S = 60.0  # rc 33: IAK's own pause is unconfirmed; Digiflazz asks for a minute
 
@@ -142,3 +137,19 @@ def cashier_text(rc: str, host_message: str = "", context: Context = "pay") -> s
         who = [reason for kind, reason in WHO_PAYS.items() if kind in words]
         return f"{text}: {who[0]}" if len(who) == 1 else text
     return text
+
+
+UNNAMED: dict[Context, str] = {
+    "inquiry": "Jawaban host tidak menyebut cek tagihan ini — coba cek tagihan lagi",
+    "pay": "Jawaban host tidak menyebut pembayaran ini — status akan dicek ulang",
+    "status": "Jawaban host tidak menyebut transaksi ini — status akan dicek ulang",
+}
+
+
+def unnamed_text(context: Context, rc: str, host_message: str = "") -> str:
+    """A refusal naming no request, in the cashier's words. To an inquiry no cash is at stake,
+    so what the host said follows (a number IAK refuses with blank identifiers is not a mystery
+    at the counter); to a payment it does not: "failed" next to unknown invites a refund."""
+    if context != "inquiry":
+        return UNNAMED[context]
+    return f"{UNNAMED[context]} (kata host: {cashier_text(rc, host_message, context)})"

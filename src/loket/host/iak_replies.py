@@ -262,7 +262,7 @@ def judge(http_status: int, data: DataIn, sent: Sent) -> HostReply:
     if outcome in codes.DECIDES[sent.context] and not _names(data, sent):
         # a failure naming no request could be anyone's: the cash is not owed back on it, nor
         # a new reference minted; a status query settles what became of this one
-        raise Odd(codes.UNNAMED[sent.context], f"rc {rc} names no request")
+        raise Odd(codes.unnamed_text(sent.context, rc, data.message), f"rc {rc} names no request")
     if rc == codes.PENDING and outcome is Outcome.PENDING and data.tr_id is None:
         raise Odd(HOST_INCONSISTENT, "pending without its tr_id")
     return HostReply(outcome, rc=rc, message=data.message, balance=balance,
