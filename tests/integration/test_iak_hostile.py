@@ -90,6 +90,11 @@ ODD_INQUIRIES = {
     "desc as a string": INQ | {"desc": ""},
     "no member count": INQ | {"desc": {"nama_cabang": "X"}},
     "member count not digits": INQ | {"desc": INQ["desc"] | {"jumlah_peserta": "dua"}},
+    "member count a bool": INQ | {"desc": INQ["desc"] | {"jumlah_peserta": True}},
+    "member count empty": INQ | {"desc": INQ["desc"] | {"jumlah_peserta": ""}},
+    "number empty": INQ | {"hp": ""},
+    "nominal empty": INQ | {"nominal": ""},
+    "ref_id empty": INQ | {"ref_id": ""},
     "period not digits": INQ | {"period": "2 bln"},
     "no months": INQ | {"period": "00"},
     "pending to an inquiry": INQ | {"response_code": "39"},
@@ -116,6 +121,10 @@ ODD_PAYMENTS = {
     "an unknown code": PAID | {"response_code": "999"},
     "pending without tr_id": {"response_code": "39", "message": "PENDING"},
     "not received to a payment": PAID | {"response_code": "42"},
+    "tr_id empty": PAID | {"tr_id": ""},
+    "number empty": PAID | {"hp": ""},
+    "datetime empty": PAID | {"datetime": ""},
+    "selling_price empty": PAID | {"selling_price": ""},
 }
 
 
@@ -243,3 +252,81 @@ def test_balance_is_the_last_one_a_payment_carried_and_before_it_the_credentials
 def test_a_mismatch_tells_the_cashier_it_will_be_checked():
     reply = Fake((200, PAID | {"tr_id": 1})).host.pay(TICKET, PAY)
     assert reply.cashier_text == HOST_MISMATCH
+
+
+UNNAMED = {  # (context, reply): a refusal that names no request, or another one
+    "pay rc 37, no tr_id": ("pay", {"response_code": "37", "message": "PAYMENT FAILED"}),
+    "pay rc 04, no tr_id": ("pay", {"ref_id": REF, "response_code": "04", "message": "X"}),
+    "pay rc 17, no tr_id": ("pay", {"hp": HP, "response_code": "17", "message": "X"}),
+    "pay rc 40, no tr_id": ("pay", {"response_code": "40", "message": "PAID"}),
+    "inquiry rc 14, no ref_id": ("inquiry", {"hp": HP, "response_code": "14", "message": "X"}),
+    "inquiry rc 01, no ref_id": ("inquiry", {"response_code": "01", "message": "PAID"}),
+}
+
+
+@pytest.mark.parametrize(("context", "body"), UNNAMED.values(), ids=UNNAMED.keys())
+def test_a_refusal_that_names_no_request_decides_nothing(context, body):
+    """Finding 1: a failure is final only when it names this attempt (tr_id for a payment,
+    ref_id for an inquiry); else the payment is unknown and a status query settles it."""
+    fake = Fake((200, body), (200, PAID | {"status": 0, "response_code": "42"}))
+    reply = fake.host.pay(TICKET, PAY) if context == "pay" else fake.host.inquiry(REF, HP)
+    assert reply.outcome is Outcome.UNKNOWN and not reply.paid_up
+    assert "tidak menyebut" in reply.cashier_text
+    if context == "pay":  # "failed" beside "unknown" would invite a refund by hand
+        assert "gagal" not in reply.cashier_text.lower()
+
+
+def test_a_number_refused_with_blank_identifiers_is_still_explained_at_the_counter():
+    """No cash is at stake at an inquiry: the cashier hears what the host said, and that it did
+    not name this inquiry (the counter would otherwise only say "try again")."""
+    body = {"ref_id": "", "hp": "", "response_code": "14", "message": "INCORRECT DESTINATION"}
+    reply = Fake((200, body)).host.inquiry(REF, HP)
+    assert reply.outcome is Outcome.UNKNOWN and reply.cashier_text == (
+        "Jawaban host tidak menyebut cek tagihan ini — coba cek tagihan lagi "
+        "(kata host: Nomor peserta tidak ditemukan)")
+
+
+@pytest.mark.parametrize(("status", "outcome"), [
+    ({"status": 1, "response_code": "00"}, Outcome.UNKNOWN),  # not our success
+    ({"status": 0, "response_code": "42"}, Outcome.UNKNOWN),  # nor our "never received"
+])
+def test_paid_already_then_a_status_for_another_number_decides_nothing(status, outcome):
+    """Finding 4: the checkstatus behind rc 34 is held to the number paid for."""
+    fake = Fake((200, {"tr_id": TR_ID, "response_code": "34", "message": "PAID"}),
+                (200, PAID | status | {"hp": "8801234569999"}))
+    reply = fake.host.pay(TICKET, PAY)
+    assert fake.commands == ["pay-pasca", "checkstatus"] and reply.outcome is outcome
+
+
+def test_a_status_is_held_to_the_ticket_s_number():
+    ticket = Ticket(REF, str(TR_ID), "PAY-1", customer_no=HP)
+    other = Fake((200, PAID | {"status": 1, "hp": "8801234569999"}))
+    assert other.host.status(ticket).cashier_text == HOST_MISMATCH
+    assert Fake((200, PAID | {"status": 1})).host.status(ticket).outcome is Outcome.SUCCESS
+
+
+
+EMPTY = {"ref_id": "", "hp": "", "code": "BPJS", "tr_name": "", "period": "", "nominal": "",
+         "admin": "", "price": "", "selling_price": "", "datetime": "", "balance": "",
+         "noref": "", "desc": ""}
+
+
+def test_iak_s_empty_strings_are_absent_fields():
+    """Finding 6: IAK's replies carry "" for what they do not have; a failure that names its
+    payment by tr_id is read whatever else is empty."""
+    failed = Fake((200, EMPTY | {"tr_id": TR_ID, "response_code": "37",
+                                 "message": "PAYMENT FAILED"})).host.pay(TICKET, PAY)
+    assert (failed.outcome, failed.rc) == (Outcome.FINAL_FAILURE, "37")
+    status = Fake((200, EMPTY | {"tr_id": TR_ID, "ref_id": REF, "status": 2,
+                                 "response_code": "37", "message": "PAYMENT FAILED"}))
+    assert status.host.status(TICKET).outcome is Outcome.FINAL_FAILURE
+    refused = Fake((200, EMPTY | {"ref_id": REF, "hp": HP, "response_code": "14",
+                                  "message": "INCORRECT DESTINATION NUMBER"}))
+    assert refused.host.inquiry(REF, HP).outcome is Outcome.FINAL_FAILURE
+
+
+def test_the_member_count_may_be_a_number_and_is_not_needed_to_pay():
+    counted = INQ | {"desc": INQ["desc"] | {"jumlah_peserta": 2}}
+    assert Fake((200, counted)).host.inquiry(REF, HP).bill.member_count == 2
+    uncounted = PAID | {"desc": PAID["desc"] | {"jumlah_peserta": ""}}
+    assert Fake((200, uncounted)).host.pay(TICKET, PAY).outcome is Outcome.SUCCESS

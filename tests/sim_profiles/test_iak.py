@@ -244,3 +244,23 @@ def test_the_ledger_lists_every_posted_payment(iak):
 
 def test_test_numbers_answer_the_example_whatever_month(iak):
     assert iak.inq("8801234560001", "M1", month=5)["period"] == "02"
+
+
+def test_error_replies_carry_iak_s_empty_strings(iak):
+    """aggregators.md §2.4: IAK's error replies carry empty strings (``"ref_id": "", "hp": ""``)
+    for what the request did not name; the simulator disagrees with loket as IAK does."""
+    assert iak.status("NEVER") == {"ref_id": "NEVER", "hp": "", "code": "BPJS",
+                                   "response_code": "06", "message": "INQUIRY ID NOT FOUND"}
+    assert iak.pay(123) == {"tr_id": 123, "ref_id": "", "hp": "", "code": "BPJS",
+                            "response_code": "06", "message": "INQUIRY ID NOT FOUND"}
+    signed_wrong = iak.status_response("NEVER", sign="x").json()["data"]
+    assert (signed_wrong["hp"], signed_wrong["response_code"]) == ("", "100")
+
+
+def test_a_family_s_member_count_is_a_number_and_a_test_number_s_is_text(iak):
+    """IAK's examples give ``jumlah_peserta`` as text (BPJS) and as a number (another product):
+    the families answer the number, the documented test numbers the text."""
+    tr_id = iak.inq("0001000000029", "J1")["tr_id"]
+    for data in (iak.inq("0001000000011", "J2"), iak.pay(tr_id), iak.status("J1")):
+        assert type(data["desc"]["jumlah_peserta"]) is int, data
+    assert iak.inq("8801234560001", "J3")["desc"]["jumlah_peserta"] == "2"

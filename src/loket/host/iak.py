@@ -149,7 +149,8 @@ class IakHost(SeesHostClock):
 
     def _ref_taken(self, ref_id: str, reply: HostReply) -> HostReply:
         """rc 11: the reference was used before. Ask what became of it first; an inquiry under
-        it is refused either way, and a new reference follows only when nothing posted."""
+        it is refused either way, and a new reference follows only when nothing posted (under
+        whichever number it was used for: loket minted it, so it is loket's)."""
         known = self.status(Ticket(ref_id))
         posted_nothing = known.quote_only or known.outcome in (Outcome.NOT_POSTED,
                                                                Outcome.FINAL_FAILURE)
@@ -175,7 +176,8 @@ class IakHost(SeesHostClock):
                       reply: HostReply) -> HostReply:
         """rc 01/34/40 to a payment: after our own earlier attempt it may be ours. checkstatus
         first; only when the host says this tr_id did not pay is the bill someone else's."""
-        known = self._status(ticket, amount=request.amount)
+        known = self._status(replace(ticket, customer_no=ticket.customer_no or request.customer_no),
+                             amount=request.amount)
         if known.outcome in (Outcome.SUCCESS, Outcome.PENDING):
             return known  # ours after all
         if known.quote_only or known.outcome in (Outcome.NOT_POSTED, Outcome.FINAL_FAILURE):
@@ -187,10 +189,12 @@ class IakHost(SeesHostClock):
         return self._status(ticket)
 
     def _status(self, ticket: Ticket, amount: int | None = None) -> HostReply:
+        """checkstatus asks by ref_id alone; the answer is still held to the tr_id and the
+        customer number the ticket knows (a success for another number is not this payment)."""
         body = {"commands": "checkstatus", "username": self.username, "ref_id": ticket.ref,
                 "sign": self._sign("cs")}
         return self._call(body, Sent("status", ref_id=ticket.ref, tr_id=_tr_id(ticket),
-                                     amount=amount))
+                                     hp=ticket.customer_no, amount=amount))
 
     def balance(self) -> HostReply:
         """The last balance a payment or status reply carried: IAK documents no postpaid balance

@@ -31,6 +31,15 @@ FINAL = frozenset({"01", "34", "40", "07", "37", "08", "13", "10", "14", "15", "
                    "30", "36", "41", "31", "32", "35", "93"})
 CONTRADICT_FAILED = NOT_RECEIVED | {SUCCESS, PENDING, REF_TAKEN}  # never with status 2
 
+# Outcomes that decide something (the cash owed back, a new reference, a retry of the same
+# tr_id): believed only from a reply that names the request (``iak_replies._names``). An
+# inquiry's other refusals post nothing either way; a refused status query is no news.
+DECIDES: dict[Context, frozenset[Outcome]] = {
+    "inquiry": frozenset({Outcome.FINAL_FAILURE}),
+    "pay": frozenset({Outcome.FINAL_FAILURE, Outcome.NOT_POSTED, Outcome.REJECTED}),
+    "status": frozenset({Outcome.FINAL_FAILURE, Outcome.NOT_POSTED}),
+}
+
 RETRY_AFTER_S = 60.0  # rc 33: IAK's own pause is unconfirmed; Digiflazz asks for a minute
 
 
@@ -128,3 +137,19 @@ def cashier_text(rc: str, host_message: str = "", context: Context = "pay") -> s
         who = [reason for kind, reason in WHO_PAYS.items() if kind in words]
         return f"{text}: {who[0]}" if len(who) == 1 else text
     return text
+
+
+UNNAMED: dict[Context, str] = {
+    "inquiry": "Jawaban host tidak menyebut cek tagihan ini — coba cek tagihan lagi",
+    "pay": "Jawaban host tidak menyebut pembayaran ini — status akan dicek ulang",
+    "status": "Jawaban host tidak menyebut transaksi ini — status akan dicek ulang",
+}
+
+
+def unnamed_text(context: Context, rc: str, host_message: str = "") -> str:
+    """A refusal naming no request, in the cashier's words. To an inquiry no cash is at stake,
+    so what the host said follows (a number IAK refuses with blank identifiers is not a mystery
+    at the counter); to a payment it does not: "failed" next to unknown invites a refund."""
+    if context != "inquiry":
+        return UNNAMED[context]
+    return f"{UNNAMED[context]} (kata host: {cashier_text(rc, host_message, context)})"

@@ -2,10 +2,15 @@
 
 A reply is ``{"data": {...}, "meta": [...]}``, decoded with bounds (``host/body.py``) and parsed
 into strict models: ``tr_id`` an integer, amounts integers or integral doubles (IAK sends
-``52300.0``), counts as digit strings, text cleaned of control characters. It is then judged
+``52300.0``), the month count as digits, the member count as digits or a number (IAK's examples
+give both), text cleaned of control characters. An empty string is an absent field (IAK's own
+replies carry ``"hp": ""``, ``"noref": ""``): what money or identity depends on is required
+where it matters, by the judge, not by the parser. It is then judged
 against what was sent: the same ``ref_id`` and ``tr_id`` back, a code that fits the context and
 the HTTP status, a checkstatus ``status`` that agrees with its code, a success that carries the
-whole bill. Anything that fails is ``UNKNOWN`` — a status query resolves it — never a success.
+whole bill, a refusal that decides anything (the cash owed back, a new reference) naming the
+request it refuses. Anything that fails is ``UNKNOWN`` — a status query resolves it — never a
+success, never a final failure.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationError,
+    model_validator,
 )
 
 from loket.clock import WIB, iso
@@ -62,6 +68,21 @@ def _count(value: object) -> int:
     return int(value)
 
 
+def _members(value: object) -> int:
+    """``jumlah_peserta``: digits in the BPJS example, a number in another product's."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 999:
+        return value
+    return _count(value)
+
+
+def _blank_is_absent(fields: object) -> object:
+    """``""`` for a field is the field left out, but for those in ``KEPT_BLANK`` (a code must
+    be one, a status a number; ``desc`` and ``message`` may be empty strings)."""
+    if not isinstance(fields, dict):
+        return fields
+    return {k: v for k, v in fields.items() if not (v == "" and k not in KEPT_BLANK)}
+
+
 def _ymdhis(value: str) -> str:
     """``YYYYMMDDHHMMSS`` in Jakarta time, as ISO 8601 with its +07:00 offset."""
     if len(value) != 14 or not (value.isascii() and value.isdigit()):
@@ -76,6 +97,8 @@ Money = Annotated[int, BeforeValidator(_whole), Field(ge=0, le=MAX_AMOUNT + MAX_
 Fee = Annotated[int, BeforeValidator(_whole), Field(ge=0, le=MAX_FEE)]
 Balance = Annotated[int, BeforeValidator(_whole), Field(ge=0, le=MAX_BALANCE)]
 Count = Annotated[int, BeforeValidator(_count)]
+Members = Annotated[int, BeforeValidator(_members)]
+KEPT_BLANK = frozenset({"response_code", "status", "desc", "message"})
 Rc = Annotated[str, StringConstraints(pattern=r"^[0-9]{2,3}$")]
 RefId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9]{1,64}$")]
 Hp = Annotated[str, StringConstraints(pattern=r"^[0-9]{1,20}$")]
@@ -85,12 +108,17 @@ PaidAt = Annotated[str, StringConstraints(max_length=14), AfterValidator(_ymdhis
 class _Strict(BaseModel):
     model_config = ConfigDict(strict=True, extra="ignore", frozen=True)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _thin(cls, fields: object) -> object:
+        return _blank_is_absent(fields)
+
 
 class DescIn(_Strict):
     """What loket reads of ``desc`` (``kode_cabang``, ``sisa_pembayaran`` are not read)."""
 
     nama_cabang: Words = ""
-    jumlah_peserta: Count | None = None
+    jumlah_peserta: Members | None = None
 
 
 class DataIn(_Strict):
@@ -147,6 +175,14 @@ def parse(raw: bytes, content_type: str) -> DataIn:
         raise Refused(where) from None
 
 
+def _names(data: DataIn, sent: Sent) -> bool:
+    """The reply names the request it answers by the identifier that request carried, equal to
+    it: the ``tr_id`` a payment was sent by, the ``ref_id`` of an inquiry or a status query."""
+    if sent.context == "pay":
+        return sent.tr_id is not None and data.tr_id == sent.tr_id
+    return bool(sent.ref_id) and data.ref_id == sent.ref_id
+
+
 def _echoes(data: DataIn, sent: Sent, success: bool) -> None:
     """The reply is for what was sent: its ref_id, tr_id, number and product."""
     if sent.ref_id and (data.ref_id != sent.ref_id) and (success or data.ref_id is not None):
@@ -154,8 +190,8 @@ def _echoes(data: DataIn, sent: Sent, success: bool) -> None:
     if sent.tr_id is not None and (data.tr_id != sent.tr_id) and (
             success or data.tr_id is not None):
         raise Odd(HOST_MISMATCH, "the reply is for another tr_id")
-    if sent.hp and data.hp is not None and data.hp != sent.hp:
-        raise Odd(HOST_MISMATCH, "the reply is for another number")
+    if sent.hp and data.hp != sent.hp and (success or data.hp is not None):
+        raise Odd(HOST_MISMATCH, "the reply is for another number")  # a success must name it
     if data.code is not None and data.code != CODE:
         raise Odd(HOST_MISMATCH, f"the reply is for product {data.code[:10]!r}")
 
@@ -223,6 +259,10 @@ def judge(http_status: int, data: DataIn, sent: Sent) -> HostReply:
             return _paid(data, sent)
         raise Odd(HOST_INCONSISTENT, "a checkstatus success without its status")
     outcome = codes.classify(sent.context, rc)
+    if outcome in codes.DECIDES[sent.context] and not _names(data, sent):
+        # a failure naming no request could be anyone's: the cash is not owed back on it, nor
+        # a new reference minted; a status query settles what became of this one
+        raise Odd(codes.unnamed_text(sent.context, rc, data.message), f"rc {rc} names no request")
     if rc == codes.PENDING and outcome is Outcome.PENDING and data.tr_id is None:
         raise Odd(HOST_INCONSISTENT, "pending without its tr_id")
     return HostReply(outcome, rc=rc, message=data.message, balance=balance,
@@ -234,7 +274,7 @@ def judge(http_status: int, data: DataIn, sent: Sent) -> HostReply:
 def _status(data: DataIn, sent: Sent, status: int) -> HostReply:
     """checkstatus: 0 not received (rc 42/02), 1 success (00), 2 failed, 3 pending (39)."""
     rc = data.response_code
-    if data.ref_id is None:
+    if not _names(data, sent):  # status 0 or 2 lets a new reference be minted: it must be ours
         raise Odd(HOST_MISMATCH, "a status without its ref_id")
     balance = None if data.balance is None else int(data.balance)
     text = codes.cashier_text(rc, data.message)

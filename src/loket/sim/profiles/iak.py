@@ -276,7 +276,9 @@ class Iak:
             "kode_cabang": branch_code(bill.branch),
             "nama_cabang": bill.branch,
             "sisa_pembayaran": "0",
-            "jumlah_peserta": str(bill.members),
+            # CHOICE: IAK's examples give the count as text (BPJS) and as a number (another
+            # product): the families answer the number, the documented test numbers the text
+            "jumlah_peserta": bill.members if txn["va_tail"] else str(bill.members),
         }
         return data
 
@@ -321,8 +323,10 @@ def _reply(data: dict) -> dict:
 
 def _failure(req: dict, rc: str, detail: str = "", **extra) -> tuple[int, dict]:
     """Only what identifies the request, the code and its message (and ``desc: ""`` where an
-    inquiry found nothing: IAK sends desc as a string when it is empty)."""
-    data: dict = {k: req[k] for k in ("code", "hp", "ref_id") if isinstance(req.get(k), str)}
+    inquiry found nothing: IAK sends desc as a string when it is empty). What the request did not
+    name is an empty string, as in IAK's own error replies (``"ref_id": "", "hp": ""``)."""
+    data: dict = {k: req[k] if isinstance(req.get(k), str) else "" for k in ("ref_id", "hp")}
+    data["code"] = req["code"] if isinstance(req.get("code"), str) else CODE
     tr_id = _whole_number(req.get("tr_id"))
     if tr_id is not None:
         data = {"tr_id": tr_id} | data
