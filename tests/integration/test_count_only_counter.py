@@ -13,8 +13,6 @@ from loket.domain.offline import NO_HONEST_PRICE, OfflineLimits
 from loket.domain.states import PaymentState
 from loket.printing.decode import decode
 from loket.store import families, payments
-from loket.store.db import session
-from loket.store.models import FamilyCache
 from tests.conftest import NOW, make_runtime
 from tests.count_only import CountOnlySim
 
@@ -30,10 +28,9 @@ def rt(tmp_path, sim):
     runtime.close()
 
 
-def snapshot(rt, va_no):
-    with session(rt.engine) as db:
-        row = db.get(FamilyCache, va_no)
-        return json.loads(row.snapshot), row.paid_through
+def snapshot(rt, number):
+    row = families.find(rt.engine, number)
+    return json.loads(row.snapshot), row.paid_through
 
 
 def go_offline(sim):

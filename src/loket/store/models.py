@@ -93,13 +93,22 @@ class PaymentEvent(SQLModel, table=True):
 
 
 class FamilyCache(SQLModel, table=True):
-    """The last bill seen for a family: what offline acceptance prices from."""
+    """The last bill seen for a family: what offline acceptance prices from. Found by its
+    numbers (``FamilyNumber``), never by ``va_no``: a count-only host asked by card gives none."""
 
-    va_no: str = Field(primary_key=True)
-    snapshot: str  # JSON: head, branch, members
+    id: int | None = Field(default=None, primary_key=True)
+    va_no: str = ""  # the family's VA when the host gave one
+    snapshot: str  # JSON: head, branch, members (or counts)
     inquired_at: str
-    numbers: str = ""  # " tail tail … ": last 11 digits of every member's card, for look-up
     paid_through: str = ""  # YYYY-MM the family had paid through, as far as this counter knows
+
+
+class FamilyNumber(SQLModel, table=True):
+    """Every number a cached family is known by: the number typed, its VA, its members' cards.
+    One family per number (the last bill that named it); never an empty number."""
+
+    number: str = Field(primary_key=True)  # the last 11 digits: a card and its VA share them
+    family_id: int = Field(foreign_key="familycache.id", index=True)
 
 
 class ShiftRow(SQLModel, table=True):
