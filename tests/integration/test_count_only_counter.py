@@ -12,6 +12,7 @@ from loket.domain.months import Month
 from loket.domain.offline import NO_HONEST_PRICE, OfflineLimits
 from loket.domain.states import PaymentState
 from loket.printing.decode import decode
+from loket.service.counter import PaymentRefused
 from loket.store import families, payments
 from tests.conftest import NOW, make_runtime
 from tests.count_only import CountOnlySim
@@ -173,3 +174,19 @@ def test_a_native_family_keeps_its_members_and_gets_no_price(runtime):
                        confirmed=(105_000, 1, "2026-11-21T10:01:00+07:00"))
     native, _ = snapshot(runtime, "8888801000000011")
     assert "month_price" not in native and len(native["members"]) == 3
+
+
+def test_a_family_paid_by_card_is_not_sold_again_by_its_va_offline_or_online(rt, sim):
+    rt.counter.inquire("0001000000011")
+    go_offline(sim)
+    bill = rt.counter.inquire("0001000000011").bill
+    queued = rt.counter.pay(bill, rt.counter.total_for(bill), "latihan")
+    by_va = rt.counter.inquire("8888801000000011")  # the same family: its VA ends the same
+    assert queued.ref_id in by_va.refusal and "jangan terima uang lagi" in by_va.refusal
+    sim.faults("none")  # the host is back and the payment not yet sent: the host says it owes
+    online = rt.counter.inquire("8888801000000011")
+    assert online.bill is not None and queued.ref_id in online.refusal
+    with pytest.raises(PaymentRefused, match=queued.ref_id):
+        rt.counter.pay(online.bill, rt.counter.total_for(online.bill), "latihan")
+    assert [p.ref_id for p in payments.months_sold(rt.engine, "8888801000000011")] == \
+        [queued.ref_id]

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, Column, Integer, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, Index, Integer, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
+
+# The number a payment's family is known by, as its last 11 digits (a card and the VA made from it
+# share them): its VA, else the number typed (a count-only host asked by card gives no VA).
+FAMILY_TAIL = "substr(CASE WHEN va_no = '' THEN customer_no ELSE va_no END, -11)"
 
 
 class CashierRow(SQLModel, table=True):
@@ -21,6 +25,7 @@ class CashierRow(SQLModel, table=True):
 
 class PaymentRow(SQLModel, table=True):
     __tablename__ = "payment"
+    __table_args__ = (Index("ix_payment_family_tail", text(FAMILY_TAIL)),)  # months sold (0010)
 
     id: int | None = Field(default=None, primary_key=True)
     ref_id: str = Field(unique=True, index=True, max_length=64)  # client-generated, idempotency key

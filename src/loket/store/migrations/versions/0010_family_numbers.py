@@ -4,7 +4,9 @@ The cache was keyed by the family's VA, which Digiflazz and IAK do not give for 
 family seen there was stored under "" (each one overwriting the last) and no look-up found it, so
 no family from those hosts could be paid offline (issue 18). A family now has its own id, and
 ``familynumber`` names it by the number typed, its VA and its members' cards (their last 11
-digits, as the old ``numbers`` column held them): one family per number.
+digits, as the old ``numbers`` column held them): one family per number. Payments are indexed by
+the same last 11 digits of their VA, else of the number typed: a family paid here by card is not
+sold again by its VA.
 
 Existing rows: a row keyed by a VA keeps its numbers (the last one seen wins a number two rows
 named). A row keyed "" is dropped: it is whichever count-only family was asked last, and its
@@ -24,6 +26,7 @@ branch_labels = None
 depends_on = None
 
 TAIL = 11
+PAYMENT_FAMILY_TAIL = "substr(CASE WHEN va_no = '' THEN customer_no ELSE va_no END, -11)"
 
 
 def _families() -> sa.Table:
@@ -64,10 +67,13 @@ def upgrade() -> None:
         conn.execute(numbers.insert(), [{'number': n, 'family_id': f} for n, f in owner.items()])
     conn.exec_driver_sql("DELETE FROM familycache WHERE id NOT IN "
                          "(SELECT family_id FROM familynumber)")
+    # a family's payments found by its number however it was typed (store/payments.py _sold)
+    op.execute(f"CREATE INDEX ix_payment_family_tail ON payment ({PAYMENT_FAMILY_TAIL})")
 
 
 def downgrade() -> None:
     """Back to one row per VA: families known only by a card typed have none and are dropped."""
+    op.drop_index('ix_payment_family_tail', table_name='payment')
     conn = op.get_bind()
     rows = conn.exec_driver_sql(
         "SELECT f.id, f.va_no, f.snapshot, f.inquired_at, f.paid_through, n.number "
