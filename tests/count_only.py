@@ -11,14 +11,17 @@ from __future__ import annotations
 import dataclasses
 
 from loket.domain.billing import FamilyBill
+from loket.domain.numbers import is_va
 from loket.host.base import HostReply
 from loket.store.payments import new_payment
 
 
 def counted(bill: FamilyBill, typed: str) -> FamilyBill:
-    """The bill as a count-only host gives it: counts, no lists; the number as typed."""
-    return dataclasses.replace(bill, va_no=typed, members=(), periods=(),
-                               member_count=bill.member_count, month_count=bill.month_count)
+    """The bill as a count-only host gives it: counts, no lists; the number as typed, and a VA
+    only when the VA was typed (the adapters' ``va_no``: a card gives none)."""
+    return dataclasses.replace(bill, va_no=typed if is_va(typed) else "", customer_no=typed,
+                               members=(), periods=(), member_count=bill.member_count,
+                               month_count=bill.month_count)
 
 
 class CountOnlyHost:

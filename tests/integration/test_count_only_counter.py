@@ -12,9 +12,8 @@ from loket.domain.months import Month
 from loket.domain.offline import NO_HONEST_PRICE, OfflineLimits
 from loket.domain.states import PaymentState
 from loket.printing.decode import decode
+from loket.service.counter import PaymentRefused
 from loket.store import families, payments
-from loket.store.db import session
-from loket.store.models import FamilyCache
 from tests.conftest import NOW, make_runtime
 from tests.count_only import CountOnlySim
 
@@ -30,10 +29,9 @@ def rt(tmp_path, sim):
     runtime.close()
 
 
-def snapshot(rt, va_no):
-    with session(rt.engine) as db:
-        row = db.get(FamilyCache, va_no)
-        return json.loads(row.snapshot), row.paid_through
+def snapshot(rt, number):
+    row = families.find(rt.engine, number)
+    return json.loads(row.snapshot), row.paid_through
 
 
 def go_offline(sim):
@@ -42,7 +40,7 @@ def go_offline(sim):
 
 def test_a_count_only_family_is_billed_paid_and_printed_with_counts_only(rt):
     bill = rt.counter.inquire("0001000000011").bill
-    assert bill.count_only and bill.va_no == "0001000000011"
+    assert bill.count_only and (bill.va_no, bill.customer_no) == ("", "0001000000011")
     assert (bill.member_count, bill.month_count, bill.premium) == (3, 1, 105_000)
     payment = rt.counter.pay(bill, 110_000, "latihan")
     assert payment.state == S.SUCCESS and payment.host_sn
@@ -176,3 +174,19 @@ def test_a_native_family_keeps_its_members_and_gets_no_price(runtime):
                        confirmed=(105_000, 1, "2026-11-21T10:01:00+07:00"))
     native, _ = snapshot(runtime, "8888801000000011")
     assert "month_price" not in native and len(native["members"]) == 3
+
+
+def test_a_family_paid_by_card_is_not_sold_again_by_its_va_offline_or_online(rt, sim):
+    rt.counter.inquire("0001000000011")
+    go_offline(sim)
+    bill = rt.counter.inquire("0001000000011").bill
+    queued = rt.counter.pay(bill, rt.counter.total_for(bill), "latihan")
+    by_va = rt.counter.inquire("8888801000000011")  # the same family: its VA ends the same
+    assert queued.ref_id in by_va.refusal and "jangan terima uang lagi" in by_va.refusal
+    sim.faults("none")  # the host is back and the payment not yet sent: the host says it owes
+    online = rt.counter.inquire("8888801000000011")
+    assert online.bill is not None and queued.ref_id in online.refusal
+    with pytest.raises(PaymentRefused, match=queued.ref_id):
+        rt.counter.pay(online.bill, rt.counter.total_for(online.bill), "latihan")
+    assert [p.ref_id for p in payments.months_sold(rt.engine, "8888801000000011")] == \
+        [queued.ref_id]

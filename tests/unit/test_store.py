@@ -25,11 +25,19 @@ def engine(tmp_path):
     engine.dispose()
 
 
+# SQLite's indexes on an expression are not reflected, so not compared: checked by their text
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index",
+                            "ignore:autogenerate skipping metadata-specified expression-based")
 def test_migrations_from_an_empty_file_give_exactly_the_models(tmp_path):
+    from loket.store.models import FAMILY_TAIL
+
     engine = open_database(tmp_path / "empty.db")
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+        indexed = conn.exec_driver_sql("SELECT sql FROM sqlite_master "
+                                       "WHERE name = 'ix_payment_family_tail'").scalar()
     assert diff == []
+    assert indexed is not None and f"({FAMILY_TAIL})" in indexed
     open_database(tmp_path / "empty.db").dispose()  # applying again on start changes nothing
 
 

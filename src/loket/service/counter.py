@@ -95,7 +95,8 @@ class CounterService:
             return
         confirmed = None if payment.periods else (  # count-only: its price for one month
             payment.premium, payment.month_count, payment.paid_at or payment.updated_at)
-        families.mark_paid(self.engine, payment.va_no, last, confirmed=confirmed)
+        # the number the family is known by: a count-only host asked by card gives no VA
+        families.mark_paid(self.engine, payment.family_no, last, confirmed=confirmed)
 
     @property
     def pays_ahead(self) -> bool:

@@ -80,7 +80,7 @@ class OfflineDesk:
     def check(self, bill: FamilyBill, total: int) -> str | None:
         """Right before recording: the limits again, with the amount the customer pays."""
         now = self.clock.now()
-        cached = families.find(self.engine, bill.va_no)
+        cached = families.find(self.engine, bill.family_no)  # a count-only card: no VA
         known = self._known(cached, bill.family_no)[0] if cached else None
         return offline_refusal(self.limits, self.queue(), known, total, Month.of(now), now)
 

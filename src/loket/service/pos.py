@@ -170,10 +170,12 @@ class PosDesk:
 
     def _repeat(self, payment: Payment, number: str, cash: int, months_ahead: int) -> dict:
         try:
-            digits = parse_customer_number(number).digits
+            digits: str | None = parse_customer_number(number).digits
         except CustomerNumberError:
-            digits = ""
-        same = (digits in (payment.customer_no, payment.va_no) and cash == payment.cash
+            digits = None  # no number at all: never the request that made a payment
+        # a count-only host gives no VA: the payment's empty va_no names no number
+        numbers = {n for n in (payment.customer_no, payment.va_no) if n}
+        same = (digits in numbers and cash == payment.cash
                 and months_ahead == payment.months_ahead)
         if not same:
             raise PosError("idempotency_key_reused", "Idempotency-Key ini sudah dipakai untuk "

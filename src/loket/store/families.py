@@ -4,7 +4,11 @@ A native bill is cached with its members (priced again from the tariff table). A
 bill (Digiflazz, IAK) has no members or months to cache, so its snapshot keeps only what is
 honestly known (``aggregators.md`` §4.7): the member count and, when a bill divides evenly, the
 family's total for one month and the day it was seen (``month_price``, ``priced_at``), from the
-last inquiry or confirmed payment. No migration: it is the same JSON snapshot.
+last inquiry or confirmed payment.
+
+A family is found by every number it is known by (``FamilyNumber``): the number typed, its VA,
+its members' cards. Digiflazz and IAK asked by card give no VA, so the VA alone cannot name a
+family; and no family is ever found by an empty number (migration 0010, issue 18).
 """
 
 from __future__ import annotations
@@ -12,23 +16,28 @@ from __future__ import annotations
 import json
 
 from sqlalchemy import Engine
-from sqlmodel import col, select
+from sqlmodel import Session, col, delete, select
 
 from loket.clock import parse_iso
 from loket.domain.billing import FamilyBill, Member
 from loket.domain.months import Month
 from loket.domain.offline import KnownFamily, count_only_paid_through, month_price
 from loket.store.db import session, write_session
-from loket.store.models import FamilyCache
+from loket.store.models import FamilyCache, FamilyNumber
+
+TAIL = 11  # a card and the VA made from it (88888/89888 + the card's last 11 digits) share these
 
 
-def _tails(bill: FamilyBill) -> str:
-    """`` tail tail … ``: the last 11 digits of every member's card (and so of every VA)."""
-    tails = {bill.va_no[-11:], *(m.card_no[-11:] for m in bill.members)}
-    return " " + " ".join(sorted(tails)) + " "
+def numbers_of(bill: FamilyBill) -> set[str]:
+    """What the bill's family is known by: the number typed, the VA, every member's card."""
+    known = (bill.customer_no, bill.va_no, *(m.card_no for m in bill.members))
+    return {number[-TAIL:] for number in known if number}
 
 
 def remember(engine: Engine, bill: FamilyBill, now: str) -> None:
+    numbers = numbers_of(bill)
+    if not numbers:  # nothing could find it again
+        return
     snapshot: dict[str, object] = {
         "va_no": bill.va_no, "head_name": bill.head_name, "branch": bill.branch,
         "members": [{"card_no": m.card_no, "name": m.name, "class": m.klass} for m in bill.members],
@@ -40,9 +49,42 @@ def remember(engine: Engine, bill: FamilyBill, now: str) -> None:
         paid_through = str(count_only_paid_through(Month.of(parse_iso(now)), bill.months_ahead,
                                                    bill.month_count))
     with write_session(engine) as db:
-        db.merge(FamilyCache(va_no=bill.va_no, snapshot=json.dumps(snapshot), inquired_at=now,
-                             numbers=_tails(bill), paid_through=paid_through))
+        owners = {row.number: row.family_id for row in db.exec(
+            select(FamilyNumber).where(col(FamilyNumber.number).in_(numbers)))}
+        family = _family(db, owners.get(bill.family_no[-TAIL:])) or FamilyCache(
+            snapshot="", inquired_at=now)
+        family.va_no, family.snapshot = bill.va_no, json.dumps(snapshot)
+        family.inquired_at, family.paid_through = now, paid_through
+        db.add(family)
+        db.flush()
+        assert family.id is not None
+        _name(db, family.id, numbers)
+        _forget_unnamed(db, set(owners.values()) - {family.id})
         db.commit()
+
+
+def _name(db: Session, family_id: int, numbers: set[str]) -> None:
+    """The numbers the last bill named are this family's, and only they are: a number another
+    family had (a member who moved) is taken over."""
+    db.exec(delete(FamilyNumber).where(col(FamilyNumber.family_id) == family_id,
+                                       col(FamilyNumber.number).not_in(numbers)))
+    for number in numbers:
+        db.merge(FamilyNumber(number=number, family_id=family_id))
+    db.flush()
+
+
+def _family(db: Session, family_id: int | None) -> FamilyCache | None:
+    return db.get(FamilyCache, family_id) if family_id is not None else None
+
+
+def _forget_unnamed(db: Session, family_ids: set[int]) -> None:
+    """Families whose every number another bill has since named: nothing finds them any more."""
+    for family_id in family_ids:
+        if db.exec(select(FamilyNumber).where(col(FamilyNumber.family_id) == family_id)).first():
+            continue
+        family = _family(db, family_id)
+        if family is not None:
+            db.delete(family)
 
 
 def _price(premium: int, months: int, seen_at: str) -> dict:
@@ -52,12 +94,15 @@ def _price(premium: int, months: int, seen_at: str) -> dict:
     return {"month_price": price, "priced_at": seen_at if price else ""}
 
 
-def mark_paid(engine: Engine, va_no: str, last_period: Month,
+def mark_paid(engine: Engine, number: str, last_period: Month,
               confirmed: tuple[int, int, str] | None = None) -> None:
-    """A confirmed payment moves what we know of the family forward; for a count-only family
-    ``confirmed`` (premium, months, when) is its newest price."""
+    """A confirmed payment moves what we know of the family ``number`` names forward (the
+    payment's ``family_no``); for a count-only family ``confirmed`` (premium, months, when) is
+    its newest price."""
+    if not number:
+        return
     with write_session(engine) as db:
-        family = db.get(FamilyCache, va_no)
+        family = _named(db, number)
         if family is None:
             return
         changed = not family.paid_through or Month.parse(family.paid_through) < last_period
@@ -72,10 +117,18 @@ def mark_paid(engine: Engine, va_no: str, last_period: Month,
             db.commit()
 
 
+def _named(db: Session, number: str) -> FamilyCache | None:
+    if not number:
+        return None
+    query = (select(FamilyCache).join(FamilyNumber, col(FamilyNumber.family_id) == FamilyCache.id)
+             .where(FamilyNumber.number == number[-TAIL:]))
+    return db.exec(query).first()
+
+
 def find(engine: Engine, digits: str) -> FamilyCache | None:
+    """The family a number names (a card, a VA, the number typed), or None."""
     with session(engine) as db:
-        query = select(FamilyCache).where(col(FamilyCache.numbers).contains(f" {digits[-11:]} "))
-        return db.exec(query).first()
+        return _named(db, digits)
 
 
 def known(family: FamilyCache) -> KnownFamily:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, Column, Integer, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, Index, Integer, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
+
+# The number a payment's family is known by, as its last 11 digits (a card and the VA made from it
+# share them): its VA, else the number typed (a count-only host asked by card gives no VA).
+FAMILY_TAIL = "substr(CASE WHEN va_no = '' THEN customer_no ELSE va_no END, -11)"
 
 
 class CashierRow(SQLModel, table=True):
@@ -21,6 +25,7 @@ class CashierRow(SQLModel, table=True):
 
 class PaymentRow(SQLModel, table=True):
     __tablename__ = "payment"
+    __table_args__ = (Index("ix_payment_family_tail", text(FAMILY_TAIL)),)  # months sold (0010)
 
     id: int | None = Field(default=None, primary_key=True)
     ref_id: str = Field(unique=True, index=True, max_length=64)  # client-generated, idempotency key
@@ -93,13 +98,22 @@ class PaymentEvent(SQLModel, table=True):
 
 
 class FamilyCache(SQLModel, table=True):
-    """The last bill seen for a family: what offline acceptance prices from."""
+    """The last bill seen for a family: what offline acceptance prices from. Found by its
+    numbers (``FamilyNumber``), never by ``va_no``: a count-only host asked by card gives none."""
 
-    va_no: str = Field(primary_key=True)
-    snapshot: str  # JSON: head, branch, members
+    id: int | None = Field(default=None, primary_key=True)
+    va_no: str = ""  # the family's VA when the host gave one
+    snapshot: str  # JSON: head, branch, members (or counts)
     inquired_at: str
-    numbers: str = ""  # " tail tail … ": last 11 digits of every member's card, for look-up
     paid_through: str = ""  # YYYY-MM the family had paid through, as far as this counter knows
+
+
+class FamilyNumber(SQLModel, table=True):
+    """Every number a cached family is known by: the number typed, its VA, its members' cards.
+    One family per number (the last bill that named it); never an empty number."""
+
+    number: str = Field(primary_key=True)  # the last 11 digits: a card and its VA share them
+    family_id: int = Field(foreign_key="familycache.id", index=True)
 
 
 class ShiftRow(SQLModel, table=True):

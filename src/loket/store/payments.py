@@ -28,7 +28,7 @@ from loket.domain.states import (
 )
 from loket.store import audit
 from loket.store.db import write
-from loket.store.models import PaymentEvent, PaymentRow
+from loket.store.models import FAMILY_TAIL, PaymentEvent, PaymentRow
 
 
 class DuplicateRef(ValueError):
@@ -321,9 +321,11 @@ def offline_queue(engine: Engine) -> tuple[int, int, str]:
 
 
 def _sold(conn: Connection, family_no: str) -> list[Payment]:
+    """By the family's number however it was typed: a card paid for is not sold again by its VA."""
+    if not family_no:
+        return []
     where, params = _in(MONTHS_SOLD)
-    sql, params = _select(f"(va_no = ? OR (va_no = '' AND customer_no = ?)) AND {where}",
-                          (family_no, family_no, *params))
+    sql, params = _select(f"{FAMILY_TAIL} = ? AND {where}", (family_no[-11:], *params))
     return [_payment(row) for row in conn.exec_driver_sql(sql, params)]
 
 
