@@ -51,7 +51,7 @@ async def test_plus_after_already_paid_asks_for_next_month(make_app):
         await login(pilot)
         await inquire(pilot, "0001000000061")
         message = words(app.screen.query_one("#message"))
-        assert "Sudah lunas sampai NOV 2026" in message and "Tekan +" in message
+        assert "Sudah dibayar sampai NOV 2026" in message and "Tekan +" in message
         await pilot.press("plus")
         await settle(pilot)
         bill = app.screen.bill
@@ -59,7 +59,7 @@ async def test_plus_after_already_paid_asks_for_next_month(make_app):
         assert app.screen.query_one("#number").value == "0001000000061"  # "+" was not typed
         await pilot.press("minus")  # back to this month: already paid
         await settle(pilot)
-        assert app.screen.bill is None and "Sudah lunas" in words(app.screen.query_one("#message"))
+        assert app.screen.bill is None and "Sudah dibayar" in words(app.screen.query_one("#message"))
 
 
 # -- 3: what goes back when the host refuses -------------------------------------------------------

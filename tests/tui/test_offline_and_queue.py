@@ -36,7 +36,8 @@ async def refund_due_and_offline_payment(pilot) -> None:
     await take_cash(pilot, "f5")
     await settle(pilot)
     time.sleep(0.4)  # the simulator's pending delay
-    counter.forwarder.forward(pilot.app.screen.payment.ref_id)
+    for _ in range(2):  # "failed" after "pending" is asked once more before cash is owed back
+        counter.forwarder.forward(pilot.app.screen.payment.ref_id)
     await pilot.press("escape")
     await settle(pilot)
     await inquire(pilot, "0001000000011")
@@ -144,3 +145,24 @@ async def test_refund_without_an_open_shift_is_refused_before_the_money_is_asked
         assert isinstance(app.screen, QueueScreen)
         assert any("Buka shift" in str(n.message) for n in app._notifications)
         assert payments.in_states(app.runtime.engine, {S.REFUNDED}) == []
+
+
+async def test_when_the_host_comes_back_the_queue_goes_at_once(make_app):
+    """Its back-off grew while the host was away; the cashier should not wait for it to run out
+    once the host answers again (the status line's health check sees it back)."""
+    from loket.sim.server import SimThread
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await offline_bill(pilot)
+        await take_cash(pilot, "f6")
+        await settle(pilot)
+        ref_id = app.screen.payment.ref_id
+        payments.update(app.runtime.engine, ref_id, next_attempt_at="2099-01-01T00:00:00+07:00")
+        gone = app.sim.thread
+        app.sim.thread = SimThread(gone.settings, port=gone.port).start()  # back, as it was
+        app.check_health()
+        await settle(pilot)
+        await settle(pilot)
+        assert app.health is not None and app.health.online
+        assert payments.get(app.runtime.engine, ref_id).state == S.SUCCESS

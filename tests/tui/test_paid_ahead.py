@@ -15,7 +15,7 @@ async def test_paid_ahead_here_the_first_plus_shows_the_month_after(make_app):
     async with app.run_test(size=(80, 24)) as pilot:
         await login(pilot)
         await inquire(pilot, "0001000000061")  # paid through NOV 2026, the current month
-        assert message(app).startswith("Sudah lunas sampai NOV 2026.")
+        assert message(app).startswith("Sudah dibayar sampai NOV 2026.")
         assert "Tekan + untuk membayar DES 2026 di muka" in message(app)
         await pilot.press("plus")
         await settle(pilot)
@@ -24,7 +24,7 @@ async def test_paid_ahead_here_the_first_plus_shows_the_month_after(make_app):
         await settle(pilot)
         await inquire(pilot, "0001000000061")
         assert app.screen.bill is None
-        assert message(app).startswith("Sudah lunas sampai DES 2026.")
+        assert message(app).startswith("Sudah dibayar sampai DES 2026.")
         assert "Tekan + untuk membayar JAN 2027 di muka" in message(app)
         await pilot.press("plus")
         await settle(pilot)
@@ -43,11 +43,11 @@ async def test_paid_ahead_elsewhere_each_plus_says_how_far(make_app, tmp_path):
     async with app.run_test(size=(80, 24)) as pilot:
         await login(pilot)
         await inquire(pilot, "0001000000061")
-        assert message(app).startswith("Sudah lunas sampai NOV 2026.")
+        assert message(app).startswith("Sudah dibayar sampai NOV 2026.")
         await pilot.press("plus")  # DES 2026: paid too, at the other counter
         await settle(pilot)
         assert app.screen.bill is None
-        assert message(app).startswith("Sudah lunas sampai DES 2026.")
+        assert message(app).startswith("Sudah dibayar sampai DES 2026.")
         assert "Tekan + untuk membayar JAN 2027 di muka" in message(app)
         await pilot.press("plus")
         await settle(pilot)

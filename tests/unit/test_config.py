@@ -64,7 +64,7 @@ def test_a_good_file_loads_and_keeps_the_key_out_of_reprs(tmp_path, monkeypatch)
       "[printer] port: harus kurang dari 65536")],
 )
 def test_mistakes_name_the_key_and_what_is_wrong(tmp_path, monkeypatch, change, message):
-    monkeypatch.setenv("LOKET_TEST_KEY", "k")
+    monkeypatch.setenv("LOKET_TEST_KEY", "s3cr3t-key")
     path = write(tmp_path, GOOD.format(db=tmp_path / "x.db").replace(*change))
     with pytest.raises(ConfigError) as err:
         load_config(path)
@@ -77,6 +77,12 @@ def test_every_missing_section_and_key_is_named_at_once(tmp_path):
     with pytest.raises(ConfigError) as err:
         load_config(path)
     assert str(err.value) == f"{path}: belum diisi (wajib): [shop], [host], [database]"
+
+
+def test_a_key_too_short_in_the_environment_is_refused_as_in_the_file(tmp_path, monkeypatch):
+    monkeypatch.setenv("LOKET_TEST_KEY", "K")
+    with pytest.raises(ConfigError, match=r"\[host\] key_env: kunci di LOKET_TEST_KEY harus 8"):
+        load_config(write(tmp_path, GOOD.format(db=tmp_path / "x.db")))
 
 
 def test_an_unset_key_env_is_a_config_error(tmp_path, monkeypatch):
@@ -99,7 +105,7 @@ def test_the_cli_exits_2_with_one_line_and_no_traceback(tmp_path):
 def test_the_example_config_is_valid(monkeypatch):
     from pathlib import Path
 
-    monkeypatch.setenv("LOKET_HOST_KEY", "k")
+    monkeypatch.setenv("LOKET_HOST_KEY", "s3cr3t-key")
     example = Path(__file__).parents[2] / "config.example.toml"
     config = load_config(example)
     assert config.host.adapter == "loket"
@@ -116,7 +122,7 @@ DIGIFLAZZ = GOOD.replace('agent_id = "AGT001"\nkey_env', 'adapter = "digiflazz"\
 
 
 def test_digiflazz_needs_a_username_and_takes_its_defaults(tmp_path, monkeypatch):
-    monkeypatch.setenv("LOKET_TEST_KEY", "k")
+    monkeypatch.setenv("LOKET_TEST_KEY", "s3cr3t-key")
     host = load_config(write(tmp_path, DIGIFLAZZ.format(db=tmp_path / "x.db"))).host
     assert (host.adapter, host.username, host.account, host.sku, host.testing) == (
         "digiflazz", "buyer1", "buyer1", "bpjs", False)
@@ -124,7 +130,7 @@ def test_digiflazz_needs_a_username_and_takes_its_defaults(tmp_path, monkeypatch
 
 
 def test_the_native_host_keeps_its_defaults(tmp_path, monkeypatch):
-    monkeypatch.setenv("LOKET_TEST_KEY", "k")
+    monkeypatch.setenv("LOKET_TEST_KEY", "s3cr3t-key")
     host = load_config(write(tmp_path, GOOD.format(db=tmp_path / "x.db"))).host
     assert (host.adapter, host.account, host.status_interval_s, host.read_timeout) == (
         "loket", "AGT001", 0.0, 15.0)
@@ -153,7 +159,7 @@ def test_the_native_host_keeps_its_defaults(tmp_path, monkeypatch):
       '[host]: agent_id wajib diisi untuk adapter "loket"')],
 )
 def test_host_adapter_mistakes_are_one_line_each(tmp_path, monkeypatch, change, message):
-    monkeypatch.setenv("LOKET_TEST_KEY", "k")
+    monkeypatch.setenv("LOKET_TEST_KEY", "s3cr3t-key")
     path = write(tmp_path, DIGIFLAZZ.format(db=tmp_path / "x.db").replace(*change))
     with pytest.raises(ConfigError) as err:
         load_config(path)
@@ -161,7 +167,7 @@ def test_host_adapter_mistakes_are_one_line_each(tmp_path, monkeypatch, change, 
 
 
 def test_iak_reads_longer_by_default_and_a_given_interval_wins(tmp_path, monkeypatch):
-    monkeypatch.setenv("LOKET_TEST_KEY", "k")
+    monkeypatch.setenv("LOKET_TEST_KEY", "s3cr3t-key")
     text = DIGIFLAZZ.replace('"digiflazz"', '"iak"').replace(
         'username = "buyer1"', 'username = "0812"\nmin_status_interval_s = 30')
     host = load_config(write(tmp_path, text.format(db=tmp_path / "x.db"))).host

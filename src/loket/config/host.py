@@ -24,6 +24,7 @@ STATUS_INTERVAL_S = {"loket": 0.0, "digiflazz": 60.0, "iak": 0.0}
 # pay a new reference per attempt, so a new one waits this long (no host documents a bound)
 LATE_REQUEST_S = {"loket": 0.0, "digiflazz": 300.0, "iak": 300.0}
 READ_TIMEOUT_S = {"loket": 15.0, "digiflazz": 15.0, "iak": 30.0}  # IAK suggests 30 s
+MIN_KEY, MAX_KEY = 8, 512  # a host key's length, in the file or in the environment
 SKU = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 
 
@@ -32,7 +33,7 @@ class HostConfig(Strict):
     url: str
     agent_id: str = Field("", max_length=64)  # the native host's agent id
     username: str = Field("", max_length=64)  # Digiflazz / IAK account username
-    key: SecretStr | None = Field(None, min_length=8, max_length=512)
+    key: SecretStr | None = Field(None, min_length=MIN_KEY, max_length=MAX_KEY)
     key_env: str | None = None
     sku: str = "bpjs"  # Digiflazz: the buyer's own SKU (buyer_sku_code) for BPJS Kesehatan
     testing: bool = False  # Digiflazz development mode ("testing": true, test numbers)
@@ -113,4 +114,7 @@ class HostConfig(Strict):
         value = os.environ.get(self.key_env or "", "")
         if not value:
             raise ConfigError(f"[host] key_env: variabel lingkungan {self.key_env} belum diisi")
+        if not MIN_KEY <= len(value) <= MAX_KEY:  # as strict as a key written in the file
+            raise ConfigError(f"[host] key_env: kunci di {self.key_env} harus {MIN_KEY}–{MAX_KEY} "
+                              "karakter")
         return value

@@ -26,8 +26,13 @@ class BackgroundWork(KeyedApp):
         self.post_message(HealthChecked(self.runtime.health()))
 
     def on_loket_app_health_checked(self, message: HealthChecked) -> None:
+        back = self.health is not None and not self.health.online and message.health.online
         self.health = message.health
         self.refresh_status()
+        if back and (message.health.queued or message.health.unsettled):
+            # the host is back: what waited is sent now, not when each payment's back-off
+            # (grown while the host was away) runs out
+            self.forward(force=True)
 
     def refresh_status(self) -> None:
         for screen in self.screen_stack:
