@@ -229,9 +229,10 @@ async def test_the_counter_screen_pushes_to_the_hub_while_it_is_open(t01, hub):
                 break
             await asyncio.sleep(0.1)
         await pilot.pause()
+        assert app.forwarding.pushing  # the window's own thread, beside its forwarder
     assert desk.backlog().count == 0
     assert _hub_payments(hub, "T01") == _local(rt)
-    assert app._stop_hub is not None
+    assert not app.forwarding.pushing  # stopped with the window
 
 
 def test_the_status_line_is_told_how_much_the_hub_has_not_got(t01):

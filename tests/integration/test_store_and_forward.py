@@ -254,8 +254,12 @@ class TestOneForwarder:
         first = ForwarderLock(runtime.config.database.path)
         assert first.acquire()
         said = []
-        assert run_sync(runtime, once=True, out=said.append) == EXIT_LOCKED
+        assert run_sync(runtime, out=said.append) == EXIT_LOCKED  # a second resident one
         assert "Forwarder lain sedang berjalan" in said[0]
+        said.clear()  # cron's --once beside it: nothing to send from here, and says why
+        assert run_sync(runtime, once=True, out=said.append) == 0
+        assert said == ["Forwarder lain sedang berjalan untuk database ini (loket terbuka?); "
+                        "tidak ada yang dikirim."]
         first.release()
         assert run_sync(runtime, once=True, out=said.append) == 0
 

@@ -41,6 +41,11 @@ class ForwardingLoop:
         self._stop_hub: Callable[[], None] | None = None
 
     @property
+    def pushing(self) -> bool:
+        """This process pushes the owner's hub."""
+        return self._stop_hub is not None
+
+    @property
     def running(self) -> bool:
         """A turn of this process is under way."""
         return self.forwarding.running
@@ -83,6 +88,11 @@ class ForwardingLoop:
             self._stop_hub()
             self._stop_hub = None
         self.forwarding.release()
+
+    @property
+    def lock(self) -> ForwarderLock:
+        """The database's forwarder lock, as this process holds it or not."""
+        return self.forwarding.lock
 
     def push_once(self, out: Callable[[str], None]) -> None:
         """What waits for the hub, once; a hub that is down is one line, not a failure (the
