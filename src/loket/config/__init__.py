@@ -24,10 +24,10 @@ from loket.config.sections import (
     HubConfig,
     OfflineConfig,
     PrinterConfig,
-    ServeConfig,
     ShopConfig,
     check_hub_url,
 )
+from loket.config.serve import ServeConfig
 
 __all__ = [
     "AGGREGATORS", "APP", "ENV_NAME", "MAX_CONFIG_BYTES", "READ_TIMEOUT_S", "STATUS_INTERVAL_S",
