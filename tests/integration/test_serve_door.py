@@ -10,11 +10,13 @@ import os
 import subprocess
 import sys
 
+import httpx
 import pytest
 
 from loket.config import ConfigError
 from tests.conftest import AGENT, KEY
 from tests.durability import config_for, ledger, one_line
+from tests.integration.test_serve import AUTH, NUMBER, TOKEN, Served
 
 pytestmark = pytest.mark.dates  # run again under other dates by .ci/run
 
@@ -98,3 +100,94 @@ def test_a_strong_token_is_taken_as_it_is(tmp_path, monkeypatch):
     monkeypatch.setenv("LOKET_SERVE_TOKEN", "x" * 300)
     with pytest.raises(ConfigError, match="paling panjang"):
         serve.token()
+
+
+# -- Host and Origin: a web page in the cashier's browser cannot reach the API --------------------
+
+@pytest.fixture
+def served(config):
+    server = Served(config).ready()
+    yield server
+    server.stop()
+
+
+def test_a_request_addressed_to_another_name_is_refused_as_dns_rebinding_would_send_it(served):
+    port = served.port
+    for host in (f"kasir-promo.example:{port}", f"127.0.0.1.nip.io:{port}", f"127.0.0.1:{port + 1}",
+                 "127.0.0.1", f"localhost.:{port}", f"[::2]:{port}", f"127.0.0.1:{port}@x"):
+        for method, path in (("GET", "/v1/queue"), ("POST", "/v1/inquiry"),
+                             ("GET", "/openapi.json")):
+            r = httpx.request(method, served.url + path, headers={"Host": host, **AUTH},
+                              json={"number": NUMBER})
+            assert (r.status_code, r.json()["code"]) == (421, "host_not_allowed"), (host, r.text)
+            assert f"127.0.0.1:{port}" in r.json()["message"]  # where it does answer
+    no_token = httpx.get(served.url + "/v1/queue", headers={"Host": f"evil.example:{port}"})
+    assert no_token.status_code == 421  # the door before the token: nothing to probe
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"LocalHost:{port}",
+                 f"[::1]:{port}"):
+        r = httpx.get(served.url + "/v1/queue", headers={"Host": host, **AUTH})
+        assert r.status_code == 200 and r.json()["count"] == 0, (host, r.text)
+
+
+def test_the_address_given_with_host_is_its_own(config):
+    server = Served(config, host="127.0.0.2").ready()
+    try:
+        here = httpx.get(server.url + "/v1/queue", headers=AUTH)  # Host: 127.0.0.2:port
+        assert here.status_code == 200, here.text
+        elsewhere = httpx.get(server.url + "/v1/queue",
+                              headers={**AUTH, "Host": f"127.0.0.3:{server.port}"})
+        assert elsewhere.status_code == 421
+    finally:
+        server.stop()
+
+
+def test_a_web_page_from_an_origin_not_allowed_is_refused_and_pays_nothing(served, sim):
+    for origin in ("http://kasir-promo.example", "null", f"http://127.0.0.1:{served.port + 1}"):
+        r = served.pay("pos-order-from-a-page", headers={"Origin": origin})
+        assert (r.status_code, r.json()["code"]) == (403, "origin_not_allowed"), (origin, r.text)
+        assert "[serve] allowed_origins" in r.json()["message"]
+        assert "access-control-allow-origin" not in r.headers
+    assert sim.ledger() == []
+    assert served.pay("pos-order-no-origin").status_code == 200  # a POS program sends none
+
+
+def test_the_refusals_at_the_door_are_in_the_openapi_document(served):
+    doc = httpx.get(served.url + "/openapi.json").json()
+    for path, operations in doc["paths"].items():
+        for method, op in operations.items():
+            responses = op["responses"]
+            assert "host_not_allowed" in responses["421"]["description"], (path, method)
+            assert "origin_not_allowed" in responses["403"]["description"], (path, method)
+
+
+def test_a_web_front_the_owner_allowed_may_call_it_from_a_browser(config, sim):
+    config.write_text(config.read_text() + '[serve]\nallowed_origins = '
+                      '["http://Kasir.Toko.local:3000", "https://pos.toko.id:443"]\n')
+    server = Served(config).ready()
+    try:
+        for origin in ("http://kasir.toko.local:3000", "https://pos.toko.id"):
+            preflight = httpx.options(server.url + "/v1/payments", headers={
+                "Origin": origin, "Access-Control-Request-Method": "POST",
+                "Access-Control-Request-Headers": "authorization,content-type,idempotency-key"})
+            assert preflight.status_code == 200, preflight.text
+            assert preflight.headers["access-control-allow-origin"] == origin
+            assert "idempotency-key" in preflight.headers["access-control-allow-headers"].lower()
+        paid = server.pay("pos-order-web", headers={"Origin": "http://kasir.toko.local:3000"})
+        assert paid.status_code == 200 and paid.json()["state"] == "SUCCESS", paid.text
+        assert paid.headers["access-control-allow-origin"] == "http://kasir.toko.local:3000"
+        other = server.pay("pos-order-web-2", headers={"Origin": "http://kasir.toko.local:3001"})
+        assert other.status_code == 403
+        assert len(sim.ledger()) == 1
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize("value", ['["*"]', '["null"]', '["http://kasir.local/app"]',
+                                   '["ftp://kasir.local"]', '"http://kasir.local"', '[3000]'])
+def test_an_allowed_origin_that_is_not_one_is_a_configuration_mistake(tmp_path, value):
+    plain = config_for(tmp_path, tmp_path / "x.db")
+    plain.write_text(plain.read_text() + f"[serve]\nallowed_origins = {value}\n")
+    run = subprocess.run([sys.executable, "-m", "loket", "--config", str(plain), "serve"],
+                         capture_output=True, text=True, timeout=60,
+                         env={**os.environ, "LOKET_SERVE_TOKEN": TOKEN})
+    assert run.returncode == 2 and "[serve] allowed_origins" in one_line(run), run.stderr

@@ -4,6 +4,7 @@ and is refused unless nobody could guess it."""
 from __future__ import annotations
 
 import os
+from urllib.parse import urlsplit
 
 from pydantic import field_validator
 
@@ -34,10 +35,29 @@ def token_problem(value: str) -> str | None:
     return None
 
 
+def origin_of(value: str) -> str:
+    """A web page's origin as a browser sends it (``http://kasir.toko.local:3000``), or
+    ``ValueError`` in Indonesian: scheme, name and port, nothing else, no wildcard."""
+    example = "contoh http://kasir.toko.local:3000"
+    try:
+        parts = urlsplit(value.strip())
+        port = parts.port
+    except ValueError:
+        raise ValueError(f"{value}: port tidak sah ({example})") from None
+    if (parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/")
+            or parts.query or parts.fragment or parts.username is not None):
+        raise ValueError(f"{value}: bukan asal halaman web, hanya skema, nama dan port ({example})")
+    name = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    default = {"http": 80, "https": 443}[parts.scheme]
+    return f"{parts.scheme}://{name}" + (f":{port}" if port is not None and port != default else "")
+
+
 class ServeConfig(Strict):
     """``loket serve``: the local API for the shop's own POS."""
 
     token_env: str = "LOKET_SERVE_TOKEN"
+    # web pages (origins) whose browser may call the API; a POS program or curl sends no Origin
+    allowed_origins: list[str] = []
 
     @field_validator("token_env")
     @classmethod
@@ -45,6 +65,11 @@ class ServeConfig(Strict):
         if not ENV_NAME.match(value):
             raise ValueError("harus nama variabel lingkungan, contoh LOKET_SERVE_TOKEN")
         return value
+
+    @field_validator("allowed_origins")
+    @classmethod
+    def _origins(cls, values: list[str]) -> list[str]:
+        return [origin_of(value) for value in values]
 
     def token(self) -> str:
         """The bearer token, checked before anything starts: one line naming the key if not."""

@@ -17,6 +17,7 @@ import uvicorn
 from loket import logs
 from loket.errors import LoketError
 from loket.serve.app import create_app
+from loket.serve.door import Door
 from loket.service.pos import PosDesk
 from loket.service.runtime import Runtime
 from loket.sync.lock import ForwarderLock, Forwarding
@@ -81,7 +82,9 @@ def run(rt: Runtime, host: str, port: int, token: str,
         bound = sock.getsockname()[1]
         forwarder = BackgroundForwarder(rt).start()
         try:
-            config = uvicorn.Config(create_app(desk, token), http="h11", log_level="warning",
+            door = Door(host, bound, rt.config.serve.allowed_origins)
+            config = uvicorn.Config(create_app(desk, token, door), http="h11",
+                                    log_level="warning",
                                     access_log=False, lifespan="off")
             out(f"loket serve: http://{host}:{bound}  akun POS {account.id}  "
                 f"database {rt.database_path}")
