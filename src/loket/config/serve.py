@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from urllib.parse import urlsplit
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
 
 from loket.config.base import ENV_NAME, ConfigError, Strict
 
@@ -58,6 +58,12 @@ class ServeConfig(Strict):
     token_env: str = "LOKET_SERVE_TOKEN"
     # web pages (origins) whose browser may call the API; a POS program or curl sends no Origin
     allowed_origins: list[str] = []
+    # a request (its headers and its body) must have arrived this many seconds after the
+    # connection opened or the previous answer went out; a half-open connection is then closed
+    read_timeout_s: float = Field(10.0, gt=0, le=300, allow_inf_nan=False)
+    # connections held at once (each a file descriptor; the usual limit is 1024 a process): past
+    # it the one waiting longest for its request is closed
+    max_connections: int = Field(64, ge=2, le=1000)
 
     @field_validator("token_env")
     @classmethod

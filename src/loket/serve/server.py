@@ -17,6 +17,7 @@ import uvicorn
 from loket import logs
 from loket.errors import LoketError
 from loket.serve.app import create_app
+from loket.serve.connections import KEEP_ALIVE_S, MAX_HEAD, Limits, protocol
 from loket.serve.door import Door
 from loket.service.pos import PosDesk
 from loket.service.runtime import Runtime
@@ -82,10 +83,13 @@ def run(rt: Runtime, host: str, port: int, token: str,
         bound = sock.getsockname()[1]
         forwarder = BackgroundForwarder(rt).start()
         try:
-            door = Door(host, bound, rt.config.serve.allowed_origins)
-            config = uvicorn.Config(create_app(desk, token, door), http="h11",
-                                    log_level="warning",
-                                    access_log=False, lifespan="off")
+            serve = rt.config.serve
+            door = Door(host, bound, serve.allowed_origins)
+            limits = Limits(serve.read_timeout_s, serve.max_connections)
+            config = uvicorn.Config(create_app(desk, token, door), http=protocol(limits),
+                                    timeout_keep_alive=KEEP_ALIVE_S,
+                                    h11_max_incomplete_event_size=MAX_HEAD,
+                                    log_level="warning", access_log=False, lifespan="off")
             out(f"loket serve: http://{host}:{bound}  akun POS {account.id}  "
                 f"database {rt.database_path}")
             uvicorn.Server(config).run(sockets=[sock])
