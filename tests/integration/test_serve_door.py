@@ -187,15 +187,21 @@ def test_a_web_front_the_owner_allowed_may_call_it_from_a_browser(config, sim):
         server.stop()
 
 
-@pytest.mark.parametrize("value", ['["*"]', '["null"]', '["http://kasir.local/app"]',
-                                   '["ftp://kasir.local"]', '"http://kasir.local"', '[3000]'])
-def test_an_allowed_origin_that_is_not_one_is_a_configuration_mistake(tmp_path, value):
+@pytest.mark.parametrize("value, why", [
+    ('["*"]', "bukan asal halaman web"), ('["null"]', "bukan asal halaman web"),
+    ('["http://kasir.local/app"]', "bukan asal halaman web"),
+    ('["ftp://kasir.local"]', "bukan asal halaman web"),
+    ('["http://kasir.local:99999"]', "port tidak sah"),
+    ('"http://kasir.local"', "harus daftar"), ('[3000]', "harus teks"),
+])
+def test_an_allowed_origin_that_is_not_one_is_a_configuration_mistake(tmp_path, value, why):
     plain = config_for(tmp_path, tmp_path / "x.db")
     plain.write_text(plain.read_text() + f"[serve]\nallowed_origins = {value}\n")
     run = subprocess.run([sys.executable, "-m", "loket", "--config", str(plain), "serve"],
                          capture_output=True, text=True, timeout=60,
                          env={**os.environ, "LOKET_SERVE_TOKEN": TOKEN})
-    assert run.returncode == 2 and "[serve] allowed_origins" in one_line(run), run.stderr
+    line = one_line(run)
+    assert run.returncode == 2 and "[serve] allowed_origins" in line and why in line, line
 
 
 # -- Half-open connections: a client that never finishes its request holds nothing for long -------

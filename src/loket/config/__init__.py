@@ -80,6 +80,7 @@ def _words(err: ErrorDetails) -> str:
         "bool_type": "harus true atau false", "bool_parsing": "harus true atau false",
         "string_type": "harus teks dalam tanda kutip",
         "dict_type": "harus sebuah bagian [..]", "model_type": "harus sebuah bagian [..]",
+        "list_type": 'harus daftar dalam [ ], contoh ["a", "b"]',
     }
     if kind in simple:
         return simple[kind]
