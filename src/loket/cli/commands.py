@@ -169,9 +169,10 @@ def new_token(name: str) -> int:
     """A token as `loket serve` wants it, as a line for its environment file; where it goes on
     stderr, so that ``loket serve --new-token > serve.env`` writes the file."""
     print(f"{name}={secrets.token_urlsafe(32)}")
-    print(f"Simpan baris {name}=... di atas di file lingkungan loket serve (hanya bisa dibaca "
-          "pemilik, mis. ~/.config/loket/serve.env), lalu jalankan ulang loket serve; POS "
-          "mengirim token itu sebagai Authorization: Bearer <token>", file=sys.stderr)
+    print(f"Simpan baris {name}=... (keluaran perintah ini) di file lingkungan loket serve "
+          "(hanya bisa dibaca pemilik, mis. ~/.config/loket/serve.env), lalu jalankan ulang "
+          "loket serve; POS mengirim token itu sebagai Authorization: Bearer <token>",
+          file=sys.stderr)
     return 0
 
 

@@ -33,9 +33,9 @@ MAX_BODY = 16_384  # a request is a few hundred bytes
 STATUS = {
     "bad_json": 400, "bad_request": 400, "idempotency_key_missing": 400,
     "idempotency_key_invalid": 400, "unsupported_format": 400, "unauthorized": 401,
-    "origin_not_allowed": 403, "not_found": 404, "method_not_allowed": 405, "idempotency_key_reused": 409,
-    "no_receipt": 409, "body_too_large": 413, "host_not_allowed": 421, "not_paid": 422,
-    "refused": 422,
+    "origin_not_allowed": 403, "not_found": 404, "method_not_allowed": 405,
+    "idempotency_key_reused": 409, "no_receipt": 409, "body_too_large": 413,
+    "host_not_allowed": 421, "not_paid": 422, "refused": 422,
     "internal": 500, "storage": 503,
 }
 
