@@ -89,6 +89,7 @@ def run(rt: Runtime, host: str, port: int, token: str,
             config = uvicorn.Config(create_app(desk, token, door), http=protocol(limits),
                                     timeout_keep_alive=KEEP_ALIVE_S,
                                     h11_max_incomplete_event_size=MAX_HEAD,
+                                    ws="none", proxy_headers=False,  # no WebSocket, no proxy
                                     log_level="warning", access_log=False, lifespan="off")
             out(f"loket serve: http://{host}:{bound}  akun POS {account.id}  "
                 f"database {rt.database_path}")
