@@ -30,7 +30,7 @@ from uvicorn.server import ServerState
 
 log = logging.getLogger("loket.serve")
 KEEP_ALIVE_S = 5  # uvicorn's timeout_keep_alive: an idle connection after an answer
-MAX_HEAD = 16_384  # h11's limit on a request line and headers (uvicorn answers 400 past it)
+MAX_HEAD = 16_384  # h11's limit on headers still incomplete (uvicorn answers 400 past it)
 
 
 @dataclass(frozen=True)
