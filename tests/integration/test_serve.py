@@ -38,13 +38,13 @@ def free_port() -> int:
 class Served:
     """A `loket serve` child process on its own port."""
 
-    def __init__(self, config: Path, env: dict | None = None) -> None:
+    def __init__(self, config: Path, env: dict | None = None, host: str = "127.0.0.1") -> None:
         self.config = config
         self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.url = f"http://{host}:{self.port}"
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "loket", "--config", str(config), "serve", "--port",
-             str(self.port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            [sys.executable, "-m", "loket", "--config", str(config), "serve", "--host", host,
+             "--port", str(self.port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
             env={**os.environ, "LOKET_SERVE_TOKEN": TOKEN, **(env or {})})
 
     def ready(self, timeout: float = 30) -> Served:
@@ -235,9 +235,10 @@ def test_the_request_itself_refused(served, method, path, headers, code, http):
 
 def test_the_openapi_document_lists_every_route_and_no_other():
     from loket.serve.app import create_app
+    from loket.serve.door import Door
     from loket.serve.openapi import document
 
-    app = create_app(None, TOKEN)  # type: ignore[arg-type]  (routes only: no request is made)
+    app = create_app(None, TOKEN, Door("127.0.0.1", 8780))  # type: ignore[arg-type]  (no request)
     served = {(route.path, method.lower()) for route in app.routes
               for method in route.methods if method != "HEAD"}
     documented = {(path, method) for path, ops in document()["paths"].items() for method in ops}

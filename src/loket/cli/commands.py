@@ -153,6 +153,8 @@ def sync(args) -> int:
 
 def serve(args) -> int:
     config = resolve_config(args)
+    if args.new_token:
+        return new_token(config.serve.token_env)
     token = config.serve.token()  # refused before anything starts
     from loket.serve.server import run
 
@@ -161,6 +163,17 @@ def serve(args) -> int:
         return run(rt, args.host, args.port, token)
     finally:
         rt.close()
+
+
+def new_token(name: str) -> int:
+    """A token as `loket serve` wants it, as a line for its environment file; where it goes on
+    stderr, so that ``loket serve --new-token > serve.env`` writes the file."""
+    print(f"{name}={secrets.token_urlsafe(32)}")
+    print(f"Simpan baris {name}=... (keluaran perintah ini) di file lingkungan loket serve "
+          "(hanya bisa dibaca pemilik, mis. ~/.config/loket/serve.env), lalu jalankan ulang "
+          "loket serve; POS mengirim token itu sebagai Authorization: Bearer <token>",
+          file=sys.stderr)
+    return 0
 
 
 def reconcile(args) -> int:

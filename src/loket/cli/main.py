@@ -78,6 +78,8 @@ def _parser() -> argparse.ArgumentParser:
                            help="a local HTTP API for the shop's own POS (bearer token)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8780)
+    serve.add_argument("--new-token", action="store_true",
+                       help="print a strong bearer token for [serve] token_env, and where it goes")
 
     sync = sub.add_parser("sync", parents=[common], help="forward queued payments to the host")
     sync.add_argument("--once", action="store_true", help="one pass, then exit")

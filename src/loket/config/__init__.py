@@ -24,10 +24,10 @@ from loket.config.sections import (
     HubConfig,
     OfflineConfig,
     PrinterConfig,
-    ServeConfig,
     ShopConfig,
     check_hub_url,
 )
+from loket.config.serve import ServeConfig
 
 __all__ = [
     "AGGREGATORS", "APP", "ENV_NAME", "MAX_CONFIG_BYTES", "READ_TIMEOUT_S", "STATUS_INTERVAL_S",
@@ -80,6 +80,7 @@ def _words(err: ErrorDetails) -> str:
         "bool_type": "harus true atau false", "bool_parsing": "harus true atau false",
         "string_type": "harus teks dalam tanda kutip",
         "dict_type": "harus sebuah bagian [..]", "model_type": "harus sebuah bagian [..]",
+        "list_type": 'harus daftar dalam [ ], contoh ["a", "b"]',
     }
     if kind in simple:
         return simple[kind]

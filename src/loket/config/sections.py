@@ -1,4 +1,4 @@
-"""The smaller sections: shop, database, printer, fees, counter, offline, serve, hub."""
+"""The smaller sections: shop, database, printer, fees, counter, offline, hub."""
 
 from __future__ import annotations
 
@@ -75,30 +75,6 @@ class OfflineConfig(Strict):
     max_total: int = Field(5_000_000, ge=0, le=1_000_000_000)
     max_count: int = Field(50, ge=0, le=10_000)
     max_age_hours: int = Field(24, ge=0, le=24 * 30)
-
-
-MIN_TOKEN = 16
-
-
-class ServeConfig(Strict):
-    """``loket serve``: the local API's bearer token lives in the environment, like the host key."""
-
-    token_env: str = "LOKET_SERVE_TOKEN"
-
-    @field_validator("token_env")
-    @classmethod
-    def _env_name(cls, value: str) -> str:
-        if not ENV_NAME.match(value):
-            raise ValueError("harus nama variabel lingkungan, contoh LOKET_SERVE_TOKEN")
-        return value
-
-    def token(self) -> str:
-        value = os.environ.get(self.token_env, "")
-        if len(value) < MIN_TOKEN:
-            what = "belum diisi" if not value else f"kurang dari {MIN_TOKEN} karakter"
-            raise ConfigError(f"[serve] token_env: variabel lingkungan {self.token_env} {what}; "
-                              "loket serve tidak dijalankan tanpa token")
-        return value
 
 
 TERMINAL = re.compile(r"^[A-Za-z0-9_-]{1,32}$")

@@ -13,12 +13,17 @@ import logging
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from loket.errors import LoketError, StorageError
+from loket.serve.door import Door
 from loket.serve.openapi import document
 from loket.service.pos import PosDesk, PosError
 
@@ -28,8 +33,9 @@ MAX_BODY = 16_384  # a request is a few hundred bytes
 STATUS = {
     "bad_json": 400, "bad_request": 400, "idempotency_key_missing": 400,
     "idempotency_key_invalid": 400, "unsupported_format": 400, "unauthorized": 401,
-    "not_found": 404, "method_not_allowed": 405, "idempotency_key_reused": 409,
-    "no_receipt": 409, "body_too_large": 413, "not_paid": 422, "refused": 422,
+    "origin_not_allowed": 403, "not_found": 404, "method_not_allowed": 405,
+    "idempotency_key_reused": 409, "no_receipt": 409, "body_too_large": 413,
+    "host_not_allowed": 421, "not_paid": 422, "refused": 422,
     "internal": 500, "storage": 503,
 }
 
@@ -81,7 +87,23 @@ async def _body(request: Request, fields: dict[str, tuple[type, bool]]) -> dict:
     return data
 
 
-def create_app(desk: PosDesk, token: str) -> Starlette:
+class Doorkeeper:
+    """Refuses, before the token is even looked at, what ``Door`` does not let in."""
+
+    def __init__(self, app: ASGIApp, door: Door) -> None:
+        self.app = app
+        self.door = door
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            refused = self.door.refusal(Headers(scope=scope))
+            if refused:
+                await error(*refused)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def create_app(desk: PosDesk, token: str, door: Door) -> Starlette:
     expected = f"Bearer {token}".encode()
 
     async def answer(request: Request, call) -> Response:
@@ -91,6 +113,8 @@ def create_app(desk: PosDesk, token: str) -> Starlette:
             result = await call()
         except BadRequest as exc:
             return error(exc.code, str(exc))
+        except ClientDisconnect:  # gone before its body arrived (or closed for being too slow)
+            return Response(status_code=400)  # nobody reads it: not a bug to log
         except PosError as exc:
             return error(exc.code, str(exc), **exc.detail)
         except StorageError as exc:
@@ -163,4 +187,10 @@ def create_app(desk: PosDesk, token: str) -> Starlette:
         Route("/v1/queue", queue, methods=["GET"]),
         Route("/openapi.json", openapi, methods=["GET"]),
     ]
-    return Starlette(routes=routes, exception_handlers={HTTPException: http_error})
+    middleware = [Middleware(Doorkeeper, door=door)]
+    if door.origins:  # a web front the owner allowed: its browser asks first (CORS preflight)
+        middleware.append(Middleware(
+            CORSMiddleware, allow_origins=sorted(door.origins), allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type", "Idempotency-Key"], max_age=600))
+    return Starlette(routes=routes, middleware=middleware,
+                     exception_handlers={HTTPException: http_error})

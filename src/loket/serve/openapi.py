@@ -19,10 +19,15 @@ ERRORS = {
     "400": _json("Error", "bad_json, bad_request, idempotency_key_missing/invalid, "
                  "unsupported_format"),
     "401": _json("Error", "unauthorized: no or wrong bearer token"),
+    "403": _json("Error", "origin_not_allowed: sent by a web page whose origin is not in "
+                 "[serve] allowed_origins (a POS program sends no Origin header)"),
     "413": _json("Error", "body_too_large"),
+    "421": _json("Error", "host_not_allowed: the Host header is not the address and port "
+                 "loket serve listens on (127.0.0.1, localhost, [::1] or its --host)"),
     "500": _json("Error", "internal"),
     "503": _json("Error", "storage: the database or the disk cannot do it"),
 }
+DOOR = {code: ERRORS[code] for code in ("403", "421")}  # asked before the token, of every request
 REF = {"name": "ref_id", "in": "path", "required": True, "schema": {"type": "string"}}
 INT = {"type": "integer", "minimum": 0}
 STR = {"type": "string"}
@@ -119,7 +124,7 @@ def document() -> dict:
                 _json("Reprint", "what the printer did"), params=[REF], errors=("404",))},
             "/v1/queue": {"get": _op("This POS's payments the host has not made final",
                                      _json("Queue", "the queue"))},
-            "/openapi.json": {"get": {"summary": "This document", "security": [],
-                                      "responses": {"200": {"description": "OpenAPI 3.1"}}}},
+            "/openapi.json": {"get": {"summary": "This document", "security": [], "responses": {
+                "200": {"description": "OpenAPI 3.1"}, **DOOR}}},
         },
     }

@@ -17,6 +17,8 @@ import uvicorn
 from loket import logs
 from loket.errors import LoketError
 from loket.serve.app import create_app
+from loket.serve.connections import KEEP_ALIVE_S, MAX_HEAD, Limits, protocol
+from loket.serve.door import Door
 from loket.service.forwarding import ForwardingLoop
 from loket.service.pos import PosDesk
 from loket.service.runtime import Runtime
@@ -46,8 +48,14 @@ def run(rt: Runtime, host: str, port: int, token: str,
         bound = sock.getsockname()[1]
         forwarding = ForwardingLoop(rt, actor="serve").start()  # and the hub, with [hub]
         try:
-            config = uvicorn.Config(create_app(desk, token), http="h11", log_level="warning",
-                                    access_log=False, lifespan="off")
+            serve = rt.config.serve
+            door = Door(host, bound, serve.allowed_origins)
+            limits = Limits(serve.read_timeout_s, serve.max_connections)
+            config = uvicorn.Config(create_app(desk, token, door), http=protocol(limits),
+                                    timeout_keep_alive=KEEP_ALIVE_S,
+                                    h11_max_incomplete_event_size=MAX_HEAD,
+                                    ws="none", proxy_headers=False,  # no WebSocket, no proxy
+                                    log_level="warning", access_log=False, lifespan="off")
             out(f"loket serve: http://{host}:{bound}  akun POS {account.id}  "
                 f"database {rt.database_path}")
             uvicorn.Server(config).run(sockets=[sock])
