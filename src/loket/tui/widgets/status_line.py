@@ -1,4 +1,5 @@
-"""The status line on every screen: mode, host, queue, deposit, printer, cashier."""
+"""The status line on every screen: mode, host, queue (or that it is stuck), deposit, printer,
+cashier."""
 
 from __future__ import annotations
 
@@ -51,7 +52,12 @@ def describe(health: Health | None, training: bool, cashier: str,
             line.append("● ONLINE", style="bold green")
         else:
             line.append("● OFFLINE", style="bold white on red")
-        if health.queued:
+        stuck = health.queue
+        if stuck.stuck:  # nothing gets through: said before anything else (queue_health.py)
+            waited = f" {age(stuck.age(now))}" if now is not None else ""
+            why = f" {stuck.reason.short}" if stuck.reason else ""
+            line.append(f" │ MACET {stuck.waiting}{waited}{why}", style="bold white on red")
+        elif health.queued:
             waited = ""
             if health.oldest_queued and now is not None:
                 waited = " " + age(now - parse_iso(health.oldest_queued))
