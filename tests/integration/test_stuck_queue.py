@@ -20,6 +20,8 @@ from tests.conftest import AGENT, KEY, NOW, clock_env, make_runtime
 from tests.durability import config_for, loket
 from tests.integration import digiflazz_support as dg
 
+pytestmark = pytest.mark.dates  # run again under other dates by .ci/run
+
 S = PaymentState
 FAMILIES = ("0001000000011", "0020000000008", "0020000000040")
 LATER = timedelta(minutes=20)  # past queue_health.STUCK_AFTER
