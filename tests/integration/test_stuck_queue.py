@@ -143,7 +143,9 @@ def test_a_host_that_cannot_be_reached_for_long_is_stuck_for_that(sim, rt):
     health = rt.health()
     assert health.queue.stuck and health.queue.waiting == len(taken)
     assert health.queue.reason.text == "host tidak dapat dihubungi"
-    assert "│ MACET 2 20m host tak menjawab │" in status_line(rt, health)
+    line = status_line(rt, health)
+    assert "│ MACET 2 20m host tak menjawab │" in line
+    assert "Diproses" not in line  # each payment said once: not again as "at the host"
 
 
 def test_a_wrong_digiflazz_key_is_stuck_by_what_its_attempts_say(tmp_path):

@@ -90,6 +90,7 @@ class QueueHealth:
     stuck: bool = False
     reason: Reason | None = None  # known only when stuck
     refunds_due: int = 0  # refused by the host for good: cash owed back, not stuck
+    unanswered: int = 0  # of ``waiting``, those sent without an answer (UNKNOWN)
 
     def age(self, now: datetime) -> timedelta:
         return now - self.oldest if self.oldest is not None else timedelta(0)
@@ -137,8 +138,10 @@ def look(engine: Engine, profile: str, now: datetime) -> QueueHealth:
             if reason is not None:
                 break
     owed = counts.get(PaymentState.REFUND_DUE)
+    unanswered = counts.get(PaymentState.UNKNOWN)
     return QueueHealth(sum(c.count for c in waiting), sum(c.amount for c in waiting), oldest,
-                       stuck, reason, owed.count if owed else 0)
+                       stuck, reason, owed.count if owed else 0,
+                       unanswered.count if unanswered else 0)
 
 
 class QueueUnseen(Exception):

@@ -63,8 +63,10 @@ def describe(health: Health | None, training: bool, cashier: str,
                 waited = " " + age(now - parse_iso(health.oldest_queued))
             line.append(f" │ Antre {health.queued} {_short(health.queued_amount)}{waited}",
                         style="bold black on yellow")
-        if health.unsettled:
-            line.append(f" │ Diproses {health.unsettled}", style="yellow")
+        # a stuck queue counts those sent without an answer already: each payment is said once
+        unsettled = health.unsettled - (stuck.unanswered if stuck.stuck else 0)
+        if unsettled:
+            line.append(f" │ Diproses {unsettled}", style="yellow")
         if health.refunds_due:
             line.append(f" │ Refund {health.refunds_due}", style="bold white on red")
         if health.hub_waiting:  # the owner's hub is behind: a growing queue, nothing lost
