@@ -43,3 +43,42 @@ def set_account(engine, cashier_id: str, pin: str = "123456", role: str = "cashi
     if cashiers.get(engine, cashier_id) is None:
         return cashiers.add(engine, cashier_id, cashier_id.title(), pin, now, Role(role), "test")
     return cashiers.reset_pin(engine, cashier_id, pin, now, "test")
+
+
+def database_at(path, revision: str, states: tuple[str, ...] = ("QUEUED",)) -> list[str]:
+    """A database as loket of ``revision`` left it (unkeyed, no anchor): the cashier ``kasir1``
+    and one payment in each of ``states`` with its first event, written with the columns that
+    revision had. The payments' ref_ids."""
+    from alembic import command
+
+    from loket.store import db as store_db
+
+    engine = store_db.make_engine(path, None)
+    cfg = store_db._alembic()
+    refs = []
+    try:
+        with store_db.write(engine) as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, revision)
+
+            def insert(table: str, values: dict) -> int:
+                names = [row[1] for row in conn.exec_driver_sql(f"PRAGMA table_info({table})")
+                         if row[1] in values]
+                return conn.exec_driver_sql(
+                    f"INSERT INTO {table} ({', '.join(names)}) VALUES "
+                    f"({', '.join('?' for _ in names)})",
+                    tuple(values[c] for c in names)).lastrowid
+
+            insert("cashier", {"id": "kasir1", "name": "K", "role": "cashier", "pin_hash": "x",
+                               "active": 1, "created_at": "2026-11-21T07:00:00+07:00",
+                               "failed_pins": 0, "locked_until": ""})
+            for n, state in enumerate(states):
+                row = payment(state, ref_id=f"PAY-OLD-{n}")
+                payment_id = insert("payment", row.model_dump(exclude={"id"}))
+                insert("paymentevent", {"payment_id": payment_id, "at": row.created_at,
+                                        "from_state": "", "to_state": state, "rc": "",
+                                        "message": "", "actor": "kasir1"})
+                refs.append(row.ref_id)
+    finally:
+        engine.dispose()
+    return refs

@@ -82,7 +82,8 @@ class TestDoctor:
         lines = run.stdout.splitlines()
         assert [line.split(":")[0] for line in lines[1:]] == [
             "[OK]    File database", "[OK]    Integritas SQLite", "[OK]    Jangkar",
-            "[OK]    Log audit", "[OK]    Ruang disk", "[OK]    Cadangan"]
+            "[OK]    Log audit", "[OK]    Ruang disk", "[OK]    Cadangan", "[OK]    Antrean"]
+        assert lines[-1] == "[OK]    Antrean: tidak ada pembayaran yang menunggu dikirim"
         [copy] = (tmp_path / "backups").iterdir()
         assert oct(copy.stat().st_mode & 0o777) == "0o600"
         assert sqlite3.connect(copy).execute("SELECT count(*) FROM payment").fetchone() == (3,)

@@ -182,6 +182,31 @@ class TestRowsFromBeforeTheKey:
         assert texts(verdict(db)) == ["baris #1 diubah: isinya tidak cocok dengan hash-nya"]
 
 
+    def test_a_payment_from_before_the_audit_log_settled_after_the_upgrade_verifies(self,
+                                                                                 tmp_path):
+        """Its trail starts at its first state change after the upgrade, which records no
+        amount: "jumlah … diubah di luar loket … mencatat None" failed `loket doctor`, and so
+        every backup, once a queue from before 0003 was sent (issue 18)."""
+        from tests.factories import database_at
+
+        db = tmp_path / "old.db"
+        queued, paid = database_at(db, "0002", ("QUEUED", "SUCCESS"))
+        engine = open_database(db)
+        for step in ("SENDING", "SUCCESS"):
+            payments.transition(engine, queued, step, actor="forwarder", now=NOW)
+        v = audit.verify(engine)
+        engine.dispose()
+        assert v.ok and v.payments == 2, texts(v)
+        # a payment taken since still has its amount checked
+        engine = open_database(db)
+        payments.record(engine, make_payment("RECORDED", ref_id="PAY-NEW"), actor="kasir1",
+                        state="RECORDED")
+        engine.dispose()
+        raw(db, ("UPDATE payment SET total = 1 WHERE ref_id = 'PAY-NEW'",))
+        assert texts(verdict(db)) == ["jumlah pembayaran PAY-NEW diubah di luar loket: 1, "
+                                      "padahal log audit mencatat 752500"]
+
+
 class TestTheKey:
     def test_made_once_owner_only_and_never_in_the_database(self, tmp_path, monkeypatch):
         path = tmp_path / "conf" / "audit.key"

@@ -8,6 +8,7 @@ from sqlmodel import SQLModel
 
 from loket.clock import parse_iso
 from loket.domain.states import IllegalTransition, PaymentState
+from loket.errors import StorageError
 from loket.store import cashiers, payments
 from loket.store.db import open_database
 from tests.factories import payment as make_payment
@@ -164,3 +165,37 @@ def test_a_ref_copied_from_a_slip_in_its_groups_of_four_finds_the_payment(engine
     day = NOW[:10]
     assert [p.ref_id for p in payments.of_day(engine, day, "PAY-SU7S NT7R AQBR")] == [ref]
     assert [p.ref_id for p in payments.of_day(engine, day, "AGUS SALIM")] == [ref]  # names keep spaces
+
+
+def test_a_database_from_before_shifts_holding_a_payment_is_upgraded(tmp_path):
+    """Migration 0003 rebuilds the payment table (Alembic's batch mode copies it and drops the
+    old one): with foreign keys on, the drop failed while any event pointed at a payment, so a
+    counter of revision 0002 that had taken one payment could not start again (issue 18)."""
+    from tests.factories import database_at
+
+    [ref] = database_at(tmp_path / "old.db", "0002", ("QUEUED",))
+    engine = open_database(tmp_path / "old.db")
+    try:
+        assert payments.get(engine, ref).state == PaymentState.QUEUED
+        assert [e.to_state for e in payments.events(engine, ref)] == ["QUEUED"]
+        with engine.connect() as conn:  # the keys are on again for everything after
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    finally:
+        engine.dispose()
+
+
+def test_an_upgrade_that_would_leave_a_row_pointing_nowhere_changes_nothing(tmp_path):
+    from tests.factories import database_at
+
+    database_at(tmp_path / "old.db", "0002", ("QUEUED",))
+    conn = sqlite3.connect(tmp_path / "old.db")  # an event whose payment is gone
+    conn.execute("INSERT INTO paymentevent (payment_id, at, from_state, to_state, rc, message, "
+                 "actor) VALUES (99, ?, '', 'QUEUED', '', '', 'x')", (NOW,))
+    conn.commit()
+    conn.close()
+    with pytest.raises(StorageError, match="Pembaruan skema database dibatalkan: baris di tabel "
+                                           "paymentevent menunjuk ke payment"):
+        open_database(tmp_path / "old.db")
+    conn = sqlite3.connect(tmp_path / "old.db")
+    assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0002",)
+    conn.close()

@@ -1,11 +1,11 @@
-"""`loket host check`: the configured host, checked the way a new agent needs it; the findings
-come from ``service/host_check.py``, this only prints them."""
+"""`loket host check`: the configured host, checked the way a new agent needs it, then this
+counter's queue; the findings come from ``service/host_check.py``, this only prints them."""
 
 from __future__ import annotations
 
 from loket.cli import boot
 from loket.cli.commands import resolve_config
-from loket.clock import MachineClock
+from loket.clock import MachineClock, SystemClock
 from loket.service.host_check import check_host
 
 
@@ -14,6 +14,8 @@ def run(args) -> int:
     h = config.host
     with boot.host_only(config) as (host, url):
         result = check_host(host, MachineClock(), url, sku=h.sku, testing=h.testing)
+    # the queue's age on the business clock its payments were taken on
+    result.add_queue(config.database.path, h.adapter, SystemClock().now())
     for finding in result.findings:
         print(finding)
     return 0 if result.ready else 1

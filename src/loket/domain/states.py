@@ -48,6 +48,9 @@ NEEDS_FORWARDING = frozenset({S.RECORDED, S.QUEUED, S.REJECTED, S.PENDING, S.UNK
 WAITING_TO_SEND = frozenset({S.RECORDED, S.QUEUED, S.REJECTED})  # the queue ("Antre")
 IN_FLIGHT = frozenset({S.SENDING, S.PENDING, S.UNKNOWN})  # at the host, answer not final
 AWAITING_HOST = WAITING_TO_SEND | IN_FLIGHT  # cash taken, the host has not confirmed it yet
+# not known to have reached the host: to send, or sent without an answer — what a queue that
+# cannot get through holds (service/queue_health.py: "stuck"); the host has a PENDING one
+UNDELIVERED = WAITING_TO_SEND | {S.UNKNOWN}
 MONTHS_SOLD = AWAITING_HOST | {S.SUCCESS}  # its months are taken: confirmed, or on their way
 OWED_BACK = frozenset({S.FAILED, S.REFUND_DUE})  # cash to be paid back to the customer
 CLOSED_UNPAID = frozenset({S.FAILED, S.REFUND_DUE, S.REFUNDED})  # the host did not take it

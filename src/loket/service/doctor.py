@@ -1,10 +1,12 @@
 """``loket doctor`` (also ``loket db check``): is the database whole, and is there a safe copy?
+And last, does its queue get through to the host (service/queue_health.py)?
 
-One line per check, in Indonesian; exit 0 only when every check passes. It looks at files that
-``open_database`` would refuse, so it never migrates, never starts the simulator and never
-writes to the database, except with ``--accept-restore`` (the owner's, after restoring a backup
-on purpose: the anchor is set back to what the restored database holds, and the audit log says
-so).
+One line per check, in Indonesian; exit 0 only when every check passes. The queue is checked
+after the backup: a stuck queue is a reason to act, not to keep a whole database uncopied. It
+looks at files that ``open_database`` would refuse, so it never migrates, never starts the
+simulator and never writes to the database, except with ``--accept-restore`` (the owner's,
+after restoring a backup on purpose: the anchor is set back to what the restored database
+holds, and the audit log says so).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 
 from loket.clock import SystemClock, iso
 from loket.errors import LoketError
+from loket.service import queue_health
 from loket.store import anchor, audit, auditkey, backup, cashiers, dbfile, failures, files
 from loket.store.db import make_engine, migrate, schema_behind
 
@@ -49,8 +52,9 @@ def database_path(configured: str) -> Path:
     return dbfile.checked_path(configured)
 
 
-def run(path: Path, out: Callable[[str], None] = print) -> int:
-    """Every check, one line each; 0 only when all pass (and then a backup is made)."""
+def run(path: Path, out: Callable[[str], None] = print, profile: str = "loket") -> int:
+    """Every check, one line each; 0 only when all pass (a backup is made when the database
+    passed). ``profile``: the configured host, whose codes the queue's attempts carry."""
     checks = Checks(out)
     out(f"Memeriksa {path}")
     if not _file(checks, path):
@@ -58,8 +62,10 @@ def run(path: Path, out: Callable[[str], None] = print) -> int:
         return 1
     key = auditkey.existing_for(path)
     engine = make_engine(path, key)
+    intact = False
     try:
-        if _integrity(checks, path):
+        intact = _integrity(checks, path)
+        if intact:
             _anchor(checks, engine)
             _audit(checks, engine, key, path)
         else:
@@ -71,6 +77,10 @@ def run(path: Path, out: Callable[[str], None] = print) -> int:
         engine.dispose()
     _disk(checks, path)
     _backup(checks, path)
+    if intact:
+        _queue(checks, path, profile)
+    else:
+        checks.skip("Antrean", "database rusak")
     return 1 if checks.failed else 0
 
 
@@ -170,6 +180,24 @@ def _backup(checks: Checks, path: Path) -> None:
         checks.fail("Cadangan", f"gagal dibuat: {exc}")
         return
     checks.ok("Cadangan", f"{made} ({_mb(made.stat().st_size)}, diperiksa, hanya pemilik)")
+
+
+def _queue(checks: Checks, path: Path, profile: str) -> None:
+    """Stuck fails (after the backup); payments the host refused are said apart, not failed."""
+    now = SystemClock().now()
+    try:
+        queue = queue_health.look_at(path, profile, now)
+    except queue_health.QueueUnseen as unseen:
+        checks.skip("Antrean", str(unseen))
+        return
+    if queue is None:  # the file check passed: there is a database
+        return
+    owed = queue.owed()
+    text = f"{queue.detail(now)}; {owed}" if owed else queue.detail(now)
+    if queue.stuck:
+        checks.fail(queue.title, text)
+    else:
+        checks.ok(queue.title, text)
 
 
 def accept_restore(path: Path, owner_id: str, pin: str) -> str:

@@ -2,8 +2,9 @@
 
 In order: the URL answers; the credentials are accepted (a balance call); the address is
 whitelisted; the clocks agree (the host's HTTP ``Date``); the product code is known (a Digiflazz
-inquiry of a test number in development mode). A check that cannot be made says so. The counter
-can take payments only when nothing failed.
+inquiry of a test number in development mode); and last, whether this counter's queue gets
+through (service/queue_health.py). A check that cannot be made says so. All is well only when
+nothing failed: a stuck queue fails, payments the host refused are only noted.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from pathlib import Path
 
 from loket.clock import Clock
 from loket.domain.money import format_rupiah
@@ -28,6 +30,7 @@ class Verdict(StrEnum):
     OK = "OK"
     FAILED = "GAGAL"
     UNCHECKED = "?"  # could not be checked: not a failure
+    NOTE = "INFO"  # worth acting on, not a failure of the host (money owed back)
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,22 @@ class HostCheck:
 
     def add(self, verdict: Verdict, text: str) -> None:
         self.findings.append(Finding(verdict, text))
+
+    def add_queue(self, path: str | Path, profile: str, now: datetime) -> None:
+        """This counter's queue (the database at ``path``; nothing said before there is one):
+        stuck fails the check; payments the host refused are a note."""
+        from loket.service import queue_health  # it reads this module's codes
+
+        try:
+            queue = queue_health.look_at(path, profile, now)
+        except queue_health.QueueUnseen as unseen:
+            self.add(Verdict.UNCHECKED, f"Antrean tidak dapat dicek: {unseen}")
+            return
+        if queue is None:
+            return
+        self.add(Verdict.FAILED if queue.stuck else Verdict.OK, queue.line(now))
+        if queue.owed():
+            self.add(Verdict.NOTE, queue.owed())
 
 
 def _why(reply: HostReply) -> str:

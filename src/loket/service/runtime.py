@@ -21,12 +21,14 @@ from loket.host.base import HostAdapter
 from loket.printing.backends import Delivery
 from loket.printing.escpos_render import PrintOptions
 from loket.printing.layouts import Shop
+from loket.service import queue_health
 from loket.service.accounts import AccountDesk
 from loket.service.counter import CounterService, CounterSettings
 from loket.service.deposit_watch import DepositWatch
 from loket.service.hub_desk import HubDesk
 from loket.service.owner_reports import ReportDesk
 from loket.service.owner_settings import SettingsDesk
+from loket.service.queue_health import QueueHealth
 from loket.store import anchor, audit, payments
 from loket.store.db import open_database
 
@@ -47,6 +49,7 @@ class Health:
     unsettled: int = 0  # at the host, answer not final
     refunds_due: int = 0
     hub_waiting: int = 0  # outbox rows the owner's hub has not got yet (0 without a hub)
+    queue: QueueHealth = QueueHealth()  # stuck or not (service/queue_health.py)
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,7 @@ class Runtime:
             unsettled=sum(c.count for c in of(IN_FLIGHT)),
             refunds_due=sum(c.count for c in of({PaymentState.REFUND_DUE})),
             hub_waiting=self.hub.backlog().count if self.hub and self.hub.configured else 0,
+            queue=queue_health.look(self.engine, self.host.profile, self.clock.now()),
         )
 
     def reconcile(self, day: str):

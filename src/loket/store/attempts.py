@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, inspect
 
 from loket.domain.attempts import NOTHING_SENT, Attempt, AttemptState
+from loket.domain.states import names
 from loket.store.db import write
 from loket.store.models import HostAttemptRow
 
@@ -97,3 +98,15 @@ def of_payments(engine: Engine, payment_ids: list[int]) -> dict[int, list[Attemp
                 attempt = _attempt(row)
                 found[attempt.payment_id].append(attempt)
     return found
+
+
+def latest_of(engine: Engine, states, limit: int = 20) -> list[Attempt]:
+    """The attempts of the payments now in ``states`` that changed last, newest first: what
+    the host said to them lately, or that it did not answer (service/queue_health.py)."""
+    listed = names(states)
+    with engine.connect() as conn:
+        rows = conn.exec_driver_sql(
+            f"{SELECT} WHERE payment_id IN (SELECT id FROM payment WHERE state IN "
+            f"({', '.join('?' for _ in listed)})) ORDER BY updated_at DESC, id DESC LIMIT ?",
+            (*listed, limit))
+        return [_attempt(r) for r in rows]

@@ -255,7 +255,7 @@ JOIN payment p ON p.ref_id = t.ref_id
 JOIN auditentry l ON l.id = t.last_id
 JOIN auditentry f ON f.id = t.first_id
 WHERE json_extract(l.detail, '$.to') IS NOT p.state
-   OR json_extract(f.detail, '$.total') IS NOT p.total
+   OR (p.id > ? AND json_extract(f.detail, '$.total') IS NOT p.total)
 ORDER BY p.id
 """
 UNTRACED = """
@@ -284,7 +284,10 @@ def _payments_against_trail(conn: Connection, unaudited_to: int) -> tuple[int, l
         else:
             more += 1
 
-    for ref, state, total, audited, last_id, audited_total in conn.exec_driver_sql(TRAIL):
+    # a payment taken before the audit log existed (up to ``unaudited_to``) has no recorded
+    # amount to compare: its trail starts at its first state change after the upgrade
+    for ref, state, total, audited, last_id, audited_total in conn.exec_driver_sql(
+            TRAIL, (unaudited_to,)):
         if audited != state:
             add(Finding(f"status pembayaran {ref} diubah di luar loket: {state}, padahal log "
                         f"audit terakhir (#{last_id}) {audited}", last_id))

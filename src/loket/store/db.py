@@ -182,13 +182,32 @@ def schema_behind(engine: Engine) -> str | None:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision (an empty file included)."""
+    """Bring the schema to the newest revision (an empty file included), in one transaction.
+
+    Foreign keys are off while it runs and checked before it commits, as SQLite's procedure for
+    schema changes asks: Alembic's batch mode rebuilds a table by copying it and dropping the
+    old one, and with the keys on, dropping a table that other rows point at fails — a database
+    of revision 0001 or 0002 holding one payment and its event could not be upgraded (issue 18).
+    """
     from alembic import command
 
     cfg = _alembic()
-    with write(engine) as connection:
-        cfg.attributes["connection"] = connection
-        command.upgrade(cfg, "head")
+    with writing(engine).connect() as connection:
+        driver = connection.connection.driver_connection
+        assert driver is not None  # a connection just checked out of the pool
+        driver.execute("PRAGMA foreign_keys=OFF")  # only outside a transaction does it change
+        try:
+            with connection.begin():
+                cfg.attributes["connection"] = connection
+                command.upgrade(cfg, "head")
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").first()
+                if broken is not None:  # rolled back: the database stays as it was
+                    raise StorageError(
+                        f"Pembaruan skema database dibatalkan: baris di tabel {broken[0]} "
+                        f"menunjuk ke {broken[2]} yang tidak ada; database tidak diubah. "
+                        f"Jalankan `loket doctor`")
+        finally:
+            driver.execute("PRAGMA foreign_keys=ON")
 
 
 def migrate_if_behind(engine: Engine) -> None:

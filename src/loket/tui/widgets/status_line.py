@@ -1,4 +1,5 @@
-"""The status line on every screen: mode, host, queue, deposit, printer, cashier."""
+"""The status line on every screen: mode, host, queue (or that it is stuck), deposit, printer,
+cashier."""
 
 from __future__ import annotations
 
@@ -51,14 +52,21 @@ def describe(health: Health | None, training: bool, cashier: str,
             line.append("● ONLINE", style="bold green")
         else:
             line.append("● OFFLINE", style="bold white on red")
-        if health.queued:
+        stuck = health.queue
+        if stuck.stuck:  # nothing gets through: said before anything else (queue_health.py)
+            waited = f" {age(stuck.age(now))}" if now is not None else ""
+            why = f" {stuck.reason.short}" if stuck.reason else ""
+            line.append(f" │ MACET {stuck.waiting}{waited}{why}", style="bold white on red")
+        elif health.queued:
             waited = ""
             if health.oldest_queued and now is not None:
                 waited = " " + age(now - parse_iso(health.oldest_queued))
             line.append(f" │ Antre {health.queued} {_short(health.queued_amount)}{waited}",
                         style="bold black on yellow")
-        if health.unsettled:
-            line.append(f" │ Diproses {health.unsettled}", style="yellow")
+        # a stuck queue counts those sent without an answer already: each payment is said once
+        unsettled = health.unsettled - (stuck.unanswered if stuck.stuck else 0)
+        if unsettled:
+            line.append(f" │ Diproses {unsettled}", style="yellow")
         if health.refunds_due:
             line.append(f" │ Refund {health.refunds_due}", style="bold white on red")
         if health.hub_waiting:  # the owner's hub is behind: a growing queue, nothing lost
