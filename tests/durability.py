@@ -92,14 +92,19 @@ def config_for(tmp: Path, db: Path | str, url: str = "http://127.0.0.1:9", agent
 
 
 def loket(config: Path, *args: str, stdin: str = "", env: dict | None = None,
-          limit_bytes: int | None = None) -> subprocess.CompletedProcess:
+          limit_bytes: int | None = None, umask: int | None = None) -> subprocess.CompletedProcess:
     """``loket --config CONFIG ARGS`` in a child process; ``limit_bytes`` caps the size of any
-    file it writes (RLIMIT_FSIZE: a disk that fills up under it)."""
+    file it writes (RLIMIT_FSIZE: a disk that fills up under it); ``umask``: the child's."""
     command = [sys.executable, "-m", "loket", "--config", str(config), *args]
-    if limit_bytes is not None:  # set in the child itself: preexec_fn is unsafe beside threads
+    before = []  # set in the child itself: preexec_fn is unsafe beside threads
+    if limit_bytes is not None:
+        before.append("import resource; "
+                      f"resource.setrlimit(resource.RLIMIT_FSIZE, ({limit_bytes}, {limit_bytes}))")
+    if umask is not None:
+        before.append(f"os.umask({umask:#o})")
+    if before:
         command = [sys.executable, "-c",
-                   "import os, resource, sys; "
-                   f"resource.setrlimit(resource.RLIMIT_FSIZE, ({limit_bytes}, {limit_bytes})); "
+                   "import os, sys; " + "; ".join(before) + "; "
                    "os.execv(sys.executable, [sys.executable, *sys.argv[1:]])", *command[1:]]
     return subprocess.run(command, input=stdin, capture_output=True, text=True, timeout=90,
                           env={**os.environ, **(env or {})})

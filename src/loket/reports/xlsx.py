@@ -21,6 +21,7 @@ from sqlalchemy import Engine
 
 from loket.reports.books import Line
 from loket.reports.export import COLUMNS, Column, rows
+from loket.store.files import replacing
 
 if TYPE_CHECKING:
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -125,5 +126,6 @@ def write_xlsx(engine: Engine | None, start: str, end: str, out: str | Path, she
         assert engine is not None
         payments = rows(engine, start, end)
     count = _payments(wb.create_sheet("Transaksi"), payments, columns)
-    wb.save(str(out))
+    with replacing(Path(out)) as f:  # whole, the user's only, never through a planted link
+        wb.save(f)
     return count
