@@ -1,5 +1,5 @@
 """Every file loket writes that holds names, numbers or money is the user's only, whatever the
-umask: the reports and their folder (issue 19, item 6).
+umask: reports, the file printer's slips, the log, the configuration's folder (issue 19, item 6).
 A report is written beside its place and renamed over it: a link planted where it goes is
 replaced, never followed (item 7). Each case through the real command line, under umask 022."""
 
@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import stat
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -65,6 +66,45 @@ class TestTheUsersOnly:
                "--xlsx", str(out / "harian.xlsx"))
         assert mode(out) == "0o755"
         assert [mode(out / f"harian.{ext}") for ext in ("pdf", "csv", "xlsx")] == ["0o600"] * 3
+
+    def test_the_file_printers_slips(self, tmp_path, shop):
+        slips = tmp_path / "cetak" / "printer.bin"
+        for _ in range(2):
+            run = loket(shop, "print-test", umask=0o022)
+            assert run.returncode == 0, run.stderr
+        assert mode(slips.parent) == "0o700" and mode(slips) == "0o600"
+        os.chmod(slips, 0o644)  # written by an earlier loket
+        assert loket(shop, "print-test", umask=0o022).returncode == 0
+        assert mode(slips) == "0o600" and slips.read_bytes().count(b"\x1b@") >= 3  # appended
+
+    def test_the_log_after_it_rotates(self, tmp_path):
+        logs = tmp_path / "log"
+        child = ("import logging, os; os.umask(0o022); from loket import logs; "
+                 "logs.MAX_BYTES = 2000; logs.setup(); "
+                 "[logging.getLogger('loket.test').warning('pembayaran %d', i) for i in range(400)]")
+        done = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True,
+                              timeout=60, env={**os.environ, "LOKET_LOG_DIR": str(logs)})
+        assert done.returncode == 0, done.stderr
+        written = sorted(logs.iterdir())
+        assert len(written) > 2  # it did rotate
+        assert {p.name: mode(p) for p in written} == {p.name: "0o600" for p in written}
+
+    def test_the_configuration_folder_loket_init_makes(self, tmp_path):
+        env = {k: v for k, v in os.environ.items() if k != "LOKET_AUDIT_KEY"}
+        config = tmp_path / "konfigurasi" / "loket" / "config.toml"
+        child = "import os, sys; os.umask(0o022); from loket.cli.main import run; run()"
+        run = subprocess.run(
+            [sys.executable, "-c", child, "init", "--config", str(config), "--database",
+             str(tmp_path / "data" / "loket.db"), "--terminal", "T01", "--shop-name", "Warung",
+             "--address", "Jl. Mawar 1", "--adapter", "loket", "--agent-id", "AGT-1", "--url",
+             "https://host.contoh.id", "--key-env", "LOKET_HOST_KEY", "--printer", "none",
+             "--admin-fee", "2500", "--no-hub", "--owner-id", "pemilik", "--owner-name", "Bu Sri",
+             "--pos-account", "pos"],
+            input="582914\n582914\n", capture_output=True, text=True, timeout=90,
+            env={**env, "LOKET_HOST_KEY": "k" * 12})
+        assert run.returncode == 0, run.stderr
+        assert [mode(p) for p in (config.parent.parent, config.parent, config)] == \
+            ["0o700", "0o700", "0o600"]
 
 
 class TestNeverThroughALink:

@@ -1,7 +1,7 @@
 """The files loket writes, so that a crash or a second process never sees half of one.
 
 Everything loket keeps holds PIN hashes, names, numbers or money — the database and what sits
-beside it, reports: files are created 0600 and folders that
+beside it, reports, the file printer's slips, the log: files are created 0600 and folders that
 loket creates 0700, whatever the umask. A file is replaced by writing a new one beside it and
 renaming it into place, so a link planted where it goes is replaced, never followed.
 """
@@ -153,6 +153,20 @@ def write_atomic(path: Path, data: bytes) -> None:
     fixed, so a crashed writer's leftover is overwritten."""
     with replacing(path, temp=path.with_name(path.name + ".tmp")) as out:
         out.write(data)
+
+
+def appending(path: Path, encoding: str | None = None, errors: str | None = None) -> IO[Any]:
+    """``path`` opened to add to its end (the file printer's slips, the log): created 0600 in
+    owner-only folders, and closed to others if an earlier loket left it open."""
+    make_private_dirs(path.parent)
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | BINARY, PRIVATE_FILE)
+    out = os.fdopen(fd, "a" if encoding else "ab", encoding=encoding, errors=errors)
+    try:
+        _owner_only(fd)
+    except BaseException:
+        out.close()
+        raise
+    return out
 
 
 class FileLock:
