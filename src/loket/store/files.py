@@ -83,6 +83,19 @@ def private_folder(folder: Path) -> None:
     tighten(folder, PRIVATE_DIR)
 
 
+def read_only_disk(path: Path) -> bool:
+    """Is the file system holding ``path`` (or its nearest folder that exists) mounted
+    read-only? Then no chmod can make it writable. False where it cannot be told (Windows)."""
+    for where in (path, *path.parents):
+        try:
+            return bool(os.statvfs(where).f_flag & os.ST_RDONLY)
+        except FileNotFoundError:
+            continue
+        except (OSError, AttributeError):
+            return False
+    return False
+
+
 def sync_dir(folder: Path) -> None:
     """Make a rename or a new file in ``folder`` survive a power cut."""
     if os.name == "nt":  # a folder cannot be opened to fsync it there; NTFS journals the rename
