@@ -116,3 +116,21 @@ def one_line(run: subprocess.CompletedProcess) -> str:
     lines = [line for line in run.stderr.splitlines() if line.strip()]
     assert len(lines) == 1, run.stderr
     return lines[0]
+
+
+def in_mount_namespace(setup: str, *command: str, stdin: str = "",
+                       env: dict | None = None) -> subprocess.CompletedProcess:
+    """``command`` after the shell lines ``setup`` (mounts: a read-only bind, a tiny tmpfs) in a
+    private mount namespace (``unshare -rm``): nothing outside the child sees them, no root is
+    needed. Skips the test where the machine allows no such namespace."""
+    import shutil
+
+    import pytest
+
+    if shutil.which("unshare") is None or subprocess.run(
+            ["unshare", "-rm", "sh", "-c", "mount -t tmpfs none /mnt"],
+            capture_output=True).returncode != 0:
+        pytest.skip("no private mount namespace here (unshare -rm)")
+    return subprocess.run(["unshare", "-rm", "sh", "-c", f'{setup} && exec "$@"', "sh",
+                           *command], input=stdin, capture_output=True, text=True, timeout=90,
+                          env={**os.environ, **(env or {})})

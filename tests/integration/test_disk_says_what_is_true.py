@@ -5,7 +5,6 @@ paying: there is no "this payment"); a disk mounted read-only is not a matter of
 from __future__ import annotations
 
 import os
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -16,7 +15,7 @@ import pytest
 from loket.store import payments
 from loket.store.db import open_database
 from loket.store.failures import failure
-from tests.durability import NOW, S, config_for, ledger, one_line
+from tests.durability import NOW, S, config_for, in_mount_namespace, ledger, one_line
 from tests.factories import payment as make_payment
 
 ENV = {"LOKET_SERVE_TOKEN": "token-yang-cukup-panjang"}
@@ -70,27 +69,16 @@ def test_serve_starting_on_a_full_disk_names_the_payment_it_was_recovering(tmp_p
         engine.dispose()
 
 
-def read_only_mount() -> None:
-    if shutil.which("unshare") is None or subprocess.run(
-            ["unshare", "-rm", "sh", "-c", "mount -t tmpfs none /mnt"],
-            capture_output=True).returncode != 0:
-        pytest.skip("no mount namespace here to make a read-only bind mount")
-
-
 def on_read_only(folder: Path, *command: str, env: dict | None = None):
-    """``command`` with ``folder`` bind-mounted read-only over itself (a private mount
-    namespace: nothing outside the child sees it)."""
-    script = (f'mount --bind "{folder}" "{folder}" && '
-              f'mount -o remount,ro,bind "{folder}" "{folder}" && exec "$@"')
-    return subprocess.run(["unshare", "-rm", "sh", "-c", script, "sh", *command],
-                          capture_output=True, text=True, timeout=90,
-                          env={**os.environ, **ENV, **(env or {})})
+    """``command`` with ``folder`` bind-mounted read-only over itself."""
+    return in_mount_namespace(f'mount --bind "{folder}" "{folder}" && '
+                              f'mount -o remount,ro,bind "{folder}" "{folder}"', *command,
+                              env={**ENV, **(env or {})})
 
 
 @pytest.mark.parametrize("args", [("serve", "--port", "0"), ("inquiry", "0001000000011"),
                                   ("sync", "--once")])
 def test_a_database_on_a_read_only_disk_is_not_a_matter_of_chmod(tmp_path, args):
-    read_only_mount()
     data = tmp_path / "data"
     db = ledger(data / "loket.db", paid=1)
     config = config_for(tmp_path, db)
@@ -103,7 +91,6 @@ def test_a_database_on_a_read_only_disk_is_not_a_matter_of_chmod(tmp_path, args)
 
 
 def test_a_new_database_on_a_read_only_disk(tmp_path):
-    read_only_mount()
     data = tmp_path / "data"
     data.mkdir()
     run = on_read_only(data, sys.executable, "-m", "loket", "--config",
@@ -128,7 +115,6 @@ except sqlite3.Error as exc:
 def test_a_write_refused_by_a_read_only_disk_says_so(tmp_path):
     """The disk turned read-only under a running loket (a failing flash disk does): SQLite's
     own error, on a real read-only mount."""
-    read_only_mount()
     data = tmp_path / "data"
     db = ledger(data / "loket.db", paid=1)
     sqlite3.connect(db).execute("PRAGMA wal_checkpoint(TRUNCATE)").close()

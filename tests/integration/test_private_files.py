@@ -15,7 +15,7 @@ import pytest
 from openpyxl import load_workbook
 
 from loket.store.db import open_database
-from tests.durability import config_for, ledger, loket
+from tests.durability import config_for, in_mount_namespace, ledger, loket
 from tests.factories import set_account
 
 OWNER_PIN = "246802"
@@ -155,3 +155,22 @@ class TestAFailedWrite:
                                       f"lalu coba lagi")
         assert last.read_bytes() == b"%PDF laporan yang dicetak kemarin"
         assert [p.name for p in folder.iterdir()] == [last.name]  # nothing half-written left
+
+    def test_a_workbook_on_a_disk_that_is_full(self, tmp_path, shop):
+        """The XLSX onto a flash disk with no room (a 4 kB tmpfs): one line, no traceback (an
+        openpyxl zip left half-written once printed one), nothing half-written left there."""
+        flash = tmp_path / "flashdisk"
+        flash.mkdir()
+        run = in_mount_namespace(
+            f'mount -t tmpfs -o size=4k none "{flash}"', sys.executable, "-c",
+            "import os, subprocess, sys; code = subprocess.call(sys.argv[1:]); "
+            f"print(sorted(os.listdir({str(flash)!r}))); sys.exit(code)",
+            sys.executable, "-m", "loket", "--config", str(shop), "report", "daily", "--date",
+            DAY, "--owner", "pemilik", "--out", str(tmp_path / "harian.pdf"), "--xlsx",
+            str(flash / "harian.xlsx"), stdin=f"{OWNER_PIN}\n",
+            env={"LOKET_LOG_DIR": str(tmp_path / "log")})
+        assert run.returncode == 1, run.stdout + run.stderr
+        assert run.stderr.strip() == (f"loket: {flash / 'harian.xlsx'}: tidak bisa ditulis (disk "
+                                      f"penuh); file itu tidak diubah. Kosongkan ruang disk lalu "
+                                      f"coba lagi")
+        assert run.stdout.strip().splitlines()[-1] == "[]"  # the full disk holds nothing of it

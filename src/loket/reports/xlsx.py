@@ -8,6 +8,7 @@ identifiers and text are text: nothing from outside becomes a formula.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -126,6 +127,8 @@ def write_xlsx(engine: Engine | None, start: str, end: str, out: str | Path, she
         assert engine is not None
         payments = rows(engine, start, end)
     count = _payments(wb.create_sheet("Transaksi"), payments, columns)
+    zipped = io.BytesIO()  # openpyxl's zip, if it failed half-way on a full disk, would later
+    wb.save(zipped)  # try to finish a file already closed, and print a traceback while at it
     with replacing(Path(out)) as f:  # whole, the user's only, never through a planted link
-        wb.save(f)
+        f.write(zipped.getbuffer())
     return count
