@@ -151,7 +151,6 @@ def replacing(path: Path, *, temp: Path | None = None, encoding: str | None = No
             out.flush()
             os.fsync(out.fileno())
         os.replace(temp, path)
-        sync_dir(path.parent)
     except BaseException as exc:
         with contextlib.suppress(OSError):
             temp.unlink(missing_ok=True)
@@ -159,6 +158,7 @@ def replacing(path: Path, *, temp: Path | None = None, encoding: str | None = No
                 str(temp), str(path), str(path.parent))):
             raise not_written(path, exc) from None
         raise
+    sync_dir(path.parent)  # replaced by now: a failure here is not "file itu tidak diubah"
 
 
 def write_atomic(path: Path, data: bytes) -> None:
