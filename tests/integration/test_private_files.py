@@ -174,3 +174,17 @@ class TestAFailedWrite:
                                       f"penuh); file itu tidak diubah. Kosongkan ruang disk lalu "
                                       f"coba lagi")
         assert run.stdout.strip().splitlines()[-1] == "[]"  # the full disk holds nothing of it
+
+    def test_a_report_onto_a_read_only_disk(self, tmp_path, shop):
+        usb = tmp_path / "usb"  # a flash disk with its lock switch on
+        usb.mkdir()
+        run = in_mount_namespace(
+            f'mount --bind "{usb}" "{usb}" && mount -o remount,ro,bind "{usb}" "{usb}"',
+            sys.executable, "-m", "loket", "--config", str(shop), "report", "daily", "--date",
+            DAY, "--owner", "pemilik", "--out", str(usb / "harian.pdf"), stdin=f"{OWNER_PIN}\n",
+            env={"LOKET_LOG_DIR": str(tmp_path / "log")})
+        assert run.returncode == 1, run.stdout + run.stderr
+        assert run.stderr.strip() == (f"loket: {usb / 'harian.pdf'}: tidak bisa ditulis (disk "
+                                      f"hanya-baca, read-only); file itu tidak diubah. Periksa "
+                                      f"disknya lalu pasang ulang dengan izin tulis, atau pilih "
+                                      f"folder lain")

@@ -29,7 +29,7 @@ WRITE_PROBLEMS = {
     errno.ENOSPC: ("disk penuh", "kosongkan ruang disk lalu coba lagi"),
     errno.EDQUOT: ("kuota disk habis", "kosongkan ruang disk lalu coba lagi"),
     errno.EFBIG: ("file melebihi batas ukuran", "kosongkan ruang disk lalu coba lagi"),
-    errno.EROFS: ("disk hanya-baca (read-only)",
+    errno.EROFS: ("disk hanya-baca, read-only",
                   "periksa disknya lalu pasang ulang dengan izin tulis, atau pilih folder lain"),
     errno.EACCES: ("tanpa izin menulis di foldernya", "periksa izin folder itu atau pilih folder lain"),
     errno.EPERM: ("tanpa izin menulis di foldernya", "periksa izin folder itu atau pilih folder lain"),
