@@ -92,14 +92,19 @@ def config_for(tmp: Path, db: Path | str, url: str = "http://127.0.0.1:9", agent
 
 
 def loket(config: Path, *args: str, stdin: str = "", env: dict | None = None,
-          limit_bytes: int | None = None) -> subprocess.CompletedProcess:
+          limit_bytes: int | None = None, umask: int | None = None) -> subprocess.CompletedProcess:
     """``loket --config CONFIG ARGS`` in a child process; ``limit_bytes`` caps the size of any
-    file it writes (RLIMIT_FSIZE: a disk that fills up under it)."""
+    file it writes (RLIMIT_FSIZE: a disk that fills up under it); ``umask``: the child's."""
     command = [sys.executable, "-m", "loket", "--config", str(config), *args]
-    if limit_bytes is not None:  # set in the child itself: preexec_fn is unsafe beside threads
+    before = []  # set in the child itself: preexec_fn is unsafe beside threads
+    if limit_bytes is not None:
+        before.append("import resource; "
+                      f"resource.setrlimit(resource.RLIMIT_FSIZE, ({limit_bytes}, {limit_bytes}))")
+    if umask is not None:
+        before.append(f"os.umask({umask:#o})")
+    if before:
         command = [sys.executable, "-c",
-                   "import os, resource, sys; "
-                   f"resource.setrlimit(resource.RLIMIT_FSIZE, ({limit_bytes}, {limit_bytes})); "
+                   "import os, sys; " + "; ".join(before) + "; "
                    "os.execv(sys.executable, [sys.executable, *sys.argv[1:]])", *command[1:]]
     return subprocess.run(command, input=stdin, capture_output=True, text=True, timeout=90,
                           env={**os.environ, **(env or {})})
@@ -111,3 +116,21 @@ def one_line(run: subprocess.CompletedProcess) -> str:
     lines = [line for line in run.stderr.splitlines() if line.strip()]
     assert len(lines) == 1, run.stderr
     return lines[0]
+
+
+def in_mount_namespace(setup: str, *command: str, stdin: str = "",
+                       env: dict | None = None) -> subprocess.CompletedProcess:
+    """``command`` after the shell lines ``setup`` (mounts: a read-only bind, a tiny tmpfs) in a
+    private mount namespace (``unshare -rm``): nothing outside the child sees them, no root is
+    needed. Skips the test where the machine allows no such namespace."""
+    import shutil
+
+    import pytest
+
+    if shutil.which("unshare") is None or subprocess.run(
+            ["unshare", "-rm", "sh", "-c", "mount -t tmpfs none /mnt"],
+            capture_output=True).returncode != 0:
+        pytest.skip("no private mount namespace here (unshare -rm)")
+    return subprocess.run(["unshare", "-rm", "sh", "-c", f'{setup} && exec "$@"', "sh",
+                           *command], input=stdin, capture_output=True, text=True, timeout=90,
+                          env={**os.environ, **(env or {})})

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import platformdirs
 
+from loket.store.files import appending
+
 LOG_NAME = "loket.log"
 MAX_BYTES = 1_000_000
 BACKUPS = 5
@@ -53,6 +55,9 @@ class _QuietFile(logging.handlers.RotatingFileHandler):
     def handleError(self, record: logging.LogRecord) -> None:
         pass  # a full disk: the line is lost, and no traceback reaches the person's screen
 
+    def _open(self):  # each new file after a rotation too: 0600, whatever the umask
+        return appending(Path(self.baseFilename), self.encoding, self.errors)
+
 
 def setup(level: int = logging.INFO) -> Path | None:
     """Send loket's log records to the rotating file; None when the folder cannot be written
@@ -63,9 +68,6 @@ def setup(level: int = logging.INFO) -> Path | None:
     if any(isinstance(h, logging.handlers.RotatingFileHandler) for h in root.handlers):
         return path
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        if not path.exists():
-            os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
         handler = _QuietFile(path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8")
     except OSError:
         root.addHandler(logging.NullHandler())  # else logging's last resort prints to stderr

@@ -1,3 +1,4 @@
+import os
 import subprocess
 import sys
 
@@ -182,3 +183,47 @@ def test_training_takes_a_profile_each_in_its_own_folder(tmp_path, profile):
     assert config.training and config.host.adapter == profile
     assert config.host.testing is (profile == "digiflazz")
     assert ("latihan-" + profile in config.database.path) is (profile != "loket")
+
+
+def cli_line(tmp_path, text: str, *args: str) -> tuple[int, str]:
+    """``loket --config FILE ARGS`` (an inquiry by default): its exit code and its one line."""
+    path = write(tmp_path, text.format(db=tmp_path / "x.db"))
+    run = subprocess.run([sys.executable, "-m", "loket", "--config", str(path),
+                          *(args or ("inquiry", "0001000000011"))], capture_output=True,
+                         text=True, timeout=60, env={**os.environ, "LOKET_TEST_KEY": "k" * 8})
+    lines = [line for line in run.stderr.splitlines() if line.strip()]
+    assert "Traceback" not in run.stderr and len(lines) <= 1, run.stderr
+    return run.returncode, (lines or [""])[0].replace(f"loket: {path}: ", "", 1)
+
+
+# issue 19.8: values that were taken until something far away refused them, or ended as a bug
+@pytest.mark.parametrize(("change", "key"), [
+    (('url = "https://host.example"', 'url = "https://AGT001:rahasia-host@host.example"'),
+     "[host] url: "),
+    (('url = "https://host.example"', 'url = "https://AGT001@host.example"'), "[host] url: "),
+    (('path = "{db}"', 'path = "{db}\\u0000.bak"'), "[database] path: "),
+    (('backend = "serial"\ndevice = "/dev/ttyUSB0"', 'backend = "file"\npath = "/tmp/\\u0000x"'),
+     "[printer] path: "),
+])
+def test_a_mistake_found_only_later_exits_2_naming_its_key(tmp_path, change, key):
+    code, line = cli_line(tmp_path, GOOD.replace(*change))
+    assert code == 2 and line.startswith(key), (code, line)
+    assert "rahasia-host" not in line  # the password is not repeated on the screen
+
+
+HUB = '[hub]\nurl = "postgresql://loket_t01@127.0.0.1:9/loket"\n'
+
+
+def test_the_terminal_id_the_hub_will_use_is_checked_at_load(tmp_path, monkeypatch):
+    """The hub names a counter's role after its terminal (letters, digits, - and _, at most 32);
+    without [hub] terminal_id, [shop] terminal_id is that name."""
+    spaced = GOOD.replace('terminal_id = "T01"', 'terminal_id = "Kasir 1"')
+    for args in (("inquiry", "0001000000011"), ("hub", "push", "--once")):
+        code, line = cli_line(tmp_path, spaced + HUB, *args)
+        assert code == 2 and line.startswith("[shop] terminal_id: "), (args, code, line)
+        assert "[hub] terminal_id" in line  # the other way out
+    monkeypatch.setenv("LOKET_TEST_KEY", "k")
+    config = tmp_path / "ok.toml"
+    for text in (spaced, spaced + HUB + 'terminal_id = "KASIR-1"\n'):  # the hub uses its own
+        config.write_text(text.format(db=tmp_path / "x.db"))
+        assert load_config(config).shop.terminal_id == "Kasir 1"

@@ -26,6 +26,7 @@ from loket.config.sections import (
     PrinterConfig,
     ShopConfig,
     check_hub_url,
+    check_terminal,
 )
 from loket.config.serve import ServeConfig
 
@@ -156,11 +157,20 @@ def check_document(data: dict, path: Path) -> Config:
     config.database.path = _expand(config.database.path, "[database] path", path)
     if config.printer.path:
         config.printer.path = _expand(config.printer.path, "[printer] path", path)
+    if config.hub is not None and config.hub.terminal_id is None:  # the shop's is the hub's
+        try:
+            check_terminal(config.shop.terminal_id)
+        except ValueError as exc:
+            raise ConfigError(f"{path}: [shop] terminal_id: {exc}, karena hub memakainya sebagai "
+                              f"id terminal; atau isi [hub] terminal_id") from None
     return config
 
 
 def _expand(value: str, where: str, source: Path) -> str:
     """``~/x`` -> the home folder; an empty value stays empty (not ``.``) for the store to name."""
+    if "\0" in value:  # no file can be named so: the operating system refuses it
+        raise ConfigError(f"{source}: {where}: berisi karakter NUL (\\u0000); tulis path-nya "
+                          f"tanpa karakter itu")
     if not value.strip():
         return value
     try:

@@ -37,4 +37,7 @@ def check_url(url: str) -> str:
         raise ValueError(f"bukan alamat http:// atau https:// ({example})")
     if port == 0:
         raise ValueError(f"port tidak sah ({example})")
+    if parts.username is not None or parts.password is not None:  # sent to the host, logged
+        raise ValueError("nama pengguna dan kata sandi jangan di URL: isi agent_id atau username, "
+                         "dan key_env")
     return url.strip()

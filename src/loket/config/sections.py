@@ -96,6 +96,13 @@ def check_hub_url(url: str) -> str:
     return url.strip()
 
 
+def check_terminal(value: str) -> str:
+    """A terminal id the hub can take: its counter's role is named after it (hub/schema.py)."""
+    if not TERMINAL.match(value):
+        raise ValueError("huruf, angka, - atau _ saja (paling panjang 32)")
+    return value
+
+
 class HubConfig(Strict):
     """The owner's PostgreSQL hub every counter copies its ledger to (optional)."""
 
@@ -118,9 +125,7 @@ class HubConfig(Strict):
     @field_validator("terminal_id")
     @classmethod
     def _terminal(cls, value: str | None) -> str | None:
-        if value is not None and not TERMINAL.match(value):
-            raise ValueError("huruf, angka, - atau _ saja (paling panjang 32)")
-        return value
+        return None if value is None else check_terminal(value)
 
     def password(self) -> str | None:
         if self.password_env is None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from loket.config import PrinterConfig
+from loket.store.files import appending
 
 
 class PrinterError(Exception):
@@ -35,10 +36,8 @@ class Delivery:
                 return
             if s.backend == "dummy":
                 self.sent.append(data)
-            elif s.backend == "file":
-                path = Path(s.path)
-                path.parent.mkdir(parents=True, exist_ok=True)
-                with path.open("ab") as out:  # append: a file printer keeps every slip
+            elif s.backend == "file":  # append: a file printer keeps every slip
+                with appending(Path(s.path)) as out:  # slips hold names and money: 0600
                     out.write(data)
                     out.flush()
                     os.fsync(out.fileno())

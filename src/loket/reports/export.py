@@ -12,6 +12,7 @@ outside (names, the host's messages) never starts a formula.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 from collections.abc import Iterable, Iterator, Sequence
@@ -23,6 +24,7 @@ from sqlalchemy import Engine
 
 from loket.clock import parse_iso
 from loket.domain.states import PaymentState, label
+from loket.store.files import replacing
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,14 @@ def _csv_cell(column: Column, value) -> str | int:
     return value
 
 
+@contextlib.contextmanager
+def csv_file(out: str | Path) -> Iterator:
+    """A CSV writer for an Indonesian spreadsheet (``;``, UTF-8 with BOM) into ``out``, which
+    appears whole when the block ends, the user's only (``store/files.replacing``)."""
+    with replacing(Path(out), encoding="utf-8-sig", newline="") as f:
+        yield csv.writer(f, delimiter=";")
+
+
 def write_csv(engine: Engine, start: str, end: str, out: str | Path) -> int:
     return write_rows_csv(COLUMNS, rows(engine, start, end), out)
 
@@ -125,8 +135,7 @@ def write_rows_csv(columns: tuple[Column, ...], typed_rows: Iterable[tuple],
                    out: str | Path) -> int:
     """Typed rows (``typed``) under ``columns``' headers; how many rows."""
     count = 0
-    with Path(out).open("w", newline="", encoding="utf-8-sig") as f:
-        writer = csv.writer(f, delimiter=";")
+    with csv_file(out) as writer:
         writer.writerow([c.header for c in columns])
         for row in typed_rows:
             writer.writerow([_csv_cell(c, v) for c, v in zip(columns, row, strict=True)])

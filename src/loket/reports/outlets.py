@@ -3,10 +3,9 @@ figures the service read out of the owner's hub: a row per outlet, then a row pe
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
-from loket.reports.export import as_text
+from loket.reports.export import as_text, csv_file
 from loket.reports.figures import Figures
 
 HEADER = ["Tanggal", "Outlet", "Kasir", "Transaksi", "Sukses", "Kas diterima", "Dikembalikan",
@@ -17,8 +16,7 @@ HEADER = ["Tanggal", "Outlet", "Kasir", "Transaksi", "Sukses", "Kas diterima", "
 def write_outlets_csv(day: str, outlets: dict[str, Figures], out: str | Path) -> int:
     """One row per outlet (cashier empty) and one per cashier of it; how many rows."""
     written = 0
-    with Path(out).open("w", newline="", encoding="utf-8-sig") as f:
-        writer = csv.writer(f, delimiter=";")
+    with csv_file(out) as writer:
         writer.writerow(HEADER)
         for terminal, fig in outlets.items():
             writer.writerow([day, as_text(terminal), "", fig.count, fig.success_count,

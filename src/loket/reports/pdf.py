@@ -36,6 +36,7 @@ from loket.reports.deposit import DepositMovement
 from loket.reports.figures import SLA_HOURS, ExceptionRow, Figures
 from loket.reports.fonts import SANS, SANS_BOLD, styles
 from loket.reports.monthly import MonthFigures
+from loket.store.files import replacing
 
 STYLES = styles()
 # Vera is about a seventh wider than Helvetica: these sizes fill the columns as 8 and 7 points of
@@ -219,8 +220,9 @@ def _section(story: list, title: str, first, *rest) -> None:
 def _build(out: str | Path, story: list, title: str) -> None:
     # the canvas's first font too: reportlab's default (Helvetica) would be written into every
     # page even where no text uses it
-    SimpleDocTemplate(str(out), pagesize=A4, title=title, leftMargin=15 * mm,
-                      rightMargin=15 * mm, initialFontName=SANS).build(story)
+    with replacing(Path(out)) as f:  # whole, the user's only, never through a planted link
+        SimpleDocTemplate(f, pagesize=A4, title=title, leftMargin=15 * mm,
+                          rightMargin=15 * mm, initialFontName=SANS).build(story)
 
 
 def daily_pdf(out: str | Path, shop: Shop, day: str, b: Books, exceptions: list[ExceptionRow],

@@ -8,6 +8,7 @@ identifiers and text are text: nothing from outside becomes a formula.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,7 @@ from sqlalchemy import Engine
 
 from loket.reports.books import Line
 from loket.reports.export import COLUMNS, Column, rows
+from loket.store.files import replacing
 
 if TYPE_CHECKING:
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -125,5 +127,8 @@ def write_xlsx(engine: Engine | None, start: str, end: str, out: str | Path, she
         assert engine is not None
         payments = rows(engine, start, end)
     count = _payments(wb.create_sheet("Transaksi"), payments, columns)
-    wb.save(str(out))
+    zipped = io.BytesIO()  # openpyxl's zip, if it failed half-way on a full disk, would later
+    wb.save(zipped)  # try to finish a file already closed, and print a traceback while at it
+    with replacing(Path(out)) as f:  # whole, the user's only, never through a planted link
+        f.write(zipped.getbuffer())
     return count

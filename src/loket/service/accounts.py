@@ -6,7 +6,6 @@ screen, palette entry or command can reach it with a cashier's account.
 
 from __future__ import annotations
 
-import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +18,7 @@ from loket.domain.pins import is_weak
 from loket.service.access import require_owner
 from loket.store import cashiers, shifts
 from loket.store.cashiers import CashierError
+from loket.store.files import write_atomic
 
 TRAINING_CASHIER = "latihan"
 TRAINING_OWNER = "pemilik"
@@ -160,12 +160,7 @@ def _read_pin(path: Path) -> str:
 
 
 def _write_pin(path: Path, pin: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="ascii") as out:
-        out.write(pin)
-    os.replace(tmp, path)
+    write_atomic(path, pin.encode("ascii"))
 
 
 WEAK_PIN = "PIN terlalu mudah ditebak (angka sama/berurutan/berulang): pilih PIN lain"

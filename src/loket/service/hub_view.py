@@ -21,6 +21,7 @@ from loket.reports.across import AccountBooks, cashier_at
 from loket.reports.figures import CashierFigures, Figures, day_range
 from loket.service import hub_owner, hub_reports
 from loket.service.hub_reports import HubWritten
+from loket.store.files import private_folder
 
 ALL = ""  # the outlet filter that shows every outlet together
 
@@ -98,7 +99,7 @@ class HubView:
     def report(self, kind: str, day: date) -> HubWritten:
         """The day's (``daily``) or its month's (``monthly``) PDF, XLSX and CSV across every
         outlet, into the report folder."""
-        self.folder.mkdir(parents=True, exist_ok=True)
+        private_folder(self.folder)  # reports hold names and money: the owner's eyes only
         daily = kind == "daily"
         name = (f"laporan-hub-harian-{day.isoformat()}" if daily
                 else f"laporan-hub-bulanan-{day:%Y-%m}")

@@ -14,6 +14,7 @@ from loket.reports.books import Books, Settlement
 from loket.reports.figures import day_range
 from loket.reports.service import Reports, Written
 from loket.service.access import require_owner
+from loket.store.files import private_folder
 
 
 @dataclass
@@ -50,6 +51,6 @@ class ReportDesk:
 
     def _defaults(self, name: str, csv, xlsx) -> tuple[Path, Path, Path]:
         """The report folder's file names, in Indonesian, for those not given."""
-        self.folder.mkdir(parents=True, exist_ok=True)
+        private_folder(self.folder)  # reports hold names and money: the owner's eyes only
         return (self.folder / f"{name}.pdf", csv or self.folder / f"{name}.csv",
                 xlsx or self.folder / f"{name}.xlsx")

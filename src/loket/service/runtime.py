@@ -31,6 +31,7 @@ from loket.service.owner_settings import SettingsDesk
 from loket.service.queue_health import QueueHealth
 from loket.store import anchor, audit, payments
 from loket.store.db import open_database
+from loket.store.files import write_atomic
 
 
 def ulid_ref(prefix: str) -> str:
@@ -166,8 +167,7 @@ def build_runtime(
     if config.training:
         pin_file = Path(config.database.path).with_name("pin-latihan")
         if training_pin:
-            pin_file.parent.mkdir(parents=True, exist_ok=True)
-            pin_file.write_text(training_pin)
+            write_atomic(pin_file, training_pin.encode("ascii"))
         pin = accounts.training_pin(pin_file)
     hub = HubDesk(engine, config)
     closers.append(hub.close)

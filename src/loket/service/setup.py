@@ -20,6 +20,7 @@ import tomli_w
 from loket.config import ConfigError, check_document
 from loket.errors import LoketError
 from loket.service.accounts import check_new_id, check_new_pin, create_first_accounts
+from loket.store.files import make_private_dirs
 
 PRINTER_KEY = {"file": "path", "serial": "device", "network": "host", "cups": "name",
                "win32raw": "name"}
@@ -139,7 +140,7 @@ def carry_out(path: Path, text: str, database: str, owner_id: str, owner_name: s
 
 
 def _place(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_private_dirs(path.parent)  # it names the shop, its agent and its host
     temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:

@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from loket.errors import StorageError
 from loket.store import failures
-from loket.store.files import PRIVATE_DIR, PRIVATE_FILE, make_private_dirs, owned, sync_dir
+from loket.store.files import PRIVATE_FILE, private_folder, sync_dir
 
 
 def folder_for(db: Path) -> Path:
@@ -35,9 +35,7 @@ def newest(db: Path) -> Path | None:
 
 def make(db: Path, now: datetime) -> Path:
     folder = folder_for(db)
-    make_private_dirs(folder)
-    if owned(folder):
-        os.chmod(folder, PRIVATE_DIR)
+    private_folder(folder)
     stem = f"{db.stem}-{now:%Y%m%d-%H%M%S}"
     target, n = folder / f"{stem}.db", 1
     while target.exists():

@@ -74,16 +74,22 @@ def _begin(connection) -> None:
         driver.execute(f"PRAGMA query_only={0 if write else 1}")
         info["loket_write"] = write
     info["loket_doing"] = "write" if write else "read"
+    info.pop("loket_ref", None)
     try:
         driver.execute("BEGIN IMMEDIATE" if write else "BEGIN")
     except sqlite3.Error as exc:  # straight to the driver, so not through handle_error
         raise failures.failure(exc, str(info[STORE].path), "read") or exc from None
 
 
-def _track(conn, _cursor, statement: str, *_args) -> None:
+def _track(conn, _cursor, statement: str, parameters, *_args) -> None:
     # What a failed write transaction was doing decides what is safe to tell the cashier: a
-    # payment not recorded at all, or recorded with its latest state not saved.
-    if statement.startswith("INSERT INTO payment"):
+    # payment not recorded at all, or recorded with its latest state not saved — and which one
+    # (payments.transition and .update look it up by ref_id first): at start-up nobody is
+    # paying, and "this payment" would be no payment the person knows of.
+    if statement.endswith("FROM payment WHERE ref_id = ?") and \
+            conn.connection.info.get("loket_doing") in ("write", "update"):
+        conn.connection.info["loket_ref"] = parameters[0]
+    elif statement.startswith("INSERT INTO payment"):
         info = conn.connection.info
         if statement.startswith("INSERT INTO payment ("):
             info["loket_doing"] = "record"
@@ -95,14 +101,16 @@ def _track(conn, _cursor, statement: str, *_args) -> None:
 
 
 def _on_error(context):
+    doing, ref = "write", ""
     if context.connection is None:
         doing = "open"
     else:
         try:
-            doing = context.connection.connection.info.get("loket_doing", "read")
+            info = context.connection.connection.info
+            doing, ref = info.get("loket_doing", "read"), info.get("loket_ref", "")
         except Exception:  # an invalidated connection has no record left to ask
-            doing = "write"
-    return failures.failure(context.original_exception, context.engine.url.database, doing)
+            pass
+    return failures.failure(context.original_exception, context.engine.url.database, doing, ref)
 
 
 def writing(engine: Engine) -> Engine:

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from loket.errors import LoketError, StorageError
-from loket.store.files import PRIVATE_FILE, make_private_dirs, sync_dir
+from loket.store.failures import PROBLEMS, SAFE
+from loket.store.files import PRIVATE_FILE, make_private_dirs, read_only_disk, sync_dir
 
 MAGIC = b"SQLite format 3\x00"
 HEADER_BYTES = 100
@@ -56,6 +57,17 @@ def _config(path: Path, what: str) -> DatabasePathError:
     return DatabasePathError(f"[database] path {path}: {what}")
 
 
+def _writable(db: Path, target: Path, what: str) -> None:
+    """``target`` (the database ``db``, or a folder that holds it) can be written, or one line:
+    on a disk mounted read-only that is the disk's trouble, not a setting chmod could fix."""
+    if os.access(target, os.W_OK | (os.X_OK if target.is_dir() else 0)):
+        return
+    if read_only_disk(target):
+        wrong, action = PROBLEMS["readonly_disk"]
+        raise DatabaseRefused(f"{db}: {wrong}; {SAFE['open']}. {action[0].upper()}{action[1:]}")
+    raise _config(db, what)
+
+
 def inspect(path: Path, anchor: Path) -> Found:
     try:
         st = path.stat()
@@ -91,12 +103,10 @@ def inspect(path: Path, anchor: Path) -> Found:
                                   f"pembayaran yang diproses. Hentikan loket, {RESTORE}")
         raise _config(path, f"bukan database SQLite ({problem}); periksa path-nya (bila ini "
                             f"memang database loket yang rusak: jalankan `loket doctor`)")
-    if not os.access(path, os.W_OK):
-        raise _config(path, "file hanya-baca; loket harus menulis setiap pembayaran: ubah izinnya "
-                            "(chmod 600) atau pilih path lain")
-    if not os.access(path.parent, os.W_OK | os.X_OK):
-        raise _config(path, f"folder {path.parent} hanya-baca; SQLite perlu menulis file -wal dan "
-                            f"-shm di sebelah database")
+    _writable(path, path, "file hanya-baca; loket harus menulis setiap pembayaran: ubah "
+                          "izinnya (chmod 600) atau pilih path lain")
+    _writable(path, path.parent, f"folder {path.parent} hanya-baca; SQLite perlu menulis file "
+                                 f"-wal dan -shm di sebelah database")
     return Found(suspect=claims_more_pages(header, st.st_size))
 
 
@@ -107,8 +117,7 @@ def _check_new(path: Path) -> None:
     existing = next(p for p in path.parents if p.exists() or p == Path(p.anchor))
     if not existing.is_dir():
         raise _config(path, f"{existing} adalah file, bukan folder")
-    if not os.access(existing, os.W_OK | os.X_OK):
-        raise _config(path, f"folder {existing} hanya-baca: database tidak bisa dibuat di sana")
+    _writable(path, existing, f"folder {existing} hanya-baca: database tidak bisa dibuat di sana")
 
 
 def header_problem(header: bytes) -> str:

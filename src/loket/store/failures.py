@@ -13,6 +13,7 @@ import sqlite3
 from pathlib import Path
 
 from loket.errors import StorageError
+from loket.store.files import read_only_disk
 
 log = logging.getLogger("loket.store")
 
@@ -27,6 +28,9 @@ PROBLEMS = {  # kind: (what is wrong, what to do)
     "full": ("disk penuh", "kosongkan ruang disk lalu jalankan loket lagi"),
     "readonly": ("database tidak bisa ditulis (file atau foldernya hanya-baca)",
                  "periksa izin file dan folder database"),
+    "readonly_disk": ("disk tempat database hanya-baca (read-only), jadi chmod tidak menolong",
+                      "pasang ulang disk itu dengan izin tulis (bila ia menjadi hanya-baca "
+                      "sendiri, periksa disknya dulu), lalu jalankan loket lagi"),
     "moved": ("file database dipindah atau dihapus saat loket berjalan",
               "hentikan semua proses loket, kembalikan filenya, lalu " + DOCTOR),
     "io": ("disk gagal membaca/menulis (I/O error)", "periksa disk, lalu " + DOCTOR),
@@ -45,8 +49,10 @@ SAFE = {  # what the failed transaction was doing -> what the person may rely on
     "open": "belum ada pembayaran yang diproses",
     "read": "tidak ada yang diubah",
     "record": "pembayaran ini BELUM tercatat: jangan serahkan struk, kembalikan uang pelanggan",
-    "update": ("pembayaran ini sudah tercatat; perubahan statusnya belum tersimpan dan akan dicek "
-               "ulang ke host saat loket jalan lagi"),
+    # a payment recorded before: the one in hand at the counter, or one the forwarder was
+    # settling (``loket serve`` recovering at start-up, when nobody is paying): named by its ref
+    "update": ("pembayaran {ref} sudah tercatat; perubahan statusnya belum tersimpan dan akan "
+               "dicek ulang ke host saat loket jalan lagi"),
     "write": "perubahan terakhir tidak tersimpan",
 }
 
@@ -93,15 +99,18 @@ def _nearly_full(where: str) -> bool:
         return False
 
 
-def failure(exc: BaseException, where: str, doing: str) -> StorageFailure | None:
-    """The one line for ``exc`` raised while ``doing`` (a key of SAFE) on the file ``where``."""
+def failure(exc: BaseException, where: str, doing: str, ref: str = "") -> StorageFailure | None:
+    """The one line for ``exc`` raised while ``doing`` (a key of SAFE) on the file ``where``;
+    ``ref``: the payment an "update" was changing."""
     kind = kind_of(exc)
     if kind is None or (kind == "readonly" and doing == "read"):
         return None  # a write inside a read transaction: query_only caught a bug (store/db.py)
-    if kind == "io" and _nearly_full(where):
+    if kind in ("readonly", "io") and read_only_disk(Path(where)):
+        kind = "readonly_disk"  # a failing disk is often remounted read-only by the system
+    elif kind == "io" and _nearly_full(where):
         kind = "full"  # a full disk often shows as an I/O error (the -shm cannot grow)
     wrong, action = PROBLEMS[kind]
-    safe = SAFE.get(doing, SAFE["write"])
+    safe = SAFE.get(doing, SAFE["write"]).format(ref=ref or "yang sedang diproses")
     if kind in DAMAGE and doing not in ("read", "open"):
         safe += "; data yang sudah tercatat mungkin ikut rusak"
     log.warning("storage failure (%s) while %s on %s: %s", kind, doing, where, exc)
