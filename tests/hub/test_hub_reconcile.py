@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 
 from loket.domain.states import PaymentState
 from loket.hub import schema
@@ -134,18 +135,27 @@ def test_a_hub_success_the_host_does_not_know(outlets, hub, sim):
 
 
 def test_a_row_the_hub_cannot_read_stops_with_one_line(outlets, hub, sim):
+    """The hub refuses such a row even to its administrator (migration h0004); one on a hub
+    whose rules were dropped by hand still stops the reading with one line."""
     (t01, d01), (_t02, d02) = outlets["T01"], outlets["T02"]
     paid = pay(t01, "0001000000011")
     d01.push()
     d02.push()
+    attempt = text("UPDATE record SET data = jsonb_set(data, '{state}', '\"MAYBE\"') "
+                   "WHERE kind = 'attempt' AND terminal = 'T01'")
+    members = text("UPDATE payment SET members = '{\"not\": \"a list\"}' WHERE ref_id = :r")
+    for change, rule in ((attempt, "record_attempt"), (members, "payment_members")):
+        with pytest.raises(IntegrityError, match=rule), hub.begin() as conn:
+            conn.execute(change, {"r": paid.ref_id})
+    assert found(hub, sim).differences == []
     with hub.begin() as conn:
-        conn.execute(text("UPDATE record SET data = jsonb_set(data, '{state}', '\"MAYBE\"') "
-                          "WHERE kind = 'attempt' AND terminal = 'T01'"))
+        conn.execute(text("ALTER TABLE record DROP CONSTRAINT record_attempt"))
+        conn.execute(text("ALTER TABLE payment DROP CONSTRAINT payment_members"))
+        conn.execute(attempt)
     with pytest.raises(HubError, match=r"percobaan T01/\d+ tidak terbaca"):
         found(hub, sim)
     with hub.begin() as conn:
-        conn.execute(text("UPDATE payment SET members = '{\"not\": \"a list\"}' "
-                          "WHERE ref_id = :r"), {"r": paid.ref_id})
+        conn.execute(members, {"r": paid.ref_id})
     with pytest.raises(HubError, match=f"pembayaran T01/{paid.ref_id} tidak terbaca"):
         found(hub, sim)
 

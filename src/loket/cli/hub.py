@@ -100,8 +100,11 @@ def run(args) -> int:
         config = _config(args)
         hub = config.hub if config else None
         if action == "init":
-            hub_desk.init_hub(hub, args.url)
+            moved = hub_desk.init_hub(hub, args.url)
             print("Hub siap. Tambahkan peran per kasir-terminal: loket hub add-counter TERMINAL")
+            if moved:
+                print(f"{moved} baris lama tidak terbaca: disisihkan ke tabel set_aside (tidak "
+                      "dihapus); laporan hub menyebut outletnya")
             return 0
         if action == "report":
             return _report(config, args)
