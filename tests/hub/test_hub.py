@@ -129,9 +129,9 @@ def test_an_older_version_arriving_late_never_overwrites_a_newer_one(t01, hub):
     versions = [r for r in rows if r.kind == "payment" and r.key == paid.ref_id]
     assert len(versions) >= 2  # recorded, sending, success
     desk.push()
-    from loket.hub.pusher import PAYMENT_COLUMNS, UPSERT_PAYMENT, rows_for_hub
+    from loket.hub.ingest import PAYMENT_COLUMNS, UPSERT_PAYMENT, batch
 
-    stale, _e, _r = rows_for_hub("T01", [versions[0]])
+    stale = [row.params for row in batch("T01", [versions[0]]).rows]
     with hub.begin() as conn:
         conn.connection.driver_connection.cursor().executemany(UPSERT_PAYMENT, stale)
     assert _hub_payments(hub, "T01")[paid.ref_id][0] == "SUCCESS"

@@ -1,6 +1,6 @@
 """What the hub cannot read is set aside, never lost: rows a hub already holds when it upgrades
-(migration h0004). And the hub's rule for text agrees with the counter's cleaner
-(domain/text.py)."""
+(migration h0004), and rows a counter pushes of a shape or type the hub will not store. And the
+hub's rule for text agrees with the counter's cleaner (domain/text.py)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,11 @@ from pathlib import Path
 from sqlalchemy import text
 
 from loket.domain.text import clean_text
-from loket.hub import schema
+from loket.hub import owner, schema
+from loket.hub.pusher import Pusher
+from loket.reports.figures import day_range
+from loket.store import outbox
+from loket.store.db import open_database, write
 from tests.hub.helpers import admin
 
 ROOT = Path(__file__).parents[2]
@@ -118,6 +122,60 @@ def test_a_hub_upgraded_from_the_previous_schema_sets_its_unreadable_rows_aside(
 
     finally:
         root.dispose()
+
+
+def _queue(local, rows: list[tuple[str, str, object]]) -> None:
+    with write(local) as conn:
+        for kind, key, payload in rows:
+            conn.exec_driver_sql("INSERT INTO hub_outbox (kind, key, payload) VALUES (?, ?, ?)",
+                                 (kind, key, json.dumps(payload)))
+
+
+def _outbox_payment(ref: str, n: int, **changes) -> dict:
+    row = payment("T01", ref, n)
+    return {k: v for k, v in row.items() if k not in ("terminal", "seq", "local_id")} | {
+        "id": n, "terminal_id": "T01", "offline": 0} | changes
+
+
+def test_a_pushed_row_of_the_wrong_type_or_shape_is_set_aside_and_the_rest_go(hub, tmp_path):
+    schema.add_counter(hub, "T01")
+    with hub.begin() as conn:  # it has pushed before: no history to send first
+        conn.execute(text("UPDATE counter SET pushed_at = now() WHERE terminal = 'T01'"))
+    local = open_database(tmp_path / "T01.db")
+    try:
+        outbox.forget(local, AT)
+        broken = {"PAY-TYPE": _outbox_payment("PAY-TYPE", 2, premium="35000"),
+                  "PAY-HUGE": _outbox_payment("PAY-HUGE", 3, cash=10**30),
+                  "PAY-NUL": _outbox_payment("PAY-NUL", 4, periods='["2026-11\x00"]'),
+                  "PAY-GONE": {k: v for k, v in _outbox_payment("PAY-GONE", 5).items()
+                               if k != "state"}}
+        _queue(local, [("payment", "PAY-GOOD1", _outbox_payment("PAY-GOOD1", 1)),
+                       *(("payment", ref, p) for ref, p in broken.items()),
+                       ("event", "not-a-number", {"ref_id": "PAY-GOOD1", "at": AT}),
+                       ("deposit", "9", [1, 2, 3]),
+                       ("payment", "PAY-GOOD2", _outbox_payment("PAY-GOOD2", 6))])
+        pusher = Pusher(local, hub, "T01")
+        assert pusher.push() == 8
+        assert outbox.backlog(local).count == 0 and pusher.push() == 0  # not again and again
+        with hub.connect() as conn:
+            held = {r for (r,) in conn.execute(text("SELECT ref_id FROM payment"))}
+            kept = {(kind, key): reason for kind, key, reason in conn.execute(text(
+                "SELECT kind, key, reason FROM set_aside WHERE terminal = 'T01'"))}
+        assert held == {"PAY-GOOD1", "PAY-GOOD2"}
+        assert set(kept) == {*(("payment", ref) for ref in broken), ("event", "not-a-number"),
+                             ("deposit", "9")}
+        assert kept[("payment", "PAY-TYPE")] == "kolom premium bukan bilangan bulat"
+        assert kept[("payment", "PAY-GONE")].startswith("baris antrean tidak lengkap")
+        assert kept[("deposit", "9")] == "ditolak aturan hub record_data"
+        # the payments' and the event's day; the deposit entry gave none (the day it was set
+        # aside is the hub's today)
+        assert owner.set_aside(hub, *day_range(DAY)) == {"T01": 5}
+
+        _queue(local, [("payment", "PAY-TYPE", _outbox_payment("PAY-TYPE", 2))])  # fixed
+        pusher.push()
+        assert owner.set_aside(hub, *day_range(DAY)) == {"T01": 4}
+    finally:
+        local.dispose()
 
 
 def test_the_hubs_rule_for_text_is_the_counters_cleaner(hub):
