@@ -75,6 +75,27 @@ def test_what_the_host_booked_from_an_outlet_that_never_pushed(outlets, hub, sim
     assert result.outlets["T02"].differences == 1 and result.outlets["T01"].differences == 0
 
 
+def test_an_outlet_whose_payment_the_hub_set_aside_is_named(outlets, hub, sim):
+    """A counter's bug wrote months the hub cannot read: the hub sets the payment aside, the
+    host's booking of it has no outlet in the hub, and the outlet is named as behind."""
+    (t01, d01), (t02, d02) = outlets["T01"], outlets["T02"]
+    pay(t01, "0001000000011")
+    unread = pay(t02, "0001000000029")
+    with write(t02.engine) as conn:
+        conn.exec_driver_sql("UPDATE payment SET periods = 'rusak' WHERE ref_id = ?",
+                             (unread.ref_id,))
+    d01.push()
+    d02.push()
+    result = found(hub, sim)
+    assert kinds(result) == {("", unread.ref_id, "host_booked_not_local"),
+                             ("T02", "", "outlet_behind")}
+    [booked] = [d for d in result.differences if d.kind == "host_booked_not_local"]
+    assert "belum mengirim semua (T02)" in booked.detail
+    [late] = [d for d in result.differences if d.kind == "outlet_behind"]
+    assert late.detail == "T02 mengirim 1 baris yang tidak terbaca hub (disisihkan)"
+    assert result.outlets["T02"].behind and not result.outlets["T01"].behind
+
+
 def test_an_outlet_whose_last_push_left_a_queue_is_behind(outlets, hub, sim):
     (t01, d01), (t02, d02) = outlets["T01"], outlets["T02"]
     pay(t01, "0001000000011")

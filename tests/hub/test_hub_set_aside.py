@@ -17,10 +17,13 @@ from sqlalchemy import text
 from loket.domain.text import clean_text
 from loket.hub import owner, schema
 from loket.hub.pusher import Pusher
+from loket.printing.layouts import Shop
 from loket.reports.figures import day_range
+from loket.service import hub_owner, hub_reports
 from loket.store import outbox
 from loket.store.db import open_database, write
 from tests.hub.helpers import admin
+from tests.hub.test_hub_reports import pdf_text
 
 ROOT = Path(__file__).parents[2]
 DAY = date(2026, 11, 21)
@@ -120,6 +123,17 @@ def test_a_hub_upgraded_from_the_previous_schema_sets_its_unreadable_rows_aside(
         assert tuple(account) == (None, "]0;xnative:AGT")
         assert tuple(cleaned) == ("PAY[8m", "]0;diretasOK")  # cleaned in place, kept
 
+        written = hub_reports.write(root, Shop("TOKO"), "2026-11-22T07:00:00+07:00", day=DAY,
+                                    pdf=tmp_path / "d.pdf", xlsx=tmp_path / "d.xlsx",
+                                    csv=tmp_path / "d.csv")
+        assert "NAKAL mengirim 10 baris yang tidak terbaca hub (disisihkan)" in written.warning
+        assert "NAKAL mengirim 10 baris" in " ".join(pdf_text(written.pdf).split())
+        said = subprocess.run([sys.executable, "-m", "loket", "hub", "report", "--day",
+                               DAY.isoformat(), "--url", hub_url, "--json"],
+                              env=env, capture_output=True, text=True, timeout=120)
+        assert said.returncode == 0 and json.loads(said.stdout)["set_aside"] == {"NAKAL": 10}
+        jujur = hub_owner.outlets_day(root, DAY).outlets["JUJUR"]
+        assert (jujur.count, jujur.success_count, jujur.cash_collected) == (2, 2, 75_000)
     finally:
         root.dispose()
 

@@ -12,7 +12,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from loket.clock import WIB
-from loket.domain.text import clean_text
+from loket.domain.text import clean_cells, clean_text
 from loket.hub.connect import HubError, failure
 
 
@@ -69,7 +69,8 @@ def day_rows(engine: Engine, start: str, end: str) -> list[DayRow]:
     try:
         with engine.connect() as conn:
             conn.exec_driver_sql("SET LOCAL jit = off")  # compiling costs more than it saves
-            return [DayRow(*row) for row in conn.execute(DAY, {"start": start, "end": end})]
+            return [DayRow(*clean_cells(row))
+                    for row in conn.execute(DAY, {"start": start, "end": end})]
     except SQLAlchemyError as exc:
         raise failure(exc) from None
 
