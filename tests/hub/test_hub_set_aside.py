@@ -161,6 +161,7 @@ def test_a_pushed_row_of_the_wrong_type_or_shape_is_set_aside_and_the_rest_go(hu
         broken = {"PAY-TYPE": _outbox_payment("PAY-TYPE", 2, premium="35000"),
                   "PAY-HUGE": _outbox_payment("PAY-HUGE", 3, cash=10**30),
                   "PAY-NUL": _outbox_payment("PAY-NUL", 4, periods='["2026-11\x00"]'),
+                  "PAY-DEEP": _outbox_payment("PAY-DEEP", 7, members="[" * 10**5 + "]" * 10**5),
                   "PAY-GONE": {k: v for k, v in _outbox_payment("PAY-GONE", 5).items()
                                if k != "state"}}
         _queue(local, [("payment", "PAY-GOOD1", _outbox_payment("PAY-GOOD1", 1)),
@@ -169,7 +170,7 @@ def test_a_pushed_row_of_the_wrong_type_or_shape_is_set_aside_and_the_rest_go(hu
                        ("deposit", "9", [1, 2, 3]),
                        ("payment", "PAY-GOOD2", _outbox_payment("PAY-GOOD2", 6))])
         pusher = Pusher(local, hub, "T01")
-        assert pusher.push() == 8
+        assert pusher.push() == 9
         assert outbox.backlog(local).count == 0 and pusher.push() == 0  # not again and again
         with hub.connect() as conn:
             held = {r for (r,) in conn.execute(text("SELECT ref_id FROM payment"))}
@@ -181,13 +182,14 @@ def test_a_pushed_row_of_the_wrong_type_or_shape_is_set_aside_and_the_rest_go(hu
         assert kept[("payment", "PAY-TYPE")] == "kolom premium bukan bilangan bulat"
         assert kept[("payment", "PAY-GONE")].startswith("baris antrean tidak lengkap")
         assert kept[("deposit", "9")] == "ditolak aturan hub record_data"
+        assert kept[("payment", "PAY-DEEP")] == "ditolak aturan hub payment_members"
         # the payments' and the event's day; the deposit entry gave none (the day it was set
         # aside is the hub's today)
-        assert owner.set_aside(hub, *day_range(DAY)) == {"T01": 5}
+        assert owner.set_aside(hub, *day_range(DAY)) == {"T01": 6}
 
         _queue(local, [("payment", "PAY-TYPE", _outbox_payment("PAY-TYPE", 2))])  # fixed
         pusher.push()
-        assert owner.set_aside(hub, *day_range(DAY)) == {"T01": 4}
+        assert owner.set_aside(hub, *day_range(DAY)) == {"T01": 5}
     finally:
         local.dispose()
 

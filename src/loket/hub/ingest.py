@@ -107,7 +107,7 @@ def _members(value: object) -> str:
     text = _text(value, "members")
     try:
         members = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested past what Python parses
         return text
     cleaned = clean_json(members)
     return text if cleaned == members else json.dumps(cleaned)
