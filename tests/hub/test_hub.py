@@ -42,7 +42,7 @@ def test_init_creates_the_schema_once_and_again_changes_nothing(hub, hub_url):
         secured = conn.execute(text("SELECT count(*) FROM pg_class WHERE relrowsecurity AND "
                                     "relname IN ('counter','payment','payment_event','record')"))
     assert {"counter", "payment", "payment_event", "record", "loket_hub_version"} <= tables
-    assert version == "h0003" and secured.scalar() == 4
+    assert version == "h0004" and secured.scalar() == 4
 
 
 def test_a_counters_payments_and_events_arrive_once_and_a_second_push_sends_nothing(t01, hub):
@@ -129,9 +129,9 @@ def test_an_older_version_arriving_late_never_overwrites_a_newer_one(t01, hub):
     versions = [r for r in rows if r.kind == "payment" and r.key == paid.ref_id]
     assert len(versions) >= 2  # recorded, sending, success
     desk.push()
-    from loket.hub.pusher import PAYMENT_COLUMNS, UPSERT_PAYMENT, rows_for_hub
+    from loket.hub.ingest import PAYMENT_COLUMNS, UPSERT_PAYMENT, batch
 
-    stale, _e, _r = rows_for_hub("T01", [versions[0]])
+    stale = [row.params for row in batch("T01", [versions[0]]).rows]
     with hub.begin() as conn:
         conn.connection.driver_connection.cursor().executemany(UPSERT_PAYMENT, stale)
     assert _hub_payments(hub, "T01")[paid.ref_id][0] == "SUCCESS"

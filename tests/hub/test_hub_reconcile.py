@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 
 from loket.domain.states import PaymentState
 from loket.hub import schema
@@ -74,6 +75,27 @@ def test_what_the_host_booked_from_an_outlet_that_never_pushed(outlets, hub, sim
     assert result.outlets["T02"].differences == 1 and result.outlets["T01"].differences == 0
 
 
+def test_an_outlet_whose_payment_the_hub_set_aside_is_named(outlets, hub, sim):
+    """A counter's bug wrote months the hub cannot read: the hub sets the payment aside, the
+    host's booking of it has no outlet in the hub, and the outlet is named as behind."""
+    (t01, d01), (t02, d02) = outlets["T01"], outlets["T02"]
+    pay(t01, "0001000000011")
+    unread = pay(t02, "0001000000029")
+    with write(t02.engine) as conn:
+        conn.exec_driver_sql("UPDATE payment SET periods = 'rusak' WHERE ref_id = ?",
+                             (unread.ref_id,))
+    d01.push()
+    d02.push()
+    result = found(hub, sim)
+    assert kinds(result) == {("", unread.ref_id, "host_booked_not_local"),
+                             ("T02", "", "outlet_behind")}
+    [booked] = [d for d in result.differences if d.kind == "host_booked_not_local"]
+    assert "belum mengirim semua (T02)" in booked.detail
+    [late] = [d for d in result.differences if d.kind == "outlet_behind"]
+    assert late.detail == "T02 mengirim 1 baris yang tidak terbaca hub (disisihkan)"
+    assert result.outlets["T02"].behind and not result.outlets["T01"].behind
+
+
 def test_an_outlet_whose_last_push_left_a_queue_is_behind(outlets, hub, sim):
     (t01, d01), (t02, d02) = outlets["T01"], outlets["T02"]
     pay(t01, "0001000000011")
@@ -134,18 +156,27 @@ def test_a_hub_success_the_host_does_not_know(outlets, hub, sim):
 
 
 def test_a_row_the_hub_cannot_read_stops_with_one_line(outlets, hub, sim):
+    """The hub refuses such a row even to its administrator (migration h0004); one on a hub
+    whose rules were dropped by hand still stops the reading with one line."""
     (t01, d01), (_t02, d02) = outlets["T01"], outlets["T02"]
     paid = pay(t01, "0001000000011")
     d01.push()
     d02.push()
+    attempt = text("UPDATE record SET data = jsonb_set(data, '{state}', '\"MAYBE\"') "
+                   "WHERE kind = 'attempt' AND terminal = 'T01'")
+    members = text("UPDATE payment SET members = '{\"not\": \"a list\"}' WHERE ref_id = :r")
+    for change, rule in ((attempt, "record_attempt"), (members, "payment_members")):
+        with pytest.raises(IntegrityError, match=rule), hub.begin() as conn:
+            conn.execute(change, {"r": paid.ref_id})
+    assert found(hub, sim).differences == []
     with hub.begin() as conn:
-        conn.execute(text("UPDATE record SET data = jsonb_set(data, '{state}', '\"MAYBE\"') "
-                          "WHERE kind = 'attempt' AND terminal = 'T01'"))
+        conn.execute(text("ALTER TABLE record DROP CONSTRAINT record_attempt"))
+        conn.execute(text("ALTER TABLE payment DROP CONSTRAINT payment_members"))
+        conn.execute(attempt)
     with pytest.raises(HubError, match=r"percobaan T01/\d+ tidak terbaca"):
         found(hub, sim)
     with hub.begin() as conn:
-        conn.execute(text("UPDATE payment SET members = '{\"not\": \"a list\"}' "
-                          "WHERE ref_id = :r"), {"r": paid.ref_id})
+        conn.execute(members, {"r": paid.ref_id})
     with pytest.raises(HubError, match=f"pembayaran T01/{paid.ref_id} tidak terbaca"):
         found(hub, sim)
 

@@ -100,8 +100,11 @@ def run(args) -> int:
         config = _config(args)
         hub = config.hub if config else None
         if action == "init":
-            hub_desk.init_hub(hub, args.url)
+            moved = hub_desk.init_hub(hub, args.url)
             print("Hub siap. Tambahkan peran per kasir-terminal: loket hub add-counter TERMINAL")
+            if moved:
+                print(f"{moved} baris lama tidak terbaca: disisihkan ke tabel set_aside (tidak "
+                      "dihapus); laporan hub menyebut outletnya")
             return 0
         if action == "report":
             return _report(config, args)
@@ -190,7 +193,7 @@ def _report(config, args) -> int:
         engine.dispose()
     now = SystemClock().now()
     end = (day_range(first) if args.day else month_range(first.year, first.month))[1]
-    warning = hub_reports.incomplete(day.counters, end, now)  # the same line as in the files
+    warning = hub_reports.incomplete(day.counters, end, now, day.set_aside)  # as in the files
     if args.outlets_csv:
         hub_owner.write_csv(day, args.outlets_csv)
     if args.json:
@@ -236,6 +239,7 @@ def _as_json(day, now) -> dict:
 
     return {"day": day.day, "all": figures(day.all),
             "outlets": {t: figures(f) for t, f in day.outlets.items()},
+            "set_aside": day.set_aside,  # per outlet: its rows of the period the hub set aside
             "counters": [{"terminal": c.terminal, "pushed_at": c.pushed_at and
                           c.pushed_at.isoformat(), "backlog": c.backlog,
                           "silent": hub_owner.silent_for(c, now)} for c in day.counters]}

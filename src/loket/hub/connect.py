@@ -8,6 +8,7 @@ from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
+from loket.domain.text import clean_text
 from loket.errors import LoketError
 
 CONNECT_TIMEOUT_S = 5
@@ -43,7 +44,7 @@ def failure(exc: BaseException) -> HubError:
     original = getattr(exc, "orig", None) or exc
     first = (str(original).strip().splitlines() or [type(original).__name__])[0]
     # libpq names the socket or host it tried before what went wrong: keep what went wrong
-    first = " ".join(WHERE_TRIED.sub("", first).split())[:200]
+    first = clean_text(WHERE_TRIED.sub("", first), 200)  # it may quote what a row holds
     if "password authentication failed" in first:
         return HubError("Hub menolak masuk: peran atau kata sandinya salah (peran dari loket hub "
                         "add-counter/add-owner; kata sandi di [hub] password_env)")

@@ -12,6 +12,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from loket.clock import WIB
+from loket.domain.text import clean_cells, clean_text
 from loket.hub.connect import HubError, failure
 
 
@@ -68,7 +69,8 @@ def day_rows(engine: Engine, start: str, end: str) -> list[DayRow]:
     try:
         with engine.connect() as conn:
             conn.exec_driver_sql("SET LOCAL jit = off")  # compiling costs more than it saves
-            return [DayRow(*row) for row in conn.execute(DAY, {"start": start, "end": end})]
+            return [DayRow(*clean_cells(row))
+                    for row in conn.execute(DAY, {"start": start, "end": end})]
     except SQLAlchemyError as exc:
         raise failure(exc) from None
 
@@ -107,3 +109,31 @@ def ledger(engine: Engine, terminal: str, start: str, end: str) -> dict[str, tup
     except SQLAlchemyError as exc:
         raise failure(exc) from None
     return {ref: (state, total) for ref, state, total in rows}
+
+
+# Rows set aside (migration h0004) that belong to a period: by the time the row gives itself
+# when the hub can read it (or at least its day), else by when it was set aside; and only while
+# no newer version of the row has been stored since (the counter sent it again, fixed).
+SET_ASIDE = text(
+    "WITH s AS (SELECT terminal, kind, key, seq, CASE WHEN loket_wib(claimed_at) THEN claimed_at "
+    "WHEN loket_wib(left(claimed_at, 10) || 'T00:00:00+07:00') THEN left(claimed_at, 10) "
+    "ELSE to_char(set_aside_at AT TIME ZONE 'UTC' + interval '7 hours', "
+    "'YYYY-MM-DD\"T\"HH24:MI:SS') || '+07:00' END COLLATE \"C\" AS at FROM set_aside) "
+    "SELECT s.terminal, count(*)::int FROM s WHERE s.at >= :start AND s.at < :end "
+    "AND NOT EXISTS (SELECT 1 FROM payment p WHERE s.kind = 'payment' "
+    "AND p.terminal = s.terminal AND p.ref_id = s.key AND p.seq > s.seq) "
+    "AND NOT EXISTS (SELECT 1 FROM payment_event e WHERE s.kind = 'event' "
+    "AND e.terminal = s.terminal AND e.seq > s.seq "
+    "AND e.event_id = CASE WHEN s.key ~ '^[0-9]{1,18}$' THEN s.key::bigint END) "
+    "AND NOT EXISTS (SELECT 1 FROM record r WHERE r.terminal = s.terminal AND r.kind = s.kind "
+    "AND r.key = s.key AND r.seq > s.seq) GROUP BY 1 ORDER BY 1")
+
+
+def set_aside(engine: Engine, start: str, end: str) -> dict[str, int]:
+    """Per outlet, how many of its rows of [start, end) the hub could not use (set aside)."""
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(SET_ASIDE, {"start": start, "end": end}).all()
+    except SQLAlchemyError as exc:
+        raise failure(exc) from None
+    return {clean_text(terminal): n for terminal, n in rows}

@@ -16,6 +16,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from loket.domain.states import FAILURE_KINDS, FINAL, NOT_FINAL, TROUBLED, PaymentState, names
+from loket.domain.text import clean_cells
 from loket.hub.connect import failure
 
 S = PaymentState
@@ -109,7 +110,7 @@ def resolution(engine: Engine, start: str, end: str, now_iso: str, sla_h: int) -
 
 def exceptions(engine: Engine, start: str, end: str) -> list[tuple]:
     """Payments not final, oldest first, as reports/figures.py's ExceptionRow plus the outlet."""
-    return [tuple(r) for r in _read(engine, EXCEPTIONS, {"start": start, "end": end})]
+    return [clean_cells(r) for r in _read(engine, EXCEPTIONS, {"start": start, "end": end})]
 
 
 def payments(engine: Engine, start: str, end: str, columns: Sequence[str]) -> Iterator[tuple]:
@@ -122,13 +123,13 @@ def payments(engine: Engine, start: str, end: str, columns: Sequence[str]) -> It
         with engine.connect() as conn:
             result = conn.execution_options(stream_results=True, yield_per=STREAM_ROWS).execute(
                 query, {"start": start, "end": end})
-            yield from result
+            yield from map(clean_cells, result)  # every text cleaned before anyone reads it
     except SQLAlchemyError as exc:
         raise failure(exc) from None
 
 
 def accounts(engine: Engine) -> list[Account]:
     """Every registered outlet: which host account it pays from, how, and when it last pushed."""
-    return [Account(*r) for r in _read(engine, text(
+    return [Account(*clean_cells(r)) for r in _read(engine, text(
         "SELECT terminal, host_account, settlement, pushed_at, backlog FROM counter "
         "ORDER BY terminal"), {})]

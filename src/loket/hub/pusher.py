@@ -5,12 +5,13 @@ upsert them into the hub in one PostgreSQL transaction, and only after that comm
 mark (store/outbox.py). A crash anywhere sends the batch again; the upserts are keyed by
 (terminal, ref_id / event id / record key) and only a newer outbox ``seq`` replaces a row, so a
 batch sent twice, or an old version arriving late, changes nothing. The hub being down is just
-a growing outbox: the counter's own transactions never wait for the hub.
+a growing outbox: the counter's own transactions never wait for the hub. A row the hub will not
+store is set aside there and said in the log (hub/ingest.py), and the batch goes on: no row is
+sent again and again.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
@@ -21,36 +22,14 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from loket.clock import SystemClock
+from loket.domain.text import clean_text
+from loket.hub import ingest
 from loket.hub.connect import HubError, failure
 from loket.store import outbox
-from loket.store.outbox import OutboxRow
 
 log = logging.getLogger("loket.hub")
 
 BATCH = 1000
-PAYMENT_COLUMNS = (
-    "customer_no", "va_no", "head_name", "branch", "members", "periods", "member_count",
-    "month_count", "months_ahead", "arrears_months", "premium", "admin_fee", "total", "cash",
-    "change", "agent_price", "cashier_id", "state", "offline", "host_rc", "host_message",
-    "host_sn", "paid_at", "print_count", "created_at", "updated_at", "shift_id",
-    "refund_shift_id")
-EVENT_COLUMNS = ("ref_id", "at", "from_state", "to_state", "rc", "message", "actor")
-
-
-def _upsert(table: str, key: tuple[str, ...], columns: tuple[str, ...], newer: str = "") -> str:
-    names = ", ".join(f'"{c}"' for c in (*key, *columns))
-    marks = ", ".join("%s" for _ in (*key, *columns))
-    sets = ", ".join(f'"{c}" = EXCLUDED."{c}"' for c in columns)
-    return (f"INSERT INTO {table} ({names}) VALUES ({marks}) ON CONFLICT "
-            f"({', '.join(key)}) DO UPDATE SET {sets} WHERE {table}.seq < EXCLUDED.seq{newer}")
-
-
-# A counter restored from a backup numbers its outbox again from the backup's last seq: a
-# payment changed after the restore still wins by its later updated_at.
-UPSERT_PAYMENT = _upsert("payment", ("terminal", "ref_id"), ("seq", "local_id", *PAYMENT_COLUMNS),
-                         " OR payment.updated_at < EXCLUDED.updated_at")
-UPSERT_EVENT = _upsert("payment_event", ("terminal", "event_id"), ("seq", *EVENT_COLUMNS))
-UPSERT_RECORD = _upsert("record", ("terminal", "kind", "key"), ("seq", "data"))
 MARK = ("UPDATE counter SET pushed_seq = GREATEST(pushed_seq, %s), pushed_at = now(), "
         "backlog = %s, host_account = coalesce(%s, host_account), "
         "settlement = coalesce(%s, settlement) WHERE terminal = %s")
@@ -68,40 +47,8 @@ def host_account(adapter: str, account: str) -> str:
     return f"{'native' if adapter == 'loket' else adapter}:{account}"
 
 
-class OutboxCorrupt(HubError):
-    """An outbox row loket cannot read: pushing stops there rather than skip it."""
-
-
-def _payment(terminal: str, row: OutboxRow) -> tuple:
-    p = row.payload
-    values = [p[c] for c in PAYMENT_COLUMNS]
-    values[PAYMENT_COLUMNS.index("offline")] = bool(p["offline"])
-    return (terminal, row.key, row.seq, int(p["id"]), *values)
-
-
-def _event(terminal: str, row: OutboxRow) -> tuple:
-    p = row.payload
-    return (terminal, int(row.key), row.seq, *(p[c] or "" for c in EVENT_COLUMNS))
-
-
-def rows_for_hub(terminal: str, rows: list[OutboxRow]) -> tuple[list, list, list]:
-    """The batch as parameter tuples, the newest version of each key only (order kept)."""
-    newest: dict[tuple[str, str], OutboxRow] = {}
-    for row in rows:
-        newest[(row.kind, row.key)] = row
-    payments, events, records = [], [], []
-    try:
-        for row in sorted(newest.values(), key=lambda r: r.seq):
-            if row.kind == "payment":
-                payments.append(_payment(terminal, row))
-            elif row.kind == "event":
-                events.append(_event(terminal, row))
-            else:
-                records.append((terminal, row.kind, row.key, row.seq, json.dumps(row.payload)))
-    except (KeyError, TypeError, ValueError) as exc:
-        raise OutboxCorrupt(f"Antrean hub baris {row.seq} ({row.kind}) tidak terbaca: "
-                            f"{type(exc).__name__}") from None
-    return payments, events, records
+class _Refused(Exception):
+    """The hub refused a row of the batch: send it again, finding which."""
 
 
 class Pusher:
@@ -122,14 +69,31 @@ class Pusher:
         self.after_commit: Callable[[int], None] = lambda _seq: None
 
     def push_batch(self) -> int:
-        """Send the oldest batch; how many outbox rows it covered (0: nothing was waiting)."""
+        """Send the oldest batch; how many outbox rows it covered (0: nothing was waiting).
+        Rows the hub will not store are set aside there, said in the log, and covered too."""
         rows = outbox.pending(self.local, self.batch)
         if not rows:
             self._report_in()
             return 0
-        payments, events, records = rows_for_hub(self.terminal, rows)
+        batch = ingest.batch(self.terminal, rows)
         last = rows[-1].seq
         left = max(outbox.backlog(self.local).count - len(rows), 0)
+        try:
+            unusable = self._commit(batch, last, left, finding=False)
+        except _Refused:  # in a new transaction: which rows, and the others stored
+            unusable = self._commit(batch, last, left, finding=True)
+        for u in unusable:
+            log.warning("hub: %s %s (antrean %d) tidak disimpan hub, %s; disisihkan di hub, "
+                        "baris lain tetap dikirim", u.source.kind, clean_text(u.source.key, 80),
+                        u.source.seq, u.reason)
+        self.after_commit(last)
+        outbox.mark_pushed(self.local, last, self.now())
+        return len(rows)
+
+    def _commit(self, batch: ingest.Batch, last: int, left: int,
+                finding: bool) -> list[ingest.Unusable]:
+        """The batch in one transaction with the mark on the counter's row; what was set aside."""
+        unusable = list(batch.unusable)
         try:
             with self.hub.begin() as conn:
                 raw = conn.connection.driver_connection
@@ -138,10 +102,15 @@ class Pusher:
                 # the mark moves only on a durable commit, whatever the server's default (the
                 # crash test's cluster runs synchronous_commit=off and lost acknowledged commits)
                 cur.execute("SET LOCAL synchronous_commit = on")
-                for statement, params in ((UPSERT_PAYMENT, payments), (UPSERT_EVENT, events),
-                                          (UPSERT_RECORD, records)):
-                    if params:
-                        cur.executemany(statement, params)
+                if finding:
+                    unusable += ingest.send_finding(cur, batch.rows)
+                else:
+                    try:
+                        ingest.send(cur, batch.rows)
+                    except ingest.REFUSALS:
+                        raise _Refused from None
+                if unusable:
+                    ingest.set_aside(cur, self.terminal, unusable)
                 cur.execute(MARK, (last, left, self.host_account, self.settlement,
                                    self.terminal))
                 if cur.rowcount != 1:
@@ -149,13 +118,13 @@ class Pusher:
                                    f"(loket hub add-counter {self.terminal})")
         except SQLAlchemyError as exc:
             raise failure(exc) from None
+        except (HubError, _Refused):
+            raise
         except Exception as exc:  # psycopg's own errors from the raw cursor
             if type(exc).__module__.startswith("psycopg"):
                 raise failure(exc) from None
             raise
-        self.after_commit(last)
-        outbox.mark_pushed(self.local, last, self.now())
-        return len(rows)
+        return unusable
 
     def _report_in(self) -> None:
         """Tell the hub this counter is here with nothing waiting (at most once a minute)."""

@@ -28,15 +28,24 @@ def _alembic() -> Config:
     return cfg
 
 
-def init(engine: Engine) -> None:
-    """Create or upgrade the hub's schema (run as the database's owner, who may create roles)."""
+def init(engine: Engine, revision: str = "head") -> int:
+    """Create or upgrade the hub's schema (run as the database's owner, who may create roles);
+    how many rows already stored the upgrade set aside as unreadable (migration h0004)."""
     cfg = _alembic()
     try:
         with engine.begin() as conn:
+            before = _set_aside(conn)
             cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
+            command.upgrade(cfg, revision)
+            return _set_aside(conn) - before
     except SQLAlchemyError as exc:
         raise failure(exc) from None
+
+
+def _set_aside(conn) -> int:
+    if conn.exec_driver_sql("SELECT to_regclass('set_aside')").scalar() is None:
+        return 0
+    return conn.exec_driver_sql("SELECT count(*) FROM set_aside").scalar_one()
 
 
 def scram_verifier(password: str, salt: bytes | None = None) -> str:

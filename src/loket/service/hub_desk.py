@@ -145,12 +145,13 @@ def _date(day: str) -> date:
         raise LoketError(f"{day!r}: tanggal harus YYYY-MM-DD") from None
 
 
-def init_hub(hub: HubConfig | None, url: str | None) -> None:
+def init_hub(hub: HubConfig | None, url: str | None) -> int:
+    """``loket hub init``; how many stored rows the upgrade set aside as unreadable."""
     from loket.hub import schema  # Alembic: only for the owner's set-up commands
 
     engine = connect(hub, url)
     try:
-        schema.init(engine)
+        return schema.init(engine)
     finally:
         engine.dispose()
 

@@ -59,6 +59,7 @@ class OutletsDay:
     counters: list[CounterStatus] = field(default_factory=list)
     # per day: the day, its payments, those confirmed, what the host charged for them
     daily: list[tuple[str, int, int, int]] = field(default_factory=list)
+    set_aside: dict[str, int] = field(default_factory=dict)  # terminal -> rows the hub set aside
 
 
 def outlets_day(hub: Engine, day: date) -> OutletsDay:
@@ -85,7 +86,8 @@ def outlets_period(hub: Engine, start: str, end: str, label: str) -> OutletsDay:
     return OutletsDay(label, fold(rows, start, end),
                       {t: fold(rs, start, end) for t, rs in sorted(by_terminal.items())},
                       owner.counters(hub),
-                      [(d, n, ok, cost) for d, (n, ok, cost) in sorted(days.items())])
+                      [(d, n, ok, cost) for d, (n, ok, cost) in sorted(days.items())],
+                      owner.set_aside(hub, start, end))
 
 
 def write_csv(day: OutletsDay, out) -> int:
@@ -93,6 +95,12 @@ def write_csv(day: OutletsDay, out) -> int:
     from loket.reports.outlets import write_outlets_csv
 
     return write_outlets_csv(day.day, day.outlets, out)
+
+
+def unreadable(terminal: str, n: int) -> str:
+    """An outlet's rows the hub set aside as unreadable (migration h0004), in the owner's words:
+    the report, the dashboard and reconcile say it alike."""
+    return f"{terminal} mengirim {n} baris yang tidak terbaca hub (disisihkan)"
 
 
 def silent_for(status: CounterStatus, now: datetime) -> str:

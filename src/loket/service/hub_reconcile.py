@@ -3,8 +3,9 @@
 The same comparison a counter makes of its own day (``sync/reconcile.py``), over every outlet's
 payments and attempts from the hub, with the owner's host account. What only the hub knows is
 added: an outlet that has not pushed everything (a queue at its last push, never pushed, or
-silent since before the day's end) is listed as ``outlet_behind``, because the rows it still
-holds would otherwise look like payments the host booked and no outlet has.
+silent since before the day's end), or some of whose rows the hub set aside as unreadable, is
+listed as ``outlet_behind``, because those rows would otherwise look like payments the host
+booked and no outlet has.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from loket.host.base import HostAdapter, HostReply, Ticket
 from loket.hub import ledger, owner
 from loket.hub.owner import CounterStatus
 from loket.reports.figures import day_range
+from loket.service.hub_owner import unreadable
 from loket.sync.reconcile import DayLedger, Difference, Reconciliation, compare
 
 
@@ -95,21 +97,26 @@ def reconcile(hub: Engine, host: HostAdapter, day: date,
     book = DayLedger(held.payments, held.attempts, lambda refs: ledger.find(hub, refs),
                      per_outlet=True)
     result = compare(book, host, day.isoformat(), now, ask=PoliteAsker(host, now))
-    late = sorted(t for t, c in counters.items() if c.behind(day, now))
+    unread = owner.set_aside(hub, *day_range(day))
+    behind = {t for t, c in counters.items() if c.behind(day, now)}
+    late = sorted(behind | set(unread))
     if late:
         maybe = f"; mungkin milik outlet yang belum mengirim semua ({', '.join(late)})"
         result.differences = [
             replace(d, detail=d.detail + maybe) if d.kind == "host_booked_not_local" else d
             for d in result.differences]
-    result.differences += [Difference("", "outlet_behind", "", "", 0, None,
-                                      _last_push(counters[t]), t) for t in late]
+    for t in late:
+        said = ([_last_push(counters[t])] if t in behind else []) + (
+            [unreadable(t, unread[t])] if t in unread else [])
+        result.differences.append(Difference("", "outlet_behind", "", "", 0, None,
+                                             "; ".join(said), t))
     result.differences.sort(key=lambda d: (d.terminal or "~", d.kind == "outlet_behind"))
     return OutletsReconciliation(result, _outlets(result, held.payments, counters, late))
 
 
 def _outlets(result: Reconciliation, payments: list[Payment],
              counters: dict[str, CounterStatus], late: list[str]) -> dict[str, Outlet]:
-    terminals = sorted(set(counters) | {p.terminal_id for p in payments})
+    terminals = sorted(set(counters) | {p.terminal_id for p in payments} | set(late))
     outlets = {t: Outlet(t) for t in terminals}
     for terminal, status in counters.items():
         outlets[terminal].pushed_at, outlets[terminal].backlog = status.pushed_at, status.backlog

@@ -32,7 +32,7 @@ from loket.reports.across import (
 from loket.reports.books import Books, per_day, stamp, summary_lines
 from loket.reports.figures import SLA_HOURS, ExceptionRow, Figures, day_range, month_range
 from loket.reports.monthly import MonthFigures
-from loket.service.hub_owner import OutletsDay, host_accounts, outlets_period
+from loket.service.hub_owner import OutletsDay, host_accounts, outlets_period, unreadable
 
 
 @dataclass(frozen=True)
@@ -50,10 +50,12 @@ def heard(status: CounterStatus) -> str:
     return status.pushed_at.astimezone(WIB).strftime("%d/%m/%Y %H:%M")
 
 
-def incomplete(counters: list[CounterStatus], end: str, now: datetime) -> str:
+def incomplete(counters: list[CounterStatus], end: str, now: datetime,
+               set_aside: dict[str, int] | None = None) -> str:
     """One line when the hub may lack some of a counter's rows of the period (the rule of
     ``CounterStatus.behind``: it never pushed, it had a queue at its last push, or it has been
-    silent since before the period's end): the figures may be incomplete."""
+    silent since before the period's end), or has set aside rows of it that it could not read:
+    the figures may be incomplete. Every other outlet's figures stand."""
     last_day = date.fromisoformat(end[:10]) - timedelta(days=1)
     late = []
     for c in counters:
@@ -65,6 +67,7 @@ def incomplete(counters: list[CounterStatus], end: str, now: datetime) -> str:
             late.append(f"{c.terminal} masih punya antrean {c.backlog} baris")
         else:
             late.append(f"{c.terminal} terakhir mengirim {heard(c)}")
+    late += [unreadable(terminal, n) for terminal, n in sorted((set_aside or {}).items())]
     if not late:
         return ""
     return "Perhatian: angka mungkin belum lengkap: " + "; ".join(late) + "."
@@ -78,7 +81,7 @@ def across(hub: Engine, day: OutletsDay, start: str, end: str,
                           status[t].backlog if t in status else 0)
                for t in sorted(set(day.outlets) | set(status))]  # a silent one too
     return Across(outlets, host_accounts(hub, start, end, day.outlets),
-                  incomplete(day.counters, end, now or SystemClock().now()))
+                  incomplete(day.counters, end, now or SystemClock().now(), day.set_aside))
 
 
 def month_figures(hub: Engine, month: OutletsDay, now_iso: str) -> MonthFigures:

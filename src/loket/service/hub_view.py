@@ -33,6 +33,7 @@ class Outlet:
     status: CounterStatus | None  # None: payments in the hub from a counter no longer registered
     heard: str  # when the hub last heard from it, in Indonesian
     behind: bool  # the hub may not hold everything this counter recorded
+    set_aside: int = 0  # its rows of the day the hub could not read (set aside)
 
 
 @dataclass
@@ -46,6 +47,10 @@ class HubDay:
     @property
     def behind(self) -> list[Outlet]:
         return [o for o in self.outlets if o.behind]
+
+    @property
+    def set_aside(self) -> list[Outlet]:
+        return [o for o in self.outlets if o.set_aside]
 
 
 def labelled(terminal: str, figures: Figures) -> list[CashierFigures]:
@@ -80,12 +85,13 @@ class HubView:
         statuses = {s.terminal: s for s in found.counters}
         start, end = day_range(day)
         outlets = []
-        for terminal in sorted(set(statuses) | set(found.outlets)):
+        for terminal in sorted(set(statuses) | set(found.outlets) | set(found.set_aside)):
             status = statuses.get(terminal)
             fig = found.outlets.get(terminal) or Figures(start, end)
             heard = hub_owner.silent_for(status, now) if status else "tidak terdaftar"
             late = status is None or status.behind(day, now)
-            outlets.append(Outlet(terminal, fig, status, heard, late))
+            outlets.append(Outlet(terminal, fig, status, heard, late,
+                                  found.set_aside.get(terminal, 0)))
         if shown != ALL:
             figures = found.outlets.get(shown) or Figures(start, end)
         else:

@@ -24,6 +24,7 @@ from textual.worker import Worker, WorkerState
 
 from loket.domain.money import format_rupiah
 from loket.errors import LoketError
+from loket.service.hub_owner import unreadable
 from loket.service.hub_view import ALL, HubDay, HubView, next_outlet
 from loket.tui import texts
 from loket.tui.keys import KeyedApp
@@ -51,8 +52,9 @@ def outlets_table(hub_day: HubDay) -> Table:
     for o in hub_day.outlets:
         f = o.figures
         mark = "reverse" if o.terminal == hub_day.shown else ""
-        name = Text(("! " if o.behind else "") + o.terminal,
-                    style=" ".join(x for x in ("bold yellow" if o.behind else "", mark) if x))
+        short = o.behind or o.set_aside > 0
+        name = Text(("! " if short else "") + o.terminal,
+                    style=" ".join(x for x in ("bold yellow" if short else "", mark) if x))
         grid.add_row(name, str(f.count), str(f.success_count), format_rupiah(f.cash_collected),
                      Text(str(f.unsettled_count), style="yellow" if f.unsettled_count else ""),
                      Text(o.heard, style="bold yellow" if o.behind else "dim"))
@@ -78,12 +80,13 @@ def accounts_panel(hub_day: HubDay, today: bool) -> Group:
 
 
 def warning(hub_day: HubDay) -> Text:
-    late = hub_day.behind
-    if not late:
+    said = []
+    if late := hub_day.behind:
+        said.append(f"Hub belum menerima semua dari {', '.join(o.terminal for o in late)}")
+    said += [unreadable(o.terminal, o.set_aside) for o in hub_day.set_aside]
+    if not said:
         return Text("")
-    names = ", ".join(o.terminal for o in late)
-    return Text(f"! Hub belum menerima semua dari {names}: angkanya bisa kurang.",
-                style="bold yellow")
+    return Text(f"! {'; '.join(said)}: angkanya bisa kurang.", style="bold yellow")
 
 
 class HubDashboard(Screen[None]):
