@@ -133,6 +133,13 @@ def kill_and_sync(sim: ProfileSim, config: Path, tmp: Path, profile: str,
     return before
 
 
+def events_of(engine, payment_id: int) -> list[tuple]:
+    with engine.connect() as conn:
+        return list(conn.exec_driver_sql(
+            "SELECT at, from_state, to_state, rc, message, actor FROM paymentevent "
+            "WHERE payment_id = ? ORDER BY id", (payment_id,)))
+
+
 def check(engine, ledger: list[dict], profile: str) -> None:
     local = {p.ref_id: p for p in payments.in_states(engine, set(S))}
     after = Counter(p.state for p in local.values())
@@ -154,7 +161,9 @@ def check(engine, ledger: list[dict], profile: str) -> None:
     posted = Counter()
     for entry in ledger:  # every host booking is a local SUCCESS, at the premium collected
         payment = owner.get(entry["ref_id"])
-        assert payment is not None and payment.state == S.SUCCESS, entry
+        assert payment is not None and payment.state == S.SUCCESS, (
+            entry, payment, payment and attempts.of(engine, payment.id),
+            payment and [e for e in events_of(engine, payment.id)])
         assert entry["premium"] == payment.premium
         posted[payment.ref_id] += 1
     success = {ref for ref, p in local.items() if p.state == S.SUCCESS}

@@ -156,5 +156,7 @@ def test_a_failed_status_with_iak_s_empty_strings_settles_the_payment(counter, i
     iak.lie_to("pay-pasca", lambda _failed: (502, b"<html>502 Bad Gateway</html>"))
     payment = pay(counter)
     assert payment.state == S.UNKNOWN
+    asked = counter.counter.forwarder.forward(payment.ref_id)
+    assert asked.state == S.UNKNOWN  # a failure learned by status is asked once more
     done = counter.counter.forwarder.forward(payment.ref_id)
     assert (done.state, done.host_rc) == (S.REFUND_DUE, "37") and iak.booked == []

@@ -17,7 +17,9 @@ import pytest
 
 from loket.config import training_config
 from loket.domain.attempts import AttemptState
+from loket.domain.outcomes import Outcome
 from loket.domain.states import PaymentState
+from loket.host.base import HostReply
 from loket.host.digiflazz import DigiflazzHost
 from loket.host.iak import IakHost
 from loket.printing.backends import Delivery, PrinterSettings
@@ -152,6 +154,30 @@ def test_failed_after_pending_is_asked_again_and_the_booking_wins(site, profile)
     sim.clock.advance(seconds=30)  # not before the host's polling interval
     assert rt.counter.forwarder.forward(first.ref_id).state == S.PENDING
     sim.clock.advance(seconds=31)
+    done = rt.counter.forwarder.forward(first.ref_id)
+    assert done.state == S.SUCCESS and done.host_sn
+    assert S.REFUND_DUE not in states_passed(rt, first.ref_id)
+    assert len(sim.ledger()) == 1
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_failed_after_a_pending_the_counter_never_heard_is_asked_again(site, profile):
+    """The host answered "pending" and the counter lost that answer (a time-out, or killed
+    before writing it): the "failed" that follows at status is asked again all the same."""
+    sim, rt = site(profile)
+    host = rt.counter.forwarder.host
+    real_pay = host.pay
+
+    def pay_and_lose_the_answer(ticket, request):
+        real_pay(ticket, request)
+        return HostReply(Outcome.UNKNOWN, message="no answer", answered=False)
+
+    host.pay = pay_and_lose_the_answer  # type: ignore[method-assign]
+    first = pay(sim, rt, FAMILY, "pending_flip")
+    host.pay = real_pay  # type: ignore[method-assign]
+    assert first.state == S.UNKNOWN
+    flipped = rt.counter.forwarder.forward(first.ref_id)  # the host says "failed": a lie
+    assert flipped.state == S.UNKNOWN and tried(rt, first.ref_id)[-1].state == A.FAILING
     done = rt.counter.forwarder.forward(first.ref_id)
     assert done.state == S.SUCCESS and done.host_sn
     assert S.REFUND_DUE not in states_passed(rt, first.ref_id)

@@ -222,7 +222,7 @@ def test_the_terminal_id_the_hub_will_use_is_checked_at_load(tmp_path, monkeypat
         code, line = cli_line(tmp_path, spaced + HUB, *args)
         assert code == 2 and line.startswith("[shop] terminal_id: "), (args, code, line)
         assert "[hub] terminal_id" in line  # the other way out
-    monkeypatch.setenv("LOKET_TEST_KEY", "k")
+    monkeypatch.setenv("LOKET_TEST_KEY", "s3cr3t-key")
     config = tmp_path / "ok.toml"
     for text in (spaced, spaced + HUB + 'terminal_id = "KASIR-1"\n'):  # the hub uses its own
         config.write_text(text.format(db=tmp_path / "x.db"))

@@ -10,9 +10,10 @@ each written before its call. The one rule that keeps a payment from being poste
 "Known not to have posted" needs more than a host saying "not found": a payment request whose
 connection ended without an answer (a time-out, a dropped line, the counter killed) may still
 reach the host after the status query, so until its deadline and the host's processing window
-have passed (``may_arrive_until``) a "not found" is no news. And a host that answered "pending"
-has the payment: "not found" afterwards is no news either, and a "failed" is asked once more
-(``FAILING``) before any cash is owed back.
+have passed (``may_arrive_until``) a "not found" is no news. A host that answered "pending" has
+the payment: "not found" afterwards is no news either. And a "failed" learned by a status query
+(after "pending", or after an answer that was lost) is asked once more (``FAILING``) before any
+cash is owed back.
 
 The native host is the simplest case: every attempt uses the payment's own ``ref_id``, which the
 host's idempotency makes safe to send again.
@@ -30,7 +31,7 @@ class AttemptState(StrEnum):
     INQUIRED = "INQUIRED"  # the host quoted the bill under this reference; not paid yet
     PAYING = "PAYING"  # a payment call is (or was, before a crash) on the wire
     PENDING = "PENDING"  # the host took it, the biller has not answered
-    FAILING = "FAILING"  # the host called it failed after a pending answer: asked once more
+    FAILING = "FAILING"  # a status query called it failed: asked once more before a refund
     UNKNOWN = "UNKNOWN"  # the answer was lost or not believed
     SUCCESS = "SUCCESS"
     FAILED = "FAILED"  # a final failure at the host: the cash is owed back

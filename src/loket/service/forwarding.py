@@ -62,9 +62,10 @@ class ForwardingLoop:
             self._stop_hub = self.rt.hub.start_pushing()
 
     def start(self) -> ForwardingLoop:
-        """A turn now (what a killed process left behind is recovered before anything else),
-        then one every ``every_s`` in a daemon thread, and the hub pushed beside them."""
-        self._safe_turn()
+        """A turn now (what a killed process left behind is recovered before anything else; a
+        disk that cannot take it stops the start, in one line), then one every ``every_s`` in a
+        daemon thread, and the hub pushed beside them."""
+        self.turn()
         self._thread = threading.Thread(target=self._run, name="loket-forwarding", daemon=True)
         self._thread.start()
         self.start_hub()

@@ -228,10 +228,13 @@ class Attempting:
                           also=self._write(attempt, A.SUCCESS, reply, asked))
             f.tell_success(done)
             return done
-        if outcome is Outcome.FINAL_FAILURE and asked and attempt.state is A.PENDING:
-            # "failed" after "pending" while the host may have booked it: asked once more, after
-            # the host's polling interval, before any cash is owed back; a later success wins
-            return f.move(payment, S.PENDING, reply, next_attempt_at=f.later(
+        if outcome is Outcome.FINAL_FAILURE and asked and attempt.state is not A.FAILING:
+            # "failed" learned by a status query — after "pending", or after an answer that was
+            # lost (a "pending" the counter never heard of, killed before writing it): the host
+            # may have booked it. Asked once more, after its polling interval, before any cash
+            # is owed back; a later success wins
+            doubt = S.PENDING if payment.state == S.PENDING else S.UNKNOWN
+            return f.move(payment, doubt, reply, next_attempt_at=f.later(
                 payment, self.host.min_status_interval_s),
                 also=self._write(attempt, A.FAILING, reply, asked))
         if outcome is Outcome.FINAL_FAILURE:  # the customer's cash is owed back: both in one go
