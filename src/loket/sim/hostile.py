@@ -146,8 +146,7 @@ def _replay(raw: bytes):
         if not sent:
             sent = True
             return {"type": "http.request", "body": raw, "more_body": False}
-        await asyncio.sleep(3600)  # nothing more will come; the app does not wait for it
-        return {"type": "http.disconnect"}
+        return {"type": "http.disconnect"}  # the whole body was read: nothing more will come
 
     return receive
 
