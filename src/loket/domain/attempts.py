@@ -74,13 +74,6 @@ def may_still_arrive(attempt: Attempt, now: datetime) -> bool:
         attempt.may_arrive_until) > now
 
 
-def may_mint(last: Attempt | None, now: datetime) -> bool:
-    """A new host reference is allowed only when the last one cannot have posted, nor can a
-    payment request sent under it still arrive."""
-    return last is None or (last.state in NOTHING_SENT or last.state is A.NOT_POSTED) and (
-        not may_still_arrive(last, now))
-
-
 @dataclass(frozen=True)
 class QuoteRule:
     """How long a host's inquiry may be paid (Digiflazz: the same Jakarta day; IAK: until it
