@@ -72,14 +72,17 @@ def reason_of(rc: str, message: str, profile: str) -> Reason | None:
     return None
 
 
-def waited(delta: timedelta) -> str:
-    """``42 menit``, ``3 jam``, ``2 hari``."""
+def waited(delta: timedelta, short: bool = False) -> str:
+    """``42 menit``, ``3 jam``, ``2 hari`` (``short``: ``42m``, ``3j``, ``2h``, the status
+    line's): how long something has waited."""
     minutes = max(0, int(delta.total_seconds() // 60))
     if minutes < 60:
-        return f"{minutes} menit"
-    if minutes < 48 * 60:
-        return f"{minutes // 60} jam"
-    return f"{minutes // 1440} hari"
+        count, unit = minutes, ("m", " menit")
+    elif minutes < 48 * 60:
+        count, unit = minutes // 60, ("j", " jam")
+    else:
+        count, unit = minutes // 1440, ("h", " hari")
+    return f"{count}{unit[0] if short else unit[1]}"
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from textual.widgets import Static
 
 from loket.clock import parse_iso
 from loket.domain.money import format_rupiah
+from loket.service.queue_health import waited
 from loket.service.runtime import Health
 
 if TYPE_CHECKING:
@@ -30,12 +31,7 @@ def _short(amount: int) -> str:
 
 def age(delta: timedelta) -> str:
     """``45m``, ``3j``, ``2h``: how long something has waited."""
-    minutes = max(0, int(delta.total_seconds() // 60))
-    if minutes < 60:
-        return f"{minutes}m"
-    if minutes < 48 * 60:
-        return f"{minutes // 60}j"
-    return f"{minutes // 1440}h"
+    return waited(delta, short=True)
 
 
 def describe(health: Health | None, training: bool, cashier: str,
