@@ -40,7 +40,7 @@ from loket.domain.states import PaymentState
 from loket.hub import schema
 from loket.hub.connect import hub_engine
 from loket.hub.pusher import Pusher
-from loket.service.hub_view import HubView
+from loket.service.hub.dashboard import HubView
 from loket.store import cashiers, outbox, payments
 from loket.store.db import make_engine, open_database, write
 
@@ -247,8 +247,8 @@ def dashboard(cluster: PgCluster, rows: int) -> str:
 
 
 def _month_figures(root, start: str, end: str, now: str):
-    from loket.service import hub_reports
-    from loket.service.hub_owner import outlets_period
+    from loket.service.hub import reports as hub_reports
+    from loket.service.hub.outlets import outlets_period
 
     figures = outlets_period(root, start, end, start[:7])
     a = hub_reports.across(root, figures, start, end)
@@ -261,7 +261,7 @@ def monthly(url: str, runs: int = 3) -> None:
     from loket.reports import pdf
     from loket.reports.books import Books
     from loket.reports.figures import month_range
-    from loket.service import hub_reports
+    from loket.service.hub import reports as hub_reports
 
     root = hub_engine(url, SUPERPASS)
     start, end = month_range(2026, 11)

@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from loket.service import hub_desk
+from loket.service.hub import desk as hub_desk
 from tests.hub.helpers import admin
 from tests.hub.pgcluster import SUPERPASS, PgCluster
 

@@ -8,7 +8,7 @@ from sqlalchemy import text
 
 from loket.config import HubConfig
 from loket.hub.connect import hub_engine
-from loket.service.hub_desk import HubDesk
+from loket.service.hub.desk import HubDesk
 from tests.conftest import make_runtime, refs
 from tests.hub.pgcluster import SUPERPASS
 

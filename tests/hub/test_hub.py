@@ -7,7 +7,7 @@ from sqlalchemy import text
 
 from loket.hub import schema
 from loket.hub.connect import HubError
-from loket.service import hub_desk
+from loket.service.hub import desk as hub_desk
 from loket.store import outbox, payments
 from tests.hub.helpers import admin, counter, hub_rows, pay
 
@@ -271,7 +271,7 @@ def test_a_hub_older_than_this_loket_says_to_run_hub_init(hub_url):
     """loket upgraded, the hub not: one line that says what to do, not a bare SQL error."""
     from datetime import date
 
-    from loket.service.hub_view import HubView
+    from loket.service.hub.dashboard import HubView
 
     hub_desk.init_hub(None, hub_url)
     root = admin(hub_url)

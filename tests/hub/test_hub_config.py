@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from loket.config import ConfigError, load_config
-from loket.service.hub_desk import HubDesk, HubNotConfigured, connect
+from loket.service.hub.desk import HubDesk, HubNotConfigured, connect
 from tests.unit.test_config import GOOD, write
 
 

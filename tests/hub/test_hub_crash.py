@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import text
 
 from loket.hub import schema
-from loket.service import hub_desk
+from loket.service.hub import desk as hub_desk
 from loket.store import audit
 from loket.store.db import open_database
 from tests.hub.helpers import admin

@@ -14,8 +14,8 @@ from sqlalchemy import text
 from loket.clock import FixedClock
 from loket.hub import schema
 from loket.hub.owner import SILENT_AFTER
-from loket.service import hub_desk
-from loket.service.hub_view import ALL, HubView, next_outlet
+from loket.service.hub import desk as hub_desk
+from loket.service.hub.dashboard import ALL, HubView, next_outlet
 from loket.tui.hub import HubApp, HubDashboard
 from tests.conftest import NOW
 from tests.hub.helpers import admin, counter, pay

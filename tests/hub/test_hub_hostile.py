@@ -29,8 +29,9 @@ from loket.domain.money import format_rupiah as rp
 from loket.domain.text import clean_text
 from loket.hub import schema
 from loket.reports.figures import Figures, day_range, figures
-from loket.service import hub_desk, hub_reports
-from loket.service.hub_view import HubView
+from loket.service.hub import desk as hub_desk
+from loket.service.hub import reports as hub_reports
+from loket.service.hub.dashboard import HubView
 from loket.store import outbox
 from loket.tui.hub import warning
 from tests.conftest import start_sim

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from loket.domain.states import PaymentState
 from loket.hub import schema
 from loket.hub.connect import HubError
-from loket.service import hub_reconcile
+from loket.service.hub import reconcile as hub_reconcile
 from loket.store.db import write
 from tests.hub.helpers import counter, pay
 

@@ -16,8 +16,8 @@ from sqlalchemy import text
 from loket.config import HubConfig
 from loket.domain.states import PaymentState
 from loket.hub import ledger, schema
-from loket.service import hub_reconcile
-from loket.service.hub_desk import HubDesk
+from loket.service.hub import reconcile as hub_reconcile
+from loket.service.hub.desk import HubDesk
 from tests.conftest import AGENT, KEY, NOW, refs
 from tests.hub.helpers import counter, pay
 from tests.integration.digiflazz_support import adapter, pay_at_counter, runtime, start_digiflazz

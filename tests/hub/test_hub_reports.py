@@ -20,7 +20,9 @@ from loket.printing.layouts import Shop
 from loket.reports.deposit import movement
 from loket.reports.figures import day_range, figures, month_range
 from loket.reports.monthly import month_figures
-from loket.service import hub_desk, hub_owner, hub_reports
+from loket.service.hub import desk as hub_desk
+from loket.service.hub import outlets as hub_outlets
+from loket.service.hub import reports as hub_reports
 from tests.hub.helpers import admin, counter, pay
 from tests.hub.helpers import pay as pay_at_counter
 
@@ -124,10 +126,10 @@ def test_the_day_as_pdf_xlsx_and_csv_says_each_outlets_and_cashiers_numbers(outl
     assert lines[0][:2] == ["Outlet", "Ref loket"]
     listed = sorted((r[0], r[1]) for r in lines[1:])
     assert listed == hub_refs and len(set(listed)) == len(listed) == written.rows
-    held = {t: len(hub_owner.owner.ledger(root, t, *day_range(DAY))) for t in own}
+    held = {t: len(hub_outlets.owner.ledger(root, t, *day_range(DAY))) for t in own}
     for terminal in own:  # every payment of each pushed outlet, once
         assert sorted(r for t, r in listed if t == terminal) == sorted(
-            hub_owner.owner.ledger(root, terminal, *day_range(DAY)))
+            hub_outlets.owner.ledger(root, terminal, *day_range(DAY)))
         assert held[terminal] == own[terminal].count
     # WARUNG3's 011 arrived as first recorded, the rest of it still queued on the counter
     assert sum(1 for t, _ in listed if t == "WARUNG3") == 2
@@ -136,12 +138,12 @@ def test_the_day_as_pdf_xlsx_and_csv_says_each_outlets_and_cashiers_numbers(outl
 def test_the_deposit_is_per_host_account_and_adds_up(outlets, sim):
     root, made = outlets
     start, end = day_range(DAY)
-    accounts = {a.account: a for a in hub_owner.host_accounts(root, start, end)}
+    accounts = {a.account: a for a in hub_outlets.host_accounts(root, start, end)}
     assert set(accounts) == {SHARED, "native:LAIN"}
     assert accounts[SHARED].terminals == ["WARUNG1", "WARUNG2"]
     assert accounts["native:LAIN"].settlement == "postpaid"
     assert accounts["native:LAIN"].deposit is None
-    d = hub_owner.deposits(root, start, end)[SHARED]
+    d = hub_outlets.deposits(root, start, end)[SHARED]
     assert d.known
     assert d.opening.balance - d.used - d.held - d.failed + d.other == d.closing.balance
     own = {t: movement(made[t][0].engine, start, end) for t in ("WARUNG1", "WARUNG2")}
@@ -179,7 +181,7 @@ def test_the_months_figures_from_postgresql_equal_the_counters_own(tmp_path, sim
         start, end = month_range(2026, 11)
         now = "2026-11-24T12:00:00+07:00"
         own = month_figures(rt.engine, start, end, now)
-        hub = hub_reports.month_figures(root, hub_owner.outlets_month(root, 2026, 11), now)
+        hub = hub_reports.month_figures(root, hub_outlets.outlets_month(root, 2026, 11), now)
         assert asdict(hub.totals) == asdict(own.totals)
         assert hub.daily == own.daily
         assert hub.failures == own.failures
@@ -204,7 +206,7 @@ def test_the_month_as_pdf_and_xlsx_across_outlets(outlets, tmp_path):
                   f"Deposit di host: {SHARED} (WARUNG1, WARUNG2)", "WARUNG2 / latihan",
                   "angka mungkin belum lengkap"):
         assert piece in flat, piece
-    total = hub_owner.outlets_month(root, 2026, 11).all
+    total = hub_outlets.outlets_month(root, 2026, 11).all
     book = load_workbook(written.xlsx, read_only=True)
     summary = [[c for c in row if c is not None] for row in book["Ringkasan"].iter_rows(
         values_only=True)]
@@ -299,7 +301,7 @@ def test_a_counter_says_its_host_account_with_its_own_role_and_only_its_own(
                                      "WHERE terminal = 'T02'")).rowcount == 0
         with pytest.raises(DBAPIError, match="permission denied"), t01.begin() as conn:
             conn.execute(text("UPDATE counter SET role_name = 'x' WHERE terminal = 'T01'"))
-        accounts = {a.account: a.terminals for a in hub_owner.host_accounts(
+        accounts = {a.account: a.terminals for a in hub_outlets.host_accounts(
             root, *day_range(DAY))}
         assert accounts == {f"native:{AGENT}": ["T01"], "": ["T02"]}
     finally:

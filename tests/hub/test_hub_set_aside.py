@@ -19,7 +19,8 @@ from loket.hub import owner, schema
 from loket.hub.pusher import Pusher
 from loket.printing.layouts import Shop
 from loket.reports.figures import day_range
-from loket.service import hub_owner, hub_reports
+from loket.service.hub import outlets as hub_outlets
+from loket.service.hub import reports as hub_reports
 from loket.store import outbox
 from loket.store.db import open_database, write
 from tests.hub.helpers import admin
@@ -132,7 +133,7 @@ def test_a_hub_upgraded_from_the_previous_schema_sets_its_unreadable_rows_aside(
                                DAY.isoformat(), "--url", hub_url, "--json"],
                               env=env, capture_output=True, text=True, timeout=120)
         assert said.returncode == 0 and json.loads(said.stdout)["set_aside"] == {"NAKAL": 10}
-        jujur = hub_owner.outlets_day(root, DAY).outlets["JUJUR"]
+        jujur = hub_outlets.outlets_day(root, DAY).outlets["JUJUR"]
         assert (jujur.count, jujur.success_count, jujur.cash_collected) == (2, 2, 75_000)
     finally:
         root.dispose()

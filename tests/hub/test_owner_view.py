@@ -15,7 +15,8 @@ import pytest
 
 from loket.hub import schema
 from loket.reports.figures import day_range, figures
-from loket.service import hub_desk, hub_owner
+from loket.service.hub import desk as hub_desk
+from loket.service.hub import outlets as hub_outlets
 from tests.conftest import AGENT, KEY
 from tests.hub.helpers import admin, counter, pay
 
@@ -46,7 +47,7 @@ def outlets(tmp_path, sim, hub_url):
 
 def test_each_outlets_figures_from_the_hub_equal_the_counters_own(outlets):
     root, made = outlets
-    day = hub_owner.outlets_day(root, DAY)
+    day = hub_outlets.outlets_day(root, DAY)
     assert set(day.outlets) == {"WARUNG1", "WARUNG2"}
     for terminal in ("WARUNG1", "WARUNG2"):
         own = figures(made[terminal][0].engine, *day_range(DAY))
@@ -60,10 +61,10 @@ def test_each_outlets_figures_from_the_hub_equal_the_counters_own(outlets):
 
 def test_the_owner_sees_which_counter_has_not_pushed_since_when(outlets):
     root, _made = outlets
-    statuses = {s.terminal: s for s in hub_owner.outlets_day(root, DAY).counters}
+    statuses = {s.terminal: s for s in hub_outlets.outlets_day(root, DAY).counters}
     assert statuses["WARUNG3"].pushed_at is None
     assert statuses["WARUNG1"].pushed_at is not None and statuses["WARUNG1"].backlog == 0
-    assert hub_owner.silent_for(statuses["WARUNG3"], statuses["WARUNG1"].pushed_at) == \
+    assert hub_outlets.silent_for(statuses["WARUNG3"], statuses["WARUNG1"].pushed_at) == \
         "belum pernah mengirim"
     assert list(statuses)[0] == "WARUNG3"  # the longest silent first
 

@@ -8,7 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from loket.hub import schema
-from loket.service import hub_desk
+from loket.service.hub import desk as hub_desk
 from tests.hub.helpers import admin, as_role, counter, pay
 
 
@@ -124,23 +124,23 @@ def test_a_counters_role_is_refused_the_view_of_every_outlet(two_counters, hub_u
     from datetime import date
 
     from loket.hub.connect import HubError
-    from loket.service import hub_owner
-    from loket.service.hub_view import HubView
+    from loket.service.hub import outlets as hub_outlets
+    from loket.service.hub.dashboard import HubView
 
     root, roles = two_counters
     t01 = as_role(hub_url, roles["T01"].name, roles["T01"].password)
     try:
-        for look in (lambda: hub_owner.outlets_day(t01, date(2026, 11, 21)),
+        for look in (lambda: hub_outlets.outlets_day(t01, date(2026, 11, 21)),
                      lambda: HubView(t01).day(date(2026, 11, 21))):
             with pytest.raises(HubError, match="peran kasir dan hanya melihat outletnya"):
                 look()
     finally:
         t01.dispose()
-    assert set(hub_owner.outlets_day(root, date(2026, 11, 21)).outlets) == {"T01", "T02"}
+    assert set(hub_outlets.outlets_day(root, date(2026, 11, 21)).outlets) == {"T01", "T02"}
     owner = schema.add_owner(root, "pemilik_lihat")
     seen = as_role(hub_url, owner.name, owner.password)
     try:
-        assert set(hub_owner.outlets_day(seen, date(2026, 11, 21)).outlets) == {"T01", "T02"}
+        assert set(hub_outlets.outlets_day(seen, date(2026, 11, 21)).outlets) == {"T01", "T02"}
     finally:
         seen.dispose()
 

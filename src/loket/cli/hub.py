@@ -91,7 +91,7 @@ def run(args) -> int:
     from loket.cli import boot
     from loket.clock import WIB, parse_iso
     from loket.config import ConfigError
-    from loket.service import hub_desk
+    from loket.service.hub import desk as hub_desk
 
     action = args.hub_action
     if action == "reconcile":
@@ -158,8 +158,9 @@ def run(args) -> int:
 def _dashboard(config, args) -> int:
     from pathlib import Path
 
-    from loket.service import hub_desk, hub_reports
-    from loket.service.hub_view import HubView
+    from loket.service.hub import desk as hub_desk
+    from loket.service.hub import reports as hub_reports
+    from loket.service.hub.dashboard import HubView
     from loket.tui.hub import HubApp
 
     folder = (Path(config.database.path).parent if config else Path.cwd()) / "laporan-hub"
@@ -175,13 +176,15 @@ def _dashboard(config, args) -> int:
 def _report(config, args) -> int:
     from loket.domain.money import format_rupiah
     from loket.reports.figures import day_range, month_range
-    from loket.service import hub_desk, hub_owner, hub_reports
+    from loket.service.hub import desk as hub_desk
+    from loket.service.hub import outlets as hub_outlets
+    from loket.service.hub import reports as hub_reports
 
     first = _day(args.day) if args.day else _month(args.month)
     engine = hub_desk.connect(config.hub if config else None, args.url)
     try:
-        day = (hub_owner.outlets_day(engine, first) if args.day
-               else hub_owner.outlets_month(engine, first.year, first.month))
+        day = (hub_outlets.outlets_day(engine, first) if args.day
+               else hub_outlets.outlets_month(engine, first.year, first.month))
         written = None
         if args.pdf or args.xlsx or args.csv:
             written = hub_reports.write(
@@ -195,7 +198,7 @@ def _report(config, args) -> int:
     end = (day_range(first) if args.day else month_range(first.year, first.month))[1]
     warning = hub_reports.incomplete(day.counters, end, now, day.set_aside)  # as in the files
     if args.outlets_csv:
-        hub_owner.write_csv(day, args.outlets_csv)
+        hub_outlets.write_csv(day, args.outlets_csv)
     if args.json:
         print(json.dumps(_as_json(day, now) | {"warning": warning}, indent=2))
         return 0
@@ -223,12 +226,12 @@ def _report(config, args) -> int:
     print("Pengiriman dari tiap outlet:")
     for status in day.counters:
         queue = f"; antrean saat itu {status.backlog}" if status.pushed_at is not None else ""
-        print(f"  {status.terminal:<12} {hub_owner.silent_for(status, now)}{queue}")
+        print(f"  {status.terminal:<12} {hub_outlets.silent_for(status, now)}{queue}")
     return 0
 
 
 def _as_json(day, now) -> dict:
-    from loket.service import hub_owner
+    from loket.service.hub import outlets as hub_outlets
 
     def figures(f) -> dict:
         return {"count": f.count, "success": f.success_count, "taken": f.taken,
@@ -242,7 +245,7 @@ def _as_json(day, now) -> dict:
             "set_aside": day.set_aside,  # per outlet: its rows of the period the hub set aside
             "counters": [{"terminal": c.terminal, "pushed_at": c.pushed_at and
                           c.pushed_at.isoformat(), "backlog": c.backlog,
-                          "silent": hub_owner.silent_for(c, now)} for c in day.counters]}
+                          "silent": hub_outlets.silent_for(c, now)} for c in day.counters]}
 
 
 def _reconcile(args) -> int:
@@ -250,7 +253,8 @@ def _reconcile(args) -> int:
     agent's host account ([host])."""
     from loket.cli import boot
     from loket.config import ConfigError
-    from loket.service import hub_desk, hub_reconcile
+    from loket.service.hub import desk as hub_desk
+    from loket.service.hub import reconcile as hub_reconcile
 
     day = _day(args.date)
     config = _config(args)

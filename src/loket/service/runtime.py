@@ -25,7 +25,7 @@ from loket.service import queue_health
 from loket.service.accounts import AccountDesk
 from loket.service.counter import CounterService, CounterSettings
 from loket.service.deposit_watch import DepositWatch
-from loket.service.hub_desk import HubDesk
+from loket.service.hub.desk import HubDesk
 from loket.service.owner_reports import ReportDesk
 from loket.service.owner_settings import SettingsDesk
 from loket.service.queue_health import QueueHealth

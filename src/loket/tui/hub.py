@@ -24,8 +24,8 @@ from textual.worker import Worker, WorkerState
 
 from loket.domain.money import format_rupiah
 from loket.errors import LoketError
-from loket.service.hub_owner import unreadable
-from loket.service.hub_view import ALL, HubDay, HubView, next_outlet
+from loket.service.hub.dashboard import ALL, HubDay, HubView, next_outlet
+from loket.service.hub.outlets import unreadable
 from loket.tui import texts
 from loket.tui.keys import KeyedApp
 from loket.tui.screens.dashboard import (

@@ -25,7 +25,7 @@ from loket.host.base import HostAdapter, HostReply, Ticket
 from loket.hub import ledger, owner
 from loket.hub.owner import CounterStatus
 from loket.reports.figures import day_range
-from loket.service.hub_owner import unreadable
+from loket.service.hub.outlets import unreadable
 from loket.sync.reconcile import DayLedger, Difference, Reconciliation, compare
 
 

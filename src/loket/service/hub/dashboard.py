@@ -19,8 +19,9 @@ from loket.hub.owner import CounterStatus
 from loket.printing.layouts import Shop
 from loket.reports.across import AccountBooks, cashier_at
 from loket.reports.figures import CashierFigures, Figures, day_range
-from loket.service import hub_owner, hub_reports
-from loket.service.hub_reports import HubWritten
+from loket.service.hub import outlets as hub_outlets
+from loket.service.hub import reports as hub_reports
+from loket.service.hub.reports import HubWritten
 from loket.store.files import private_folder
 
 ALL = ""  # the outlet filter that shows every outlet together
@@ -80,7 +81,7 @@ class HubView:
         return self.clock.now().astimezone(WIB).date()
 
     def day(self, day: date, shown: str = ALL) -> HubDay:
-        found = hub_owner.outlets_day(self.engine, day)
+        found = hub_outlets.outlets_day(self.engine, day)
         now = self.clock.now()
         statuses = {s.terminal: s for s in found.counters}
         start, end = day_range(day)
@@ -88,7 +89,7 @@ class HubView:
         for terminal in sorted(set(statuses) | set(found.outlets) | set(found.set_aside)):
             status = statuses.get(terminal)
             fig = found.outlets.get(terminal) or Figures(start, end)
-            heard = hub_owner.silent_for(status, now) if status else "tidak terdaftar"
+            heard = hub_outlets.silent_for(status, now) if status else "tidak terdaftar"
             late = status is None or status.behind(day, now)
             outlets.append(Outlet(terminal, fig, status, heard, late,
                                   found.set_aside.get(terminal, 0)))
@@ -98,7 +99,7 @@ class HubView:
             figures = replace(found.all, by_cashier=sorted(
                 (c for t, f in found.outlets.items() for c in labelled(t, f)),
                 key=lambda c: (-c.taken, c.cashier_id)))
-        accounts = [a for a in hub_owner.host_accounts(self.engine, start, end, found.outlets)
+        accounts = [a for a in hub_outlets.host_accounts(self.engine, start, end, found.outlets)
                     if shown == ALL or shown in a.terminals]
         return HubDay(day, shown, figures, outlets, accounts)
 

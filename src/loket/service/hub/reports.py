@@ -32,7 +32,7 @@ from loket.reports.across import (
 from loket.reports.books import Books, per_day, stamp, summary_lines
 from loket.reports.figures import SLA_HOURS, ExceptionRow, Figures, day_range, month_range
 from loket.reports.monthly import MonthFigures
-from loket.service.hub_owner import OutletsDay, host_accounts, outlets_period, unreadable
+from loket.service.hub.outlets import OutletsDay, host_accounts, outlets_period, unreadable
 
 
 @dataclass(frozen=True)
