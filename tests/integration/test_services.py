@@ -4,6 +4,7 @@ configured POS account (issue 8.11)."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from datetime import date
@@ -205,3 +206,28 @@ def test_pay_acts_as_the_pos_account_never_as_someone_else(tmp_path):
     paid = _loket(tmp_path, "pay", "0001000000011", "--cash", "110000", "--json")
     assert paid.returncode == 0, paid.stderr
     assert '"state": "SUCCESS"' in paid.stdout
+
+
+def test_pay_goes_through_the_pos_desk_once_per_key(tmp_path):
+    """Issue 20.6: `loket pay` pays through the same desk as `loket serve`; `--key` is its
+    Idempotency-Key, so a script that runs it again after a crash never pays twice."""
+    args = ("pay", "0001000000011", "--cash", "110000", "--key", "order-0001")
+    first = _loket(tmp_path, *args, "--json")
+    assert first.returncode == 0, first.stderr
+    paid = json.loads(first.stdout)
+    assert paid["state"] == "SUCCESS" and paid["printed"] is True and "replayed" not in paid
+    again = _loket(tmp_path, *args, "--json")
+    assert again.returncode == 0, again.stderr
+    repeat = json.loads(again.stdout)
+    assert (repeat["ref_id"], repeat["state"], repeat["replayed"]) == (paid["ref_id"],
+                                                                       "SUCCESS", True)
+    assert repeat["printed"] is False and "Idempotency-Key" in repeat["print_message"]
+    text = _loket(tmp_path, *args)
+    assert text.returncode == 0 and paid["ref_id"] in text.stdout.splitlines()[0]
+    other = _loket(tmp_path, "pay", "0001000000029", "--cash", "110000", "--key", "order-0001")
+    assert other.returncode == 2 and "Traceback" not in other.stderr
+    assert "sudah dipakai" in other.stderr and paid["ref_id"] in other.stderr
+    short = _loket(tmp_path, "pay", "0001000000029", "--cash", "110000", "--key", "order1")
+    assert short.returncode == 2 and "8-200 karakter" in short.stderr
+    listed = json.loads(_loket(tmp_path, "history", "--json").stdout)
+    assert [p["ref_id"] for p in listed["payments"]] == [paid["ref_id"]]  # paid once

@@ -14,8 +14,7 @@ from loket.cli.listing import bill_text, offline_line
 from loket.config import ConfigError, data_dir, find_config, load_config, training_config
 from loket.domain.money import format_rupiah, parse_rupiah
 from loket.domain.states import OWED_BACK, PaymentState
-from loket.service.counter import PaymentRefused
-from loket.service.pos import bill_json, payment_json
+from loket.service.pos import PosError, bill_json
 
 
 def resolve_config(args):
@@ -109,20 +108,19 @@ def inquiry(args) -> int:
 
 
 def pay(args) -> int:
+    """The POS desk's payment (as ``loket serve``'s ``POST /v1/payments``), once per ``--key``:
+    the same key again answers with the payment already made; without one, a fresh key."""
     cash = parse_rupiah(args.cash)  # refused before anything is recorded
+    key = args.key if args.key is not None else secrets.token_hex(16)
     with runtime(args) as rt:
-        account = rt.accounts.pos_account(rt.config.counter.pos_account)
-        rt.counter.shifts.ensure_open(account.id)  # a POS calling us has no drawer here
-        result = rt.counter.inquire(args.number, args.months_ahead)
-        if result.bill is None or not result.usable:
-            message = result.message
-            return _report(args, {"state": "NOT_PAID", "message": message, "rc": result.rc}, 1)
         try:
-            payment = rt.counter.pay(result.bill, cash, account.id)
-        except PaymentRefused as exc:
-            return _report(args, {"state": "NOT_PAID", "message": str(exc)}, 1)
-        out = payment_json(payment, rt.counter.print_slip(payment.ref_id))
-        return _report(args, out, 0 if payment.state == PaymentState.SUCCESS else 1)
+            out = rt.pos_desk().pay(key, args.number, cash, args.months_ahead)
+        except PosError as exc:
+            if exc.code != "not_paid":  # a key that is none, or was used for another payment
+                raise
+            detail = {k: v for k, v in exc.detail.items() if k != "state"}
+            return _report(args, {"state": "NOT_PAID", "message": str(exc), **detail}, 1)
+        return _report(args, out, 0 if out["state"] == PaymentState.SUCCESS else 1)
 
 
 def _report(args, out: dict, code: int) -> int:

@@ -73,6 +73,10 @@ def _parser() -> argparse.ArgumentParser:
         cmd.add_argument("--json", action="store_true")
         if name == "pay":
             cmd.add_argument("--cash", required=True, help="cash received, e.g. 110000")
+            cmd.add_argument("--key", default=None,
+                             help="idempotency key (8-200 printable ASCII characters, e.g. the "
+                             "POS's order id): the same key again answers with the payment "
+                             "already made, never a second one (default: a new key each run)")
 
     serve = sub.add_parser("serve", parents=[common],
                            help="a local HTTP API for the shop's own POS (bearer token)")

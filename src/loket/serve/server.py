@@ -20,7 +20,6 @@ from loket.serve.app import create_app
 from loket.serve.connections import KEEP_ALIVE_S, MAX_HEAD, Limits, protocol
 from loket.serve.door import Door
 from loket.service.forwarding import ForwardingLoop
-from loket.service.pos import PosDesk
 from loket.service.runtime import Runtime
 from loket.sync.lock import ForwarderLock
 
@@ -39,7 +38,7 @@ def run(rt: Runtime, host: str, port: int, token: str,
         raise ServeRunning(f"loket serve lain sudah berjalan untuk database {rt.database_path}; "
                            "yang ini tidak dijalankan")
     try:
-        desk = PosDesk(rt.counter, rt.accounts, rt.config.counter.pos_account)
+        desk = rt.pos_desk()
         account = desk.account()  # refused now, in one line, not at the first payment
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)  # TCP_NODELAY

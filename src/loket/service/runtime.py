@@ -28,6 +28,7 @@ from loket.service.deposit_watch import DepositWatch
 from loket.service.hub.desk import HubDesk
 from loket.service.owner_reports import ReportDesk
 from loket.service.owner_settings import SettingsDesk
+from loket.service.pos import PosDesk
 from loket.service.queue_health import QueueHealth
 from loket.store import anchor, audit, payments
 from loket.store.db import open_database
@@ -110,6 +111,11 @@ class Runtime:
             hub_waiting=self.hub.backlog().count if self.hub and self.hub.configured else 0,
             queue=queue_health.look(self.engine, self.host.profile, self.clock.now()),
         )
+
+    def pos_desk(self) -> PosDesk:
+        """The desk a shop's own POS pays through, as ``[counter] pos_account``: ``loket serve``'s
+        requests and ``loket pay`` alike."""
+        return PosDesk(self.counter, self.accounts, self.config.counter.pos_account)
 
     def reconcile(self, day: str):
         """``loket reconcile``: the day's payments against what the host says (network)."""
