@@ -65,7 +65,7 @@ def _scaled(text: str, factor: int) -> int:
         raise AmountError(f"Jumlah uang harus angka ({HOW})")
     if len(fraction) > len(str(factor)) - 1:
         raise AmountError(f"Jumlah uang tidak bulat rupiah ({HOW})")
-    scale = 10 ** len(fraction)
+    scale: int = 10 ** len(fraction)  # int ** int is typed Any (a negative power is a float)
     return (int(whole) * scale + int(fraction or 0)) * factor // scale
 
 

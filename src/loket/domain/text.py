@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
+from typing import Any
 
 # Whitespace controls become a plain space (a name split over two lines stays two words).
 _SPACES = frozenset("\t\n\r\x0b\x0c\x85\u2028\u2029")
@@ -36,8 +37,9 @@ def clean_text(text: str, max_len: int | None = None) -> str:
     return cleaned
 
 
-def clean_cells(row: Iterable) -> tuple:
-    """A row read from outside with each text in it cleaned; numbers, times and None as they are."""
+def clean_cells(row: Iterable[Any]) -> tuple[Any, ...]:
+    """A row read from outside with each text in it cleaned; numbers, times and None as they are
+    (a database row's cells: whatever its query selects, so ``Any``)."""
     return tuple(clean_text(v) if isinstance(v, str) else v for v in row)
 
 

@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from loket.clock import Clock, iso
 from loket.domain.attempts import AttemptState
@@ -194,14 +194,14 @@ class CounterService:
         anchor.acknowledge(self.engine)  # what the customer is told now must survive the disk
         return result
 
-    def _quote_of(self, bill: FamilyBill):
+    def _quote_of(self, bill: FamilyBill) -> payments.Also | None:
         """A host that pays its own inquiry: the inquiry the cashier just made is the payment's
         first attempt, written with it (no second inquiry, nothing paid twice)."""
         if not (self.host.quote_first and bill.quote_ref) or bill.priced_offline:
             return None
         inquired_at = bill.inquired_at or iso(self.clock.now())
 
-        def quote(conn, payment_id: int) -> None:
+        def quote(conn: Connection, payment_id: int) -> None:
             attempts.add(conn, payment_id, bill.quote_ref, AttemptState.INQUIRED, inquired_at,
                          host_tx=bill.quote_tx, quoted_premium=bill.premium,
                          inquired_at=inquired_at)

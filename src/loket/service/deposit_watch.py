@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import Engine
 
@@ -30,7 +31,7 @@ class DepositWatch:
         self.engine = engine
         self.clock = clock
 
-    def __getattr__(self, name: str):  # anything else the adapter offers (its url, …)
+    def __getattr__(self, name: str) -> Any:  # anything else the adapter offers (its url, …)
         return getattr(self.host, name)
 
     def inquiry(self, ref_id: str, customer_no: str, months_ahead: int = 0) -> HostReply:

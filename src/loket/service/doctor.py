@@ -17,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import Engine
+
 from loket.clock import SystemClock, iso
 from loket.errors import LoketError
 from loket.service import queue_health
@@ -35,7 +37,7 @@ class Checks:
     def ok(self, name: str, text: str) -> None:
         self.out(f"[OK]    {name}: {text}")
 
-    def fail(self, name: str, text: str, details: list[str] | tuple = ()) -> None:
+    def fail(self, name: str, text: str, details: list[str] | tuple[str, ...] = ()) -> None:
         self.failed += 1
         self.out(f"[GAGAL] {name}: {text}")
         for line in details[:SHOWN]:
@@ -128,7 +130,7 @@ def _integrity(checks: Checks, path: Path) -> bool:
     return False
 
 
-def _anchor(checks: Checks, engine) -> None:
+def _anchor(checks: Checks, engine: Engine) -> None:
     held, problems = anchor.findings(engine)
     if problems:
         checks.fail("Jangkar", problems[0], problems[1:])
@@ -140,7 +142,7 @@ def _anchor(checks: Checks, engine) -> None:
                              f"#{m.audit_id} (diakui terakhir {held.at})")
 
 
-def _audit(checks: Checks, engine, key: bytes | None, path: Path) -> None:
+def _audit(checks: Checks, engine: Engine, key: bytes | None, path: Path) -> None:
     behind = schema_behind(engine)
     if behind:
         checks.fail("Log audit", f"skema database masih versi {behind}: jalankan loket sekali "

@@ -8,6 +8,7 @@ pay, and never when no such price is known.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
@@ -24,6 +25,10 @@ from loket.domain.offline import (
 )
 from loket.domain.payment import Payment, already_sold, covered_through
 from loket.store import families, payments
+from loket.store.models import FamilyCache
+
+if TYPE_CHECKING:  # the counter holds this desk: its settings' type only, not a cycle at run time
+    from loket.service.counter import CounterSettings
 
 
 @dataclass(frozen=True)
@@ -34,7 +39,7 @@ class OfflineQuote:
 
 
 class OfflineDesk:
-    def __init__(self, engine: Engine, clock: Clock, settings) -> None:
+    def __init__(self, engine: Engine, clock: Clock, settings: CounterSettings) -> None:
         self.engine = engine
         self.clock = clock
         self.settings = settings  # the counter's settings: the owner may change the limits
@@ -84,7 +89,7 @@ class OfflineDesk:
         known = self._known(cached, bill.family_no)[0] if cached else None
         return offline_refusal(self.limits, self.queue(), known, total, Month.of(now), now)
 
-    def _known(self, cached, digits: str) -> tuple[KnownFamily, Payment | None]:
+    def _known(self, cached: FamilyCache, digits: str) -> tuple[KnownFamily, Payment | None]:
         """What is known of the family, counting as paid the months of its payments taken here
         (confirmed, or on their way to the host: not offered again); and the payment that has
         its last month, when one of this counter's payments has it."""
@@ -99,7 +104,7 @@ class OfflineDesk:
         return replace(known, paid_through=through), holder
 
 
-def _tariff_bill(cached, data: dict, digits: str, months_ahead: int,
+def _tariff_bill(cached: FamilyCache, data: dict[str, Any], digits: str, months_ahead: int,
                  periods: list[Month]) -> FamilyBill:
     """A native family: its members' classes and the tariff table for each month."""
     members = families.members(cached)
@@ -112,7 +117,7 @@ def _tariff_bill(cached, data: dict, digits: str, months_ahead: int,
     )
 
 
-def _counted_bill(cached, data: dict, digits: str, months_ahead: int,
+def _counted_bill(cached: FamilyCache, data: dict[str, Any], digits: str, months_ahead: int,
                   months: int) -> FamilyBill | None:
     """A count-only family: its last known price for one month times the months to pay; the
     months are counted, not named (the host never said which). None without such a price."""

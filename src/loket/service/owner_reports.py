@@ -49,7 +49,8 @@ class ReportDesk:
             out, csv, xlsx = self._defaults(f"laporan-bulanan-{year:04d}-{month:02d}", csv, xlsx)
         return self._reports.monthly(year, month, out, csv, xlsx)
 
-    def _defaults(self, name: str, csv, xlsx) -> tuple[Path, Path, Path]:
+    def _defaults(self, name: str, csv: str | Path | None,
+                  xlsx: str | Path | None) -> tuple[Path, str | Path, str | Path]:
         """The report folder's file names, in Indonesian, for those not given."""
         private_folder(self.folder)  # reports hold names and money: the owner's eyes only
         return (self.folder / f"{name}.pdf", csv or self.folder / f"{name}.csv",

@@ -15,6 +15,7 @@ import re
 import time
 from dataclasses import dataclass
 
+from loket.domain.accounts import Account
 from loket.domain.numbers import CustomerNumberError, parse_customer_number
 from loket.domain.payment import Payment
 from loket.domain.states import IN_FLIGHT, WAITING_TO_SEND, PaymentState, label
@@ -29,12 +30,13 @@ from loket.store.shifts import ShiftError
 
 KEY = re.compile(r"^[\x21-\x7e]{8,200}$")  # printable ASCII without spaces: a UUID, a POS's own id
 STILL_SENDING = frozenset({PaymentState.RECORDED, PaymentState.SENDING})
+Answer = dict[str, object]  # a JSON object as the POS (or `loket … --json`) is told: only serialized
 
 
 class PosError(LoketError):
     """A request refused; ``code`` is stable for programs, the message is for people."""
 
-    def __init__(self, code: str, message: str, **detail) -> None:
+    def __init__(self, code: str, message: str, **detail: object) -> None:
         super().__init__(message)
         self.code = code
         self.detail = detail
@@ -47,10 +49,10 @@ def ref_for_key(account_id: str, key: str) -> str:
     return "PAY-" + base64.b32encode(digest[:20]).decode()
 
 
-def bill_json(counter: CounterService, result: InquiryResult) -> dict:
+def bill_json(counter: CounterService, result: InquiryResult) -> Answer:
     """``loket inquiry --json``."""
     usable, message = result.usable, result.message
-    out: dict = {"ok": usable, "rc": result.rc, "message": message, "offline": result.offline}
+    out: Answer = {"ok": usable, "rc": result.rc, "message": message, "offline": result.offline}
     if usable and result.bill is not None:
         bill = result.bill
         out["bill"] = {
@@ -88,7 +90,7 @@ def not_printed_again(ref_id: str) -> PrintResult:
                        f"yang sama; cetak ulang: POST /v1/payments/{ref_id}/reprint")
 
 
-def payment_json(payment: Payment, printed: PrintResult | None = None) -> dict:
+def payment_json(payment: Payment, printed: PrintResult | None = None) -> Answer:
     """``loket pay --json``: the same states and amounts wherever a payment is told;
     ``printed`` as ``PRINTED_MEANS`` says, from the print this request made (None: it made
     none and never does)."""
@@ -128,13 +130,13 @@ class PosDesk:
     settle_wait_s: float = 15.0  # a repeated key waits this long for the first request's answer
     poll_s: float = 0.05
 
-    def account(self):
+    def account(self) -> Account:
         return self.accounts.pos_account(self.account_id)
 
-    def inquire(self, number: str, months_ahead: int = 0) -> dict:
+    def inquire(self, number: str, months_ahead: int = 0) -> Answer:
         return bill_json(self.counter, self.counter.inquire(number, months_ahead))
 
-    def pay(self, key: str, number: str, cash: int, months_ahead: int = 0) -> dict:
+    def pay(self, key: str, number: str, cash: int, months_ahead: int = 0) -> Answer:
         """Pay once for this key; the same key again answers with the same payment."""
         if not KEY.match(key or ""):
             raise PosError("idempotency_key_invalid", "Idempotency-Key harus 8-200 karakter "
@@ -168,7 +170,7 @@ class PosDesk:
             if self.counter.shifts.current(account_id) is None:
                 raise
 
-    def _repeat(self, payment: Payment, number: str, cash: int, months_ahead: int) -> dict:
+    def _repeat(self, payment: Payment, number: str, cash: int, months_ahead: int) -> Answer:
         try:
             digits: str | None = parse_customer_number(number).digits
         except CustomerNumberError:
@@ -197,7 +199,7 @@ class PosDesk:
                 return payment
             time.sleep(self.poll_s)
 
-    def status(self, ref_id: str) -> dict:
+    def status(self, ref_id: str) -> Answer:
         return payment_json(self._own(ref_id))
 
     def receipt(self, ref_id: str, kind: str) -> tuple[bytes, str]:
@@ -213,13 +215,13 @@ class PosDesk:
             raise PosError("unsupported_format", f"Format struk {kind[:20]!r} tidak dikenal: "
                            "escpos, text, png atau pdf") from None
 
-    def reprint(self, ref_id: str) -> dict:
+    def reprint(self, ref_id: str) -> Answer:
         payment = self._own(ref_id)
         printed = self.counter.print_slip(payment.ref_id, reprint=True, actor=self.account_id)
         return {"ref_id": payment.ref_id, "printed": printed.printed,
                 "print_message": printed.message}
 
-    def queue(self) -> dict:
+    def queue(self) -> Answer:
         """This POS's payments the host has not made final, oldest first."""
         mine = [p for p in self.counter.unsettled() if p.cashier_id == self.account_id]
         waiting = [p for p in mine if p.state in WAITING_TO_SEND]

@@ -6,9 +6,10 @@ training simulator is started: nothing below the entry point knows the simulator
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from ulid import ULID
@@ -33,6 +34,9 @@ from loket.service.queue_health import QueueHealth
 from loket.store import anchor, audit, payments
 from loket.store.db import open_database
 from loket.store.files import write_atomic
+
+if TYPE_CHECKING:  # imported when a reconciliation is asked for
+    from loket.sync.reconcile import Reconciliation
 
 
 def ulid_ref(prefix: str) -> str:
@@ -94,7 +98,7 @@ class Runtime:
         printer_ok, label = self.counter.delivery.check()
         counts = payments.counts_by_state(self.engine)
 
-        def of(group) -> list[payments.StateCount]:
+        def of(group: Iterable[PaymentState]) -> list[payments.StateCount]:
             return [counts[s] for s in group if s in counts]
 
         queued = of(WAITING_TO_SEND)
@@ -117,13 +121,13 @@ class Runtime:
         requests and ``loket pay`` alike."""
         return PosDesk(self.counter, self.accounts, self.config.counter.pos_account)
 
-    def reconcile(self, day: str):
+    def reconcile(self, day: str) -> Reconciliation:
         """``loket reconcile``: the day's payments against what the host says (network)."""
         from loket.sync.reconcile import reconcile
 
         return reconcile(self.engine, self.host, day, self.clock.now())
 
-    def audit_check(self):
+    def audit_check(self) -> tuple[audit.Verdict, list[str]]:
         """``loket audit verify``: the keyed chain, the anchor and each payment's trail; the
         verdict and one line per finding (none when all holds)."""
         _held, problems = anchor.findings(self.engine)

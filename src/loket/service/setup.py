@@ -87,7 +87,7 @@ def refuse_used_database(db_path: str) -> None:
                            f"yang lama")
 
 
-def document(a: Answers) -> dict:
+def document(a: Answers) -> dict[str, object]:
     """The configuration file's content for these answers: only the keys that apply."""
     host: dict[str, object] = {"adapter": a.adapter, "url": a.url, "key_env": a.key_env}
     if a.adapter == "loket":

@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
@@ -24,6 +25,9 @@ from loket.hub.pusher import Pusher, host_account
 from loket.reports.figures import day_range
 from loket.store import outbox, payments
 from loket.store.outbox import Backlog
+
+if TYPE_CHECKING:  # Alembic comes with it: only for the owner's set-up commands
+    from loket.hub.schema import NewRole
 
 log = logging.getLogger("loket.hub")
 
@@ -156,7 +160,8 @@ def init_hub(hub: HubConfig | None, url: str | None) -> int:
         engine.dispose()
 
 
-def add_role(hub: HubConfig | None, url: str | None, name: str, *, owner_role: bool = False):
+def add_role(hub: HubConfig | None, url: str | None, name: str, *,
+             owner_role: bool = False) -> NewRole:
     from loket.hub import schema
 
     engine = connect(hub, url)

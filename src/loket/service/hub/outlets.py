@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 
 from sqlalchemy import Engine
 
@@ -90,7 +91,7 @@ def outlets_period(hub: Engine, start: str, end: str, label: str) -> OutletsDay:
                       owner.set_aside(hub, start, end))
 
 
-def write_csv(day: OutletsDay, out) -> int:
+def write_csv(day: OutletsDay, out: str | Path) -> int:
     """The day per outlet and per cashier as CSV (reports/outlets.py)."""
     from loket.reports.outlets import write_outlets_csv
 

@@ -49,8 +49,8 @@ class OutletsReconciliation:
     def differences(self) -> list[Difference]:
         return self.result.differences
 
-    def as_json(self) -> dict:
-        def outlet(o: Outlet) -> dict:
+    def as_json(self) -> dict[str, object]:
+        def outlet(o: Outlet) -> dict[str, object]:
             return {**asdict(o), "pushed_at": o.pushed_at.isoformat() if o.pushed_at else None}
 
         return {**self.result.as_json(),

@@ -9,9 +9,11 @@ cursor): a month of a busy hub never sits in memory.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
@@ -33,6 +35,13 @@ from loket.reports.books import Books, per_day, stamp, summary_lines
 from loket.reports.figures import SLA_HOURS, ExceptionRow, Figures, day_range, month_range
 from loket.reports.monthly import MonthFigures
 from loket.service.hub.outlets import OutletsDay, host_accounts, outlets_period, unreadable
+
+if TYPE_CHECKING:  # openpyxl comes with it: only when a workbook is written
+    from loket.config import Config
+    from loket.reports.xlsx import Sheet
+
+# A table of the XLSX: its heading, its columns (header, kind), its rows
+TableParts = tuple[str, list[tuple[str, str]], list[list[object]]]
 
 
 @dataclass(frozen=True)
@@ -104,12 +113,13 @@ def _books(f: Figures, a: Across) -> Books:
     return Books(f, "postpaid" if every == {"postpaid"} else "deposit")
 
 
-def _payments(hub: Engine, start: str, end: str):
+def _payments(hub: Engine, start: str, end: str) -> Iterator[tuple[object, ...]]:
     sources = [c.source for c in export.COLUMNS]
     return export.typed(export.OUTLET_COLUMNS, periods.payments(hub, start, end, sources))
 
 
-def _sheet(shop: Shop, title: str, now: str, b: Books, a: Across, tables: list):
+def _sheet(shop: Shop, title: str, now: str, b: Books, a: Across,
+           tables: list[TableParts]) -> Sheet:
     from loket.reports import xlsx as workbook
 
     sheet = workbook.Sheet(f"{shop.name} — {title}", " · ".join(
@@ -126,7 +136,7 @@ def _sheet(shop: Shop, title: str, now: str, b: Books, a: Across, tables: list):
     return sheet
 
 
-def _resolution_table(m: MonthFigures) -> tuple:
+def _resolution_table(m: MonthFigures) -> TableParts:
     median = m.median_resolution_h
     return ("Waktu penyelesaian", [("Penyelesaian (batas 2x24 jam)", "text"), ("Jumlah", "text")],
             [["Selesai dalam 48 jam", m.resolved_within], ["Selesai lewat 48 jam", m.resolved_late],
@@ -135,7 +145,7 @@ def _resolution_table(m: MonthFigures) -> tuple:
              ["Median waktu penyelesaian (jam)", round(median, 1) if median is not None else "-"]])
 
 
-def _exception_table(rows: list[ExceptionRow]) -> tuple:
+def _exception_table(rows: list[ExceptionRow]) -> TableParts:
     columns = [("Ref", "text"), ("Outlet", "text"), ("Waktu", "text"), ("Kasir", "text"),
                ("Nama", "text"), ("Status", "text"), ("Total", "money")]
     return ("Pengecualian (belum final)", columns,
@@ -192,7 +202,7 @@ def now_iso() -> str:
     return SystemClock().now().isoformat(timespec="seconds")
 
 
-def shop(config) -> Shop:
+def shop(config: Config | None) -> Shop:
     """The report's heading: the shop's name from the configuration, if there is one."""
     if config is None:
         return Shop("Semua outlet")
