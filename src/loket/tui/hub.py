@@ -28,7 +28,7 @@ from loket.service.hub_owner import unreadable
 from loket.service.hub_view import ALL, HubDay, HubView, next_outlet
 from loket.tui import texts
 from loket.tui.keys import KeyedApp
-from loket.tui.screens.dashboard import (
+from loket.tui.widgets.day_tables import (
     DAYS,
     REFRESH_S,
     breakdown_table,
