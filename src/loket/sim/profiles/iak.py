@@ -11,6 +11,7 @@ import json
 import re
 from datetime import timedelta
 
+from loket.domain import times
 from loket.domain.billing import MAX_MONTHS_AHEAD
 from loket.sim.population import BRANCHES
 from loket.sim.profiles.engine import Bill, Engine, Refusal, md5_hex, stable_digits
@@ -296,7 +297,7 @@ def branch_code(branch: str) -> str:
 
 
 def _ymdhis(when: str) -> str:
-    return when[:19].replace("-", "").replace("T", "").replace(":", "")
+    return times.compact(when)
 
 
 def _whole_number(value: object) -> int | None:

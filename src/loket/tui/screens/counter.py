@@ -9,6 +9,7 @@ from textual.message import Message
 from textual.widgets import Footer, Input, Label
 from textual.worker import Worker, WorkerState
 
+from loket.domain import times
 from loket.domain.billing import FamilyBill
 from loket.domain.money import format_rupiah
 from loket.domain.months import Month
@@ -25,7 +26,7 @@ from loket.tui.widgets.status_line import StatusLine
 def offline_message(bill: FamilyBill) -> str:
     """Priced here while the host is down: from the family's members and the tariffs, or — for a
     count-only family — from the last price seen for one month."""
-    when = bill.inquired_at[:10]
+    when = times.day(bill.inquired_at)
     if bill.count_only and bill.month_count:
         return texts.OFFLINE_COUNT_BILL.format(
             when=when, price=format_rupiah(bill.premium // bill.month_count))

@@ -13,6 +13,7 @@ from textual.message import Message
 from textual.widgets import Footer, Label, Static
 
 from loket.clock import parse_iso
+from loket.domain import times
 from loket.domain.money import format_rupiah
 from loket.domain.payment import Payment, StateChange
 from loket.domain.states import label
@@ -50,7 +51,7 @@ def facts(p: Payment) -> Table:
         ("Tunai", format_rupiah(p.cash)),
         ("Kembali", format_rupiah(p.change)),
         ("Kasir", p.cashier_id),
-        ("Dicatat", p.created_at[:19].replace("T", " ")),
+        ("Dicatat", times.second(p.created_at)),
         ("Dicetak", f"{p.print_count}x"),
     ]
     if p.offline:

@@ -8,6 +8,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Input, Label
 
+from loket.domain import times
 from loket.domain.money import format_rupiah
 from loket.domain.payment import Payment
 from loket.domain.states import PaymentState, label, short_label
@@ -112,7 +113,7 @@ class HistoryScreen(LoketScreen):
         self.rows = {p.ref_id: p for p in self._found}
         for p in self._found:
             table.add_row(
-                p.created_at[11:16],
+                times.clock_hm(p.created_at),
                 p.family_no,
                 p.head_name[:18],
                 format_rupiah(p.total),
