@@ -41,6 +41,7 @@ _GUARDED = {"history", "queue", "shift", "dashboard", "settings", "sync_now", "o
 
 class LoketApp(BackgroundWork):
     TITLE = "loket"
+    CSS_PATH = "dialogs.tcss"  # the rules every dialog shares
     COMMANDS = {LoketCommands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (80, "-normal"), (120, "-wide")]
     BINDINGS = [

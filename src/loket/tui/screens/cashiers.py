@@ -28,11 +28,7 @@ class AccountForm(FormKeys, Dialog[str | None]):
         Binding("escape", "cancel", "Batal"),
     ]
     DEFAULT_CSS = """
-    AccountForm { align: center middle; }
-    #account { width: 56; max-width: 100%; height: auto; border: thick $accent; padding: 1 2;
-               background: $surface; }
-    #account Input { margin-bottom: 1; }
-    #account-error { color: $error; width: 100%; height: auto; }
+    #account { width: 56; border: thick $accent; padding: 1 2; }
     """
 
     class Saved(Message):
@@ -45,7 +41,7 @@ class AccountForm(FormKeys, Dialog[str | None]):
         self.account = account  # None: a new cashier
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="account") as box:
+        with Vertical(id="account", classes="dialog-box dialog-form") as box:
             if self.account is None:
                 box.border_title = "Kasir baru"
                 yield Label("ID kasir (huruf, angka, - dan _)")
@@ -58,7 +54,7 @@ class AccountForm(FormKeys, Dialog[str | None]):
             yield Input(id="acc-pin1", password=True, restrict=r"[0-9]*", compact=True)
             yield Label("Ulangi PIN")
             yield Input(id="acc-pin2", password=True, restrict=r"[0-9]*", compact=True)
-            yield Label("", id="account-error")
+            yield Label("", id="account-error", classes="dialog-error")
         yield Footer(compact=True)
 
     def _value(self, field: str) -> str:

@@ -22,11 +22,7 @@ class OwnerApproval(FormKeys, Dialog[str | None]):
         Binding("escape", "cancel", "Batal"),
     ]
     DEFAULT_CSS = """
-    OwnerApproval { align: center middle; }
-    #approval { width: 56; max-width: 100%; height: auto; border: thick $warning; padding: 1 2;
-                background: $surface; }
-    #approval Input { margin-bottom: 1; }
-    #approval-error { color: $error; width: 100%; height: auto; }
+    #approval { width: 56; border: thick $warning; padding: 1 2; }
     """
 
     class Checked(Message):
@@ -39,7 +35,7 @@ class OwnerApproval(FormKeys, Dialog[str | None]):
         self.why = why
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="approval") as box:
+        with Vertical(id="approval", classes="dialog-box dialog-form") as box:
             box.border_title = "Persetujuan pemilik"
             box.border_subtitle = "Esc batal"
             yield Static(self.why)
@@ -47,7 +43,7 @@ class OwnerApproval(FormKeys, Dialog[str | None]):
             yield Input(id="owner-id", compact=True)
             yield Label("PIN pemilik")
             yield Input(id="owner-pin", password=True, restrict=r"[0-9]*", compact=True)
-            yield Label("", id="approval-error")
+            yield Label("", id="approval-error", classes="dialog-error")
         yield Footer(compact=True)
 
     def submit(self) -> None:

@@ -68,9 +68,7 @@ class PaymentScreen(FormKeys, Dialog[None]):
         Binding("f8", "quick(3)", "100rb", group=QUICK, priority=True),
     ]
     DEFAULT_CSS = """
-    PaymentScreen { align: center middle; }
-    #pay-box { width: 64; max-width: 100%; height: auto; border: thick $accent;
-               padding: 1 2; background: $surface; }
+    #pay-box { width: 64; border: thick $accent; padding: 1 2; }
     #pay-grid { grid-size: 2; grid-columns: 1fr 24; height: auto; grid-rows: 1;
                 grid-gutter: 0 1; }
     #cash { border: round $accent; height: 3; margin: 1 0 0 0; }
@@ -120,7 +118,7 @@ class PaymentScreen(FormKeys, Dialog[None]):
         self._timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="pay-box") as box:
+        with Vertical(id="pay-box", classes="dialog-box") as box:
             offline = " OFFLINE" if self.bill.priced_offline else ""
             box.border_title = f"Pembayaran{offline} — {self.bill.head_name}"
             box.border_subtitle = texts.PAY_CONFIRM

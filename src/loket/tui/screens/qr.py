@@ -15,7 +15,6 @@ from loket.tui.widgets.qr import QrView
 class QrScreen(Dialog[None]):
     BINDINGS = [Binding("escape,q", "close", "Tutup")]
     DEFAULT_CSS = """
-    QrScreen { align: center middle; }
     #qr-box { width: 100%; height: 1fr; border: round $accent; background: $surface;
               padding: 0 1; }
     #qr-ref { width: 100%; text-align: center; height: 1; }

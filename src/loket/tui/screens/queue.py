@@ -32,9 +32,7 @@ class RefundConfirm(Dialog[bool]):
     BINDINGS = [Binding("enter", "answer(True)", "Sudah dikembalikan"),
                 Binding("escape", "answer(False)", "Batal")]
     DEFAULT_CSS = """
-    RefundConfirm { align: center middle; }
-    #refund-box { width: 60; max-width: 100%; height: auto; border: thick $error; padding: 1 2;
-                  background: $surface; }
+    #refund-box { width: 60; border: thick $error; padding: 1 2; }
     """
 
     def __init__(self, payment: Payment) -> None:
@@ -42,7 +40,7 @@ class RefundConfirm(Dialog[bool]):
         self.payment = payment
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="refund-box") as box:
+        with Vertical(id="refund-box", classes="dialog-box") as box:
             box.border_title = "Pengembalian uang"
             yield Static(texts.REFUND_CONFIRM.format(amount=format_rupiah(self.payment.total),
                                                      name=self.payment.head_name))

@@ -11,6 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Footer, Input, Label, Static
 
+from loket.domain import times
 from loket.domain.money import format_rupiah, parse_rupiah
 from loket.domain.shifts import DrawerCount, ShiftReport
 from loket.domain.states import label
@@ -36,8 +37,7 @@ class ShiftOpenScreen(FormKeys, LoketScreen):
         Binding("f1", "app.help", "Bantuan"),
     ]
     DEFAULT_CSS = """
-    ShiftOpenScreen { align: center middle; }
-    #open-box { width: 56; max-width: 100%; height: auto; border: round $accent; padding: 1 2; }
+    #open-box { width: 56; border: round $accent; padding: 1 2; }
     #float { border: round $accent; height: 3; }
     #open-error { color: $error; height: auto; }
     """
@@ -49,7 +49,7 @@ class ShiftOpenScreen(FormKeys, LoketScreen):
 
     def compose(self) -> ComposeResult:
         yield StatusLine()
-        with Vertical(id="open-box") as box:
+        with Vertical(id="open-box", classes="dialog-box") as box:
             box.border_title = "Buka shift"
             box.border_subtitle = "Enter buka · Esc nanti"
             yield Static("Hitung uang di laci sebelum mulai melayani.")
@@ -198,7 +198,8 @@ class ShiftCloseScreen(FormKeys, LoketScreen):
         if report is None:
             return
         drawer = self.query_one("#drawer", Static)
-        drawer.border_title = f"Shift {report.shift.cashier_id} sejak {report.shift.opened_at[11:16]}"
+        opened = times.clock_hm(report.shift.opened_at)
+        drawer.border_title = f"Shift {report.shift.cashier_id} sejak {opened}"
         drawer.update(drawer_table(report, counted))
         states = Table.grid(padding=(0, 1))
         states.add_column()

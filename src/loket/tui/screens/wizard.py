@@ -25,10 +25,7 @@ class SetupWizard(FormKeys, LoketScreen):
         Binding("ctrl+q", "app.quit", texts.QUIT),
     ]
     DEFAULT_CSS = """
-    SetupWizard { align: center middle; }
-    #wizard { width: 64; max-width: 100%; height: auto; border: round $accent; padding: 1 2; }
-    #wizard Input { margin-bottom: 1; }
-    #wizard-error { color: $error; width: 100%; height: auto; }
+    #wizard { width: 64; border: round $accent; padding: 1 2; }
     SetupWizard.-narrow #wizard { padding: 0 1; }
     """
 
@@ -39,7 +36,7 @@ class SetupWizard(FormKeys, LoketScreen):
 
     def compose(self) -> ComposeResult:
         yield StatusLine()
-        with Vertical(id="wizard") as box:
+        with Vertical(id="wizard", classes="dialog-box dialog-form") as box:
             box.border_title = "Persiapan pertama"
             yield Static(WELCOME)
             yield Label("ID pemilik")
@@ -49,7 +46,7 @@ class SetupWizard(FormKeys, LoketScreen):
             yield Label("PIN (minimal 6 angka), dua kali")
             yield Input(id="pin1", password=True, restrict=r"[0-9]*", compact=True)
             yield Input(id="pin2", password=True, restrict=r"[0-9]*", compact=True)
-            yield Label("", id="wizard-error")
+            yield Label("", id="wizard-error", classes="dialog-error")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
