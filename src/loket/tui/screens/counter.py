@@ -247,7 +247,7 @@ class CounterScreen(FormKeys, LoketScreen):
 
     def action_pay(self) -> None:
         if not self.bill_is_current():
-            self._message("Cek tagihan dulu: ketik nomor lalu Enter", "error")
+            self._message(texts.INQUIRE_FIRST, "error")
             return
         self.busy = True  # until the shift is checked: a second Enter or F9 does nothing
         self._message(texts.CHECKING_SHIFT, "busy")

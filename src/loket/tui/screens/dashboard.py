@@ -19,6 +19,7 @@ from textual.widgets import Footer, Label, Static
 
 from loket.errors import LoketError
 from loket.reports.books import Books
+from loket.tui import texts
 from loket.tui.screens.base import LoketScreen
 from loket.tui.widgets.day_tables import (
     DAYS,
@@ -83,7 +84,7 @@ class DashboardScreen(LoketScreen[None]):
         yield StatusLine()
         with Horizontal(id="dash-head"):
             yield Label("", id="dash-title")
-            yield Label("p/b: tulis laporan harian/bulanan", id="dash-hint")
+            yield Label(texts.DASH_HINT, id="dash-hint")
         with VerticalScroll(id="dash-body"), Grid(id="dash-grid"):
             yield Static(id="money")
             yield Static(id="host")
@@ -139,8 +140,8 @@ class DashboardScreen(LoketScreen[None]):
         self.load()
 
     def action_report(self, kind: str) -> None:
-        note = " (sebulan transaksi: bisa beberapa menit)" if kind == "monthly" else ""
-        self.query_one("#dash-status", Static).update(f"Membuat laporan PDF, CSV, XLSX…{note}")
+        note = texts.DASH_MONTH_SLOW if kind == "monthly" else ""
+        self.query_one("#dash-status", Static).update(texts.DASH_REPORT_WRITING.format(note=note))
         self.write_report(kind, self.day)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="report")
@@ -151,10 +152,10 @@ class DashboardScreen(LoketScreen[None]):
             written = (reports.daily(actor, day) if kind == "daily"
                        else reports.monthly(actor, day.year, day.month))
         except (LoketError, OSError) as exc:
-            message = Text(f"Laporan gagal ditulis: {exc}", style="red")
+            message = Text(texts.REPORT_FAILED.format(error=exc), style="red")
         else:
-            message = Text(f"Laporan ditulis ({written.rows} transaksi): {written.pdf.stem} "
-                           f".pdf .csv .xlsx\n{written.pdf.parent}/", overflow="fold")
+            message = Text(texts.DASH_REPORT_WRITTEN.format(
+                rows=written.rows, stem=written.pdf.stem, folder=written.pdf.parent), overflow="fold")
         self.post_message(self.Written(message))
 
     def on_dashboard_screen_written(self, written: Written) -> None:

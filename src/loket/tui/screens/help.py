@@ -34,7 +34,7 @@ class HelpScreen(Dialog[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help", classes="dialog-box") as box:
             box.border_title = "Bantuan"
-            box.border_subtitle = "↑↓ gulir · Esc tutup"
+            box.border_subtitle = texts.HELP_SCROLL_KEYS
             with Grid(id="help-grid"):
                 ahead = texts.HELP_AHEAD if self.runtime.counter.pays_ahead else ""
                 yield Static(texts.HELP_KEYS.format(ahead=ahead))

@@ -10,6 +10,7 @@ from textual.message import Message
 from textual.widgets import Footer, Input, Label, Static
 
 from loket.errors import LoketError
+from loket.tui import texts
 from loket.tui.screens.base import FORM_KEYS, Dialog, FormKeys
 
 
@@ -37,7 +38,7 @@ class OwnerApproval(FormKeys, Dialog[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="approval", classes="dialog-box dialog-form") as box:
             box.border_title = "Persetujuan pemilik"
-            box.border_subtitle = "Esc batal"
+            box.border_subtitle = texts.ESC_CANCEL
             yield Static(self.why)
             yield Label("ID pemilik")
             yield Input(id="owner-id", compact=True)

@@ -46,7 +46,7 @@ def quick_keys(total: int) -> Table:
     for key, amount in zip(("F5", "F6", "F7", "F8"), quick_amounts(total), strict=True):
         keys.setdefault(amount, []).append(key)
     entries = [Text.assemble((f"{'/'.join(k)} ", "bold"),
-                             ("uang pas " if a == total else "", "dim"), format_rupiah(a))
+                             (texts.QUICK_EXACT if a == total else "", "dim"), format_rupiah(a))
                for a, k in keys.items()]
     grid = Table.grid(padding=(0, 3))
     grid.add_column(no_wrap=True)
@@ -130,7 +130,7 @@ class PaymentScreen(FormKeys, Dialog[None]):
                 yield Label("Kembali")
                 yield Label("-", id="change", classes="amount")
             cash = Input(
-                placeholder="Uang diterima, contoh 110000",
+                placeholder=texts.CASH_PROMPT,
                 id="cash",
                 restrict=r"[0-9.]*",
                 max_length=13,
@@ -167,7 +167,7 @@ class PaymentScreen(FormKeys, Dialog[None]):
             change.update("-")
             change.set_classes("amount")
         elif cash < self.total:
-            change.update(f"kurang {format_rupiah(self.total - cash)}")
+            change.update(texts.CASH_SHORT.format(amount=format_rupiah(self.total - cash)))
             change.set_classes("amount short")
         else:
             change.update(format_rupiah(cash - self.total))
@@ -183,9 +183,9 @@ class PaymentScreen(FormKeys, Dialog[None]):
     def submit(self) -> None:
         cash = self._cash()
         if cash is None:
-            self._error("Ketik jumlah uang yang diterima")
+            self._error(texts.CASH_MISSING)
         elif cash < self.total:
-            self._error(f"Uang kurang {format_rupiah(self.total - cash)} — pembayaran belum dicatat")
+            self._error(texts.CASH_TOO_LITTLE.format(amount=format_rupiah(self.total - cash)))
         else:
             self._sending(True)
             self.send(cash)
@@ -239,7 +239,7 @@ class PaymentScreen(FormKeys, Dialog[None]):
         try:
             payment = counter.pay(self.bill, cash, cashier, progress=step)
         except PaymentRefused as exc:
-            self.post_message(self.Refused(f"Pembayaran tidak dicatat: {exc}"))
+            self.post_message(self.Refused(texts.PAYMENT_REFUSED.format(reason=exc)))
             return
         except Exception as exc:
             if not recorded:

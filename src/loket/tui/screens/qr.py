@@ -8,6 +8,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Footer, Label
 
+from loket.tui import texts
 from loket.tui.screens.base import Dialog
 from loket.tui.widgets.qr import QrView
 
@@ -28,7 +29,7 @@ class QrScreen(Dialog[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="qr-box") as box:
             box.border_title = "QR struk"
-            box.border_subtitle = "Esc tutup"
+            box.border_subtitle = texts.ESC_CLOSE
             yield QrView(self.payload)
             yield Label(f"Ref {self.ref}", id="qr-ref")
         yield Footer(compact=True)

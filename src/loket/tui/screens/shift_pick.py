@@ -13,6 +13,7 @@ from textual.widgets.option_list import Option
 from loket.domain import times
 from loket.domain.shifts import Shift
 from loket.errors import LoketError
+from loket.tui import texts
 from loket.tui.screens.base import Dialog
 from loket.tui.screens.shift import ShiftCloseScreen
 
@@ -31,8 +32,8 @@ class ShiftPicker(Dialog[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="pick", classes="dialog-box") as box:
             box.border_title = "Shift yang masih terbuka"
-            box.border_subtitle = "Enter tutup shift · Esc batal"
-            yield OptionList(Option("Memuat…", disabled=True), id="shifts")
+            box.border_subtitle = texts.SHIFT_PICK_KEYS
+            yield OptionList(Option(texts.LOADING, disabled=True), id="shifts")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -51,7 +52,7 @@ class ShiftPicker(Dialog[None]):
         options = self.query_one("#shifts", OptionList)
         options.clear_options()
         if loaded.error or not loaded.shifts:
-            options.add_option(Option(loaded.error or "(tidak ada shift terbuka)", disabled=True))
+            options.add_option(Option(loaded.error or texts.NO_OPEN_SHIFTS, disabled=True))
             return
         options.add_options(
             Option(f"{s.cashier_id:<12} sejak {times.minute(s.opened_at)}", id=str(s.id))

@@ -16,6 +16,7 @@ from loket.domain.states import short_label
 from loket.reports.books import Books, signed
 from loket.reports.deposit import DepositMovement
 from loket.reports.figures import Figures
+from loket.tui import texts
 
 DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 rp = format_rupiah
@@ -70,8 +71,7 @@ def deposit_table(d: DepositMovement, day: date, today: bool, note: bool = True)
     grid.add_row(Text(closing, style="bold"), Text(rp(d.closing.balance), style="bold"))
     if not note:
         return Group(grid)
-    return Group(grid, Text("Biaya host sudah dipotong dari deposit: tidak ada yang perlu "
-                            "disetor lagi.", style="dim italic"))
+    return Group(grid, Text(texts.DEPOSIT_NOTE, style="dim italic"))
 
 
 def settlement_table(b: Books) -> Table:
