@@ -1,8 +1,9 @@
-"""The IAK (Mobilepulsa) postpaid API for BPJS Kesehatan (``aggregators.md`` §2), simulated.
+"""The IAK (Mobilepulsa) postpaid API for BPJS Kesehatan, simulated, as IAK documents it (the
+repositories iak-id/iak-api-reference-docs and iak-id/iak-api-developer-docs).
 
 Every command is ``POST /api/v1/bill/check``: ``inq-pasca``, ``pay-pasca`` (by ``tr_id``),
-``checkstatus`` (by ``ref_id``); answers are ``{"data": {...}, "meta": []}``. Choices where the
-document says "(unconfirmed)" are marked CHOICE and listed in the README.
+``checkstatus`` (by ``ref_id``); answers are ``{"data": {...}, "meta": []}``. Where the
+documentation leaves a point open, the choice taken is marked CHOICE and listed in the README.
 """
 
 from __future__ import annotations
