@@ -10,6 +10,7 @@ import json
 from datetime import date
 
 from loket.config import ConfigError
+from loket.domain import times
 from loket.domain.billing import FamilyBill
 from loket.domain.money import format_rupiah
 from loket.domain.months import describe_periods
@@ -22,7 +23,7 @@ from loket.service.pos import payment_json
 def offline_line(bill: FamilyBill, error: str) -> str:
     """Where an offline price comes from: the members and tariffs, or a count-only family's
     last price for one month."""
-    when = bill.inquired_at[:10]
+    when = times.day(bill.inquired_at)
     if bill.count_only and bill.month_count:
         price = format_rupiah(bill.premium // bill.month_count)
         return f"OFFLINE: {error}; harga dari cek terakhir {when} ({price} per bulan)"
@@ -65,5 +66,5 @@ def history_line(p: Payment) -> str:
     """One payment of ``loket history``: each column at the same place on every line, whatever
     the state's words; the family's number whole (a VA's 16 digits, or the 13 of a card typed)."""
     counts = f"{p.member_count} org {p.month_count} bln"
-    return (f"  {p.created_at[11:16]}  {p.family_no:<16}  {label(p.state):<{LABEL_WIDTH}}  "
+    return (f"  {times.clock_hm(p.created_at)}  {p.family_no:<16}  {label(p.state):<{LABEL_WIDTH}}  "
             f"{p.head_name[:20]:<20}  {counts:<13}  {format_rupiah(p.total):>13}  {p.ref_id}")

@@ -1,8 +1,9 @@
 """Host attempts: what a payment did at its host, one reference at a time.
 
-Real aggregators pay only a recent inquiry, by a host-side reference that is not loket's
-``ref_id`` (``shared/domain/aggregators.md`` §4). So a payment keeps an ordered list of attempts,
-each written before its call. The one rule that keeps a payment from being posted twice:
+Real aggregators (Digiflazz, IAK) pay only a recent inquiry (Digiflazz: the same calendar day;
+IAK: until it expires), by a host-side reference that is not loket's ``ref_id``, and a reference
+is used up by its inquiry. So a payment keeps an ordered list of attempts, each written before its
+call. The one rule that keeps a payment from being posted twice:
 
     a new host reference is minted only once the previous one is known not to have posted;
     after an unknown or pending outcome, only status queries follow.

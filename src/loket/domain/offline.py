@@ -1,4 +1,5 @@
-"""When a payment may be taken while the host cannot be reached (store-and-forward.md §3).
+"""When a payment may be taken while the host cannot be reached (a QUEUED payment, forwarded
+once the host answers again, with a provisional receipt meanwhile).
 
 Pure rules over plain numbers: the counter asks, the owner's limits answer. Every refusal names
 the limit, in the cashier's words.

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from loket.domain import times
 from loket.domain.billing import FamilyBill, Member
 from loket.domain.months import Month, describe_periods
 from loket.domain.states import PaymentState, label
@@ -108,7 +109,7 @@ def already_sold(payment: Payment) -> str:
     """Why the family's months are not sold again: the payment that has them, for the cashier."""
     months = (describe_periods(list(payment.periods)) if payment.periods
               else f"{payment.month_count} bulan")
-    when = payment.created_at[:16].replace("T", " ")
+    when = times.minute(payment.created_at)
     if payment.state is PaymentState.SUCCESS:
         return (f"Bulan itu sudah lunas dibayar di loket ini ({months}, {when}, ref "
                 f"{payment.ref_id}): jangan terima uang lagi")

@@ -1,4 +1,11 @@
-"""The payment state machine (``shared/domain/store-and-forward.md`` §2), its groups and its words.
+"""The payment state machine, its groups and its words.
+
+A payment is recorded before anything is sent (RECORDED, or QUEUED when taken offline), is SENDING
+while a request is on the wire, and ends SUCCESS or FAILED; PENDING (the biller has not answered)
+and UNKNOWN (no answer, or a crash while SENDING) are resolved by status queries with the same
+reference, never by paying again; REJECTED (the host recorded nothing) is sent again later; a
+FAILED payment whose cash was taken is REFUND_DUE until the cashier pays it back (REFUNDED).
+``TRANSITIONS`` below is the whole machine.
 
 Every group of states and every Indonesian word for a state is defined here and only here:
 screens, slips, reports and SQL ``IN`` lists are built from these.

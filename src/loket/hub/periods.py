@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from loket.domain import times
 from loket.domain.states import FAILURE_KINDS, FINAL, NOT_FINAL, TROUBLED, PaymentState, names
 from loket.domain.text import clean_cells
 from loket.hub.connect import failure
@@ -79,7 +80,7 @@ EXCEPTIONS = text(
 
 
 def _early(start: str) -> str:
-    return (date.fromisoformat(start[:10]) - timedelta(days=1)).isoformat()
+    return (times.date_of(start) - timedelta(days=1)).isoformat()
 
 
 def _read(engine: Engine, query, params: dict) -> list:

@@ -1,4 +1,12 @@
-"""What each slip says, in order (``shared/domain/receipts.md``). Pure: plain data in, elements out.
+"""What each slip says, in order. Pure: plain data in, elements out.
+
+A receipt follows what BPJS Kesehatan PPOB receipts show: the counter's header; STRUK PEMBAYARAN
+IURAN BPJS KESEHATAN; the host's reference and the counter's own; date and time; the family's VA
+or card number; the head of the family; members (``n ORANG``) and period (``n BULAN`` and/or the
+months); premium, admin fee and total; BPJS's sentence that the slip is valid proof of payment and
+where the details can be read. A reprint says CETAK ULANG and its count. Beside it: the provisional
+receipt (BUKTI TERIMA SEMENTARA: taken offline or pending, not yet proof of payment, with the ref
+and a QR), the refund slip, the shift report (Z) and the printer's test page.
 
 A slip printed in training mode can never pass for proof of payment: its title says LATIHAN and it
 carries no sentence of BPJS's.

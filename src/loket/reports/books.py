@@ -18,6 +18,7 @@ from typing import Literal
 from sqlalchemy import Engine
 
 from loket.clock import parse_iso
+from loket.domain import times
 from loket.domain.money import format_rupiah
 from loket.reports.deposit import DepositMovement, movement
 from loket.reports.figures import Figures, figures
@@ -37,7 +38,7 @@ class Books:
         """Post-paid: the day the period's host cost is due (T+1 after its last day)."""
         if self.settlement != "postpaid":
             return None
-        return date.fromisoformat(self.figures.end[:10])
+        return times.date_of(self.figures.end)
 
 
 def books(engine: Engine, start: str, end: str, settlement: Settlement,
@@ -89,7 +90,7 @@ def summary_lines(b: Books) -> list[Line]:
     lines.append(Line("Belum final", f.unsettled_amount, note=f"{f.unsettled_count} transaksi"))
     lines.append(Line("Dikembalikan ke pelanggan", f.refunded))
     if b.settle_by is not None:
-        one_day = date.fromisoformat(f.start[:10]) + timedelta(days=1) == b.settle_by
+        one_day = times.date_of(f.start) + timedelta(days=1) == b.settle_by
         lines.append(Line("Setoran ke host (T+1)", f.due_to_host, strong=True,
                           note=f"paling lambat {b.settle_by:%d/%m/%Y}" if one_day
                           else "tiap hari, paling lambat hari berikutnya"))

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 
 from loket.clock import parse_iso
+from loket.domain import times
 from loket.domain.states import FAILURE_KINDS, FINAL, TROUBLED, PaymentState, names
 from loket.reports.figures import SLA_HOURS, Figures, figures
 
@@ -51,7 +52,7 @@ class MonthFigures:
 
 
 def month_figures(engine: Engine, start: str, end: str, now_iso: str) -> MonthFigures:
-    m = MonthFigures(start[:7], figures(engine, start, end))
+    m = MonthFigures(times.month(start), figures(engine, start, end))
     between = "p.created_at >= ? AND p.created_at < ?"
     with engine.connect() as conn:
         m.daily = [tuple(r) for r in conn.exec_driver_sql(

@@ -27,6 +27,7 @@ from reportlab.platypus import (
 )
 
 from loket.clock import parse_iso
+from loket.domain import times
 from loket.domain.money import format_rupiah
 from loket.domain.states import FAILURE_KINDS, label
 from loket.printing.layouts import Shop
@@ -196,7 +197,7 @@ def _exceptions(rows: list[ExceptionRow], now_iso: str, across: bool = False) ->
         hours = (now - parse_iso(r.created_at)).total_seconds() / 3600
         late = " LEWAT" if hours > SLA_HOURS else ""
         table.append([r.ref_id[-12:], *([r.terminal] if across else []),
-                      r.created_at[5:16].replace("T", " "), r.cashier_id,
+                      times.short_minute(r.created_at), r.cashier_id,
                       r.head_name[:14 if across else 16], label(r.state),
                       format_rupiah(r.total), f"{hours:.0f} j{late}"])
     widths = [w * mm for w in ([22, 16, 17, 15, 27, 36, 23, 22] if across

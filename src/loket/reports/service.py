@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from loket.clock import Clock, iso
+from loket.domain import times
 from loket.printing.layouts import Shop
 from loket.reports import export
 from loket.reports.books import (
@@ -82,7 +83,7 @@ class Reports:
         """The deposit's movement for each day of the month so far that saw any."""
         days = {}
         day = date.fromisoformat(start)
-        last = min(date.fromisoformat(end), date.fromisoformat(now[:10]) + timedelta(days=1))
+        last = min(date.fromisoformat(end), times.date_of(now) + timedelta(days=1))
         while day < last:
             d = movement(self.engine, *day_range(day))
             if (d.opening is not None and d.closing is not None

@@ -1,7 +1,10 @@
 """The simulated host's business rules, apart from HTTP: inquiry, payment, status, balance.
 
-Each method takes the parsed JSON body and answers ``(http_status, data)`` per
-``shared/domain/host-protocol.md``.
+Each method takes the parsed JSON body and answers ``(http_status, data)`` in loket's native host
+protocol (the README's "The simulator" says it in brief): business outcomes are HTTP 200 with a
+``status`` and an ``rc``; a payment needs no inquiry and is idempotent by its ``ref_id`` (the same
+body answers the stored result, another body rc 49); a status query for a ``ref_id`` never
+recorded answers rc 50, so sending it again with the same ``ref_id`` is safe.
 """
 
 from __future__ import annotations

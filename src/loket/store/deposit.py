@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, Engine
 
+from loket.domain import times
 from loket.store.db import write
 from loket.store.models import DepositEntry
 
@@ -16,7 +17,7 @@ def _same_as_last(conn: Connection, at: str, balance: int) -> bool:
     """The last thing learned was this very balance, the same day: nothing new to write."""
     last = conn.exec_driver_sql(
         "SELECT at, balance FROM deposit ORDER BY id DESC LIMIT 1").first()
-    return last is not None and last.balance == balance and last.at[:10] == at[:10]
+    return last is not None and last.balance == balance and times.day(last.at) == times.day(at)
 
 
 def saw_balance(engine: Engine, at: str, balance: int, ref_id: str = "") -> None:

@@ -41,6 +41,7 @@ _GUARDED = {"history", "queue", "shift", "dashboard", "settings", "sync_now", "o
 
 class LoketApp(BackgroundWork):
     TITLE = "loket"
+    CSS_PATH = "dialogs.tcss"  # the rules every dialog shares
     COMMANDS = {LoketCommands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (80, "-normal"), (120, "-wide")]
     BINDINGS = [
@@ -152,8 +153,9 @@ class LoketApp(BackgroundWork):
 
     def shift_closed(self, report: ShiftReport, printed: str, screen: Screen) -> None:
         d = report.shift
-        self.notify(f"Shift {d.cashier_id} ditutup. Selisih {signed_rupiah(d.difference or 0)}. "
-                    f"{printed}", timeout=10)
+        self.notify(texts.SHIFT_CLOSED.format(cashier=d.cashier_id, printed=printed,
+                                              difference=signed_rupiah(d.difference or 0)),
+                    timeout=10)
         if d.cashier_id == self.cashier_id:
             self.logout()
         else:
@@ -168,7 +170,7 @@ class LoketApp(BackgroundWork):
         cashier saying what did not happen."""
         error = worker.error
         log.error("worker %s (%s) failed", worker.name, worker.group, exc_info=error)
-        subject = texts.WORKER_SUBJECT.get(worker.group, "Tugas latar")
+        subject = texts.WORKER_SUBJECT.get(worker.group, texts.WORKER_SUBJECT_OTHER)
         self.notify(texts.WORKER_FAILED.format(subject=subject, error=type(error).__name__),
                     severity="error", timeout=10)
 

@@ -16,21 +16,21 @@ Command = tuple[str, str, Callable[[], object]]
 
 
 def palette(app: LoketApp) -> Iterable[Command]:
-    yield "Bantuan", "Tombol dan nomor uji (F1)", app.action_help
+    said = texts.COMMANDS
+    yield *said["help"], app.action_help
     if app.cashier_id:
-        yield "Riwayat hari ini", "Cari, lihat dan cetak ulang (F4)", app.action_history
-        yield "Pelanggan berikutnya", "Kosongkan layar (F2)", app.next_customer
-        yield "Kirim antrean sekarang", "Sinkron ke host (F5)", app.action_sync_now
-        yield "Antrean dan pengecualian", "Belum final, batas 2x24 jam (F6)", app.action_queue
-        yield "Shift", "Buka atau tutup shift (F8)", app.action_shift
+        yield *said["history"], app.action_history
+        yield *said["next"], app.next_customer
+        yield *said["sync_now"], app.action_sync_now
+        yield *said["queue"], app.action_queue
+        yield *said["shift"], app.action_shift
         if app.is_owner:
-            yield "Dasbor", "Uang hari ini (F7)", app.action_dashboard
-            yield "Pengaturan", "Biaya admin, batas offline, kasir (F10)", app.action_settings
-            yield "Tutup shift kasir lain", "Shift yang masih terbuka", app.action_other_shifts
-        yield "Keluar akun", "Kembali ke layar masuk", app.logout
-    yield "Cetak halaman uji", "Periksa printer", app.action_print_test
-    # not "Keluar": typing "keluar" must find the logout above, not close the counter
-    yield texts.QUIT, "Hentikan loket di komputer ini (Ctrl+Q)", app.action_quit
+            yield *said["dashboard"], app.action_dashboard
+            yield *said["settings"], app.action_settings
+            yield *said["other_shifts"], app.action_other_shifts
+        yield *said["logout"], app.logout
+    yield *said["print_test"], app.action_print_test
+    yield *said["quit"], app.action_quit
 
 
 class LoketCommands(Provider):

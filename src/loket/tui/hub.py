@@ -28,7 +28,7 @@ from loket.service.hub.dashboard import ALL, HubDay, HubView, next_outlet
 from loket.service.hub.outlets import unreadable
 from loket.tui import texts
 from loket.tui.keys import KeyedApp
-from loket.tui.screens.dashboard import (
+from loket.tui.widgets.day_tables import (
     DAYS,
     REFRESH_S,
     breakdown_table,
@@ -59,7 +59,7 @@ def outlets_table(hub_day: HubDay) -> Table:
                      Text(str(f.unsettled_count), style="yellow" if f.unsettled_count else ""),
                      Text(o.heard, style="bold yellow" if o.behind else "dim"))
     if not hub_day.outlets:
-        grid.add_row(Text("Belum ada kasir terdaftar di hub", style="dim"), "", "", "", "", "")
+        grid.add_row(Text(texts.HUB_NO_OUTLETS, style="dim"), "", "", "", "", "")
     return grid
 
 
@@ -68,25 +68,25 @@ def accounts_panel(hub_day: HubDay, today: bool) -> Group:
     account share one deposit), or what a post-paid account owes."""
     parts: list = []
     for a in hub_day.accounts:
-        parts.append(Text(f"{a.account or 'akun tidak diketahui'} ({', '.join(a.terminals)})",
+        parts.append(Text(f"{a.account or texts.HUB_UNKNOWN_ACCOUNT} ({', '.join(a.terminals)})",
                           style="bold", overflow="ellipsis", no_wrap=True))
         if a.settlement == "postpaid":
-            parts.append(Text(f"Pascabayar: setor {format_rupiah(a.host_cost)} (T+1)"))
+            parts.append(Text(texts.HUB_POSTPAID.format(amount=format_rupiah(a.host_cost))))
         elif a.deposit is not None:
             parts.append(deposit_table(a.deposit, hub_day.day, today, note=False))
         else:
-            parts.append(Text("Cara bayar: belum diketahui", style="dim"))
-    return Group(*parts) if parts else Group(Text("Belum ada akun host tercatat", style="dim"))
+            parts.append(Text(texts.HUB_SETTLEMENT_UNKNOWN, style="dim"))
+    return Group(*parts) if parts else Group(Text(texts.HUB_NO_ACCOUNTS, style="dim"))
 
 
 def warning(hub_day: HubDay) -> Text:
     said = []
     if late := hub_day.behind:
-        said.append(f"Hub belum menerima semua dari {', '.join(o.terminal for o in late)}")
+        said.append(texts.HUB_BEHIND.format(outlets=', '.join(o.terminal for o in late)))
     said += [unreadable(o.terminal, o.set_aside) for o in hub_day.set_aside]
     if not said:
         return Text("")
-    return Text(f"! {'; '.join(said)}: angkanya bisa kurang.", style="bold yellow")
+    return Text(texts.HUB_FIGURES_SHORT.format(reasons='; '.join(said)), style="bold yellow")
 
 
 class HubDashboard(Screen[None]):
@@ -139,13 +139,13 @@ class HubDashboard(Screen[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="hub-head"):
             yield Label("", id="hub-title")
-            yield Label("o: pilih outlet", id="hub-hint")
+            yield Label(texts.HUB_HINT, id="hub-hint")
         with VerticalScroll(id="hub-body"), Grid(id="hub-grid"):
             yield Static(id="hub-outlets")
             yield Static(id="hub-money")
             yield Static(id="hub-breakdown")
             yield HourlyChart(id="hub-hourly")
-        yield Static("Memuat dari hub…", id="hub-status")
+        yield Static(texts.HUB_LOADING, id="hub-status")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -161,7 +161,7 @@ class HubDashboard(Screen[None]):
         self.query_one("#hub-title", Label).update(
             f"{where} — {DAYS[self.day.weekday()]} {self.day:%d/%m/%Y}")
         if not self._showing_what_is_asked():
-            self._blank("Memuat…")  # never another day's or outlet's money under this title
+            self._blank(texts.LOADING)  # never another day's or outlet's money under this title
         self.compute(self.day, self.shown)
 
     def _showing_what_is_asked(self) -> bool:
@@ -184,10 +184,10 @@ class HubDashboard(Screen[None]):
         status = self.query_one("#hub-status", Static)
         hub_day = computed.hub_day
         if hub_day is None:
-            status.update(Text(f"{computed.error} — dicoba lagi tiap {REFRESH_S:.0f} detik",
+            status.update(Text(texts.HUB_RETRYING.format(error=computed.error, seconds=REFRESH_S),
                                style="red"))
             if not self._showing_what_is_asked():
-                self._blank("Belum dapat dimuat dari hub")
+                self._blank(texts.HUB_UNREADABLE)
             return
         if (hub_day.day, hub_day.shown) != (self.day, self.shown):
             return  # an answer for a day or outlet no longer asked for (keys pressed meanwhile)
@@ -199,8 +199,8 @@ class HubDashboard(Screen[None]):
         self.query_one("#hub-hourly", HourlyChart).show(f.hourly)
         note = warning(hub_day)
         loaded = self.view.clock.now().strftime("%H:%M:%S")
-        status.update(note if note.plain else Text(f"Dimuat {loaded}; diperbarui tiap "
-                                                   f"{REFRESH_S:.0f} detik", style="dim"))
+        status.update(note if note.plain else Text(
+            texts.HUB_LOADED.format(time=loaded, seconds=REFRESH_S), style="dim"))
 
     def _lower_right(self, hub_day: HubDay) -> None:
         panel = self.query_one("#hub-breakdown", Static)
@@ -220,8 +220,8 @@ class HubDashboard(Screen[None]):
         if self.writing:  # a second p while the first is writing: the same files, once
             return
         self.writing = True
-        note = " (sebulan: bisa beberapa menit)" if kind == "monthly" else ""
-        self.notify(f"Membuat laporan semua outlet: PDF, XLSX, CSV…{note}", timeout=5)
+        note = texts.HUB_MONTH_SLOW if kind == "monthly" else ""
+        self.notify(texts.HUB_REPORT_WRITING.format(note=note), timeout=5)
         self.write_report(kind, self.day)
 
     @work(thread=True, exit_on_error=False, group="hub-report")
@@ -229,12 +229,11 @@ class HubDashboard(Screen[None]):
         try:
             written = self.view.report(kind, day)
         except (LoketError, OSError) as exc:
-            self.post_message(self.Written(f"Laporan gagal ditulis: {exc}", failed=True))
+            self.post_message(self.Written(texts.REPORT_FAILED.format(error=exc), failed=True))
             return
         assert written.pdf is not None
         self.post_message(self.Written(
-            f"Laporan semua outlet ditulis ({written.rows} transaksi): "
-            f"{written.pdf.with_suffix('')}.pdf .xlsx .csv"))
+            texts.HUB_REPORT_WRITTEN.format(rows=written.rows, stem=written.pdf.with_suffix(''))))
 
     def on_hub_dashboard_written(self, written: Written) -> None:
         self.writing = False
@@ -258,8 +257,8 @@ class HubDashboard(Screen[None]):
             if event.worker.group == "hub-report":
                 self.writing = False
             log.error("hub dashboard worker failed", exc_info=event.worker.error)
-            self.notify(f"Gagal memuat dari hub ({type(event.worker.error).__name__}); "
-                        "rinciannya di log", severity="error", timeout=10)
+            self.notify(texts.HUB_FAILED.format(error=type(event.worker.error).__name__),
+                        severity="error", timeout=10)
 
 
 class HubApp(KeyedApp):

@@ -1,4 +1,11 @@
-"""What the cashier reads, in one place (Indonesian), so the screens can be translated."""
+"""What the cashier and the owner read on the screens, in Indonesian, in one place so that it can
+be reviewed and translated: every sentence — messages, notifications, prompts and placeholders,
+hints, confirmations, explanations, what an empty list says, the palette's commands.
+
+Short labels that are a widget's own structure stay beside the widget: a key's name in a footer
+binding, a table's column headings and row labels, a panel's or dialog's title, a form field's
+name, the status line's compact fields, the dashboards' figure names.
+"""
 
 from loket.domain.states import PaymentState
 
@@ -127,3 +134,129 @@ HELP_AHEAD = """\
               (juga setelah "sudah lunas")
 """
 HELP_NUMBERS = "[b]Nomor uji: {host}[/b]"  # then the simulated host's numbers, one a line
+
+# -- the palette's commands: (name, what it does), in the order offered -------------------------
+COMMANDS = {
+    "help": ("Bantuan", "Tombol dan nomor uji (F1)"),
+    "history": ("Riwayat hari ini", "Cari, lihat dan cetak ulang (F4)"),
+    "next": ("Pelanggan berikutnya", "Kosongkan layar (F2)"),
+    "sync_now": ("Kirim antrean sekarang", "Sinkron ke host (F5)"),
+    "queue": ("Antrean dan pengecualian", "Belum final, batas 2x24 jam (F6)"),
+    "shift": ("Shift", "Buka atau tutup shift (F8)"),
+    "dashboard": ("Dasbor", "Uang hari ini (F7)"),
+    "settings": ("Pengaturan", "Biaya admin, batas offline, kasir (F10)"),
+    "other_shifts": ("Tutup shift kasir lain", "Shift yang masih terbuka"),
+    "logout": ("Keluar akun", "Kembali ke layar masuk"),
+    "print_test": ("Cetak halaman uji", "Periksa printer"),
+    # not "Keluar": typing "keluar" must find the logout above, not close the counter
+    "quit": (QUIT, "Hentikan loket di komputer ini (Ctrl+Q)"),
+}
+WORKER_SUBJECT_OTHER = "Tugas latar"  # a failed worker of a group WORKER_SUBJECT does not name
+
+# -- said on many screens --------------------------------------------------------------------
+LOADING = "Memuat…"
+ESC_CANCEL = "Esc batal"
+ESC_CLOSE = "Esc tutup"
+HELP_SCROLL_KEYS = "↑↓ gulir · Esc tutup"
+QR_TOO_SMALL = "Layar terlalu kecil untuk QR"
+NO_SLIP = "Tidak ada struk"
+
+# -- the counter and the payment -------------------------------------------------------------
+INQUIRE_FIRST = "Cek tagihan dulu: ketik nomor lalu Enter"
+QUICK_EXACT = "uang pas "
+CASH_PROMPT = "Uang diterima, contoh 110000"
+CASH_SHORT = "kurang {amount}"
+CASH_MISSING = "Ketik jumlah uang yang diterima"
+CASH_TOO_LITTLE = "Uang kurang {amount} — pembayaran belum dicatat"
+PAYMENT_REFUSED = "Pembayaran tidak dicatat: {reason}"
+
+# -- history, a payment's detail, reprints ---------------------------------------------------
+HISTORY_SEARCH_PROMPT = "Cari nomor, nama atau ref…"
+HISTORY_MATCHING = "cocok dengan '{search}'"
+HISTORY_TODAY = "hari ini"
+HISTORY_SUMMARY = "{count} transaksi {what} · {paid} lunas {amount}"  # what: MATCHING or TODAY
+NO_STATE_CHANGES = "Belum ada perubahan status"
+PAYMENT_NOT_FOUND = "Pembayaran {ref} tidak ditemukan"
+REPRINTING = "Mencetak ulang…"
+REPRINTING_REF = "Mencetak ulang {ref}…"
+
+# -- the queue and refunds -------------------------------------------------------------------
+QUEUE_TITLE = "Pengecualian: belum final, terlama di atas (batas penyelesaian 2x24 jam)"
+QUEUE_LEFT = "sisa {age}"
+QUEUE_LATE = "LEWAT {age}"
+QUEUE_SUMMARY = "{count} belum final"
+QUEUE_REFUNDS_DUE = " · {count} harus dikembalikan ({amount})"  # after QUEUE_SUMMARY
+QUEUE_CHECKING = "Mengecek ke host…"
+QUEUE_PICK_REFUND = "Pilih pembayaran berstatus 'Uang harus dikembalikan'"
+REFUND_REF_REASON = "Ref {ref}\nAlasan: {reason}"
+REFUND_APPROVAL_WHY = "Pengembalian {amount} untuk {name}"
+REFUND_RECORDED = "Pengembalian dicatat. {printed}"
+
+# -- shifts: opening, closing, other cashiers' shifts ----------------------------------------
+SHIFT_OPEN_KEYS = "Enter buka · Esc nanti"
+SHIFT_OPEN_HINT = "Hitung uang di laci sebelum mulai melayani."
+SHIFT_FLOAT_PROMPT = "contoh 200000"
+SHIFT_COUNTED_PROMPT = "uang di laci sekarang"
+SHIFT_CLOSE_HINT = ("Hitung uang di laci dan ketik jumlahnya. Enter: lihat selisihnya, lalu "
+                    "konfirmasi untuk menutup shift dan mencetak laporan Z.")
+CLOSE_QUESTION = ("Tutup shift {cashier}? Tidak dapat dibatalkan: laporan Z dicetak dan "
+                  "kasir keluar.\n\n")
+CLOSE_EXPECTED = "Seharusnya di laci  {amount}\n"  # the three lines' amounts align
+CLOSE_COUNTED = "Dihitung            {amount}\n"
+CLOSE_DIFFERENCE = "Selisih             {amount} ({word})"
+CLOSE_UNSETTLED = "\n\n{count} pembayaran belum final ikut tercatat di laporan Z."
+SHIFT_CLOSE_KEYS = "Y: ya, tutup shift · Esc: periksa lagi"
+SHIFT_CLOSING = "Menutup shift…"
+SHIFT_CLOSED = "Shift {cashier} ditutup. Selisih {difference}. {printed}"
+SHIFT_PICK_KEYS = "Enter tutup shift · Esc batal"
+NO_OPEN_SHIFTS = "(tidak ada shift terbuka)"
+
+# -- the owner: first set-up, accounts, settings ---------------------------------------------
+WELCOME = ("Selamat datang di loket. Database masih kosong: buat akun PEMILIK dulu. Pemilik "
+           "menambah kasir, melihat laporan dan menyetujui pengembalian uang.")
+OWNER_PIN_PROMPT = "PIN (minimal 6 angka), dua kali"
+PIN_MISMATCH = "PIN tidak sama"
+ACCOUNT_ID_PROMPT = "ID kasir (huruf, angka, - dan _)"
+ACCOUNT_PIN_PROMPT = "PIN baru (minimal 6 angka)"
+PIN_MISMATCH_RETYPE = "PIN tidak sama: ketik ulang di kedua kolom"
+SAVING = "Menyimpan…"
+ACCOUNTS_COUNT = "{count} akun, {active} aktif"
+ACCOUNT_SAVED = "{cashier} disimpan"
+DEACTIVATE_QUESTION = ("Nonaktifkan {cashier} ({name})? Akun ini tidak bisa masuk lagi sampai "
+                       "diaktifkan kembali (U). Pembayaran dan shift-nya tetap tersimpan.")
+DEACTIVATE_KEYS = "Y: ya, nonaktifkan · Esc: batal"
+ACCOUNT_REACTIVATED = "{cashier} diaktifkan lagi"
+ACCOUNT_DEACTIVATED = "{cashier} dinonaktifkan"
+SETTINGS_KEYS = "Ctrl+S simpan"
+SETTINGS_HINT = "Tab/Enter pindah kolom · Ctrl+S simpan · F3 kelola kasir"
+SETTINGS_CONNECTION = ("Host {url}  ·  agen {account}\nKunci host: disembunyikan ({key_source})\n"
+                       "Printer: {printer}, {columns} kolom")
+KEY_FROM_ENV = "dari variabel {name}"  # SETTINGS_CONNECTION's key_source, one of three
+KEY_TRAINING = "kunci sesi latihan"
+KEY_IN_CONFIG = "di file konfigurasi"
+SETTINGS_SAVED = "{count} pengaturan disimpan"
+SETTINGS_UNCHANGED = "Tidak ada perubahan"
+
+# -- the owner's dashboards (F7 and ``loket hub dashboard``) ---------------------------------
+DEPOSIT_NOTE = "Biaya host sudah dipotong dari deposit: tidak ada yang perlu disetor lagi."
+DASH_HINT = "p/b: tulis laporan harian/bulanan"
+DASH_MONTH_SLOW = " (sebulan transaksi: bisa beberapa menit)"
+DASH_REPORT_WRITING = "Membuat laporan PDF, CSV, XLSX…{note}"  # note: MONTH_SLOW or nothing
+DASH_REPORT_WRITTEN = "Laporan ditulis ({rows} transaksi): {stem} .pdf .csv .xlsx\n{folder}/"
+REPORT_FAILED = "Laporan gagal ditulis: {error}"
+HUB_HINT = "o: pilih outlet"
+HUB_LOADING = "Memuat dari hub…"
+HUB_LOADED = "Dimuat {time}; diperbarui tiap {seconds:.0f} detik"
+HUB_RETRYING = "{error} — dicoba lagi tiap {seconds:.0f} detik"
+HUB_UNREADABLE = "Belum dapat dimuat dari hub"
+HUB_FAILED = "Gagal memuat dari hub ({error}); rinciannya di log"
+HUB_NO_OUTLETS = "Belum ada kasir terdaftar di hub"
+HUB_BEHIND = "Hub belum menerima semua dari {outlets}"
+HUB_FIGURES_SHORT = "! {reasons}: angkanya bisa kurang."  # reasons: HUB_BEHIND and the like
+HUB_UNKNOWN_ACCOUNT = "akun tidak diketahui"
+HUB_POSTPAID = "Pascabayar: setor {amount} (T+1)"
+HUB_SETTLEMENT_UNKNOWN = "Cara bayar: belum diketahui"
+HUB_NO_ACCOUNTS = "Belum ada akun host tercatat"
+HUB_MONTH_SLOW = " (sebulan: bisa beberapa menit)"
+HUB_REPORT_WRITING = "Membuat laporan semua outlet: PDF, XLSX, CSV…{note}"
+HUB_REPORT_WRITTEN = "Laporan semua outlet ditulis ({rows} transaksi): {stem}.pdf .xlsx .csv"

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine
 
 from loket.clock import WIB, SystemClock, parse_iso
+from loket.domain import times
 from loket.domain.states import FAILURE_KINDS, label
 from loket.hub import periods
 from loket.hub.owner import CounterStatus
@@ -65,7 +66,7 @@ def incomplete(counters: list[CounterStatus], end: str, now: datetime,
     ``CounterStatus.behind``: it never pushed, it had a queue at its last push, or it has been
     silent since before the period's end), or has set aside rows of it that it could not read:
     the figures may be incomplete. Every other outlet's figures stand."""
-    last_day = date.fromisoformat(end[:10]) - timedelta(days=1)
+    last_day = times.date_of(end) - timedelta(days=1)
     late = []
     for c in counters:
         if not c.behind(last_day, now):
@@ -149,7 +150,7 @@ def _exception_table(rows: list[ExceptionRow]) -> TableParts:
     columns = [("Ref", "text"), ("Outlet", "text"), ("Waktu", "text"), ("Kasir", "text"),
                ("Nama", "text"), ("Status", "text"), ("Total", "money")]
     return ("Pengecualian (belum final)", columns,
-            [[r.ref_id, r.terminal, r.created_at[:16].replace("T", " "), r.cashier_id,
+            [[r.ref_id, r.terminal, times.minute(r.created_at), r.cashier_id,
               r.head_name, label(r.state), r.total] for r in rows])
 
 

@@ -1,8 +1,11 @@
-"""The Digiflazz buyer API for BPJS Kesehatan (``shared/domain/aggregators.md`` §1), simulated.
+"""The Digiflazz buyer API for BPJS Kesehatan, simulated, as Digiflazz documents it
+(developer.digiflazz.com/api/buyer/: cek-tagihan, bayar-tagihan, cek-status, cek-saldo,
+response-code, test-case).
 
-``POST /v1/transaction`` (``inq-pasca`` | ``pay-pasca`` | ``status-pasca``) and ``POST /v1/cek-saldo``.
-Where the document says "(unconfirmed)" the simulator takes the reading that exposes a careless
-client; each such choice is marked CHOICE below and listed in the README.
+``POST /v1/transaction`` (``inq-pasca`` | ``pay-pasca`` | ``status-pasca``, signed with the MD5 of
+username + key + ``ref_id``) and ``POST /v1/cek-saldo``. Where the documentation leaves a point
+open, the simulator takes the reading that exposes a careless client; each such choice is marked
+CHOICE below and listed in the README.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from loket.sim.profiles.engine import Bill, Engine, Refusal, md5_hex, stable_dig
 SKU = "bpjs"  # the buyer's own SKU for BPJS Kesehatan; the documented tests use "bpjs"
 COMMANDS = ("inq-pasca", "pay-pasca", "status-pasca")
 
-# §1.5 test numbers (with "testing": true), all answering the example bill of §1.3.
+# Digiflazz's documented test numbers (with "testing": true), all answering its example bill.
 EXAMPLE_BILL = Bill(
     name="Nama Pelanggan",
     branch="JAKARTA PUSAT",
@@ -131,7 +134,7 @@ class Digiflazz:
             return _failure(req, "50")
         if txn["state"] != "inquired":
             # CHOICE: a repeated pay-pasca never posts and never repeats the result: 49, so the
-            # client must ask status-pasca (aggregators.md §1.4).
+            # client must ask status-pasca (a repeated pay-pasca's idempotency is not documented).
             return _failure(req, "49")
         if engine.inquired_at(txn).date() != engine.clock.now().date():
             # CHOICE: pay only on the inquiry's Jakarta calendar date; afterwards the inquiry is
@@ -237,7 +240,7 @@ def _json_object(raw: bytes) -> dict | None:
 
 
 def _six_keys(req: dict, rc: str, status: str, detail: str = "") -> dict:
-    """Failures and pending answers carry only these (§1.3)."""
+    """Failures and pending answers carry only these (as Digiflazz's examples of them)."""
 
     def text(key: str) -> str:
         value = req.get(key)

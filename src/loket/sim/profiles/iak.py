@@ -1,8 +1,9 @@
-"""The IAK (Mobilepulsa) postpaid API for BPJS Kesehatan (``aggregators.md`` §2), simulated.
+"""The IAK (Mobilepulsa) postpaid API for BPJS Kesehatan, simulated, as IAK documents it (the
+repositories iak-id/iak-api-reference-docs and iak-id/iak-api-developer-docs).
 
 Every command is ``POST /api/v1/bill/check``: ``inq-pasca``, ``pay-pasca`` (by ``tr_id``),
-``checkstatus`` (by ``ref_id``); answers are ``{"data": {...}, "meta": []}``. Choices where the
-document says "(unconfirmed)" are marked CHOICE and listed in the README.
+``checkstatus`` (by ``ref_id``); answers are ``{"data": {...}, "meta": []}``. Where the
+documentation leaves a point open, the choice taken is marked CHOICE and listed in the README.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import json
 import re
 from datetime import timedelta
 
+from loket.domain import times
 from loket.domain.billing import MAX_MONTHS_AHEAD
 from loket.sim.population import BRANCHES
 from loket.sim.profiles.engine import Bill, Engine, Refusal, md5_hex, stable_digits
@@ -296,7 +298,7 @@ def branch_code(branch: str) -> str:
 
 
 def _ymdhis(when: str) -> str:
-    return when[:19].replace("-", "").replace("T", "").replace(":", "")
+    return times.compact(when)
 
 
 def _whole_number(value: object) -> int | None:

@@ -72,9 +72,6 @@ class Dialog(LoketScreen[T], ModalScreen[T]):
     """A modal question: answers once, by ``decide``, and only while it is on top."""
 
     APP_KEYS = False
-    DEFAULT_CSS = """
-    Dialog { background: $background 60%; }
-    """
 
     def __init__(self) -> None:
         super().__init__()

@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Footer, Input, Label
 from loket.domain.accounts import Account
 from loket.errors import LoketError
 from loket.service.accounts import check_new_id, check_new_pin
+from loket.tui import texts
 from loket.tui.screens.base import FORM_KEYS, Dialog, FormKeys, LoketScreen
 from loket.tui.screens.confirm import Confirm
 from loket.tui.widgets.status_line import StatusLine
@@ -28,11 +29,7 @@ class AccountForm(FormKeys, Dialog[str | None]):
         Binding("escape", "cancel", "Batal"),
     ]
     DEFAULT_CSS = """
-    AccountForm { align: center middle; }
-    #account { width: 56; max-width: 100%; height: auto; border: thick $accent; padding: 1 2;
-               background: $surface; }
-    #account Input { margin-bottom: 1; }
-    #account-error { color: $error; width: 100%; height: auto; }
+    #account { width: 56; border: thick $accent; padding: 1 2; }
     """
 
     class Saved(Message):
@@ -45,20 +42,20 @@ class AccountForm(FormKeys, Dialog[str | None]):
         self.account = account  # None: a new cashier
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="account") as box:
+        with Vertical(id="account", classes="dialog-box dialog-form") as box:
             if self.account is None:
                 box.border_title = "Kasir baru"
-                yield Label("ID kasir (huruf, angka, - dan _)")
+                yield Label(texts.ACCOUNT_ID_PROMPT)
                 yield Input(id="acc-id", compact=True)
                 yield Label("Nama")
                 yield Input(id="acc-name", compact=True)
             else:
                 box.border_title = f"Reset PIN {self.account.id} ({self.account.name})"
-            yield Label("PIN baru (minimal 6 angka)")
+            yield Label(texts.ACCOUNT_PIN_PROMPT)
             yield Input(id="acc-pin1", password=True, restrict=r"[0-9]*", compact=True)
             yield Label("Ulangi PIN")
             yield Input(id="acc-pin2", password=True, restrict=r"[0-9]*", compact=True)
-            yield Label("", id="account-error")
+            yield Label("", id="account-error", classes="dialog-error")
         yield Footer(compact=True)
 
     def _value(self, field: str) -> str:
@@ -78,9 +75,9 @@ class AccountForm(FormKeys, Dialog[str | None]):
             self._error(str(exc))
             return
         if pin1 != pin2:
-            self._error("PIN tidak sama: ketik ulang di kedua kolom")
+            self._error(texts.PIN_MISMATCH_RETYPE)
             return
-        self._error("Menyimpan…")
+        self._error(texts.SAVING)
         self.busy = True
         name = "" if self.account else self._value("acc-name")
         self.save(cashier_id, name, pin1)
@@ -143,7 +140,7 @@ class CashiersScreen(LoketScreen):
         table: DataTable[str] = DataTable(id="cashiers", cursor_type="row")
         table.add_columns("ID", "Nama", "Peran", "Status")
         yield table
-        yield Label("Memuat…", id="cashiers-status")
+        yield Label(texts.LOADING, id="cashiers-status")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -186,7 +183,7 @@ class CashiersScreen(LoketScreen):
             table.move_cursor(row=table.get_row_index(keep))
         active = sum(1 for a in loaded.found if a.active)
         self.query_one("#cashiers-status", Label).update(
-            f"{len(loaded.found)} akun, {active} aktif")
+            texts.ACCOUNTS_COUNT.format(count=len(loaded.found), active=active))
         self.refresh_bindings()
 
     @on(DataTable.RowHighlighted)
@@ -208,7 +205,7 @@ class CashiersScreen(LoketScreen):
 
     def _saved(self, cashier_id: str | None) -> None:
         if cashier_id:
-            self.notify(f"{cashier_id} disimpan")
+            self.notify(texts.ACCOUNT_SAVED.format(cashier=cashier_id))
             self.load()
 
     def action_deactivate(self) -> None:
@@ -222,9 +219,8 @@ class CashiersScreen(LoketScreen):
 
         self.app.push_screen(Confirm(
             "Nonaktifkan kasir",
-            f"Nonaktifkan {chosen.id} ({chosen.name})? Akun ini tidak bisa masuk lagi sampai "
-            "diaktifkan kembali (U). Pembayaran dan shift-nya tetap tersimpan.",
-            "Y: ya, nonaktifkan · Esc: batal"), answered)
+            texts.DEACTIVATE_QUESTION.format(cashier=chosen.id, name=chosen.name),
+            texts.DEACTIVATE_KEYS), answered)
 
     def action_reactivate(self) -> None:
         chosen = self._selected()
@@ -242,8 +238,8 @@ class CashiersScreen(LoketScreen):
         except LoketError as exc:
             self.post_message(self.Changed(str(exc), False))
             return
-        word = "diaktifkan lagi" if active else "dinonaktifkan"
-        self.post_message(self.Changed(f"{cashier_id} {word}", True))
+        done = texts.ACCOUNT_REACTIVATED if active else texts.ACCOUNT_DEACTIVATED
+        self.post_message(self.Changed(done.format(cashier=cashier_id), True))
 
     def on_cashiers_screen_changed(self, changed: Changed) -> None:
         self.notify(changed.message, severity="information" if changed.ok else "error")

@@ -19,9 +19,7 @@ class Confirm(Dialog[bool]):
         Binding("escape,n,t", "answer(False)", "Tidak"),
     ]
     DEFAULT_CSS = """
-    Confirm { align: center middle; }
-    #confirm-box { width: 64; max-width: 100%; height: auto; border: thick $error;
-                   padding: 1 2; background: $surface; }
+    #confirm-box { width: 64; border: thick $error; padding: 1 2; }
     #confirm-keys { margin-top: 1; text-style: bold; }
     """
 
@@ -32,7 +30,7 @@ class Confirm(Dialog[bool]):
         self.keys = keys
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="confirm-box") as box:
+        with Vertical(id="confirm-box", classes="dialog-box") as box:
             box.border_title = self.title_text
             yield Static(self.body)
             yield Label(self.keys, id="confirm-keys")

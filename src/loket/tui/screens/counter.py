@@ -9,6 +9,7 @@ from textual.message import Message
 from textual.widgets import Footer, Input, Label
 from textual.worker import Worker, WorkerState
 
+from loket.domain import times
 from loket.domain.billing import FamilyBill
 from loket.domain.money import format_rupiah
 from loket.domain.months import Month
@@ -25,7 +26,7 @@ from loket.tui.widgets.status_line import StatusLine
 def offline_message(bill: FamilyBill) -> str:
     """Priced here while the host is down: from the family's members and the tariffs, or — for a
     count-only family — from the last price seen for one month."""
-    when = bill.inquired_at[:10]
+    when = times.day(bill.inquired_at)
     if bill.count_only and bill.month_count:
         return texts.OFFLINE_COUNT_BILL.format(
             when=when, price=format_rupiah(bill.premium // bill.month_count))
@@ -246,7 +247,7 @@ class CounterScreen(FormKeys, LoketScreen):
 
     def action_pay(self) -> None:
         if not self.bill_is_current():
-            self._message("Cek tagihan dulu: ketik nomor lalu Enter", "error")
+            self._message(texts.INQUIRE_FIRST, "error")
             return
         self.busy = True  # until the shift is checked: a second Enter or F9 does nothing
         self._message(texts.CHECKING_SHIFT, "busy")

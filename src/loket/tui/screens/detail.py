@@ -13,11 +13,13 @@ from textual.message import Message
 from textual.widgets import Footer, Label, Static
 
 from loket.clock import parse_iso
+from loket.domain import times
 from loket.domain.money import format_rupiah
 from loket.domain.payment import Payment, StateChange
 from loket.domain.states import label
 from loket.printing.layouts import number_label, qr_payload
 from loket.service.slips import NO_SLIP_FOR_FAILED, PrintResult
+from loket.tui import texts
 from loket.tui.screens.base import LoketScreen
 from loket.tui.screens.qr import QrScreen
 from loket.tui.widgets.receipt_preview import ReceiptPreview
@@ -50,7 +52,7 @@ def facts(p: Payment) -> Table:
         ("Tunai", format_rupiah(p.cash)),
         ("Kembali", format_rupiah(p.change)),
         ("Kasir", p.cashier_id),
-        ("Dicatat", p.created_at[:19].replace("T", " ")),
+        ("Dicatat", times.second(p.created_at)),
         ("Dicetak", f"{p.print_count}x"),
     ]
     if p.offline:
@@ -64,7 +66,7 @@ def timeline(changes: list[StateChange]) -> Table | Text:
     """Each change: when, from which state to which, and under it the host's answer (rc and
     words) and who moved it."""
     if not changes:
-        return Text("Belum ada perubahan status", style="dim")
+        return Text(texts.NO_STATE_CHANGES, style="dim")
     grid = Table.grid(padding=(0, 1))
     grid.add_column(style="dim", no_wrap=True)
     grid.add_column(overflow="fold")
@@ -114,7 +116,7 @@ class PaymentDetail(LoketScreen):
         yield StatusLine()
         with Horizontal():
             with VerticalScroll(id="detail-main"):
-                facts_box = Static("Memuat…", id="facts")
+                facts_box = Static(texts.LOADING, id="facts")
                 facts_box.border_title = "Pembayaran"
                 yield facts_box
                 changes = Static("", id="timeline")
@@ -141,7 +143,7 @@ class PaymentDetail(LoketScreen):
         payment = self.payment = loaded.payment
         self.refresh_bindings()
         if payment is None:
-            self.query_one("#facts", Static).update(f"Pembayaran {self.ref_id} tidak ditemukan")
+            self.query_one("#facts", Static).update(texts.PAYMENT_NOT_FOUND.format(ref=self.ref_id))
             return
         self.query_one("#facts", Static).update(facts(payment))
         self.query_one("#timeline", Static).update(timeline(loaded.changes))
@@ -154,7 +156,7 @@ class PaymentDetail(LoketScreen):
 
     def action_reprint(self) -> None:
         self.busy = True
-        self.query_one("#detail-status", Label).update("Mencetak ulang…")
+        self.query_one("#detail-status", Label).update(texts.REPRINTING)
         self.reprint()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="printer")

@@ -23,9 +23,8 @@ def numbers_text(host: TrainingHost) -> str:
 class HelpScreen(Dialog[None]):
     BINDINGS = [Binding("escape,f1,q", "close", "Tutup")]
     DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    #help { width: 64; max-width: 100%; height: auto; max-height: 1fr; border: round $accent;
-            padding: 0 1; background: $surface; scrollbar-size-vertical: 1; }
+    #help { width: 64; max-height: 1fr; border: round $accent; padding: 0 1;
+            scrollbar-size-vertical: 1; }
     #help-grid { grid-size: 1; grid-gutter: 1 2; height: auto; }
     #help-grid Static { width: 1fr; height: auto; }
     HelpScreen.-wide #help { width: 116; }
@@ -33,9 +32,9 @@ class HelpScreen(Dialog[None]):
     """
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help") as box:
+        with VerticalScroll(id="help", classes="dialog-box") as box:
             box.border_title = "Bantuan"
-            box.border_subtitle = "↑↓ gulir · Esc tutup"
+            box.border_subtitle = texts.HELP_SCROLL_KEYS
             with Grid(id="help-grid"):
                 ahead = texts.HELP_AHEAD if self.runtime.counter.pays_ahead else ""
                 yield Static(texts.HELP_KEYS.format(ahead=ahead))

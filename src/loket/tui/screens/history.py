@@ -8,10 +8,12 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Input, Label
 
+from loket.domain import times
 from loket.domain.money import format_rupiah
 from loket.domain.payment import Payment
 from loket.domain.states import PaymentState, label, short_label
 from loket.service.slips import PrintResult
+from loket.tui import texts
 from loket.tui.screens.base import LoketScreen
 from loket.tui.screens.detail import PaymentDetail
 from loket.tui.widgets.status_line import StatusLine
@@ -58,13 +60,13 @@ class HistoryScreen(LoketScreen):
 
     def compose(self) -> ComposeResult:
         yield StatusLine()
-        search = Input(placeholder="Cari nomor, nama atau ref…", id="search")
+        search = Input(placeholder=texts.HISTORY_SEARCH_PROMPT, id="search")
         search.border_title = "Riwayat hari ini"
         yield search
         table: DataTable[str] = DataTable(id="history", cursor_type="row", zebra_stripes=True)
         table.add_columns("Jam", "No. VA/kartu", "Nama", "Total", "Status", "Ref")
         yield table
-        yield Label("Memuat…", id="history-status")
+        yield Label(texts.LOADING, id="history-status")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -93,10 +95,11 @@ class HistoryScreen(LoketScreen):
         self._found = loaded.found
         self._show()
         paid = [p for p in loaded.found if p.state == PaymentState.SUCCESS]
-        what = f"cocok dengan '{self.search}'" if self.search else "hari ini"
+        what = (texts.HISTORY_MATCHING.format(search=self.search) if self.search
+                else texts.HISTORY_TODAY)
         self.query_one("#history-status", Label).update(
-            f"{len(loaded.found)} transaksi {what} · {len(paid)} lunas "
-            f"{format_rupiah(sum(p.total for p in paid))}"
+            texts.HISTORY_SUMMARY.format(count=len(loaded.found), what=what, paid=len(paid),
+                                         amount=format_rupiah(sum(p.total for p in paid)))
         )
 
     def on_resize(self, event: events.Resize) -> None:
@@ -112,7 +115,7 @@ class HistoryScreen(LoketScreen):
         self.rows = {p.ref_id: p for p in self._found}
         for p in self._found:
             table.add_row(
-                p.created_at[11:16],
+                times.clock_hm(p.created_at),
                 p.family_no,
                 p.head_name[:18],
                 format_rupiah(p.total),
@@ -143,7 +146,7 @@ class HistoryScreen(LoketScreen):
         if payment is None:
             return
         self.busy = True
-        self.query_one("#history-status", Label).update(f"Mencetak ulang {payment.ref_id}…")
+        self.query_one("#history-status", Label).update(texts.REPRINTING_REF.format(ref=payment.ref_id))
         self.reprint(payment.ref_id)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="printer")

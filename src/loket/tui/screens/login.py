@@ -24,10 +24,7 @@ class LoginScreen(FormKeys, LoketScreen):
         Binding("ctrl+q", "app.quit", texts.QUIT),
     ]
     DEFAULT_CSS = """
-    LoginScreen { align: center middle; }
-    #login-box { width: 60; max-width: 100%; height: auto; border: round $accent; padding: 1 2; }
-    #login-box Input { margin-bottom: 1; }
-    #login-error { color: $error; width: 100%; height: auto; }
+    #login-box { width: 60; border: round $accent; padding: 1 2; }
     #training-hint { background: $warning 30%; padding: 0 1; margin-bottom: 1; height: auto; }
     LoginScreen.-narrow #login-box { padding: 0 1; }
     """
@@ -41,7 +38,7 @@ class LoginScreen(FormKeys, LoketScreen):
 
     def compose(self) -> ComposeResult:
         yield StatusLine()
-        with Vertical(id="login-box") as box:
+        with Vertical(id="login-box", classes="dialog-box dialog-form") as box:
             box.border_title = texts.LOGIN_TITLE
             runtime = self.runtime
             if runtime.training:
@@ -56,7 +53,7 @@ class LoginScreen(FormKeys, LoketScreen):
             yield Input(id="cashier-id", compact=True, value="latihan" if runtime.training else "")
             yield Label(texts.LOGIN_PIN)
             yield Input(id="pin", password=True, restrict=r"[0-9]*", max_length=12, compact=True)
-            yield Label("", id="login-error")
+            yield Label("", id="login-error", classes="dialog-error")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:

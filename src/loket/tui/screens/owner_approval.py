@@ -10,6 +10,7 @@ from textual.message import Message
 from textual.widgets import Footer, Input, Label, Static
 
 from loket.errors import LoketError
+from loket.tui import texts
 from loket.tui.screens.base import FORM_KEYS, Dialog, FormKeys
 
 
@@ -22,11 +23,7 @@ class OwnerApproval(FormKeys, Dialog[str | None]):
         Binding("escape", "cancel", "Batal"),
     ]
     DEFAULT_CSS = """
-    OwnerApproval { align: center middle; }
-    #approval { width: 56; max-width: 100%; height: auto; border: thick $warning; padding: 1 2;
-                background: $surface; }
-    #approval Input { margin-bottom: 1; }
-    #approval-error { color: $error; width: 100%; height: auto; }
+    #approval { width: 56; border: thick $warning; padding: 1 2; }
     """
 
     class Checked(Message):
@@ -39,15 +36,15 @@ class OwnerApproval(FormKeys, Dialog[str | None]):
         self.why = why
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="approval") as box:
+        with Vertical(id="approval", classes="dialog-box dialog-form") as box:
             box.border_title = "Persetujuan pemilik"
-            box.border_subtitle = "Esc batal"
+            box.border_subtitle = texts.ESC_CANCEL
             yield Static(self.why)
             yield Label("ID pemilik")
             yield Input(id="owner-id", compact=True)
             yield Label("PIN pemilik")
             yield Input(id="owner-pin", password=True, restrict=r"[0-9]*", compact=True)
-            yield Label("", id="approval-error")
+            yield Label("", id="approval-error", classes="dialog-error")
         yield Footer(compact=True)
 
     def submit(self) -> None:

@@ -46,7 +46,7 @@ def quick_keys(total: int) -> Table:
     for key, amount in zip(("F5", "F6", "F7", "F8"), quick_amounts(total), strict=True):
         keys.setdefault(amount, []).append(key)
     entries = [Text.assemble((f"{'/'.join(k)} ", "bold"),
-                             ("uang pas " if a == total else "", "dim"), format_rupiah(a))
+                             (texts.QUICK_EXACT if a == total else "", "dim"), format_rupiah(a))
                for a, k in keys.items()]
     grid = Table.grid(padding=(0, 3))
     grid.add_column(no_wrap=True)
@@ -68,9 +68,7 @@ class PaymentScreen(FormKeys, Dialog[None]):
         Binding("f8", "quick(3)", "100rb", group=QUICK, priority=True),
     ]
     DEFAULT_CSS = """
-    PaymentScreen { align: center middle; }
-    #pay-box { width: 64; max-width: 100%; height: auto; border: thick $accent;
-               padding: 1 2; background: $surface; }
+    #pay-box { width: 64; border: thick $accent; padding: 1 2; }
     #pay-grid { grid-size: 2; grid-columns: 1fr 24; height: auto; grid-rows: 1;
                 grid-gutter: 0 1; }
     #cash { border: round $accent; height: 3; margin: 1 0 0 0; }
@@ -120,7 +118,7 @@ class PaymentScreen(FormKeys, Dialog[None]):
         self._timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="pay-box") as box:
+        with Vertical(id="pay-box", classes="dialog-box") as box:
             offline = " OFFLINE" if self.bill.priced_offline else ""
             box.border_title = f"Pembayaran{offline} — {self.bill.head_name}"
             box.border_subtitle = texts.PAY_CONFIRM
@@ -132,7 +130,7 @@ class PaymentScreen(FormKeys, Dialog[None]):
                 yield Label("Kembali")
                 yield Label("-", id="change", classes="amount")
             cash = Input(
-                placeholder="Uang diterima, contoh 110000",
+                placeholder=texts.CASH_PROMPT,
                 id="cash",
                 restrict=r"[0-9.]*",
                 max_length=13,
@@ -169,7 +167,7 @@ class PaymentScreen(FormKeys, Dialog[None]):
             change.update("-")
             change.set_classes("amount")
         elif cash < self.total:
-            change.update(f"kurang {format_rupiah(self.total - cash)}")
+            change.update(texts.CASH_SHORT.format(amount=format_rupiah(self.total - cash)))
             change.set_classes("amount short")
         else:
             change.update(format_rupiah(cash - self.total))
@@ -185,9 +183,9 @@ class PaymentScreen(FormKeys, Dialog[None]):
     def submit(self) -> None:
         cash = self._cash()
         if cash is None:
-            self._error("Ketik jumlah uang yang diterima")
+            self._error(texts.CASH_MISSING)
         elif cash < self.total:
-            self._error(f"Uang kurang {format_rupiah(self.total - cash)} — pembayaran belum dicatat")
+            self._error(texts.CASH_TOO_LITTLE.format(amount=format_rupiah(self.total - cash)))
         else:
             self._sending(True)
             self.send(cash)
@@ -241,7 +239,7 @@ class PaymentScreen(FormKeys, Dialog[None]):
         try:
             payment = counter.pay(self.bill, cash, cashier, progress=step)
         except PaymentRefused as exc:
-            self.post_message(self.Refused(f"Pembayaran tidak dicatat: {exc}"))
+            self.post_message(self.Refused(texts.PAYMENT_REFUSED.format(reason=exc)))
             return
         except Exception as exc:
             if not recorded:

@@ -8,6 +8,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Footer, Label
 
+from loket.tui import texts
 from loket.tui.screens.base import Dialog
 from loket.tui.widgets.qr import QrView
 
@@ -15,7 +16,6 @@ from loket.tui.widgets.qr import QrView
 class QrScreen(Dialog[None]):
     BINDINGS = [Binding("escape,q", "close", "Tutup")]
     DEFAULT_CSS = """
-    QrScreen { align: center middle; }
     #qr-box { width: 100%; height: 1fr; border: round $accent; background: $surface;
               padding: 0 1; }
     #qr-ref { width: 100%; text-align: center; height: 1; }
@@ -29,7 +29,7 @@ class QrScreen(Dialog[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="qr-box") as box:
             box.border_title = "QR struk"
-            box.border_subtitle = "Esc tutup"
+            box.border_subtitle = texts.ESC_CLOSE
             yield QrView(self.payload)
             yield Label(f"Ref {self.ref}", id="qr-ref")
         yield Footer(compact=True)

@@ -32,9 +32,7 @@ class RefundConfirm(Dialog[bool]):
     BINDINGS = [Binding("enter", "answer(True)", "Sudah dikembalikan"),
                 Binding("escape", "answer(False)", "Batal")]
     DEFAULT_CSS = """
-    RefundConfirm { align: center middle; }
-    #refund-box { width: 60; max-width: 100%; height: auto; border: thick $error; padding: 1 2;
-                  background: $surface; }
+    #refund-box { width: 60; border: thick $error; padding: 1 2; }
     """
 
     def __init__(self, payment: Payment) -> None:
@@ -42,11 +40,12 @@ class RefundConfirm(Dialog[bool]):
         self.payment = payment
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="refund-box") as box:
+        with Vertical(id="refund-box", classes="dialog-box") as box:
             box.border_title = "Pengembalian uang"
             yield Static(texts.REFUND_CONFIRM.format(amount=format_rupiah(self.payment.total),
                                                      name=self.payment.head_name))
-            yield Static(f"Ref {self.payment.ref_id}\nAlasan: {self.payment.host_message or '-'}")
+            yield Static(texts.REFUND_REF_REASON.format(ref=self.payment.ref_id,
+                                                        reason=self.payment.host_message or "-"))
         yield Footer(compact=True)
 
     def action_answer(self, yes: bool) -> None:
@@ -90,12 +89,11 @@ class QueueScreen(LoketScreen):
 
     def compose(self) -> ComposeResult:
         yield StatusLine()
-        yield Label("Pengecualian: belum final, terlama di atas (batas penyelesaian 2x24 jam)",
-                    id="queue-title")
+        yield Label(texts.QUEUE_TITLE, id="queue-title")
         table: DataTable[str] = DataTable(id="queue", cursor_type="row", zebra_stripes=True)
         table.add_columns("Umur", "Batas 2x24j", "Status", "Nama", "Total", "Coba", "Pesan host")
         yield table
-        yield Label("Memuat…", id="queue-status")
+        yield Label(texts.LOADING, id="queue-status")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -116,24 +114,25 @@ class QueueScreen(LoketScreen):
         for p in found:
             waited = now - parse_iso(p.created_at)
             left = SETTLEMENT_LIMIT - waited
-            sla = Text(f"sisa {age(left)}") if left > timedelta(0) else Text(
-                f"LEWAT {age(-left)}", style="bold red")
+            sla = Text(texts.QUEUE_LEFT.format(age=age(left))) if left > timedelta(0) else Text(
+                texts.QUEUE_LATE.format(age=age(-left)), style="bold red")
             table.add_row(age(waited), sla, label(p.state), p.head_name[:14],
                           format_rupiah(p.total), str(p.attempts), (p.host_message or "-")[:24],
                           key=p.ref_id)
         if keep in self.rows:
             table.move_cursor(row=table.get_row_index(keep))
         due = [p for p in found if p.state == S.REFUND_DUE]
-        summary = f"{len(found)} belum final"
+        summary = texts.QUEUE_SUMMARY.format(count=len(found))
         if due:
-            summary += f" · {len(due)} harus dikembalikan ({format_rupiah(sum(p.total for p in due))})"
+            summary += texts.QUEUE_REFUNDS_DUE.format(
+                count=len(due), amount=format_rupiah(sum(p.total for p in due)))
         self.query_one("#queue-status", Label).update(summary)
 
     def _selected(self) -> Payment | None:
         return selected_row(self.query_one("#queue", DataTable), self.rows)
 
     def action_check(self) -> None:
-        self.query_one("#queue-status", Label).update("Mengecek ke host…")
+        self.query_one("#queue-status", Label).update(texts.QUEUE_CHECKING)
         self.loket.action_sync_now()
 
     def action_open(self) -> None:
@@ -144,7 +143,7 @@ class QueueScreen(LoketScreen):
     def action_refund(self) -> None:
         payment = self._selected()
         if payment is None or payment.state != S.REFUND_DUE:
-            self.notify("Pilih pembayaran berstatus 'Uang harus dikembalikan'", severity="warning")
+            self.notify(texts.QUEUE_PICK_REFUND, severity="warning")
             return
         self.busy = True  # until the counter says the money may be handed back
         self.check_refund(payment)
@@ -180,7 +179,8 @@ class QueueScreen(LoketScreen):
                 approved(self.loket.cashier_id)
             else:  # a cashier pays back only with the owner's approval
                 self.app.push_screen(OwnerApproval(
-                    f"Pengembalian {format_rupiah(payment.total)} untuk {payment.head_name}"),
+                    texts.REFUND_APPROVAL_WHY.format(amount=format_rupiah(payment.total),
+                                                     name=payment.head_name)),
                     approved)
 
         self.app.push_screen(RefundConfirm(payment), confirmed)
@@ -201,7 +201,7 @@ class QueueScreen(LoketScreen):
             self.notify(refunded.error, severity="error")
             return
         printed = refunded.printed
-        self.notify(f"Pengembalian dicatat. {printed.message}",
+        self.notify(texts.REFUND_RECORDED.format(printed=printed.message),
                     severity="information" if printed.ok else "error")
         self.load()
         self.loket.check_health()

@@ -133,7 +133,7 @@ class ResultScreen(LoketScreen):
 
     def action_reprint(self) -> None:
         self.busy = True  # one reprint at a time
-        self.query_one("#print-status", Label).update("Mencetak ulang…")
+        self.query_one("#print-status", Label).update(texts.REPRINTING)
         self.reprint()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="printer")

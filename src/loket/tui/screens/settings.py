@@ -11,6 +11,7 @@ from textual.widgets import Footer, Input, Label, Static
 
 from loket.errors import LoketError
 from loket.service.owner_settings import FIELDS
+from loket.tui import texts
 from loket.tui.screens.base import FORM_KEYS, FormKeys, LoketScreen, after_typed
 from loket.tui.widgets.status_line import StatusLine
 
@@ -55,21 +56,21 @@ class SettingsScreen(FormKeys, LoketScreen):
         with VerticalScroll():
             with Vertical(id="settings-box") as box:
                 box.border_title = "Pengaturan (pemilik)"
-                box.border_subtitle = "Ctrl+S simpan"
+                box.border_subtitle = texts.SETTINGS_KEYS
                 with Grid(id="settings-grid"):
                     for field in FIELDS:
                         yield Label(field.label)
                         yield Input(id=field_id(field.key), compact=True, disabled=True)
             host = runtime.config.host
-            key_source = (f"dari variabel {host.key_env}" if host.key_env
-                          else "kunci sesi latihan" if runtime.training else "di file konfigurasi")
-            info = Static(f"Host {host.url}  ·  agen {host.account}\n"
-                          f"Kunci host: disembunyikan ({key_source})\n"
-                          f"Printer: {runtime.config.printer.backend}, "
-                          f"{runtime.config.printer.columns} kolom", id="host-info")
+            key_source = (texts.KEY_FROM_ENV.format(name=host.key_env) if host.key_env
+                          else texts.KEY_TRAINING if runtime.training else texts.KEY_IN_CONFIG)
+            printer = runtime.config.printer
+            info = Static(texts.SETTINGS_CONNECTION.format(
+                url=host.url, account=host.account, key_source=key_source,
+                printer=printer.backend, columns=printer.columns), id="host-info")
             info.border_title = "Koneksi (dari file konfigurasi)"
             yield info
-            yield Label("Memuat…", id="settings-status")
+            yield Label(texts.LOADING, id="settings-status")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -93,7 +94,7 @@ class SettingsScreen(FormKeys, LoketScreen):
             box.value = loaded.values[field.key]
             box.disabled = False
         self.set_focus(self.query_one(f"#{field_id(FIELDS[0].key)}", Input))
-        self._status("Tab/Enter pindah kolom · Ctrl+S simpan · F3 kelola kasir")
+        self._status(texts.SETTINGS_HINT)
 
     def _status(self, message: str, ok: bool = True) -> None:
         label = self.query_one("#settings-status", Label)
@@ -119,7 +120,7 @@ class SettingsScreen(FormKeys, LoketScreen):
             self.post_message(self.Saved(str(exc), False))
             return
         self.post_message(self.Saved(
-            f"{changed} pengaturan disimpan" if changed else "Tidak ada perubahan", True))
+            texts.SETTINGS_SAVED.format(count=changed) if changed else texts.SETTINGS_UNCHANGED, True))
 
     def on_settings_screen_saved(self, saved: Saved) -> None:
         self.busy = False

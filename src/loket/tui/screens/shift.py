@@ -11,10 +11,12 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Footer, Input, Label, Static
 
+from loket.domain import times
 from loket.domain.money import format_rupiah, parse_rupiah
 from loket.domain.shifts import DrawerCount, ShiftReport
 from loket.domain.states import label
 from loket.errors import LoketError
+from loket.tui import texts
 from loket.tui.screens.base import FormKeys, LoketScreen
 from loket.tui.screens.confirm import Confirm
 from loket.tui.widgets.status_line import StatusLine
@@ -36,8 +38,7 @@ class ShiftOpenScreen(FormKeys, LoketScreen):
         Binding("f1", "app.help", "Bantuan"),
     ]
     DEFAULT_CSS = """
-    ShiftOpenScreen { align: center middle; }
-    #open-box { width: 56; max-width: 100%; height: auto; border: round $accent; padding: 1 2; }
+    #open-box { width: 56; border: round $accent; padding: 1 2; }
     #float { border: round $accent; height: 3; }
     #open-error { color: $error; height: auto; }
     """
@@ -49,11 +50,11 @@ class ShiftOpenScreen(FormKeys, LoketScreen):
 
     def compose(self) -> ComposeResult:
         yield StatusLine()
-        with Vertical(id="open-box") as box:
+        with Vertical(id="open-box", classes="dialog-box") as box:
             box.border_title = "Buka shift"
-            box.border_subtitle = "Enter buka · Esc nanti"
-            yield Static("Hitung uang di laci sebelum mulai melayani.")
-            cash = Input(id="float", placeholder="contoh 200000", restrict=r"[0-9.]*",
+            box.border_subtitle = texts.SHIFT_OPEN_KEYS
+            yield Static(texts.SHIFT_OPEN_HINT)
+            cash = Input(id="float", placeholder=texts.SHIFT_FLOAT_PROMPT, restrict=r"[0-9.]*",
                          max_length=13)
             cash.border_title = "Modal awal di laci"
             yield cash
@@ -114,14 +115,14 @@ def drawer_table(report: ShiftReport, counted: int | None) -> Table:
 def close_question(cashier_id: str, drawer: DrawerCount, counted: int, unsettled: int) -> Text:
     diff = drawer.difference(counted)
     text = Text()
-    text.append(f"Tutup shift {cashier_id}? Tidak dapat dibatalkan: laporan Z dicetak dan ")
-    text.append("kasir keluar.\n\n")
-    text.append(f"Seharusnya di laci  {format_rupiah(drawer.expected)}\n")
-    text.append(f"Dihitung            {format_rupiah(counted)}\n")
-    text.append(f"Selisih             {signed_rupiah(diff)} ({difference_word(diff)})",
+    text.append(texts.CLOSE_QUESTION.format(cashier=cashier_id))
+    text.append(texts.CLOSE_EXPECTED.format(amount=format_rupiah(drawer.expected)))
+    text.append(texts.CLOSE_COUNTED.format(amount=format_rupiah(counted)))
+    text.append(texts.CLOSE_DIFFERENCE.format(amount=signed_rupiah(diff),
+                                              word=difference_word(diff)),
                 style="bold green" if diff == 0 else "bold red")
     if unsettled:
-        text.append(f"\n\n{unsettled} pembayaran belum final ikut tercatat di laporan Z.",
+        text.append(texts.CLOSE_UNSETTLED.format(count=unsettled),
                     style="yellow")
     return text
 
@@ -162,14 +163,13 @@ class ShiftCloseScreen(FormKeys, LoketScreen):
     def compose(self) -> ComposeResult:
         yield StatusLine()
         with Horizontal(id="close-main"):
-            yield Static("Memuat…", id="drawer")
+            yield Static(texts.LOADING, id="drawer")
             yield Static(id="states")
-        counted = Input(id="counted", placeholder="uang di laci sekarang", restrict=r"[0-9.]*",
+        counted = Input(id="counted", placeholder=texts.SHIFT_COUNTED_PROMPT, restrict=r"[0-9.]*",
                         max_length=13)
         counted.border_title = "Uang dihitung"
         yield counted
-        yield Label("Hitung uang di laci dan ketik jumlahnya. Enter: lihat selisihnya, lalu "
-                    "konfirmasi untuk menutup shift dan mencetak laporan Z.", id="close-hint")
+        yield Label(texts.SHIFT_CLOSE_HINT, id="close-hint")
         yield Label("", id="close-error")
         yield Footer(compact=True)
 
@@ -198,7 +198,8 @@ class ShiftCloseScreen(FormKeys, LoketScreen):
         if report is None:
             return
         drawer = self.query_one("#drawer", Static)
-        drawer.border_title = f"Shift {report.shift.cashier_id} sejak {report.shift.opened_at[11:16]}"
+        opened = times.clock_hm(report.shift.opened_at)
+        drawer.border_title = f"Shift {report.shift.cashier_id} sejak {opened}"
         drawer.update(drawer_table(report, counted))
         states = Table.grid(padding=(0, 1))
         states.add_column()
@@ -230,13 +231,13 @@ class ShiftCloseScreen(FormKeys, LoketScreen):
         def answered(yes: bool | None) -> None:
             if yes and self.is_active:
                 self.busy = True
-                self.query_one("#close-error", Label).update("Menutup shift…")
+                self.query_one("#close-error", Label).update(texts.SHIFT_CLOSING)
                 self.close_shift(counted)
 
         question = close_question(report.shift.cashier_id, report.drawer, counted,
                                   len(report.unsettled))
         self.app.push_screen(Confirm("Tutup shift", question,
-                                     "Y: ya, tutup shift · Esc: periksa lagi"), answered)
+                                     texts.SHIFT_CLOSE_KEYS), answered)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="shift")
     def close_shift(self, counted: int) -> None:

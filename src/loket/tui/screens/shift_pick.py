@@ -10,8 +10,10 @@ from textual.message import Message
 from textual.widgets import Footer, OptionList
 from textual.widgets.option_list import Option
 
+from loket.domain import times
 from loket.domain.shifts import Shift
 from loket.errors import LoketError
+from loket.tui import texts
 from loket.tui.screens.base import Dialog
 from loket.tui.screens.shift import ShiftCloseScreen
 
@@ -19,9 +21,7 @@ from loket.tui.screens.shift import ShiftCloseScreen
 class ShiftPicker(Dialog[None]):
     BINDINGS = [Binding("escape", "cancel", "Batal")]
     DEFAULT_CSS = """
-    ShiftPicker { align: center middle; }
-    #pick { width: 56; max-width: 100%; height: auto; max-height: 16; border: thick $accent;
-            background: $surface; }
+    #pick { width: 56; max-height: 16; border: thick $accent; }
     """
 
     class Loaded(Message):
@@ -30,10 +30,10 @@ class ShiftPicker(Dialog[None]):
             self.shifts, self.error = shifts, error
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="pick") as box:
+        with Vertical(id="pick", classes="dialog-box") as box:
             box.border_title = "Shift yang masih terbuka"
-            box.border_subtitle = "Enter tutup shift · Esc batal"
-            yield OptionList(Option("Memuat…", disabled=True), id="shifts")
+            box.border_subtitle = texts.SHIFT_PICK_KEYS
+            yield OptionList(Option(texts.LOADING, disabled=True), id="shifts")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -52,10 +52,10 @@ class ShiftPicker(Dialog[None]):
         options = self.query_one("#shifts", OptionList)
         options.clear_options()
         if loaded.error or not loaded.shifts:
-            options.add_option(Option(loaded.error or "(tidak ada shift terbuka)", disabled=True))
+            options.add_option(Option(loaded.error or texts.NO_OPEN_SHIFTS, disabled=True))
             return
         options.add_options(
-            Option(f"{s.cashier_id:<12} sejak {s.opened_at[:16].replace('T', ' ')}", id=str(s.id))
+            Option(f"{s.cashier_id:<12} sejak {times.minute(s.opened_at)}", id=str(s.id))
             for s in loaded.shifts)
         options.highlighted = 0
         self.set_focus(options)

@@ -14,9 +14,6 @@ from loket.tui import texts
 from loket.tui.screens.base import FORM_KEYS, FormKeys, LoketScreen
 from loket.tui.widgets.status_line import StatusLine
 
-WELCOME = ("Selamat datang di loket. Database masih kosong: buat akun PEMILIK dulu. Pemilik "
-           "menambah kasir, melihat laporan dan menyetujui pengembalian uang.")
-
 
 class SetupWizard(FormKeys, LoketScreen):
     BINDINGS = [
@@ -25,10 +22,7 @@ class SetupWizard(FormKeys, LoketScreen):
         Binding("ctrl+q", "app.quit", texts.QUIT),
     ]
     DEFAULT_CSS = """
-    SetupWizard { align: center middle; }
-    #wizard { width: 64; max-width: 100%; height: auto; border: round $accent; padding: 1 2; }
-    #wizard Input { margin-bottom: 1; }
-    #wizard-error { color: $error; width: 100%; height: auto; }
+    #wizard { width: 64; border: round $accent; padding: 1 2; }
     SetupWizard.-narrow #wizard { padding: 0 1; }
     """
 
@@ -39,17 +33,17 @@ class SetupWizard(FormKeys, LoketScreen):
 
     def compose(self) -> ComposeResult:
         yield StatusLine()
-        with Vertical(id="wizard") as box:
+        with Vertical(id="wizard", classes="dialog-box dialog-form") as box:
             box.border_title = "Persiapan pertama"
-            yield Static(WELCOME)
+            yield Static(texts.WELCOME)
             yield Label("ID pemilik")
             yield Input(id="owner-id", value="pemilik", compact=True)
             yield Label("Nama")
             yield Input(id="owner-name", compact=True)
-            yield Label("PIN (minimal 6 angka), dua kali")
+            yield Label(texts.OWNER_PIN_PROMPT)
             yield Input(id="pin1", password=True, restrict=r"[0-9]*", compact=True)
             yield Input(id="pin2", password=True, restrict=r"[0-9]*", compact=True)
-            yield Label("", id="wizard-error")
+            yield Label("", id="wizard-error", classes="dialog-error")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -58,7 +52,7 @@ class SetupWizard(FormKeys, LoketScreen):
     def submit(self) -> None:
         values = {f.id: f.value.strip() for f in self.query(Input)}
         if values["pin1"] != values["pin2"]:
-            self._error("PIN tidak sama")
+            self._error(texts.PIN_MISMATCH)
             return
         self.busy = True
         self.create(values["owner-id"], values["owner-name"] or values["owner-id"], values["pin1"])

@@ -6,6 +6,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
+from loket.domain import times
 from loket.domain.billing import FamilyBill
 from loket.domain.money import format_rupiah
 from loket.domain.months import Month
@@ -55,7 +56,7 @@ def counts_line(bill: FamilyBill) -> Text:
         line.append(" (" + ", ".join(notes) + ")", style="dim")
     line.append("\n")
     if bill.priced_offline:
-        line.append(texts.PRICED_FROM.format(when=bill.inquired_at[:10]), style="bold")
+        line.append(texts.PRICED_FROM.format(when=times.day(bill.inquired_at)), style="bold")
     else:
         line.append(texts.COUNT_ONLY_NOTE, style="dim")
     return line

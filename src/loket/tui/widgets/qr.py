@@ -7,6 +7,8 @@ from functools import lru_cache
 from rich.text import Text
 from textual.widget import Widget
 
+from loket.tui import texts
+
 
 @lru_cache(maxsize=16)
 def qr_matrix(payload: str, border: int = 1) -> tuple[tuple[bool, ...], ...]:
@@ -73,7 +75,7 @@ class QrView(Widget):
     def render(self) -> Text:
         scale, border = self.fit()
         if not scale:
-            return Text("Layar terlalu kecil untuk QR", style="bold")
+            return Text(texts.QR_TOO_SMALL, style="bold")
         qr = qr_text(self.payload, border, scale)
         width, height = self.content_size
         qr_width, qr_height = qr_size(self.payload, border, scale)

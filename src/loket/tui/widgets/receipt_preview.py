@@ -7,6 +7,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from loket.printing.slip import QR, Element, as_text
+from loket.tui import texts
 from loket.tui.widgets.qr import qr_text
 
 
@@ -30,7 +31,7 @@ class ReceiptPreview(VerticalScroll):
 
     def compose(self):
         if not self.elements:
-            yield Static(self.reason or "Tidak ada struk", classes="reason")
+            yield Static(self.reason or texts.NO_SLIP, classes="reason")
             return
         text = Text(no_wrap=True)
         for element in self.elements:
