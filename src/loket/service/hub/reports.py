@@ -99,7 +99,7 @@ def month_figures(hub: Engine, month: OutletsDay, now_iso: str) -> MonthFigures:
     month's figures and daily volume (``outlets_month``), failures and resolution times."""
     start, end = month.all.start, month.all.end
     r = periods.resolution(hub, start, end, now_iso, SLA_HOURS)
-    return MonthFigures(start[:7], month.all, month.daily, periods.failures(hub, start, end),
+    return MonthFigures(times.month(start), month.all, month.daily, periods.failures(hub, start, end),
                         r.resolved_within, r.resolved_late, r.open_within, r.open_late,
                         median_h=r.median_h)
 
@@ -164,7 +164,8 @@ def write(hub: Engine, shop: Shop, now: str, *, day: date | None = None,
     else:
         assert month is not None
         start, end = month_range(*month)
-        period, title = start[:7], f"Laporan Bulanan {start[:7]}"
+        period = times.month(start)
+        title = f"Laporan Bulanan {period}"
     figures_ = outlets_period(hub, start, end, period)
     a = across(hub, figures_, start, end, parse_iso(now))
     b = _books(figures_.all, a)
