@@ -1,5 +1,5 @@
 """The native (``loket``) protocol over httpx: signed requests, a total deadline per call, replies
-judged by ``loket.host.replies``. Every call answers; nothing here raises to the caller."""
+judged by ``loket.host.native.replies``. Every call answers; nothing here raises to the caller."""
 
 from __future__ import annotations
 
@@ -11,14 +11,13 @@ from dataclasses import asdict, replace
 import httpx
 
 from loket.domain.attempts import QuoteRule
-from loket.domain.outcomes import (
-    Outcome,
-    cashier_message,
-)
-from loket.host import replies
+from loket.domain.outcomes import Outcome
 from loket.host.base import Booked, HostReply, PaymentRequest, Ticket
 from loket.host.body import Refused
-from loket.host.replies import Sent
+from loket.host.native import replies
+from loket.host.native.codes import cashier_message
+from loket.host.native.replies import Sent
+from loket.host.registry import Reach
 from loket.host.signing import STAMPS, Stamps, signed_headers
 from loket.host.transport import (
     MAX_BODY_BYTES,
@@ -44,6 +43,7 @@ class NativeHost:
     min_status_interval_s = 0.0
     late_request_s = 0.0  # a late request and a resend are one booking: the same ref_id
     retention_days: int | None = 90  # the protocol keeps every payment ref_id at least 90 days
+    product_test_number = ""  # no product code of the agent's choosing
 
     def __init__(
         self,
@@ -154,3 +154,9 @@ class NativeHost:
 
     def close(self) -> None:
         self._http.close()
+
+
+def build(reach: Reach) -> NativeHost:
+    """The adapter ``[host] adapter = "loket"`` names (``loket.host.registry``)."""
+    return NativeHost(reach.url, reach.account, reach.key, reach.connect_timeout_s,
+                      reach.read_timeout_s, total_timeout_s=reach.total_timeout_s)
