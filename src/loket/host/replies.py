@@ -64,7 +64,7 @@ def _present(value: str) -> str:
     return value
 
 
-def _digits(pattern: str):
+def _digits(pattern: str) -> StringConstraints:
     return StringConstraints(pattern=pattern)
 
 

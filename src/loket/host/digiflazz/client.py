@@ -14,6 +14,7 @@ import hashlib
 import json
 import logging
 import time
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import timedelta
 
@@ -90,7 +91,7 @@ class DigiflazzHost(SeesHostClock):
                 f"sku={self.sku!r}, testing={self.testing})")
 
     # -- one exchange -----------------------------------------------------------------------
-    def _post(self, path: str, body: dict) -> tuple[int, str, bytes]:
+    def _post(self, path: str, body: Mapping[str, object]) -> tuple[int, str, bytes]:
         """``(http status, content type, body)`` of a 2xx/4xx answer; raises ``NoAnswer``."""
         raw = json.dumps(body, separators=(",", ":")).encode()
         return exchange(

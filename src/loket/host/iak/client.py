@@ -28,6 +28,7 @@ import json
 import logging
 import re
 import secrets
+from collections.abc import Mapping
 from dataclasses import replace
 
 import httpx
@@ -95,7 +96,7 @@ class IakHost(SeesHostClock):
         return hashlib.md5((self.username + self._key + what).encode()).hexdigest()
 
     # -- one exchange -----------------------------------------------------------------------
-    def _exchange(self, body: dict) -> tuple[int, str, bytes]:
+    def _exchange(self, body: Mapping[str, object]) -> tuple[int, str, bytes]:
         """``(http status, content type, body)`` of a 200 or 4xx; raises ``NoAnswer``."""
         raw = json.dumps(body, separators=(",", ":")).encode()
         return exchange(
@@ -105,7 +106,7 @@ class IakHost(SeesHostClock):
             self.total_timeout_s, accept=lambda status: status == 200 or 400 <= status < 500,
             seen=self.saw, what="IAK call")
 
-    def _call(self, body: dict, sent: Sent) -> HostReply:
+    def _call(self, body: Mapping[str, object], sent: Sent) -> HostReply:
         try:
             status, content_type, content = self._exchange(body)
         except NoAnswer as none:

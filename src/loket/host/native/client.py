@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import json
 import logging
+from collections.abc import Mapping
 from dataclasses import asdict, replace
 
 import httpx
@@ -70,7 +71,7 @@ class NativeHost:
         return f"NativeHost({str(self._http.base_url)!r}, agent={self.agent_id!r})"
 
     # -- one exchange -----------------------------------------------------------------------
-    def _exchange(self, method: str, path: str, body: dict | None, *, sign: bool = True,
+    def _exchange(self, method: str, path: str, body: Mapping[str, object] | None, *, sign: bool = True,
                   cap: int = MAX_BODY_BYTES) -> tuple[int, str, bytes]:
         """``(http status, content type, body)``; raises ``NoAnswer``."""
         raw = b"" if body is None else json.dumps(body, separators=(",", ":")).encode()
@@ -95,7 +96,7 @@ class NativeHost:
             answer = once()
         return answer
 
-    def _call(self, path: str, body: dict, sent: Sent) -> HostReply:
+    def _call(self, path: str, body: Mapping[str, object], sent: Sent) -> HostReply:
         try:
             status, content_type, content = self._exchange("POST", path, body)
         except NoAnswer as none:
