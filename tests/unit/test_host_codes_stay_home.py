@@ -6,6 +6,8 @@ An AST walk of ``src/loket`` outside ``host/``, ``sim/`` and the migrations: not
 ``rc`` or ``host_rc`` (a name or an attribute) with anything, uses one as a dict or set key or in
 an ``in`` test (nor SQL that does: ``rc = '84'``), and no module holds a table of codes (a dict,
 set, list or tuple literal with two or more 2–3 digit string literals, as keys or as values).
+Nor does anything there branch on a host's name or keep a table by host: what callers need per
+host comes from ``loket.host.registry``.
 """
 
 from __future__ import annotations
@@ -85,6 +87,33 @@ def test_no_host_code_is_read_outside_host_and_sim():
     for path in _sources():
         where = path.relative_to(ROOT).as_posix()
         found += offences(ast.parse(path.read_text(encoding="utf-8")), where)
+    assert found == [], "\n".join(found)
+
+
+HOST_NAMES = frozenset({"loket", "digiflazz", "iak"})  # as [host] adapter names them
+
+
+def branches_on_a_host(tree: ast.AST, where: str) -> list[str]:
+    """A comparison with a host's name, or a table keyed by host names: host behaviour decided
+    outside ``host/`` (``loket.host.registry`` holds what callers need per host)."""
+    found = []
+    for node in ast.walk(tree):
+        line = f"{where}:{getattr(node, 'lineno', '?')}"
+        if isinstance(node, ast.Compare) and any(
+                isinstance(n, ast.Constant) and n.value in HOST_NAMES
+                for n in (node.left, *node.comparators)):
+            found.append(f"{line}: branches on a host's name ({ast.unparse(node)})")
+        elif isinstance(node, ast.Dict) and sum(
+                isinstance(k, ast.Constant) and k.value in HOST_NAMES for k in node.keys) >= 2:
+            found.append(f"{line}: a table by host ({ast.unparse(node)[:60]})")
+    return found
+
+
+def test_nothing_outside_host_branches_on_a_host_name():
+    found = []
+    for path in _sources():
+        where = path.relative_to(ROOT).as_posix()
+        found += branches_on_a_host(ast.parse(path.read_text(encoding="utf-8")), where)
     assert found == [], "\n".join(found)
 
 

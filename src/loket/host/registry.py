@@ -59,6 +59,11 @@ class HostKind:
     training: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
     training_folder: str = ""
     sim_db: str = ""
+    hub_name: str = ""  # how the owner's hub names its accounts ("<hub_name>:<account>")
+    # `loket init`: the address offered, and the question for the account (Indonesian)
+    default_url: str = ""
+    account_question: str = ""
+    account_example: str = ""
 
     def build(self, reach: Reach) -> HostAdapter:
         """The adapter, its package imported only now."""
@@ -70,15 +75,20 @@ class HostKind:
 KINDS: tuple[HostKind, ...] = (
     HostKind("loket", "loket.host.native", "agent_id", status_interval_s=0.0,
              late_request_s=0.0, read_timeout_s=15.0, training_folder="latihan",
-             sim_db="sim.db"),
+             sim_db="sim.db", hub_name="native", default_url="http://127.0.0.1:8765",
+             account_question="ID agen dari host", account_example="AGT001"),
     HostKind("digiflazz", "loket.host.digiflazz", "username", status_interval_s=60.0,
              late_request_s=300.0, read_timeout_s=15.0, options=frozenset({"sku", "testing"}),
              training=MappingProxyType({"testing": True}), training_folder="latihan-digiflazz",
-             sim_db="sim-digiflazz.db"),
+             sim_db="sim-digiflazz.db", hub_name="digiflazz",
+             default_url="https://api.digiflazz.com",
+             account_question="Username akun Digiflazz"),
     HostKind("iak", "loket.host.iak", "username", status_interval_s=0.0, late_request_s=300.0,
              read_timeout_s=30.0,  # IAK suggests 30 s
              why_no_options="IAK memakai kode BPJS dan URL sandbox",
-             training_folder="latihan-iak", sim_db="sim-iak.db"),
+             training_folder="latihan-iak", sim_db="sim-iak.db", hub_name="iak",
+             default_url="https://testpostpaid.mobilepulsa.net",
+             account_question="Username akun IAK (nomor HP terdaftar)"),
 )
 HOSTS: Mapping[str, HostKind] = MappingProxyType({kind.name: kind for kind in KINDS})
 NAMES: tuple[str, ...] = tuple(HOSTS)
