@@ -62,16 +62,6 @@ class Meaning(StrEnum):
     BAD_REQUEST = "bad_request"  # the host could not read the request
 
 
-# the meaning of an answer whose adapter said no more than its class
-PLAIN: dict[Outcome, Meaning] = {
-    Outcome.SUCCESS: Meaning.OK,
-    Outcome.PENDING: Meaning.PENDING,
-    Outcome.FINAL_FAILURE: Meaning.FAILED,
-    Outcome.REJECTED: Meaning.BAD_REQUEST,
-    Outcome.NOT_POSTED: Meaning.NOT_POSTED,
-    Outcome.UNKNOWN: Meaning.UNKNOWN,
-}
-
 HOST_UNREACHABLE = "Host tidak dapat dihubungi — periksa koneksi internet"
 HOST_GARBLED = "Balasan host tidak dapat dibaca"
 # A reply that is not believed: the outcome stays unknown and is resolved by a status query.

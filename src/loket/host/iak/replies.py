@@ -5,12 +5,11 @@ into strict models: ``tr_id`` an integer, amounts integers or integral doubles (
 ``52300.0``), the month count as digits, the member count as digits or a number (IAK's examples
 give both), text cleaned of control characters. An empty string is an absent field (IAK's own
 replies carry ``"hp": ""``, ``"noref": ""``): what money or identity depends on is required
-where it matters, by the judge, not by the parser. It is then judged
-against what was sent: the same ``ref_id`` and ``tr_id`` back, a code that fits the context and
-the HTTP status, a checkstatus ``status`` that agrees with its code, a success that carries the
-whole bill, a refusal that decides anything (the cash owed back, a new reference) naming the
-request it refuses. Anything that fails is ``UNKNOWN`` — a status query resolves it — never a
-success, never a final failure.
+where it matters, by the judge, not by the parser. It is then judged against what was sent: the
+same ``ref_id`` and ``tr_id`` back, a code that fits the context and the HTTP status, a
+checkstatus ``status`` that agrees with its code, a success that carries the whole bill, a refusal
+that decides anything (the cash owed back, a new reference) naming the request it refuses.
+Anything that fails is ``UNKNOWN`` (a status query resolves it), never a success or a final one.
 """
 
 from __future__ import annotations
@@ -33,13 +32,7 @@ from pydantic import (
 from loket.clock import WIB, iso
 from loket.domain.billing import FamilyBill
 from loket.domain.numbers import VA_LENGTH, VA_PREFIXES
-from loket.domain.outcomes import (
-    HOST_GARBLED,
-    HOST_INCONSISTENT,
-    HOST_MISMATCH,
-    Meaning,
-    Outcome,
-)
+from loket.domain.outcomes import HOST_GARBLED, HOST_INCONSISTENT, HOST_MISMATCH, Meaning, Outcome
 from loket.host.base import HostReply
 from loket.host.body import Refused, decode_json, is_json
 from loket.host.iak import codes
