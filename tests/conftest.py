@@ -16,7 +16,7 @@ import pytest
 from loket.cli import boot
 from loket.clock import CLOCK_ENV, WIB, FixedClock, iso
 from loket.config import training_config
-from loket.host.native import NativeHost
+from loket.host.native.client import NativeHost
 from loket.host.signing import STAMPS, signed_headers
 from loket.printing.backends import Delivery, PrinterSettings
 from loket.service.runtime import build_runtime

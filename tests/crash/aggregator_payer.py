@@ -23,10 +23,10 @@ from tests.crash.payer import pay_forever
 def adapter(profile: str, url: str, clock):
     user, key = os.environ["LOKET_CRASH_USER"], os.environ["LOKET_CRASH_KEY"]
     if profile == "iak":
-        from loket.host.iak import IakHost
+        from loket.host.iak.client import IakHost
 
         return IakHost(url, user, key, connect_timeout_s=1.0, read_timeout_s=1.0, clock=clock)
-    from loket.host.digiflazz import DigiflazzHost
+    from loket.host.digiflazz.client import DigiflazzHost
 
     return DigiflazzHost(url, user, key, sku="bpjs", testing=True, min_status_interval_s=0.0,
                          connect_timeout_s=1.0, read_timeout_s=1.0, clock=clock)

@@ -42,7 +42,7 @@ def test_init_creates_the_schema_once_and_again_changes_nothing(hub, hub_url):
         secured = conn.execute(text("SELECT count(*) FROM pg_class WHERE relrowsecurity AND "
                                     "relname IN ('counter','payment','payment_event','record')"))
     assert {"counter", "payment", "payment_event", "record", "loket_hub_version"} <= tables
-    assert version == "h0004" and secured.scalar() == 4
+    assert version == "h0005" and secured.scalar() == 4
 
 
 def test_a_counters_payments_and_events_arrive_once_and_a_second_push_sends_nothing(t01, hub):

@@ -84,8 +84,9 @@ def test_requeue_copies_what_the_migration_copies(engine):
 
     first = importlib.import_module("loket.store.migrations.versions.0007_hub_outbox")
     attempts = importlib.import_module("loket.store.migrations.versions.0008_hub_outbox_attempts")
-    assert outbox.SOURCES == {**first.SOURCES, **attempts.SOURCES}
-    for migration in (first, attempts):
+    meaning = importlib.import_module("loket.store.migrations.versions.0011_host_meaning")
+    assert outbox.SOURCES == {**first.SOURCES, **attempts.SOURCES, **meaning.SOURCES}
+    for migration in (first, attempts, meaning):
         for table, extra in migration.EXTRA.items():
             assert outbox.EXTRA[table] == extra.format(row="t")
 

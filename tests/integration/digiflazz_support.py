@@ -7,7 +7,7 @@ from pathlib import Path
 
 from loket.config import training_config
 from loket.host.base import PaymentRequest, Ticket
-from loket.host.digiflazz import DigiflazzHost
+from loket.host.digiflazz.client import DigiflazzHost
 from loket.printing.backends import Delivery, PrinterSettings
 from loket.service.runtime import Runtime, build_runtime
 from loket.store import payments, shifts

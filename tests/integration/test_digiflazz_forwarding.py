@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from loket.clock import WIB, iso, parse_iso
+from loket.domain.months import Month
 from loket.domain.states import PaymentState
 from loket.sim.faults import LOSSES
 from loket.store import attempts, payments
@@ -66,6 +67,15 @@ class TestAtTheCounter:
         again = rt.counter.inquire(FAMILY)
         assert again.bill is None and again.error.startswith("Tagihan tidak tersedia")
         assert len(sim.ledger()) == 1
+
+    def test_already_paid_is_said_as_at_every_host(self, rt, sim):
+        """Digiflazz says "nothing to pay" with a code of its own (60, not the native 34): the
+        cashier is told the family is paid through this month, as at the other hosts (issue
+        20); Digiflazz sells no months ahead, so no month after it is offered."""
+        assert pay_at_counter(rt, FAMILY).state == S.SUCCESS
+        again = rt.counter.inquire(FAMILY)
+        assert again.already_paid and again.bill is None
+        assert (again.paid_through, again.next_ahead) == (Month.of(sim.clock.now()), None)
 
     def test_a_failed_payment_is_owed_back(self, rt, sim):
         failed = pay_at_counter(rt, "8801234560005")

@@ -6,7 +6,7 @@ from datetime import date
 import httpx
 
 from loket.host.base import Booked
-from loket.host.native import NativeHost
+from loket.host.native.client import NativeHost
 from loket.host.signing import Stamps
 from tests.integration.test_simulator import pay_request
 

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from loket.clock import MachineClock
-from loket.host.digiflazz import DigiflazzHost
+from loket.host.digiflazz.client import DigiflazzHost
 from loket.service.host_check import Verdict, check_host
 from tests.conftest import AGENT, KEY
 from tests.integration.digiflazz_support import start_digiflazz
@@ -159,7 +159,7 @@ def test_training_with_the_digiflazz_profile_pays_the_success_number(tmp_path):
 def test_iak_credentials_are_checked_without_a_balance_command(key, ready):
     """IAK documents no postpaid balance call: accepted credentials make the counter ready, and
     the balance is said to come with the first payment; a wrong key is one failed line."""
-    from loket.host.iak import IakHost
+    from loket.host.iak.client import IakHost
     from tests.sim_profiles.conftest import USERNAME, start_profile_sim
 
     control = start_profile_sim("iak")
@@ -183,7 +183,7 @@ def test_iak_credentials_are_checked_without_a_balance_command(key, ready):
 @pytest.mark.parametrize("key, ready", [(KEY, True), ("a-different-key", False)])
 def test_the_native_host_speaks_of_the_agent_id_not_a_username(key, ready):
     """Issue 17.12: the native host has an agent id and a key; "Username" meant nothing there."""
-    from loket.host.native import NativeHost
+    from loket.host.native.client import NativeHost
     from tests.conftest import start_sim
 
     native = start_sim()

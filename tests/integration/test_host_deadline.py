@@ -7,7 +7,7 @@ import httpx
 import pytest
 
 from loket.domain.outcomes import HOST_TOO_SLOW, Outcome
-from loket.host.native import NativeHost
+from loket.host.native.client import NativeHost
 from tests.hostile.server import HostileHost
 from tests.unit.test_host_replies import REQUEST
 

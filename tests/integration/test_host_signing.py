@@ -111,7 +111,7 @@ def test_the_hosts_memory_of_signatures_is_bounded_by_the_window():
 def test_two_processes_sending_the_same_request_in_the_same_second_are_both_answered(sim):
     """Each process has its own stamps: the second identical status query is refused as a replay
     at first, and sent again a second later — never reported as refused."""
-    from loket.host.native import NativeHost
+    from loket.host.native.client import NativeHost
 
     fixed = int(time.time())
     hosts = [NativeHost(sim.url, AGENT, KEY, stamps=Stamps(clock=lambda: fixed))

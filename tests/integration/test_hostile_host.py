@@ -14,7 +14,7 @@ from pydantic import SecretStr
 from loket.clock import FixedClock, iso
 from loket.config import training_config
 from loket.domain.states import PaymentState
-from loket.host.native import NativeHost
+from loket.host.native.client import NativeHost
 from loket.printing.backends import Delivery, PrinterSettings
 from loket.service.runtime import build_runtime
 from loket.store import cashiers, payments, shifts

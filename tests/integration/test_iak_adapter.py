@@ -15,7 +15,7 @@ from loket.domain.attempts import AttemptState
 from loket.domain.outcomes import Outcome
 from loket.domain.states import PaymentState
 from loket.host.base import PaymentRequest, Ticket
-from loket.host.iak import IakHost
+from loket.host.iak.client import IakHost
 from loket.printing.backends import Delivery, PrinterSettings
 from loket.service.runtime import build_runtime
 from loket.sim.faults import LOSSES

@@ -10,7 +10,7 @@ import pytest
 
 from loket.domain.outcomes import HOST_MISMATCH, Outcome
 from loket.host.base import PaymentRequest, Ticket
-from loket.host.iak import IakHost
+from loket.host.iak.client import IakHost
 
 USER, KEY = "081234567890", "iak-test-key"
 URL = "https://testpostpaid.mobilepulsa.net"

@@ -13,7 +13,7 @@ from loket.clock import FixedClock, MachineClock, iso
 from loket.config import training_config
 from loket.domain.states import PaymentState
 from loket.host.base import Ticket
-from loket.host.iak import IakHost
+from loket.host.iak.client import IakHost
 from loket.printing.backends import Delivery, PrinterSettings
 from loket.service.host_check import Verdict, check_host
 from loket.service.runtime import build_runtime

@@ -13,8 +13,8 @@ import pytest
 from loket.clock import FixedClock
 from loket.config import training_config
 from loket.domain.states import PaymentState
-from loket.host.digiflazz import DigiflazzHost
-from loket.host.iak import IakHost
+from loket.host.digiflazz.client import DigiflazzHost
+from loket.host.iak.client import IakHost
 from loket.printing.backends import Delivery, PrinterSettings
 from loket.service.runtime import Runtime, build_runtime
 from loket.sim.app import SimSettings

@@ -200,8 +200,10 @@ def ledger(tmp_path):
                  S.REFUNDED: [S.SENDING, S.UNKNOWN, S.FAILED, S.REFUND_DUE, S.REFUNDED]}[state]
         for i, step in enumerate(steps):
             later = at[:14] + f"{int(at[14:16]) + i + 1:02d}" + at[16:]
+            changed = step == S.FAILED  # the host said the amount is not the bill's
             payments.transition(engine, ref, step, actor=who, now=later,
-                                rc="84" if step == S.FAILED else "")
+                                rc="84" if changed else "",
+                                meaning="bill_changed" if changed else "")
     yield engine
     engine.dispose()
 

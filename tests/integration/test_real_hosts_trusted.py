@@ -20,8 +20,8 @@ from loket.domain.attempts import AttemptState
 from loket.domain.outcomes import Outcome
 from loket.domain.states import PaymentState
 from loket.host.base import HostReply
-from loket.host.digiflazz import DigiflazzHost
-from loket.host.iak import IakHost
+from loket.host.digiflazz.client import DigiflazzHost
+from loket.host.iak.client import IakHost
 from loket.printing.backends import Delivery, PrinterSettings
 from loket.service.runtime import Runtime, build_runtime
 from loket.store import attempts, payments, shifts

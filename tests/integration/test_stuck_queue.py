@@ -12,7 +12,7 @@ import pytest
 
 from loket.domain.money import format_rupiah
 from loket.domain.states import PaymentState
-from loket.host.native import NativeHost
+from loket.host.native.client import NativeHost
 from loket.service import queue_health
 from loket.service.deposit_watch import DepositWatch
 from loket.tui.widgets.status_line import describe
@@ -166,7 +166,7 @@ def test_a_wrong_digiflazz_key_is_stuck_by_what_its_attempts_say(tmp_path):
         rt.counter.forwarder.drain(force=True)
         payment = rt.counter.find(queued.ref_id)
         assert (payment.state, payment.host_rc) == (S.QUEUED, "")
-        found = queue_health.look(rt.engine, "digiflazz", rt.clock.now())
+        found = queue_health.look(rt.engine, rt.clock.now())
         assert found.stuck and found.reason.text == "kunci/jam ditolak host (kode 41)"
         assert found.line(rt.clock.now()).startswith(
             "Antrean macet: 1 pembayaran (Rp 107.500) belum terkirim, tertua 20 menit — "

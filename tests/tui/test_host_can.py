@@ -1,9 +1,9 @@
 """The counter offers only what the host can do (issue 17, item 8): on a host that sells no
 months ahead (Digiflazz), ``+`` is neither offered nor acts, and the bill stays."""
 
-from loket.host.digiflazz import DigiflazzHost
-from loket.host.iak import IakHost
-from loket.host.native import NativeHost
+from loket.host.digiflazz.client import DigiflazzHost
+from loket.host.iak.client import IakHost
+from loket.host.native.client import NativeHost
 from loket.tui import texts
 from tests.tui.conftest import burst, inquire, login
 

@@ -1,7 +1,7 @@
 """The status line says when the queue is stuck, how old it is and why (issue 18), as the cashier
 sees it on the counter screen at 80x24."""
 
-from loket.host.native import NativeHost
+from loket.host.native.client import NativeHost
 from loket.service.deposit_watch import DepositWatch
 from loket.tui.widgets.status_line import StatusLine
 from tests.conftest import AGENT

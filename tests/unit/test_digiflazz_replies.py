@@ -10,9 +10,9 @@ import pytest
 
 from loket.clock import FixedClock
 from loket.domain.outcomes import Outcome
-from loket.host import digiflazz_codes as codes
 from loket.host.base import PaymentRequest, Ticket
-from loket.host.digiflazz import DigiflazzHost
+from loket.host.digiflazz import codes
+from loket.host.digiflazz.client import DigiflazzHost
 from tests.conftest import NOW
 
 Out = Outcome

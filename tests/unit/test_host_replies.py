@@ -25,7 +25,7 @@ from loket.domain.outcomes import (
 )
 from loket.host.base import PaymentRequest
 from loket.host.body import MAX_DEPTH, Refused, decode_json
-from loket.host.native import NativeHost
+from loket.host.native.client import NativeHost
 from loket.host.signing import Stamps
 from tests.hostile.server import PAID_AT, PREMIUM, bill_for
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from loket.host.iak_codes import cashier_text
+from loket.host.iak.codes import cashier_text
 
 PLEASE_PAY_ELSEWHERE = "CAN'T BE PAID IN COUNTER, PLEASE PAY TO THE CORRESPONDING COMPANY"
 

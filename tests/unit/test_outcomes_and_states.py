@@ -1,7 +1,8 @@
 import pytest
 
-from loket.domain.outcomes import RC_TABLE, Outcome, cashier_message, classify
+from loket.domain.outcomes import Outcome
 from loket.domain.states import TRANSITIONS, IllegalTransition, PaymentState, check_transition
+from loket.host.native.codes import RC_TABLE, cashier_message, classify
 
 S = PaymentState
 

@@ -50,13 +50,13 @@ def run_tui(args) -> int:
 
 
 def run_sim(args) -> int:
+    from loket.host.registry import kind
     from loket.sim.app import SimSettings
     from loket.sim.server import serve
 
     profile = getattr(args, "profile", "loket")
     # Each profile keeps its own ledger by default; the key file beside it is shared.
-    default_db = "sim.db" if profile == "loket" else f"sim-{profile}.db"
-    db = args.db or str(data_dir() / "sim" / default_db)
+    db = args.db or str(data_dir() / "sim" / kind(profile).sim_db)
     key = args.key or os.environ.get("LOKET_SIM_KEY") or _sim_key_file(Path(db))
     settings = SimSettings(
         agent_id=args.agent,

@@ -21,4 +21,4 @@ def run(args) -> int:
         if not owner_id or not pin:
             raise NoInput("ID dan PIN pemilik belum diisi: jangkar tidak diubah")
         print(doctor.accept_restore(path, owner_id, pin), file=sys.stderr)
-    return doctor.run(path, profile=config.host.adapter)
+    return doctor.run(path)

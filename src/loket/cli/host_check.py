@@ -15,7 +15,7 @@ def run(args) -> int:
     with boot.host_only(config) as (host, url):
         result = check_host(host, MachineClock(), url, sku=h.sku, testing=h.testing)
     # the queue's age on the business clock its payments were taken on
-    result.add_queue(config.database.path, h.adapter, SystemClock().now())
+    result.add_queue(config.database.path, SystemClock().now())
     for finding in result.findings:
         print(finding)
     return 0 if result.ready else 1

@@ -16,6 +16,7 @@ from loket.config import ENV_NAME, check_url, data_dir, default_config_path
 from loket.config.sections import check_hub_url
 from loket.domain.money import AmountError, parse_rupiah
 from loket.errors import LoketError
+from loket.host import registry
 from loket.service import setup
 from loket.service.accounts import check_new_id, check_new_pin
 
@@ -103,16 +104,16 @@ def _yes_no(answer: str) -> None:
 
 
 def _host(args, adapter: str) -> dict[str, Any]:
-    account = ("agent_id", "ID agen dari host", "AGT001") if adapter == "loket" else (
-        "username", "Username akun " + ("IAK (nomor HP terdaftar)" if adapter == "iak"
-                                         else "Digiflazz"), "")
-    found: dict[str, Any] = {"account": _ask(args, account[0], account[1], account[2], _not_empty),
+    kind = registry.kind(adapter)
+    found: dict[str, Any] = {"account": _ask(args, kind.account, kind.account_question,
+                                             kind.account_example, _not_empty),
              "url": _ask(args, "url", "URL host", setup.DEFAULT_URL[adapter], check_url),
              "key_env": _ask(args, "key_env", "Nama variabel lingkungan berisi kunci host",
                              "LOKET_HOST_KEY", _env_name)}
-    if adapter == "digiflazz":
+    if "sku" in kind.options:
         found["sku"] = _ask(args, "sku", "Kode produk BPJS Kesehatan Anda (buyer_sku_code)",
                             "bpjs", _not_empty)
+    if "testing" in kind.options:
         testing = args.testing
         if testing is None:
             testing = _ask(args, "testing_answer", "Mode pengembangan (kunci development)? y/n",
@@ -171,9 +172,14 @@ def _pin() -> str:
         print("  PIN tidak sama.", file=sys.stderr)
 
 
+def _hosts_without(field: str) -> tuple[str, ...]:
+    """The hosts whose [host] section has no such field."""
+    return tuple(k.name for k in registry.KINDS if field != k.account and field not in k.options)
+
+
 NOT_FOR = {  # flags that have no meaning with an answer given earlier: refused, not ignored
-    "agent_id": ("adapter", ("digiflazz", "iak")), "username": ("adapter", ("loket",)),
-    "sku": ("adapter", ("loket", "iak")), "testing": ("adapter", ("loket", "iak")),
+    **{name: ("adapter", _hosts_without(name)) for name in ("agent_id", "username", "sku",
+                                                               "testing")},
     "columns": ("printer", ("none",)), "printer_target": ("printer", ("none", "usb")),
 }
 

@@ -29,6 +29,7 @@ from loket.config.sections import (
     check_terminal,
 )
 from loket.config.serve import ServeConfig
+from loket.host import registry
 
 __all__ = [
     "AGGREGATORS", "APP", "ENV_NAME", "MAX_CONFIG_BYTES", "READ_TIMEOUT_S", "STATUS_INTERVAL_S",
@@ -206,17 +207,13 @@ def training_config(base: Path | None = None, profile: str = "loket") -> Config:
 
     ``profile``: which host the simulator plays (loket, digiflazz, iak); each keeps its own
     training folder, so payments made against one host are never forwarded to another."""
-    if profile not in STATUS_INTERVAL_S:
-        raise ConfigError(f"--profile: harus salah satu dari {', '.join(STATUS_INTERVAL_S)}")
-    root = (base or data_dir()) / ("latihan" if profile == "loket" else f"latihan-{profile}")
-    if profile == "loket":
-        host = HostConfig(url="http://127.0.0.1", agent_id="AGT-SIM", key=SecretStr("training"))
-    elif profile == "digiflazz":  # its test numbers answer only in its development mode
-        host = HostConfig(adapter="digiflazz", url="http://127.0.0.1", username="AGT-SIM",
-                          key=SecretStr("training"), testing=True)
-    else:
-        host = HostConfig(adapter="iak", url="http://127.0.0.1", username="AGT-SIM",
-                          key=SecretStr("training"))
+    if profile not in registry.HOSTS:
+        raise ConfigError(f"--profile: harus salah satu dari {', '.join(registry.NAMES)}")
+    kind = registry.kind(profile)
+    root = (base or data_dir()) / kind.training_folder
+    host = HostConfig.model_validate({"adapter": profile, "url": "http://127.0.0.1",
+                                      kind.account: "AGT-SIM", "key": SecretStr("training"),
+                                      **kind.training})
     return Config(
         shop=ShopConfig(
             name="LOKET LATIHAN",

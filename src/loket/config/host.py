@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import (
     Field,
@@ -14,16 +14,18 @@ from pydantic import (
 )
 
 from loket.config.base import ENV_NAME, ConfigError, Strict, check_url
+from loket.host import registry
 
-Adapter = Literal["loket", "digiflazz", "iak"]
-AGGREGATORS = ("digiflazz", "iak")
+if TYPE_CHECKING:
+    Adapter = str
+else:  # every host the registry knows, checked (and named in the error) as a Literal
+    Adapter = Literal[registry.NAMES]
+AGGREGATORS = tuple(k.name for k in registry.KINDS if k.account == "username")
 # a status query per transaction no more often than this, when [host] does not say
-STATUS_INTERVAL_S = {"loket": 0.0, "digiflazz": 60.0, "iak": 0.0}
-# how long after its deadline a payment request left without an answer may still arrive at the
-# host and post (issue 18): the native host books one ref_id once, however late; the aggregators
-# pay a new reference per attempt, so a new one waits this long (no host documents a bound)
-LATE_REQUEST_S = {"loket": 0.0, "digiflazz": 300.0, "iak": 300.0}
-READ_TIMEOUT_S = {"loket": 15.0, "digiflazz": 15.0, "iak": 30.0}  # IAK suggests 30 s
+STATUS_INTERVAL_S = {k.name: k.status_interval_s for k in registry.KINDS}
+# how long after its deadline an unanswered payment request may still post (registry.HostKind)
+LATE_REQUEST_S = {k.name: k.late_request_s for k in registry.KINDS}
+READ_TIMEOUT_S = {k.name: k.read_timeout_s for k in registry.KINDS}
 MIN_KEY, MAX_KEY = 8, 512  # a host key's length, in the file or in the environment
 SKU = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 
@@ -70,27 +72,31 @@ class HostConfig(Strict):
         if (self.key is None) == (self.key_env is None):
             raise ValueError("isi salah satu saja: key atau key_env")
         given = self.model_fields_set
-        if self.adapter == "loket":
-            if not self.agent_id:
-                raise ValueError('agent_id wajib diisi untuk adapter "loket"')
-            for name in ("username", "sku", "testing"):
+        host = registry.kind(self.adapter)
+        other = "username" if host.account == "agent_id" else "agent_id"
+        if not getattr(self, host.account):
+            raise ValueError(f'{host.account} wajib diisi untuk adapter "{self.adapter}"')
+        unused = [name for name in registry.OPTIONS if name in given and name not in host.options]
+        if host.account == "agent_id":  # the native host takes none of the aggregators' fields
+            for name in (other, *unused):
                 if name in given:
-                    raise ValueError(f'{name} tidak berlaku untuk adapter "loket"')
-        else:
-            if not self.username:
-                raise ValueError(f'username wajib diisi untuk adapter "{self.adapter}"')
-            if "agent_id" in given:
-                raise ValueError(f'agent_id hanya untuk adapter "loket"; untuk '
-                                 f'"{self.adapter}" isi username')
-        if self.adapter == "iak" and ({"sku", "testing"} & given):
-            raise ValueError('sku dan testing hanya untuk adapter "digiflazz" '
-                             "(IAK memakai kode BPJS dan URL sandbox)")
+                    raise ValueError(f'{name} tidak berlaku untuk adapter "{self.adapter}"')
+        elif other in given:
+            natives = " atau ".join(f'"{k.name}"' for k in registry.KINDS if k.account == other)
+            raise ValueError(f'{other} hanya untuk adapter {natives}; untuk '
+                             f'"{self.adapter}" isi {host.account}')
+        if unused:
+            users = " atau ".join(f'"{k.name}"' for k in registry.KINDS
+                                  if set(registry.OPTIONS) <= k.options)
+            why = f" ({host.why_no_options})" if host.why_no_options else ""
+            raise ValueError(f"{' dan '.join(registry.OPTIONS)} hanya untuk adapter {users}{why}")
         return self
 
     @property
     def account(self) -> str:
         """Who this counter is at its host: the agent id, or the aggregator username."""
-        return self.agent_id if self.adapter == "loket" else self.username
+        return self.agent_id if registry.kind(self.adapter).account == "agent_id" else (
+            self.username)
 
     @property
     def status_interval_s(self) -> float:

@@ -62,6 +62,7 @@ class Attempt:
     created_at: str
     updated_at: str
     may_arrive_until: str = ""  # a payment request sent without an answer may post until then
+    meaning: str = ""  # what the host's last answer meant (outcomes.Meaning's value), "" before
 
     @property
     def open(self) -> bool:

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 
+from loket.domain.outcomes import Meaning
+
 
 class PaymentState(StrEnum):
     RECORDED = "RECORDED"  # committed locally, not yet sent
@@ -70,24 +72,25 @@ SETTLEMENT_LIMIT = timedelta(hours=48)
 # -- failures by kind (the monthly report, seed 000) -------------------------------------------
 @dataclass(frozen=True)
 class FailureKind:
-    """Which event of a payment counts as a failure of this kind: the state it moved to, or the
-    host's rc. A payment may count under several kinds (a time-out later refunded)."""
+    """Which event of a payment counts as a failure of this kind: the state it moved to, or what
+    the host's answer meant. A payment may count under several kinds (a time-out later
+    refunded)."""
 
     label: str
     to_state: PaymentState | None = None
-    rc: str | None = None
+    meaning: Meaning | None = None
 
     def condition(self, event: str = "e") -> str:
-        """As SQL over an event row aliased ``event`` (a state's name or a fixed rc, never
+        """As SQL over an event row aliased ``event`` (a state's name or a meaning, never
         input): the counter's SQLite and the owner's PostgreSQL read it alike."""
         if self.to_state is not None:
             return f"{event}.to_state = '{self.to_state}'"
-        return f"{event}.rc = '{self.rc}'"
+        return f"{event}.meaning = '{self.meaning}'"
 
 
 FAILURE_KINDS: dict[str, FailureKind] = {
     "time_out": FailureKind("Time-out / jawaban tidak pasti", to_state=S.UNKNOWN),
-    "amount_mismatch": FailureKind("Jumlah tagihan berbeda", rc="84"),
+    "amount_mismatch": FailureKind("Jumlah tagihan berbeda", meaning=Meaning.BILL_CHANGED),
     "rejected": FailureKind("Ditolak host", to_state=S.REJECTED),
     "failed": FailureKind("Gagal final (host atau tagihan berubah)", to_state=S.FAILED),
     "refunded": FailureKind("Uang dikembalikan", to_state=S.REFUNDED),

@@ -1,10 +1,12 @@
 """The one interface the rest of loket sees of any host, with normalised results.
 
-Three hosts stand behind it (``shared/domain/host-protocol.md``): the native protocol, which takes
-a payment with its amount under loket's own ``ref_id``, and the aggregators Digiflazz and IAK,
-which pay only a recent inquiry, by their own reference (``aggregators.md``). The forwarder keeps
-the difference to two questions it asks the adapter: does it pay a quote (``quote_first``), and
-what reference does a new attempt use (``new_ref``).
+Three hosts stand behind it, each a package of its own found through ``loket.host.registry``:
+the native protocol (``host/native``), which takes a payment with its amount under loket's own
+``ref_id`` and books one ``ref_id`` once however often it is sent, and the aggregators Digiflazz
+and IAK (``host/digiflazz``, ``host/iak``), which pay only a recent inquiry of their own, by that
+inquiry's reference. The forwarder keeps the difference to two questions it asks the adapter: does
+it pay a quote (``quote_first``), and what reference does a new attempt use (``new_ref``). What a
+host answers reaches the rest of loket as a ``HostReply``: its ``Outcome`` and its ``Meaning``.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Protocol
 
 from loket.domain.attempts import QuoteRule
 from loket.domain.billing import FamilyBill
-from loket.domain.outcomes import Outcome
+from loket.domain.outcomes import Meaning, Outcome
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,11 @@ class Ticket:
 
 @dataclass(frozen=True)
 class HostReply:
+    """One answer, as the rest of loket may read it: its class (``outcome``) and what it means
+    (``meaning``), set by the adapter from its own codes, with the cashier's words for it
+    (``cashier_text``). ``rc`` is the host's own code, kept only for the record (stored, shown in
+    a payment's detail, printed as ``(kode NN)``): nothing outside ``host/`` decides on it."""
+
     outcome: Outcome
     rc: str = ""
     message: str = ""  # the host's own words
@@ -53,8 +60,17 @@ class HostReply:
     answered: bool = True  # False: no reply at all (unreachable, too slow, 5xx): the host is down
     cashier_text: str = ""  # what the cashier is told of a refusal, in Indonesian
     retry_after_s: float | None = None  # the host asked to be left alone this long (rate limit)
-    quote_only: bool = False  # status: the host knows only the inquiry under this reference
-    paid_up: bool = False  # inquiry: nothing to pay, the months asked for are paid already
+    meaning: Meaning = Meaning.UNKNOWN
+
+    @property
+    def quote_only(self) -> bool:
+        """Status: the host knows only the inquiry under this reference."""
+        return self.meaning is Meaning.ONLY_INQUIRED
+
+    @property
+    def paid_up(self) -> bool:
+        """Nothing to pay: the months asked for are paid already."""
+        return self.meaning is Meaning.ALREADY_PAID
 
 
 @dataclass(frozen=True)
@@ -84,6 +100,9 @@ class HostAdapter(Protocol):
     # and post (a request held in a proxy or a queue): "not found" proves nothing until then
     late_request_s: float
     retention_days: int | None  # how far back the host answers status queries
+    # the number whose inquiry, in the host's development mode, shows that the product code the
+    # agent chose is known (``loket host check``); "" where the agent chooses no product code
+    product_test_number: str
 
     def new_ref(self, payment_ref: str, seq: int) -> str:
         """The host reference for a payment's attempt number ``seq`` (native: its own ref_id,

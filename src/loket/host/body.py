@@ -40,7 +40,7 @@ def _too_deep(raw: bytes, limit: int = MAX_DEPTH) -> bool:
     return False
 
 
-def _no_duplicates(pairs: list[tuple[str, object]]) -> dict:
+def _no_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
     keys = [k for k, _ in pairs]
     if len(set(keys)) != len(keys):
         raise Refused("duplicate key in an object")

@@ -13,7 +13,7 @@ import heapq
 import hmac
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 MAX_SKEW_S = 300
 MAX_AHEAD_S = 5  # how far ahead of the clock a timestamp may run before the caller waits
@@ -27,7 +27,8 @@ def signature(key: str, timestamp: str, method: str, path: str, body: bytes) -> 
     return hmac.new(key.encode(), message.encode(), hashlib.sha256).hexdigest()
 
 
-def signed_headers(agent_id: str, key: str, method: str, path: str, body: bytes, now: int) -> dict:
+def signed_headers(agent_id: str, key: str, method: str, path: str, body: bytes,
+                   now: int) -> dict[str, str]:
     ts = str(now)
     return {
         "X-Loket-Agent": agent_id,
@@ -36,7 +37,8 @@ def signed_headers(agent_id: str, key: str, method: str, path: str, body: bytes,
     }
 
 
-def verify(key: str, headers: dict, method: str, path: str, body: bytes, now: int) -> bool:
+def verify(key: str, headers: Mapping[str, str], method: str, path: str, body: bytes,
+           now: int) -> bool:
     ts = headers.get("x-loket-timestamp", "")
     given = headers.get("x-loket-signature", "")
     if not ts.isascii() or not ts.isdigit() or abs(now - int(ts)) > MAX_SKEW_S:

@@ -16,10 +16,11 @@ import logging
 import ssl
 import time
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterable, Callable, Iterable, Iterator
 from contextvars import ContextVar
 from datetime import datetime
 from email.utils import parsedate_to_datetime
+from typing import Any
 
 import httpcore
 import httpx
@@ -90,7 +91,7 @@ class _DeadlineStream(httpcore.NetworkStream):
                                      _budget(timeout, httpcore.ConnectTimeout))
         return _DeadlineStream(tls)
 
-    def get_extra_info(self, info: str):
+    def get_extra_info(self, info: str) -> Any:
         return self._stream.get_extra_info(info)
 
 
@@ -98,12 +99,17 @@ class _DeadlineBackend(httpcore.NetworkBackend):
     def __init__(self) -> None:
         self._backend = httpcore.SyncBackend()
 
-    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+    def connect_tcp(self, host: str, port: int, timeout: float | None = None,
+                    local_address: str | None = None,
+                    socket_options: Iterable[Any] | None = None,
+                    ) -> httpcore.NetworkStream:
         stream = self._backend.connect_tcp(host, port, _budget(timeout, httpcore.ConnectTimeout),
                                            local_address, socket_options)
         return _DeadlineStream(stream)
 
-    def connect_unix_socket(self, path, timeout=None, socket_options=None):
+    def connect_unix_socket(self, path: str, timeout: float | None = None,
+                            socket_options: Iterable[Any] | None = None,
+                            ) -> httpcore.NetworkStream:
         stream = self._backend.connect_unix_socket(
             path, _budget(timeout, httpcore.ConnectTimeout), socket_options)
         return _DeadlineStream(stream)
@@ -126,8 +132,9 @@ def _as_httpx() -> Iterator[None]:
 
 
 class _Body(httpx.SyncByteStream):
-    def __init__(self, stream) -> None:
-        self._stream = stream
+    def __init__(self, stream: Iterable[bytes] | AsyncIterable[bytes]) -> None:
+        # a sync pool's answer: iterable and closable (httpcore types it as a union)
+        self._stream: Any = stream
 
     def __iter__(self) -> Iterator[bytes]:
         with _as_httpx():

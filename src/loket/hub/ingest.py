@@ -29,7 +29,7 @@ PAYMENT_COLUMNS = (
     "change", "agent_price", "cashier_id", "state", "offline", "host_rc", "host_message",
     "host_sn", "paid_at", "print_count", "created_at", "updated_at", "shift_id",
     "refund_shift_id")
-EVENT_COLUMNS = ("ref_id", "at", "from_state", "to_state", "rc", "message", "actor")
+EVENT_COLUMNS = ("ref_id", "at", "from_state", "to_state", "rc", "message", "actor", "meaning")
 WHOLE = frozenset({"member_count", "month_count", "months_ahead", "arrears_months", "premium",
                    "admin_fee", "total", "cash", "change", "agent_price", "print_count"})
 MAYBE_WHOLE = frozenset({"shift_id", "refund_shift_id"})
@@ -130,7 +130,8 @@ def _payment(terminal: str, row: OutboxRow) -> tuple:
 
 def _event(terminal: str, row: OutboxRow) -> tuple:
     p = row.payload
-    return (terminal, int(row.key), row.seq, *(_text(p[c] or "", c) for c in EVENT_COLUMNS))
+    # an event queued before its counter knew meanings (0011) has none
+    return (terminal, int(row.key), row.seq, *(_text(p.get(c) or "", c) for c in EVENT_COLUMNS))
 
 
 def _record(terminal: str, row: OutboxRow) -> tuple:

@@ -16,6 +16,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from loket.domain import times
+from loket.domain.outcomes import Meaning
 from loket.domain.states import FAILURE_KINDS, FINAL, NOT_FINAL, TROUBLED, PaymentState, names
 from loket.domain.text import clean_cells
 from loket.hub.connect import failure
@@ -52,7 +53,8 @@ KINDS = {name: kind.condition() for name, kind in FAILURE_KINDS.items()}
 # failures and resolution times start from these (a few per cent of the events), never from a
 # scan of the month's payments. ``:early`` is a day before the period: a payment's events are
 # never older than the payment, but a counter's clock may have been set back a little.
-TROUBLE = (f"(e.to_state IN {_listed(TROUBLED | {S.REFUNDED})} OR e.rc = '84') "
+TROUBLE = (f"(e.to_state IN {_listed(TROUBLED | {S.REFUNDED})} OR "
+           f"e.meaning = '{Meaning.BILL_CHANGED}') "
            "AND e.at >= :early")
 TROUBLED_IN_RANGE = (
     "FROM payment_event e JOIN payment p ON p.terminal = e.terminal AND p.ref_id = e.ref_id "

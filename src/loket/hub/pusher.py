@@ -23,6 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from loket.clock import SystemClock
 from loket.domain.text import clean_text
+from loket.host import registry
 from loket.hub import ingest
 from loket.hub.connect import HubError, failure
 from loket.store import outbox
@@ -44,7 +45,7 @@ HEARD_EVERY_S = 60.0
 def host_account(adapter: str, account: str) -> str:
     """A counter's host account as the hub names it (never a secret): native:<agent_id>,
     digiflazz:<username>, iak:<username>."""
-    return f"{'native' if adapter == 'loket' else adapter}:{account}"
+    return f"{registry.kind(adapter).hub_name}:{account}"
 
 
 class _Refused(Exception):

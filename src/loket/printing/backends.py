@@ -7,7 +7,7 @@ import socket
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from loket.config import PrinterConfig
+from loket.config.sections import PrinterConfig  # the printer section only
 from loket.store.files import appending
 
 

@@ -18,7 +18,7 @@ from loket.domain.money import MAX_AMOUNT, format_rupiah
 from loket.domain.months import Month
 from loket.domain.numbers import CustomerNumberError, parse_customer_number
 from loket.domain.offline import OfflineLimits
-from loket.domain.outcomes import Outcome, cashier_message
+from loket.domain.outcomes import Meaning, Outcome
 from loket.domain.payment import (
     Payment,
     StateChange,
@@ -138,8 +138,8 @@ class CounterService:
                 return replace(found, host_down=True, refusal=quote.refusal)
             return InquiryResult(bill=quote.bill, error=reply.message, host_down=True,
                                  refusal=quote.refusal)
-        error = reply.cashier_text or cashier_message(reply.rc, reply.message)
-        if reply.paid_up:
+        error = reply.cashier_text or reply.message
+        if reply.meaning is Meaning.ALREADY_PAID:
             return self._paid_up(number.digits, months_ahead, error, reply.rc)
         return InquiryResult(error=error, rc=reply.rc)
 

@@ -54,9 +54,9 @@ def database_path(configured: str) -> Path:
     return dbfile.checked_path(configured)
 
 
-def run(path: Path, out: Callable[[str], None] = print, profile: str = "loket") -> int:
+def run(path: Path, out: Callable[[str], None] = print) -> int:
     """Every check, one line each; 0 only when all pass (a backup is made when the database
-    passed). ``profile``: the configured host, whose codes the queue's attempts carry."""
+    passed)."""
     checks = Checks(out)
     out(f"Memeriksa {path}")
     if not _file(checks, path):
@@ -80,7 +80,7 @@ def run(path: Path, out: Callable[[str], None] = print, profile: str = "loket") 
     _disk(checks, path)
     _backup(checks, path)
     if intact:
-        _queue(checks, path, profile)
+        _queue(checks, path)
     else:
         checks.skip("Antrean", "database rusak")
     return 1 if checks.failed else 0
@@ -184,11 +184,11 @@ def _backup(checks: Checks, path: Path) -> None:
     checks.ok("Cadangan", f"{made} ({_mb(made.stat().st_size)}, diperiksa, hanya pemilik)")
 
 
-def _queue(checks: Checks, path: Path, profile: str) -> None:
+def _queue(checks: Checks, path: Path) -> None:
     """Stuck fails (after the backup); payments the host refused are said apart, not failed."""
     now = SystemClock().now()
     try:
-        queue = queue_health.look_at(path, profile, now)
+        queue = queue_health.look_at(path, now)
     except queue_health.QueueUnseen as unseen:
         checks.skip("Antrean", str(unseen))
         return

@@ -1,10 +1,11 @@
 """`loket host check`: what a new agent gets wrong first, one finding per line (Indonesian).
 
 In order: the URL answers; the credentials are accepted (a balance call); the address is
-whitelisted; the clocks agree (the host's HTTP ``Date``); the product code is known (a Digiflazz
-inquiry of a test number in development mode); and last, whether this counter's queue gets
-through (service/queue_health.py). A check that cannot be made says so. All is well only when
-nothing failed: a stuck queue fails, payments the host refused are only noted.
+whitelisted; the clocks agree (the host's HTTP ``Date``); the product code is known (where the
+agent chooses one: an inquiry of the host's test number in its development mode); and last,
+whether this counter's queue gets through (service/queue_health.py). A check that cannot be made
+says so. All is well only when nothing failed: a stuck queue fails, payments the host refused are
+only noted.
 """
 
 from __future__ import annotations
@@ -16,14 +17,11 @@ from pathlib import Path
 
 from loket.clock import Clock
 from loket.domain.money import format_rupiah
-from loket.domain.outcomes import Outcome
+from loket.domain.outcomes import Meaning, Outcome
 from loket.host.base import HostAdapter, HostReply
 
-IP_REFUSED = {"digiflazz": "45", "iak": "102"}  # the address is not whitelisted
-AUTH_REFUSED = {"loket": {"41"}, "digiflazz": {"41", "42"}, "iak": {"100"}}
 SKEW_WARN_S = 60.0
 SKEW_FAIL_S = 300.0  # the day-end guard: a clock this far off may pay across midnight
-TEST_NUMBER = "8801234560001"  # Digiflazz §1.5: the success test number
 
 
 class Verdict(StrEnum):
@@ -57,13 +55,13 @@ class HostCheck:
     def add(self, verdict: Verdict, text: str) -> None:
         self.findings.append(Finding(verdict, text))
 
-    def add_queue(self, path: str | Path, profile: str, now: datetime) -> None:
+    def add_queue(self, path: str | Path, now: datetime) -> None:
         """This counter's queue (the database at ``path``; nothing said before there is one):
         stuck fails the check; payments the host refused are a note."""
-        from loket.service import queue_health  # it reads this module's codes
+        from loket.service import queue_health
 
         try:
-            queue = queue_health.look_at(path, profile, now)
+            queue = queue_health.look_at(path, now)
         except queue_health.QueueUnseen as unseen:
             self.add(Verdict.UNCHECKED, f"Antrean tidak dapat dicek: {unseen}")
             return
@@ -82,17 +80,16 @@ def _why(reply: HostReply) -> str:
 def check_host(host: HostAdapter, clock: Clock, url: str, *, sku: str = "",
                testing: bool = False) -> HostCheck:
     result = HostCheck()
-    profile = host.profile
     reply = host.balance()
     if not reply.answered:
         result.add(Verdict.FAILED, f"Host {url} tidak dapat dihubungi: {reply.message}")
         return result
     result.add(Verdict.OK, f"Host {url} menjawab")
-    if reply.rc == IP_REFUSED.get(profile):
+    if reply.meaning is Meaning.IP_REFUSED:
         result.add(Verdict.FAILED, "Alamat IP komputer ini belum di-whitelist di host: daftarkan "
                    "IP publik loket di panel akun host")
         return result
-    if reply.rc in AUTH_REFUSED.get(profile, set()):
+    if reply.meaning is Meaning.AUTH_REFUSED:
         account, secret = host.credentials
         result.add(Verdict.FAILED, f"{account} atau {secret} ditolak host: {_why(reply)}")
         return result
@@ -129,20 +126,21 @@ def _clock(result: HostCheck, host_time: datetime | None, now: datetime) -> None
 
 
 def _product(result: HostCheck, host: HostAdapter, sku: str, testing: bool) -> None:
-    if host.profile != "digiflazz":
+    number = host.product_test_number
+    if not number:
         result.add(Verdict.OK, "Kode produk: host ini tidak memakai SKU pilihan agen")
         return
     if not testing:
         result.add(Verdict.UNCHECKED, f"SKU {sku!r}: tidak dapat dicek tanpa mode testing; "
                    "pastikan ada di daftar harga akun Digiflazz")
         return
-    reply = host.inquiry(host.new_ref("CHECK", 1), TEST_NUMBER)
+    reply = host.inquiry(host.new_ref("CHECK", 1), number)
     if reply.outcome is Outcome.SUCCESS:
-        result.add(Verdict.OK, f"SKU {sku!r} dikenal (cek tagihan nomor uji {TEST_NUMBER})")
-    elif reply.rc == "43":
+        result.add(Verdict.OK, f"SKU {sku!r} dikenal (cek tagihan nomor uji {number})")
+    elif reply.meaning is Meaning.PRODUCT_UNKNOWN:
         result.add(Verdict.FAILED, f"SKU {sku!r} tidak dikenal atau tidak aktif: periksa "
                    "[host] sku dengan daftar harga Digiflazz")
-    elif reply.rc == IP_REFUSED["digiflazz"]:
+    elif reply.meaning is Meaning.IP_REFUSED:
         result.add(Verdict.FAILED, "Alamat IP komputer ini belum di-whitelist di host")
     else:
         result.add(Verdict.UNCHECKED, f"SKU {sku!r}: cek tagihan nomor uji gagal: {_why(reply)}")

@@ -30,10 +30,10 @@ from loket.domain.outcomes import (
     HOST_TOO_LARGE,
     HOST_TOO_SLOW,
     HOST_UNREACHABLE,
+    Meaning,
 )
 from loket.domain.states import UNDELIVERED, PaymentState, label
 from loket.errors import LoketError, StorageError
-from loket.service.host_check import AUTH_REFUSED, IP_REFUSED
 from loket.store import attempts, dbfile, payments
 from loket.store.db import code_head, make_engine, stored_revision
 
@@ -53,16 +53,17 @@ class Reason:
     advice: str  # what to do about it
 
 
-def reason_of(rc: str, message: str, profile: str) -> Reason | None:
-    """What one host attempt's answer says about the queue; None when it says nothing (a note
-    of loket's own, an answer that is not a refusal)."""
-    if rc and rc in AUTH_REFUSED.get(profile, set()):
+def reason_of(meaning: str, rc: str, message: str) -> Reason | None:
+    """What one host attempt's answer says about the queue, by what it meant (``meaning``, as
+    stored: ``""`` before an answer); ``rc`` is only named, as the host's own code. None when it
+    says nothing (a note of loket's own, an answer that is not a refusal)."""
+    if meaning == Meaning.AUTH_REFUSED:
         return Reason(f"kunci/jam ditolak host (kode {rc})", "kunci/jam ditolak",
                       "periksa kunci host di konfigurasi dan jam komputer (`loket host check`)")
-    if rc and rc == IP_REFUSED.get(profile):
+    if meaning == Meaning.IP_REFUSED:
         return Reason(f"IP komputer ini belum di-whitelist host (kode {rc})", "IP ditolak",
                       "daftarkan IP publik loket di panel akun host")
-    if rc:
+    if rc:  # any other answer the host gave in a code of its own
         said = f"ditolak host: {message} (kode {rc})" if message else f"ditolak host (kode {rc})"
         return Reason(said, f"ditolak kode {rc}", "jalankan `loket host check`")
     if message.startswith(NO_ANSWER):
@@ -127,9 +128,8 @@ class QueueHealth:
                 f"{label(PaymentState.REFUND_DUE).lower()} ke pelanggan (F6), bukan antrean macet")
 
 
-def look(engine: Engine, profile: str, now: datetime) -> QueueHealth:
-    """The queue of this database now; ``profile`` names the host whose codes its attempts
-    carry (``loket``, ``digiflazz``, ``iak``)."""
+def look(engine: Engine, now: datetime) -> QueueHealth:
+    """The queue of this database now."""
     counts = payments.counts_by_state(engine)
     waiting = [counts[s] for s in UNDELIVERED if s in counts]
     oldest = min((parse_iso(c.oldest) for c in waiting if c.oldest), default=None)
@@ -137,7 +137,7 @@ def look(engine: Engine, profile: str, now: datetime) -> QueueHealth:
     reason = None
     if stuck:
         for attempt in attempts.latest_of(engine, UNDELIVERED):
-            reason = reason_of(attempt.rc, attempt.message, profile)
+            reason = reason_of(attempt.meaning, attempt.rc, attempt.message)
             if reason is not None:
                 break
     owed = counts.get(PaymentState.REFUND_DUE)
@@ -151,7 +151,7 @@ class QueueUnseen(Exception):
     """The queue of a database cannot be looked at here; the message says why (Indonesian)."""
 
 
-def look_at(path: str | Path, profile: str, now: datetime) -> QueueHealth | None:
+def look_at(path: str | Path, now: datetime) -> QueueHealth | None:
     """The queue of the database at ``path``, read without opening it as loket does (nothing
     made, migrated or written: ``loket doctor`` and ``loket host check`` only look); None when
     there is no database yet (a new counter: nothing was ever taken)."""
@@ -166,7 +166,7 @@ def look_at(path: str | Path, profile: str, now: datetime) -> QueueHealth | None
     try:
         if stored_revision(engine) != code_head():
             raise QueueUnseen("skema database belum diperbarui: jalankan loket sekali dulu")
-        return look(engine, profile, now)
+        return look(engine, now)
     except StorageError as exc:  # a damaged or unreadable file: `loket doctor` says more
         raise QueueUnseen(str(exc)) from None
     finally:

@@ -113,7 +113,7 @@ class Runtime:
             unsettled=sum(c.count for c in of(IN_FLIGHT)),
             refunds_due=sum(c.count for c in of({PaymentState.REFUND_DUE})),
             hub_waiting=self.hub.backlog().count if self.hub and self.hub.configured else 0,
-            queue=queue_health.look(self.engine, self.host.profile, self.clock.now()),
+            queue=queue_health.look(self.engine, self.clock.now()),
         )
 
     def pos_desk(self) -> PosDesk:

@@ -19,15 +19,15 @@ import tomli_w
 
 from loket.config import ConfigError, check_document
 from loket.errors import LoketError
+from loket.host import registry
 from loket.service.accounts import check_new_id, check_new_pin, create_first_accounts
 from loket.store.files import make_private_dirs
 
 PRINTER_KEY = {"file": "path", "serial": "device", "network": "host", "cups": "name",
                "win32raw": "name"}
 BACKENDS = ("file", "serial", "network", "usb", "cups", "win32raw", "none")
-ADAPTERS = ("loket", "digiflazz", "iak")
-DEFAULT_URL = {"loket": "http://127.0.0.1:8765", "digiflazz": "https://api.digiflazz.com",
-               "iak": "https://testpostpaid.mobilepulsa.net"}
+ADAPTERS = registry.NAMES
+DEFAULT_URL = {kind.name: kind.default_url for kind in registry.KINDS}
 HEADER = "# loket configuration, written by `loket init`; config.example.toml documents it.\n"
 
 
@@ -89,18 +89,16 @@ def refuse_used_database(db_path: str) -> None:
 
 def document(a: Answers) -> dict[str, object]:
     """The configuration file's content for these answers: only the keys that apply."""
-    host: dict[str, object] = {"adapter": a.adapter, "url": a.url, "key_env": a.key_env}
-    if a.adapter == "loket":
-        host["agent_id"] = a.account
-    else:
-        host["username"] = a.account
-    if a.adapter == "digiflazz":
+    kind = registry.kind(a.adapter)
+    host: dict[str, object] = {"adapter": a.adapter, "url": a.url, "key_env": a.key_env,
+                               kind.account: a.account}
+    if "sku" in kind.options:
         host["sku"] = a.sku
-        if a.testing:
-            host["testing"] = True
+    if "testing" in kind.options and a.testing:
+        host["testing"] = True
     shop = {"name": a.shop_name, "address": a.address, "terminal_id": a.terminal}
-    if a.adapter == "loket":
-        shop["agent_id"] = a.account  # printed on the slips, as the native host knows it
+    if kind.account == "agent_id":
+        shop["agent_id"] = a.account  # printed on the slips, as the host knows the agent
     printer: dict[str, object] = {"backend": a.printer}
     if a.printer != "none":
         printer.update({"columns": a.columns, "qr": "native", "cut": True})

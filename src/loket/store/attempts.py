@@ -53,7 +53,7 @@ def add(conn: Connection, payment_id: int, host_ref: str, state: AttemptState, n
     values: dict[str, Any] = {"payment_id": payment_id, "seq": seq, "host_ref": host_ref, "host_tx": host_tx,
               "state": str(state), "rc": "", "message": "", "quoted_premium": quoted_premium,
               "inquired_at": inquired_at, "last_call_at": "", "created_at": now,
-              "updated_at": now, "may_arrive_until": ""}
+              "updated_at": now, "may_arrive_until": "", "meaning": ""}
     cursor = conn.exec_driver_sql(INSERT, tuple(values[c] for c in COLUMNS))
     return Attempt(id=cursor.lastrowid, **{**values, "state": state})
 

@@ -82,6 +82,7 @@ class HostAttemptRow(SQLModel, table=True):
     created_at: str
     updated_at: str
     may_arrive_until: str = ""  # a request sent without an answer may still post until then
+    meaning: str = ""  # what the host's answer meant (domain/outcomes.py Meaning), "" before one
 
 
 class PaymentEvent(SQLModel, table=True):
@@ -95,6 +96,7 @@ class PaymentEvent(SQLModel, table=True):
     rc: str = ""
     message: str = ""
     actor: str
+    meaning: str = ""  # what the host's answer meant (domain/outcomes.py Meaning), "" for none
 
 
 class FamilyCache(SQLModel, table=True):

@@ -75,7 +75,7 @@ def backlog(engine: Engine) -> Backlog:
     return Backlog(count, mark, at)
 
 
-# What migrations 0007 and 0008 copy (tests/hub/test_outbox.py holds them equal): a later
+# What migrations 0007, 0008 and 0011 copy (tests/hub/test_outbox.py holds them equal): a later
 # migration that changes the triggers changes this too.
 PAYMENT = ("id", "ref_id", "customer_no", "va_no", "head_name", "branch", "members", "periods",
            "member_count", "month_count", "months_ahead", "arrears_months", "premium",
@@ -85,7 +85,7 @@ PAYMENT = ("id", "ref_id", "customer_no", "va_no", "head_name", "branch", "membe
 SOURCES = {
     "payment": ("payment", "ref_id", PAYMENT),
     "paymentevent": ("event", "id", ("id", "payment_id", "at", "from_state", "to_state", "rc",
-                                     "message", "actor")),
+                                     "message", "actor", "meaning")),
     "shift": ("shift", "id", ("id", "cashier_id", "opened_at", "opening_float", "closed_at",
                               "closed_by", "expected_cash", "counted_cash", "difference",
                               "note")),

@@ -133,9 +133,9 @@ def _payment(row) -> Payment:
 
 
 def _event(conn, payment_id: int, at: str, old: str, new: str, actor: str, rc: str = "",
-           message: str = "") -> None:
+           message: str = "", meaning: str = "") -> None:
     event = {"payment_id": payment_id, "at": at, "from_state": str(old), "to_state": str(new),
-             "rc": rc, "message": message, "actor": actor}
+             "rc": rc, "message": message, "actor": actor, "meaning": meaning}
     conn.exec_driver_sql(INSERT_EVENT, tuple(event[c] for c in EVENT_COLUMNS))
 
 
@@ -192,7 +192,8 @@ def _row(conn, where: str, key) -> Payment | None:
 
 def transition(engine: Engine, ref_id: str, new: PaymentState, *, actor: str, now: str,
                rc: str = "", message: str = "", then: PaymentState | None = None,
-               host_reply: bool = True, also: Also | None = None, **fields) -> Payment:
+               host_reply: bool = True, also: Also | None = None, meaning: str = "",
+               **fields) -> Payment:
     """Move a payment to ``new`` if the state machine allows it from where it is now.
 
     ``then`` takes a second step in the same transaction (FAILED then REFUND_DUE), so a crash
@@ -205,11 +206,11 @@ def transition(engine: Engine, ref_id: str, new: PaymentState, *, actor: str, no
                                    (ref_id,)).one()
         payment_id, old = row[0], PaymentState(row[1])
         check_transition(old, new)
-        _event(conn, payment_id, now, old, new, actor, rc, message)
+        _event(conn, payment_id, now, old, new, actor, rc, message, meaning)
         final = new
         if then is not None:
             check_transition(new, then)
-            _event(conn, payment_id, now, new, then, actor, rc, message)
+            _event(conn, payment_id, now, new, then, actor, rc, message, meaning)
             final = then
         audit.append(conn, now, actor, "payment",
                      {"ref_id": ref_id, "from": str(old), "to": str(final), "rc": rc})

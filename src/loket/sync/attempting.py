@@ -160,7 +160,8 @@ class Attempting:
         earlier = self._earlier_quote_answered(payment, attempt, reply)
         if earlier is not None:
             return earlier
-        reason = HostReply(Outcome.FINAL_FAILURE, rc=reply.rc, message=why, cashier_text=why)
+        reason = HostReply(Outcome.FINAL_FAILURE, rc=reply.rc, message=why, cashier_text=why,
+                           meaning=reply.meaning)
         return self.f.move(payment, S.FAILED, reason, then=S.REFUND_DUE, next_attempt_at="",
                            also=self._write(attempt, A.NOT_POSTED, reply))
 
@@ -261,7 +262,8 @@ class Attempting:
         now = iso(self.now)
 
         def write(conn, _payment_id: int) -> None:
-            fields = {"state": state, "rc": reply.rc, "message": reply.message[:200],
+            fields = {"state": state, "rc": reply.rc, "meaning": str(reply.meaning),
+                      "message": reply.message[:200],
                       "updated_at": now, "may_arrive_until": attempt.may_arrive_until}
             if asked:
                 fields["last_call_at"] = now
@@ -271,4 +273,5 @@ class Attempting:
     def _close(self, attempt: Attempt, state: AttemptState, reply: HostReply) -> None:
         now = iso(self.now)
         attempts.update(self.f.engine, attempt.id, state=state, rc=reply.rc,
-                        message=reply.message[:200], last_call_at=now, updated_at=now)
+                        meaning=str(reply.meaning), message=reply.message[:200],
+                        last_call_at=now, updated_at=now)

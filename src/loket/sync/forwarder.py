@@ -64,11 +64,13 @@ class Forwarder:
              then: PaymentState | None = None, also=None, **fields) -> Payment:
         now = iso(self.clock.now())
         rc, message = (reply.rc, reply.message) if reply else ("", "")
+        meaning = str(reply.meaning) if reply else ""
         if payment.state == new:  # no change of state: bookkeeping only
             return payments.update(self.engine, payment.ref_id, also=also, updated_at=now,
                                    **fields)
         return payments.transition(self.engine, payment.ref_id, new, actor=self.actor, now=now,
-                                   rc=rc, message=message, then=then, also=also, **fields)
+                                   rc=rc, message=message, meaning=meaning, then=then, also=also,
+                                   **fields)
 
     def later(self, payment: Payment, at_least_s: float = 0.0) -> str:
         wait = max(backoff_s(payment.attempts), at_least_s)

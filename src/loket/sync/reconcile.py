@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 
 from loket.domain.attempts import OPEN, Attempt, AttemptState
 from loket.domain.money import format_rupiah
-from loket.domain.outcomes import Outcome
+from loket.domain.outcomes import Meaning, Outcome
 from loket.domain.payment import Payment
 from loket.domain.states import FINAL, PaymentState, label
 from loket.host.base import HostAdapter, HostReply, Ticket
@@ -118,7 +118,8 @@ def compare(ledger: DayLedger, host: HostAdapter, day: str, now: datetime | None
     for payment in ledger.payments:
         asked = None if too_old else _asked(payment, ledger.attempts.get(payment.ref_id, []))
         if asked is None:
-            reply = HostReply(Outcome.NOT_POSTED, message="tidak pernah dikirim ke host"
+            reply = HostReply(Outcome.NOT_POSTED, meaning=Meaning.NOT_POSTED,
+                              message="tidak pernah dikirim ke host"
                               if not too_old else f"lebih lama dari {kept} hari: host tidak "
                               "menyimpannya lagi, tidak dapat dicek")
         else:

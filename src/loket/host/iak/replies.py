@@ -1,16 +1,15 @@
-"""What IAK said, believed only once checked (``aggregators.md`` §2.3).
+"""What IAK said, believed only once checked.
 
 A reply is ``{"data": {...}, "meta": [...]}``, decoded with bounds (``host/body.py``) and parsed
 into strict models: ``tr_id`` an integer, amounts integers or integral doubles (IAK sends
 ``52300.0``), the month count as digits, the member count as digits or a number (IAK's examples
 give both), text cleaned of control characters. An empty string is an absent field (IAK's own
 replies carry ``"hp": ""``, ``"noref": ""``): what money or identity depends on is required
-where it matters, by the judge, not by the parser. It is then judged
-against what was sent: the same ``ref_id`` and ``tr_id`` back, a code that fits the context and
-the HTTP status, a checkstatus ``status`` that agrees with its code, a success that carries the
-whole bill, a refusal that decides anything (the cash owed back, a new reference) naming the
-request it refuses. Anything that fails is ``UNKNOWN`` — a status query resolves it — never a
-success, never a final failure.
+where it matters, by the judge, not by the parser. It is then judged against what was sent: the
+same ``ref_id`` and ``tr_id`` back, a code that fits the context and the HTTP status, a
+checkstatus ``status`` that agrees with its code, a success that carries the whole bill, a refusal
+that decides anything (the cash owed back, a new reference) naming the request it refuses.
+Anything that fails is ``UNKNOWN`` (a status query resolves it), never a success or a final one.
 """
 
 from __future__ import annotations
@@ -33,10 +32,10 @@ from pydantic import (
 from loket.clock import WIB, iso
 from loket.domain.billing import FamilyBill
 from loket.domain.numbers import VA_LENGTH, VA_PREFIXES
-from loket.domain.outcomes import HOST_GARBLED, HOST_INCONSISTENT, HOST_MISMATCH, Outcome
-from loket.host import iak_codes as codes
+from loket.domain.outcomes import HOST_GARBLED, HOST_INCONSISTENT, HOST_MISMATCH, Meaning, Outcome
 from loket.host.base import HostReply
 from loket.host.body import Refused, decode_json, is_json
+from loket.host.iak import codes
 from loket.host.replies import (
     MAX_AMOUNT,
     MAX_BALANCE,
@@ -235,7 +234,8 @@ def _paid(data: DataIn, sent: Sent) -> HostReply:
         raise Odd(HOST_MISMATCH, f"nominal {bill.premium} paid, {sent.amount} collected")
     return HostReply(Outcome.SUCCESS, rc=data.response_code, message=data.message, bill=bill,
                      sn=data.noref or str(data.tr_id), paid_at=data.datetime,
-                     balance=None if data.balance is None else int(data.balance))
+                     balance=None if data.balance is None else int(data.balance),
+                     meaning=Meaning.PAID)
 
 
 def judge(http_status: int, data: DataIn, sent: Sent) -> HostReply:
@@ -254,7 +254,7 @@ def judge(http_status: int, data: DataIn, sent: Sent) -> HostReply:
     if rc == codes.SUCCESS:
         if sent.context == "inquiry":
             return HostReply(Outcome.SUCCESS, rc=rc, message=data.message,
-                             bill=bill_of(data, sent, need_members=True))
+                             bill=bill_of(data, sent, need_members=True), meaning=Meaning.OK)
         if sent.context == "pay":
             return _paid(data, sent)
         raise Odd(HOST_INCONSISTENT, "a checkstatus success without its status")
@@ -267,7 +267,7 @@ def judge(http_status: int, data: DataIn, sent: Sent) -> HostReply:
         raise Odd(HOST_INCONSISTENT, "pending without its tr_id")
     return HostReply(outcome, rc=rc, message=data.message, balance=balance,
                      cashier_text=codes.cashier_text(rc, data.message, sent.context),
-                     paid_up=sent.context == "inquiry" and rc in codes.PAID_UP,
+                     meaning=codes.meaning(sent.context, rc),
                      retry_after_s=codes.RETRY_AFTER_S if rc == codes.RATE_LIMIT else None)
 
 
@@ -282,13 +282,14 @@ def _status(data: DataIn, sent: Sent, status: int) -> HostReply:
         return _paid(data, sent)
     if status == 3 and rc == codes.PENDING:
         return HostReply(Outcome.PENDING, rc=rc, message=data.message, balance=balance,
-                         cashier_text=text)
+                         cashier_text=text, meaning=Meaning.PENDING)
     if status == 0 and rc in codes.NOT_RECEIVED:
         return HostReply(Outcome.UNKNOWN, rc=rc, message=data.message, balance=balance,
-                         cashier_text=text, quote_only=True)
+                         cashier_text=text, meaning=Meaning.ONLY_INQUIRED)
     if status == 2 and rc not in codes.CONTRADICT_FAILED:
         # failed: final, unless its code says the reference is merely spent (a new one may pay)
         spent = rc in codes.REJECTED | codes.USED_UP
         return HostReply(Outcome.NOT_POSTED if spent else Outcome.FINAL_FAILURE, rc=rc,
-                         message=data.message, balance=balance, cashier_text=text)
+                         message=data.message, balance=balance, cashier_text=text,
+                         meaning=codes.MEANINGS.get(rc, Meaning.FAILED))
     raise Odd(HOST_INCONSISTENT, f"status {status} with rc {rc}")

@@ -1,24 +1,24 @@
 """The native (``loket``) protocol over httpx: signed requests, a total deadline per call, replies
-judged by ``loket.host.replies``. Every call answers; nothing here raises to the caller."""
+judged by ``loket.host.native.replies``. Every call answers; nothing here raises to the caller."""
 
 from __future__ import annotations
 
 import datetime
 import json
 import logging
+from collections.abc import Mapping
 from dataclasses import asdict, replace
 
 import httpx
 
 from loket.domain.attempts import QuoteRule
-from loket.domain.outcomes import (
-    Outcome,
-    cashier_message,
-)
-from loket.host import replies
+from loket.domain.outcomes import Outcome
 from loket.host.base import Booked, HostReply, PaymentRequest, Ticket
 from loket.host.body import Refused
-from loket.host.replies import Sent
+from loket.host.native import replies
+from loket.host.native.codes import cashier_message
+from loket.host.native.replies import Sent
+from loket.host.registry import Reach
 from loket.host.signing import STAMPS, Stamps, signed_headers
 from loket.host.transport import (
     MAX_BODY_BYTES,
@@ -44,6 +44,7 @@ class NativeHost:
     min_status_interval_s = 0.0
     late_request_s = 0.0  # a late request and a resend are one booking: the same ref_id
     retention_days: int | None = 90  # the protocol keeps every payment ref_id at least 90 days
+    product_test_number = ""  # no product code of the agent's choosing
 
     def __init__(
         self,
@@ -70,7 +71,7 @@ class NativeHost:
         return f"NativeHost({str(self._http.base_url)!r}, agent={self.agent_id!r})"
 
     # -- one exchange -----------------------------------------------------------------------
-    def _exchange(self, method: str, path: str, body: dict | None, *, sign: bool = True,
+    def _exchange(self, method: str, path: str, body: Mapping[str, object] | None, *, sign: bool = True,
                   cap: int = MAX_BODY_BYTES) -> tuple[int, str, bytes]:
         """``(http status, content type, body)``; raises ``NoAnswer``."""
         raw = b"" if body is None else json.dumps(body, separators=(",", ":")).encode()
@@ -95,7 +96,7 @@ class NativeHost:
             answer = once()
         return answer
 
-    def _call(self, path: str, body: dict, sent: Sent) -> HostReply:
+    def _call(self, path: str, body: Mapping[str, object], sent: Sent) -> HostReply:
         try:
             status, content_type, content = self._exchange("POST", path, body)
         except NoAnswer as none:
@@ -154,3 +155,9 @@ class NativeHost:
 
     def close(self) -> None:
         self._http.close()
+
+
+def build(reach: Reach) -> NativeHost:
+    """The adapter ``[host] adapter = "loket"`` names (``loket.host.registry``)."""
+    return NativeHost(reach.url, reach.account, reach.key, reach.connect_timeout_s,
+                      reach.read_timeout_s, total_timeout_s=reach.total_timeout_s)

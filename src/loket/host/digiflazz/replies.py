@@ -1,4 +1,11 @@
-"""What Digiflazz said, believed only once checked (``shared/domain/aggregators.md`` §1.3).
+"""What Digiflazz said, believed only once checked.
+
+Digiflazz answers every ``/v1/transaction`` command with ``{"data": {…}}``: ``ref_id``,
+``customer_no`` and ``buyer_sku_code`` echoed, ``status`` (Sukses, Pending, Gagal), ``rc`` and
+``message``; a Sukses adds the bill (``customer_name``, ``admin``, ``price`` — what the buyer is
+charged —, ``selling_price``, ``desc`` with ``jumlah_peserta`` and ``lembar_tagihan``) and, to a
+payment, the ``sn``; ``buyer_last_saldo`` may come with any of them. Digiflazz gives no time of
+its own: a payment counts as made when its answer came.
 
 The body is decoded with bounds (``host/body.py``), parsed into strict models (amounts typed Int
 are JSON integers, never floats, strings or booleans; counts in range; text cleaned), then judged
@@ -21,11 +28,12 @@ from loket.domain.outcomes import (
     HOST_HTTP_ERROR,
     HOST_INCONSISTENT,
     HOST_MISMATCH,
+    Meaning,
     Outcome,
 )
-from loket.host import digiflazz_codes as codes
 from loket.host.base import HostReply
 from loket.host.body import Refused
+from loket.host.digiflazz import codes
 from loket.host.replies import (
     MAX_AMOUNT,
     MAX_BALANCE,
@@ -114,7 +122,8 @@ def _whole(value: int | float | None) -> int | None:
 
 
 def _bill(answer: AnswerIn, sent: Sent, inquired_at: str) -> FamilyBill:
-    """A count-only bill: premium = selling_price − admin, deducted = price (§4.9)."""
+    """A count-only bill: the premium is ``selling_price`` less ``admin``; the deposit is
+    charged ``price`` (the premium and Digiflazz's margin)."""
     if None in (answer.customer_name, answer.admin, answer.price, answer.selling_price,
                 answer.desc):
         raise Odd(HOST_GARBLED, "a Sukses without its bill")
@@ -162,19 +171,20 @@ def _judge(http_status: int, raw: bytes, content_type: str, sent: Sent, now: str
         raise Odd(HOST_MISMATCH, f"a {answer.status}/{answer.rc} that names no transaction")
     balance = _whole(answer.buyer_last_saldo)
     bill, quote_only = None, False
+    meaning = codes.meaning(sent.context, answer.rc, answer.message)
     if outcome is Outcome.SUCCESS:
         bill = _bill(answer, sent, now)
         if sent.context != "inquiry" and not answer.sn:
             if sent.context == "pay":
                 raise Odd(HOST_GARBLED, "a payment Sukses without an sn")
             # status of a reference that was only inquired: no payment (yet) under it
-            outcome, quote_only = Outcome.UNKNOWN, True
+            outcome, quote_only, meaning = Outcome.UNKNOWN, True, Meaning.ONLY_INQUIRED
         if sent.amount is not None and bill.premium != sent.amount:
             raise Odd(HOST_MISMATCH, f"premium {bill.premium} paid, {sent.amount} sent")
     reply = HostReply(outcome, rc=answer.rc, message=answer.message, bill=bill,
                       sn=answer.sn if outcome is Outcome.SUCCESS else "",
                       paid_at=now if outcome is Outcome.SUCCESS and sent.context != "inquiry"
-                      else "", balance=balance, quote_only=quote_only,
+                      else "", balance=balance, meaning=meaning,
                       retry_after_s=codes.retry_after(answer.rc))
     if quote_only:
         reply = replace(reply, cashier_text=QUOTE_ONLY)
@@ -203,15 +213,17 @@ def deposit(http_status: int, raw: bytes, content_type: str) -> tuple[HostReply,
             assert isinstance(found, DepositIn)
             if http_status != 200:
                 raise Odd(HOST_INCONSISTENT, f"a balance with HTTP {http_status}")
-            return HostReply(Outcome.SUCCESS, rc="00", balance=_whole(found.deposit)), ""
+            return HostReply(Outcome.SUCCESS, rc=codes.SUCCESS_RC, balance=_whole(found.deposit),
+                             meaning=Meaning.OK), ""
         refused = parse_as(RefusalIn, data)
         assert isinstance(refused, RefusalIn)
     except Refused as exc:
         return HostReply(Outcome.UNKNOWN, message=_garbled(http_status)), str(exc)
     except Odd as odd:
         return HostReply(Outcome.UNKNOWN, message=odd.args[0]), odd.args[1]
-    if refused.rc == "00":
+    if refused.rc == codes.SUCCESS_RC:
         return HostReply(Outcome.UNKNOWN, message=HOST_INCONSISTENT), "rc 00 without a deposit"
     outcome = codes.classify("status", refused.rc)  # a refused question: no payment involved
     return HostReply(outcome, rc=refused.rc, message=refused.message,
-                     cashier_text=codes.cashier_text(refused.rc, refused.message)), ""
+                     cashier_text=codes.cashier_text(refused.rc, refused.message),
+                     meaning=codes.meaning("status", refused.rc, refused.message)), ""

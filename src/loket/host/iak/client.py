@@ -1,13 +1,13 @@
-"""IAK (Mobilepulsa) postpaid, BPJS Kesehatan: ``shared/domain/aggregators.md`` §2.
+"""IAK (Mobilepulsa) postpaid, BPJS Kesehatan (product code ``BPJS``).
 
 Every command is ``POST /api/v1/bill/check``, signed ``md5(username + key + X)`` with X the
 ``ref_id`` (inq-pasca), the ``tr_id`` as decimal text (pay-pasca) or ``"cs"`` (checkstatus).
 IAK pays only its own recent inquiry, by that inquiry's ``tr_id``; a status query asks by the
 inquiry's ``ref_id``. Each inquiry spends a ``ref_id`` (letters and digits only), so every
 attempt of a payment gets a fresh one. Same deadline transport and bounded body as the native
-adapter; replies are judged by ``iak_replies``. Every call answers; nothing here raises.
+adapter; replies are judged by ``loket.host.iak.replies``. Every call answers; nothing here raises.
 
-Readings where the document says "(unconfirmed)" (listed in the report and README):
+Readings of IAK's documentation that it leaves unconfirmed (listed in the README):
 - ``month`` is the number of months from the current one (1 = this month, +1 per month paid
   ahead); arrears are billed by the host whatever it says. Either way loket pays only the
   premium the host quoted, and checks it against what was collected.
@@ -28,6 +28,7 @@ import json
 import logging
 import re
 import secrets
+from collections.abc import Mapping
 from dataclasses import replace
 
 import httpx
@@ -37,12 +38,14 @@ from loket.domain.attempts import QuoteRule
 from loket.domain.outcomes import (
     HOST_GARBLED,
     HOST_HTTP_ERROR,
+    Meaning,
     Outcome,
 )
-from loket.host import iak_codes as codes
 from loket.host.base import Booked, HostReply, PaymentRequest, Ticket
 from loket.host.body import Refused
-from loket.host.iak_replies import Odd, Sent, judge, parse
+from loket.host.iak import codes
+from loket.host.iak.replies import Odd, Sent, judge, parse
+from loket.host.registry import Reach
 from loket.host.transport import (
     DeadlineTransport,
     NoAnswer,
@@ -67,6 +70,7 @@ class IakHost(SeesHostClock):
     quote_rule = QuoteRule(ttl=datetime.timedelta(minutes=10))
     repay_quote = True  # status 0: the tr_id was never received, and may be paid while valid
     retention_days: int | None = None  # how long checkstatus answers is unconfirmed
+    product_test_number = ""  # no product code of the agent's choosing
 
     def __init__(self, url: str, username: str, key: str, *, min_status_interval_s: float = 0.0,
                  connect_timeout_s: float = 5.0, read_timeout_s: float = 30.0,
@@ -92,7 +96,7 @@ class IakHost(SeesHostClock):
         return hashlib.md5((self.username + self._key + what).encode()).hexdigest()
 
     # -- one exchange -----------------------------------------------------------------------
-    def _exchange(self, body: dict) -> tuple[int, str, bytes]:
+    def _exchange(self, body: Mapping[str, object]) -> tuple[int, str, bytes]:
         """``(http status, content type, body)`` of a 200 or 4xx; raises ``NoAnswer``."""
         raw = json.dumps(body, separators=(",", ":")).encode()
         return exchange(
@@ -102,7 +106,7 @@ class IakHost(SeesHostClock):
             self.total_timeout_s, accept=lambda status: status == 200 or 400 <= status < 500,
             seen=self.saw, what="IAK call")
 
-    def _call(self, body: dict, sent: Sent) -> HostReply:
+    def _call(self, body: Mapping[str, object], sent: Sent) -> HostReply:
         try:
             status, content_type, content = self._exchange(body)
         except NoAnswer as none:
@@ -156,13 +160,14 @@ class IakHost(SeesHostClock):
                                                                Outcome.FINAL_FAILURE)
         log.warning("IAK: ref_id %s was already used (status: %s)", ref_id, known.outcome)
         return HostReply(Outcome.NOT_POSTED if posted_nothing else Outcome.UNKNOWN, rc=reply.rc,
-                         message=reply.message,
+                         message=reply.message, meaning=Meaning.REFERENCE_REUSED,
                          cashier_text=codes.cashier_text(reply.rc, context="inquiry"))
 
     def pay(self, ticket: Ticket, request: PaymentRequest) -> HostReply:
         tr_id = _tr_id(ticket)
         if tr_id is None:  # nothing to pay by: nothing is sent, a fresh inquiry will follow
-            return HostReply(Outcome.NOT_POSTED, message=NO_TR_ID, cashier_text=NO_TR_ID)
+            return HostReply(Outcome.NOT_POSTED, message=NO_TR_ID, cashier_text=NO_TR_ID,
+                             meaning=Meaning.STALE_QUOTE)
         body = {"commands": "pay-pasca", "username": self.username, "tr_id": tr_id,
                 "sign": self._sign(str(tr_id))}
         sent = Sent("pay", ref_id=ticket.ref, tr_id=tr_id, hp=request.customer_no,
@@ -201,7 +206,7 @@ class IakHost(SeesHostClock):
         command. Before the first, the probe: SUCCESS with no balance when IAK accepts the
         username, key and address, else its refusal (rc 100, 102 …) or no answer."""
         if self._balance is not None:
-            return HostReply(Outcome.SUCCESS, balance=self._balance)
+            return HostReply(Outcome.SUCCESS, balance=self._balance, meaning=Meaning.OK)
         probed = self.probe()
         if probed.outcome is Outcome.SUCCESS:
             return replace(probed, message=NO_BALANCE, balance=self._balance)
@@ -214,7 +219,7 @@ class IakHost(SeesHostClock):
         reply = self.status(Ticket(PROBE_REF))
         if reply.answered and reply.rc and reply.outcome is not Outcome.REJECTED:
             return HostReply(Outcome.SUCCESS, rc=reply.rc, message=PROBE_OK,
-                             balance=self._balance)
+                             balance=self._balance, meaning=Meaning.OK)
         return reply
 
     def health(self) -> bool:
@@ -242,3 +247,12 @@ def _in_indonesian(reply: HostReply) -> HostReply:
 def _tr_id(ticket: Ticket) -> int | None:
     tx = ticket.tx
     return int(tx) if tx.isascii() and tx.isdigit() and 0 < len(tx) <= 18 else None
+
+
+def build(reach: Reach) -> IakHost:
+    """The adapter ``[host] adapter = "iak"`` names (``loket.host.registry``)."""
+    return IakHost(reach.url, reach.account, reach.key,
+                   min_status_interval_s=reach.status_interval_s,
+                   connect_timeout_s=reach.connect_timeout_s, read_timeout_s=reach.read_timeout_s,
+                   total_timeout_s=reach.total_timeout_s, late_request_s=reach.late_request_s,
+                   clock=reach.clock)

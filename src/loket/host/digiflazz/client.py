@@ -1,4 +1,4 @@
-"""Digiflazz's buyer API for BPJS Kesehatan (``shared/domain/aggregators.md`` §1) over httpx.
+"""Digiflazz's buyer API for BPJS Kesehatan (postpaid, "Pascabayar") over httpx.
 
 A payment is paid only as a recent inquiry of its own: ``inq-pasca`` under a fresh ``ref_id``,
 then ``pay-pasca`` (and ``status-pasca``) repeating that ``ref_id``, ``customer_no`` and SKU, on
@@ -14,6 +14,7 @@ import hashlib
 import json
 import logging
 import time
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import timedelta
 
@@ -22,11 +23,10 @@ from ulid import ULID
 
 from loket.clock import Clock, SystemClock, iso
 from loket.domain.attempts import QuoteRule
-from loket.domain.outcomes import (
-    Outcome,
-)
-from loket.host import digiflazz_replies as replies
+from loket.domain.outcomes import Meaning, Outcome
 from loket.host.base import Booked, HostReply, PaymentRequest, Ticket
+from loket.host.digiflazz import replies
+from loket.host.registry import Reach
 from loket.host.transport import (
     DeadlineTransport,
     NoAnswer,
@@ -53,6 +53,8 @@ class DigiflazzHost(SeesHostClock):
     quote_rule = QuoteRule(same_day=True, day_end_guard=timedelta(minutes=5))
     repay_quote = False  # a repeated pay-pasca never posts (rc 49): status-pasca decides
     retention_days: int | None = 90  # status-pasca: "Data belum ada" after 90 days
+    # the buyer's own SKU: an inquiry of Digiflazz's success test number, in development mode
+    product_test_number = "8801234560001"
 
     def __init__(
         self,
@@ -89,7 +91,7 @@ class DigiflazzHost(SeesHostClock):
                 f"sku={self.sku!r}, testing={self.testing})")
 
     # -- one exchange -----------------------------------------------------------------------
-    def _post(self, path: str, body: dict) -> tuple[int, str, bytes]:
+    def _post(self, path: str, body: Mapping[str, object]) -> tuple[int, str, bytes]:
         """``(http status, content type, body)`` of a 2xx/4xx answer; raises ``NoAnswer``."""
         raw = json.dumps(body, separators=(",", ":")).encode()
         return exchange(
@@ -129,7 +131,7 @@ class DigiflazzHost(SeesHostClock):
     def inquiry(self, ref_id: str, customer_no: str, months_ahead: int = 0) -> HostReply:
         if months_ahead:
             return HostReply(Outcome.FINAL_FAILURE, message=NO_PAYING_AHEAD,
-                             cashier_text=NO_PAYING_AHEAD)
+                             cashier_text=NO_PAYING_AHEAD, meaning=Meaning.NOT_PAYABLE)
         return self._transaction("inq-pasca", replies.Sent("inquiry", ref_id, customer_no,
                                                            self.sku))
 
@@ -173,3 +175,13 @@ class DigiflazzHost(SeesHostClock):
 
     def close(self) -> None:
         self._http.close()
+
+
+def build(reach: Reach) -> DigiflazzHost:
+    """The adapter ``[host] adapter = "digiflazz"`` names (``loket.host.registry``)."""
+    return DigiflazzHost(reach.url, reach.account, reach.key, sku=reach.sku,
+                         testing=reach.testing, min_status_interval_s=reach.status_interval_s,
+                         connect_timeout_s=reach.connect_timeout_s,
+                         read_timeout_s=reach.read_timeout_s,
+                         total_timeout_s=reach.total_timeout_s,
+                         late_request_s=reach.late_request_s, clock=reach.clock)

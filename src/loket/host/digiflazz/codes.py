@@ -1,5 +1,12 @@
-"""Digiflazz response codes: their class (``shared/domain/aggregators.md`` §1.7) and what the
-cashier is told, in one place.
+"""Digiflazz response codes: their class, their meaning and what the cashier is told, in one place.
+
+The classes follow Digiflazz's documented table ("Response Code"): ``00`` Sukses; ``03`` and ``99``
+(a router issue) Pending; ``01`` and ``70`` are time-outs documented as Gagal, yet the transaction
+was formed, so their outcome is unknown; the refusals that record nothing (payload, signature,
+user, SKU, deposit, IP, the account's state) may be sent again with the same reference; the
+product's troubles, the cut-off and the rate limit (``85``) spend it; the rest are final. ``60``
+says the bill is not available: nothing to pay, or a participant paid by others (the words name
+PBI or PPU).
 
 A code means different things by what was asked: rc 50 at ``status-pasca`` says no payment
 arrived under the reference (a new one may follow), at ``pay-pasca`` that there is no usable
@@ -11,11 +18,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-from loket.domain.outcomes import Outcome
+from loket.domain.outcomes import Meaning, Outcome
 
 Context = Literal["inquiry", "pay", "status"]
 
-SUCCESS = frozenset({"00"})
+SUCCESS_RC = "00"
+SUCCESS = frozenset({SUCCESS_RC})
 PENDING = frozenset({"03", "99"})  # 99: router issue, documented as Pending
 UNKNOWN = frozenset({"01", "70"})  # time-outs: documented Gagal, yet the transaction was formed
 REJECTED = frozenset({"40", "41", "42", "43", "44", "45", "61", "62", "63", "66", "67", "69",
@@ -28,6 +36,23 @@ RATE_LIMITED = "85"
 RATE_LIMIT_WAIT_S = 60.0  # "retry after 1 minute"
 
 STATUS_WORDS = {"Sukses": SUCCESS, "Pending": PENDING}  # any other rc comes with "Gagal"
+NO_BILL = "60"  # "Tagihan belum tersedia": nothing to pay, or paid by others (PBI, PPU)
+PAID_BY_OTHERS = ("PBI", "PPU")  # who pays, as rc 60's words may name them
+
+M = Meaning
+MEANINGS: dict[str, Meaning] = {
+    "00": M.OK, "03": M.PENDING, "99": M.PENDING, "01": M.HOST_FAULT, "70": M.HOST_FAULT,
+    "02": M.FAILED, "52": M.FAILED, "74": M.FAILED,
+    "40": M.BAD_REQUEST, "41": M.AUTH_REFUSED, "42": M.AUTH_REFUSED, "43": M.PRODUCT_UNKNOWN,
+    "44": M.DEPOSIT_LOW, "61": M.DEPOSIT_LOW, "45": M.IP_REFUSED,
+    "62": M.PRODUCT_DOWN, "66": M.PRODUCT_DOWN, "53": M.PRODUCT_DOWN, "55": M.PRODUCT_DOWN,
+    "71": M.PRODUCT_DOWN, "63": M.RATE_LIMITED, "85": M.RATE_LIMITED,
+    "67": M.ACCOUNT_REFUSED, "69": M.ACCOUNT_REFUSED, "80": M.ACCOUNT_REFUSED,
+    "81": M.ACCOUNT_REFUSED, "82": M.ACCOUNT_REFUSED, "88": M.ACCOUNT_REFUSED,
+    "58": M.CUT_OFF, "49": M.REFERENCE_REUSED, "47": M.ALREADY_PAID,
+    "51": M.NUMBER_BLOCKED, "54": M.NUMBER_UNKNOWN, "57": M.NUMBER_MALFORMED,
+    "59": M.NOT_PAYABLE, "84": M.BILL_CHANGED,
+}
 
 CASHIER_TEXT: dict[str, str] = {
     "01": "Host Digiflazz kehabisan waktu — status akan dicek ulang",
@@ -105,6 +130,20 @@ def classify(context: Context, rc: str) -> Outcome:
     if context == "inquiry" and rc in (REF_TAKEN, NOT_FOUND):
         return Outcome.REJECTED  # an inquiry posts nothing; the reference is not ours to use
     return Outcome.UNKNOWN  # 01, 70, pay 49, anything undocumented: ask status-pasca
+
+
+def meaning(context: Context, rc: str, host_message: str = "") -> Meaning:
+    """What an rc says to the call it answered: rc 50 is "no payment under it" to a status
+    query and "no usable inquiry" to a payment; rc 60 is nothing to pay unless its words name
+    who pays instead."""
+    if rc == SUCCESS_RC and context != "inquiry":
+        return M.PAID
+    if rc == NOT_FOUND:
+        return {"inquiry": M.REFERENCE_REUSED, "pay": M.STALE_QUOTE}.get(context, M.NOT_POSTED)
+    if rc == NO_BILL:
+        named = any(kind in host_message.upper() for kind in PAID_BY_OTHERS)
+        return M.NOT_PAYABLE if named else M.ALREADY_PAID
+    return MEANINGS.get(rc, M.UNKNOWN)
 
 
 def retry_after(rc: str) -> float | None:

@@ -1,8 +1,15 @@
-"""IAK's postpaid response codes: their class in each context, and the cashier's words.
+"""IAK's postpaid response codes: their class and meaning in each context, and the cashier's
+words.
 
-``shared/domain/aggregators.md`` §2.7. A code means different things to an inquiry, a payment
-and a status query; anything a context does not expect is an unknown outcome (a status query
-resolves it), never a success.
+IAK's "Response Code" table for postpaid: ``00`` success, ``39`` pending; ``05`` and ``201``
+(documented pending), ``103`` time-out, ``105`` biller error, ``91`` and ``92`` leave a payment's
+fate unknown; the refusals that record nothing (reference format, balance, product, signature,
+command, IP, body, cut-off, maintenance, the account) may be sent again; ``04`` expired, ``06``
+unknown inquiry, ``09``, ``33`` "try later" and ``38`` spend the reference; ``11`` is a reference
+used before; ``42`` and ``02`` an inquiry whose payment never arrived; the rest are final (paid
+already, failed, blocked, no bill, a number the product does not take, payable elsewhere only).
+A code means different things to an inquiry, a payment and a status query; anything a context
+does not expect is an unknown outcome (a status query resolves it), never a success.
 """
 
 from __future__ import annotations
@@ -10,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from loket.domain.outcomes import Outcome
+from loket.domain.outcomes import Meaning, Outcome
 
 Context = Literal["inquiry", "pay", "status"]
 
@@ -61,6 +68,37 @@ def classify(context: Context, rc: str) -> Outcome:
     if context == "inquiry" and rc in NOT_RECEIVED | UNKNOWN:
         return Outcome.NOT_POSTED  # an inquiry posts nothing: a new one later
     return Outcome.UNKNOWN
+
+
+M = Meaning
+MEANINGS: dict[str, Meaning] = {
+    "00": M.OK, "39": M.PENDING, "42": M.ONLY_INQUIRED, "02": M.ONLY_INQUIRED,
+    "11": M.REFERENCE_REUSED, "33": M.RATE_LIMITED,
+    "04": M.STALE_QUOTE, "06": M.STALE_QUOTE, "09": M.STALE_QUOTE, "38": M.STALE_QUOTE,
+    "05": M.HOST_FAULT, "201": M.HOST_FAULT, "103": M.HOST_FAULT, "105": M.HOST_FAULT,
+    "91": M.HOST_FAULT, "92": M.HOST_FAULT,
+    "03": M.BAD_REQUEST, "101": M.BAD_REQUEST, "107": M.BAD_REQUEST, "117": M.BAD_REQUEST,
+    "17": M.DEPOSIT_LOW, "20": M.PRODUCT_UNKNOWN, "106": M.PRODUCT_DOWN,
+    "94": M.ACCOUNT_REFUSED, "118": M.ACCOUNT_REFUSED, "100": M.AUTH_REFUSED,
+    "102": M.IP_REFUSED, "109": M.CUT_OFF, "110": M.CUT_OFF,
+    "01": M.ALREADY_PAID, "34": M.ALREADY_PAID, "40": M.PARTLY_PAID,
+    "07": M.FAILED, "37": M.FAILED, "08": M.NUMBER_BLOCKED, "13": M.NUMBER_BLOCKED,
+    "10": M.NO_BILL, "14": M.NUMBER_UNKNOWN,
+    "15": M.NUMBER_MALFORMED, "16": M.NUMBER_MALFORMED, "108": M.NUMBER_MALFORMED,
+    "30": M.NOT_PAYABLE, "36": M.NOT_PAYABLE, "41": M.NOT_PAYABLE, "31": M.NOT_PAYABLE,
+    "32": M.NOT_PAYABLE, "35": M.NOT_PAYABLE, "93": M.BILL_CHANGED,
+}
+
+
+def meaning(context: Context, rc: str) -> Meaning:
+    """What a code says to the call it answered (without a checkstatus ``status``): a success
+    to a payment is the payment posted; to a status query a final code is no news, and an
+    unknown inquiry (rc 06) says nothing of a payment either."""
+    if rc == SUCCESS and context == "pay":
+        return M.PAID
+    if context == "status" and (rc in FINAL or rc == NO_INQUIRY):
+        return M.UNKNOWN
+    return MEANINGS.get(rc, M.UNKNOWN)
 
 
 # What the cashier is told (Indonesian), by code.
