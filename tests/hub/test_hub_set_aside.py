@@ -21,7 +21,8 @@ from loket.printing.layouts import Shop
 from loket.reports.figures import day_range
 from loket.service import hub_owner, hub_reports
 from loket.store import outbox
-from loket.store.db import open_database, write
+from loket.store.db import write
+from loket.store.opening import open_database
 from tests.hub.helpers import admin
 from tests.hub.test_hub_reports import pdf_text
 

@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy import text
 
 from loket.store import outbox, shifts
-from loket.store.db import open_database, write, write_session
+from loket.store.db import write, write_session
+from loket.store.opening import open_database
 from tests.factories import payment, set_account
 
 SOURCES = ("payment", "paymentevent", "shift", "deposit", "auditentry", "cashier", "hostattempt")

@@ -10,7 +10,8 @@ from loket.domain.outcomes import HOST_HTTP_ERROR, HOST_TOO_SLOW, HOST_UNREACHAB
 from loket.domain.states import PaymentState
 from loket.service.queue_health import STUCK_AFTER, look, reason_of
 from loket.store import attempts, payments
-from loket.store.db import open_database, write
+from loket.store.db import write
+from loket.store.opening import open_database
 from tests.factories import payment as make_payment
 from tests.factories import set_account
 

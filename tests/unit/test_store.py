@@ -10,7 +10,7 @@ from loket.clock import parse_iso
 from loket.domain.states import IllegalTransition, PaymentState
 from loket.errors import StorageError
 from loket.store import cashiers, payments
-from loket.store.db import open_database
+from loket.store.opening import open_database
 from tests.factories import payment as make_payment
 from tests.factories import set_account
 

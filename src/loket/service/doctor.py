@@ -20,7 +20,16 @@ from pathlib import Path
 from loket.clock import SystemClock, iso
 from loket.errors import LoketError
 from loket.service import queue_health
-from loket.store import anchor, audit, auditkey, backup, cashiers, dbfile, failures, files
+from loket.store import (
+    anchor,
+    auditkey,
+    backup,
+    cashiers,
+    dbfile,
+    failures,
+    files,
+    verifying,
+)
 from loket.store.db import make_engine, migrate, schema_behind
 
 SHOWN = 10
@@ -149,7 +158,7 @@ def _audit(checks: Checks, engine, key: bytes | None, path: Path) -> None:
     if key is None:
         checks.fail("Log audit", f"kunci audit tidak ada di {auditkey.where_for(path)}: salin "
                                  f"dari cadangan kunci, atau atur {auditkey.ENV}")
-    verdict = audit.verify(engine, key=key)
+    verdict = verifying.verify(engine, key=key)
     if verdict.ok:
         checks.ok("Log audit", f"{verdict.rows} baris utuh (berkunci sejak #{verdict.keyed_from}); "
                                f"{verdict.payments} pembayaran cocok dengan jejaknya")

@@ -243,7 +243,7 @@ def reset(engine: Engine, actor: str, now: str) -> tuple[Mark | None, Mark]:
 
 def findings(engine: Engine) -> tuple[Anchor | None, list[str]]:
     """For ``loket doctor`` and ``loket audit verify``: the anchor and what is wrong with it.
-    The audit log's end against the anchor is ``audit.verify``'s to report."""
+    The audit log's end against the anchor is ``verifying.verify``'s to report."""
     with engine.connect() as conn:
         store = store_of(conn)
         try:

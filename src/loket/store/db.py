@@ -1,9 +1,10 @@
 """The engine: SQLite in WAL mode with ``synchronous=FULL`` and foreign keys; migrations on start.
 
 ``synchronous=FULL`` because WAL with NORMAL may lose the last commits on power loss, and a
-committed payment is a promise to the customer (store-and-forward.md §1).
+committed payment is a promise to the customer: once the cash is taken and the payment recorded,
+it must survive a power cut before anything is sent, printed or told.
 
-Nothing about the file is believed before it is checked (``open_database``): the path, the
+Nothing about the file is believed before it is checked (``store/opening.py``): the path, the
 header, and then the database against its anchor (store/anchor.py). Every SQLite or disk failure
 becomes one Indonesian line (store/failures.py).
 """
@@ -21,7 +22,7 @@ from sqlalchemy import Engine, event
 from sqlmodel import Session, create_engine
 
 from loket.errors import StorageError
-from loket.store import auditkey, dbfile, failures, files
+from loket.store import failures
 
 BUSY_TIMEOUT_MS = 10_000
 STORE = "loket_store"
@@ -124,7 +125,7 @@ def write(engine: Engine):
 
 
 def make_engine(path: str | Path, key: bytes | None = None) -> Engine:
-    """An engine on ``path`` without any check (``open_database`` checks; ``loket doctor`` looks
+    """An engine on ``path`` without any check (``opening.open_database`` checks; ``loket doctor`` looks
     at files that would not pass)."""
     path = Path(path)
     engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
@@ -224,52 +225,6 @@ def migrate_if_behind(engine: Engine) -> None:
     head = code_head()
     if head is None or stored_revision(engine) != head:
         migrate(engine)
-
-
-def _build_new(path: Path, key: bytes) -> None:
-    """A new database is migrated under a temporary name and appears whole (store/dbfile.py)."""
-    engine = make_engine(path, key)
-    try:
-        migrate(engine)
-    finally:
-        engine.dispose()
-    single = sqlite3.connect(path)  # one file, no -wal beside it, before it is linked
-    try:
-        single.execute("PRAGMA journal_mode=DELETE")
-    finally:
-        single.close()
-
-
-def open_database(path: str | Path) -> Engine:
-    """The database at ``path``, checked: refused in one line rather than started over.
-
-    Raises ``dbfile.DatabasePathError`` (exit 2) for a path that cannot be a database, and a
-    ``StorageError`` (exit 1) for a database that is damaged or has lost what was acknowledged.
-    """
-    from loket.store import anchor  # anchor and audit build on this module
-
-    path = dbfile.checked_path(path)
-    found = dbfile.inspect(path, anchor.path_for(path))
-    if found.missing:
-        anchor.refuse_if_acknowledged(path, None)
-    key, shared = auditkey.for_database(path, new=found.missing)
-    if found.missing:
-        dbfile.create(path, lambda temp: _build_new(temp, key))
-    engine = make_engine(path, key)
-    try:
-        if found.suspect:
-            dbfile.confirm_intact(engine, path)
-        migrate_if_behind(engine)
-        anchor.check_on_open(engine)  # the audit head verifies with this key
-        if shared:
-            auditkey.adopt(path, key)
-    except BaseException:
-        engine.dispose()
-        raise
-    for name in (path.name, f"{path.name}-wal", f"{path.name}-shm"):
-        files.tighten(path.with_name(name))
-    event.listen(engine, "engine_disposed", anchor.on_dispose)
-    return engine
 
 
 def session(engine: Engine) -> Session:
