@@ -20,6 +20,7 @@ from loket.service.access import AccessDenied
 from loket.store import audit, cashiers, payments, shifts, verifying
 from loket.store.db import write
 from loket.store.shifts import ShiftError
+from loket.store.writing import HostAnswer
 from tests.factories import payment as make_payment
 from tests.factories import set_account
 
@@ -201,7 +202,7 @@ def ledger(tmp_path):
         for i, step in enumerate(steps):
             later = at[:14] + f"{int(at[14:16]) + i + 1:02d}" + at[16:]
             payments.transition(engine, ref, step, actor=who, now=later,
-                                rc="84" if step == S.FAILED else "")
+                                answer=HostAnswer("84" if step == S.FAILED else ""))
     yield engine
     engine.dispose()
 

@@ -9,9 +9,10 @@ from loket.domain.attempts import AttemptState
 from loket.domain.outcomes import HOST_HTTP_ERROR, HOST_TOO_SLOW, HOST_UNREACHABLE
 from loket.domain.states import PaymentState
 from loket.service.queue_health import STUCK_AFTER, look, reason_of
-from loket.store import attempts, payments
+from loket.store import payments
 from loket.store.db import write
 from loket.store.opening import open_database
+from loket.store.writing import AttemptChange, HostAnswer, NewAttempt, Writing
 from tests.factories import payment as make_payment
 from tests.factories import set_account
 
@@ -32,9 +33,9 @@ def taken(engine, ref: str, state: S, rc: str = "", message: str = ""):
     payment = payments.record(engine, make_payment(str(state), ref_id=ref), actor="kasir1",
                               state=state)
     if rc or message:
-        with write(engine) as conn:
-            attempt = attempts.add(conn, payment.id, ref, AttemptState.NOT_POSTED, TAKEN)
-            attempts.change(conn, attempt.id, rc=rc, message=message)
+        with Writing(engine) as w:
+            attempt = w.add_attempt(payment.id, NewAttempt(ref, AttemptState.NOT_POSTED, TAKEN))
+            w.change_attempt(attempt.id, AttemptChange(answer=HostAnswer(rc, message)))
     return payment
 
 
