@@ -112,7 +112,8 @@ def test_requeue_queues_every_row_again_as_it_is_now(engine):
 def test_an_attempt_and_its_changes_are_queued_with_their_payments_ref(engine):
     from loket.domain.attempts import AttemptState
     from loket.store import payments
-    from loket.store.writing import AttemptChange, NewAttempt, Writing
+    from loket.store.changes import AttemptChange, NewAttempt
+    from loket.store.writing import Writing
 
     set_account(engine, "kasir1")
     with write_session(engine) as s:

@@ -18,9 +18,9 @@ from loket.reports.monthly import month_figures
 from loket.reports.service import Reports
 from loket.service.access import AccessDenied
 from loket.store import audit, cashiers, payments, shifts, verifying
+from loket.store.changes import HostAnswer
 from loket.store.db import write
 from loket.store.shifts import ShiftError
-from loket.store.writing import HostAnswer
 from tests.factories import payment as make_payment
 from tests.factories import set_account
 

@@ -5,7 +5,7 @@ import time
 from loket.domain.states import PaymentState
 from loket.printing.decode import decode
 from loket.store import payments
-from loket.store.writing import PaymentChange
+from loket.store.changes import PaymentChange
 from loket.tui.screens.owner_approval import OwnerApproval
 from loket.tui.screens.queue import QueueScreen, RefundConfirm
 from loket.tui.screens.result import ResultScreen

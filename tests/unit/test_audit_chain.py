@@ -11,7 +11,7 @@ import threading
 import pytest
 from alembic import command
 
-from loket.store import anchor, audit, auditkey, payments, verifying
+from loket.store import anchor, audit, auditkey, payment_rows, payments, verifying
 from loket.store import db as store_db
 from loket.store.db import make_engine, write
 from loket.store.dbfile import DatabaseRefused
@@ -161,7 +161,7 @@ class TestRowsFromBeforeTheKey:
                                  "('kasir1', 'K', 'cashier', 'x', 1, ?, 0, '')", (NOW,))
             for ref, trail in (("PAY-OLD", False), ("PAY-MID", True)):
                 values = make_payment("SUCCESS", ref_id=ref).model_dump(exclude={"id"})
-                old = [c for c in payments.PAYMENT_COLUMNS  # the columns 0003 had
+                old = [c for c in payment_rows.PAYMENT_COLUMNS  # the columns 0003 had
                        if c not in ("member_count", "month_count")]
                 conn.exec_driver_sql(f"INSERT INTO payment ({', '.join(old)}) VALUES "
                                      f"({', '.join('?' for _ in old)})",

@@ -10,9 +10,10 @@ from loket.domain.outcomes import HOST_HTTP_ERROR, HOST_TOO_SLOW, HOST_UNREACHAB
 from loket.domain.states import PaymentState
 from loket.service.queue_health import STUCK_AFTER, look, reason_of
 from loket.store import payments
+from loket.store.changes import AttemptChange, HostAnswer, NewAttempt
 from loket.store.db import write
 from loket.store.opening import open_database
-from loket.store.writing import AttemptChange, HostAnswer, NewAttempt, Writing
+from loket.store.writing import Writing
 from tests.factories import payment as make_payment
 from tests.factories import set_account
 

@@ -10,8 +10,8 @@ from loket.clock import parse_iso
 from loket.domain.states import IllegalTransition, PaymentState
 from loket.errors import StorageError
 from loket.store import cashiers, payments
+from loket.store.changes import HostAnswer, PaymentChange
 from loket.store.opening import open_database
-from loket.store.writing import HostAnswer, PaymentChange
 from tests.factories import payment as make_payment
 from tests.factories import set_account
 

@@ -40,7 +40,8 @@ from loket.service.offline import OfflineDesk
 from loket.service.shift_desk import ShiftDesk
 from loket.service.slips import PrintResult, SlipPrinter
 from loket.store import anchor, audit, families, payments, shifts
-from loket.store.writing import NewAttempt, PaymentChange, Writing
+from loket.store.changes import NewAttempt, PaymentChange
+from loket.store.writing import Writing
 from loket.sync.forwarder import Forwarder
 
 S = PaymentState
@@ -90,14 +91,15 @@ class CounterService:
     def forwarder(self) -> Forwarder:
         return Forwarder(self.engine, self.host, self.clock, on_success=self._paid)
 
-    def _paid(self, payment: Payment) -> None:
+    def _paid(self, w: Writing, payment: Payment) -> None:
+        """In the transaction that confirms the payment: the family's paid month moves on."""
         last = covered_through(payment)
         if last is None:
             return
         confirmed = None if payment.periods else (  # count-only: its price for one month
             payment.premium, payment.month_count, payment.paid_at or payment.updated_at)
         # the number the family is known by: a count-only host asked by card gives no VA
-        families.mark_paid(self.engine, payment.family_no, last, confirmed=confirmed)
+        families.mark_paid_in(w, payment.family_no, last, confirmed=confirmed)
 
     @property
     def pays_ahead(self) -> bool:

@@ -14,7 +14,7 @@ from loket.printing.backends import Delivery, PrinterError
 from loket.printing.escpos_render import PrintOptions, render
 from loket.printing.slip import Element
 from loket.store import payments
-from loket.store.writing import PaymentChange
+from loket.store.changes import PaymentChange
 
 log = logging.getLogger("loket.printing")
 NO_SLIP_FOR_FAILED = "Tidak ada struk: pembayaran gagal, uang pelanggan harus dikembalikan"

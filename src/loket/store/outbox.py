@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 
 from loket.store.db import write
+from loket.store.payment_rows import SHAPE
 
 
 @dataclass(frozen=True)
@@ -76,12 +77,10 @@ def backlog(engine: Engine) -> Backlog:
 
 
 # What migrations 0007 and 0008 copy (tests/hub/test_outbox.py holds them equal): a later
-# migration that changes the triggers changes this too.
-PAYMENT = ("id", "ref_id", "customer_no", "va_no", "head_name", "branch", "members", "periods",
-           "member_count", "month_count", "months_ahead", "arrears_months", "premium",
-           "admin_fee", "total", "cash", "change", "agent_price", "cashier_id", "terminal_id",
-           "state", "offline", "host_rc", "host_message", "host_sn", "paid_at", "print_count",
-           "created_at", "updated_at", "shift_id", "refund_shift_id")
+# migration that changes the triggers changes this too. A payment is copied whole but for the
+# forwarder's own bookkeeping (how often it tried, when it tries next), from its one shape.
+LOCAL_ONLY = ("attempts", "next_attempt_at")
+PAYMENT = tuple(name for name in SHAPE if name not in LOCAL_ONLY)
 SOURCES = {
     "payment": ("payment", "ref_id", PAYMENT),
     "paymentevent": ("event", "id", ("id", "payment_id", "at", "from_state", "to_state", "rc",

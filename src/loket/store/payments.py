@@ -15,10 +15,7 @@ from sqlalchemy import Engine
 
 from loket.domain.payment import Payment, StateChange
 from loket.domain.states import AWAITING_HOST, NEEDS_FORWARDING, NOT_FINAL, PaymentState
-from loket.store.models import PaymentRow
-from loket.store.payment_rows import in_states as _in
-from loket.store.payment_rows import new_payment, one, payment_of, select, sold
-from loket.store.writing import (
+from loket.store.changes import (
     NO_ANSWER,
     UNCHANGED,
     Claim,
@@ -26,8 +23,11 @@ from loket.store.writing import (
     FamilyTaken,
     HostAnswer,
     PaymentChange,
-    Writing,
 )
+from loket.store.models import PaymentRow
+from loket.store.payment_rows import in_states as _in
+from loket.store.payment_rows import new_payment, one, payment_of, select, sold
+from loket.store.writing import Writing
 
 __all__ = ["Claim", "DuplicateRef", "FamilyTaken", "new_payment"]
 

@@ -4,13 +4,13 @@
 ``synchronous=FULL`` when the block ends, rolled back whole if it raises). Inside it a payment is
 recorded or moved with its event and its audit row, its host attempts are begun or answered, and
 what else must stand or fall with it is written — each write typed by what it is
-(``PaymentChange``, ``NewAttempt``, ``AttemptChange``, ``HostAnswer``), never by column names
-passed as keywords, never by a callback handed down into the store.
+(``store/changes.py``: ``PaymentChange``, ``NewAttempt``, ``AttemptChange``, ``HostAnswer``),
+never by column names passed as keywords, never by a callback handed down into the store.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict
 from types import TracebackType
 from typing import Any
 
@@ -18,10 +18,21 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from loket.domain.attempts import NOTHING_SENT, Attempt, AttemptState
-from loket.domain.months import Month
 from loket.domain.payment import Payment, covering
 from loket.domain.states import PaymentState, check_transition
 from loket.store import attempts, audit
+from loket.store.changes import (
+    NO_ANSWER,
+    UNCHANGED,
+    AttemptAnswer,
+    AttemptChange,
+    Claim,
+    DuplicateRef,
+    FamilyTaken,
+    HostAnswer,
+    NewAttempt,
+    PaymentChange,
+)
 from loket.store.db import write
 from loket.store.models import PaymentRow
 from loket.store.payment_rows import (
@@ -31,127 +42,11 @@ from loket.store.payment_rows import (
     INSERT_PAYMENT,
     one,
     payment_of,
-    periods_text,
     row_values,
     sold,
 )
 
 NOT_USED = "tidak dipakai: tagihan ditanyakan ulang"  # an unpaid quote closed for a fresh one
-ATTEMPT_MESSAGE_MAX = 200
-
-
-class DuplicateRef(ValueError):
-    pass
-
-
-class FamilyTaken(ValueError):
-    """Another payment of the family (confirmed, or on its way to the host) already pays a month
-    this one would: nothing was recorded."""
-
-    def __init__(self, other: Payment) -> None:
-        super().__init__(other.ref_id)
-        self.other = other
-
-
-@dataclass(frozen=True)
-class Claim:
-    """The months a new payment claims for its family, checked in the transaction that records
-    it (so two processes on one database cannot both take the same months): from ``first`` on,
-    or — ``first`` None — any month."""
-
-    family_no: str
-    first: Month | None
-
-
-@dataclass(frozen=True)
-class HostAnswer:
-    """What a host said, as the store keeps it: on the state change's event, on the attempt
-    (its message cut to 200 characters) and on the payment (``host_rc``, ``host_message``).
-    Each field is a column of ``paymentevent`` and ``hostattempt`` of the same name; it is
-    built from the host's reply in one place (``sync/calls.py``, ``answer_of``)."""
-
-    rc: str = ""
-    message: str = ""
-
-
-NO_ANSWER = HostAnswer()
-
-
-@dataclass(frozen=True)
-class PaymentChange:
-    """Payment columns that change besides its state; None leaves a column as it is."""
-
-    updated_at: str | None = None
-    attempts: int | None = None
-    next_attempt_at: str | None = None
-    host_sn: str | None = None
-    paid_at: str | None = None
-    agent_price: int | None = None
-    periods: tuple[Month, ...] | None = None
-    arrears_months: int | None = None
-    print_count: int | None = None
-    refund_shift_id: int | None = None
-
-    def columns(self) -> dict[str, object]:
-        values: dict[str, object] = {
-            f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None}
-        if self.periods is not None:
-            values["periods"] = periods_text(self.periods)
-        return values
-
-
-UNCHANGED = PaymentChange()
-
-
-@dataclass(frozen=True)
-class NewAttempt:
-    """The next attempt of a payment at its host, written before the call it is for."""
-
-    host_ref: str
-    state: AttemptState
-    at: str
-    host_tx: str = ""
-    quoted_premium: int = 0
-    inquired_at: str = ""
-    last_call_at: str = ""
-    may_arrive_until: str = ""
-
-
-@dataclass(frozen=True)
-class AttemptChange:
-    """What changes on an attempt; None leaves a column as it is. ``answer``: the host's."""
-
-    state: AttemptState | None = None
-    answer: HostAnswer | None = None
-    host_tx: str | None = None
-    quoted_premium: int | None = None
-    inquired_at: str | None = None
-    last_call_at: str | None = None
-    updated_at: str | None = None
-    may_arrive_until: str | None = None
-    note: str | None = None  # the attempt's message alone, without a host's answer
-
-    def columns(self) -> dict[str, object]:
-        values: dict[str, object] = {
-            f.name: getattr(self, f.name) for f in fields(self)
-            if f.name not in ("answer", "note") and getattr(self, f.name) is not None}
-        if self.note is not None:
-            values["message"] = self.note
-        if self.state is not None:
-            values["state"] = str(self.state)
-        if self.answer is not None:
-            answer = asdict(self.answer)
-            answer["message"] = self.answer.message[:ATTEMPT_MESSAGE_MAX]
-            values |= answer
-        return values
-
-
-@dataclass(frozen=True)
-class AttemptAnswer:
-    """An attempt's change written with its payment's change, in the same transaction."""
-
-    attempt_id: int
-    change: AttemptChange
 
 
 class Writing:

@@ -21,19 +21,15 @@ from datetime import datetime, timedelta
 
 from loket.clock import iso, parse_iso
 from loket.domain.attempts import HEARD_PENDING, Attempt, AttemptState, may_still_arrive
-from loket.domain.outcomes import HOST_MISMATCH, Outcome
+from loket.domain.outcomes import Outcome
 from loket.domain.payment import Payment
 from loket.domain.states import TRANSITIONS, PaymentState
 from loket.host.base import HostAdapter, HostReply
 from loket.store import attempts
-from loket.store.writing import (
-    AttemptAnswer,
-    AttemptChange,
-    NewAttempt,
-    PaymentChange,
-    Writing,
-)
-from loket.sync.calls import answer_of, changed_bill, confirms, request_for, ticket
+from loket.store.changes import AttemptChange, NewAttempt, PaymentChange
+from loket.store.writing import Writing
+from loket.sync.answering import Answering
+from loket.sync.calls import changed_bill, request_for, ticket
 from loket.sync.moving import Moves
 
 S = PaymentState
@@ -56,13 +52,13 @@ class Sending:
 
 class Attempting:
     """The steps of one payment at ``host``, written through ``moves``; ``told`` hears of each
-    payment confirmed (after its commit)."""
+    payment confirmed, in the transaction that confirms it."""
 
-    def __init__(self, moves: Moves, host: HostAdapter, told: Callable[[Payment], None]) -> None:
+    def __init__(self, moves: Moves, host: HostAdapter, told: Callable[[Writing, Payment], None]) -> None:
         self.moves = moves
         self.engine = moves.engine
         self.host = host
-        self.told = told
+        self.answers = Answering(moves, host, told)
 
     @property
     def now(self) -> datetime:
@@ -100,13 +96,13 @@ class Attempting:
                 reply = HostReply(Outcome.UNKNOWN, rc=reply.rc, message=unsure,
                                   retry_after_s=reply.retry_after_s)
         if reply.outcome is Outcome.NOT_POSTED:  # never arrived under it: a new attempt
-            self._close(attempt, A.NOT_POSTED, reply)
+            self.answers.close(attempt, A.NOT_POSTED, reply)
             return self._send(payment, attempts.last(self.engine, payment.id))
         if reply.quote_only:
             again = self._after_quote_only(attempt, reply)
             if again is not None:
                 return self._send(payment, again)
-        return self.apply(payment, attempt, reply, asked=True)
+        return self.answers.apply(payment, attempt, reply, asked=True)
 
     def _not_found_proves_nothing(self, attempt: Attempt) -> str:
         """Why the host's "not found" (or "only inquired") is no news of this attempt: the host
@@ -128,9 +124,9 @@ class Attempting:
         reference may follow. None: keep asking."""
         fresh = self._fresh(attempt)
         if fresh and self.host.repay_quote:
-            self._close(attempt, A.INQUIRED, reply)
+            self.answers.close(attempt, A.INQUIRED, reply)
         elif not fresh and attempt.inquired_at and not self._not_found_proves_nothing(attempt):
-            self._close(attempt, A.NOT_POSTED, reply)
+            self.answers.close(attempt, A.NOT_POSTED, reply)
         else:
             return None
         return attempts.last(self.engine, attempt.payment_id)
@@ -180,7 +176,7 @@ class Attempting:
         # unknown, refused, rate-limited: an inquiry posts nothing; a new one later
         return self.moves.move(payment, payment.state, change=PaymentChange(
             next_attempt_at=self.moves.later(payment, reply.retry_after_s or 0.0),
-            attempts=payment.attempts + 1), attempt=self._closing(attempt, A.NOT_POSTED, reply))
+            attempts=payment.attempts + 1), attempt=self.answers.closing(attempt, A.NOT_POSTED, reply))
 
     def _owed_back(self, payment: Payment, attempt: Attempt, reply: HostReply,
                    why: str) -> Payment:
@@ -190,7 +186,7 @@ class Attempting:
         reason = HostReply(Outcome.FINAL_FAILURE, rc=reply.rc, message=why, cashier_text=why)
         return self.moves.move(payment, S.FAILED, reason, then=S.REFUND_DUE,
                                change=PaymentChange(next_attempt_at=""),
-                               attempt=self._answer(attempt, A.NOT_POSTED, reply))
+                               attempt=self.answers.answer(attempt, A.NOT_POSTED, reply))
 
     def _earlier_quote_answered(self, payment: Payment, current: Attempt,
                                 inquiry: HostReply) -> Payment | None:
@@ -207,11 +203,11 @@ class Attempting:
             if reply.outcome is Outcome.NOT_POSTED or reply.quote_only or (
                     reply.outcome is Outcome.FINAL_FAILURE):
                 continue
-            self._close(current, A.NOT_POSTED, inquiry)
+            self.answers.close(current, A.NOT_POSTED, inquiry)
             if reply.outcome is Outcome.SUCCESS:
                 if S.SUCCESS not in TRANSITIONS[payment.state]:  # it was sent after all
                     payment = self.moves.move(payment, S.SENDING)
-                return self.apply(payment, attempt, reply, asked=True)
+                return self.answers.apply(payment, attempt, reply, asked=True)
             return self.moves.move(payment, payment.state, change=PaymentChange(
                 next_attempt_at=self.moves.later(payment, reply.retry_after_s or 0.0),
                 attempts=payment.attempts + 1))
@@ -258,85 +254,9 @@ class Attempting:
         # answered: the request reached the host and was dealt with; it cannot arrive later
         attempt = replace(sent.attempt,
                           may_arrive_until="" if reply.answered else sent.arrive_by)
-        return self.apply(sent.payment, attempt, reply, asked=False)
+        return self.answers.apply(sent.payment, attempt, reply, asked=False)
 
     def _pay(self, payment: Payment, attempt: Attempt | None, last: Attempt | None) -> Payment:
         with Writing(self.engine) as w:
             sent = self._begin_pay(w, payment, attempt, last)
         return self.finish(sent)
-
-    # -- the answer -------------------------------------------------------------------------
-    def apply(self, payment: Payment, attempt: Attempt, reply: HostReply, asked: bool) -> Payment:
-        """Write the host's answer to the payment and its attempt, in one transaction; a
-        confirmed payment is told (``told``) once that has committed."""
-        if reply.outcome is Outcome.SUCCESS and not confirms(payment, reply):
-            reply = HostReply(Outcome.UNKNOWN, message=HOST_MISMATCH)
-        with Writing(self.engine) as w:
-            done = self._answered(w, payment, attempt, reply, asked)
-        if done.state is S.SUCCESS and reply.outcome is Outcome.SUCCESS:
-            self.told(done)
-        return done
-
-    def _answered(self, w: Writing, payment: Payment, attempt: Attempt, reply: HostReply,
-                  asked: bool) -> Payment:
-        outcome, m = reply.outcome, self.moves
-        if asked:  # every question counts towards the back-off, like every send
-            payment = m.move(payment, payment.state, w=w,
-                             change=PaymentChange(attempts=payment.attempts + 1))
-        answer = self._answer(attempt, A.UNKNOWN, reply, asked)
-        if outcome is Outcome.SUCCESS:  # the books take what the host charged and covered
-            paid = reply.bill
-            assert paid is not None
-            return m.move(payment, S.SUCCESS, reply, w=w, change=PaymentChange(
-                host_sn=reply.sn, paid_at=reply.paid_at, agent_price=paid.agent_price,
-                periods=paid.periods, arrears_months=paid.arrears_months, next_attempt_at=""),
-                attempt=_as(answer, A.SUCCESS))
-        if outcome is Outcome.FINAL_FAILURE and asked and attempt.state is not A.FAILING:
-            # "failed" learned by a status query — after "pending", or after an answer that was
-            # lost (a "pending" the counter never heard of, killed before writing it): the host
-            # may have booked it. Asked once more, after its polling interval, before any cash
-            # is owed back; a later success wins
-            doubt = S.PENDING if payment.state == S.PENDING else S.UNKNOWN
-            return m.move(payment, doubt, reply, w=w, change=PaymentChange(
-                next_attempt_at=m.later(payment, self.host.min_status_interval_s)),
-                attempt=_as(answer, A.FAILING))
-        if outcome is Outcome.FINAL_FAILURE:  # the customer's cash is owed back: both in one go
-            return m.move(payment, S.FAILED, reply, w=w, then=S.REFUND_DUE,
-                          change=PaymentChange(next_attempt_at=""),
-                          attempt=_as(answer, A.FAILED))
-        wait = PaymentChange(next_attempt_at=m.later(payment, reply.retry_after_s or 0.0))
-        if outcome is Outcome.PENDING:
-            return m.move(payment, S.PENDING, reply, w=w, change=wait,
-                          attempt=_as(answer, A.PENDING))
-        if not asked and outcome in (Outcome.REJECTED, Outcome.NOT_POSTED):
-            # nothing was recorded under it: a quote may be paid again while it is valid
-            again = A.INQUIRED if self.host.quote_first and outcome is Outcome.REJECTED else (
-                A.NOT_POSTED)
-            return m.move(payment, S.REJECTED, reply, w=w, change=wait,
-                          attempt=_as(answer, again))
-        # unknown, or a status query that was itself refused: no news
-        target = S.PENDING if payment.state == S.PENDING else S.UNKNOWN
-        keep = attempt.state if attempt.state in HEARD_PENDING else A.UNKNOWN
-        return m.move(payment, target, reply, w=w, change=wait, attempt=_as(answer, keep))
-
-    def _answer(self, attempt: Attempt, state: AttemptState, reply: HostReply,
-                asked: bool = False) -> AttemptAnswer:
-        now = iso(self.now)
-        return AttemptAnswer(attempt.id, AttemptChange(
-            state=state, answer=answer_of(reply), updated_at=now,
-            may_arrive_until=attempt.may_arrive_until, last_call_at=now if asked else None))
-
-    def _closing(self, attempt: Attempt, state: AttemptState,
-                 reply: HostReply) -> AttemptAnswer:
-        now = iso(self.now)
-        return AttemptAnswer(attempt.id, AttemptChange(
-            state=state, answer=answer_of(reply), last_call_at=now, updated_at=now))
-
-    def _close(self, attempt: Attempt, state: AttemptState, reply: HostReply) -> None:
-        closing = self._closing(attempt, state, reply)
-        with Writing(self.engine) as w:
-            w.change_attempt(closing.attempt_id, closing.change)
-
-
-def _as(answer: AttemptAnswer, state: AttemptState) -> AttemptAnswer:
-    return AttemptAnswer(answer.attempt_id, replace(answer.change, state=state))

@@ -7,7 +7,7 @@ from loket.domain.attempts import Attempt
 from loket.domain.money import format_rupiah
 from loket.domain.payment import Payment
 from loket.host.base import HostReply, PaymentRequest, Ticket
-from loket.store.writing import HostAnswer
+from loket.store.changes import HostAnswer
 
 
 def request_for(payment: Payment) -> PaymentRequest:

@@ -29,7 +29,8 @@ from loket.domain.states import NEEDS_FORWARDING, IllegalTransition, PaymentStat
 from loket.errors import StorageError
 from loket.host.base import HostAdapter, HostReply
 from loket.store import attempts, payments
-from loket.store.writing import UNCHANGED, PaymentChange, Writing
+from loket.store.changes import UNCHANGED, PaymentChange
+from loket.store.writing import Writing
 from loket.sync.attempting import Attempting, Sending
 from loket.sync.calls import request_for
 from loket.sync.moving import Moves, backoff_s
@@ -45,7 +46,7 @@ class Forwarder:
     host: HostAdapter
     clock: Clock
     actor: str = "forwarder"
-    on_success: Callable[[Payment], None] | None = None
+    on_success: Callable[[Writing, Payment], None] | None = None
     stale_sending_s: float = STALE_SENDING_S
 
     def __post_init__(self) -> None:
@@ -60,11 +61,14 @@ class Forwarder:
     def later(self, payment: Payment, at_least_s: float = 0.0) -> str:
         return self.moves.later(payment, at_least_s)
 
-    def tell_success(self, payment: Payment) -> None:
+    def tell_success(self, w: Writing, payment: Payment) -> None:
+        """``on_success``, in the transaction that confirms ``payment``: what it writes there
+        (in a savepoint of its own) is one commit with the confirmation, and its failure is
+        logged, never the confirmation's."""
         if self.on_success is None:
             return
         try:
-            self.on_success(payment)
+            self.on_success(w, payment)
         except Exception as exc:  # the payment is confirmed; a side effect may not undo that
             log.error("payment %s: after-success step failed: %s", payment.ref_id,
                       type(exc).__name__)

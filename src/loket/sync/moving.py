@@ -18,13 +18,8 @@ from loket.clock import Clock, iso
 from loket.domain.payment import Payment
 from loket.domain.states import PaymentState
 from loket.host.base import HostReply
-from loket.store.writing import (
-    NO_ANSWER,
-    UNCHANGED,
-    AttemptAnswer,
-    PaymentChange,
-    Writing,
-)
+from loket.store.changes import NO_ANSWER, UNCHANGED, AttemptAnswer, PaymentChange
+from loket.store.writing import Writing
 from loket.sync.calls import answer_of
 
 BACKOFF_BASE_S = 2.0

@@ -67,7 +67,7 @@ def upgrade() -> None:
         conn.execute(numbers.insert(), [{'number': n, 'family_id': f} for n, f in owner.items()])
     conn.exec_driver_sql("DELETE FROM familycache WHERE id NOT IN "
                          "(SELECT family_id FROM familynumber)")
-    # a family's payments found by its number however it was typed (store/payments.py _sold)
+    # a family's payments found by its number however it was typed (store/payment_rows.py, sold)
     op.execute(f"CREATE INDEX ix_payment_family_tail ON payment ({PAYMENT_FAMILY_TAIL})")
 
 
