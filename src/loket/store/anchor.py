@@ -20,6 +20,7 @@ import json
 import logging
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection, Engine
 
@@ -65,7 +66,7 @@ def _lock_for(db: Path) -> FileLock:
     return FileLock(db.with_name(db.name + ".anchor.lock"))
 
 
-def _body(mark: Mark, at: str, db: Path) -> dict:
+def _body(mark: Mark, at: str, db: Path) -> dict[str, Any]:
     return {"format": FORMAT, "database": db.name, "at": at, **asdict(mark)}
 
 

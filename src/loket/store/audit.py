@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from typing import Any
 
 from sqlalchemy import Connection, Engine
 
@@ -42,11 +43,12 @@ def keyed_digest(key: bytes, prev_hash: str, at: str, actor: str, action: str,
     return hmac.new(key, _message(prev_hash, at, actor, action, detail), "sha256").hexdigest()
 
 
-def canonical(detail: dict) -> str:
+def canonical(detail: dict[str, Any]) -> str:
     return json.dumps(detail, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def append(conn: Connection, at: str, actor: str, action: str, detail: dict) -> None:
+def append(conn: Connection, at: str, actor: str, action: str,
+           detail: dict[str, Any]) -> None:
     """Within the caller's transaction (BEGIN IMMEDIATE: no other writer can slip between)."""
     head = conn.exec_driver_sql(HEAD).first()
     prev = head[1] if head else GENESIS
@@ -58,7 +60,7 @@ def append(conn: Connection, at: str, actor: str, action: str, detail: dict) -> 
                                   keyed_digest(key, prev, at, actor, action, body)))
 
 
-def log(engine: Engine, at: str, actor: str, action: str, **detail) -> None:
+def log(engine: Engine, at: str, actor: str, action: str, **detail: Any) -> None:
     with write(engine) as conn:
         append(conn, at, actor, action, detail)
 
@@ -97,7 +99,7 @@ def head(engine: Engine) -> tuple[int, str]:
         return (row[0], row[1]) if row else (0, GENESIS)
 
 
-def entries(engine: Engine, limit: int = 200) -> list[tuple]:
+def entries(engine: Engine, limit: int = 200) -> list[tuple[Any, ...]]:
     with engine.connect() as conn:
         return list(conn.exec_driver_sql(
             "SELECT id, at, actor, action, detail FROM auditentry ORDER BY id DESC LIMIT ?",

@@ -14,15 +14,24 @@ from __future__ import annotations
 import hmac
 import re
 import sqlite3
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Connection, Engine, event
+from sqlalchemy.engine import ExceptionContext
 from sqlmodel import Session, create_engine
 
 from loket.errors import StorageError
 from loket.store import failures
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
+    from alembic.config import Config
 
 BUSY_TIMEOUT_MS = 10_000
 STORE = "loket_store"
@@ -41,13 +50,14 @@ class StoreInfo:
         return hmac.new(self.key, text.encode(), "sha256").hexdigest()
 
 
-def store_of(conn) -> StoreInfo:
+def store_of(conn: Connection) -> StoreInfo:
     """The ``StoreInfo`` of a SQLAlchemy connection (set when the driver connection was made)."""
-    return conn.connection.info[STORE]
+    info: StoreInfo = conn.connection.info[STORE]
+    return info
 
 
-def _pragmas_for(info: StoreInfo):
-    def _pragmas(dbapi_connection, record) -> None:
+def _pragmas_for(info: StoreInfo) -> Callable[[Any, Any], None]:
+    def _pragmas(dbapi_connection: Any, record: Any) -> None:
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves (below)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -60,7 +70,7 @@ def _pragmas_for(info: StoreInfo):
     return _pragmas
 
 
-def _begin(connection) -> None:
+def _begin(connection: Connection) -> None:
     # Reads are the default and begin DEFERRED: in WAL a reader never waits for a writer and never
     # blocks one. A write says so (``write(engine)`` / ``write_session(engine)``) and takes the
     # lock up front (IMMEDIATE), so two processes (counter, `loket sync`) never deadlock upgrading
@@ -70,6 +80,7 @@ def _begin(connection) -> None:
     # Straight to the driver: this runs once per transaction, on the counter's hot path.
     write = connection.get_execution_options().get("loket_write", False)
     driver = connection.connection.driver_connection
+    assert driver is not None  # a connection checked out of the pool
     info = connection.connection.info
     if info.get("loket_write") is not write:  # the pragma only when the kind of use changes
         driver.execute(f"PRAGMA query_only={0 if write else 1}")
@@ -82,7 +93,8 @@ def _begin(connection) -> None:
         raise failures.failure(exc, str(info[STORE].path), "read") or exc from None
 
 
-def _track(conn, _cursor, statement: str, parameters, *_args) -> None:
+def _track(conn: Connection, _cursor: Any, statement: str, parameters: Any,
+           *_args: Any) -> None:
     # What a failed write transaction was doing decides what is safe to tell the cashier: a
     # payment not recorded at all, or recorded with its latest state not saved — and which one
     # (payments.transition and .update look it up by ref_id first): at start-up nobody is
@@ -101,7 +113,7 @@ def _track(conn, _cursor, statement: str, parameters, *_args) -> None:
         conn.connection.info["loket_doing"] = "update"
 
 
-def _on_error(context):
+def _on_error(context: ExceptionContext) -> BaseException | None:
     doing, ref = "write", ""
     if context.connection is None:
         doing = "open"
@@ -111,7 +123,8 @@ def _on_error(context):
             doing, ref = info.get("loket_doing", "read"), info.get("loket_ref", "")
         except Exception:  # an invalidated connection has no record left to ask
             pass
-    return failures.failure(context.original_exception, context.engine.url.database, doing, ref)
+    database = context.engine.url.database if context.engine is not None else None
+    return failures.failure(context.original_exception, database or "", doing, ref)
 
 
 def writing(engine: Engine) -> Engine:
@@ -119,7 +132,7 @@ def writing(engine: Engine) -> Engine:
     return engine.execution_options(loket_write=True)
 
 
-def write(engine: Engine):
+def write(engine: Engine) -> AbstractContextManager[Connection]:
     """``with write(engine) as conn:`` — one write transaction, committed at the end."""
     return writing(engine).begin()
 
@@ -136,7 +149,7 @@ def make_engine(path: str | Path, key: bytes | None = None) -> Engine:
     return engine
 
 
-def _alembic():
+def _alembic() -> Config:
     from alembic.config import Config  # Alembic costs ~0.25 s to import: only to migrate
 
     cfg = Config()
@@ -148,7 +161,7 @@ _REVISION_LINE = re.compile(
     r"^(down_revision|revision)\s*(?::[^=\n]*)?=\s*(?:['\"](\w+)['\"]|None)\s*(?:#.*)?$", re.M)
 
 
-def code_head(folder=None) -> str | None:
+def code_head(folder: Traversable | None = None) -> str | None:
     """The newest revision of the code's migrations, from each file's own ``revision`` and
     ``down_revision`` lines (the one no other file names as its parent). None — and Alembic is
     asked instead — unless every file says both plainly and they make one line of history."""

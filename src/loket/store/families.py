@@ -15,6 +15,7 @@ family; and no family is ever found by an empty number (migration 0010, issue 18
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlmodel import Session, col, delete, select
@@ -89,7 +90,7 @@ def _forget_unnamed(db: Session, family_ids: set[int]) -> None:
             db.delete(family)
 
 
-def _price(premium: int, months: int, seen_at: str) -> dict:
+def _price(premium: int, months: int, seen_at: str) -> dict[str, Any]:
     """The per-month price a bill shows, or none at all: a bill that does not divide evenly
     says the last price may no longer hold, so it is dropped rather than kept."""
     price = month_price(premium, months)
@@ -162,5 +163,6 @@ def members(family: FamilyCache) -> tuple[Member, ...]:
     return tuple(Member(m["card_no"], m["name"], m["class"]) for m in data["members"])
 
 
-def snapshot(family: FamilyCache) -> dict:
-    return json.loads(family.snapshot)
+def snapshot(family: FamilyCache) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(family.snapshot)
+    return data

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Engine
 
@@ -22,7 +23,7 @@ class OutboxRow:
     seq: int
     kind: str  # payment | event | shift | deposit | audit | cashier | attempt
     key: str  # ref_id for a payment, the local id otherwise
-    payload: dict
+    payload: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,7 @@ def requeue_all(engine: Engine) -> int:
     restored from a backup, or a new one, that lacks what this counter had already pushed. The
     new rows get higher numbers, so the hub takes them over whatever it still holds."""
     with write(engine) as conn:
-        before = conn.exec_driver_sql("SELECT count(*) FROM hub_outbox").scalar()
+        before: int = conn.exec_driver_sql("SELECT count(*) FROM hub_outbox").scalar_one()
         for table, (kind, key, columns) in SOURCES.items():
             pairs = [f"'{c}', t.\"{c}\"" for c in columns]
             if table in EXTRA:
@@ -114,5 +115,5 @@ def requeue_all(engine: Engine) -> int:
                 f"INSERT INTO hub_outbox (kind, key, payload) SELECT '{kind}', "
                 f"CAST(t.\"{key}\" AS TEXT), json_object({', '.join(pairs)}) "
                 f"FROM \"{table}\" AS t ORDER BY t.rowid")
-        after = conn.exec_driver_sql("SELECT count(*) FROM hub_outbox").scalar()
+        after: int = conn.exec_driver_sql("SELECT count(*) FROM hub_outbox").scalar_one()
     return after - before

@@ -104,43 +104,49 @@ class _Chain:
         self.prev, self.expected = stored, row_id + 1
 
 
-def verify(engine: Engine, key: bytes | None = None, anchored=AUTO) -> Verdict:
+def verify(engine: Engine, key: bytes | None = None,
+           anchored: Mark | None | object = AUTO) -> Verdict:
     """Check the whole log. ``key``: the store's own unless given; ``anchored``: the mark of the
     anchor beside the database unless given (None: no anchor to compare with)."""
     with engine.connect() as conn:
         key = key if key is not None else store_of(conn).key
-        if anchored is AUTO:
-            anchored = _anchored(store_of(conn).path)
-        mark = keyed_from(conn)
-        findings: list[Finding] = []
-        start = mark[0] if mark else (anchored.keyed_from if anchored and anchored.keyed_from
-                                      else 1)
-        if mark is None:
-            findings.append(Finding("penanda awal rantai berkunci (audit_keyed) hilang dari log "
-                                    "audit"))
-        elif anchored is not None and anchored.keyed_from and anchored.keyed_from != mark[0]:
-            findings.append(Finding(f"rantai berkunci mulai di baris #{mark[0]}, padahal jangkar "
-                                    f"mencatat #{anchored.keyed_from}: log audit ditulis ulang"))
-        chain = _Chain(key, start)
-        cursor = conn.exec_driver_sql(
-            "SELECT id, at, actor, action, detail, prev_hash, hash FROM auditentry ORDER BY id")
-        for row in cursor:
-            chain.row(*row)
-        chain.close_run()
-        if key is None and chain.keyed_rows:
-            findings.append(Finding("kunci audit tidak ditemukan: baris berkunci tidak bisa "
-                                    "diperiksa"))
-        elif chain.keyed_rows and chain.keyed_bad == chain.keyed_rows:
-            findings.append(Finding("tidak satu pun baris berkunci cocok: kunci audit yang "
-                                    "dipakai salah, atau seluruh log ditulis ulang"))
-        findings = chain.findings + findings
-        if anchored is not None:
-            findings += _against_anchor(conn, chain, anchored)
-        compared, trail = _payments_against_trail(conn, mark[1] if mark else 0)
-        findings += trail
+        if isinstance(anchored, Mark) or anchored is None:
+            return _verify(conn, key, anchored)
+        return _verify(conn, key, _anchored(store_of(conn).path))
+
+
+def _verify(conn: Connection, key: bytes | None, anchored: Mark | None) -> Verdict:
+    """One pass over the log, in the caller's read transaction."""
+    mark = keyed_from(conn)
+    findings: list[Finding] = []
+    start = mark[0] if mark else (anchored.keyed_from if anchored and anchored.keyed_from
+                                  else 1)
+    if mark is None:
+        findings.append(Finding("penanda awal rantai berkunci (audit_keyed) hilang dari log "
+                                "audit"))
+    elif anchored is not None and anchored.keyed_from and anchored.keyed_from != mark[0]:
+        findings.append(Finding(f"rantai berkunci mulai di baris #{mark[0]}, padahal jangkar "
+                                f"mencatat #{anchored.keyed_from}: log audit ditulis ulang"))
+    chain = _Chain(key, start)
+    cursor = conn.exec_driver_sql(
+        "SELECT id, at, actor, action, detail, prev_hash, hash FROM auditentry ORDER BY id")
+    for row in cursor:
+        chain.row(*row)
+    chain.close_run()
+    if key is None and chain.keyed_rows:
+        findings.append(Finding("kunci audit tidak ditemukan: baris berkunci tidak bisa "
+                                "diperiksa"))
+    elif chain.keyed_rows and chain.keyed_bad == chain.keyed_rows:
+        findings.append(Finding("tidak satu pun baris berkunci cocok: kunci audit yang "
+                                "dipakai salah, atau seluruh log ditulis ulang"))
+    findings = chain.findings + findings
+    if anchored is not None:
+        findings += _against_anchor(conn, chain, anchored)
+    compared, trail = _payments_against_trail(conn, mark[1] if mark else 0)
+    findings += trail
     head_id, head_hash = chain.expected - 1, chain.prev
     return Verdict(chain.rows, head_id, head_hash, chain.broken_at, chain.reason,
-                   tuple(findings), compared, start)
+               tuple(findings), compared, start)
 
 
 def _anchored(path: Path) -> Mark | None:
@@ -151,7 +157,7 @@ def _anchored(path: Path) -> Mark | None:
     return held.mark if held else None
 
 
-def _against_anchor(conn: Connection, chain: _Chain, anchored) -> list[Finding]:
+def _against_anchor(conn: Connection, chain: _Chain, anchored: Mark) -> list[Finding]:
     if not anchored.audit_id:
         return []
     row = conn.exec_driver_sql("SELECT hash FROM auditentry WHERE id = ?",
