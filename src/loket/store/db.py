@@ -97,7 +97,7 @@ def _track(conn: Connection, _cursor: Any, statement: str, parameters: Any,
            *_args: Any) -> None:
     # What a failed write transaction was doing decides what is safe to tell the cashier: a
     # payment not recorded at all, or recorded with its latest state not saved — and which one
-    # (payments.transition and .update look it up by ref_id first): at start-up nobody is
+    # (Writing.transition and .update look it up by ref_id first): at start-up nobody is
     # paying, and "this payment" would be no payment the person knows of.
     if statement.endswith("FROM payment WHERE ref_id = ?") and \
             conn.connection.info.get("loket_doing") in ("write", "update"):
