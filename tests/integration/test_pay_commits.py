@@ -47,3 +47,26 @@ def test_a_payment_is_one_commit_before_the_host_is_called(runtime, sim):
     assert paid.state is S.SUCCESS
     assert len(commits) - 1 <= 2  # the answer with the family's month; the deposit's entry
     assert families.find(runtime.engine, "0001000000011").paid_through == "2026-11"
+
+
+def test_a_bug_in_beginning_the_call_never_costs_the_recording(runtime, sim):
+    counter = runtime.counter
+    bill = counter.inquire("0001000000011").bill
+    real = counter.host
+
+    class Broken:
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+        def new_ref(self, ref_id, seq):
+            raise RecursionError("maximum recursion depth exceeded")
+
+    counter.host = Broken()
+    try:
+        taken = counter.pay(bill, counter.total_for(bill), "latihan")
+    finally:
+        counter.host = real
+    stored = payments.get(runtime.engine, taken.ref_id)
+    assert stored.state is S.RECORDED and stored.next_attempt_at  # kept, backed off
+    assert attempts.of(runtime.engine, stored.id) == []
+    assert [e.to_state for e in payments.events(runtime.engine, taken.ref_id)] == ["RECORDED"]

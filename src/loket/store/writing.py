@@ -10,6 +10,7 @@ never by column names passed as keywords, never by a callback handed down into t
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import asdict
 from types import TracebackType
 from typing import Any
@@ -70,6 +71,10 @@ class Writing:
         if self._conn is None:
             raise RuntimeError("Writing used outside its with-block")
         return self._conn
+
+    def savepoint(self) -> AbstractContextManager[object]:
+        """``with w.savepoint():`` — what is written in it is undone alone if it raises."""
+        return self.conn.begin_nested()
 
     # -- payments ---------------------------------------------------------------------------
     def record(self, row: PaymentRow, actor: str, state: PaymentState,

@@ -76,8 +76,18 @@ class Forwarder:
     # -- one payment --------------------------------------------------------------------------
     def start(self, w: Writing, payment: Payment) -> Sending | None:
         """Begin a new payment's call in the transaction that records it (``w``), when its
-        next step is one (``Attempting.start``); ``send`` makes it once that has committed."""
-        return self.steps.start(w, payment)
+        next step is one (``Attempting.start``); ``send`` makes it once that has committed.
+        A failure here (a bug) never costs the recording: its writes are undone alone and the
+        payment is left RECORDED for ``forward``, as any step that fails."""
+        try:
+            with w.savepoint():
+                return self.steps.start(w, payment)
+        except StorageError:
+            raise
+        except Exception as exc:
+            log.error("payment %s: beginning its call failed: %s: %r", payment.ref_id,
+                      type(exc).__name__, str(exc)[:200])
+            return None
 
     def send(self, sent: Sending) -> Payment:
         """The call ``start`` began, and its answer; failures as ``forward``'s."""
