@@ -42,7 +42,8 @@ from loket.hub.connect import hub_engine
 from loket.hub.pusher import Pusher
 from loket.service.hub.dashboard import HubView
 from loket.store import cashiers, outbox, payments
-from loket.store.db import make_engine, open_database, write
+from loket.store.db import make_engine, write
+from loket.store.opening import open_database
 
 NOW = "2026-11-21T10:00:00+07:00"
 

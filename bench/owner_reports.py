@@ -28,8 +28,8 @@ from loket.reports.books import books
 from loket.reports.figures import day_range, figures
 from loket.reports.service import Reports
 from loket.store import cashiers, deposit
-from loket.store.db import open_database
-from loket.store.payments import INSERT_PAYMENT, PAYMENT_COLUMNS
+from loket.store.opening import open_database
+from loket.store.payment_rows import INSERT_PAYMENT, PAYMENT_COLUMNS
 
 FIRST_DAY = date(2026, 8, 24)
 DAYS = 90

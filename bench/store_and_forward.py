@@ -24,7 +24,7 @@ from tests.factories import payment as make_payment
 
 from loket.domain.states import PaymentState
 from loket.store import anchor, audit, payments
-from loket.store.db import open_database
+from loket.store.opening import open_database
 
 N_RECORD = 2000
 

@@ -72,7 +72,7 @@ def counted_bill() -> FamilyBill:
 
 def counted_record(state: str = "SUCCESS", host_sn: str = "BP1234554321JS"):
     """A count-only payment as layouts and screens see it (the domain record)."""
-    from loket.store.payments import _payment
+    from loket.store.payment_rows import payment_of
 
     row = new_payment(counted_bill(), ref_id="PAY-01JCZ8Q4T6W2M0X9K3V7B5N1RB", admin_fee=2500,
                       cash=220_000, cashier_id="kasir1", terminal_id="T01",
@@ -80,4 +80,4 @@ def counted_record(state: str = "SUCCESS", host_sn: str = "BP1234554321JS"):
     row.id, row.state = 1, state
     if state == "SUCCESS":
         row.host_sn, row.paid_at = host_sn, "2026-11-21T10:00:06+07:00"
-    return _payment(row)
+    return payment_of(row)

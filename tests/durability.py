@@ -12,7 +12,7 @@ from pathlib import Path
 
 from loket.domain.states import PaymentState
 from loket.store import anchor, cashiers, payments
-from loket.store.db import open_database
+from loket.store.opening import open_database
 from tests.factories import payment as make_payment
 
 S = PaymentState

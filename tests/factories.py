@@ -27,11 +27,11 @@ def payment(state="SUCCESS", ref_id="PAY-01JCZ8Q4T6W2M0X9K3V7B5N1RA", cashier_id
 
 def record(state="SUCCESS", **kw):
     """The same payment as the rest of loket sees it (the domain record), for layouts."""
-    from loket.store.payments import _payment
+    from loket.store.payment_rows import payment_of
 
     row = payment(state, **kw)
     row.id = 1
-    return _payment(row)
+    return payment_of(row)
 
 
 def set_account(engine, cashier_id: str, pin: str = "123456", role: str = "cashier",

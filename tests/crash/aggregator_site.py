@@ -19,8 +19,8 @@ from loket.clock import SystemClock, iso
 from loket.domain.states import PaymentState
 from loket.host.signing import STAMPS, signed_headers
 from loket.sim.faults import MODES
-from loket.store import attempts, audit, payments
-from loket.store.db import open_database
+from loket.store import attempts, payments, verifying
+from loket.store.opening import open_database
 from tests.crash.killer import Killer
 
 S = PaymentState
@@ -168,5 +168,5 @@ def check(engine, ledger: list[dict], profile: str) -> None:
         posted[payment.ref_id] += 1
     success = {ref for ref, p in local.items() if p.state == S.SUCCESS}
     assert set(posted) == success and all(n == 1 for n in posted.values())  # once each
-    verdict = audit.verify(engine)
+    verdict = verifying.verify(engine)
     assert verdict.ok, verdict.reason

@@ -17,7 +17,8 @@ from sqlalchemy.exc import DBAPIError
 from loket.hub.pusher import Pusher
 from loket.reports.figures import Figures
 from loket.store import outbox
-from loket.store.db import open_database, write
+from loket.store.db import write
+from loket.store.opening import open_database
 from loket.store.outbox import OutboxRow
 
 UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")

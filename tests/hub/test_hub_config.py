@@ -60,7 +60,7 @@ def test_an_unset_password_variable_is_one_line(tmp_path, monkeypatch):
 def test_a_counter_without_a_hub_lets_its_outbox_go_and_can_send_it_all_later(tmp_path):
     import time
 
-    from loket.store.db import open_database
+    from loket.store.opening import open_database
     from tests.factories import set_account
 
     config = load_config(write(tmp_path, GOOD.format(db=tmp_path / "x.db")))

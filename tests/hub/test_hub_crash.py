@@ -19,8 +19,8 @@ from sqlalchemy import text
 
 from loket.hub import schema
 from loket.service.hub import desk as hub_desk
-from loket.store import audit
-from loket.store.db import open_database
+from loket.store import verifying
+from loket.store.opening import open_database
 from tests.hub.helpers import admin
 from tests.hub.pgcluster import SUPERPASS, PgCluster
 from tests.integration.test_crash import AGENT, KEY, PAYER, ROOT, Sim
@@ -141,7 +141,7 @@ def test_pushers_and_the_hub_killed_at_random_the_hub_equals_every_ledger_exactl
         for terminal in TERMINALS:
             db = tmp / terminal / "loket.db"
             engine = open_database(db)  # the anchor and audit chain hold: nothing was lost
-            assert audit.verify(engine).ok
+            assert verifying.verify(engine).ok
             engine.dispose()
             local = _local(db, "payment")
             hub = {r.ref_id: r._asdict() for r in conn.execute(text(

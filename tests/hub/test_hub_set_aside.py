@@ -22,7 +22,8 @@ from loket.reports.figures import day_range
 from loket.service.hub import outlets as hub_outlets
 from loket.service.hub import reports as hub_reports
 from loket.store import outbox
-from loket.store.db import open_database, write
+from loket.store.db import write
+from loket.store.opening import open_database
 from tests.hub.helpers import admin
 from tests.hub.test_hub_reports import pdf_text
 

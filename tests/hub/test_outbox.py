@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy import text
 
 from loket.store import outbox, shifts
-from loket.store.db import open_database, write, write_session
+from loket.store.db import write, write_session
+from loket.store.opening import open_database
 from tests.factories import payment, set_account
 
 SOURCES = ("payment", "paymentevent", "shift", "deposit", "auditentry", "cashier", "hostattempt")
@@ -111,16 +112,20 @@ def test_requeue_queues_every_row_again_as_it_is_now(engine):
 
 def test_an_attempt_and_its_changes_are_queued_with_their_payments_ref(engine):
     from loket.domain.attempts import AttemptState
-    from loket.store import attempts, payments
+    from loket.store import payments
+    from loket.store.changes import AttemptChange, NewAttempt
+    from loket.store.writing import Writing
 
     set_account(engine, "kasir1")
     with write_session(engine) as s:
         s.add(payment(state="QUEUED"))
         s.commit()
     paid = payments.get(engine, "PAY-01JCZ8Q4T6W2M0X9K3V7B5N1RA")
-    made = attempts.begin(engine, paid.id, "01JHOSTREF", AttemptState.INQUIRING,
-                          "2026-11-21T10:00:00+07:00")
-    attempts.update(engine, made.id, state=AttemptState.INQUIRED, host_tx="TX9")
+    with Writing(engine) as w:
+        made = w.add_attempt(paid.id, NewAttempt("01JHOSTREF", AttemptState.INQUIRING,
+                                                 "2026-11-21T10:00:00+07:00"))
+    with Writing(engine) as w:
+        w.change_attempt(made.id, AttemptChange(state=AttemptState.INQUIRED, host_tx="TX9"))
     queued = [r for r in outbox.pending(engine, 10_000) if r.kind == "attempt"]
     assert [(r.key, r.payload["state"]) for r in queued] == [(str(made.id), "INQUIRING"),
                                                              (str(made.id), "INQUIRED")]

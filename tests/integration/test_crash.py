@@ -17,8 +17,8 @@ import pytest
 from loket.domain.states import PaymentState
 from loket.host.signing import STAMPS, signed_headers
 from loket.sim import faults
-from loket.store import audit, payments
-from loket.store.db import open_database
+from loket.store import payments, verifying
+from loket.store.opening import open_database
 from tests.crash.killer import Killer
 
 S = PaymentState
@@ -135,6 +135,6 @@ def test_sigkill_at_random_moments_in_every_fault_mode_loses_and_doubles_nothing
     assert set(host_refs) == success  # each local SUCCESS once at the host, and nothing else
     for entry in ledger:
         assert entry["premium"] == local[entry["ref_id"]].premium
-    verdict = audit.verify(engine)  # a kill rolls back a whole transaction, audit row included
+    verdict = verifying.verify(engine)  # a kill rolls back a whole transaction, audit row included
     assert verdict.ok, verdict.reason
     engine.dispose()

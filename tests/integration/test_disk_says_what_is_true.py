@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from loket.store import payments
-from loket.store.db import open_database
 from loket.store.failures import failure
+from loket.store.opening import open_database
 from tests.durability import NOW, S, config_for, in_mount_namespace, ledger, one_line
 from tests.factories import payment as make_payment
 

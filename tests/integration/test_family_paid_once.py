@@ -16,6 +16,7 @@ from loket.domain.months import Month
 from loket.domain.states import PaymentState
 from loket.service.counter import PaymentRefused
 from loket.store import payments
+from loket.store.db import write
 from tests.conftest import NOW
 
 pytestmark = pytest.mark.dates  # run again under other dates by .ci/run
@@ -88,7 +89,7 @@ def test_a_refused_payment_no_longer_holds_the_family(runtime, sim):
     go_offline(sim)
     bill = runtime.counter.inquire(FAMILY).bill
     queued = runtime.counter.pay(bill, runtime.counter.total_for(bill), "latihan")
-    with payments.write(runtime.engine) as conn:  # as if the host had refused it for good
+    with write(runtime.engine) as conn:  # as if the host had refused it for good
         conn.exec_driver_sql("UPDATE payment SET state = 'REFUND_DUE' WHERE ref_id = ?",
                              (queued.ref_id,))
     assert runtime.counter.inquire(FAMILY).usable

@@ -95,7 +95,7 @@ def test_a_failing_after_success_step_does_not_undo_the_success(runtime, sim):
     bill = runtime.counter.inquire("0001000000011").bill
     forwarder = runtime.counter.forwarder
 
-    def broken(_payment):
+    def broken(_w, _payment):
         raise OSError("disk full")
 
     forwarder.on_success = broken

@@ -128,7 +128,7 @@ path = "{tmp_path / 'loket.db'}"
 backend = "file"
 path = "{tmp_path / 'printer.bin'}"
 """)
-    from loket.store.db import open_database
+    from loket.store.opening import open_database
 
     engine = open_database(str(tmp_path / "loket.db"))  # `loket pay` acts as the POS account
     cashiers.ensure_pos_account(engine, "pos", iso(NOW))
@@ -145,7 +145,7 @@ def loket(config: Path, *args: str, timeout: float = 60):
 
 
 def states(tmp_path: Path) -> dict[str, str]:
-    from loket.store.db import open_database
+    from loket.store.opening import open_database
 
     engine = open_database(str(tmp_path / "loket.db"))
     try:

@@ -57,7 +57,7 @@ def test_the_new_counter_has_its_owner_and_its_pos_account(home, monkeypatch):
     assert init(home, "T01", *FLAGS).returncode == 0
     from loket.clock import SystemClock
     from loket.service.accounts import AccountDesk
-    from loket.store.db import open_database
+    from loket.store.opening import open_database
 
     monkeypatch.delenv("LOKET_AUDIT_KEY")  # the key beside the database, as the counter reads it
     engine = open_database(home / "T01" / "loket.db")

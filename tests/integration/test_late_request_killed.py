@@ -19,7 +19,7 @@ import pytest
 from loket.domain.attempts import AttemptState
 from loket.domain.states import PaymentState
 from loket.store import attempts, payments
-from loket.store.db import open_database
+from loket.store.opening import open_database
 from tests.crash.aggregator_site import KEY, PAYER, ROOT, USER, site
 
 S, A = PaymentState, AttemptState

@@ -23,9 +23,10 @@ from alembic.script import ScriptDirectory
 
 from loket.clock import FixedClock, iso
 from loket.domain.states import NEEDS_FORWARDING, PaymentState
-from loket.store import audit, auditkey, payments
+from loket.store import audit, auditkey, payments, verifying
 from loket.store import db as store_db
-from loket.store.db import make_engine, open_database, stored_revision, write
+from loket.store.db import make_engine, stored_revision, write
+from loket.store.opening import open_database
 from loket.sync.forwarder import Forwarder
 from tests.conftest import NOW, start_sim
 
@@ -153,7 +154,7 @@ def test_a_queue_survives_the_upgrade_from_each_revision_and_is_sent_once(tmp_pa
         ledger = sim.call("GET", f"/_sim/ledger?read={next(READS)}").json()["data"]["entries"]
         booked = Counter(e["ref_id"] for e in ledger if e["ref_id"] in queue)
         assert booked == Counter(set(queue))  # each once
-        verdict = audit.verify(engine)
+        verdict = verifying.verify(engine)
         assert verdict.ok, [f.text for f in verdict.findings]
     finally:
         engine.dispose()

@@ -17,7 +17,8 @@ from loket.reports.figures import day_range, exceptions, figures, month_range
 from loket.reports.monthly import month_figures
 from loket.reports.service import Reports
 from loket.service.access import AccessDenied
-from loket.store import audit, cashiers, payments, shifts
+from loket.store import audit, cashiers, payments, shifts, verifying
+from loket.store.changes import HostAnswer
 from loket.store.db import write
 from loket.store.shifts import ShiftError
 from tests.factories import payment as make_payment
@@ -63,7 +64,7 @@ class TestPermissions:
         db = tmp_path / "loket" / "latihan" / "loket.db"
         assert db.exists()
         # the training PIN is random and never stored in clear: set a known one for the test
-        from loket.store.db import open_database
+        from loket.store.opening import open_database
 
         engine = open_database(db)
         set_account(engine, "latihan", "135790")
@@ -179,7 +180,7 @@ class TestShifts:
 @pytest.fixture
 def ledger(tmp_path):
     """A hand-made day: amounts chosen so every figure can be computed by hand."""
-    from loket.store.db import open_database
+    from loket.store.opening import open_database
 
     engine = open_database(tmp_path / "r.db")
     for who in ("ani", "budi"):
@@ -202,8 +203,8 @@ def ledger(tmp_path):
             later = at[:14] + f"{int(at[14:16]) + i + 1:02d}" + at[16:]
             changed = step == S.FAILED  # the host said the amount is not the bill's
             payments.transition(engine, ref, step, actor=who, now=later,
-                                rc="84" if changed else "",
-                                meaning="bill_changed" if changed else "")
+                                answer=HostAnswer("84", meaning="bill_changed") if changed
+                                else HostAnswer())
     yield engine
     engine.dispose()
 
@@ -266,7 +267,7 @@ class TestAudit:
     def test_every_state_change_and_login_is_chained(self, runtime, sim):
         pay(runtime, "0001000000011")
         cashiers.authenticate(runtime.engine, "latihan", "123456", runtime.clock.now())
-        verdict = audit.verify(runtime.engine)
+        verdict = verifying.verify(runtime.engine)
         assert verdict.ok and verdict.rows >= 5
         actions = {row[3] for row in audit.entries(runtime.engine)}
         assert {"payment", "login", "shift_open", "cashier_add"} <= actions
@@ -278,7 +279,7 @@ class TestAudit:
         db.execute("UPDATE auditentry SET detail=replace(detail, '107500', '7500') WHERE id=?",
                    (target,))
         db.commit()
-        verdict = audit.verify(runtime.engine)
+        verdict = verifying.verify(runtime.engine)
         assert (verdict.broken_at, verdict.reason) == (target, f"row {target} was altered")
 
     def test_a_removed_row_is_found_and_the_cli_exits_non_zero(self, runtime, sim, tmp_path):
@@ -286,7 +287,7 @@ class TestAudit:
         db = sqlite3.connect(runtime.config.database.path)
         db.execute("DELETE FROM auditentry WHERE id=3")
         db.commit()
-        verdict = audit.verify(runtime.engine)
+        verdict = verifying.verify(runtime.engine)
         assert verdict.broken_at == 3 and "missing" in verdict.reason
         config = tmp_path / "c.toml"
         config.write_text(f'[shop]\nname="T"\n[host]\nurl="http://127.0.0.1:9"\nagent_id="A"\n'

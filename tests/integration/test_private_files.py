@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from loket.store.db import open_database
+from loket.store.opening import open_database
 from tests.durability import config_for, in_mount_namespace, ledger, loket
 from tests.factories import set_account
 

@@ -24,7 +24,7 @@ from loket.reports.export import COLUMNS, write_csv
 from loket.reports.figures import day_range, month_range
 from loket.reports.service import Reports
 from loket.store import deposit, payments
-from loket.store.db import open_database
+from loket.store.opening import open_database
 from tests.factories import payment as make_payment
 from tests.factories import set_account
 

@@ -330,7 +330,7 @@ def test_a_payment_the_host_failed_has_no_receipt_and_is_owed_back(served, sim):
 
 
 def test_without_the_pos_account_it_does_not_start(tmp_path, sim):
-    from loket.store.db import open_database
+    from loket.store.opening import open_database
 
     open_database(tmp_path / "empty.db").dispose()  # a database with nobody in it
     config = config_for(tmp_path, tmp_path / "empty.db", sim.url, AGENT, KEY)

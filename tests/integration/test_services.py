@@ -97,7 +97,7 @@ class TestAccounts:
 
     def test_the_first_owner_with_a_weak_pin_is_refused(self, tmp_path):
         from loket.clock import FixedClock
-        from loket.store.db import open_database
+        from loket.store.opening import open_database
         from tests.conftest import NOW
 
         engine = open_database(tmp_path / "loket.db")
@@ -126,7 +126,7 @@ class TestAccounts:
 def test_training_accounts_are_made_once_with_one_pin(tmp_path):
     """Issue 7.5: every `loket` command used to give the training accounts a new PIN."""
     from loket.clock import FixedClock
-    from loket.store.db import open_database
+    from loket.store.opening import open_database
     from tests.conftest import NOW
 
     engine = open_database(tmp_path / "loket.db")

@@ -16,8 +16,8 @@ from pathlib import Path
 import escpos.capabilities
 import pytest
 
-from loket.store import anchor, audit
-from loket.store.db import open_database
+from loket.store import anchor, verifying
+from loket.store.opening import open_database
 from tests.conftest import AGENT, KEY
 from tests.durability import DAMAGE, NOW, config_for, damage, ledger, loket, one_line, pay
 from tests.factories import set_account
@@ -188,7 +188,7 @@ def check_what_was_said(db: Path, line: str, before: int) -> None:
     conn.close()
     engine = open_database(db)  # the anchor holds
     try:
-        assert audit.verify(engine).ok
+        assert verifying.verify(engine).ok
     finally:
         engine.dispose()
 

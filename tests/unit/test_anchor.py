@@ -15,9 +15,10 @@ import pytest
 
 from loket.clock import SystemClock
 from loket.domain.states import PaymentState
-from loket.store import anchor, audit, cashiers, payments
-from loket.store.db import make_engine, open_database
+from loket.store import anchor, audit, cashiers, payments, verifying
+from loket.store.db import make_engine
 from loket.store.dbfile import DatabaseRefused
+from loket.store.opening import open_database
 from tests.durability import NOW, ledger, pay
 from tests.factories import payment as make_payment
 
@@ -29,7 +30,7 @@ HOLDER = textwrap.dedent("""
     import sys
     from loket.domain.states import PaymentState as S
     from loket.store import payments
-    from loket.store.db import open_database
+    from loket.store.opening import open_database
     engine = open_database(sys.argv[1])
     payments.transition(engine, "PAY-Q", S.SENDING, actor="sync", now="2026-11-21T10:01:00+07:00")
     print("holding", flush=True)
@@ -117,7 +118,7 @@ class TestLostRows:
                                                   f"#{last - 3}, padahal sudah sampai #{last}"):
             open_database(db)
         engine = make_engine(db, _key())  # what `loket doctor` and `audit verify` see
-        verdict = audit.verify(engine)
+        verdict = verifying.verify(engine)
         engine.dispose()
         assert any("terpotong" in f.text for f in verdict.findings)
 
@@ -218,5 +219,5 @@ class TestRestoringABackup:
         assert (before.payment_id, after.payment_id) == (5, 2)
         engine = open_database(db)
         assert audit.entries(engine, 1)[0][3] == "anchor_reset"
-        assert audit.verify(engine).ok
+        assert verifying.verify(engine).ok
         engine.dispose()

@@ -11,11 +11,12 @@ import threading
 import pytest
 from alembic import command
 
-from loket.store import anchor, audit, auditkey, payments
+from loket.store import anchor, audit, auditkey, payment_rows, payments, verifying
 from loket.store import db as store_db
-from loket.store.db import make_engine, open_database, write
+from loket.store.db import make_engine, write
 from loket.store.dbfile import DatabaseRefused
 from loket.store.failures import StorageFailure
+from loket.store.opening import open_database
 from tests.durability import NOW, ledger
 from tests.factories import payment as make_payment
 
@@ -28,16 +29,16 @@ def raw(db, *statements: tuple) -> None:
     conn.close()
 
 
-def verdict(db) -> audit.Verdict:
+def verdict(db) -> verifying.Verdict:
     """What `loket doctor` and `loket audit verify` see, even of a database open would refuse."""
     engine = make_engine(db, auditkey.load_or_create())
     try:
-        return audit.verify(engine)
+        return verifying.verify(engine)
     finally:
         engine.dispose()
 
 
-def texts(v: audit.Verdict) -> list[str]:
+def texts(v: verifying.Verdict) -> list[str]:
     return [f.text for f in v.findings]
 
 
@@ -160,7 +161,7 @@ class TestRowsFromBeforeTheKey:
                                  "('kasir1', 'K', 'cashier', 'x', 1, ?, 0, '')", (NOW,))
             for ref, trail in (("PAY-OLD", False), ("PAY-MID", True)):
                 values = make_payment("SUCCESS", ref_id=ref).model_dump(exclude={"id"})
-                old = [c for c in payments.PAYMENT_COLUMNS  # the columns 0003 had
+                old = [c for c in payment_rows.PAYMENT_COLUMNS  # the columns 0003 had
                        if c not in ("member_count", "month_count")]
                 conn.exec_driver_sql(f"INSERT INTO payment ({', '.join(old)}) VALUES "
                                      f"({', '.join('?' for _ in old)})",
@@ -175,7 +176,7 @@ class TestRowsFromBeforeTheKey:
         engine.dispose()
         engine = open_database(db)  # migrates to 0004, starts the keyed chain and the anchor
         audit.log(engine, NOW, "kasir1", "login")
-        v = audit.verify(engine)
+        v = verifying.verify(engine)
         engine.dispose()
         assert v.ok and v.keyed_from == 3 and v.payments == 2, texts(v)
         raw(db, ("UPDATE auditentry SET actor = 'someone' WHERE id = 1",))
@@ -194,7 +195,7 @@ class TestRowsFromBeforeTheKey:
         engine = open_database(db)
         for step in ("SENDING", "SUCCESS"):
             payments.transition(engine, queued, step, actor="forwarder", now=NOW)
-        v = audit.verify(engine)
+        v = verifying.verify(engine)
         engine.dispose()
         assert v.ok and v.payments == 2, texts(v)
         # a payment taken since still has its amount checked
@@ -245,7 +246,7 @@ class TestOneKeyPerDatabase:
             ledger(db, paid=1, first=7)
             engine = make_engine(db, auditkey.existing_for(db))
             try:
-                assert audit.verify(engine).ok
+                assert verifying.verify(engine).ok
             finally:
                 engine.dispose()
 
@@ -260,7 +261,7 @@ class TestOneKeyPerDatabase:
         assert auditkey.beside(old).read_bytes() == shared.read_bytes()
         engine = make_engine(old, auditkey.existing_for(old))
         try:
-            assert audit.verify(engine).ok
+            assert verifying.verify(engine).ok
         finally:
             engine.dispose()
         new = ledger(home / "new" / "loket.db", paid=1)  # a second counter: a key of its own

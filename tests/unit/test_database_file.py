@@ -18,11 +18,12 @@ from sqlalchemy import event
 
 from loket.clock import SystemClock
 from loket.errors import StorageError
-from loket.store import audit, backup, cashiers, payments
+from loket.store import audit, backup, cashiers, payments, verifying
 from loket.store import db as store_db
-from loket.store.db import open_database, write
+from loket.store.db import write
 from loket.store.dbfile import DatabasePathError, DatabaseRefused
 from loket.store.failures import StorageFailure
+from loket.store.opening import open_database
 from tests.durability import DAMAGE, NOW, damage, ledger, pay
 from tests.factories import payment as make_payment
 
@@ -79,7 +80,7 @@ class TestConfiguredPath:
 PROBE = textwrap.dedent("""
     import os, sys
     from loket.store import anchor  # everything imported first: nobody cannot read root's Python
-    from loket.store.db import open_database
+    from loket.store.opening import open_database
     if os.geteuid() == 0:
         os.setgid(65534); os.setuid(65534)  # nobody: root ignores file modes
     try:
@@ -215,7 +216,7 @@ class TestFullDisk:
             else:
                 assert "perubahan terakhir tidak tersimpan" in text
                 assert stored is not None and stored.state == "SUCCESS"
-            assert audit.verify(reopened).ok
+            assert verifying.verify(reopened).ok
         finally:
             reopened.dispose()
 

@@ -8,7 +8,7 @@ import pytest
 from loket.domain.billing import FamilyBill, Member
 from loket.domain.months import Month
 from loket.store import families
-from loket.store.db import open_database
+from loket.store.opening import open_database
 
 SEEN = "2026-11-21T10:00:00+07:00"
 

@@ -12,8 +12,11 @@ from loket.host.digiflazz import codes as digiflazz_codes
 from loket.host.iak import codes as iak_codes
 from loket.host.native import codes as native_codes
 from loket.service.queue_health import STUCK_AFTER, look, reason_of
-from loket.store import attempts, payments
-from loket.store.db import open_database, write
+from loket.store import payments
+from loket.store.changes import AttemptChange, HostAnswer, NewAttempt
+from loket.store.db import write
+from loket.store.opening import open_database
+from loket.store.writing import Writing
 from tests.factories import payment as make_payment
 from tests.factories import set_account
 
@@ -41,10 +44,10 @@ def taken(engine, ref: str, state: S, rc: str = "", message: str = ""):
     payment = payments.record(engine, make_payment(str(state), ref_id=ref), actor="kasir1",
                               state=state)
     if rc or message:
-        with write(engine) as conn:
-            attempt = attempts.add(conn, payment.id, ref, AttemptState.NOT_POSTED, TAKEN)
+        with Writing(engine) as w:
+            attempt = w.add_attempt(payment.id, NewAttempt(ref, AttemptState.NOT_POSTED, TAKEN))
             meaning = str(MEANING_OF["loket"](rc)) if rc else ""
-            attempts.change(conn, attempt.id, rc=rc, message=message, meaning=meaning)
+            w.change_attempt(attempt.id, AttemptChange(answer=HostAnswer(rc, message, meaning)))
     return payment
 
 

@@ -10,7 +10,8 @@ from loket.clock import parse_iso
 from loket.domain.states import IllegalTransition, PaymentState
 from loket.errors import StorageError
 from loket.store import cashiers, payments
-from loket.store.db import open_database
+from loket.store.changes import HostAnswer, PaymentChange
+from loket.store.opening import open_database
 from tests.factories import payment as make_payment
 from tests.factories import set_account
 
@@ -80,8 +81,8 @@ def test_a_payment_needs_a_real_cashier(engine):
 def test_each_transition_is_written_and_illegal_ones_refused(engine):
     payments.record(engine, fresh(), actor="kasir1", state=PaymentState.RECORDED)
     payments.transition(engine, "PAY-1", PaymentState.SENDING, actor="fwd", now=NOW)
-    payments.transition(engine, "PAY-1", PaymentState.SUCCESS, actor="fwd", now=NOW, rc="00",
-                        message="ok", host_sn="SN1")
+    payments.transition(engine, "PAY-1", PaymentState.SUCCESS, actor="fwd", now=NOW,
+                        answer=HostAnswer("00", "ok"), change=PaymentChange(host_sn="SN1"))
     with pytest.raises(IllegalTransition):
         payments.transition(engine, "PAY-1", PaymentState.SENDING, actor="fwd", now=NOW)
     steps = [(e.from_state, e.to_state, e.rc) for e in payments.events(engine, "PAY-1")]
@@ -106,7 +107,7 @@ def test_failed_and_refund_due_are_one_transaction(engine):
     payments.record(engine, fresh(), actor="kasir1", state=PaymentState.RECORDED)
     payments.transition(engine, "PAY-1", PaymentState.SENDING, actor="fwd", now=NOW)
     done = payments.transition(engine, "PAY-1", PaymentState.FAILED, actor="fwd", now=NOW,
-                               rc="84", message="beda", then=PaymentState.REFUND_DUE)
+                               answer=HostAnswer("84", "beda"), then=PaymentState.REFUND_DUE)
     assert done.state == PaymentState.REFUND_DUE
     steps = [(e.from_state, e.to_state) for e in payments.events(engine, "PAY-1")][-2:]
     assert steps == [("SENDING", "FAILED"), ("FAILED", "REFUND_DUE")]

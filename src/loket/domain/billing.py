@@ -89,3 +89,21 @@ def family_premium(
 def counter_total(premium: int, admin_fee: int, months: int, admin_per_month: bool = False) -> int:
     """What the customer pays: premium plus the counter's admin fee (once, or per month)."""
     return premium + admin_fee * (months if admin_per_month else 1)
+
+
+@dataclass(frozen=True)
+class Takings:
+    """The money of one payment at the counter: what goes to BPJS, the counter's fee, the cash
+    handed over, and from them what the customer pays and gets back. The store only keeps these."""
+
+    premium: int
+    admin_fee: int
+    cash: int
+
+    @property
+    def total(self) -> int:
+        return self.premium + self.admin_fee
+
+    @property
+    def change(self) -> int:
+        return self.cash - self.total

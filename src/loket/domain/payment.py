@@ -1,7 +1,7 @@
 """A payment as loket sees it everywhere above the store: plain data, its JSON already parsed.
 
 The store keeps payments as rows; it turns each row into this record in one place
-(``store/payments.py``), so screens, slips, reports and the forwarder never parse columns.
+(``store/payment_rows.py``), so screens, slips, reports and the forwarder never parse columns.
 """
 
 from __future__ import annotations

@@ -182,7 +182,7 @@ def create_first_accounts(db_path: str, owner_id: str, name: str, pin: str,
                           pos_id: str) -> None:
     """``loket init``: the owner's account and the headless POS account, in a new database."""
     from loket.clock import SystemClock
-    from loket.store.db import open_database
+    from loket.store.opening import open_database
 
     engine = open_database(db_path)
     try:

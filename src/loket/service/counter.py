@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Engine
 
 from loket.clock import Clock, iso
 from loket.domain.attempts import AttemptState
@@ -39,7 +39,9 @@ from loket.service.inquiry import InquiryResult, paid_up
 from loket.service.offline import OfflineDesk
 from loket.service.shift_desk import ShiftDesk
 from loket.service.slips import PrintResult, SlipPrinter
-from loket.store import anchor, attempts, audit, families, payments, shifts
+from loket.store import anchor, audit, families, payments, shifts
+from loket.store.changes import NewAttempt, PaymentChange
+from loket.store.writing import Writing
 from loket.sync.forwarder import Forwarder
 
 S = PaymentState
@@ -89,14 +91,15 @@ class CounterService:
     def forwarder(self) -> Forwarder:
         return Forwarder(self.engine, self.host, self.clock, on_success=self._paid)
 
-    def _paid(self, payment: Payment) -> None:
+    def _paid(self, w: Writing, payment: Payment) -> None:
+        """In the transaction that confirms the payment: the family's paid month moves on."""
         last = covered_through(payment)
         if last is None:
             return
         confirmed = None if payment.periods else (  # count-only: its price for one month
             payment.premium, payment.month_count, payment.paid_at or payment.updated_at)
         # the number the family is known by: a count-only host asked by card gives no VA
-        families.mark_paid(self.engine, payment.family_no, last, confirmed=confirmed)
+        families.mark_paid_in(w, payment.family_no, last, confirmed=confirmed)
 
     @property
     def pays_ahead(self) -> bool:
@@ -183,34 +186,41 @@ class CounterService:
         state = S.QUEUED if offline else S.RECORDED
         payment.shift_id = shift.id
         claim = payments.Claim(bill.family_no, first_claimed(bill, Month.of(self.clock.now())))
-        try:
-            recorded = payments.record(self.engine, payment, actor=cashier_id, state=state,
-                                       also=self._quote_of(bill), claim=claim)
+        forwarder = self.forwarder
+        quote = self._quote_of(bill)
+        try:  # one commit before the host is called: the payment and its call's attempt
+            with Writing(self.engine) as w:
+                recorded = w.record(payment, actor=cashier_id, state=state, claim=claim)
+                if quote is not None:
+                    w.add_attempt(recorded.id, quote)
+                sending = None if offline else forwarder.start(w, recorded)
         except payments.FamilyTaken as taken:  # taken meanwhile (another cashier, the POS)
             raise PaymentRefused(already_sold(taken.other)) from None
         tell = progress or (lambda _p: None)
         tell(recorded)
-        result = recorded if offline else self._settle(recorded.ref_id, tell)
+        if offline:
+            result = recorded
+        else:
+            first = (forwarder.send(sending) if sending is not None
+                     else forwarder.forward(recorded.ref_id))
+            result = self._settle(forwarder, first, tell)
         anchor.acknowledge(self.engine)  # what the customer is told now must survive the disk
         return result
 
-    def _quote_of(self, bill: FamilyBill) -> payments.Also | None:
+    def _quote_of(self, bill: FamilyBill) -> NewAttempt | None:
         """A host that pays its own inquiry: the inquiry the cashier just made is the payment's
         first attempt, written with it (no second inquiry, nothing paid twice)."""
         if not (self.host.quote_first and bill.quote_ref) or bill.priced_offline:
             return None
         inquired_at = bill.inquired_at or iso(self.clock.now())
+        return NewAttempt(bill.quote_ref, AttemptState.INQUIRED, inquired_at,
+                          host_tx=bill.quote_tx, quoted_premium=bill.premium,
+                          inquired_at=inquired_at)
 
-        def quote(conn: Connection, payment_id: int) -> None:
-            attempts.add(conn, payment_id, bill.quote_ref, AttemptState.INQUIRED, inquired_at,
-                         host_tx=bill.quote_tx, quoted_premium=bill.premium,
-                         inquired_at=inquired_at)
-        return quote
-
-    def _settle(self, ref_id: str, tell: Progress) -> Payment:
-        """Send, then wait briefly for an unknown or pending outcome to settle."""
-        forwarder = self.forwarder
-        result = self._answered_elsewhere(forwarder.forward(ref_id))
+    def _settle(self, forwarder: Forwarder, first: Payment, tell: Progress) -> Payment:
+        """After the first send: wait briefly for an unknown or pending outcome to settle."""
+        ref_id = first.ref_id
+        result = self._answered_elsewhere(first)
         tell(result)
         for attempt in range(self.settings.resolve_tries):
             if result.state != S.UNKNOWN:
@@ -253,9 +263,9 @@ class CounterService:
         shift_id = self.ready_to_refund(ref_id, cashier_id)
         now = iso(self.clock.now())
         payment = payments.transition(
-            self.engine, ref_id, S.REFUNDED, actor=cashier_id, now=now, host_reply=False,
-            message=f"dikembalikan oleh {cashier_id}, disetujui {approved_by}",
-            refund_shift_id=shift_id)
+            self.engine, ref_id, S.REFUNDED, actor=cashier_id, now=now,
+            note=f"dikembalikan oleh {cashier_id}, disetujui {approved_by}",
+            change=PaymentChange(refund_shift_id=shift_id))
         anchor.acknowledge(self.engine)
         return payment, self.slips.print_refund(payment, now)
 

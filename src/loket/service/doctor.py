@@ -22,7 +22,16 @@ from sqlalchemy import Engine
 from loket.clock import SystemClock, iso
 from loket.errors import LoketError
 from loket.service import queue_health
-from loket.store import anchor, audit, auditkey, backup, cashiers, dbfile, failures, files
+from loket.store import (
+    anchor,
+    auditkey,
+    backup,
+    cashiers,
+    dbfile,
+    failures,
+    files,
+    verifying,
+)
 from loket.store.db import make_engine, migrate, schema_behind
 
 SHOWN = 10
@@ -151,7 +160,7 @@ def _audit(checks: Checks, engine: Engine, key: bytes | None, path: Path) -> Non
     if key is None:
         checks.fail("Log audit", f"kunci audit tidak ada di {auditkey.where_for(path)}: salin "
                                  f"dari cadangan kunci, atau atur {auditkey.ENV}")
-    verdict = audit.verify(engine, key=key)
+    verdict = verifying.verify(engine, key=key)
     if verdict.ok:
         checks.ok("Log audit", f"{verdict.rows} baris utuh (berkunci sejak #{verdict.keyed_from}); "
                                f"{verdict.payments} pembayaran cocok dengan jejaknya")

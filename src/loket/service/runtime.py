@@ -31,9 +31,9 @@ from loket.service.owner_reports import ReportDesk
 from loket.service.owner_settings import SettingsDesk
 from loket.service.pos import PosDesk
 from loket.service.queue_health import QueueHealth
-from loket.store import anchor, audit, payments
-from loket.store.db import open_database
+from loket.store import anchor, payments, verifying
 from loket.store.files import write_atomic
+from loket.store.opening import open_database
 
 if TYPE_CHECKING:  # imported when a reconciliation is asked for
     from loket.sync.reconcile import Reconciliation
@@ -127,11 +127,11 @@ class Runtime:
 
         return reconcile(self.engine, self.host, day, self.clock.now())
 
-    def audit_check(self) -> tuple[audit.Verdict, list[str]]:
+    def audit_check(self) -> tuple[verifying.Verdict, list[str]]:
         """``loket audit verify``: the keyed chain, the anchor and each payment's trail; the
         verdict and one line per finding (none when all holds)."""
         _held, problems = anchor.findings(self.engine)
-        verdict = audit.verify(self.engine)
+        verdict = verifying.verify(self.engine)
         return verdict, [f"jangkar: {p}" for p in problems] + [f.text for f in verdict.findings]
 
     def close(self) -> None:

@@ -74,7 +74,7 @@ def refuse_used_database(db_path: str) -> None:
         return
     from loket.clock import SystemClock
     from loket.service.accounts import AccountDesk
-    from loket.store.db import open_database
+    from loket.store.opening import open_database
 
     engine = open_database(path)
     try:

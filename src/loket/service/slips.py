@@ -14,6 +14,7 @@ from loket.printing.backends import Delivery, PrinterError
 from loket.printing.escpos_render import PrintOptions, render
 from loket.printing.slip import Element
 from loket.store import payments
+from loket.store.changes import PaymentChange
 
 log = logging.getLogger("loket.printing")
 NO_SLIP_FOR_FAILED = "Tidak ada struk: pembayaran gagal, uang pelanggan harus dikembalikan"
@@ -72,7 +73,8 @@ class SlipPrinter:
                                elements)
         if official:
             try:
-                payments.update(self.engine, payment.ref_id, print_count=payment.print_count + 1)
+                payments.update(self.engine, payment.ref_id,
+                                PaymentChange(print_count=payment.print_count + 1))
             except Exception:  # the slip is out; a count that cannot be written must not undo it
                 log.exception("counting a printed receipt failed")
             return PrintResult(True, f"Struk dicetak ulang (ke-{number})" if number

@@ -20,6 +20,7 @@ import json
 import logging
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection, Engine
 
@@ -65,7 +66,7 @@ def _lock_for(db: Path) -> FileLock:
     return FileLock(db.with_name(db.name + ".anchor.lock"))
 
 
-def _body(mark: Mark, at: str, db: Path) -> dict:
+def _body(mark: Mark, at: str, db: Path) -> dict[str, Any]:
     return {"format": FORMAT, "database": db.name, "at": at, **asdict(mark)}
 
 
@@ -243,7 +244,7 @@ def reset(engine: Engine, actor: str, now: str) -> tuple[Mark | None, Mark]:
 
 def findings(engine: Engine) -> tuple[Anchor | None, list[str]]:
     """For ``loket doctor`` and ``loket audit verify``: the anchor and what is wrong with it.
-    The audit log's end against the anchor is ``audit.verify``'s to report."""
+    The audit log's end against the anchor is ``verifying.verify``'s to report."""
     with engine.connect() as conn:
         store = store_of(conn)
         try:

@@ -1,9 +1,10 @@
 """The engine: SQLite in WAL mode with ``synchronous=FULL`` and foreign keys; migrations on start.
 
 ``synchronous=FULL`` because WAL with NORMAL may lose the last commits on power loss, and a
-committed payment is a promise to the customer (store-and-forward.md §1).
+committed payment is a promise to the customer: once the cash is taken and the payment recorded,
+it must survive a power cut before anything is sent, printed or told.
 
-Nothing about the file is believed before it is checked (``open_database``): the path, the
+Nothing about the file is believed before it is checked (``store/opening.py``): the path, the
 header, and then the database against its anchor (store/anchor.py). Every SQLite or disk failure
 becomes one Indonesian line (store/failures.py).
 """
@@ -13,15 +14,24 @@ from __future__ import annotations
 import hmac
 import re
 import sqlite3
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Connection, Engine, event
+from sqlalchemy.engine import ExceptionContext
 from sqlmodel import Session, create_engine
 
 from loket.errors import StorageError
-from loket.store import auditkey, dbfile, failures, files
+from loket.store import failures
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
+    from alembic.config import Config
 
 BUSY_TIMEOUT_MS = 10_000
 STORE = "loket_store"
@@ -40,13 +50,14 @@ class StoreInfo:
         return hmac.new(self.key, text.encode(), "sha256").hexdigest()
 
 
-def store_of(conn) -> StoreInfo:
+def store_of(conn: Connection) -> StoreInfo:
     """The ``StoreInfo`` of a SQLAlchemy connection (set when the driver connection was made)."""
-    return conn.connection.info[STORE]
+    info: StoreInfo = conn.connection.info[STORE]
+    return info
 
 
-def _pragmas_for(info: StoreInfo):
-    def _pragmas(dbapi_connection, record) -> None:
+def _pragmas_for(info: StoreInfo) -> Callable[[Any, Any], None]:
+    def _pragmas(dbapi_connection: Any, record: Any) -> None:
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves (below)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -59,7 +70,7 @@ def _pragmas_for(info: StoreInfo):
     return _pragmas
 
 
-def _begin(connection) -> None:
+def _begin(connection: Connection) -> None:
     # Reads are the default and begin DEFERRED: in WAL a reader never waits for a writer and never
     # blocks one. A write says so (``write(engine)`` / ``write_session(engine)``) and takes the
     # lock up front (IMMEDIATE), so two processes (counter, `loket sync`) never deadlock upgrading
@@ -69,6 +80,7 @@ def _begin(connection) -> None:
     # Straight to the driver: this runs once per transaction, on the counter's hot path.
     write = connection.get_execution_options().get("loket_write", False)
     driver = connection.connection.driver_connection
+    assert driver is not None  # a connection checked out of the pool
     info = connection.connection.info
     if info.get("loket_write") is not write:  # the pragma only when the kind of use changes
         driver.execute(f"PRAGMA query_only={0 if write else 1}")
@@ -81,10 +93,11 @@ def _begin(connection) -> None:
         raise failures.failure(exc, str(info[STORE].path), "read") or exc from None
 
 
-def _track(conn, _cursor, statement: str, parameters, *_args) -> None:
+def _track(conn: Connection, _cursor: Any, statement: str, parameters: Any,
+           *_args: Any) -> None:
     # What a failed write transaction was doing decides what is safe to tell the cashier: a
     # payment not recorded at all, or recorded with its latest state not saved — and which one
-    # (payments.transition and .update look it up by ref_id first): at start-up nobody is
+    # (Writing.transition and .update look it up by ref_id first): at start-up nobody is
     # paying, and "this payment" would be no payment the person knows of.
     if statement.endswith("FROM payment WHERE ref_id = ?") and \
             conn.connection.info.get("loket_doing") in ("write", "update"):
@@ -100,7 +113,7 @@ def _track(conn, _cursor, statement: str, parameters, *_args) -> None:
         conn.connection.info["loket_doing"] = "update"
 
 
-def _on_error(context):
+def _on_error(context: ExceptionContext) -> BaseException | None:
     doing, ref = "write", ""
     if context.connection is None:
         doing = "open"
@@ -110,7 +123,8 @@ def _on_error(context):
             doing, ref = info.get("loket_doing", "read"), info.get("loket_ref", "")
         except Exception:  # an invalidated connection has no record left to ask
             pass
-    return failures.failure(context.original_exception, context.engine.url.database, doing, ref)
+    database = context.engine.url.database if context.engine is not None else None
+    return failures.failure(context.original_exception, database or "", doing, ref)
 
 
 def writing(engine: Engine) -> Engine:
@@ -118,13 +132,13 @@ def writing(engine: Engine) -> Engine:
     return engine.execution_options(loket_write=True)
 
 
-def write(engine: Engine):
+def write(engine: Engine) -> AbstractContextManager[Connection]:
     """``with write(engine) as conn:`` — one write transaction, committed at the end."""
     return writing(engine).begin()
 
 
 def make_engine(path: str | Path, key: bytes | None = None) -> Engine:
-    """An engine on ``path`` without any check (``open_database`` checks; ``loket doctor`` looks
+    """An engine on ``path`` without any check (``opening.open_database`` checks; ``loket doctor`` looks
     at files that would not pass)."""
     path = Path(path)
     engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
@@ -135,7 +149,7 @@ def make_engine(path: str | Path, key: bytes | None = None) -> Engine:
     return engine
 
 
-def _alembic():
+def _alembic() -> Config:
     from alembic.config import Config  # Alembic costs ~0.25 s to import: only to migrate
 
     cfg = Config()
@@ -147,7 +161,7 @@ _REVISION_LINE = re.compile(
     r"^(down_revision|revision)\s*(?::[^=\n]*)?=\s*(?:['\"](\w+)['\"]|None)\s*(?:#.*)?$", re.M)
 
 
-def code_head(folder=None) -> str | None:
+def code_head(folder: Traversable | None = None) -> str | None:
     """The newest revision of the code's migrations, from each file's own ``revision`` and
     ``down_revision`` lines (the one no other file names as its parent). None — and Alembic is
     asked instead — unless every file says both plainly and they make one line of history."""
@@ -224,52 +238,6 @@ def migrate_if_behind(engine: Engine) -> None:
     head = code_head()
     if head is None or stored_revision(engine) != head:
         migrate(engine)
-
-
-def _build_new(path: Path, key: bytes) -> None:
-    """A new database is migrated under a temporary name and appears whole (store/dbfile.py)."""
-    engine = make_engine(path, key)
-    try:
-        migrate(engine)
-    finally:
-        engine.dispose()
-    single = sqlite3.connect(path)  # one file, no -wal beside it, before it is linked
-    try:
-        single.execute("PRAGMA journal_mode=DELETE")
-    finally:
-        single.close()
-
-
-def open_database(path: str | Path) -> Engine:
-    """The database at ``path``, checked: refused in one line rather than started over.
-
-    Raises ``dbfile.DatabasePathError`` (exit 2) for a path that cannot be a database, and a
-    ``StorageError`` (exit 1) for a database that is damaged or has lost what was acknowledged.
-    """
-    from loket.store import anchor  # anchor and audit build on this module
-
-    path = dbfile.checked_path(path)
-    found = dbfile.inspect(path, anchor.path_for(path))
-    if found.missing:
-        anchor.refuse_if_acknowledged(path, None)
-    key, shared = auditkey.for_database(path, new=found.missing)
-    if found.missing:
-        dbfile.create(path, lambda temp: _build_new(temp, key))
-    engine = make_engine(path, key)
-    try:
-        if found.suspect:
-            dbfile.confirm_intact(engine, path)
-        migrate_if_behind(engine)
-        anchor.check_on_open(engine)  # the audit head verifies with this key
-        if shared:
-            auditkey.adopt(path, key)
-    except BaseException:
-        engine.dispose()
-        raise
-    for name in (path.name, f"{path.name}-wal", f"{path.name}-shm"):
-        files.tighten(path.with_name(name))
-    event.listen(engine, "engine_disposed", anchor.on_dispose)
-    return engine
 
 
 def session(engine: Engine) -> Session:

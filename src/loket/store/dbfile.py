@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import Engine
+
 from loket.errors import LoketError, StorageError
 from loket.store.failures import PROBLEMS, SAFE
 from loket.store.files import PRIVATE_FILE, make_private_dirs, read_only_disk, sync_dir
@@ -38,7 +40,7 @@ class Found:
     suspect: bool = False  # the header counts more pages than the file holds: check before use
 
 
-def checked_path(raw: str | os.PathLike) -> Path:
+def checked_path(raw: str | os.PathLike[str]) -> Path:
     text = os.fspath(raw)
     if not text.strip() or text.strip() == ".":  # "" becomes "." once it has been a Path
         raise DatabasePathError("[database] path kosong: isi dengan nama file database, "
@@ -145,7 +147,7 @@ def claims_more_pages(header: bytes, size: int) -> bool:
     return int.from_bytes(header[28:32], "big") * page > size
 
 
-def confirm_intact(engine, path: Path) -> None:
+def confirm_intact(engine: Engine, path: Path) -> None:
     with engine.connect() as conn:
         result = conn.exec_driver_sql("PRAGMA quick_check(1)").scalar()
     if result != "ok":

@@ -47,7 +47,7 @@ def payment_taken(engine: Engine, at: str, ref_id: str, amount: int,
 def payment_given_back(engine: Engine, at: str, ref_id: str) -> None:
     """The host finally failed a payment it had taken the price of, and gives the price back."""
     with write(engine) as conn:
-        net = conn.exec_driver_sql(
-            "SELECT coalesce(sum(change), 0) FROM deposit WHERE ref_id = ?", (ref_id,)).scalar()
+        net: int = conn.exec_driver_sql(
+            "SELECT coalesce(sum(change), 0) FROM deposit WHERE ref_id = ?", (ref_id,)).scalar_one()
         if net < 0:
             conn.exec_driver_sql(INSERT, (at, None, -net, ref_id))

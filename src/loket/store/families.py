@@ -1,10 +1,11 @@
 """The last bill seen for each family: what a payment taken offline is priced from.
 
 A native bill is cached with its members (priced again from the tariff table). A count-only
-bill (Digiflazz, IAK) has no members or months to cache, so its snapshot keeps only what is
-honestly known (``aggregators.md`` §4.7): the member count and, when a bill divides evenly, the
-family's total for one month and the day it was seen (``month_price``, ``priced_at``), from the
-last inquiry or confirmed payment.
+bill (Digiflazz, IAK) has no members or months to cache — those hosts answer with how many people
+and how many months, and one sum — so its snapshot keeps only what is honestly known: the member
+count and, when the sum divides evenly by the months, the family's total for one month and the
+day it was seen (``month_price``, ``priced_at``), from the last inquiry or confirmed payment.
+Nothing is invented that the host did not say.
 
 A family is found by every number it is known by (``FamilyNumber``): the number typed, its VA,
 its members' cards. Digiflazz and IAK asked by card give no VA, so the VA alone cannot name a
@@ -14,6 +15,7 @@ family; and no family is ever found by an empty number (migration 0010, issue 18
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlmodel import Session, col, delete, select
@@ -24,6 +26,7 @@ from loket.domain.months import Month
 from loket.domain.offline import KnownFamily, count_only_paid_through, month_price
 from loket.store.db import session, write_session
 from loket.store.models import FamilyCache, FamilyNumber
+from loket.store.writing import Writing
 
 TAIL = 11  # a card and the VA made from it (88888/89888 + the card's last 11 digits) share these
 
@@ -87,7 +90,7 @@ def _forget_unnamed(db: Session, family_ids: set[int]) -> None:
             db.delete(family)
 
 
-def _price(premium: int, months: int, seen_at: str) -> dict:
+def _price(premium: int, months: int, seen_at: str) -> dict[str, Any]:
     """The per-month price a bill shows, or none at all: a bill that does not divide evenly
     says the last price may no longer hold, so it is dropped rather than kept."""
     price = month_price(premium, months)
@@ -102,19 +105,36 @@ def mark_paid(engine: Engine, number: str, last_period: Month,
     if not number:
         return
     with write_session(engine) as db:
-        family = _named(db, number)
-        if family is None:
-            return
-        changed = not family.paid_through or Month.parse(family.paid_through) < last_period
-        if changed:
-            family.paid_through = str(last_period)
-        data = json.loads(family.snapshot)
-        if confirmed is not None and data.get("count_only"):
-            data.update(_price(*confirmed))
-            family.snapshot, changed = json.dumps(data), True
-        if changed:
-            db.add(family)
+        if _mark(db, number, last_period, confirmed):
             db.commit()
+
+
+def mark_paid_in(w: Writing, number: str, last_period: Month,
+                 confirmed: tuple[int, int, str] | None = None) -> None:
+    """``mark_paid`` inside the transaction that confirms the payment (``w``), in a savepoint of
+    its own: if it fails, only it is undone, never the confirmation."""
+    if not number:
+        return
+    with Session(bind=w.conn, join_transaction_mode="create_savepoint") as db:
+        _mark(db, number, last_period, confirmed)
+        db.commit()  # the savepoint; the payment's transaction commits it
+
+
+def _mark(db: Session, number: str, last_period: Month,
+          confirmed: tuple[int, int, str] | None) -> bool:
+    family = _named(db, number)
+    if family is None:
+        return False
+    changed = not family.paid_through or Month.parse(family.paid_through) < last_period
+    if changed:
+        family.paid_through = str(last_period)
+    data = json.loads(family.snapshot)
+    if confirmed is not None and data.get("count_only"):
+        data.update(_price(*confirmed))
+        family.snapshot, changed = json.dumps(data), True
+    if changed:
+        db.add(family)
+    return changed
 
 
 def _named(db: Session, number: str) -> FamilyCache | None:
@@ -143,5 +163,6 @@ def members(family: FamilyCache) -> tuple[Member, ...]:
     return tuple(Member(m["card_no"], m["name"], m["class"]) for m in data["members"])
 
 
-def snapshot(family: FamilyCache) -> dict:
-    return json.loads(family.snapshot)
+def snapshot(family: FamilyCache) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(family.snapshot)
+    return data

@@ -204,6 +204,6 @@ class FileLock:
             self._lock.acquire(timeout=self.timeout, poll_interval=0.005)
         return self
 
-    def __exit__(self, *_exc) -> None:
+    def __exit__(self, *_exc: object) -> None:
         if self._lock.is_locked:
             self._lock.release(force=True)

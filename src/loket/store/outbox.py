@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Engine
 
 from loket.store.db import write
+from loket.store.payment_rows import SHAPE
 
 
 @dataclass(frozen=True)
@@ -21,7 +23,7 @@ class OutboxRow:
     seq: int
     kind: str  # payment | event | shift | deposit | audit | cashier | attempt
     key: str  # ref_id for a payment, the local id otherwise
-    payload: dict
+    payload: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -76,12 +78,10 @@ def backlog(engine: Engine) -> Backlog:
 
 
 # What migrations 0007, 0008 and 0011 copy (tests/hub/test_outbox.py holds them equal): a later
-# migration that changes the triggers changes this too.
-PAYMENT = ("id", "ref_id", "customer_no", "va_no", "head_name", "branch", "members", "periods",
-           "member_count", "month_count", "months_ahead", "arrears_months", "premium",
-           "admin_fee", "total", "cash", "change", "agent_price", "cashier_id", "terminal_id",
-           "state", "offline", "host_rc", "host_message", "host_sn", "paid_at", "print_count",
-           "created_at", "updated_at", "shift_id", "refund_shift_id")
+# migration that changes the triggers changes this too. A payment is copied whole but for the
+# forwarder's own bookkeeping (how often it tried, when it tries next), from its one shape.
+LOCAL_ONLY = ("attempts", "next_attempt_at")
+PAYMENT = tuple(name for name in SHAPE if name not in LOCAL_ONLY)
 SOURCES = {
     "payment": ("payment", "ref_id", PAYMENT),
     "paymentevent": ("event", "id", ("id", "payment_id", "at", "from_state", "to_state", "rc",
@@ -106,7 +106,7 @@ def requeue_all(engine: Engine) -> int:
     restored from a backup, or a new one, that lacks what this counter had already pushed. The
     new rows get higher numbers, so the hub takes them over whatever it still holds."""
     with write(engine) as conn:
-        before = conn.exec_driver_sql("SELECT count(*) FROM hub_outbox").scalar()
+        before: int = conn.exec_driver_sql("SELECT count(*) FROM hub_outbox").scalar_one()
         for table, (kind, key, columns) in SOURCES.items():
             pairs = [f"'{c}', t.\"{c}\"" for c in columns]
             if table in EXTRA:
@@ -115,5 +115,5 @@ def requeue_all(engine: Engine) -> int:
                 f"INSERT INTO hub_outbox (kind, key, payload) SELECT '{kind}', "
                 f"CAST(t.\"{key}\" AS TEXT), json_object({', '.join(pairs)}) "
                 f"FROM \"{table}\" AS t ORDER BY t.rowid")
-        after = conn.exec_driver_sql("SELECT count(*) FROM hub_outbox").scalar()
+        after: int = conn.exec_driver_sql("SELECT count(*) FROM hub_outbox").scalar_one()
     return after - before

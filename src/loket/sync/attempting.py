@@ -8,27 +8,29 @@
   customer paid — if not, or if there is nothing to pay any more, no payment is sent and the
   cash is owed back.
 - Every attempt is written before its call; its answer is written in the same transaction as
-  the payment's state change.
+  the payment's state change. A payment call's attempt is begun in the transaction that moves
+  the payment to SENDING — for a new payment at the counter, the one that records it
+  (``start``) — so what must be durable before the host is called is one commit.
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from loket.clock import iso, parse_iso
 from loket.domain.attempts import HEARD_PENDING, Attempt, AttemptState, may_still_arrive
-from loket.domain.outcomes import HOST_MISMATCH, Outcome
+from loket.domain.outcomes import Outcome
 from loket.domain.payment import Payment
 from loket.domain.states import TRANSITIONS, PaymentState
-from loket.host.base import HostReply
+from loket.host.base import HostAdapter, HostReply
 from loket.store import attempts
-from loket.sync.calls import changed_bill, confirms, request_for, ticket
-
-if TYPE_CHECKING:
-    from loket.sync.forwarder import Forwarder
+from loket.store.changes import AttemptChange, NewAttempt, PaymentChange
+from loket.store.writing import Writing
+from loket.sync.answering import Answering
+from loket.sync.calls import changed_bill, request_for, ticket
+from loket.sync.moving import Moves
 
 S = PaymentState
 A = AttemptState
@@ -38,14 +40,29 @@ NOT_FOUND_AFTER_PENDING = ("Host tidak menemukan transaksi yang tadi diproses �
                            "ulang")
 
 
+@dataclass(frozen=True)
+class Sending:
+    """A payment call begun (the payment SENDING, its attempt PAYING) and committed: what the
+    host is to be asked, and until when the request may still arrive if no answer comes."""
+
+    payment: Payment
+    attempt: Attempt
+    arrive_by: str
+
+
 class Attempting:
-    def __init__(self, forwarder: Forwarder) -> None:
-        self.f = forwarder
-        self.host = forwarder.host
+    """The steps of one payment at ``host``, written through ``moves``; ``told`` hears of each
+    payment confirmed, in the transaction that confirms it."""
+
+    def __init__(self, moves: Moves, host: HostAdapter, told: Callable[[Writing, Payment], None]) -> None:
+        self.moves = moves
+        self.engine = moves.engine
+        self.host = host
+        self.answers = Answering(moves, host, told)
 
     @property
     def now(self) -> datetime:
-        return self.f.clock.now()
+        return self.moves.now()
 
     # -- which step -------------------------------------------------------------------------
     def advance(self, payment: Payment, last: Attempt | None) -> Payment:
@@ -53,8 +70,9 @@ class Attempting:
             return self._ask(payment, last)
         if payment.state in (S.PENDING, S.UNKNOWN) and last is None:
             # from before attempts were kept (native only): its own ref_id was on the wire
-            last = attempts.begin(self.f.engine, payment.id, payment.ref_id, A.UNKNOWN,
-                                  iso(self.now))
+            with Writing(self.engine) as w:
+                last = w.add_attempt(payment.id, NewAttempt(payment.ref_id, A.UNKNOWN,
+                                                            iso(self.now)))
             return self._ask(payment, last)
         return self._send(payment, last)
 
@@ -69,7 +87,8 @@ class Attempting:
     def _ask(self, payment: Payment, attempt: Attempt) -> Payment:
         wait = self._status_due(attempt)
         if wait is not None:  # the host's polling discipline: not yet
-            return self.f.move(payment, payment.state, next_attempt_at=iso(wait))
+            return self.moves.move(payment, payment.state,
+                                   change=PaymentChange(next_attempt_at=iso(wait)))
         reply = self.host.status(ticket(attempt, payment))
         if reply.outcome is Outcome.NOT_POSTED:  # a new reference would follow: is it news?
             unsure = self._not_found_proves_nothing(attempt)
@@ -77,13 +96,13 @@ class Attempting:
                 reply = HostReply(Outcome.UNKNOWN, rc=reply.rc, message=unsure,
                                   retry_after_s=reply.retry_after_s)
         if reply.outcome is Outcome.NOT_POSTED:  # never arrived under it: a new attempt
-            self._close(attempt, A.NOT_POSTED, reply)
-            return self._send(payment, attempts.last(self.f.engine, payment.id))
+            self.answers.close(attempt, A.NOT_POSTED, reply)
+            return self._send(payment, attempts.last(self.engine, payment.id))
         if reply.quote_only:
             again = self._after_quote_only(attempt, reply)
             if again is not None:
                 return self._send(payment, again)
-        return self.apply(payment, attempt, reply, asked=True)
+        return self.answers.apply(payment, attempt, reply, asked=True)
 
     def _not_found_proves_nothing(self, attempt: Attempt) -> str:
         """Why the host's "not found" (or "only inquired") is no news of this attempt: the host
@@ -105,12 +124,12 @@ class Attempting:
         reference may follow. None: keep asking."""
         fresh = self._fresh(attempt)
         if fresh and self.host.repay_quote:
-            self._close(attempt, A.INQUIRED, reply)
+            self.answers.close(attempt, A.INQUIRED, reply)
         elif not fresh and attempt.inquired_at and not self._not_found_proves_nothing(attempt):
-            self._close(attempt, A.NOT_POSTED, reply)
+            self.answers.close(attempt, A.NOT_POSTED, reply)
         else:
             return None
-        return attempts.last(self.f.engine, attempt.payment_id)
+        return attempts.last(self.engine, attempt.payment_id)
 
     # -- sending ----------------------------------------------------------------------------
     def _send(self, payment: Payment, last: Attempt | None) -> Payment:
@@ -118,7 +137,8 @@ class Attempting:
         if self.host.quote_first:
             hold = self.host.quote_rule.hold_until(self.now)
             if hold is not None:  # too near midnight to pay an inquiry of today
-                return self.f.move(payment, payment.state, next_attempt_at=iso(hold))
+                return self.moves.move(payment, payment.state,
+                                       change=PaymentChange(next_attempt_at=iso(hold)))
             if last is not None and last.state is A.INQUIRED and self._fresh(last):
                 attempt = last
             else:
@@ -136,24 +156,27 @@ class Attempting:
         """A fresh inquiry under a new reference, written before it is made."""
         now = iso(self.now)
         seq = last.seq + 1 if last else 1
-        attempt = attempts.begin(self.f.engine, payment.id, self.host.new_ref(payment.ref_id, seq),
-                                 A.INQUIRING, now, close_before=last)
+        with Writing(self.engine) as w:
+            attempt = w.add_attempt(payment.id, NewAttempt(
+                self.host.new_ref(payment.ref_id, seq), A.INQUIRING, now), close_before=last)
         reply = self.host.inquiry(attempt.host_ref, payment.customer_no, payment.months_ahead)
         bill = reply.bill
         if reply.outcome is Outcome.SUCCESS and bill is not None:
             if bill.premium != payment.premium:
                 return self._owed_back(payment, attempt, reply, changed_bill(payment,
                                                                               bill.premium))
-            attempts.update(self.f.engine, attempt.id, state=A.INQUIRED, host_tx=bill.quote_tx,
-                            quoted_premium=bill.premium, inquired_at=now, updated_at=now)
-            return attempts.last(self.f.engine, payment.id) or attempt
+            with Writing(self.engine) as w:
+                w.change_attempt(attempt.id, AttemptChange(
+                    state=A.INQUIRED, host_tx=bill.quote_tx, quoted_premium=bill.premium,
+                    inquired_at=now, updated_at=now))
+            return attempts.last(self.engine, payment.id) or attempt
         if reply.outcome is Outcome.FINAL_FAILURE:  # paid elsewhere, number gone, not payable
             return self._owed_back(payment, attempt, reply,
                                    reply.cashier_text or reply.message)
         # unknown, refused, rate-limited: an inquiry posts nothing; a new one later
-        self._close(attempt, A.NOT_POSTED, reply)
-        return self.f.move(payment, payment.state, next_attempt_at=self.f.later(
-            payment, reply.retry_after_s or 0.0), attempts=payment.attempts + 1)
+        return self.moves.move(payment, payment.state, change=PaymentChange(
+            next_attempt_at=self.moves.later(payment, reply.retry_after_s or 0.0),
+            attempts=payment.attempts + 1), attempt=self.answers.closing(attempt, A.NOT_POSTED, reply))
 
     def _owed_back(self, payment: Payment, attempt: Attempt, reply: HostReply,
                    why: str) -> Payment:
@@ -162,8 +185,9 @@ class Attempting:
             return earlier
         reason = HostReply(Outcome.FINAL_FAILURE, rc=reply.rc, message=why, cashier_text=why,
                            meaning=reply.meaning)
-        return self.f.move(payment, S.FAILED, reason, then=S.REFUND_DUE, next_attempt_at="",
-                           also=self._write(attempt, A.NOT_POSTED, reply))
+        return self.moves.move(payment, S.FAILED, reason, then=S.REFUND_DUE,
+                               change=PaymentChange(next_attempt_at=""),
+                               attempt=self.answers.answer(attempt, A.NOT_POSTED, reply))
 
     def _earlier_quote_answered(self, payment: Payment, current: Attempt,
                                 inquiry: HostReply) -> Payment | None:
@@ -172,7 +196,7 @@ class Attempting:
         request still on its way). Each earlier quote is asked once more. A success there is
         this payment's; no news postpones (a later inquiry, a later question); only when every
         earlier quote is known not to have posted is the cash owed back (None)."""
-        earlier = [a for a in attempts.of(self.f.engine, payment.id)
+        earlier = [a for a in attempts.of(self.engine, payment.id)
                    if a.id != current.id and a.state is A.NOT_POSTED
                    and (a.quoted_premium or a.host_tx)]
         for attempt in earlier:
@@ -180,98 +204,60 @@ class Attempting:
             if reply.outcome is Outcome.NOT_POSTED or reply.quote_only or (
                     reply.outcome is Outcome.FINAL_FAILURE):
                 continue
-            self._close(current, A.NOT_POSTED, inquiry)
+            self.answers.close(current, A.NOT_POSTED, inquiry)
             if reply.outcome is Outcome.SUCCESS:
                 if S.SUCCESS not in TRANSITIONS[payment.state]:  # it was sent after all
-                    payment = self.f.move(payment, S.SENDING)
-                return self.apply(payment, attempt, reply, asked=True)
-            return self.f.move(payment, payment.state, next_attempt_at=self.f.later(
-                payment, reply.retry_after_s or 0.0), attempts=payment.attempts + 1)
+                    payment = self.moves.move(payment, S.SENDING)
+                return self.answers.apply(payment, attempt, reply, asked=True)
+            return self.moves.move(payment, payment.state, change=PaymentChange(
+                next_attempt_at=self.moves.later(payment, reply.retry_after_s or 0.0),
+                attempts=payment.attempts + 1))
         return None
 
-    def _pay(self, payment: Payment, attempt: Attempt | None, last: Attempt | None) -> Payment:
+    def start(self, w: Writing, payment: Payment) -> Sending | None:
+        """In the transaction that records a new ``payment`` (``w``): when its next step is a
+        payment call — the native host, or the fresh quote written with it — begin it there,
+        so the payment, its event and audit row and the call's attempt are one commit before
+        the host is called (``finish``). None: the step needs more first (an inquiry, a hold
+        before midnight); ``Forwarder.forward`` takes it after the commit."""
+        last = w.last_attempt(payment.id)
+        attempt = None
+        if self.host.quote_first:
+            if self.host.quote_rule.hold_until(self.now) is not None:
+                return None
+            if last is None or last.state is not A.INQUIRED or not self._fresh(last):
+                return None
+            attempt = last
+        elif last is not None:
+            return None
+        return self._begin_pay(w, payment, attempt, last)
+
+    def _begin_pay(self, w: Writing, payment: Payment, attempt: Attempt | None,
+                   last: Attempt | None) -> Sending:
         now = iso(self.now)
-
-        def paying(conn, payment_id: int) -> None:
-            nonlocal attempt
-            if attempt is None:  # the native host: a new attempt under the payment's own ref
-                seq = last.seq + 1 if last else 1
-                attempt = attempts.add(conn, payment_id, self.host.new_ref(payment.ref_id, seq),
-                                       A.PAYING, now)
-            else:
-                attempts.change(conn, attempt.id, state=A.PAYING, updated_at=now)
-            attempts.change(conn, attempt.id, last_call_at=now, may_arrive_until=arrive_by)
-
         arrive_by = iso(self.now + timedelta(
             seconds=self.host.total_timeout_s + self.host.late_request_s))
-        sending = self.f.move(payment, S.SENDING, attempts=payment.attempts + 1, also=paying)
-        assert attempt is not None
-        reply = self.host.pay(ticket(attempt, sending), request_for(sending))
+        sending = self.moves.move(payment, S.SENDING, w=w,
+                                  change=PaymentChange(attempts=payment.attempts + 1))
+        if attempt is None:  # the native host: a new attempt under the payment's own ref
+            seq = last.seq + 1 if last else 1
+            attempt = w.add_attempt(payment.id, NewAttempt(
+                self.host.new_ref(payment.ref_id, seq), A.PAYING, now, last_call_at=now,
+                may_arrive_until=arrive_by))
+        else:
+            w.change_attempt(attempt.id, AttemptChange(
+                state=A.PAYING, updated_at=now, last_call_at=now, may_arrive_until=arrive_by))
+        return Sending(sending, attempt, arrive_by)
+
+    def finish(self, sent: Sending) -> Payment:
+        """The payment call begun (and committed) by ``start`` or ``_pay``, and its answer."""
+        reply = self.host.pay(ticket(sent.attempt, sent.payment), request_for(sent.payment))
         # answered: the request reached the host and was dealt with; it cannot arrive later
-        attempt = replace(attempt, may_arrive_until="" if reply.answered else arrive_by)
-        return self.apply(sending, attempt, reply, asked=False)
+        attempt = replace(sent.attempt,
+                          may_arrive_until="" if reply.answered else sent.arrive_by)
+        return self.answers.apply(sent.payment, attempt, reply, asked=False)
 
-    # -- the answer -------------------------------------------------------------------------
-    def apply(self, payment: Payment, attempt: Attempt, reply: HostReply, asked: bool) -> Payment:
-        """Write the host's answer to the payment and its attempt, in one transaction."""
-        if reply.outcome is Outcome.SUCCESS and not confirms(payment, reply):
-            reply = HostReply(Outcome.UNKNOWN, message=HOST_MISMATCH)
-        outcome, f = reply.outcome, self.f
-        if asked:  # every question counts towards the back-off, like every send
-            payment = f.move(payment, payment.state, attempts=payment.attempts + 1)
-        if outcome is Outcome.SUCCESS:  # the books take what the host charged and covered
-            paid = reply.bill
-            assert paid is not None
-            done = f.move(payment, S.SUCCESS, reply, host_sn=reply.sn, paid_at=reply.paid_at,
-                          agent_price=paid.agent_price,
-                          periods=json.dumps([str(p) for p in paid.periods]),
-                          arrears_months=paid.arrears_months, next_attempt_at="",
-                          also=self._write(attempt, A.SUCCESS, reply, asked))
-            f.tell_success(done)
-            return done
-        if outcome is Outcome.FINAL_FAILURE and asked and attempt.state is not A.FAILING:
-            # "failed" learned by a status query — after "pending", or after an answer that was
-            # lost (a "pending" the counter never heard of, killed before writing it): the host
-            # may have booked it. Asked once more, after its polling interval, before any cash
-            # is owed back; a later success wins
-            doubt = S.PENDING if payment.state == S.PENDING else S.UNKNOWN
-            return f.move(payment, doubt, reply, next_attempt_at=f.later(
-                payment, self.host.min_status_interval_s),
-                also=self._write(attempt, A.FAILING, reply, asked))
-        if outcome is Outcome.FINAL_FAILURE:  # the customer's cash is owed back: both in one go
-            return f.move(payment, S.FAILED, reply, then=S.REFUND_DUE, next_attempt_at="",
-                          also=self._write(attempt, A.FAILED, reply, asked))
-        wait = f.later(payment, reply.retry_after_s or 0.0)
-        if outcome is Outcome.PENDING:
-            return f.move(payment, S.PENDING, reply, next_attempt_at=wait,
-                          also=self._write(attempt, A.PENDING, reply, asked))
-        if not asked and outcome in (Outcome.REJECTED, Outcome.NOT_POSTED):
-            # nothing was recorded under it: a quote may be paid again while it is valid
-            again = A.INQUIRED if self.host.quote_first and outcome is Outcome.REJECTED else (
-                A.NOT_POSTED)
-            return f.move(payment, S.REJECTED, reply, next_attempt_at=wait,
-                          also=self._write(attempt, again, reply, asked))
-        # unknown, or a status query that was itself refused: no news
-        target = S.PENDING if payment.state == S.PENDING else S.UNKNOWN
-        keep = attempt.state if attempt.state in HEARD_PENDING else A.UNKNOWN
-        return f.move(payment, target, reply, next_attempt_at=wait,
-                      also=self._write(attempt, keep, reply, asked))
-
-    def _write(self, attempt: Attempt, state: AttemptState, reply: HostReply,
-               asked: bool = False):
-        now = iso(self.now)
-
-        def write(conn, _payment_id: int) -> None:
-            fields = {"state": state, "rc": reply.rc, "meaning": str(reply.meaning),
-                      "message": reply.message[:200],
-                      "updated_at": now, "may_arrive_until": attempt.may_arrive_until}
-            if asked:
-                fields["last_call_at"] = now
-            attempts.change(conn, attempt.id, **fields)
-        return write
-
-    def _close(self, attempt: Attempt, state: AttemptState, reply: HostReply) -> None:
-        now = iso(self.now)
-        attempts.update(self.f.engine, attempt.id, state=state, rc=reply.rc,
-                        meaning=str(reply.meaning), message=reply.message[:200],
-                        last_call_at=now, updated_at=now)
+    def _pay(self, payment: Payment, attempt: Attempt | None, last: Attempt | None) -> Payment:
+        with Writing(self.engine) as w:
+            sent = self._begin_pay(w, payment, attempt, last)
+        return self.finish(sent)

@@ -1,5 +1,5 @@
-"""What a payment says to its host, rebuilt from what is stored, and what an answer must show
-to confirm it."""
+"""What a payment says to its host, rebuilt from what is stored; what an answer must show to
+confirm it; and what of an answer is kept."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from loket.domain.attempts import Attempt
 from loket.domain.money import format_rupiah
 from loket.domain.payment import Payment
 from loket.host.base import HostReply, PaymentRequest, Ticket
+from loket.store.changes import HostAnswer
 
 
 def request_for(payment: Payment) -> PaymentRequest:
@@ -21,6 +22,11 @@ def request_for(payment: Payment) -> PaymentRequest:
         collected_at=payment.created_at,
         offline=payment.offline,
     )
+
+
+def answer_of(reply: HostReply) -> HostAnswer:
+    """The host's reply as the store keeps it (events, attempts, the payment): the one place."""
+    return HostAnswer(rc=reply.rc, message=reply.message, meaning=str(reply.meaning))
 
 
 def ticket(attempt: Attempt, payment: Payment) -> Ticket:

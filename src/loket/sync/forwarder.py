@@ -16,35 +16,28 @@ backed off, and the drain moves on. A failing disk stops the drain: it is not on
 from __future__ import annotations
 
 import logging
-import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import Engine
 
-from loket.clock import Clock, iso, parse_iso
+from loket.clock import Clock, parse_iso
 from loket.domain.outcomes import HOST_FAILED_HERE, Outcome
 from loket.domain.payment import Payment
 from loket.domain.states import NEEDS_FORWARDING, IllegalTransition, PaymentState
 from loket.errors import StorageError
 from loket.host.base import HostAdapter, HostReply
 from loket.store import attempts, payments
-from loket.sync.attempting import Attempting
+from loket.store.changes import UNCHANGED, PaymentChange
+from loket.store.writing import Writing
+from loket.sync.attempting import Attempting, Sending
 from loket.sync.calls import request_for
+from loket.sync.moving import Moves, backoff_s
 
 S = PaymentState
 log = logging.getLogger("loket.sync")
-BACKOFF_BASE_S = 2.0
-BACKOFF_CAP_S = 300.0
 STALE_SENDING_S = 90.0  # a SENDING payment older than any call's deadline was left by a crash
-
-
-def backoff_s(attempts: int, rng: random.Random | None = None) -> float:
-    """Exponential back-off with "equal" jitter (between half the ceiling and the ceiling),
-    capped at five minutes: retries spread out, yet never come sooner than half the ceiling."""
-    ceiling = min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2 ** max(attempts - 1, 0))
-    return (rng or random).uniform(ceiling / 2, ceiling)
 
 
 @dataclass
@@ -53,44 +46,70 @@ class Forwarder:
     host: HostAdapter
     clock: Clock
     actor: str = "forwarder"
-    on_success: Callable[[Payment], None] | None = None
+    on_success: Callable[[Writing, Payment], None] | None = None
     stale_sending_s: float = STALE_SENDING_S
 
     def __post_init__(self) -> None:
-        self.steps = Attempting(self)
+        self.moves = Moves(self.engine, self.clock, self.actor)
+        self.steps = Attempting(self.moves, self.host, self.tell_success)
 
     # -- writing what happened ----------------------------------------------------------------
     def move(self, payment: Payment, new: PaymentState, reply: HostReply | None = None,
-             then: PaymentState | None = None, also=None, **fields) -> Payment:
-        now = iso(self.clock.now())
-        rc, message = (reply.rc, reply.message) if reply else ("", "")
-        meaning = str(reply.meaning) if reply else ""
-        if payment.state == new:  # no change of state: bookkeeping only
-            return payments.update(self.engine, payment.ref_id, also=also, updated_at=now,
-                                   **fields)
-        return payments.transition(self.engine, payment.ref_id, new, actor=self.actor, now=now,
-                                   rc=rc, message=message, meaning=meaning, then=then, also=also,
-                                   **fields)
+             then: PaymentState | None = None, change: PaymentChange = UNCHANGED) -> Payment:
+        return self.moves.move(payment, new, reply, then, change)
 
     def later(self, payment: Payment, at_least_s: float = 0.0) -> str:
-        wait = max(backoff_s(payment.attempts), at_least_s)
-        return iso(self.clock.now() + timedelta(seconds=wait))
+        return self.moves.later(payment, at_least_s)
 
-    def tell_success(self, payment: Payment) -> None:
+    def tell_success(self, w: Writing, payment: Payment) -> None:
+        """``on_success``, in the transaction that confirms ``payment``: what it writes there
+        (in a savepoint of its own) is one commit with the confirmation, and its failure is
+        logged, never the confirmation's."""
         if self.on_success is None:
             return
         try:
-            self.on_success(payment)
+            self.on_success(w, payment)
         except Exception as exc:  # the payment is confirmed; a side effect may not undo that
             log.error("payment %s: after-success step failed: %s", payment.ref_id,
                       type(exc).__name__)
 
     # -- one payment --------------------------------------------------------------------------
+    def start(self, w: Writing, payment: Payment) -> Sending | None:
+        """Begin a new payment's call in the transaction that records it (``w``), when its
+        next step is one (``Attempting.start``); ``send`` makes it once that has committed.
+        A failure here (a bug) never costs the recording: its writes are undone alone and the
+        payment is left RECORDED for ``forward``, as any step that fails."""
+        try:
+            with w.savepoint():
+                return self.steps.start(w, payment)
+        except StorageError:
+            raise
+        except Exception as exc:
+            log.error("payment %s: beginning its call failed: %s: %r", payment.ref_id,
+                      type(exc).__name__, str(exc)[:200])
+            return None
+
+    def send(self, sent: Sending) -> Payment:
+        """The call ``start`` began, and its answer; failures as ``forward``'s."""
+        return self._guarded(sent.payment.ref_id, lambda: self._finish(sent))
+
+    def _finish(self, sent: Sending) -> Payment:
+        try:
+            return self.steps.finish(sent)
+        except IllegalTransition:
+            pass  # someone else moved it meanwhile; their state stands
+        found = payments.get(self.engine, sent.payment.ref_id)
+        assert found is not None
+        return found
+
     def forward(self, ref_id: str) -> Payment:
         """One step for one payment: send it, or ask the host what became of it. Never raises
         for a payment that exists, but for a failing disk: any other failure parks it."""
+        return self._guarded(ref_id, lambda: self._step(ref_id))
+
+    def _guarded(self, ref_id: str, step: Callable[[], Payment]) -> Payment:
         try:
-            return self._step(ref_id)
+            return step()
         except StorageError:
             raise  # the disk, not this payment: every other one would fail the same way
         except Exception as exc:
@@ -123,9 +142,10 @@ class Forwarder:
             if payment.state == S.SENDING:
                 return self.move(payment, S.UNKNOWN, HostReply(Outcome.UNKNOWN,
                                                                message=HOST_FAILED_HERE),
-                                 next_attempt_at=self.later(payment))
+                                 change=PaymentChange(next_attempt_at=self.later(payment)))
             if payment.state in NEEDS_FORWARDING:
-                return self.move(payment, payment.state, next_attempt_at=self.later(payment))
+                return self.move(payment, payment.state,
+                                 change=PaymentChange(next_attempt_at=self.later(payment)))
         except Exception as exc:
             log.error("payment %s: could not be parked: %s", ref_id, type(exc).__name__)
         return payment

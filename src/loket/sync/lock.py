@@ -51,7 +51,7 @@ class ForwarderLock:
     def __enter__(self) -> ForwarderLock:
         return self
 
-    def __exit__(self, *_exc) -> None:
+    def __exit__(self, *_exc: object) -> None:
         self.release()
 
 

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Engine
 
@@ -52,11 +53,11 @@ class Difference:
 @dataclass
 class Reconciliation:
     date: str
-    payments: list[dict] = field(default_factory=list)
+    payments: list[dict[str, Any]] = field(default_factory=list)
     differences: list[Difference] = field(default_factory=list)
     host_ledger: bool = False  # the host said what it booked that day (host.booked)
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         return {"date": self.date, "payments": self.payments,
                 "differences": [asdict(d) for d in self.differences],
                 "host_ledger_checked": self.host_ledger}
@@ -135,8 +136,9 @@ def compare(ledger: DayLedger, host: HostAdapter, day: str, now: datetime | None
         result.payments.append(row)
         outlet = payment.terminal_id if ledger.per_outlet else ""
 
-        def differ(kind: str, detail: str, payment=payment, local=local,
-                   host_state=host_state, host_amount=host_amount, outlet=outlet) -> None:
+        def differ(kind: str, detail: str, payment: Payment = payment,
+                   local: PaymentState = local, host_state: str = host_state,
+                   host_amount: int | None = host_amount, outlet: str = outlet) -> None:
             result.differences.append(Difference(payment.ref_id, kind, str(local), host_state,
                                                  payment.premium, host_amount, detail, outlet,
                                                  payment.cashier_id))

@@ -16,6 +16,8 @@ Revision ID: 0010
 Revises: 0009
 """
 
+from typing import Any
+
 import sqlalchemy as sa
 import sqlmodel.sql.sqltypes
 from alembic import op
@@ -67,7 +69,7 @@ def upgrade() -> None:
         conn.execute(numbers.insert(), [{'number': n, 'family_id': f} for n, f in owner.items()])
     conn.exec_driver_sql("DELETE FROM familycache WHERE id NOT IN "
                          "(SELECT family_id FROM familynumber)")
-    # a family's payments found by its number however it was typed (store/payments.py _sold)
+    # a family's payments found by its number however it was typed (store/payment_rows.py, sold)
     op.execute(f"CREATE INDEX ix_payment_family_tail ON payment ({PAYMENT_FAMILY_TAIL})")
 
 
@@ -79,7 +81,7 @@ def downgrade() -> None:
         "SELECT f.id, f.va_no, f.snapshot, f.inquired_at, f.paid_through, n.number "
         "FROM familycache f JOIN familynumber n ON n.family_id = f.id "
         "WHERE f.va_no != '' ORDER BY f.inquired_at, f.id").all()
-    kept: dict[str, dict] = {}
+    kept: dict[str, dict[str, Any]] = {}
     for _id, va_no, snapshot, inquired_at, paid_through, number in rows:
         row = kept.setdefault(va_no, {'numbers': set()})
         row.update(va_no=va_no, snapshot=snapshot, inquired_at=inquired_at,
