@@ -19,8 +19,10 @@ def percentile(values: list[float], q: float) -> float:
 
 def describe_ms(values_s: list[float]) -> str:
     ms = [v * 1000 for v in values_s]
-    return (f"median {statistics.median(ms):.1f} ms, p95 {percentile(ms, 0.95):.1f} ms, "
-            f"max {max(ms):.1f} ms (n={len(ms)})")
+    return (
+        f"median {statistics.median(ms):.1f} ms, p95 {percentile(ms, 0.95):.1f} ms, "
+        f"max {max(ms):.1f} ms (n={len(ms)})"
+    )
 
 
 def fresh_runtime(**kw):

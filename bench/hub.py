@@ -52,8 +52,12 @@ def _counter_db(path: Path, n: int, prefix: str = "PAY") -> Path:
     engine = open_database(path)
     cashiers.ensure_pos_account(engine, "kasir1", NOW)
     for i in range(n):
-        payments.record(engine, make_payment("RECORDED", ref_id=f"{prefix}-{i}"), actor="kasir1",
-                        state=PaymentState.RECORDED)
+        payments.record(
+            engine,
+            make_payment("RECORDED", ref_id=f"{prefix}-{i}"),
+            actor="kasir1",
+            state=PaymentState.RECORDED,
+        )
     engine.dispose()
     return path
 
@@ -67,7 +71,8 @@ def outbox_cost(n: int = 1000) -> None:
         if label == "without":
             with write(engine) as conn:
                 for (name,) in conn.exec_driver_sql(
-                        "SELECT name FROM sqlite_master WHERE type = 'trigger'").all():
+                    "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+                ).all():
                     conn.exec_driver_sql(f'DROP TRIGGER "{name}"')
         rows = [make_payment("RECORDED", ref_id=f"PAY-{i}") for i in range(n)]
         start, start_cpu = time.perf_counter(), time.process_time()
@@ -77,10 +82,12 @@ def outbox_cost(n: int = 1000) -> None:
         cpu[label].append((time.process_time() - start_cpu) / n * 1e6)
         engine.dispose()
     with_, without = (statistics.median(rates[k]) for k in ("with triggers", "without"))
-    print(f"0. recording a payment: {with_:,.0f}/s with the outbox triggers, {without:,.0f}/s "
-          f"without (medians of 3; ratio {with_ / without:.2f}); this process's CPU per payment "
-          f"{statistics.median(cpu['with triggers']):.0f} us against "
-          f"{statistics.median(cpu['without']):.0f} us")
+    print(
+        f"0. recording a payment: {with_:,.0f}/s with the outbox triggers, {without:,.0f}/s "
+        f"without (medians of 3; ratio {with_ / without:.2f}); this process's CPU per payment "
+        f"{statistics.median(cpu['with triggers']):.0f} us against "
+        f"{statistics.median(cpu['without']):.0f} us"
+    )
 
 
 def _push_one(args) -> tuple[int, float, float]:
@@ -101,7 +108,7 @@ def throughput(cluster: PgCluster, counters: int, n: int) -> None:
     tmp = Path(tempfile.mkdtemp())
     template = _counter_db(tmp / "template.db", n)
     engine = make_engine(template)  # the queue let go, as on a counter without a hub: the
-    outbox.forget(engine, NOW)      # first push queues the whole history once (Pusher.join)
+    outbox.forget(engine, NOW)  # first push queues the whole history once (Pusher.join)
     engine.dispose()
     jobs = []
     for c in range(counters):
@@ -117,9 +124,11 @@ def throughput(cluster: PgCluster, counters: int, n: int) -> None:
     rows = sum(sent for sent, _s, _e in results)
     with root.connect() as conn:
         held = conn.exec_driver_sql("SELECT count(*) FROM payment").scalar()
-    print(f"1. replication: {counters} counters x {n:,} payments ({rows:,} outbox rows) pushed "
-          f"in {wall:.1f} s: {held / wall:,.0f} payments/s, {rows / wall:,.0f} rows/s "
-          f"(hub holds {held:,} payments)")
+    print(
+        f"1. replication: {counters} counters x {n:,} payments ({rows:,} outbox rows) pushed "
+        f"in {wall:.1f} s: {held / wall:,.0f} payments/s, {rows / wall:,.0f} rows/s "
+        f"(hub holds {held:,} payments)"
+    )
     root.dispose()
 
 
@@ -154,18 +163,33 @@ def lag(cluster: PgCluster, counters: int, rate: float, seconds: float, idle: fl
         role = schema.add_counter(root, terminal)
         db = tmp / f"{terminal}.db"
         shutil.copy(template, db)
-        jobs.append((db, url.replace("postgres@", f"{role.name}@"), role.password, terminal,
-                     rate, seconds, idle))
+        jobs.append(
+            (
+                db,
+                url.replace("postgres@", f"{role.name}@"),
+                role.password,
+                terminal,
+                rate,
+                seconds,
+                idle,
+            )
+        )
     with mp.get_context("spawn").Pool(counters) as pool:
         pool.map(_paying_counter, jobs)
     with root.connect() as conn:
-        lags = [row[0] for row in conn.exec_driver_sql(
-            "SELECT extract(epoch FROM pg_xact_commit_timestamp(xmin) - updated_at::timestamptz)"
-            " FROM payment")]
+        lags = [
+            row[0]
+            for row in conn.exec_driver_sql(
+                "SELECT extract(epoch FROM pg_xact_commit_timestamp(xmin) - updated_at::timestamptz)"
+                " FROM payment"
+            )
+        ]
     lags = [float(x) for x in lags]
-    print(f"2. lag while paying ({counters} counters x {rate:g} payments/s for {seconds:g} s, "
-          f"pusher polling every {idle:g} s): median {statistics.median(lags):.2f} s, "
-          f"p95 {percentile(lags, 0.95):.2f} s, max {max(lags):.2f} s (n={len(lags):,})")
+    print(
+        f"2. lag while paying ({counters} counters x {rate:g} payments/s for {seconds:g} s, "
+        f"pusher polling every {idle:g} s): median {statistics.median(lags):.2f} s, "
+        f"p95 {percentile(lags, 0.95):.2f} s, max {max(lags):.2f} s (n={len(lags):,})"
+    )
     root.dispose()
 
 
@@ -224,9 +248,11 @@ def dashboard(cluster: PgCluster, rows: int) -> str:
         conn.exec_driver_sql(GENERATE.replace(":rows", str(rows)))
         conn.exec_driver_sql(EVENTS)
         conn.exec_driver_sql(SUCCESS_EVENTS)
-        conn.exec_driver_sql("CREATE INDEX payment_day ON payment (created_at) INCLUDE "
-                             "(terminal, cashier_id, state, total, premium, admin_fee, "
-                             "agent_price)")
+        conn.exec_driver_sql(
+            "CREATE INDEX payment_day ON payment (created_at) INCLUDE "
+            "(terminal, cashier_id, state, total, premium, admin_fee, "
+            "agent_price)"
+        )
     with root.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.exec_driver_sql("SET statement_timeout = 0")
         conn.exec_driver_sql("VACUUM ANALYZE payment")
@@ -238,11 +264,13 @@ def dashboard(cluster: PgCluster, rows: int) -> str:
         t = time.perf_counter()
         day = view.day(date(2026, 11, 21))
         times.append(time.perf_counter() - t)
-    print(f"3. owner's dashboard for one day over {rows:,} hub rows ({day.figures.count:,} "
-          f"payments that day, {len(day.outlets)} outlets; rows generated and indexed in "
-          f"{built:.0f} s; the deposit per account: bench/hub_deposit.py): "
-          f"first {times[0]:.2f} s, then median {statistics.median(times[1:]):.2f} s, "
-          f"max {max(times[1:]):.2f} s (target <= 1 s)")
+    print(
+        f"3. owner's dashboard for one day over {rows:,} hub rows ({day.figures.count:,} "
+        f"payments that day, {len(day.outlets)} outlets; rows generated and indexed in "
+        f"{built:.0f} s; the deposit per account: bench/hub_deposit.py): "
+        f"first {times[0]:.2f} s, then median {statistics.median(times[1:]):.2f} s, "
+        f"max {max(times[1:]):.2f} s (target <= 1 s)"
+    )
     root.dispose()
     return url
 
@@ -275,25 +303,37 @@ def monthly(url: str, runs: int = 3) -> None:
         figures_s.append(time.perf_counter() - t)
         figures, a, m, listed = result
         t = time.perf_counter()
-        pdf.monthly_pdf(out / "bulanan.pdf", Shop("BENCH"), m, Books(figures.all, "deposit"),
-                        None, listed, now, a)
+        pdf.monthly_pdf(
+            out / "bulanan.pdf",
+            Shop("BENCH"),
+            m,
+            Books(figures.all, "deposit"),
+            None,
+            listed,
+            now,
+            a,
+        )
         pdf_s.append(time.perf_counter() - t)
     assert result is not None
     figures, a, m, listed = result
-    print(f"4. owner's monthly report over the hub ({figures.all.count:,} payments in 2026-11, "
-          f"{len(figures.outlets)} outlets, {sum(m.failures.values()):,} failures by kind, "
-          f"{len(listed):,} not final): figures median {statistics.median(figures_s):.2f} s "
-          f"(first {figures_s[0]:.2f} s), PDF median {statistics.median(pdf_s):.2f} s "
-          f"({(out / 'bulanan.pdf').stat().st_size / 1024:,.0f} KiB); medians of {runs}")
+    print(
+        f"4. owner's monthly report over the hub ({figures.all.count:,} payments in 2026-11, "
+        f"{len(figures.outlets)} outlets, {sum(m.failures.values()):,} failures by kind, "
+        f"{len(listed):,} not final): figures median {statistics.median(figures_s):.2f} s "
+        f"(first {figures_s[0]:.2f} s), PDF median {statistics.median(pdf_s):.2f} s "
+        f"({(out / 'bulanan.pdf').stat().st_size / 1024:,.0f} KiB); medians of {runs}"
+    )
     t = time.perf_counter()
     written = hub_reports.write(root, Shop("BENCH"), now, month=(2026, 11), csv=out / "m.csv")
     took = time.perf_counter() - t
     import resource
 
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"   the whole report with the month's CSV of every payment ({written.rows:,} rows, "
-          f"{(out / 'm.csv').stat().st_size / 2**20:,.0f} MiB) in {took:.0f} s; this process's "
-          f"peak RSS {peak:,.0f} MiB")
+    print(
+        f"   the whole report with the month's CSV of every payment ({written.rows:,} rows, "
+        f"{(out / 'm.csv').stat().st_size / 2**20:,.0f} MiB) in {took:.0f} s; this process's "
+        f"peak RSS {peak:,.0f} MiB"
+    )
     root.dispose()
 
 
@@ -310,8 +350,10 @@ def main() -> None:
     skip = set(args.skip.split(","))
     cluster = PgCluster().init()
     with (cluster.data / "postgresql.conf").open("a") as conf:
-        conf.write("track_commit_timestamp = on\nfsync = on\nmax_connections = 200\n"
-                   "synchronous_commit = on\n")
+        conf.write(
+            "track_commit_timestamp = on\nfsync = on\nmax_connections = 200\n"
+            "synchronous_commit = on\n"
+        )
     cluster.start()
     try:
         if "0" not in skip:

@@ -42,19 +42,24 @@ def main() -> None:
                 f"make_interval(secs => i * 90.0 * 86400 / {args.entries}), "
                 "'YYYY-MM-DD\"T\"HH24:MI:SS') || '+07:00', 'balance', 1000000000 - i, "
                 "'change', -1, 'ref_id', 'R' || i) "
-                f"FROM generate_series(1, {args.entries}) i")
+                f"FROM generate_series(1, {args.entries}) i"
+            )
             conn.exec_driver_sql("ANALYZE record")
-        print(f"{args.entries:,} deposit entries of 20 counters over 90 days generated in "
-              f"{time.perf_counter() - started:.0f} s")
+        print(
+            f"{args.entries:,} deposit entries of 20 counters over 90 days generated in "
+            f"{time.perf_counter() - started:.0f} s"
+        )
         times = []
         for _ in range(5):
             t = time.perf_counter()
             w = deposits.window(hub, TERMINALS, "2026-11-21", "2026-11-22")
             times.append(time.perf_counter() - t)
         assert w.opening is not None and w.closing is not None
-        print(f"one day's movement of the account the 20 share: median "
-              f"{statistics.median(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms "
-              f"(p95 {percentile(times, 0.95) * 1000:.0f} ms, n={len(times)})")
+        print(
+            f"one day's movement of the account the 20 share: median "
+            f"{statistics.median(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms "
+            f"(p95 {percentile(times, 0.95) * 1000:.0f} ms, n={len(times)})"
+        )
         hub.dispose()
     finally:
         cluster.cleanup()

@@ -53,8 +53,12 @@ async def enter_to_bill() -> list[float]:
 
 def sim_throughput(total: int = 2000, workers: int = 8) -> float:
     sim, rt = fresh_runtime()
-    numbers = [c["card_no"] for c in sim.call(
-        "GET", "/_sim/customers?situation=arrears&limit=200").json()["data"]["customers"]]
+    numbers = [
+        c["card_no"]
+        for c in sim.call("GET", "/_sim/customers?situation=arrears&limit=200").json()["data"][
+            "customers"
+        ]
+    ]
     hosts = [sim.host() for _ in range(workers)]
 
     def run(i: int) -> None:

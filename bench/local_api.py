@@ -49,8 +49,9 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=200)
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="loket-bench-api-"))
-    os.environ.update({"LOKET_LOG_DIR": str(tmp / "logs"),
-                       "LOKET_AUDIT_KEY": str(tmp / "audit.key")})
+    os.environ.update(
+        {"LOKET_LOG_DIR": str(tmp / "logs"), "LOKET_AUDIT_KEY": str(tmp / "audit.key")}
+    )
     sim = start_sim(pending_delay_s=0.3)
     sim.deposit(10**12)
     numbers = families(sim, 2 * args.samples + args.pays)
@@ -60,22 +61,24 @@ def main() -> None:
     try:
         client.post("/v1/inquiry", json={"number": numbers[0]})  # warm up
         inquiry, pay = [], []
-        for number in numbers[:args.samples]:
+        for number in numbers[: args.samples]:
             start = time.perf_counter()
             r = client.post("/v1/inquiry", json={"number": number})
             inquiry.append(time.perf_counter() - start)
             assert r.status_code == 200 and r.json()["ok"], r.text
-        for i, number in enumerate(numbers[args.samples:2 * args.samples]):
+        for i, number in enumerate(numbers[args.samples : 2 * args.samples]):
             start = time.perf_counter()
-            r = client.post("/v1/payments", json={"number": number, "cash": CASH},
-                            headers={"Idempotency-Key": f"bench-latency-{i:06d}"})
+            r = client.post(
+                "/v1/payments",
+                json={"number": number, "cash": CASH},
+                headers={"Idempotency-Key": f"bench-latency-{i:06d}"},
+            )
             pay.append(time.perf_counter() - start)
             assert r.status_code == 200 and r.json()["state"] == "SUCCESS", r.text
-        print(f"loket serve, local simulator, {os.cpu_count()} CPUs, "
-              f"load {os.getloadavg()[0]:.1f}")
+        print(f"loket serve, local simulator, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}")
         print(f"  inquiry: {describe_ms(inquiry)}   (target p95 ≤ 50 ms)")
         print(f"  pay:     {describe_ms(pay)}   (target p95 ≤ 100 ms)")
-        burst(served, sim, numbers[2 * args.samples:], args.clients)
+        burst(served, sim, numbers[2 * args.samples :], args.clients)
     finally:
         client.close()
         served.stop()
@@ -90,14 +93,17 @@ def burst(served: Served, sim, numbers: list[str], clients: int) -> None:
     lock = threading.Lock()
 
     def one(http: httpx.Client, key: str, number: str) -> None:
-        r = http.post("/v1/payments", json={"number": number, "cash": CASH},
-                      headers={"Idempotency-Key": key})
+        r = http.post(
+            "/v1/payments", json={"number": number, "cash": CASH}, headers={"Idempotency-Key": key}
+        )
         with lock:
             answers[key].append(r.json() | {"http": r.status_code})
 
     def worker() -> None:
-        with httpx.Client(base_url=served.url, headers=AUTH, timeout=120) as http, \
-                ThreadPoolExecutor(1) as beside:
+        with (
+            httpx.Client(base_url=served.url, headers=AUTH, timeout=120) as http,
+            ThreadPoolExecutor(1) as beside,
+        ):
             while True:
                 try:
                     key, number, overlap = todo.get_nowait()
@@ -120,29 +126,39 @@ def burst(served: Served, sim, numbers: list[str], clients: int) -> None:
     took = time.perf_counter() - start
     requests = sum(len(a) for a in answers.values())
     # NOT_PAID (nothing recorded, no ref_id) and then paid by the repeat is one payment
-    refs_per_key = {key: {a["ref_id"] for a in got if a.get("ref_id")}
-                    for key, got in answers.items()}
+    refs_per_key = {
+        key: {a["ref_id"] for a in got if a.get("ref_id")} for key, got in answers.items()
+    }
     split = sum(1 for refs in refs_per_key.values() if len(refs) > 1)
-    states = collections.Counter(a.get("state", a.get("code")) for got in answers.values()
-                                 for a in got)
+    states = collections.Counter(
+        a.get("state", a.get("code")) for got in answers.values() for a in got
+    )
     entries = sim.ledger()
     by_ref = collections.Counter(e["ref_id"] for e in entries)
     by_family_month = collections.Counter((e["va_no"], tuple(e["periods"])) for e in entries)
-    doubled = sum(n - 1 for n in by_ref.values() if n > 1) + \
-        sum(n - 1 for n in by_family_month.values() if n > 1)
+    doubled = sum(n - 1 for n in by_ref.values() if n > 1) + sum(
+        n - 1 for n in by_family_month.values() if n > 1
+    )
     ours = {next(iter(refs)) for refs in refs_per_key.values() if len(refs) == 1}
     in_ledger = sum(1 for ref in ours if by_ref[ref] == 1)
-    print(f"  burst: {len(answers)} payments, {requests} requests by {clients} clients in "
-          f"{took:.1f} s ({requests / took:.0f} requests/s); answers {dict(states)}")
-    odd = collections.Counter(f"{a.get('state', a.get('code'))} (replayed "
-                              f"{a.get('replayed', False)}): {a.get('message', '')[:80]}"
-                              for got in answers.values() for a in got
-                              if a.get("state") != "SUCCESS")
+    print(
+        f"  burst: {len(answers)} payments, {requests} requests by {clients} clients in "
+        f"{took:.1f} s ({requests / took:.0f} requests/s); answers {dict(states)}"
+    )
+    odd = collections.Counter(
+        f"{a.get('state', a.get('code'))} (replayed "
+        f"{a.get('replayed', False)}): {a.get('message', '')[:80]}"
+        for got in answers.values()
+        for a in got
+        if a.get("state") != "SUCCESS"
+    )
     for text, n in odd.most_common(5):
         print(f"    {n} x {text}")
-    print(f"  ledger: {in_ledger} of {len(ours)} payments there exactly once; "
-          f"keys answered with two references: {split}; doubled payments: {doubled} "
-          f"(must be 0)")
+    print(
+        f"  ledger: {in_ledger} of {len(ours)} payments there exactly once; "
+        f"keys answered with two references: {split}; doubled payments: {doubled} "
+        f"(must be 0)"
+    )
 
 
 if __name__ == "__main__":

@@ -33,8 +33,14 @@ from loket.store.payment_rows import INSERT_PAYMENT, PAYMENT_COLUMNS
 
 FIRST_DAY = date(2026, 8, 24)
 DAYS = 90
-STATES = ["SUCCESS"] * 970 + ["REFUND_DUE"] * 10 + ["REFUNDED"] * 12 + ["PENDING"] * 4 + \
-    ["UNKNOWN"] * 2 + ["QUEUED"] * 2
+STATES = (
+    ["SUCCESS"] * 970
+    + ["REFUND_DUE"] * 10
+    + ["REFUNDED"] * 12
+    + ["PENDING"] * 4
+    + ["UNKNOWN"] * 2
+    + ["QUEUED"] * 2
+)
 
 
 def build(path: Path, n: int) -> None:
@@ -54,9 +60,15 @@ def build(path: Path, n: int) -> None:
             offset = i * step
             day, second = divmod(offset, 14 * 3600)
             at = (start + timedelta(days=int(day), seconds=second)).isoformat(timespec="seconds")
-            row = {**template, "ref_id": f"PAY-B{i:08d}", "cashier_id": rng.choice(
-                ("ani", "budi", "citra", "dodi")), "state": rng.choice(STATES),
-                "created_at": at, "updated_at": at, "paid_at": at}
+            row = {
+                **template,
+                "ref_id": f"PAY-B{i:08d}",
+                "cashier_id": rng.choice(("ani", "budi", "citra", "dodi")),
+                "state": rng.choice(STATES),
+                "created_at": at,
+                "updated_at": at,
+                "paid_at": at,
+            }
             yield tuple(row[c] for c in PAYMENT_COLUMNS)
 
     db.executemany(INSERT_PAYMENT, rows())
@@ -70,8 +82,9 @@ def deposit_log(db: sqlite3.Connection):
     took, a balance reading every 200 payments, a top-up every morning."""
     balance, day = 2_000_000_000, ""
     taken = ("SUCCESS", "PENDING", "UNKNOWN")
-    for i, (ref, at, state, price) in enumerate(db.execute(
-            "SELECT ref_id, created_at, state, agent_price FROM payment ORDER BY id")):
+    for i, (ref, at, state, price) in enumerate(
+        db.execute("SELECT ref_id, created_at, state, agent_price FROM payment ORDER BY id")
+    ):
         if at[:10] != day:
             day, balance = at[:10], balance + 500_000_000
             yield at, balance, 0, ""
@@ -94,8 +107,9 @@ def timed(fn, runs: int) -> tuple[float, float]:
 if __name__ == "__main__":
     args = argparse.ArgumentParser()
     args.add_argument("--payments", type=int, default=1_000_000)
-    args.add_argument("--db", type=Path,
-                      default=Path(tempfile.gettempdir()) / "loket-bench-1m-deposit.db")
+    args.add_argument(
+        "--db", type=Path, default=Path(tempfile.gettempdir()) / "loket-bench-1m-deposit.db"
+    )
     opts = args.parse_args()
     if not opts.db.exists():
         t = time.perf_counter()
@@ -108,19 +122,28 @@ if __name__ == "__main__":
     f = figures(engine, *day_range(day))
     print(f"{total} payments; {day}: {f.count} payments, {f.success_count} confirmed")
     med, worst = timed(lambda: books(engine, *day_range(day), "deposit"), 7)
-    print(f"Dashboard books for one day (figures + deposit): median {med * 1000:.0f} ms, "
-          f"max {worst * 1000:.0f} ms (target < 500 ms: {'MET' if worst < 0.5 else 'MISSED'})")
-    reports = Reports(engine, Shop("WARUNG BU SRI", "Jl. Melati 5", "AGT001", "T01"),
-                      FixedClock(datetime(2026, 11, 22, 7, tzinfo=WIB)))
+    print(
+        f"Dashboard books for one day (figures + deposit): median {med * 1000:.0f} ms, "
+        f"max {worst * 1000:.0f} ms (target < 500 ms: {'MET' if worst < 0.5 else 'MISSED'})"
+    )
+    reports = Reports(
+        engine,
+        Shop("WARUNG BU SRI", "Jl. Melati 5", "AGT001", "T01"),
+        FixedClock(datetime(2026, 11, 22, 7, tzinfo=WIB)),
+    )
     out = Path(tempfile.mkdtemp()) / "daily.pdf"
     med, worst = timed(lambda: reports.daily(day, out), 3)
-    print(f"Daily PDF: median {med:.2f} s, max {worst:.2f} s, {out.stat().st_size // 1024} KiB "
-          f"(target < 3 s: {'MET' if worst < 3 else 'MISSED'})")
+    print(
+        f"Daily PDF: median {med:.2f} s, max {worst:.2f} s, {out.stat().st_size // 1024} KiB "
+        f"(target < 3 s: {'MET' if worst < 3 else 'MISSED'})"
+    )
     for kind in ("csv", "xlsx"):
         side = out.with_suffix(f".{kind}")
-        med, worst = timed(lambda kind=kind, side=side: reports.daily(day, out, **{kind: side}) , 3)
-        print(f"Daily PDF + {kind.upper()}: median {med:.2f} s, max {worst:.2f} s, "
-              f"{side.stat().st_size // 1024} KiB")
+        med, worst = timed(lambda kind=kind, side=side: reports.daily(day, out, **{kind: side}), 3)
+        print(
+            f"Daily PDF + {kind.upper()}: median {med:.2f} s, max {worst:.2f} s, "
+            f"{side.stat().st_size // 1024} KiB"
+        )
     month_out = out.with_name("monthly.pdf")
     med, worst = timed(lambda: reports.monthly(day.year, day.month, month_out), 1)
     print(f"Monthly PDF: {med:.2f} s")

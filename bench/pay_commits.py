@@ -28,14 +28,18 @@ def main() -> None:
     parser.add_argument("--pays", type=int, default=5)
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="loket-bench-commits-"))
-    os.environ.update({"LOKET_LOG_DIR": str(tmp / "logs"),
-                       "LOKET_AUDIT_KEY": str(tmp / "audit.key")})
+    os.environ.update(
+        {"LOKET_LOG_DIR": str(tmp / "logs"), "LOKET_AUDIT_KEY": str(tmp / "audit.key")}
+    )
     sim = start_sim(pending_delay_s=0.3)
     sim.deposit(10**12)
     rt = make_runtime(tmp, sim)
-    numbers = [c["card_no"] for c in sim.call(
-        "GET", f"/_sim/customers?situation=current&limit={args.pays + 1}").json()["data"][
-        "customers"]]
+    numbers = [
+        c["card_no"]
+        for c in sim.call("GET", f"/_sim/customers?situation=current&limit={args.pays + 1}").json()[
+            "data"
+        ]["customers"]
+    ]
     desk = PosDesk(rt.counter, rt.accounts, rt.config.counter.pos_account)
     desk.pay("warm-up-key-0", numbers[-1], 5_000_000)  # the POS account and its shift
     commits: list[str] = []
@@ -50,15 +54,17 @@ def main() -> None:
     os.fsync = counting_fsync
     try:
         states = []
-        for i, number in enumerate(numbers[:args.pays]):
+        for i, number in enumerate(numbers[: args.pays]):
             states.append(desk.pay(f"bench-key-{i:04d}", number, 5_000_000)["state"])
     finally:
         os.fsync = real_fsync
         rt.close()
         sim.thread.stop()
-    print(f"{args.pays} payments ({', '.join(sorted(set(states)))}): "
-          f"{len(commits) / args.pays:.1f} commits and {len(syncs) / args.pays:.1f} fsyncs "
-          f"(os.fsync) a payment")
+    print(
+        f"{args.pays} payments ({', '.join(sorted(set(states)))}): "
+        f"{len(commits) / args.pays:.1f} commits and {len(syncs) / args.pays:.1f} fsyncs "
+        f"(os.fsync) a payment"
+    )
 
 
 if __name__ == "__main__":

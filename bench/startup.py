@@ -47,8 +47,9 @@ def timed(command: list[str], env: dict, name: str = "") -> float:
     if run.returncode != 0:
         raise SystemExit(f"{command}: exit {run.returncode}: {run.stderr.decode()[-500:]}")
     if name:
-        CPU.setdefault(name, []).append(after.ru_utime + after.ru_stime
-                                        - before.ru_utime - before.ru_stime)
+        CPU.setdefault(name, []).append(
+            after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+        )
     return took
 
 
@@ -65,9 +66,15 @@ def training_to_login(env: dict, timeout: float = 60) -> tuple[float, float]:
     main, child = pty.openpty()
     ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "loket", "--training"], stdin=child,
-                            stdout=child, stderr=child, env={**env, "TERM": "xterm-256color"},
-                            close_fds=True, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "loket", "--training"],
+        stdin=child,
+        stdout=child,
+        stderr=child,
+        env={**env, "TERM": "xterm-256color"},
+        close_fds=True,
+        start_new_session=True,
+    )
     os.close(child)
     seen = b""
     try:
@@ -94,12 +101,14 @@ def training_to_login(env: dict, timeout: float = 60) -> tuple[float, float]:
         os.close(main)
 
 
-def line(name: str, values: list[float], unit: str = "s", target: str = "",
-         cpu: str = "") -> str:
+def line(name: str, values: list[float], unit: str = "s", target: str = "", cpu: str = "") -> str:
     med = statistics.median(values)
     shown = f"{med:.3f} {unit}" if unit == "s" else f"{med:.0f} {unit}"
-    spread = f"(min {min(values):.3f}, max {max(values):.3f}, n={len(values)})" if unit == "s" \
+    spread = (
+        f"(min {min(values):.3f}, max {max(values):.3f}, n={len(values)})"
+        if unit == "s"
         else f"(min {min(values):.0f}, max {max(values):.0f}, n={len(values)})"
+    )
     used = f"  CPU {statistics.median(CPU[cpu]):.3f} s" if cpu in CPU else ""
     return f"{name:<44} median {shown:<10} {spread}{used}  {target}"
 
@@ -109,9 +118,14 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     runs = parser.parse_args().runs
     tmp = Path(tempfile.mkdtemp(prefix="loket-bench-startup-"))
-    env = {**os.environ, "LOKET_LOG_DIR": str(tmp / "logs"),
-           "LOKET_AUDIT_KEY": str(tmp / "audit.key"), "XDG_DATA_HOME": str(tmp / "data"),
-           "XDG_CONFIG_HOME": str(tmp / "config"), "XDG_CACHE_HOME": str(tmp / "cache")}
+    env = {
+        **os.environ,
+        "LOKET_LOG_DIR": str(tmp / "logs"),
+        "LOKET_AUDIT_KEY": str(tmp / "audit.key"),
+        "XDG_DATA_HOME": str(tmp / "data"),
+        "XDG_CONFIG_HOME": str(tmp / "config"),
+        "XDG_CACHE_HOME": str(tmp / "cache"),
+    }
     os.environ.update({k: env[k] for k in ("LOKET_LOG_DIR", "LOKET_AUDIT_KEY")})
     sim = start_sim()
     config = config_for(tmp, ledger(tmp / "loket.db", paid=0), sim.url, AGENT, KEY)
@@ -128,16 +142,20 @@ def main() -> None:
         login.append(took)
         memory.append(rss)
     sim.thread.stop()
-    print(f"loket startup, {runs} runs each, {os.cpu_count()} CPUs, "
-          f"load {os.getloadavg()[0]:.1f}")
+    print(f"loket startup, {runs} runs each, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}")
     print(line("python -c pass (floor)", floor, cpu="floor"))
     print(line("loket --version", version, target="target ≤ 0.15 s", cpu="version"))
-    print(line("loket inquiry --json (local simulator)", inquire, target="target ≤ 0.6 s",
-               cpu="inquiry"))
+    print(
+        line(
+            "loket inquiry --json (local simulator)",
+            inquire,
+            target="target ≤ 0.6 s",
+            cpu="inquiry",
+        )
+    )
     print(line("training mode: launch -> login drawn", login, target="target ≤ 1.5 s"))
     print(f"{'  (first start, creating the database)':<44} {first_login:.3f} s")
-    print(line("TUI memory (RSS) at the login screen", memory, unit="MB",
-               target="target ≤ 100 MB"))
+    print(line("TUI memory (RSS) at the login screen", memory, unit="MB", target="target ≤ 100 MB"))
 
 
 if __name__ == "__main__":

@@ -59,16 +59,27 @@ def plain_sqlite_records_per_s() -> float:
         values = {**template, "ref_id": f"PAY-{i}", "state": "RECORDED"}
         db.execute("BEGIN IMMEDIATE")
         cur = db.execute(f"INSERT INTO payment ({cols}) VALUES ({marks})", tuple(values.values()))
-        db.execute("INSERT INTO paymentevent (payment_id, at, from_state, to_state, rc, message, "
-                   "actor) VALUES (?, ?, '', 'RECORDED', '', '', 'kasir1')",
-                   (cur.lastrowid, values["created_at"]))
+        db.execute(
+            "INSERT INTO paymentevent (payment_id, at, from_state, to_state, rc, message, "
+            "actor) VALUES (?, ?, '', 'RECORDED', '', '', 'kasir1')",
+            (cur.lastrowid, values["created_at"]),
+        )
         head = db.execute(audit.HEAD).fetchone()  # the audit row, chained, as loket writes it
-        detail = audit.canonical({"ref_id": values["ref_id"], "to": "RECORDED",
-                                  "total": values["total"]})
+        detail = audit.canonical(
+            {"ref_id": values["ref_id"], "to": "RECORDED", "total": values["total"]}
+        )
         prev = head[1] if head else audit.GENESIS
-        db.execute(audit.INSERT, (values["created_at"], "kasir1", "payment", detail, prev,
-                                  audit.digest(prev, values["created_at"], "kasir1", "payment",
-                                               detail)))
+        db.execute(
+            audit.INSERT,
+            (
+                values["created_at"],
+                "kasir1",
+                "payment",
+                detail,
+                prev,
+                audit.digest(prev, values["created_at"], "kasir1", "payment", detail),
+            ),
+        )
         db.execute("COMMIT")
     return N_RECORD / (time.perf_counter() - start)
 
@@ -82,8 +93,12 @@ def acknowledge_ms(n: int = 300) -> str:
     cashiers.ensure_pos_account(engine, "kasir1", "2026-11-21T10:00:00+07:00")
     times = []
     for i in range(n):
-        payments.record(engine, make_payment("RECORDED", ref_id=f"PAY-A{i}"), actor="kasir1",
-                        state=PaymentState.RECORDED)
+        payments.record(
+            engine,
+            make_payment("RECORDED", ref_id=f"PAY-A{i}"),
+            actor="kasir1",
+            state=PaymentState.RECORDED,
+        )
         start = time.perf_counter()
         anchor.acknowledge(engine)
         times.append(time.perf_counter() - start)
@@ -99,12 +114,20 @@ def drain(n: int) -> None:
     assert len(numbers) == n, f"only {len(numbers)} current families"
     hosts = [sim.host() for _ in range(8)]
     with ThreadPoolExecutor(8) as pool:
-        bills = list(pool.map(lambda ix: hosts[ix[0] % 8].inquiry("I", ix[1]).bill,
-                              enumerate(numbers)))
+        bills = list(
+            pool.map(lambda ix: hosts[ix[0] % 8].inquiry("I", ix[1]).bill, enumerate(numbers))
+        )
     for i, bill in enumerate(bills):  # taken offline: recorded QUEUED, nothing sent yet
-        p = payments.new_payment(bill, ref_id=f"PAY-Q{i:05d}", admin_fee=2500,
-                                 cash=bill.premium + 2500, cashier_id="latihan",
-                                 terminal_id="T01", now="2026-11-21T10:00:00+07:00", offline=True)
+        p = payments.new_payment(
+            bill,
+            ref_id=f"PAY-Q{i:05d}",
+            admin_fee=2500,
+            cash=bill.premium + 2500,
+            cashier_id="latihan",
+            terminal_id="T01",
+            now="2026-11-21T10:00:00+07:00",
+            offline=True,
+        )
         payments.record(rt.engine, p, actor="latihan", state=PaymentState.QUEUED)
     start = time.perf_counter()
     rt.counter.forwarder.drain(force=True)
@@ -112,10 +135,14 @@ def drain(n: int) -> None:
     states = Counter(p.state for p in payments.in_states(rt.engine, set(PaymentState)))
     ledger = sim.ledger()
     dupes = sum(c - 1 for c in Counter(e["ref_id"] for e in ledger).values() if c > 1)
-    print(f"Drain {n} queued payments: {elapsed:.1f} s ({n / elapsed:.0f}/s); "
-          f"local states {dict(states)}; host ledger {len(ledger)} entries, {dupes} duplicates")
-    print(f"  target < 60 s, zero duplicates: "
-          f"{'MET' if elapsed < 60 and dupes == 0 and len(ledger) == n else 'MISSED'}")
+    print(
+        f"Drain {n} queued payments: {elapsed:.1f} s ({n / elapsed:.0f}/s); "
+        f"local states {dict(states)}; host ledger {len(ledger)} entries, {dupes} duplicates"
+    )
+    print(
+        f"  target < 60 s, zero duplicates: "
+        f"{'MET' if elapsed < 60 and dupes == 0 and len(ledger) == n else 'MISSED'}"
+    )
     rt.close()
     sim.thread.stop()
 
@@ -125,7 +152,9 @@ if __name__ == "__main__":
     args.add_argument("--payments", type=int, default=10_000)
     n = args.parse_args().payments
     ours, plain = loket_records_per_s(), plain_sqlite_records_per_s()
-    print(f"Recorded with synchronous=FULL: loket {ours:.0f}/s, plain sqlite3 {plain:.0f}/s, "
-          f"ratio {ours / plain:.2f} (target >= 0.5: {'MET' if ours / plain >= 0.5 else 'MISSED'})")
+    print(
+        f"Recorded with synchronous=FULL: loket {ours:.0f}/s, plain sqlite3 {plain:.0f}/s, "
+        f"ratio {ours / plain:.2f} (target >= 0.5: {'MET' if ours / plain >= 0.5 else 'MISSED'})"
+    )
     print(f"Anchor written when the customer is told (two fsyncs): {acknowledge_ms()}")
     drain(n)

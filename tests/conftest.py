@@ -44,6 +44,8 @@ os.environ[CLOCK_ENV] = iso(NOW)
 def clock_env(now: datetime | str, **more: str) -> dict[str, str]:
     """The environment for a process that must live at ``now`` (the test's clock)."""
     return {**os.environ, CLOCK_ENV: now if isinstance(now, str) else iso(now), **more}
+
+
 AGENT = "AGT-TEST"
 KEY = "test-key-not-secret"
 
@@ -59,15 +61,18 @@ class SimControl:
     def call(self, method: str, path: str, body: dict | None = None) -> httpx.Response:
         raw = json.dumps(body).encode() if body is not None else b""
         with httpx.Client(timeout=10) as client:
-            request = client.build_request(method, self.url + path, content=raw,
-                                           headers={"Content-Type": "application/json"})
+            request = client.build_request(
+                method, self.url + path, content=raw, headers={"Content-Type": "application/json"}
+            )
             target = request.url.raw_path.decode()  # path and query, as on the wire
             stamp = STAMPS.issue(AGENT, method, str(request.url), raw)  # a repeat is no replay
             request.headers.update(signed_headers(AGENT, KEY, method, target, raw, stamp))
             return client.send(request)
 
     def faults(self, mode: str, rate: float = 1.0, latency_ms: int = 0) -> None:
-        r = self.call("POST", "/_sim/faults", {"mode": mode, "rate": rate, "latency_ms": latency_ms})
+        r = self.call(
+            "POST", "/_sim/faults", {"mode": mode, "rate": rate, "latency_ms": latency_ms}
+        )
         assert r.status_code == 200, r.text
 
     def ledger(self) -> list[dict]:
@@ -82,8 +87,14 @@ class SimControl:
 
 def start_sim(db: str = ":memory:", pending_delay_s: float = 0.3) -> SimControl:
     clock = FixedClock(NOW)
-    settings = SimSettings(agent_id=AGENT, key=KEY, db_path=db, families=60_000,
-                           pending_delay_s=pending_delay_s, clock=clock)
+    settings = SimSettings(
+        agent_id=AGENT,
+        key=KEY,
+        db_path=db,
+        families=60_000,
+        pending_delay_s=pending_delay_s,
+        clock=clock,
+    )
     return SimControl(SimThread(settings).start(), clock)
 
 
@@ -99,17 +110,29 @@ def refs(prefix: str = "T"):
     return lambda kind: f"{kind}-{prefix}{next(counter):04d}"
 
 
-def make_runtime(tmp_path: Path, sim: SimControl, *, printer: PrinterSettings | None = None,
-                 clock: FixedClock | None = None, **config_changes):
+def make_runtime(
+    tmp_path: Path,
+    sim: SimControl,
+    *,
+    printer: PrinterSettings | None = None,
+    clock: FixedClock | None = None,
+    **config_changes,
+):
     config = training_config(tmp_path)
     config.host.agent_id = AGENT
     for section, values in config_changes.items():
         for key, value in values.items():
             setattr(getattr(config, section), key, value)
     delivery = Delivery(printer or PrinterSettings(backend="dummy"))
-    rt = build_runtime(config, sim.host(), clock=clock or FixedClock(NOW), new_ref=refs(),
-                       training_pin="123456", delivery=delivery,
-                       training_host=boot.training_host(config))
+    rt = build_runtime(
+        config,
+        sim.host(),
+        clock=clock or FixedClock(NOW),
+        new_ref=refs(),
+        training_pin="123456",
+        delivery=delivery,
+        training_host=boot.training_host(config),
+    )
     if shifts.current(rt.engine, "latihan") is None:
         shifts.open_shift(rt.engine, "latihan", 100_000, "2026-11-21T08:00:00+07:00")
     rt.counter.sleep = lambda _s: time.sleep(0.05)

@@ -19,9 +19,15 @@ from loket.store.payments import new_payment
 def counted(bill: FamilyBill, typed: str) -> FamilyBill:
     """The bill as a count-only host gives it: counts, no lists; the number as typed, and a VA
     only when the VA was typed (the adapters' ``va_no``: a card gives none)."""
-    return dataclasses.replace(bill, va_no=typed if is_va(typed) else "", customer_no=typed,
-                               members=(), periods=(), member_count=bill.member_count,
-                               month_count=bill.month_count)
+    return dataclasses.replace(
+        bill,
+        va_no=typed if is_va(typed) else "",
+        customer_no=typed,
+        members=(),
+        periods=(),
+        member_count=bill.member_count,
+        month_count=bill.month_count,
+    )
 
 
 class CountOnlyHost:
@@ -45,8 +51,9 @@ class CountOnlyHost:
 
 
 def _counted_reply(reply: HostReply, typed: str) -> HostReply:
-    return reply if reply.bill is None else dataclasses.replace(reply,
-                                                                bill=counted(reply.bill, typed))
+    return (
+        reply if reply.bill is None else dataclasses.replace(reply, bill=counted(reply.bill, typed))
+    )
 
 
 class CountOnlySim:
@@ -65,18 +72,35 @@ class CountOnlySim:
 def counted_bill() -> FamilyBill:
     """A family of three, two months (one in arrears), as Digiflazz would answer for a card."""
     return FamilyBill(
-        va_no="0001000000029", head_name="AGUS SALIM", branch="BEKASI", members=(), periods=(),
-        arrears_months=1, months_ahead=0, premium=210_000, host_admin=2500, agent_price=209_500,
-        customer_no="0001000000029", member_count=3, month_count=2)
+        va_no="0001000000029",
+        head_name="AGUS SALIM",
+        branch="BEKASI",
+        members=(),
+        periods=(),
+        arrears_months=1,
+        months_ahead=0,
+        premium=210_000,
+        host_admin=2500,
+        agent_price=209_500,
+        customer_no="0001000000029",
+        member_count=3,
+        month_count=2,
+    )
 
 
 def counted_record(state: str = "SUCCESS", host_sn: str = "BP1234554321JS"):
     """A count-only payment as layouts and screens see it (the domain record)."""
     from loket.store.payment_rows import payment_of
 
-    row = new_payment(counted_bill(), ref_id="PAY-01JCZ8Q4T6W2M0X9K3V7B5N1RB", admin_fee=2500,
-                      cash=220_000, cashier_id="kasir1", terminal_id="T01",
-                      now="2026-11-21T10:00:05+07:00")
+    row = new_payment(
+        counted_bill(),
+        ref_id="PAY-01JCZ8Q4T6W2M0X9K3V7B5N1RB",
+        admin_fee=2500,
+        cash=220_000,
+        cashier_id="kasir1",
+        terminal_id="T01",
+        now="2026-11-21T10:00:05+07:00",
+    )
     row.id, row.state = 1, state
     if state == "SUCCESS":
         row.host_sn, row.paid_at = host_sn, "2026-11-21T10:00:06+07:00"

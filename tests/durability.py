@@ -33,8 +33,7 @@ def ledger(path: Path, paid: int = 5, first: int = 0) -> Path:
 
 
 def pay(engine, ref: str, state: S = S.SUCCESS):
-    payments.record(engine, make_payment("RECORDED", ref_id=ref), actor="kasir1",
-                    state=S.RECORDED)
+    payments.record(engine, make_payment("RECORDED", ref_id=ref), actor="kasir1", state=S.RECORDED)
     payments.transition(engine, ref, S.SENDING, actor="kasir1", now=NOW)
     done = payments.transition(engine, ref, state, actor="kasir1", now=NOW)
     anchor.acknowledge(engine)  # the customer is told
@@ -51,8 +50,9 @@ def checkpoint(path: Path) -> None:
 def root_page(path: Path, table: str) -> int:
     db = sqlite3.connect(path)
     try:
-        return db.execute("SELECT rootpage FROM sqlite_master WHERE name = ?",
-                          (table,)).fetchone()[0]
+        return db.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()[
+            0
+        ]
     finally:
         db.close()
 
@@ -83,31 +83,56 @@ def damage(path: Path, kind: str) -> None:
 DAMAGE = ["zero_length", "truncated", "random_page", "not_a_database", "header_damaged"]
 
 
-def config_for(tmp: Path, db: Path | str, url: str = "http://127.0.0.1:9", agent: str = "A",
-               key: str = "kkkkkkkk") -> Path:
+def config_for(
+    tmp: Path,
+    db: Path | str,
+    url: str = "http://127.0.0.1:9",
+    agent: str = "A",
+    key: str = "kkkkkkkk",
+) -> Path:
     config = tmp / "loket.toml"
-    config.write_text(f'[shop]\nname="T"\n[host]\nurl="{url}"\nagent_id="{agent}"\n'
-                      f'key="{key}"\n[database]\npath="{db}"\n')
+    config.write_text(
+        f'[shop]\nname="T"\n[host]\nurl="{url}"\nagent_id="{agent}"\n'
+        f'key="{key}"\n[database]\npath="{db}"\n'
+    )
     return config
 
 
-def loket(config: Path, *args: str, stdin: str = "", env: dict | None = None,
-          limit_bytes: int | None = None, umask: int | None = None) -> subprocess.CompletedProcess:
+def loket(
+    config: Path,
+    *args: str,
+    stdin: str = "",
+    env: dict | None = None,
+    limit_bytes: int | None = None,
+    umask: int | None = None,
+) -> subprocess.CompletedProcess:
     """``loket --config CONFIG ARGS`` in a child process; ``limit_bytes`` caps the size of any
     file it writes (RLIMIT_FSIZE: a disk that fills up under it); ``umask``: the child's."""
     command = [sys.executable, "-m", "loket", "--config", str(config), *args]
     before = []  # set in the child itself: preexec_fn is unsafe beside threads
     if limit_bytes is not None:
-        before.append("import resource; "
-                      f"resource.setrlimit(resource.RLIMIT_FSIZE, ({limit_bytes}, {limit_bytes}))")
+        before.append(
+            "import resource; "
+            f"resource.setrlimit(resource.RLIMIT_FSIZE, ({limit_bytes}, {limit_bytes}))"
+        )
     if umask is not None:
         before.append(f"os.umask({umask:#o})")
     if before:
-        command = [sys.executable, "-c",
-                   "import os, sys; " + "; ".join(before) + "; "
-                   "os.execv(sys.executable, [sys.executable, *sys.argv[1:]])", *command[1:]]
-    return subprocess.run(command, input=stdin, capture_output=True, text=True, timeout=90,
-                          env={**os.environ, **(env or {})})
+        command = [
+            sys.executable,
+            "-c",
+            "import os, sys; " + "; ".join(before) + "; "
+            "os.execv(sys.executable, [sys.executable, *sys.argv[1:]])",
+            *command[1:],
+        ]
+    return subprocess.run(
+        command,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=90,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def one_line(run: subprocess.CompletedProcess) -> str:
@@ -118,8 +143,9 @@ def one_line(run: subprocess.CompletedProcess) -> str:
     return lines[0]
 
 
-def in_mount_namespace(setup: str, *command: str, stdin: str = "",
-                       env: dict | None = None) -> subprocess.CompletedProcess:
+def in_mount_namespace(
+    setup: str, *command: str, stdin: str = "", env: dict | None = None
+) -> subprocess.CompletedProcess:
     """``command`` after the shell lines ``setup`` (mounts: a read-only bind, a tiny tmpfs) in a
     private mount namespace (``unshare -rm``): nothing outside the child sees them, no root is
     needed. Skips the test where the machine allows no such namespace."""
@@ -127,10 +153,19 @@ def in_mount_namespace(setup: str, *command: str, stdin: str = "",
 
     import pytest
 
-    if shutil.which("unshare") is None or subprocess.run(
-            ["unshare", "-rm", "sh", "-c", "mount -t tmpfs none /mnt"],
-            capture_output=True).returncode != 0:
+    if (
+        shutil.which("unshare") is None
+        or subprocess.run(
+            ["unshare", "-rm", "sh", "-c", "mount -t tmpfs none /mnt"], capture_output=True
+        ).returncode
+        != 0
+    ):
         pytest.skip("no private mount namespace here (unshare -rm)")
-    return subprocess.run(["unshare", "-rm", "sh", "-c", f'{setup} && exec "$@"', "sh",
-                           *command], input=stdin, capture_output=True, text=True, timeout=90,
-                          env={**os.environ, **(env or {})})
+    return subprocess.run(
+        ["unshare", "-rm", "sh", "-c", f'{setup} && exec "$@"', "sh", *command],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=90,
+        env={**os.environ, **(env or {})},
+    )

@@ -23,8 +23,9 @@ _secrets: set[str] = set()
 
 
 def log_dir() -> Path:
-    return Path(os.environ.get("LOKET_LOG_DIR") or platformdirs.user_log_dir("loket",
-                                                                             appauthor=False))
+    return Path(
+        os.environ.get("LOKET_LOG_DIR") or platformdirs.user_log_dir("loket", appauthor=False)
+    )
 
 
 def log_path() -> Path:
@@ -72,8 +73,9 @@ def setup(level: int = logging.INFO) -> Path | None:
     except OSError:
         root.addHandler(logging.NullHandler())  # else logging's last resort prints to stderr
         return None
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(process)d: "
-                                           "%(message)s"))
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s %(levelname)s %(name)s %(process)d: %(message)s")
+    )
     handler.addFilter(_Redact())
     root.addHandler(handler)
     root.setLevel(level)

@@ -28,8 +28,17 @@ def adapter(profile: str, url: str, clock):
         return IakHost(url, user, key, connect_timeout_s=1.0, read_timeout_s=1.0, clock=clock)
     from loket.host.digiflazz.client import DigiflazzHost
 
-    return DigiflazzHost(url, user, key, sku="bpjs", testing=True, min_status_interval_s=0.0,
-                         connect_timeout_s=1.0, read_timeout_s=1.0, clock=clock)
+    return DigiflazzHost(
+        url,
+        user,
+        key,
+        sku="bpjs",
+        testing=True,
+        min_status_interval_s=0.0,
+        connect_timeout_s=1.0,
+        read_timeout_s=1.0,
+        clock=clock,
+    )
 
 
 def main(profile: str, config_path: str, what: str, seed: str = "0") -> int:

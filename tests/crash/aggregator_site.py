@@ -45,10 +45,29 @@ class ProfileSim:
         self.url = f"http://127.0.0.1:{free_port()}"
         self.log = (tmp / "sim.log").open("w")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "loket", "sim", "--profile", profile, "--port",
-             self.url.rsplit(":", 1)[1], "--db", str(tmp / "sim.db"), "--agent", USER, "--key",
-             KEY, "--pending-delay", "1", "--min-status-interval", "0"],
-            stdout=self.log, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "loket",
+                "sim",
+                "--profile",
+                profile,
+                "--port",
+                self.url.rsplit(":", 1)[1],
+                "--db",
+                str(tmp / "sim.db"),
+                "--agent",
+                USER,
+                "--key",
+                KEY,
+                "--pending-delay",
+                "1",
+                "--min-status-interval",
+                "0",
+            ],
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
@@ -86,18 +105,18 @@ url = "{sim.url}"
 agent_id = "{USER}"
 key_env = "LOKET_CRASH_KEY"
 [database]
-path = "{tmp / 'loket.db'}"
+path = "{tmp / "loket.db"}"
 [printer]
 backend = "none"
 """)
     return sim, config
 
 
-def kill_and_sync(sim: ProfileSim, config: Path, tmp: Path, profile: str,
-                  test_numbers: list[str]) -> dict:
+def kill_and_sync(
+    sim: ProfileSim, config: Path, tmp: Path, profile: str, test_numbers: list[str]
+) -> dict:
     """Pay, SIGKILL, again, ``KILLS`` times round every fault mode; then sync until settled."""
-    env = {**os.environ, "LOKET_CRASH_USER": USER, "LOKET_CRASH_KEY": KEY,
-           "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "LOKET_CRASH_USER": USER, "LOKET_CRASH_KEY": KEY, "PYTHONPATH": str(ROOT)}
     current = sim.call("GET", "/_sim/customers?situation=current&limit=2000").json()
     numbers = [c["card_no"] for c in current["data"]["customers"]]
     # pending then posted, pending then failed; the test numbers (payable again and again) often
@@ -106,8 +125,10 @@ def kill_and_sync(sim: ProfileSim, config: Path, tmp: Path, profile: str,
     killer = Killer(random.Random(20261122))  # while it recovers, inquires, records, sends, asks
     for kill in range(KILLS):
         sim.faults(MODES[kill % len(MODES)])
-        err = killer.run([sys.executable, str(PAYER), profile, str(config),
-                          str(tmp / "numbers.txt"), str(kill)], env)
+        err = killer.run(
+            [sys.executable, str(PAYER), profile, str(config), str(tmp / "numbers.txt"), str(kill)],
+            env,
+        )
         assert "Traceback" not in err, err
     print(f"\n{profile}: kills timed from the children: {killer}")
     engine = open_database(tmp / "loket.db")
@@ -120,8 +141,13 @@ def kill_and_sync(sim: ProfileSim, config: Path, tmp: Path, profile: str,
             days = 1  # that may still be paid today): sync again tomorrow, at host and counter
             tomorrow = SystemClock().now() + timedelta(days=days)
             assert sim.call("POST", "/_sim/clock", {"now": iso(tomorrow)}).status_code == 200
-        run = subprocess.run([sys.executable, str(PAYER), profile, str(config), "sync",
-                              str(days)], env=env, capture_output=True, text=True, timeout=120)
+        run = subprocess.run(
+            [sys.executable, str(PAYER), profile, str(config), "sync", str(days)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr
         if not payments.in_states(engine, UNSETTLED):
             break
@@ -135,9 +161,13 @@ def kill_and_sync(sim: ProfileSim, config: Path, tmp: Path, profile: str,
 
 def events_of(engine, payment_id: int) -> list[tuple]:
     with engine.connect() as conn:
-        return list(conn.exec_driver_sql(
-            "SELECT at, from_state, to_state, rc, message, actor FROM paymentevent "
-            "WHERE payment_id = ? ORDER BY id", (payment_id,)))
+        return list(
+            conn.exec_driver_sql(
+                "SELECT at, from_state, to_state, rc, message, actor FROM paymentevent "
+                "WHERE payment_id = ? ORDER BY id",
+                (payment_id,),
+            )
+        )
 
 
 def check(engine, ledger: list[dict], profile: str) -> None:
@@ -162,8 +192,11 @@ def check(engine, ledger: list[dict], profile: str) -> None:
     for entry in ledger:  # every host booking is a local SUCCESS, at the premium collected
         payment = owner.get(entry["ref_id"])
         assert payment is not None and payment.state == S.SUCCESS, (
-            entry, payment, payment and attempts.of(engine, payment.id),
-            payment and [e for e in events_of(engine, payment.id)])
+            entry,
+            payment,
+            payment and attempts.of(engine, payment.id),
+            payment and [e for e in events_of(engine, payment.id)],
+        )
         assert entry["premium"] == payment.premium
         posted[payment.ref_id] += 1
     success = {ref for ref, p in local.items() if p.state == S.SUCCESS}

@@ -34,8 +34,9 @@ class Killer:
     def run(self, argv: list[str], env: dict[str, str]) -> str:
         """Start the child, kill it with SIGKILL at a measured random moment; its stderr."""
         spawned = time.monotonic()
-        child = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                 text=True)
+        child = subprocess.Popen(
+            argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
         lines: queue.Queue[tuple[float, str]] = queue.Queue()
         reader = threading.Thread(target=_read, args=(child, lines), daemon=True)
         reader.start()
@@ -72,8 +73,10 @@ class Killer:
         self.payment_s = self._spent / self.payments
 
     def __str__(self) -> str:
-        return (f"start {self.start_s or 0:.1f} s, a payment {self.payment_s or 0:.2f} s, "
-                f"{self.payments} payment lines")
+        return (
+            f"start {self.start_s or 0:.1f} s, a payment {self.payment_s or 0:.2f} s, "
+            f"{self.payments} payment lines"
+        )
 
 
 def _read(child: subprocess.Popen, lines: queue.Queue) -> None:

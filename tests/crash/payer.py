@@ -27,8 +27,9 @@ def pay_forever(rt, numbers: list[str], seed: int) -> None:
     rt.counter.sleep = lambda s: time.sleep(min(s, 0.2))
     rt.counter.settings.pending_wait_s = 1.5
     if cashiers.get(rt.engine, "kasir1") is None:
-        cashiers.add(rt.engine, "kasir1", "Kasir", "123456", iso(rt.clock.now()), Role.CASHIER,
-                     "test")
+        cashiers.add(
+            rt.engine, "kasir1", "Kasir", "123456", iso(rt.clock.now()), Role.CASHIER, "test"
+        )
     if shifts.current(rt.engine, "kasir1") is None:
         shifts.open_shift(rt.engine, "kasir1", 0, iso(rt.clock.now()))
     lock = ForwarderLock(rt.config.database.path)

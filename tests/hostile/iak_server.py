@@ -17,10 +17,21 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 USERNAME, KEY = "081234567890", "iak-loopback-key"
 HP = "8801234560001"
 # §2.3, the inquiry example; a payment adds datetime, balance and noref
-EXAMPLE = {"code": "BPJS", "tr_name": "VERGIE", "period": "02", "nominal": 50000, "admin": 2500,
-           "price": 52500, "selling_price": 52300,
-           "desc": {"kode_cabang": "0901", "nama_cabang": "JAKARTA PUSAT",
-                    "sisa_pembayaran": "0", "jumlah_peserta": "2"}}
+EXAMPLE = {
+    "code": "BPJS",
+    "tr_name": "VERGIE",
+    "period": "02",
+    "nominal": 50000,
+    "admin": 2500,
+    "price": 52500,
+    "selling_price": 52300,
+    "desc": {
+        "kode_cabang": "0901",
+        "nama_cabang": "JAKARTA PUSAT",
+        "sisa_pembayaran": "0",
+        "jumlah_peserta": "2",
+    },
+}
 PAID_AT, NOREF, BALANCE = "20261121100005", "148732328035714773", 999_490_800
 # A reply the host chose to send: the data of ``{"data": …, "meta": []}``, or (HTTP status, bytes).
 Reply = dict | tuple[int, bytes]
@@ -45,8 +56,9 @@ class IakHost:
                 length = int(self.headers.get("content-length", "0"))
                 status, body = host.answer(self.rfile.read(length))
                 self.send_response(status)
-                self.send_header("Content-Type", "application/json" if isinstance(
-                    body, dict) else "text/html")
+                self.send_header(
+                    "Content-Type", "application/json" if isinstance(body, dict) else "text/html"
+                )
                 payload = json.dumps(body).encode() if isinstance(body, dict) else body
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
@@ -89,12 +101,22 @@ class IakHost:
 
     # -- the documented host ---------------------------------------------------------------
     def _honest(self, command: str, req: dict) -> tuple[int, dict]:
-        x = {"inq-pasca": req.get("ref_id"), "pay-pasca": str(req.get("tr_id")),
-             "checkstatus": "cs"}.get(command)
-        if x is None or req.get("username") != USERNAME or req.get("sign") != md5(
-                USERNAME + KEY + str(x)):
-            return 400, {"ref_id": "", "hp": "", "response_code": "100",
-                         "message": "INVALID SIGNATURE"}
+        x = {
+            "inq-pasca": req.get("ref_id"),
+            "pay-pasca": str(req.get("tr_id")),
+            "checkstatus": "cs",
+        }.get(command)
+        if (
+            x is None
+            or req.get("username") != USERNAME
+            or req.get("sign") != md5(USERNAME + KEY + str(x))
+        ):
+            return 400, {
+                "ref_id": "",
+                "hp": "",
+                "response_code": "100",
+                "message": "INVALID SIGNATURE",
+            }
         if command == "inq-pasca":
             return self._inquiry(req)
         if command == "pay-pasca":
@@ -104,8 +126,12 @@ class IakHost:
     def _inquiry(self, req: dict) -> tuple[int, dict]:
         ref_id = req["ref_id"]
         if ref_id in self.inquiries:
-            return 400, {"ref_id": ref_id, "hp": "", "response_code": "11",
-                         "message": "DUPLICATE REF ID"}
+            return 400, {
+                "ref_id": ref_id,
+                "hp": "",
+                "response_code": "11",
+                "message": "DUPLICATE REF ID",
+            }
         tr_id, self.next_tr_id = self.next_tr_id, self.next_tr_id + 1
         self.inquiries[ref_id] = {"tr_id": tr_id, "hp": req["hp"], "state": "inquired"}
         return 200, self._bill(ref_id) | {"response_code": "00", "message": "INQUIRY SUCCESS"}
@@ -113,16 +139,27 @@ class IakHost:
     def _pay(self, req: dict) -> tuple[int, dict]:
         found = [ref for ref, inq in self.inquiries.items() if inq["tr_id"] == req["tr_id"]]
         if not found:
-            return 200, {"tr_id": req["tr_id"], "ref_id": "", "hp": "", "response_code": "06",
-                         "message": "INQUIRY ID NOT FOUND"}
+            return 200, {
+                "tr_id": req["tr_id"],
+                "ref_id": "",
+                "hp": "",
+                "response_code": "06",
+                "message": "INQUIRY ID NOT FOUND",
+            }
         ref_id = found[0]
         if self.inquiries[ref_id]["state"] == "paid":
-            return 200, self._bill(ref_id) | {"response_code": "34",
-                                              "message": "BILL HAS BEEN PAID"}
+            return 200, self._bill(ref_id) | {
+                "response_code": "34",
+                "message": "BILL HAS BEEN PAID",
+            }
         if self.failing:
             self.inquiries[ref_id]["state"] = "failed"
-            return 200, self._bill(ref_id) | {"response_code": "37", "message": "PAYMENT FAILED",
-                                              "balance": BALANCE, "noref": ""}
+            return 200, self._bill(ref_id) | {
+                "response_code": "37",
+                "message": "PAYMENT FAILED",
+                "balance": BALANCE,
+                "noref": "",
+            }
         self.inquiries[ref_id]["state"] = "paid"
         self.booked.append(req["tr_id"])
         return 200, self._paid(ref_id)
@@ -131,18 +168,40 @@ class IakHost:
         ref_id = req.get("ref_id", "")
         inq = self.inquiries.get(ref_id)
         if inq is None:  # the shape of finding 6: IAK's own empty strings
-            return 200, {"ref_id": ref_id, "hp": "", "code": "BPJS", "response_code": "06",
-                         "message": "INQUIRY ID NOT FOUND"}
+            return 200, {
+                "ref_id": ref_id,
+                "hp": "",
+                "code": "BPJS",
+                "response_code": "06",
+                "message": "INQUIRY ID NOT FOUND",
+            }
         if inq["state"] == "paid":
             return 200, self._paid(ref_id) | {"status": 1}
         if inq["state"] == "failed":  # §2.3 "failed", with IAK's empty strings for the rest
-            return 200, {"tr_id": inq["tr_id"], "ref_id": ref_id, "hp": "", "code": "BPJS",
-                         "datetime": "", "tr_name": "", "period": "", "nominal": "",
-                         "admin": "", "price": "", "selling_price": "", "balance": BALANCE,
-                         "status": 2, "response_code": "37", "message": "PAYMENT FAILED",
-                         "noref": "", "desc": ""}
-        return 200, self._bill(ref_id) | {"status": 0, "response_code": "42",
-                                          "message": "REQUEST PEMBAYARAN BELUM DITERIMA"}
+            return 200, {
+                "tr_id": inq["tr_id"],
+                "ref_id": ref_id,
+                "hp": "",
+                "code": "BPJS",
+                "datetime": "",
+                "tr_name": "",
+                "period": "",
+                "nominal": "",
+                "admin": "",
+                "price": "",
+                "selling_price": "",
+                "balance": BALANCE,
+                "status": 2,
+                "response_code": "37",
+                "message": "PAYMENT FAILED",
+                "noref": "",
+                "desc": "",
+            }
+        return 200, self._bill(ref_id) | {
+            "status": 0,
+            "response_code": "42",
+            "message": "REQUEST PEMBAYARAN BELUM DITERIMA",
+        }
 
     def _bill(self, ref_id: str) -> dict:
         inq = self.inquiries[ref_id]
@@ -150,5 +209,9 @@ class IakHost:
 
     def _paid(self, ref_id: str) -> dict:
         return self._bill(ref_id) | {
-            "response_code": "00", "message": "PAYMENT SUCCESS", "datetime": PAID_AT,
-            "balance": BALANCE, "noref": NOREF}
+            "response_code": "00",
+            "message": "PAYMENT SUCCESS",
+            "datetime": PAID_AT,
+            "balance": BALANCE,
+            "noref": NOREF,
+        }

@@ -25,12 +25,37 @@ DRIP_S = 0.2  # one byte every 0.2 s: each read answers well within any read tim
 
 # Every way a reply can be wrong, and what a hostile reply looks like in it.
 MODES = (
-    "good", "negative_premium", "zero_premium", "empty_periods", "unauthorized_success",
-    "other_ref", "failed_rc00", "success_rc84", "premium_differs", "paid_at_words",
-    "huge_body", "deep_nesting", "truncated", "wrong_content_type", "duplicate_keys",
-    "gzip_bomb", "redirect", "drip_headers", "drip_body", "control_chars", "not_json",
-    "json_list", "numbers_as_strings", "float_money", "bool_ints", "nan", "null_data",
-    "error_500", "drop", "sn_missing", "another_family",
+    "good",
+    "negative_premium",
+    "zero_premium",
+    "empty_periods",
+    "unauthorized_success",
+    "other_ref",
+    "failed_rc00",
+    "success_rc84",
+    "premium_differs",
+    "paid_at_words",
+    "huge_body",
+    "deep_nesting",
+    "truncated",
+    "wrong_content_type",
+    "duplicate_keys",
+    "gzip_bomb",
+    "redirect",
+    "drip_headers",
+    "drip_body",
+    "control_chars",
+    "not_json",
+    "json_list",
+    "numbers_as_strings",
+    "float_money",
+    "bool_ints",
+    "nan",
+    "null_data",
+    "error_500",
+    "drop",
+    "sn_missing",
+    "another_family",
 )
 # Modes in which the reply, though odd in its text, is well-formed and so believed (cleaned).
 BELIEVED = frozenset({"good", "control_chars"})
@@ -39,15 +64,23 @@ EVIL_TEXT = "SITI\x1b[2J\x1dV\x00 AMINAH\u202e"
 
 def bill_for(customer_no: str, months_ahead: int = 0, premium: int = PREMIUM) -> dict:
     tail = customer_no[-11:]
-    periods = [f"2026-{m:02d}" if m <= 12 else f"2027-{m - 12:02d}"
-               for m in range(11, 12 + months_ahead)]
+    periods = [
+        f"2026-{m:02d}" if m <= 12 else f"2027-{m - 12:02d}" for m in range(11, 12 + months_ahead)
+    ]
     return {
-        "va_no": "88888" + tail, "head_name": "SITI AMINAH", "branch": "JAKARTA PUSAT",
-        "members": [{"card_no": "00" + tail, "name": "SITI AMINAH", "class": 3},
-                    {"card_no": "0002" + tail[2:], "name": "BUDI SANTOSO", "class": 3},
-                    {"card_no": "0003" + tail[2:], "name": "RINA SANTOSO", "class": 3}],
-        "periods": periods, "arrears_months": 0, "months_ahead": months_ahead,
-        "premium": premium * len(periods), "admin": 2500,
+        "va_no": "88888" + tail,
+        "head_name": "SITI AMINAH",
+        "branch": "JAKARTA PUSAT",
+        "members": [
+            {"card_no": "00" + tail, "name": "SITI AMINAH", "class": 3},
+            {"card_no": "0002" + tail[2:], "name": "BUDI SANTOSO", "class": 3},
+            {"card_no": "0003" + tail[2:], "name": "RINA SANTOSO", "class": 3},
+        ],
+        "periods": periods,
+        "arrears_months": 0,
+        "months_ahead": months_ahead,
+        "premium": premium * len(periods),
+        "admin": 2500,
         "agent_price": premium * len(periods) + 1000,
     }
 
@@ -93,8 +126,9 @@ class HostileHost:
 
         self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,),
-                                       daemon=True, name="hostile-host")
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, args=(0.05,), daemon=True, name="hostile-host"
+        )
 
     @property
     def url(self) -> str:
@@ -141,11 +175,13 @@ class HostileHost:
         state = self.state
         with state.lock:
             customer = request.body.get("customer_no") or state.customers.get(
-                request.body.get("ref_id"))
+                request.body.get("ref_id")
+            )
             if request.endpoint == "payment" and customer:
                 state.customers[request.body.get("ref_id")] = customer
             applies = request.endpoint in state.on and (
-                state.only is None or customer in state.only)
+                state.only is None or customer in state.only
+            )
             return state.mode if applies else "good"
 
     def _answer(self, sock: socket.socket, request: Request) -> None:
@@ -166,10 +202,16 @@ class HostileHost:
         ref_id = body.get("ref_id", "")
         customer = body.get("customer_no", "")
         if endpoint == "inquiry":
-            return 200, {"data": {
-                "ref_id": ref_id, "status": "success", "rc": "00", "message": "Tagihan ditemukan",
-                "bill": bill_for(customer, body.get("months_ahead", 0)),
-                "inquired_at": "2026-11-21T10:00:00+07:00"}}
+            return 200, {
+                "data": {
+                    "ref_id": ref_id,
+                    "status": "success",
+                    "rc": "00",
+                    "message": "Tagihan ditemukan",
+                    "bill": bill_for(customer, body.get("months_ahead", 0)),
+                    "inquired_at": "2026-11-21T10:00:00+07:00",
+                }
+            }
         if endpoint == "balance":
             return 200, {"data": {"status": "success", "rc": "00", "balance": 5_000_000}}
         with self.state.lock:
@@ -178,18 +220,37 @@ class HostileHost:
             return 200, {"data": stored}
         if endpoint == "status":  # in a hostile mode, pretend it was paid (a lie to judge)
             if book:
-                return 200, {"data": {"ref_id": ref_id, "status": "failed", "rc": "50",
-                                      "message": "Transaksi tidak ditemukan"}}
+                return 200, {
+                    "data": {
+                        "ref_id": ref_id,
+                        "status": "failed",
+                        "rc": "50",
+                        "message": "Transaksi tidak ditemukan",
+                    }
+                }
             customer = self.state.customers.get(ref_id, "0001000000011")
             body = {"months_ahead": 0, "amount": PREMIUM}
         bill = bill_for(customer, body.get("months_ahead", 0))
         if body.get("amount") != bill["premium"]:
-            return 200, {"data": {"ref_id": ref_id, "status": "failed", "rc": "84",
-                                  "message": "Jumlah berbeda", "bill": bill}}
-        answer = {"ref_id": ref_id, "status": "success", "rc": "00",
-                  "message": "Pembayaran berhasil", "bill": bill,
-                  "sn": hashlib.sha1(ref_id.encode()).hexdigest()[:16].upper(),
-                  "paid_at": PAID_AT, "balance": 5_000_000}
+            return 200, {
+                "data": {
+                    "ref_id": ref_id,
+                    "status": "failed",
+                    "rc": "84",
+                    "message": "Jumlah berbeda",
+                    "bill": bill,
+                }
+            }
+        answer = {
+            "ref_id": ref_id,
+            "status": "success",
+            "rc": "00",
+            "message": "Pembayaran berhasil",
+            "bill": bill,
+            "sn": hashlib.sha1(ref_id.encode()).hexdigest()[:16].upper(),
+            "paid_at": PAID_AT,
+            "balance": 5_000_000,
+        }
         if book:
             with self.state.lock:
                 self.state.paid[ref_id] = answer
@@ -200,14 +261,18 @@ class HostileHost:
         for i in range(len(data)):
             if self.stopping.is_set():
                 return
-            sock.sendall(data[i:i + 1])
+            sock.sendall(data[i : i + 1])
             time.sleep(DRIP_S)
 
     def _drip_headers(self, sock, good) -> None:
         body = json.dumps(good).encode()
-        head = (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                + b"X-Padding: " + b"a" * 2000 + b"\r\n"
-                + f"Content-Length: {len(body)}\r\n\r\n".encode())
+        head = (
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+            + b"X-Padding: "
+            + b"a" * 2000
+            + b"\r\n"
+            + f"Content-Length: {len(body)}\r\n\r\n".encode()
+        )
         self._drip(sock, head + body)
 
     def _drip_body(self, sock, good) -> None:
@@ -224,8 +289,11 @@ class HostileHost:
         sock.sendall(_head(200, len(bomb), extra=b"Content-Encoding: gzip\r\n") + bomb)
 
     def _redirect(self, sock, _good) -> None:
-        sock.sendall(b"HTTP/1.1 302 Found\r\nLocation: " + self.url.encode()
-                     + b"/v1/elsewhere\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+        sock.sendall(
+            b"HTTP/1.1 302 Found\r\nLocation: "
+            + self.url.encode()
+            + b"/v1/elsewhere\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        )
 
     def _wrong_content_type(self, sock, good) -> None:
         body = json.dumps(good).encode()
@@ -252,9 +320,13 @@ WIRE_MODES = {
     "deep_nesting": lambda h, s, g: _payload(s, b'{"data": ' + b"[" * 200_000),
     "not_json": lambda h, s, g: _payload(s, b"<html>502 Bad Gateway \x00\xff</html>"),
     "json_list": lambda h, s, g: _payload(s, json.dumps([g]).encode()),
-    "nan": lambda h, s, g: _payload(s, json.dumps(g).replace(
-        '"balance": 5000000', '"balance": NaN').replace('"premium": 105000', '"premium": NaN')
-        .encode()),
+    "nan": lambda h, s, g: _payload(
+        s,
+        json.dumps(g)
+        .replace('"balance": 5000000', '"balance": NaN')
+        .replace('"premium": 105000', '"premium": NaN')
+        .encode(),
+    ),
 }
 
 
@@ -318,8 +390,9 @@ def _lie(mode: str, good: dict, request: Request) -> tuple[int, object]:
         data["bill"] = {**other, "premium": bill["premium"], "agent_price": bill["agent_price"]}
     elif mode == "duplicate_keys":
         raw = json.dumps({"data": {**data, "status": "failed"}})
-        return 200, _Raw(raw.replace('"status": "failed"',
-                                     '"status": "failed", "status": "success"', 1))
+        return 200, _Raw(
+            raw.replace('"status": "failed"', '"status": "failed", "status": "success"', 1)
+        )
     return 200, {"data": data}
 
 
@@ -327,11 +400,14 @@ class _Raw(str):
     """Body text sent as is (JSON that ``json.dumps`` could never produce)."""
 
 
-def _head(status: int, length: int, content_type: bytes = b"application/json",
-          extra: bytes = b"") -> bytes:
+def _head(
+    status: int, length: int, content_type: bytes = b"application/json", extra: bytes = b""
+) -> bytes:
     reason = {200: b"OK", 401: b"Unauthorized", 500: b"Internal Server Error"}.get(status, b"X")
-    return (b"HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %d\r\n%sConnection: close\r\n\r\n"
-            % (status, reason, content_type, length, extra))
+    return (
+        b"HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %d\r\n%sConnection: close\r\n\r\n"
+        % (status, reason, content_type, length, extra)
+    )
 
 
 def _send(sock: socket.socket, status: int, body: object) -> None:

@@ -44,36 +44,75 @@ ATTACKS = [
     Attack("updated_at garbage", "payment", {"updated_at": "??"}),
     Attack("state unknown", "payment", {"state": "LUNAS_PALSU"}),
     Attack("money negative", "payment", {"total": -5_000_000}),
-    Attack("money too large to add up", "payment", {"total": 9_223_372_036_854_775_807},
-           copies=2),
-    Attack("cashier id with ANSI escapes", "payment",
-           {"cashier_id": "\x1b[2J\x1b[31mkasir\x07"}, cleanable=True),
-    Attack("other text with control characters", "payment",
-           {"head_name": "BUDI\u202eNASUS", "host_message": "\x1b]0;diretas\x07",
-            "branch": "\x9b2J", "customer_no": "0001\x1b[8m000", "host_sn": "SN\x00\x7f1",
-            "host_rc": "0\x080"}, cleanable=True),
-    Attack("ref_id with control characters", "payment", {"ref_id": "PAY-\x1b[2JX"},
-           cleanable=True),
-    Attack("event time garbage", "event",
-           {"at": "2026-11-21Tnanti", "to_state": "FAILED", "from_state": "SENDING"}, month=True),
+    Attack("money too large to add up", "payment", {"total": 9_223_372_036_854_775_807}, copies=2),
+    Attack(
+        "cashier id with ANSI escapes",
+        "payment",
+        {"cashier_id": "\x1b[2J\x1b[31mkasir\x07"},
+        cleanable=True,
+    ),
+    Attack(
+        "other text with control characters",
+        "payment",
+        {
+            "head_name": "BUDI\u202eNASUS",
+            "host_message": "\x1b]0;diretas\x07",
+            "branch": "\x9b2J",
+            "customer_no": "0001\x1b[8m000",
+            "host_sn": "SN\x00\x7f1",
+            "host_rc": "0\x080",
+        },
+        cleanable=True,
+    ),
+    Attack("ref_id with control characters", "payment", {"ref_id": "PAY-\x1b[2JX"}, cleanable=True),
+    Attack(
+        "event time garbage",
+        "event",
+        {"at": "2026-11-21Tnanti", "to_state": "FAILED", "from_state": "SENDING"},
+        month=True,
+    ),
     Attack("event state unknown", "event", {"to_state": "HILANG"}, month=True),
-    Attack("event text with control characters", "event",
-           {"message": "\x1b[2Jhost\x07", "actor": "kasir\x1b[0m"}, cleanable=True),
+    Attack(
+        "event text with control characters",
+        "event",
+        {"message": "\x1b[2Jhost\x07", "actor": "kasir\x1b[0m"},
+        cleanable=True,
+    ),
     Attack("deposit balance not a number", "deposit", {"balance": "banyak"}),
     Attack("deposit time garbage", "deposit", {"at": "2026-11-21 pagi"}),
     Attack("attempt state unknown", "attempt", {"state": "MUNGKIN"}),
     Attack("attempt time garbage", "attempt", {"last_call_at": "tadi"}),
-    Attack("attempt text with control characters", "attempt",
-           {"message": "\x1b[2Jditolak", "host_ref": "R\x1b1"}, cleanable=True),
+    Attack(
+        "attempt text with control characters",
+        "attempt",
+        {"message": "\x1b[2Jditolak", "host_ref": "R\x1b1"},
+        cleanable=True,
+    ),
     Attack("settlement unknown", "counter", {"settlement": "gratis"}),
-    Attack("host account with ANSI escapes", "counter",
-           {"host_account": "\x1b[2J\x1b]0;x\x07native:AGT"}),
-    Attack("a set-aside row of garbage", "set_aside",
-           {"kind": "payment", "key": "\x1b]0;x\x07", "claimed_at": "2026-11-21T10:00:00+07:00",
-            "reason": "\x1b[2J\x1b[31m"}),
+    Attack(
+        "host account with ANSI escapes",
+        "counter",
+        {"host_account": "\x1b[2J\x1b]0;x\x07native:AGT"},
+    ),
+    Attack(
+        "a set-aside row of garbage",
+        "set_aside",
+        {
+            "kind": "payment",
+            "key": "\x1b]0;x\x07",
+            "claimed_at": "2026-11-21T10:00:00+07:00",
+            "reason": "\x1b[2J\x1b[31m",
+        },
+    ),
 ]
-TABLES = {"payment": "payment", "event": "payment_event", "deposit": "record",
-          "attempt": "record", "counter": "counter", "set_aside": "set_aside"}
+TABLES = {
+    "payment": "payment",
+    "event": "payment_event",
+    "deposit": "record",
+    "attempt": "record",
+    "counter": "counter",
+    "set_aside": "set_aside",
+}
 
 
 @dataclass
@@ -89,7 +128,6 @@ class Day:
     root: Engine
     nakal: Engine  # the hub through NAKAL's own role
     template: Template
-
 
 
 # -- written straight in, through NAKAL's role -----------------------------------------------
@@ -111,8 +149,9 @@ def write_straight_in(d: Day, attack: Attack) -> list[dict]:
     if attack.kind == "counter":
         with d.nakal.begin() as conn:
             sets = ", ".join(f"{c} = :{c}" for c in attack.changes)
-            conn.execute(text(f"UPDATE counter SET {sets} WHERE terminal = 'NAKAL'"),
-                         attack.changes)
+            conn.execute(
+                text(f"UPDATE counter SET {sets} WHERE terminal = 'NAKAL'"), attack.changes
+            )
         return [attack.changes]
     if attack.kind == "set_aside":
         row = {"terminal": "NAKAL", "seq": 1, "data": "{}", **attack.changes}
@@ -130,8 +169,10 @@ def write_straight_in(d: Day, attack: Attack) -> list[dict]:
             elif attack.kind == "event":
                 row |= {"event_id": 900_000 + n} | attack.changes
             else:
-                row |= {"key": str(900_000 + n),
-                        "data": json.dumps(row["data"] | {"id": 900_000 + n} | attack.changes)}
+                row |= {
+                    "key": str(900_000 + n),
+                    "data": json.dumps(row["data"] | {"id": 900_000 + n} | attack.changes),
+                }
             _insert(conn, table, row)
             written.append(row)
     return written
@@ -140,8 +181,9 @@ def write_straight_in(d: Day, attack: Attack) -> list[dict]:
 def refused(exc: DBAPIError) -> bool:
     """Refused by a rule of the hub's (a CHECK constraint), or not even sendable (a NUL)."""
     orig = exc.orig
-    return (getattr(orig, "sqlstate", None) == "23514"
-            or (isinstance(orig, psycopg.DataError) and "NUL" in str(orig)))
+    return getattr(orig, "sqlstate", None) == "23514" or (
+        isinstance(orig, psycopg.DataError) and "NUL" in str(orig)
+    )
 
 
 def stored_cleaned(d: Day, attack: Attack) -> None:
@@ -151,8 +193,10 @@ def stored_cleaned(d: Day, attack: Attack) -> None:
         rows = conn.execute(text(f"SELECT * FROM {table} WHERE terminal = 'NAKAL'")).mappings()
         stored = [json.dumps(dict(r), default=str, ensure_ascii=False) for r in rows]
     for value in attack.changes.values():
-        assert not any(isinstance(value, str) and json.dumps(value, ensure_ascii=False)[1:-1]
-                       in s for s in stored), value
+        assert not any(
+            isinstance(value, str) and json.dumps(value, ensure_ascii=False)[1:-1] in s
+            for s in stored
+        ), value
     assert not any(UNPRINTABLE.search(s) for s in stored)
 
 
@@ -190,13 +234,17 @@ def push_from_outbox(d: Day, attack: Attack, tmp_path) -> tuple[list, list, int]
     try:
         outbox.forget(local, "2026-11-21T10:00:00+07:00")
         model = d.template.sent[attack.kind]
-        queued = [_outbox_row(model, 1, {}),
-                  *(_outbox_row(model, 2 + n, attack.changes) for n in range(attack.copies)),
-                  _outbox_row(model, 9, {})]
+        queued = [
+            _outbox_row(model, 1, {}),
+            *(_outbox_row(model, 2 + n, attack.changes) for n in range(attack.copies)),
+            _outbox_row(model, 9, {}),
+        ]
         with write(local) as conn:
             for kind, key, payload in queued:
-                conn.exec_driver_sql("INSERT INTO hub_outbox (kind, key, payload) VALUES (?, ?, ?)",
-                                     (kind, key, json.dumps(payload)))
+                conn.exec_driver_sql(
+                    "INSERT INTO hub_outbox (kind, key, payload) VALUES (?, ?, ?)",
+                    (kind, key, json.dumps(payload)),
+                )
         pusher = Pusher(local, d.nakal, "NAKAL")
         assert pusher.push() == len(queued)  # one go: nothing stops at the bad row
         assert outbox.backlog(local).count == 0
@@ -211,11 +259,17 @@ def held(d: Day, kind: str, key: str) -> bool:
     table = TABLES[kind]
     column = {"payment": "ref_id", "event": "event_id::text"}.get(kind, "key")
     with d.root.connect() as conn:
-        return conn.execute(text(f"SELECT count(*) FROM {table} WHERE terminal = 'NAKAL' "
-                                 f"AND {column} = :k"), {"k": key}).scalar() == 1
+        return (
+            conn.execute(
+                text(f"SELECT count(*) FROM {table} WHERE terminal = 'NAKAL' AND {column} = :k"),
+                {"k": key},
+            ).scalar()
+            == 1
+        )
 
 
 def set_aside_rows(d: Day) -> dict[str, str]:
     with d.root.connect() as conn:
-        return dict(conn.execute(text("SELECT key, reason FROM set_aside "
-                                      "WHERE terminal = 'NAKAL'")).all())
+        return dict(
+            conn.execute(text("SELECT key, reason FROM set_aside WHERE terminal = 'NAKAL'")).all()
+        )

@@ -41,5 +41,7 @@ def admin(url: str):
 def hub_rows(engine, table: str, terminal: str) -> list[tuple]:
     key = {"payment": "ref_id", "payment_event": "event_id", "record": "kind, key"}[table]
     with engine.connect() as conn:
-        return conn.execute(text(f"SELECT {key}, seq FROM {table} WHERE terminal = :t "
-                                 f"ORDER BY {key}"), {"t": terminal}).all()
+        return conn.execute(
+            text(f"SELECT {key}, seq FROM {table} WHERE terminal = :t ORDER BY {key}"),
+            {"t": terminal},
+        ).all()

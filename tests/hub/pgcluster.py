@@ -67,20 +67,42 @@ class PgCluster:
             for path in (self.root, self.socket_dir, pwfile):
                 os.chown(path, self._owner.pw_uid, self._owner.pw_gid)
             self.root.chmod(0o755)
-        self._run(_bin("initdb"), "-D", str(self.data), "-U", SUPERUSER, "--auth=scram-sha-256",
-                  f"--pwfile={pwfile}", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync")
+        self._run(
+            _bin("initdb"),
+            "-D",
+            str(self.data),
+            "-U",
+            SUPERUSER,
+            "--auth=scram-sha-256",
+            f"--pwfile={pwfile}",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+            "--no-sync",
+        )
         pwfile.unlink()
         with (self.data / "postgresql.conf").open("a") as conf:
-            conf.write("listen_addresses = ''\nfsync = off\nsynchronous_commit = off\n"
-                       "full_page_writes = off\nmax_connections = 100\n"
-                       "shared_buffers = 128MB\n")
+            conf.write(
+                "listen_addresses = ''\nfsync = off\nsynchronous_commit = off\n"
+                "full_page_writes = off\nmax_connections = 100\n"
+                "shared_buffers = 128MB\n"
+            )
         return self
 
     def start(self) -> PgCluster:
         for attempt in range(50):  # after a kill, the old postmaster may linger a moment
-            done = self._run(_bin("pg_ctl"), "start", "-w", "-D", str(self.data), "-l",
-                             str(self.log), "-o", f"-k {self.socket_dir} -p {self.port}",
-                             check=attempt == 49)
+            done = self._run(
+                _bin("pg_ctl"),
+                "start",
+                "-w",
+                "-D",
+                str(self.data),
+                "-l",
+                str(self.log),
+                "-o",
+                f"-k {self.socket_dir} -p {self.port}",
+                check=attempt == 49,
+            )
             if done.returncode == 0:
                 break
             time.sleep(0.1)
@@ -101,8 +123,10 @@ class PgCluster:
         except ProcessLookupError:
             return
         for _ in range(200):  # gone (or a zombie waiting for init) and its backends with it
-            if not _alive(pid) and subprocess.run(["pgrep", "-P", str(pid)],
-                                                  capture_output=True).returncode:
+            if (
+                not _alive(pid)
+                and subprocess.run(["pgrep", "-P", str(pid)], capture_output=True).returncode
+            ):
                 break
             time.sleep(0.05)
 

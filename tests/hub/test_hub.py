@@ -22,25 +22,37 @@ def t01(tmp_path, sim, hub, hub_url):
 
 
 def _local(rt) -> dict[str, tuple[str, int, str]]:
-    return {p.ref_id: (str(p.state), p.total, p.host_sn)
-            for p in payments.in_states(rt.engine, set(payments.PaymentState))}
+    return {
+        p.ref_id: (str(p.state), p.total, p.host_sn)
+        for p in payments.in_states(rt.engine, set(payments.PaymentState))
+    }
 
 
 def _hub_payments(hub, terminal: str) -> dict[str, tuple[str, int, str]]:
     with hub.connect() as conn:
-        rows = conn.execute(text("SELECT ref_id, state, total, host_sn FROM payment "
-                                 "WHERE terminal = :t"), {"t": terminal}).all()
+        rows = conn.execute(
+            text("SELECT ref_id, state, total, host_sn FROM payment WHERE terminal = :t"),
+            {"t": terminal},
+        ).all()
     return {ref: (state, total, sn) for ref, state, total, sn in rows}
 
 
 def test_init_creates_the_schema_once_and_again_changes_nothing(hub, hub_url):
     hub_desk.init_hub(None, hub_url)  # a second init is an upgrade to the same head
     with hub.connect() as conn:
-        tables = {t for (t,) in conn.execute(text(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"))}
+        tables = {
+            t
+            for (t,) in conn.execute(
+                text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+            )
+        }
         version = conn.execute(text("SELECT version_num FROM loket_hub_version")).scalar()
-        secured = conn.execute(text("SELECT count(*) FROM pg_class WHERE relrowsecurity AND "
-                                    "relname IN ('counter','payment','payment_event','record')"))
+        secured = conn.execute(
+            text(
+                "SELECT count(*) FROM pg_class WHERE relrowsecurity AND "
+                "relname IN ('counter','payment','payment_event','record')"
+            )
+        )
     assert {"counter", "payment", "payment_event", "record", "loket_hub_version"} <= tables
     assert version == "h0005" and secured.scalar() == 4
 
@@ -98,8 +110,9 @@ def test_a_crash_after_the_hub_commits_and_before_the_mark_moves_sends_the_batch
     assert desk.backlog().count == 0
     assert _hub_payments(hub, "T01") == _local(rt)
     with hub.connect() as conn:
-        dupes = conn.execute(text("SELECT count(*) - count(DISTINCT (terminal, ref_id)) "
-                                  "FROM payment")).scalar()
+        dupes = conn.execute(
+            text("SELECT count(*) - count(DISTINCT (terminal, ref_id)) FROM payment")
+        ).scalar()
     assert dupes == 0
 
 
@@ -183,8 +196,9 @@ def test_the_forwarders_process_pushes_to_the_hub_beside_forwarding(t01, hub, mo
     pay(rt, "0001000000011")
     deadline = time.monotonic() + 30
     said = []
-    code = runner.run_sync(rt, out=said.append, stop=lambda: desk.backlog().count == 0
-                           or time.monotonic() > deadline)
+    code = runner.run_sync(
+        rt, out=said.append, stop=lambda: desk.backlog().count == 0 or time.monotonic() > deadline
+    )
     assert code == 0
     assert desk.backlog().count == 0
     assert _hub_payments(hub, "T01") == _local(rt)
@@ -250,17 +264,17 @@ def test_every_reconcile_lookup_is_answered_by_an_index(hub_url):
 
     hub_desk.init_hub(None, hub_url)
     root = admin(hub_url)
-    refs = {"refs": ["PAY-X"], "terminals": ["T01"], "start": "2026-11-21",
-            "end": "2026-11-22"}
+    refs = {"refs": ["PAY-X"], "terminals": ["T01"], "start": "2026-11-21", "end": "2026-11-22"}
     try:
         with root.connect() as conn:
             conn.exec_driver_sql("SET enable_seqscan = off")  # tiny tables: ask what could be
-            for query, index in ((ledger.BY_REF, "payment_ref"),
-                                 (ledger.ATTEMPTS, "record_attempt_ref"),
-                                 (ledger.BY_HOST_REF, "record_attempt_host_ref"),
-                                 (ledger.DAY, "payment_day")):
-                plan = "\n".join(r[0] for r in conn.execute(
-                    text(f"EXPLAIN {query.text}"), refs))
+            for query, index in (
+                (ledger.BY_REF, "payment_ref"),
+                (ledger.ATTEMPTS, "record_attempt_ref"),
+                (ledger.BY_HOST_REF, "record_attempt_host_ref"),
+                (ledger.DAY, "payment_day"),
+            ):
+                plan = "\n".join(r[0] for r in conn.execute(text(f"EXPLAIN {query.text}"), refs))
                 assert index in plan, (index, plan)
                 assert "Seq Scan" not in plan, plan
     finally:

@@ -28,21 +28,27 @@ def test_without_a_hub_section_nothing_connects(tmp_path):
 
 def test_a_hub_section_loads_and_its_terminal_defaults_to_the_shops(tmp_path, monkeypatch):
     monkeypatch.setenv("HUB_PW", "rahasia")
-    config = load_config(_with_hub(tmp_path, 'url = "postgresql://loket_T01@hub.example/loket"\n'
-                                             'password_env = "HUB_PW"\n'))
+    config = load_config(
+        _with_hub(
+            tmp_path, 'url = "postgresql://loket_T01@hub.example/loket"\npassword_env = "HUB_PW"\n'
+        )
+    )
     assert config.hub_terminal() == "T01" and config.hub.password() == "rahasia"
     assert "rahasia" not in repr(config)
 
 
-@pytest.mark.parametrize("hub, message", [
-    ('url = "postgresql://u:secret@h/db"\n', "[hub] url: kata sandi jangan di URL"),
-    ('url = "https://h/db"\n', "[hub] url: bukan alamat postgresql://"),
-    ('url = "postgresql://u@h"\n', "[hub] url: bukan alamat postgresql://"),
-    ('url = "postgresql://u@h:99999/db"\n', "[hub] url: port tidak sah"),
-    ('url = "postgresql://u@h/db"\npassword_env = "not a name"\n', "[hub] password_env: harus"),
-    ('url = "postgresql://u@h/db"\nterminal_id = "T 01"\n', "[hub] terminal_id: huruf"),
-    ('url = "postgresql://u@h/db"\npassword = "x"\n', "[hub] password: kunci tidak dikenal"),
-])
+@pytest.mark.parametrize(
+    "hub, message",
+    [
+        ('url = "postgresql://u:secret@h/db"\n', "[hub] url: kata sandi jangan di URL"),
+        ('url = "https://h/db"\n', "[hub] url: bukan alamat postgresql://"),
+        ('url = "postgresql://u@h"\n', "[hub] url: bukan alamat postgresql://"),
+        ('url = "postgresql://u@h:99999/db"\n', "[hub] url: port tidak sah"),
+        ('url = "postgresql://u@h/db"\npassword_env = "not a name"\n', "[hub] password_env: harus"),
+        ('url = "postgresql://u@h/db"\nterminal_id = "T 01"\n', "[hub] terminal_id: huruf"),
+        ('url = "postgresql://u@h/db"\npassword = "x"\n', "[hub] password: kunci tidak dikenal"),
+    ],
+)
 def test_hub_mistakes_are_one_line_naming_the_key(tmp_path, hub, message):
     with pytest.raises(ConfigError) as caught:
         load_config(_with_hub(tmp_path, hub))
@@ -51,8 +57,9 @@ def test_hub_mistakes_are_one_line_naming_the_key(tmp_path, hub, message):
 
 def test_an_unset_password_variable_is_one_line(tmp_path, monkeypatch):
     monkeypatch.delenv("HUB_PW", raising=False)
-    config = load_config(_with_hub(tmp_path, 'url = "postgresql://u@h/db"\n'
-                                             'password_env = "HUB_PW"\n'))
+    config = load_config(
+        _with_hub(tmp_path, 'url = "postgresql://u@h/db"\npassword_env = "HUB_PW"\n')
+    )
     with pytest.raises(ConfigError, match="HUB_PW belum diisi"):
         config.hub.password()
 

@@ -27,10 +27,22 @@ from tests.integration.test_crash import AGENT, KEY, PAYER, ROOT, Sim
 
 CHAOS_S = float(os.environ.get("LOKET_HUB_CHAOS_S", "45"))
 TERMINALS = ("OUTLET1", "OUTLET2", "OUTLET3")
-SOURCES = {"payment": "ref_id", "paymentevent": "id", "shift": "id", "deposit": "id",
-           "auditentry": "id", "cashier": "id", "hostattempt": "id"}
-RECORD_KIND = {"shift": "shift", "deposit": "deposit", "auditentry": "audit", "cashier": "cashier",
-               "hostattempt": "attempt"}
+SOURCES = {
+    "payment": "ref_id",
+    "paymentevent": "id",
+    "shift": "id",
+    "deposit": "id",
+    "auditentry": "id",
+    "cashier": "id",
+    "hostattempt": "id",
+}
+RECORD_KIND = {
+    "shift": "shift",
+    "deposit": "deposit",
+    "auditentry": "audit",
+    "cashier": "cashier",
+    "hostattempt": "attempt",
+}
 
 
 @pytest.fixture
@@ -58,11 +70,11 @@ key_env = "LOKET_CRASH_KEY"
 connect_timeout_s = 1
 read_timeout_s = 2
 [database]
-path = "{tmp_path / terminal / 'loket.db'}"
+path = "{tmp_path / terminal / "loket.db"}"
 [printer]
 backend = "none"
 [hub]
-url = "{hub_url.replace('postgres@', f'{role.name}@')}"
+url = "{hub_url.replace("postgres@", f"{role.name}@")}"
 password_env = "PW_{terminal}"
 """)
         configs[terminal] = config
@@ -73,8 +85,9 @@ password_env = "PW_{terminal}"
 
 
 def _start(argv, env) -> subprocess.Popen:
-    return subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            text=True)
+    return subprocess.Popen(
+        argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
 
 
 def _local(db: Path, table: str) -> dict[str, dict]:
@@ -97,12 +110,17 @@ def test_pushers_and_the_hub_killed_at_random_the_hub_equals_every_ledger_exactl
     assert sim.call("POST", "/_sim/faults", {"mode": "drop_after", "rate": 0.1}).status_code == 200
     for terminal in TERMINALS:
         (tmp / terminal).mkdir()
-    payers = {t: _start([sys.executable, str(PAYER), str(configs[t]), str(tmp / "numbers.txt"),
-                         str(i)], env) for i, t in enumerate(TERMINALS)}
+    payers = {
+        t: _start(
+            [sys.executable, str(PAYER), str(configs[t]), str(tmp / "numbers.txt"), str(i)], env
+        )
+        for i, t in enumerate(TERMINALS)
+    }
 
     def pusher(t):
-        return _start([sys.executable, "-m", "loket", "--config", str(configs[t]), "hub", "push"],
-                      env)
+        return _start(
+            [sys.executable, "-m", "loket", "--config", str(configs[t]), "hub", "push"], env
+        )
 
     time.sleep(3)  # the payers create their databases before any pusher opens one
     pushers = {t: pusher(t) for t in TERMINALS}
@@ -130,9 +148,22 @@ def test_pushers_and_the_hub_killed_at_random_the_hub_equals_every_ledger_exactl
     print(f"\nkills: {kills}")
 
     for terminal in TERMINALS:  # what was left in each outbox goes now
-        done = subprocess.run([sys.executable, "-m", "loket", "--config", str(configs[terminal]),
-                               "hub", "push", "--once"], env=env, capture_output=True, text=True,
-                              timeout=120)
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "loket",
+                "--config",
+                str(configs[terminal]),
+                "hub",
+                "push",
+                "--once",
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert done.returncode == 0, done.stderr
         assert done.stdout.strip().endswith("antrean 0"), done.stdout
 
@@ -144,23 +175,36 @@ def test_pushers_and_the_hub_killed_at_random_the_hub_equals_every_ledger_exactl
             assert verifying.verify(engine).ok
             engine.dispose()
             local = _local(db, "payment")
-            hub = {r.ref_id: r._asdict() for r in conn.execute(text(
-                "SELECT * FROM payment WHERE terminal = :t"), {"t": terminal})}
+            hub = {
+                r.ref_id: r._asdict()
+                for r in conn.execute(
+                    text("SELECT * FROM payment WHERE terminal = :t"), {"t": terminal}
+                )
+            }
             assert set(hub) == set(local)
             for ref, row in local.items():
                 for column in ("state", "total", "premium", "host_sn", "updated_at", "cash"):
                     assert hub[ref][column] == row[column], (terminal, ref, column)
             paid += len(local)
-            events = {str(e) for (e,) in conn.execute(text(
-                "SELECT event_id FROM payment_event WHERE terminal = :t"), {"t": terminal})}
+            events = {
+                str(e)
+                for (e,) in conn.execute(
+                    text("SELECT event_id FROM payment_event WHERE terminal = :t"), {"t": terminal}
+                )
+            }
             assert events == set(_local(db, "paymentevent"))
             for table, kind in RECORD_KIND.items():
-                keys = {k for (k,) in conn.execute(text(
-                    "SELECT key FROM record WHERE terminal = :t AND kind = :k"),
-                    {"t": terminal, "k": kind})}
+                keys = {
+                    k
+                    for (k,) in conn.execute(
+                        text("SELECT key FROM record WHERE terminal = :t AND kind = :k"),
+                        {"t": terminal, "k": kind},
+                    )
+                }
                 assert keys == set(_local(db, table)), (terminal, table)
-            backlog = conn.execute(text("SELECT backlog FROM counter WHERE terminal = :t"),
-                                   {"t": terminal}).scalar()
+            backlog = conn.execute(
+                text("SELECT backlog FROM counter WHERE terminal = :t"), {"t": terminal}
+            ).scalar()
             assert backlog == 0
     print(f"payments: {paid}")
     assert paid >= 30, "the counters should have kept paying"

@@ -31,8 +31,11 @@ def outlets(tmp_path, sim, hub_url):
     hub_desk.init_hub(None, hub_url)
     root = admin(hub_url)
     made = []
-    for terminal, numbers in (("WARUNG1", ("0001000000011", "0001000000029")),
-                              ("WARUNG2", ("0001000000037",)), ("MINI3", ())):
+    for terminal, numbers in (
+        ("WARUNG1", ("0001000000011", "0001000000029")),
+        ("WARUNG2", ("0001000000037",)),
+        ("MINI3", ()),
+    ):
         schema.add_counter(root, terminal)
         rt, desk = counter(tmp_path, sim, terminal, hub_url)
         for number in numbers:
@@ -53,8 +56,10 @@ def heard(root, terminal: str, at: datetime, backlog: int = 0) -> None:
     """When the hub last heard from a counter, set by hand: the screen must not depend on the
     wall clock."""
     with root.begin() as conn:
-        conn.execute(text("UPDATE counter SET pushed_at = :at, backlog = :b WHERE terminal = :t"),
-                     {"at": at, "b": backlog, "t": terminal})
+        conn.execute(
+            text("UPDATE counter SET pushed_at = :at, backlog = :b WHERE terminal = :t"),
+            {"at": at, "b": backlog, "t": terminal},
+        )
 
 
 def view(root) -> HubView:
@@ -70,7 +75,9 @@ def test_every_outlet_with_its_cashiers_named_by_outlet(outlets):
     assert day.figures.taken == sum(o.figures.taken for o in day.outlets)
     # the same cashier id on two counters is two people
     assert sorted(c.cashier_id for c in day.figures.by_cashier) == [
-        "WARUNG1 / latihan", "WARUNG2 / latihan"]
+        "WARUNG1 / latihan",
+        "WARUNG2 / latihan",
+    ]
     assert [o.terminal for o in day.behind] == ["MINI3"]
     one = view(outlets).day(DAY, "WARUNG2")
     assert one.figures.count == 1 and one.shown == "WARUNG2"
@@ -110,14 +117,17 @@ def test_an_idle_counter_still_reports_in_once_a_minute(tmp_path, sim, hub_url):
         pusher = desk.pusher()
         assert pusher.push() == 0
         with root.connect() as conn:
-            at, backlog = conn.execute(text(
-                "SELECT pushed_at, backlog FROM counter WHERE terminal = 'SEPI'")).one()
+            at, backlog = conn.execute(
+                text("SELECT pushed_at, backlog FROM counter WHERE terminal = 'SEPI'")
+            ).one()
         assert at > long_ago and backlog == 0
         heard(root, "SEPI", long_ago)
         assert pusher.push() == 0  # within the minute: no second write
         with root.connect() as conn:
-            assert conn.execute(text(
-                "SELECT pushed_at FROM counter WHERE terminal = 'SEPI'")).scalar() == long_ago
+            assert (
+                conn.execute(text("SELECT pushed_at FROM counter WHERE terminal = 'SEPI'")).scalar()
+                == long_ago
+            )
     finally:
         desk.close()
         rt.close()
@@ -195,10 +205,14 @@ async def test_p_pressed_twice_writes_the_days_report_once(outlets, tmp_path):
         await _settle(pilot)
         await burst(pilot, "p", "p", "p")  # a bouncing key: all queued before the first acts
         assert asked == [("daily", DAY)]
-        assert any("Laporan semua outlet ditulis (3 transaksi)" in n and
-                   "laporan-hub-harian-2026-11-21.pdf" in n for n in notices(app))
+        assert any(
+            "Laporan semua outlet ditulis (3 transaksi)" in n
+            and "laporan-hub-harian-2026-11-21.pdf" in n
+            for n in notices(app)
+        )
         assert sorted(f.name for f in (tmp_path / "laporan-hub").iterdir()) == [
-            f"laporan-hub-harian-2026-11-21.{ext}" for ext in ("csv", "pdf", "xlsx")]
+            f"laporan-hub-harian-2026-11-21.{ext}" for ext in ("csv", "pdf", "xlsx")
+        ]
         await pilot.press("b")  # once the first is written, the next one goes
         await _settle(pilot)
         assert asked[-1] == ("monthly", DAY)
@@ -257,8 +271,12 @@ def test_the_screen_at_80x24(outlets, snap_compare):
 def test_without_a_hub_the_command_says_so_in_one_line(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("LOKET_CONFIG", None)
-    done = subprocess.run([sys.executable, "-m", "loket", "--config", str(tmp_path / "no.toml"),
-                           "hub", "dashboard"], env=env, capture_output=True, text=True,
-                          timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "loket", "--config", str(tmp_path / "no.toml"), "hub", "dashboard"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1

@@ -71,13 +71,18 @@ def template(pg, tmp_path_factory):
         roles = {t: schema.add_counter(root, t) for t in ("JUJUR", "NAKAL")}
         made, found = {}, Template(Figures("", ""), roles["NAKAL"].password)
         try:
-            for terminal, numbers in (("JUJUR", ("0001000000011", "0001000000029",
-                                                 "0001000000086")),
-                                      ("NAKAL", ("0001000000037",))):
+            for terminal, numbers in (
+                ("JUJUR", ("0001000000011", "0001000000029", "0001000000086")),
+                ("NAKAL", ("0001000000037",)),
+            ):
                 env.setenv(f"PW_{terminal}", roles[terminal].password)
-                rt, desk = counter(tmp, sim, terminal,
-                                   url.replace("postgres@", f"{roles[terminal].name}@"),
-                                   f"PW_{terminal}")
+                rt, desk = counter(
+                    tmp,
+                    sim,
+                    terminal,
+                    url.replace("postgres@", f"{roles[terminal].name}@"),
+                    f"PW_{terminal}",
+                )
                 made[terminal] = (rt, desk)
                 for number in numbers:
                     pay(rt, number)
@@ -119,15 +124,26 @@ def owner_sees(d: Day, tmp_path, named: bool, month: bool = False) -> None:
     own = d.template.own
     tmp_path.mkdir(parents=True, exist_ok=True)
     files = {k: tmp_path / f"hari.{k}" for k in ("pdf", "xlsx", "csv")}
-    args = _parser().parse_args(["hub", "report", "--day", DAY.isoformat(), "--url", d.url,
-                                 *(x for k, p in files.items() for x in (f"--{k}", str(p)))])
+    args = _parser().parse_args(
+        [
+            "hub",
+            "report",
+            "--day",
+            DAY.isoformat(),
+            "--url",
+            d.url,
+            *(x for k, p in files.items() for x in (f"--{k}", str(p))),
+        ]
+    )
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         assert hub_cli.run(args) == 0
     said = out.getvalue()
     assert not UNPRINTABLE.search(said), said
-    assert (f"{'JUJUR':<12} {own.count} trx, {own.success_count} sukses, "
-            f"kas {rp(own.cash_collected)}, belum final {own.unsettled_count}") in said, said
+    assert (
+        f"{'JUJUR':<12} {own.count} trx, {own.success_count} sukses, "
+        f"kas {rp(own.cash_collected)}, belum final {own.unsettled_count}"
+    ) in said, said
     warned = [line for line in said.splitlines() if "NAKAL mengirim" in line]
     assert len(warned) == (1 if named else 0), said
     if named:
@@ -136,12 +152,20 @@ def owner_sees(d: Day, tmp_path, named: bool, month: bool = False) -> None:
     book = load_workbook(files["xlsx"], read_only=True)
     cells = [c for sheet in book for row in sheet.iter_rows(values_only=True) for c in row]
     assert not any(isinstance(c, str) and UNPRINTABLE.search(c) for c in cells)
-    summary = [[c for c in row if c is not None]
-               for row in book["Ringkasan"].iter_rows(values_only=True)]
+    summary = [
+        [c for c in row if c is not None] for row in book["Ringkasan"].iter_rows(values_only=True)
+    ]
     jujur = next(r for r in summary if r and r[0] == "JUJUR")
-    assert list(jujur[1:9]) == [own.count, own.success_count, own.cash_collected, own.premium,
-                                own.admin_income, own.host_cost, own.margin,
-                                own.unsettled_count]
+    assert list(jujur[1:9]) == [
+        own.count,
+        own.success_count,
+        own.cash_collected,
+        own.premium,
+        own.admin_income,
+        own.host_cost,
+        own.margin,
+        own.unsettled_count,
+    ]
     listed = files["csv"].read_text(encoding="utf-8-sig")
     assert not UNPRINTABLE.search(listed)
     assert sum(1 for line in listed.splitlines() if line.startswith("JUJUR;")) == own.count
@@ -151,15 +175,22 @@ def owner_sees(d: Day, tmp_path, named: bool, month: bool = False) -> None:
     seen = HubView(d.root).day(DAY)
     outlet = {o.terminal: o for o in seen.outlets}
     assert (outlet["JUJUR"].figures.count, outlet["JUJUR"].figures.cash_collected) == (
-        own.count, own.cash_collected)
+        own.count,
+        own.cash_collected,
+    )
     assert not any(UNPRINTABLE.search(c.cashier_id) for c in seen.figures.by_cashier)
     assert not any(UNPRINTABLE.search(a.account) for a in seen.accounts)
     if named:
         assert outlet["NAKAL"].set_aside > 0 and "NAKAL mengirim" in warning(seen).plain
     if month:
-        written = hub_reports.write(d.root, hub_reports.shop(None), "2026-11-22T07:00:00+07:00",
-                                    month=(2026, 11), pdf=tmp_path / "bulan.pdf",
-                                    xlsx=tmp_path / "bulan.xlsx")
+        written = hub_reports.write(
+            d.root,
+            hub_reports.shop(None),
+            "2026-11-22T07:00:00+07:00",
+            month=(2026, 11),
+            pdf=tmp_path / "bulan.pdf",
+            xlsx=tmp_path / "bulan.xlsx",
+        )
         assert written.rows >= own.count
 
 

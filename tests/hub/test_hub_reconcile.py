@@ -53,9 +53,12 @@ def test_two_outlets_that_pushed_everything_reconcile_with_no_difference(outlets
     result = found(hub, sim)
     assert result.differences == [] and result.result.host_ledger
     assert {(p["terminal"], p["ref_id"], p["host_state"]) for p in result.result.payments} == {
-        (t, p.ref_id, "success") for t, p in zip(("T01", "T01", "T02"), paid, strict=True)}
+        (t, p.ref_id, "success") for t, p in zip(("T01", "T01", "T02"), paid, strict=True)
+    }
     assert {t: (o.payments, o.differences, o.behind) for t, o in result.outlets.items()} == {
-        "T01": (2, 0, False), "T02": (1, 0, False)}
+        "T01": (2, 0, False),
+        "T02": (1, 0, False),
+    }
 
 
 def test_what_the_host_booked_from_an_outlet_that_never_pushed(outlets, hub, sim):
@@ -64,8 +67,10 @@ def test_what_the_host_booked_from_an_outlet_that_never_pushed(outlets, hub, sim
     unpushed = pay(t02, "0001000000029")
     d01.push()
     result = found(hub, sim)
-    assert kinds(result) == {("", unpushed.ref_id, "host_booked_not_local"),
-                             ("T02", "", "outlet_behind")}
+    assert kinds(result) == {
+        ("", unpushed.ref_id, "host_booked_not_local"),
+        ("T02", "", "outlet_behind"),
+    }
     [booked] = [d for d in result.differences if d.kind == "host_booked_not_local"]
     assert booked.host_amount == unpushed.premium and unpushed.host_sn in booked.detail
     assert "belum mengirim semua (T02)" in booked.detail
@@ -82,13 +87,16 @@ def test_an_outlet_whose_payment_the_hub_set_aside_is_named(outlets, hub, sim):
     pay(t01, "0001000000011")
     unread = pay(t02, "0001000000029")
     with write(t02.engine) as conn:
-        conn.exec_driver_sql("UPDATE payment SET periods = 'rusak' WHERE ref_id = ?",
-                             (unread.ref_id,))
+        conn.exec_driver_sql(
+            "UPDATE payment SET periods = 'rusak' WHERE ref_id = ?", (unread.ref_id,)
+        )
     d01.push()
     d02.push()
     result = found(hub, sim)
-    assert kinds(result) == {("", unread.ref_id, "host_booked_not_local"),
-                             ("T02", "", "outlet_behind")}
+    assert kinds(result) == {
+        ("", unread.ref_id, "host_booked_not_local"),
+        ("T02", "", "outlet_behind"),
+    }
     [booked] = [d for d in result.differences if d.kind == "host_booked_not_local"]
     assert "belum mengirim semua (T02)" in booked.detail
     [late] = [d for d in result.differences if d.kind == "outlet_behind"]
@@ -110,7 +118,8 @@ def test_an_outlet_whose_last_push_left_a_queue_is_behind(outlets, hub, sim):
     waiting = result.outlets["T02"].backlog
     assert late.terminal == "T02" and waiting > 0
     assert late.detail.startswith("T02 terakhir mengirim ") and late.detail.endswith(
-        f", antrean {waiting}")
+        f", antrean {waiting}"
+    )
 
 
 def test_each_difference_is_found_at_its_outlet(outlets, hub, sim):
@@ -125,11 +134,14 @@ def test_each_difference_is_found_at_its_outlet(outlets, hub, sim):
     d01.push()
     d02.push()
     result = found(hub, sim)
-    assert kinds(result) == {("T01", not_final.ref_id, "unsettled"),
-                             ("T02", owed.ref_id, "refund_due")}
+    assert kinds(result) == {
+        ("T01", not_final.ref_id, "unsettled"),
+        ("T02", owed.ref_id, "refund_due"),
+    }
     assert fine.ref_id not in {d.ref_id for d in result.differences}
     assert "Rp 72.500 belum dikembalikan" in next(
-        d.detail for d in result.differences if d.kind == "refund_due")
+        d.detail for d in result.differences if d.kind == "refund_due"
+    )
     assert result.outlets["T01"].by_cashier == {"latihan": 1}
     assert result.outlets["T02"].differences == 1
     as_json = result.as_json()
@@ -145,13 +157,17 @@ def test_a_hub_success_the_host_does_not_know(outlets, hub, sim):
     failed = pay(t01, "0001000000086")
     assert failed.state == S.REFUND_DUE
     with write(t01.engine) as conn:  # written as paid, e.g. by hand: the host failed it
-        conn.exec_driver_sql("UPDATE payment SET state = 'SUCCESS' WHERE ref_id = ?",
-                             (failed.ref_id,))
+        conn.exec_driver_sql(
+            "UPDATE payment SET state = 'SUCCESS' WHERE ref_id = ?", (failed.ref_id,)
+        )
     d01.push()
     d02.push()
     [diff] = found(hub, sim).differences
-    assert (diff.terminal, diff.ref_id, diff.kind) == ("T01", failed.ref_id,
-                                                       "local_success_unknown_to_host")
+    assert (diff.terminal, diff.ref_id, diff.kind) == (
+        "T01",
+        failed.ref_id,
+        "local_success_unknown_to_host",
+    )
     assert diff.host_state == "failed" and diff.cashier_id == "latihan"
 
 
@@ -162,9 +178,11 @@ def test_a_row_the_hub_cannot_read_stops_with_one_line(outlets, hub, sim):
     paid = pay(t01, "0001000000011")
     d01.push()
     d02.push()
-    attempt = text("UPDATE record SET data = jsonb_set(data, '{state}', '\"MAYBE\"') "
-                   "WHERE kind = 'attempt' AND terminal = 'T01'")
-    members = text("UPDATE payment SET members = '{\"not\": \"a list\"}' WHERE ref_id = :r")
+    attempt = text(
+        "UPDATE record SET data = jsonb_set(data, '{state}', '\"MAYBE\"') "
+        "WHERE kind = 'attempt' AND terminal = 'T01'"
+    )
+    members = text('UPDATE payment SET members = \'{"not": "a list"}\' WHERE ref_id = :r')
     for change, rule in ((attempt, "record_attempt"), (members, "payment_members")):
         with pytest.raises(IntegrityError, match=rule), hub.begin() as conn:
             conn.execute(change, {"r": paid.ref_id})
@@ -181,21 +199,22 @@ def test_a_row_the_hub_cannot_read_stops_with_one_line(outlets, hub, sim):
         found(hub, sim)
 
 
-def test_a_booking_of_the_day_is_found_at_its_outlet_whatever_day_it_was_taken(outlets, hub,
-                                                                               sim):
+def test_a_booking_of_the_day_is_found_at_its_outlet_whatever_day_it_was_taken(outlets, hub, sim):
     (t01, d01), (_t02, d02) = outlets["T01"], outlets["T02"]
     late = pay(t01, "0001000000011")
     with write(t01.engine) as conn:  # taken before midnight, forwarded after it
-        conn.exec_driver_sql("UPDATE payment SET created_at = '2026-11-20T23:55:00+07:00' "
-                             "WHERE ref_id = ?", (late.ref_id,))
+        conn.exec_driver_sql(
+            "UPDATE payment SET created_at = '2026-11-20T23:55:00+07:00' WHERE ref_id = ?",
+            (late.ref_id,),
+        )
     d01.push()
     d02.push()
     result = found(hub, sim)
     assert result.differences == [] and result.result.payments == []
     with write(t01.engine) as conn:
-        conn.exec_driver_sql("UPDATE payment SET state = 'UNKNOWN' WHERE ref_id = ?",
-                             (late.ref_id,))
+        conn.exec_driver_sql(
+            "UPDATE payment SET state = 'UNKNOWN' WHERE ref_id = ?", (late.ref_id,)
+        )
     d01.push()
     [diff] = found(hub, sim).differences
-    assert (diff.terminal, diff.ref_id, diff.kind) == ("T01", late.ref_id,
-                                                       "host_success_not_local")
+    assert (diff.terminal, diff.ref_id, diff.kind) == ("T01", late.ref_id, "host_success_not_local")

@@ -34,8 +34,7 @@ SHARED = "native:AGT-TEST"
 
 def pdf_text(path) -> str:
     """The PDF's text laid out as printed: a table's row stays one line."""
-    return "\n".join(page.extract_text(extraction_mode="layout")
-                     for page in PdfReader(path).pages)
+    return "\n".join(page.extract_text(extraction_mode="layout") for page in PdfReader(path).pages)
 
 
 @pytest.fixture
@@ -55,6 +54,7 @@ def outlets(tmp_path, sim, hub_url):
         for other_rt, _desk in made.values():
             other_rt.clock.set(when)
         return pay_at_counter(rt, number, months_ahead)
+
     w3, _ = made["WARUNG3"]
     pay(w3, "0001000000061", months_ahead=1)
     other = {"host_account": "native:LAIN", "settlement": "postpaid"}
@@ -68,7 +68,9 @@ def outlets(tmp_path, sim, hub_url):
     pay(w2, "0001000000037")
     failed = pay(w2, "0001000000086")  # pending, then failed: cash owed back
     assert failed.state == "REFUND_DUE"
-    pay(w1, "0001000000011", months_ahead=1)  # the shared deposit moves after WARUNG2's last reading
+    pay(
+        w1, "0001000000011", months_ahead=1
+    )  # the shared deposit moves after WARUNG2's last reading
     for terminal in ("WARUNG1", "WARUNG2"):
         rt, desk = made[terminal]
         desk.pusher().push()
@@ -82,8 +84,15 @@ def outlets(tmp_path, sim, hub_url):
 def test_the_day_as_pdf_xlsx_and_csv_says_each_outlets_and_cashiers_numbers(outlets, tmp_path):
     root, made = outlets
     shop = Shop("TOKO PAK BUDI")
-    written = hub_reports.write(root, shop, NOW, day=DAY, pdf=tmp_path / "d.pdf",
-                                xlsx=tmp_path / "d.xlsx", csv=tmp_path / "d.csv")
+    written = hub_reports.write(
+        root,
+        shop,
+        NOW,
+        day=DAY,
+        pdf=tmp_path / "d.pdf",
+        xlsx=tmp_path / "d.xlsx",
+        csv=tmp_path / "d.csv",
+    )
     own = {t: figures(made[t][0].engine, *day_range(DAY)) for t in ("WARUNG1", "WARUNG2")}
     from loket.domain.money import format_rupiah as rp
 
@@ -101,21 +110,33 @@ def test_the_day_as_pdf_xlsx_and_csv_says_each_outlets_and_cashiers_numbers(outl
         for c in f.by_cashier:
             row = next(x for x in text.splitlines() if f"{terminal} / {c.cashier_id}" in x)
             assert " ".join(row.split()[3:]) == " ".join(
-                f"{c.count} {rp(c.taken)} {c.success} {rp(c.success_amount)}".split()), row
+                f"{c.count} {rp(c.taken)} {c.success} {rp(c.success_amount)}".split()
+            ), row
     assert f"Deposit di host: {SHARED} (WARUNG1, WARUNG2)" in flat
     assert "Pascabayar ke host: native:LAIN (WARUNG3)" in flat and "Setoran ke host (T+1)" in flat
     assert "Outlet" in flat and "WARUNG2" in flat.split("Pengecualian")[-1]  # the refund owed
 
     book = load_workbook(written.xlsx, read_only=True)
-    summary = [[c for c in row if c is not None] for row in book["Ringkasan"].iter_rows(
-        values_only=True)]
+    summary = [
+        [c for c in row if c is not None] for row in book["Ringkasan"].iter_rows(values_only=True)
+    ]
     by_outlet = {r[0]: r for r in summary if r and r[0] in own}
     for terminal, f in own.items():
         assert list(by_outlet[terminal][1:9]) == [
-            f.count, f.success_count, f.cash_collected, f.premium, f.admin_income,
-            f.host_cost, f.margin, f.unsettled_count]
-    cashier_rows = {r[0]: r for r in summary if r and isinstance(r[0], str)
-                    and r[0].startswith("WARUNG") and " / " in r[0]}
+            f.count,
+            f.success_count,
+            f.cash_collected,
+            f.premium,
+            f.admin_income,
+            f.host_cost,
+            f.margin,
+            f.unsettled_count,
+        ]
+    cashier_rows = {
+        r[0]: r
+        for r in summary
+        if r and isinstance(r[0], str) and r[0].startswith("WARUNG") and " / " in r[0]
+    }
     assert set(cashier_rows) == {"WARUNG1 / latihan", "WARUNG2 / latihan", "WARUNG3 / latihan"}
     sheet = list(book["Transaksi"].iter_rows(values_only=True))
     assert sheet[0][:2] == ("Outlet", "Ref loket")
@@ -129,7 +150,8 @@ def test_the_day_as_pdf_xlsx_and_csv_says_each_outlets_and_cashiers_numbers(outl
     held = {t: len(hub_outlets.owner.ledger(root, t, *day_range(DAY))) for t in own}
     for terminal in own:  # every payment of each pushed outlet, once
         assert sorted(r for t, r in listed if t == terminal) == sorted(
-            hub_outlets.owner.ledger(root, terminal, *day_range(DAY)))
+            hub_outlets.owner.ledger(root, terminal, *day_range(DAY))
+        )
         assert held[terminal] == own[terminal].count
     # WARUNG3's 011 arrived as first recorded, the rest of it still queued on the counter
     assert sum(1 for t, _ in listed if t == "WARUNG3") == 2
@@ -187,7 +209,11 @@ def test_the_months_figures_from_postgresql_equal_the_counters_own(tmp_path, sim
         assert hub.failures == own.failures
         assert hub.failures["refunded"] == 1 and hub.failures["time_out"] >= 1
         assert (hub.resolved_within, hub.resolved_late, hub.open_within, hub.open_late) == (
-            own.resolved_within, own.resolved_late, own.open_within, own.open_late)
+            own.resolved_within,
+            own.resolved_late,
+            own.open_within,
+            own.open_late,
+        )
         assert own.open_late == 1 and own.resolved_late == 1  # 029 open, 037 resolved late
         assert hub.median_resolution_h == pytest.approx(own.median_resolution_h, abs=1e-6)
     finally:
@@ -198,18 +224,32 @@ def test_the_months_figures_from_postgresql_equal_the_counters_own(tmp_path, sim
 
 def test_the_month_as_pdf_and_xlsx_across_outlets(outlets, tmp_path):
     root, made = outlets
-    written = hub_reports.write(root, Shop("TOKO PAK BUDI"), NOW, month=(2026, 11),
-                                pdf=tmp_path / "m.pdf", xlsx=tmp_path / "m.xlsx")
+    written = hub_reports.write(
+        root,
+        Shop("TOKO PAK BUDI"),
+        NOW,
+        month=(2026, 11),
+        pdf=tmp_path / "m.pdf",
+        xlsx=tmp_path / "m.xlsx",
+    )
     flat = " ".join(pdf_text(written.pdf).split())
-    for piece in ("Laporan Bulanan", "Outlet: WARUNG1, WARUNG2, WARUNG3", "Volume harian",
-                  "Gangguan menurut jenis", "Waktu penyelesaian", "Per outlet",
-                  f"Deposit di host: {SHARED} (WARUNG1, WARUNG2)", "WARUNG2 / latihan",
-                  "angka mungkin belum lengkap"):
+    for piece in (
+        "Laporan Bulanan",
+        "Outlet: WARUNG1, WARUNG2, WARUNG3",
+        "Volume harian",
+        "Gangguan menurut jenis",
+        "Waktu penyelesaian",
+        "Per outlet",
+        f"Deposit di host: {SHARED} (WARUNG1, WARUNG2)",
+        "WARUNG2 / latihan",
+        "angka mungkin belum lengkap",
+    ):
         assert piece in flat, piece
     total = hub_outlets.outlets_month(root, 2026, 11).all
     book = load_workbook(written.xlsx, read_only=True)
-    summary = [[c for c in row if c is not None] for row in book["Ringkasan"].iter_rows(
-        values_only=True)]
+    summary = [
+        [c for c in row if c is not None] for row in book["Ringkasan"].iter_rows(values_only=True)
+    ]
     day_rows = [r for r in summary if r and r[0] == "2026-11-21"]
     assert day_rows and day_rows[0][1:3] == [total.count, total.success_count]
     assert written.rows == total.count == len(list(book["Transaksi"].iter_rows())) - 1
@@ -226,16 +266,26 @@ def test_the_warning_names_a_queue_a_silent_counter_and_one_behind_the_periods_e
     end = day_range(DAY)[1]
     now = datetime(2026, 11, 22, 7, 0, tzinfo=WIB)
     assert hub_reports.incomplete([CounterStatus("T01", after, 9, 0)], end, now) == ""
-    line = hub_reports.incomplete([CounterStatus("T01", after, 9, 0),
-                                   CounterStatus("T02", after, 9, 4),
-                                   CounterStatus("T03", None, 0, 0),
-                                   CounterStatus("T04", before, 9, 0)], end, now)
+    line = hub_reports.incomplete(
+        [
+            CounterStatus("T01", after, 9, 0),
+            CounterStatus("T02", after, 9, 4),
+            CounterStatus("T03", None, 0, 0),
+            CounterStatus("T04", before, 9, 0),
+        ],
+        end,
+        now,
+    )
     assert "\n" not in line and line.startswith("Perhatian: angka mungkin belum lengkap")
     assert "T01" not in line and "T02 masih punya antrean 4 baris" in line
     assert "T03 belum pernah mengirim" in line and "T04 terakhir mengirim 21/11/2026 18:00" in line
     # the day not over yet: a counter heard from five minutes ago is not behind
-    assert hub_reports.incomplete([CounterStatus("T04", before, 9, 0)], end,
-                                  before + timedelta(minutes=5)) == ""
+    assert (
+        hub_reports.incomplete(
+            [CounterStatus("T04", before, 9, 0)], end, before + timedelta(minutes=5)
+        )
+        == ""
+    )
 
 
 def test_the_command_line_writes_the_files(outlets, hub_url, tmp_path):
@@ -247,34 +297,90 @@ def test_the_command_line_writes_the_files(outlets, hub_url, tmp_path):
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}
     files = {k: tmp_path / f"hari.{k}" for k in ("pdf", "xlsx", "csv")}
     run = subprocess.run(
-        [sys.executable, "-m", "loket", "hub", "report", "--day", "2026-11-21", "--url", hub_url,
-         *(x for k, path in files.items() for x in (f"--{k}", str(path))),
-         "--outlets-csv", str(tmp_path / "outlet.csv")],
-        env=env, capture_output=True, text=True, timeout=120)
+        [
+            sys.executable,
+            "-m",
+            "loket",
+            "hub",
+            "report",
+            "--day",
+            "2026-11-21",
+            "--url",
+            hub_url,
+            *(x for k, path in files.items() for x in (f"--{k}", str(path))),
+            "--outlets-csv",
+            str(tmp_path / "outlet.csv"),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 0, run.stderr
     assert all(path.stat().st_size > 0 for path in files.values())
     assert f"CSV: {files['csv']} (7 transaksi)" in run.stdout
     assert "WARUNG3 masih punya antrean" in run.stdout
     assert (tmp_path / "outlet.csv").read_text(encoding="utf-8-sig").startswith("Tanggal;Outlet")
     assert "Semua outlet" in pdf_text(files["pdf"])  # no configuration: the heading says so
-    bad = subprocess.run([sys.executable, "-m", "loket", "hub", "report", "--day", "2026-11-21",
-                          "--url", hub_url, "--pdf", str(tmp_path / "nope" / "x.pdf")],
-                         env=env, capture_output=True, text=True, timeout=120)
+    bad = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "loket",
+            "hub",
+            "report",
+            "--day",
+            "2026-11-21",
+            "--url",
+            hub_url,
+            "--pdf",
+            str(tmp_path / "nope" / "x.pdf"),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert bad.returncode != 0 and "Traceback" not in bad.stderr, bad.stderr
-    as_json = json.loads(subprocess.run(
-        [sys.executable, "-m", "loket", "hub", "report", "--day", "2026-11-21", "--url", hub_url,
-         "--json"], env=env, capture_output=True, text=True, timeout=120).stdout)
+    as_json = json.loads(
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "loket",
+                "hub",
+                "report",
+                "--day",
+                "2026-11-21",
+                "--url",
+                hub_url,
+                "--json",
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        ).stdout
+    )
     assert as_json["all"]["count"] and "WARUNG3 masih punya antrean" in as_json["warning"]
     plain = subprocess.run(  # no file asked for: the warning all the same
         [sys.executable, "-m", "loket", "hub", "report", "--day", "2026-11-21", "--url", hub_url],
-        env=env, capture_output=True, text=True, timeout=120).stdout
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    ).stdout
     assert "Perhatian: angka mungkin belum lengkap" in plain and "WARUNG3 masih punya" in plain
-    assert all(len(line) <= 80 for line in plain.splitlines()  # one line, however long
-               if not line.startswith("Perhatian")), plain
+    assert all(
+        len(line) <= 80
+        for line in plain.splitlines()  # one line, however long
+        if not line.startswith("Perhatian")
+    ), plain
 
 
 def test_a_counter_says_its_host_account_with_its_own_role_and_only_its_own(
-        tmp_path, sim, hub_url, monkeypatch):
+    tmp_path, sim, hub_url, monkeypatch
+):
     from sqlalchemy import text
     from sqlalchemy.exc import DBAPIError
 
@@ -285,24 +391,31 @@ def test_a_counter_says_its_host_account_with_its_own_role_and_only_its_own(
     root = admin(hub_url)
     roles = {t: schema.add_counter(root, t) for t in ("T01", "T02")}
     monkeypatch.setenv("PW_T01", roles["T01"].password)
-    rt, desk = counter(tmp_path, sim, "T01", hub_url.replace("postgres@", f"{roles['T01'].name}@"),
-                       "PW_T01")
+    rt, desk = counter(
+        tmp_path, sim, "T01", hub_url.replace("postgres@", f"{roles['T01'].name}@"), "PW_T01"
+    )
     t01 = as_role(hub_url, roles["T01"].name, roles["T01"].password)
     try:
         pay_at_counter(rt, "0001000000011")
         assert desk.push() > 0
         with root.connect() as conn:
-            found = dict(conn.execute(text(
-                "SELECT terminal, (host_account, settlement) FROM counter")).all())
+            found = dict(
+                conn.execute(text("SELECT terminal, (host_account, settlement) FROM counter")).all()
+            )
         assert found["T01"] == (f"native:{AGENT}", "deposit")
         assert found["T02"] == (None, None)  # it has not pushed: the report names it alone
         with t01.begin() as conn:  # another outlet's row is not there for it to change
-            assert conn.execute(text("UPDATE counter SET host_account = 'x' "
-                                     "WHERE terminal = 'T02'")).rowcount == 0
+            assert (
+                conn.execute(
+                    text("UPDATE counter SET host_account = 'x' WHERE terminal = 'T02'")
+                ).rowcount
+                == 0
+            )
         with pytest.raises(DBAPIError, match="permission denied"), t01.begin() as conn:
             conn.execute(text("UPDATE counter SET role_name = 'x' WHERE terminal = 'T01'"))
-        accounts = {a.account: a.terminals for a in hub_outlets.host_accounts(
-            root, *day_range(DAY))}
+        accounts = {
+            a.account: a.terminals for a in hub_outlets.host_accounts(root, *day_range(DAY))
+        }
         assert accounts == {f"native:{AGENT}": ["T01"], "": ["T02"]}
     finally:
         t01.dispose()

@@ -26,12 +26,20 @@ def _kinds(engine):
 
 def test_every_source_table_has_its_triggers(engine):
     with engine.connect() as conn:
-        triggers = {name for (name,) in conn.exec_driver_sql(
-            "SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+        triggers = {
+            name
+            for (name,) in conn.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+            )
+        }
     for table in SOURCES:
         assert f"hub_{table}_insert" in triggers
-    assert {"hub_payment_update", "hub_shift_update", "hub_cashier_update",
-            "hub_hostattempt_update"} <= triggers
+    assert {
+        "hub_payment_update",
+        "hub_shift_update",
+        "hub_cashier_update",
+        "hub_hostattempt_update",
+    } <= triggers
 
 
 def test_a_payment_and_its_changes_are_queued_in_their_transaction(engine):
@@ -122,19 +130,23 @@ def test_an_attempt_and_its_changes_are_queued_with_their_payments_ref(engine):
         s.commit()
     paid = payments.get(engine, "PAY-01JCZ8Q4T6W2M0X9K3V7B5N1RA")
     with Writing(engine) as w:
-        made = w.add_attempt(paid.id, NewAttempt("01JHOSTREF", AttemptState.INQUIRING,
-                                                 "2026-11-21T10:00:00+07:00"))
+        made = w.add_attempt(
+            paid.id, NewAttempt("01JHOSTREF", AttemptState.INQUIRING, "2026-11-21T10:00:00+07:00")
+        )
     with Writing(engine) as w:
         w.change_attempt(made.id, AttemptChange(state=AttemptState.INQUIRED, host_tx="TX9"))
     queued = [r for r in outbox.pending(engine, 10_000) if r.kind == "attempt"]
-    assert [(r.key, r.payload["state"]) for r in queued] == [(str(made.id), "INQUIRING"),
-                                                             (str(made.id), "INQUIRED")]
+    assert [(r.key, r.payload["state"]) for r in queued] == [
+        (str(made.id), "INQUIRING"),
+        (str(made.id), "INQUIRED"),
+    ]
     assert queued[-1].payload["ref_id"] == paid.ref_id
     assert queued[-1].payload["host_ref"] == "01JHOSTREF" and queued[-1].payload["host_tx"] == "TX9"
     outbox.mark_pushed(engine, queued[-1].seq, "2026-11-21T10:01:00+07:00")
     outbox.requeue_all(engine)
-    assert [r.payload["state"] for r in outbox.pending(engine, 10_000)
-            if r.kind == "attempt"] == ["INQUIRED"]
+    assert [r.payload["state"] for r in outbox.pending(engine, 10_000) if r.kind == "attempt"] == [
+        "INQUIRED"
+    ]
 
 
 def test_attempts_made_before_0008_are_queued_by_it(tmp_path):
@@ -156,7 +168,8 @@ def test_attempts_made_before_0008_are_queued_by_it(tmp_path):
         conn.exec_driver_sql(
             "INSERT INTO hostattempt (payment_id, seq, host_ref, host_tx, state, rc, message, "
             "quoted_premium, inquired_at, last_call_at, created_at, updated_at) SELECT id, 1, "
-            "'01JOLDREF', '', 'UNKNOWN', '', '', 0, '', '', created_at, created_at FROM payment")
+            "'01JOLDREF', '', 'UNKNOWN', '', '', 0, '', '', created_at, created_at FROM payment"
+        )
     assert "attempt" not in {r.kind for r in outbox.pending(engine, 10_000)}
     migrate(engine)
     [old] = [r for r in outbox.pending(engine, 10_000) if r.kind == "attempt"]

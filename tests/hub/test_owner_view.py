@@ -29,8 +29,11 @@ def outlets(tmp_path, sim, hub_url):
     hub_desk.init_hub(None, hub_url)
     root = admin(hub_url)
     made = {}
-    for terminal, numbers in (("WARUNG1", ("0001000000011", "0001000000029")),
-                              ("WARUNG2", ("0001000000037",)), ("WARUNG3", ())):
+    for terminal, numbers in (
+        ("WARUNG1", ("0001000000011", "0001000000029")),
+        ("WARUNG2", ("0001000000037",)),
+        ("WARUNG3", ()),
+    ):
         schema.add_counter(root, terminal)
         rt, desk = counter(tmp_path, sim, terminal, hub_url)
         for number in numbers:
@@ -64,8 +67,10 @@ def test_the_owner_sees_which_counter_has_not_pushed_since_when(outlets):
     statuses = {s.terminal: s for s in hub_outlets.outlets_day(root, DAY).counters}
     assert statuses["WARUNG3"].pushed_at is None
     assert statuses["WARUNG1"].pushed_at is not None and statuses["WARUNG1"].backlog == 0
-    assert hub_outlets.silent_for(statuses["WARUNG3"], statuses["WARUNG1"].pushed_at) == \
-        "belum pernah mengirim"
+    assert (
+        hub_outlets.silent_for(statuses["WARUNG3"], statuses["WARUNG1"].pushed_at)
+        == "belum pernah mengirim"
+    )
     assert list(statuses)[0] == "WARUNG3"  # the longest silent first
 
 
@@ -91,36 +96,58 @@ password_env = "LOKET_HUB_PASSWORD"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
 
     def loket(*argv):
-        return subprocess.run([sys.executable, "-m", "loket", *argv], env=env,
-                              capture_output=True, text=True, timeout=120)
+        return subprocess.run(
+            [sys.executable, "-m", "loket", *argv],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
 
     pushed = loket("--config", str(config), "hub", "push", "--once")
     assert pushed.returncode == 0, pushed.stderr
     assert "antrean 0" in pushed.stdout
     status = loket("--config", str(config), "hub", "status")
     assert status.returncode == 0 and re.search(
-        r"terakhir terkirim: \d\d/\d\d/\d{4} \d\d:\d\d WIB$", status.stdout.strip()), status.stdout
+        r"terakhir terkirim: \d\d/\d\d/\d{4} \d\d:\d\d WIB$", status.stdout.strip()
+    ), status.stdout
     checked = loket("--config", str(config), "hub", "check", "--date", "2026-11-21")
     assert checked.returncode == 0 and "0 selisih" in checked.stdout, checked.stdout
     sheet = tmp_path / "outlets.csv"
-    shown = loket("hub", "report", "--day", "2026-11-21", "--url", hub_url, "--json",
-                  "--outlets-csv", str(sheet))
+    shown = loket(
+        "hub",
+        "report",
+        "--day",
+        "2026-11-21",
+        "--url",
+        hub_url,
+        "--json",
+        "--outlets-csv",
+        str(sheet),
+    )
     assert shown.returncode == 0, shown.stderr
     report = json.loads(shown.stdout)
     lines = sheet.read_text(encoding="utf-8-sig").splitlines()
     assert lines[0].startswith("Tanggal;Outlet;Kasir;Transaksi")
-    outlet_rows = {line.split(";")[1]: line.split(";") for line in lines[1:]
-                   if line.split(";")[2] == ""}
+    outlet_rows = {
+        line.split(";")[1]: line.split(";") for line in lines[1:] if line.split(";")[2] == ""
+    }
     assert set(outlet_rows) == {"WARUNG1", "WARUNG2", "WARUNG3"}
-    assert int(outlet_rows["WARUNG1"][5]) == report["outlets"]["WARUNG1"]["taken"] - \
-        report["outlets"]["WARUNG1"]["refunded"]
+    assert (
+        int(outlet_rows["WARUNG1"][5])
+        == report["outlets"]["WARUNG1"]["taken"] - report["outlets"]["WARUNG1"]["refunded"]
+    )
     assert set(report["outlets"]) == {"WARUNG1", "WARUNG2", "WARUNG3"}
     assert report["all"]["count"] == 4
     month = loket("hub", "report", "--month", "2026-11", "--url", hub_url, "--json")
     assert month.returncode == 0, month.stderr
     assert json.loads(month.stdout)["all"] == report["all"]  # the month holds only that day
-    assert json.loads(loket("hub", "report", "--month", "2026-10", "--url", hub_url,
-                            "--json").stdout)["all"]["count"] == 0
+    assert (
+        json.loads(loket("hub", "report", "--month", "2026-10", "--url", hub_url, "--json").stdout)[
+            "all"
+        ]["count"]
+        == 0
+    )
     bad = loket("hub", "report", "--day", "21-11-2026", "--url", hub_url)
     assert bad.returncode == 2 and "YYYY-MM-DD" in bad.stderr and "Traceback" not in bad.stderr
     no_such_day = loket("hub", "report", "--day", "2026-11-31", "--url", hub_url)

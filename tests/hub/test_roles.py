@@ -20,8 +20,9 @@ def two_counters(tmp_path, sim, hub_url, monkeypatch):
     pushed = {}
     for terminal, role in roles.items():
         monkeypatch.setenv(f"PW_{terminal}", role.password)
-        rt, desk = counter(tmp_path, sim, terminal,
-                           hub_url.replace("postgres@", f"{role.name}@"), f"PW_{terminal}")
+        rt, desk = counter(
+            tmp_path, sim, terminal, hub_url.replace("postgres@", f"{role.name}@"), f"PW_{terminal}"
+        )
         pay(rt, "0001000000011" if terminal == "T01" else "0001000000029")
         assert desk.push() > 0  # each with its own role
         pushed[terminal] = (rt, desk)
@@ -58,8 +59,12 @@ def test_a_counter_cannot_change_or_forge_another_terminals_rows(two_counters, h
         with pytest.raises(DBAPIError, match="row-level security"), t01.begin() as conn:
             conn.execute(text("UPDATE payment SET terminal = 'T02' WHERE terminal = 'T01'"))
         with pytest.raises(DBAPIError, match="row-level security"), t01.begin() as conn:
-            conn.execute(text("INSERT INTO record (terminal, kind, key, seq, data) "
-                              "VALUES ('T02', 'audit', '1', 1, '{}')"))
+            conn.execute(
+                text(
+                    "INSERT INTO record (terminal, kind, key, seq, data) "
+                    "VALUES ('T02', 'audit', '1', 1, '{}')"
+                )
+            )
         with pytest.raises(DBAPIError, match="permission denied"), t01.begin() as conn:
             conn.execute(text("DELETE FROM payment"))
         with pytest.raises(DBAPIError, match="permission denied"), t01.begin() as conn:
@@ -97,8 +102,11 @@ def test_adding_a_role_never_takes_over_one_loket_did_not_make(hub):
     with hub.begin() as conn:
         conn.exec_driver_sql("CREATE ROLE kasir_lain LOGIN")
     schema.add_counter(hub, "T01")
-    for name, add in (("postgres", schema.add_owner), ("kasir_lain", schema.add_owner),
-                      ("loket_T01", schema.add_owner)):
+    for name, add in (
+        ("postgres", schema.add_owner),
+        ("kasir_lain", schema.add_owner),
+        ("loket_T01", schema.add_owner),
+    ):
         with pytest.raises(HubError, match="sudah ada dan bukan peran pemilik"):
             add(hub, name)
     owner = schema.add_owner(hub, "pemilik_baru")
@@ -111,11 +119,19 @@ def test_adding_a_role_never_takes_over_one_loket_did_not_make(hub):
     assert schema.add_counter(hub, "T01").existed
     hub.dispose()  # new connections: the administrator's password is still the one it had
     with hub.connect() as conn:
-        owners = {name for (name,) in conn.exec_driver_sql(
-            "SELECT r.rolname FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member "
-            "WHERE m.roleid = 'loket_owner'::regrole")}
+        owners = {
+            name
+            for (name,) in conn.exec_driver_sql(
+                "SELECT r.rolname FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member "
+                "WHERE m.roleid = 'loket_owner'::regrole"
+            )
+        }
     # roles belong to the cluster, which other tests share: look at these ones only
-    assert {"pemilik_baru", "loket_X"} <= owners and not {"postgres", "kasir_lain", "loket_T01"} & owners
+    assert {"pemilik_baru", "loket_X"} <= owners and not {
+        "postgres",
+        "kasir_lain",
+        "loket_T01",
+    } & owners
 
 
 def test_a_counters_role_is_refused_the_view_of_every_outlet(two_counters, hub_url, tmp_path):
@@ -130,8 +146,10 @@ def test_a_counters_role_is_refused_the_view_of_every_outlet(two_counters, hub_u
     root, roles = two_counters
     t01 = as_role(hub_url, roles["T01"].name, roles["T01"].password)
     try:
-        for look in (lambda: hub_outlets.outlets_day(t01, date(2026, 11, 21)),
-                     lambda: HubView(t01).day(date(2026, 11, 21))):
+        for look in (
+            lambda: hub_outlets.outlets_day(t01, date(2026, 11, 21)),
+            lambda: HubView(t01).day(date(2026, 11, 21)),
+        ):
             with pytest.raises(HubError, match="peran kasir dan hanya melihat outletnya"):
                 look()
     finally:
@@ -146,14 +164,20 @@ def test_a_counters_role_is_refused_the_view_of_every_outlet(two_counters, hub_u
 
 
 def test_a_counter_with_the_wrong_role_or_password_is_told_what_to_fix(
-        two_counters, hub_url, tmp_path, sim, monkeypatch):
+    two_counters, hub_url, tmp_path, sim, monkeypatch
+):
     from loket.hub.connect import HubError
 
     _root, roles = two_counters
     monkeypatch.setenv("PW_T01", roles["T01"].password)
     # T03's counter configured with T01's role: row-level security refuses its rows
-    rt, desk = counter(tmp_path / "t03", sim, "T03",
-                       hub_url.replace("postgres@", f"{roles['T01'].name}@"), "PW_T01")
+    rt, desk = counter(
+        tmp_path / "t03",
+        sim,
+        "T03",
+        hub_url.replace("postgres@", f"{roles['T01'].name}@"),
+        "PW_T01",
+    )
     try:
         pay(rt, "0001000000037")
         with pytest.raises(HubError, match="terminal_id harus sama dengan TERMINAL"):
@@ -176,5 +200,9 @@ def test_a_terminal_that_differs_only_in_case_is_refused(hub):
         schema.add_counter(hub, "t01")
     with hub.connect() as conn:
         assert [t for (t,) in conn.exec_driver_sql("SELECT terminal FROM counter")] == ["T01"]
-        assert conn.exec_driver_sql(  # the role made before the check went with the rollback
-            "SELECT count(*) FROM pg_roles WHERE rolname = 'loket_t01'").scalar() == 0
+        assert (
+            conn.exec_driver_sql(  # the role made before the check went with the rollback
+                "SELECT count(*) FROM pg_roles WHERE rolname = 'loket_t01'"
+            ).scalar()
+            == 0
+        )

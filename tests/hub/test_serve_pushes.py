@@ -22,8 +22,9 @@ def hub_config(tmp_path, sim, hub_url, hub):
     schema.add_counter(hub, "T01")  # the owner added this outlet to the hub
     db = ledger(tmp_path / "loket.db", paid=0)  # with the POS account serve acts as
     config = config_for(tmp_path, db, sim.url, AGENT, KEY)
-    config.write_text(config.read_text() + f'[hub]\nurl = '
-                      f'"{hub_url}"\npassword_env = "LOKET_HUB_PASSWORD"\n')
+    config.write_text(
+        config.read_text() + f'[hub]\nurl = "{hub_url}"\npassword_env = "LOKET_HUB_PASSWORD"\n'
+    )
     return config
 
 
@@ -31,14 +32,14 @@ def hub_count(hub_url: str) -> int:
     engine = admin(hub_url)
     try:
         with engine.connect() as conn:
-            return conn.exec_driver_sql("SELECT count(*) FROM payment WHERE terminal = 'T01' "
-                                        "AND state = 'SUCCESS'").scalar_one()
+            return conn.exec_driver_sql(
+                "SELECT count(*) FROM payment WHERE terminal = 'T01' AND state = 'SUCCESS'"
+            ).scalar_one()
     finally:
         engine.dispose()
 
 
-def test_serve_pushes_every_payment_to_the_hub_with_no_other_process(tmp_path, sim, hub,
-                                                                    hub_url):
+def test_serve_pushes_every_payment_to_the_hub_with_no_other_process(tmp_path, sim, hub, hub_url):
     config = hub_config(tmp_path, sim, hub_url, hub)
     families = sim.call("GET", f"/_sim/customers?situation=current&limit={PAYMENTS}").json()
     numbers = [c["card_no"] for c in families["data"]["customers"]]
@@ -75,8 +76,12 @@ def test_sync_once_beside_serve_says_so_in_one_line(tmp_path, sim, hub, hub_url)
     config = hub_config(tmp_path, sim, hub_url, hub)
     served = Served(config).ready()
     try:
-        synced = subprocess.run([sys.executable, "-m", "loket", "--config", str(config), "sync",
-                                 "--once"], capture_output=True, text=True, timeout=90)
+        synced = subprocess.run(
+            [sys.executable, "-m", "loket", "--config", str(config), "sync", "--once"],
+            capture_output=True,
+            text=True,
+            timeout=90,
+        )
     finally:
         served.stop()
     assert synced.returncode == 0 and "Traceback" not in synced.stderr, synced.stderr

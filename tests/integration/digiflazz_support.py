@@ -30,8 +30,9 @@ def adapter(sim: SimControl, key: str = KEY, **kw) -> DigiflazzHost:
 
 
 def request(customer_no: str, amount: int = EXAMPLE_PREMIUM) -> PaymentRequest:
-    return PaymentRequest("PAY-1", customer_no, 0, amount, "T01", "latihan",
-                          "2026-11-21T10:00:00+07:00")
+    return PaymentRequest(
+        "PAY-1", customer_no, 0, amount, "T01", "latihan", "2026-11-21T10:00:00+07:00"
+    )
 
 
 def ticket(ref: str, customer_no: str) -> Ticket:
@@ -45,9 +46,14 @@ def raw_client(sim: SimControl) -> DigiflazzClient:
 def runtime(tmp_path: Path, sim: SimControl, host: DigiflazzHost | None = None) -> Runtime:
     config = training_config(tmp_path)
     config.host.agent_id = AGENT
-    rt = build_runtime(config, host or adapter(sim), clock=sim.clock, new_ref=refs(),
-                       training_pin="123456",
-                       delivery=Delivery(PrinterSettings(backend="dummy")))
+    rt = build_runtime(
+        config,
+        host or adapter(sim),
+        clock=sim.clock,
+        new_ref=refs(),
+        training_pin="123456",
+        delivery=Delivery(PrinterSettings(backend="dummy")),
+    )
     if shifts.current(rt.engine, "latihan") is None:
         shifts.open_shift(rt.engine, "latihan", 100_000, "2026-11-21T08:00:00+07:00")
     rt.counter.sleep = lambda _s: time.sleep(0.05)

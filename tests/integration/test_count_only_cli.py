@@ -27,8 +27,10 @@ def test_a_count_only_bill_as_json_and_text(rt):
     assert out["count_only"] is True and (out["member_count"], out["month_count"]) == (2, 3)
     assert out["members"] == [] and out["periods"] == []
     assert (out["premium"], out["total"]) == (750_000, 752_500)
-    assert bill_text(bill) == ["AGUS SALIM — No. Kartu 0001000000029 — BEKASI",
-                               "2 orang · periode 3 bulan"]
+    assert bill_text(bill) == [
+        "AGUS SALIM — No. Kartu 0001000000029 — BEKASI",
+        "2 orang · periode 3 bulan",
+    ]
 
 
 def test_offline_the_cli_says_where_the_price_is_from(rt, sim):
@@ -36,7 +38,8 @@ def test_offline_the_cli_says_where_the_price_is_from(rt, sim):
     sim.faults("drop_before")
     result = rt.counter.inquire("0001000000011")
     assert offline_line(result.bill, "Host mati") == (
-        "OFFLINE: Host mati; harga dari cek terakhir 2026-11-21 (Rp 105.000 per bulan)")
+        "OFFLINE: Host mati; harga dari cek terakhir 2026-11-21 (Rp 105.000 per bulan)"
+    )
 
 
 def test_a_native_bill_names_its_members_and_months(runtime):
@@ -60,8 +63,9 @@ def test_a_days_count_only_payments_as_json(rt):
 
 def _loket(tmp_path, *args):
     env = {"XDG_DATA_HOME": str(tmp_path), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
-    return subprocess.run([sys.executable, "-m", "loket", *args], env=env, capture_output=True,
-                          text=True, timeout=90)
+    return subprocess.run(
+        [sys.executable, "-m", "loket", *args], env=env, capture_output=True, text=True, timeout=90
+    )
 
 
 def test_loket_history_lists_what_loket_pay_took(tmp_path):
@@ -77,4 +81,6 @@ def test_loket_history_lists_what_loket_pay_took(tmp_path):
     text = _loket(tmp_path, "history", "--search", "SITI")
     assert text.returncode == 0 and "3 org 1 bln" in text.stdout and taken["ref_id"] in text.stdout
     wrong = _loket(tmp_path, "history", "--date", "21-11-2026")
-    assert wrong.returncode == 2 and "YYYY-MM-DD" in wrong.stderr and "Traceback" not in wrong.stderr
+    assert (
+        wrong.returncode == 2 and "YYYY-MM-DD" in wrong.stderr and "Traceback" not in wrong.stderr
+    )

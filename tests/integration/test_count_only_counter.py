@@ -18,8 +18,20 @@ from tests.conftest import NOW, make_runtime
 from tests.count_only import CountOnlySim
 
 S = PaymentState
-MONTH_NAMES = ("JAN 20", "FEB 20", "MAR 20", "APR 20", "MEI 20", "JUN 20", "JUL 20", "AGU 20",
-               "SEP 20", "OKT 20", "NOV 20", "DES 20")
+MONTH_NAMES = (
+    "JAN 20",
+    "FEB 20",
+    "MAR 20",
+    "APR 20",
+    "MEI 20",
+    "JUN 20",
+    "JUL 20",
+    "AGU 20",
+    "SEP 20",
+    "OKT 20",
+    "NOV 20",
+    "DES 20",
+)
 
 
 @pytest.fixture
@@ -162,16 +174,24 @@ def test_an_offline_count_only_payment_once_confirmed_moves_the_family_on(rt, si
 
 def test_a_confirmed_bill_that_does_not_divide_drops_the_old_price(rt):
     rt.counter.inquire("0001000000011")
-    families.mark_paid(rt.engine, "0001000000011", Month(2026, 11),
-                       confirmed=(100_001, 2, "2026-11-21T10:01:00+07:00"))
+    families.mark_paid(
+        rt.engine,
+        "0001000000011",
+        Month(2026, 11),
+        confirmed=(100_001, 2, "2026-11-21T10:01:00+07:00"),
+    )
     data, paid_through = snapshot(rt, "0001000000011")
     assert data["month_price"] is None and paid_through == "2026-11"
 
 
 def test_a_native_family_keeps_its_members_and_gets_no_price(runtime):
     runtime.counter.inquire("0001000000011")  # a native family keeps its members, no price
-    families.mark_paid(runtime.engine, "8888801000000011", Month(2026, 11),
-                       confirmed=(105_000, 1, "2026-11-21T10:01:00+07:00"))
+    families.mark_paid(
+        runtime.engine,
+        "8888801000000011",
+        Month(2026, 11),
+        confirmed=(105_000, 1, "2026-11-21T10:01:00+07:00"),
+    )
     native, _ = snapshot(runtime, "8888801000000011")
     assert "month_price" not in native and len(native["members"]) == 3
 
@@ -188,5 +208,6 @@ def test_a_family_paid_by_card_is_not_sold_again_by_its_va_offline_or_online(rt,
     assert online.bill is not None and queued.ref_id in online.refusal
     with pytest.raises(PaymentRefused, match=queued.ref_id):
         rt.counter.pay(online.bill, rt.counter.total_for(online.bill), "latihan")
-    assert [p.ref_id for p in payments.months_sold(rt.engine, "8888801000000011")] == \
-        [queued.ref_id]
+    assert [p.ref_id for p in payments.months_sold(rt.engine, "8888801000000011")] == [
+        queued.ref_id
+    ]

@@ -79,13 +79,17 @@ def test_pending_then_success_and_pending_then_failure(runtime, sim):
     bad = runtime.counter.pay(runtime.counter.inquire("0001000000086").bill, 72_500, "latihan")
     assert bad.state == S.REFUND_DUE
     trail = [e.to_state for e in payments.events(runtime.engine, bad.ref_id)]
-    assert trail[:3] == [S.RECORDED, S.SENDING, S.PENDING] and trail[-2:] == [S.FAILED, S.REFUND_DUE]
+    assert trail[:3] == [S.RECORDED, S.SENDING, S.PENDING] and trail[-2:] == [
+        S.FAILED,
+        S.REFUND_DUE,
+    ]
 
 
 def test_amount_changed_at_the_host_means_refund_due(runtime, sim):
     bill = runtime.counter.inquire("0001000000011").bill
-    sim.host().payment(__import__("tests.integration.test_simulator", fromlist=["x"])
-                       .pay_request("PAY-ELSEWHERE"))  # paid at another counter meanwhile
+    sim.host().payment(
+        __import__("tests.integration.test_simulator", fromlist=["x"]).pay_request("PAY-ELSEWHERE")
+    )  # paid at another counter meanwhile
     payment = runtime.counter.pay(bill, 107_500, "latihan")
     assert payment.state == S.REFUND_DUE and payment.host_rc == "34"
 
@@ -139,14 +143,20 @@ def test_the_cli_says_when_a_bill_is_priced_offline_and_queues_the_payment(runti
 
     runtime.counter.inquire("0001000000011")  # the family is known to this counter
     config = tmp_path / "c.toml"
-    config.write_text(f'[shop]\nname="T"\n[host]\nurl="{sim.url}"\nagent_id="{AGENT}"\n'
-                      f'key="{KEY}"\nread_timeout_s=1\n[database]\n'
-                      f'path="{runtime.config.database.path}"\n[printer]\nbackend="none"\n')
+    config.write_text(
+        f'[shop]\nname="T"\n[host]\nurl="{sim.url}"\nagent_id="{AGENT}"\n'
+        f'key="{KEY}"\nread_timeout_s=1\n[database]\n'
+        f'path="{runtime.config.database.path}"\n[printer]\nbackend="none"\n'
+    )
     sim.faults("drop_before")
 
     def loket(*args):
-        done = subprocess.run([sys.executable, "-m", "loket", "--config", str(config), *args,
-                               "--json"], capture_output=True, text=True, timeout=60)
+        done = subprocess.run(
+            [sys.executable, "-m", "loket", "--config", str(config), *args, "--json"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         return done.returncode, json.loads(done.stdout)
 
     code, out = loket("inquiry", "0001000000011")
@@ -166,12 +176,27 @@ def test_a_refused_headless_payment_says_what_to_hand_back(runtime, sim, tmp_pat
     from tests.conftest import AGENT, KEY
 
     config = tmp_path / "refused.toml"
-    config.write_text(f'[shop]\nname="T"\n[host]\nurl="{sim.url}"\nagent_id="{AGENT}"\n'
-                      f'key="{KEY}"\n[database]\npath="{runtime.config.database.path}"\n'
-                      '[printer]\nbackend="none"\n')
-    done = subprocess.run([sys.executable, "-m", "loket", "--config", str(config), "pay",
-                           "0001000000086", "--cash", "200000"], capture_output=True,
-                          text=True, timeout=60)
+    config.write_text(
+        f'[shop]\nname="T"\n[host]\nurl="{sim.url}"\nagent_id="{AGENT}"\n'
+        f'key="{KEY}"\n[database]\npath="{runtime.config.database.path}"\n'
+        '[printer]\nbackend="none"\n'
+    )
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "loket",
+            "--config",
+            str(config),
+            "pay",
+            "0001000000086",
+            "--cash",
+            "200000",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 1, done.stdout + done.stderr
     first = done.stdout.splitlines()[0]
     assert first.startswith("Uang harus dikembalikan"), first
@@ -184,16 +209,18 @@ def test_no_secret_reaches_the_database_the_paper_or_the_audit_log(runtime, sim)
 
     from tests.conftest import KEY
 
-    payment = runtime.counter.pay(runtime.counter.inquire("0001000000011").bill, 110_000,
-                                  "latihan")
+    payment = runtime.counter.pay(runtime.counter.inquire("0001000000011").bill, 110_000, "latihan")
     runtime.counter.print_slip(payment.ref_id)
     from loket.store import cashiers
 
     cashiers.authenticate(runtime.engine, "latihan", "123456", runtime.clock.now())
     runtime.engine.dispose()
     # every file beside the database but the training PIN's own (shown on the login screen)
-    stored = b"".join(p.read_bytes() for p in Path(runtime.config.database.path).parent.glob("*")
-                      if p.is_file() and p.name != "pin-latihan")
+    stored = b"".join(
+        p.read_bytes()
+        for p in Path(runtime.config.database.path).parent.glob("*")
+        if p.is_file() and p.name != "pin-latihan"
+    )
     printed = b"".join(runtime.counter.delivery.sent)
     for secret in (KEY.encode(), b"123456"):
         assert secret not in stored and secret not in printed

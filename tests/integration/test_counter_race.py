@@ -12,7 +12,8 @@ S = PaymentState
 
 
 def test_a_payment_the_counter_records_is_sent_once_though_a_background_forwarder_drains(
-        runtime, sim):
+    runtime, sim
+):
     bill = runtime.counter.inquire("0001000000011").bill
     seen: list[tuple[str, str, int]] = []
 
@@ -24,8 +25,9 @@ def test_a_payment_the_counter_records_is_sent_once_though_a_background_forwarde
         seen.append((str(stored.state), str(calls[-1].state) if calls else "", len(calls)))
         Forwarder(runtime.engine, runtime.counter.host, runtime.clock).drain(force=True)
 
-    paid = runtime.counter.pay(bill, runtime.counter.total_for(bill), "latihan",
-                               progress=background_drains)
+    paid = runtime.counter.pay(
+        bill, runtime.counter.total_for(bill), "latihan", progress=background_drains
+    )
     assert seen == [("SENDING", "PAYING", 1)]  # committed with its call before anyone could see
     assert paid.state is S.SUCCESS
     assert [e["ref_id"] for e in sim.ledger()].count(paid.ref_id) == 1

@@ -41,10 +41,27 @@ class Sim:
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = (tmp / "sim.log").open("w")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "loket", "sim", "--port", str(self.port), "--db",
-             str(tmp / "sim.db"), "--agent", AGENT, "--key", KEY, "--pending-delay", "1"],
+            [
+                sys.executable,
+                "-m",
+                "loket",
+                "sim",
+                "--port",
+                str(self.port),
+                "--db",
+                str(tmp / "sim.db"),
+                "--agent",
+                AGENT,
+                "--key",
+                KEY,
+                "--pending-delay",
+                "1",
+            ],
             # to a file, never an unread pipe: a full pipe would stop the simulator mid-test
-            stdout=self.log, stderr=subprocess.STDOUT, text=True)
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
@@ -81,7 +98,7 @@ key_env = "LOKET_CRASH_KEY"
 connect_timeout_s = 1
 read_timeout_s = 1
 [database]
-path = "{tmp_path / 'loket.db'}"
+path = "{tmp_path / "loket.db"}"
 [printer]
 backend = "none"
 """)
@@ -101,10 +118,15 @@ def test_sigkill_at_random_moments_in_every_fault_mode_loses_and_doubles_nothing
     killer = Killer(random.Random(20261121))
     for kill in range(KILLS):
         mode = MODES[kill % len(MODES)]
-        assert sim.call("POST", "/_sim/faults",
-                        {"mode": mode, "rate": 0.3, "latency_ms": 1500}).status_code == 200
-        err = killer.run([sys.executable, str(PAYER), str(config), str(tmp / "numbers.txt"),
-                          str(kill)], env)
+        assert (
+            sim.call(
+                "POST", "/_sim/faults", {"mode": mode, "rate": 0.3, "latency_ms": 1500}
+            ).status_code
+            == 200
+        )
+        err = killer.run(
+            [sys.executable, str(PAYER), str(config), str(tmp / "numbers.txt"), str(kill)], env
+        )
         assert "Traceback" not in err, err
     print(f"\nkills timed from the children: {killer}")
 
@@ -113,11 +135,17 @@ def test_sigkill_at_random_moments_in_every_fault_mode_loses_and_doubles_nothing
     print(f"\nafter {KILLS} kills, before sync: {dict(before)}")
     assert sim.call("POST", "/_sim/faults", {"mode": "none"}).status_code == 200
     for _ in range(10):
-        run = subprocess.run([sys.executable, "-m", "loket", "--config", str(config), "sync",
-                              "--once"], env=env, capture_output=True, text=True, timeout=120)
+        run = subprocess.run(
+            [sys.executable, "-m", "loket", "--config", str(config), "sync", "--once"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert run.returncode == 0, run.stderr
-        if not payments.in_states(engine, {S.PENDING, S.UNKNOWN, S.REJECTED, S.QUEUED,
-                                           S.RECORDED, S.SENDING}):
+        if not payments.in_states(
+            engine, {S.PENDING, S.UNKNOWN, S.REJECTED, S.QUEUED, S.RECORDED, S.SENDING}
+        ):
             break
         time.sleep(1.2)
 

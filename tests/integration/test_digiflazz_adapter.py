@@ -49,15 +49,23 @@ def inquired(host, number: str, ref: str):
 
 
 class TestInquiry:
-    @pytest.mark.parametrize("number", ["8801234560001", "8801234560005", "9801234560001",
-                                        "9801234560005"])
+    @pytest.mark.parametrize(
+        "number", ["8801234560001", "8801234560005", "9801234560001", "9801234560005"]
+    )
     def test_test_numbers_answer_the_example_bill_count_only(self, host, number):
         reply = inquired(host, number, "Q1")
         bill = reply.bill
         assert (bill.head_name, bill.branch, bill.member_count, bill.month_count) == (
-            "Nama Pelanggan", "JAKARTA PUSAT", 2, 1)
-        assert (bill.premium, bill.host_admin, bill.agent_price) == (EXAMPLE_PREMIUM, 2_500,
-                                                                     EXAMPLE_PRICE)
+            "Nama Pelanggan",
+            "JAKARTA PUSAT",
+            2,
+            1,
+        )
+        assert (bill.premium, bill.host_admin, bill.agent_price) == (
+            EXAMPLE_PREMIUM,
+            2_500,
+            EXAMPLE_PRICE,
+        )
         assert bill.count_only and bill.members == () and bill.periods == ()
         assert (bill.quote_ref, bill.customer_no, bill.va_no) == ("Q1", number, "")
         assert reply.balance == 1_000_000_000 and reply.sn == "" and reply.paid_at == ""
@@ -80,7 +88,8 @@ class TestInquiry:
         reply = host.inquiry("Q5", "0001000000045")
         assert (reply.outcome, reply.rc) == (Out.FINAL_FAILURE, "60")
         assert reply.cashier_text.startswith("Tagihan tidak tersedia") and "PBI" in (
-            reply.cashier_text)
+            reply.cashier_text
+        )
 
     def test_without_testing_mode_test_numbers_are_unknown_numbers(self, sim):
         production = adapter(sim, testing=False)
@@ -125,8 +134,9 @@ class TestPayment:
         assert host.status(ticket("P5", "8801234560005")).outcome is Out.FINAL_FAILURE
         assert sim.ledger() == [] and host.balance().balance == 1_000_000_000
 
-    @pytest.mark.parametrize(("number", "final"), [("9801234560001", Out.SUCCESS),
-                                                   ("9801234560005", Out.FINAL_FAILURE)])
+    @pytest.mark.parametrize(
+        ("number", "final"), [("9801234560001", Out.SUCCESS), ("9801234560005", Out.FINAL_FAILURE)]
+    )
     def test_98_numbers_are_pending_then_resolve_by_status(self, host, sim, number, final):
         inquired(host, number, "PP")
         pending = host.pay(ticket("PP", number), request(number))
@@ -177,8 +187,10 @@ class TestStatus:
         try:
             host = adapter(sim)
             inquired(host, "9801234560001", "S85")
-            assert host.pay(ticket("S85", "9801234560001"),
-                            request("9801234560001")).outcome is Out.PENDING
+            assert (
+                host.pay(ticket("S85", "9801234560001"), request("9801234560001")).outcome
+                is Out.PENDING
+            )
             asked = host.status(ticket("S85", "9801234560001"))
             assert (asked.outcome, asked.rc, asked.retry_after_s) == (Out.REJECTED, "85", 60.0)
             assert "1 menit" in asked.cashier_text

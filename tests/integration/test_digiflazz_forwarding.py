@@ -56,8 +56,7 @@ def forward_until_final(rt, ref_id: str, rounds: int = 10):
 class TestAtTheCounter:
     def test_the_success_number_is_paid_by_its_inquiry_reference(self, rt, sim):
         paid = pay_at_counter(rt, "8801234560001")
-        assert (paid.state, paid.host_sn, paid.premium) == (S.SUCCESS, EXAMPLE_SN,
-                                                            EXAMPLE_PREMIUM)
+        assert (paid.state, paid.host_sn, paid.premium) == (S.SUCCESS, EXAMPLE_SN, EXAMPLE_PREMIUM)
         assert paid.member_count == 2 and paid.month_count == 1 and paid.agent_price == 24_700
         [(ref, state)] = host_refs(rt, paid.ref_id)
         assert state == "SUCCESS" and ledger_refs(sim) == [ref]
@@ -82,8 +81,10 @@ class TestAtTheCounter:
         assert failed.state == S.REFUND_DUE and failed.host_rc == "02"
         assert sim.ledger() == []
 
-    @pytest.mark.parametrize(("number", "final", "booked"), [("9801234560001", S.SUCCESS, 1),
-                                                             ("9801234560005", S.REFUND_DUE, 0)])
+    @pytest.mark.parametrize(
+        ("number", "final", "booked"),
+        [("9801234560001", S.SUCCESS, 1), ("9801234560005", S.REFUND_DUE, 0)],
+    )
     def test_pending_numbers_settle_by_status(self, rt, sim, number, final, booked):
         settled = pay_at_counter(rt, number)
         assert settled.state == final
@@ -102,8 +103,15 @@ class TestTakenOfflineForwardedNextDay:
         bill = rt.counter.inquire(FAMILY).bill
         sim.clock.set(NEXT_DAY)
         row = payments.new_payment(
-            bill, ref_id="PAY-OFFLINE1", admin_fee=2_500, cash=200_000, cashier_id="latihan",
-            terminal_id="T01", now=iso(NEXT_DAY), offline=True)
+            bill,
+            ref_id="PAY-OFFLINE1",
+            admin_fee=2_500,
+            cash=200_000,
+            cashier_id="latihan",
+            terminal_id="T01",
+            now=iso(NEXT_DAY),
+            offline=True,
+        )
         row.premium += premium_delta
         row.total += premium_delta
         row.shift_id = 1

@@ -45,8 +45,7 @@ def left_sending(db: Path, ref: str) -> Path:
     """A ledger with ``ref`` left SENDING by a counter that was killed mid-call."""
     ledger(db, paid=2)
     engine = open_database(db)
-    payments.record(engine, make_payment("RECORDED", ref_id=ref), actor="kasir1",
-                    state=S.RECORDED)
+    payments.record(engine, make_payment("RECORDED", ref_id=ref), actor="kasir1", state=S.RECORDED)
     payments.transition(engine, ref, S.SENDING, actor="kasir1", now=NOW)
     engine.dispose()
     return db
@@ -54,10 +53,23 @@ def left_sending(db: Path, ref: str) -> Path:
 
 def test_serve_starting_on_a_full_disk_names_the_payment_it_was_recovering(tmp_path):
     db = left_sending(tmp_path / "loket.db", "PAY-DITINGGAL")
-    run = subprocess.run([sys.executable, "-c", FULL_AFTER, "0", "--config",
-                          str(config_for(tmp_path, db)), "serve", "--port", "0"],
-                         capture_output=True, text=True, timeout=90,
-                         env={**os.environ, **ENV, "LOKET_LOG_DIR": str(tmp_path / "log")})
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            FULL_AFTER,
+            "0",
+            "--config",
+            str(config_for(tmp_path, db)),
+            "serve",
+            "--port",
+            "0",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=90,
+        env={**os.environ, **ENV, "LOKET_LOG_DIR": str(tmp_path / "log")},
+    )
     line = one_line(run)
     assert run.returncode == 1 and "disk penuh" in line, line
     assert "pembayaran ini" not in line  # no payment was being made
@@ -71,19 +83,30 @@ def test_serve_starting_on_a_full_disk_names_the_payment_it_was_recovering(tmp_p
 
 def on_read_only(folder: Path, *command: str, env: dict | None = None):
     """``command`` with ``folder`` bind-mounted read-only over itself."""
-    return in_mount_namespace(f'mount --bind "{folder}" "{folder}" && '
-                              f'mount -o remount,ro,bind "{folder}" "{folder}"', *command,
-                              env={**ENV, **(env or {})})
+    return in_mount_namespace(
+        f'mount --bind "{folder}" "{folder}" && mount -o remount,ro,bind "{folder}" "{folder}"',
+        *command,
+        env={**ENV, **(env or {})},
+    )
 
 
-@pytest.mark.parametrize("args", [("serve", "--port", "0"), ("inquiry", "0001000000011"),
-                                  ("sync", "--once")])
+@pytest.mark.parametrize(
+    "args", [("serve", "--port", "0"), ("inquiry", "0001000000011"), ("sync", "--once")]
+)
 def test_a_database_on_a_read_only_disk_is_not_a_matter_of_chmod(tmp_path, args):
     data = tmp_path / "data"
     db = ledger(data / "loket.db", paid=1)
     config = config_for(tmp_path, db)
-    run = on_read_only(data, sys.executable, "-m", "loket", "--config", str(config), *args,
-                       env={"LOKET_LOG_DIR": str(tmp_path / "log")})
+    run = on_read_only(
+        data,
+        sys.executable,
+        "-m",
+        "loket",
+        "--config",
+        str(config),
+        *args,
+        env={"LOKET_LOG_DIR": str(tmp_path / "log")},
+    )
     line = one_line(run)
     assert run.returncode == 1, (run.returncode, line)
     assert "chmod 600" not in line and "hanya-baca (read-only)" in line and "disk" in line, line
@@ -93,9 +116,17 @@ def test_a_database_on_a_read_only_disk_is_not_a_matter_of_chmod(tmp_path, args)
 def test_a_new_database_on_a_read_only_disk(tmp_path):
     data = tmp_path / "data"
     data.mkdir()
-    run = on_read_only(data, sys.executable, "-m", "loket", "--config",
-                       str(config_for(tmp_path, data / "loket.db")), "inquiry", "0001000000011",
-                       env={"LOKET_LOG_DIR": str(tmp_path / "log")})
+    run = on_read_only(
+        data,
+        sys.executable,
+        "-m",
+        "loket",
+        "--config",
+        str(config_for(tmp_path, data / "loket.db")),
+        "inquiry",
+        "0001000000011",
+        env={"LOKET_LOG_DIR": str(tmp_path / "log")},
+    )
     line = one_line(run)
     assert run.returncode == 1 and "hanya-baca (read-only)" in line and "disk" in line, line
     assert list(data.iterdir()) == []

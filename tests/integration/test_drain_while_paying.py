@@ -61,8 +61,11 @@ class Site:
     def impatient_host(self, timeout_s: float):
         """The counter's adapter, with a deadline the slow host cannot meet: to the counter the
         host is down, so it prices and queues offline."""
-        kw = {"connect_timeout_s": timeout_s, "read_timeout_s": timeout_s,
-              "total_timeout_s": timeout_s}
+        kw = {
+            "connect_timeout_s": timeout_s,
+            "read_timeout_s": timeout_s,
+            "total_timeout_s": timeout_s,
+        }
         if self.profile == "digiflazz":
             return dg.adapter(self.sim, **kw)
         return self.sim.host(**kw)
@@ -76,8 +79,9 @@ class Site:
 
     def booked(self) -> list[dict]:
         # a query that differs each time: identical signed requests are spaced a second apart
-        return self.sim.call("GET", f"/_sim/ledger?read={next(LEDGER_READS)}").json()[
-            "data"]["entries"]
+        return self.sim.call("GET", f"/_sim/ledger?read={next(LEDGER_READS)}").json()["data"][
+            "entries"
+        ]
 
 
 @pytest.fixture(scope="module", params=["loket", "digiflazz"])
@@ -109,14 +113,18 @@ class Timeline:
             except BaseException as exc:  # reported by the test, not lost in a thread
                 with self.lock:
                     self.errors.append(exc)
+
         return run
 
 
 def take(rt, bill, timeline: Timeline):
     """The cashier takes the cash for ``bill`` (recorded first: its time is noted then)."""
-    return rt.counter.pay(bill, rt.counter.total_for(bill), "latihan",
-                          progress=lambda p: timeline.recorded.setdefault(p.ref_id,
-                                                                          time.monotonic()))
+    return rt.counter.pay(
+        bill,
+        rt.counter.total_for(bill),
+        "latihan",
+        progress=lambda p: timeline.recorded.setdefault(p.ref_id, time.monotonic()),
+    )
 
 
 def pay_online(rt, number: str, timeline: Timeline):
@@ -160,8 +168,9 @@ def one_round(site: Site, seed: int) -> dict:
         stop = threading.Event()
         workers: list[threading.Thread] = []
         latency = latency_ms / 1000
-        pause = {name: random.Random(f"{seed}-{name}") for name in ("cron", "timer", "counter",
-                                                                       "pos")}
+        pause = {
+            name: random.Random(f"{seed}-{name}") for name in ("cron", "timer", "counter", "pos")
+        }
 
         def noted(who: str, start: float, drained: bool) -> None:
             with timeline.lock:
@@ -222,9 +231,11 @@ def one_round(site: Site, seed: int) -> dict:
         forwarding.release()
         assert timeline.errors == [], timeline.errors
         check(site, window, timeline)
-        return {"payments": len(timeline.recorded),
-                "taken_during_a_drain": sum(map(timeline.during_a_drain, taken)),
-                "turns": dict(timeline.turns)}
+        return {
+            "payments": len(timeline.recorded),
+            "taken_during_a_drain": sum(map(timeline.during_a_drain, taken)),
+            "turns": dict(timeline.turns),
+        }
     finally:
         sim.faults("none")
         for rt in (window, cron, pos):
@@ -236,8 +247,9 @@ def check(site: Site, rt, timeline: Timeline) -> None:
     mine = {p.ref_id: p for p in payments.in_states(rt.engine, set(S))}
     assert set(mine) == set(timeline.recorded)
     states = Counter(p.state for p in mine.values())
-    assert states == {S.SUCCESS: len(mine)}, [(p.ref_id, p.state, p.host_message)
-                                               for p in mine.values() if p.state != S.SUCCESS]
+    assert states == {S.SUCCESS: len(mine)}, [
+        (p.ref_id, p.state, p.host_message) for p in mine.values() if p.state != S.SUCCESS
+    ]
     host_ref = {}  # host reference -> the payment whose attempt used it
     for payment in mine.values():
         trail = [e.to_state for e in payments.events(rt.engine, payment.ref_id)]

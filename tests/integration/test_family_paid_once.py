@@ -90,8 +90,9 @@ def test_a_refused_payment_no_longer_holds_the_family(runtime, sim):
     bill = runtime.counter.inquire(FAMILY).bill
     queued = runtime.counter.pay(bill, runtime.counter.total_for(bill), "latihan")
     with write(runtime.engine) as conn:  # as if the host had refused it for good
-        conn.exec_driver_sql("UPDATE payment SET state = 'REFUND_DUE' WHERE ref_id = ?",
-                             (queued.ref_id,))
+        conn.exec_driver_sql(
+            "UPDATE payment SET state = 'REFUND_DUE' WHERE ref_id = ?", (queued.ref_id,)
+        )
     assert runtime.counter.inquire(FAMILY).usable
 
 

@@ -43,8 +43,14 @@ def shared_sim():
 @pytest.mark.timeout(900)
 def test_no_month_is_sold_twice_in_any_interleaving(shared_sim):
     sim = shared_sim
-    pool = iter([c["card_no"] for c in sim.call(
-        "GET", "/_sim/customers?situation=current&limit=400").json()["data"]["customers"]])
+    pool = iter(
+        [
+            c["card_no"]
+            for c in sim.call("GET", "/_sim/customers?situation=current&limit=400").json()["data"][
+                "customers"
+            ]
+        ]
+    )
 
     class FamilyMonths(RuleBasedStateMachine):
         @initialize()
@@ -111,6 +117,8 @@ def test_no_month_is_sold_twice_in_any_interleaving(shared_sim):
 
     FamilyMonths.TestCase.settings = settings(
         max_examples=int(os.environ.get("LOKET_INTERLEAVINGS", "60")),
-        stateful_step_count=14, deadline=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+        stateful_step_count=14,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+    )
     FamilyMonths.TestCase().runTest()

@@ -56,8 +56,12 @@ def test_the_bill_as_paid_replaces_the_offline_guess(runtime, sim):
     payment = offline_payment(runtime, sim)
 
     def as_paid(_request, reply):  # the host covered one month of arrears too, same premium
-        bill = replace(reply.bill, periods=(Month(2026, 10), Month(2026, 11)), arrears_months=1,
-                       agent_price=reply.bill.premium + 2500)
+        bill = replace(
+            reply.bill,
+            periods=(Month(2026, 10), Month(2026, 11)),
+            arrears_months=1,
+            agent_price=reply.bill.premium + 2500,
+        )
         return replace(reply, bill=bill)
 
     forwarder = Forwarder(runtime.engine, Twisted(runtime.host, payment=as_paid), runtime.clock)
@@ -73,9 +77,11 @@ def test_a_status_success_for_another_amount_or_family_is_not_believed(runtime, 
     payment = runtime.counter.pay(bill, 110_000, "latihan")
     sim.faults("none")
     assert payment.state == S.UNKNOWN
-    lies = [lambda r: replace(r, bill=replace(r.bill, premium=r.bill.premium + 5000)),
-            lambda r: replace(r, bill=replace(r.bill, va_no="8888801999999999")),
-            lambda r: replace(r, bill=None)]
+    lies = [
+        lambda r: replace(r, bill=replace(r.bill, premium=r.bill.premium + 5000)),
+        lambda r: replace(r, bill=replace(r.bill, va_no="8888801999999999")),
+        lambda r: replace(r, bill=None),
+    ]
     for lie in lies:
         host = Twisted(runtime.host, status=lambda _ref, reply, lie=lie: lie(reply))
         after = Forwarder(runtime.engine, host, runtime.clock).forward(payment.ref_id)
@@ -141,9 +147,13 @@ def test_one_payment_that_blows_up_is_parked_and_the_others_go(runtime, sim, cap
     parked = payments.get(runtime.engine, made[1].ref_id)
     assert parked.state == S.UNKNOWN and parked.next_attempt_at > parked.created_at
     assert [e.to_state for e in payments.events(runtime.engine, made[1].ref_id)][-2:] == [
-        S.SENDING, S.UNKNOWN]  # caught while sending: it may have reached the host
-    assert any(made[1].ref_id in r.getMessage() and "RecursionError" in r.getMessage()
-               for r in caplog.records)
+        S.SENDING,
+        S.UNKNOWN,
+    ]  # caught while sending: it may have reached the host
+    assert any(
+        made[1].ref_id in r.getMessage() and "RecursionError" in r.getMessage()
+        for r in caplog.records
+    )
     assert all(KEY not in r.getMessage() for r in caplog.records)
     assert made[1].ref_id not in {p.ref_id for p in forwarder.due()}  # backed off
     with caplog.at_level(logging.ERROR, logger="loket.sync"):

@@ -39,14 +39,27 @@ def sim():
     control.thread.stop()
 
 
-def run_check(tmp_path, url: str, key: str, *, username: str = AGENT, testing: str = "true",
-              extra: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
+def run_check(
+    tmp_path,
+    url: str,
+    key: str,
+    *,
+    username: str = AGENT,
+    testing: str = "true",
+    extra: tuple[str, ...] = (),
+) -> subprocess.CompletedProcess:
     path = tmp_path / "loket.toml"
-    path.write_text(CONFIG.format(url=url, username=username, testing=testing,
-                                  db=tmp_path / "loket.db"))
+    path.write_text(
+        CONFIG.format(url=url, username=username, testing=testing, db=tmp_path / "loket.db")
+    )
     env = os.environ | {"LOKET_DG_KEY": key}
-    return subprocess.run([sys.executable, "-m", "loket", "host", "check", "--config", str(path),
-                           *extra], capture_output=True, text=True, timeout=60, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "loket", "host", "check", "--config", str(path), *extra],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
 
 
 def test_the_right_key_passes_and_shows_the_deposit(tmp_path, sim):
@@ -63,8 +76,10 @@ def test_a_simulator_with_another_key_fails_in_one_line(tmp_path, sim):
     run = run_check(tmp_path, sim.url, "a-different-key")
     assert run.returncode == 1 and run.stderr == ""
     failed = [line for line in run.stdout.splitlines() if line.startswith("GAGAL")]
-    assert failed == ["GAGAL Username atau API key ditolak host: Tanda tangan (sign) ditolak "
-                      "Digiflazz: username atau API key salah — hubungi pemilik loket (kode 41)"]
+    assert failed == [
+        "GAGAL Username atau API key ditolak host: Tanda tangan (sign) ditolak "
+        "Digiflazz: username atau API key salah — hubungi pemilik loket (kode 41)"
+    ]
     assert "Saldo" not in run.stdout and "a-different-key" not in run.stdout
 
 
@@ -85,9 +100,11 @@ def test_an_address_nobody_answers_is_one_line(tmp_path):
         port = s.getsockname()[1]  # closed again when the check runs
     run = run_check(tmp_path, f"http://127.0.0.1:{port}", KEY)
     assert run.returncode == 1
-    assert run.stdout.splitlines() == [f"GAGAL Host http://127.0.0.1:{port} tidak dapat "
-                                       "dihubungi: Host tidak dapat dihubungi — periksa koneksi "
-                                       "internet"]
+    assert run.stdout.splitlines() == [
+        f"GAGAL Host http://127.0.0.1:{port} tidak dapat "
+        "dihubungi: Host tidak dapat dihubungi — periksa koneksi "
+        "internet"
+    ]
 
 
 def test_profile_is_only_for_training(tmp_path, sim):
@@ -99,12 +116,19 @@ def answering(routes: dict, date_offset: timedelta = timedelta(0)) -> DigiflazzH
     def answer(request: httpx.Request) -> httpx.Response:
         data = routes[request.url.path]
         when = format_datetime(MachineClock().now() + date_offset, usegmt=False)
-        return httpx.Response(200 if "deposit" in data or data.get("rc") == "00" else 400,
-                              content=json.dumps({"data": data}).encode(),
-                              headers={"content-type": "application/json", "date": when})
+        return httpx.Response(
+            200 if "deposit" in data or data.get("rc") == "00" else 400,
+            content=json.dumps({"data": data}).encode(),
+            headers={"content-type": "application/json", "date": when},
+        )
 
-    return DigiflazzHost("https://api.example", "buyer", "k" * 10, testing=True,
-                         transport=httpx.MockTransport(answer))
+    return DigiflazzHost(
+        "https://api.example",
+        "buyer",
+        "k" * 10,
+        testing=True,
+        transport=httpx.MockTransport(answer),
+    )
 
 
 def findings(host) -> list[tuple[Verdict, str]]:
@@ -125,14 +149,20 @@ def test_an_unknown_sku_fails():
     host = answering({"/v1/cek-saldo": {"deposit": 5000.0}, "/v1/transaction": refusal("43")})
     lines, ready = findings(host)
     assert not ready
-    assert (Verdict.FAILED, "SKU 'bpjs' tidak dikenal atau tidak aktif: periksa [host] sku "
-                            "dengan daftar harga Digiflazz") in lines
+    assert (
+        Verdict.FAILED,
+        "SKU 'bpjs' tidak dikenal atau tidak aktif: periksa [host] sku "
+        "dengan daftar harga Digiflazz",
+    ) in lines
 
 
-@pytest.mark.parametrize(("offset", "verdict", "ready"), [
-    (timedelta(minutes=-10), Verdict.FAILED, False),
-    (timedelta(minutes=2), Verdict.OK, True),
-])
+@pytest.mark.parametrize(
+    ("offset", "verdict", "ready"),
+    [
+        (timedelta(minutes=-10), Verdict.FAILED, False),
+        (timedelta(minutes=2), Verdict.OK, True),
+    ],
+)
 def test_a_clock_far_from_the_hosts_is_found(offset, verdict, ready):
     inquiry = {"ref_id": "x"}  # not believed: the SKU is unchecked, not failed
     host = answering({"/v1/cek-saldo": {"deposit": 5000.0}, "/v1/transaction": inquiry}, offset)
@@ -142,16 +172,32 @@ def test_a_clock_far_from_the_hosts_is_found(offset, verdict, ready):
 
 
 def test_training_with_the_digiflazz_profile_pays_the_success_number(tmp_path):
-    env = os.environ | {"XDG_DATA_HOME": str(tmp_path / "data"),
-                        "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    env = os.environ | {
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+    }
     env.pop("LOKET_CONFIG", None)
-    run = subprocess.run([sys.executable, "-m", "loket", "pay", "8801234560001", "--cash",
-                          "30000", "--profile", "digiflazz", "--json"], capture_output=True,
-                         text=True, timeout=90, env=env)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "loket",
+            "pay",
+            "8801234560001",
+            "--cash",
+            "30000",
+            "--profile",
+            "digiflazz",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=90,
+        env=env,
+    )
     assert run.returncode == 0, run.stderr
     paid = json.loads(run.stdout)
-    assert (paid["state"], paid["sn"], paid["total"]) == ("SUCCESS", "BP1234554321JS",
-                                                               25_000)
+    assert (paid["state"], paid["sn"], paid["total"]) == ("SUCCESS", "BP1234554321JS", 25_000)
     assert (tmp_path / "data" / "loket" / "latihan-digiflazz" / "loket.db").exists()
 
 

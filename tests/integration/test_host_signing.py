@@ -13,8 +13,9 @@ from tests.integration.test_simulator import pay_request
 
 
 def send(sim, method, target, raw=b"", stamp=None, signed_target=None):
-    headers = signed_headers(AGENT, KEY, method, signed_target or target, raw,
-                             stamp or int(time.time()))
+    headers = signed_headers(
+        AGENT, KEY, method, signed_target or target, raw, stamp or int(time.time())
+    )
     return httpx.request(method, sim.url + target, content=raw, headers=headers, timeout=10)
 
 
@@ -23,8 +24,9 @@ def test_the_query_string_is_signed_and_cannot_be_altered(sim):
     ok = send(sim, "GET", target)
     assert ok.status_code == 200 and len(ok.json()["data"]["customers"]) == 2
     stamp = int(time.time()) - 1
-    tampered = send(sim, "GET", "/_sim/customers?situation=arrears&limit=900", stamp=stamp,
-                    signed_target=target)
+    tampered = send(
+        sim, "GET", "/_sim/customers?situation=arrears&limit=900", stamp=stamp, signed_target=target
+    )
     assert tampered.status_code == 401 and tampered.json()["data"]["rc"] == "41"
     path_only = send(sim, "GET", target, stamp=stamp - 1, signed_target="/_sim/customers")
     assert path_only.status_code == 401  # the old way of signing no longer passes
@@ -114,8 +116,7 @@ def test_two_processes_sending_the_same_request_in_the_same_second_are_both_answ
     from loket.host.native.client import NativeHost
 
     fixed = int(time.time())
-    hosts = [NativeHost(sim.url, AGENT, KEY, stamps=Stamps(clock=lambda: fixed))
-             for _ in range(2)]
+    hosts = [NativeHost(sim.url, AGENT, KEY, stamps=Stamps(clock=lambda: fixed)) for _ in range(2)]
     try:
         assert [h.status("PAY-TWICE").outcome for h in hosts] == [Outcome.NOT_POSTED] * 2
     finally:

@@ -50,8 +50,13 @@ def counter_at(tmp_path: Path, url: str, db: Path | None = None):
     config.host.url, config.host.agent_id, config.host.key = url, AGENT, SecretStr("k" * 8)
     config.host.connect_timeout_s, config.host.read_timeout_s = CONNECT_S, READ_S
     host = NativeHost(url, AGENT, "k" * 8, CONNECT_S, READ_S)
-    rt = build_runtime(config, host, clock=FixedClock(NOW), new_ref=refs(),
-                       delivery=Delivery(PrinterSettings(backend="dummy")))
+    rt = build_runtime(
+        config,
+        host,
+        clock=FixedClock(NOW),
+        new_ref=refs(),
+        delivery=Delivery(PrinterSettings(backend="dummy")),
+    )
     set_account(rt.engine, "latihan")
     shifts.open_shift(rt.engine, "latihan", 100_000, iso(NOW))
     rt.counter.sleep = lambda _s: time.sleep(0.05)
@@ -123,10 +128,10 @@ key = "kkkkkkkk"
 connect_timeout_s = {CONNECT_S}
 read_timeout_s = {READ_S}
 [database]
-path = "{tmp_path / 'loket.db'}"
+path = "{tmp_path / "loket.db"}"
 [printer]
 backend = "file"
-path = "{tmp_path / 'printer.bin'}"
+path = "{tmp_path / "printer.bin"}"
 """)
     from loket.store.opening import open_database
 
@@ -138,8 +143,13 @@ path = "{tmp_path / 'printer.bin'}"
 
 def loket(config: Path, *args: str, timeout: float = 60):
     started = time.monotonic()
-    done = subprocess.run([sys.executable, "-m", "loket", "--config", str(config), *args],
-                          capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+    done = subprocess.run(
+        [sys.executable, "-m", "loket", "--config", str(config), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+    )
     assert "Traceback" not in done.stderr and "Traceback" not in done.stdout, done.stderr
     return done, time.monotonic() - started
 
@@ -156,9 +166,17 @@ def states(tmp_path: Path) -> dict[str, str]:
 
 # Every mode is tried through the service above; through the CLI (a few seconds each: the counter
 # waits 3.5 s for an unknown payment to settle) the ones issue #8 reported, and the wire's worst.
-CLI_PAYMENT_MODES = ["negative_premium", "unauthorized_success", "other_ref", "failed_rc00",
-                     "success_rc84", "premium_differs", "deep_nesting", "gzip_bomb",
-                     "drip_headers"]
+CLI_PAYMENT_MODES = [
+    "negative_premium",
+    "unauthorized_success",
+    "other_ref",
+    "failed_rc00",
+    "success_rc84",
+    "premium_differs",
+    "deep_nesting",
+    "gzip_bomb",
+    "drip_headers",
+]
 
 
 @pytest.mark.parametrize("mode", CLI_PAYMENT_MODES)
@@ -173,8 +191,9 @@ def test_loket_pay_never_says_paid_to_a_hostile_host(tmp_path, hostile, mode):
     assert took < CLI_S, took
 
 
-@pytest.mark.parametrize("mode", ["negative_premium", "zero_premium", "empty_periods",
-                                  "json_list", "drip_body"])
+@pytest.mark.parametrize(
+    "mode", ["negative_premium", "zero_premium", "empty_periods", "json_list", "drip_body"]
+)
 def test_loket_inquiry_shows_no_bill_from_a_hostile_host(tmp_path, hostile, mode):
     config = cli_config(tmp_path, hostile.url)
     hostile.set(mode, on=["inquiry"])

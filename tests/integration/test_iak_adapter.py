@@ -27,8 +27,17 @@ from tests.sim_profiles.conftest import USERNAME, start_profile_sim, wait_pendin
 S, A = PaymentState, AttemptState
 DEPOSIT = 1_000_000_000
 CARD = "0001000000011"  # one member, nothing in arrears: Rp 105.000 this month
-EXAMPLE = dict(premium=50_000, host_admin=2_500, agent_price=52_300, member_count=2,
-               month_count=2, head_name="VERGIE", branch="JAKARTA PUSAT", members=(), periods=())
+EXAMPLE = dict(
+    premium=50_000,
+    host_admin=2_500,
+    agent_price=52_300,
+    member_count=2,
+    month_count=2,
+    head_name="VERGIE",
+    branch="JAKARTA PUSAT",
+    members=(),
+    periods=(),
+)
 
 
 @pytest.fixture
@@ -46,8 +55,9 @@ def host(sim):
 
 
 def request_for(bill, ref="PAY-T0001"):
-    return PaymentRequest(ref, bill.customer_no, bill.months_ahead, bill.premium, "T01", "kasir",
-                          iso(NOW))
+    return PaymentRequest(
+        ref, bill.customer_no, bill.months_ahead, bill.premium, "T01", "kasir", iso(NOW)
+    )
 
 
 def quote(host, number, ref, months_ahead=0):
@@ -61,8 +71,14 @@ def runtime(tmp_path, sim, clock=None, **host_options):
     config.host.agent_id = USERNAME
     clock = clock or FixedClock(NOW)
     host = IakHost(sim.url, USERNAME, KEY, clock=clock, **host_options)
-    rt = build_runtime(config, host, clock=clock, new_ref=refs(), training_pin="123456",
-                       delivery=Delivery(PrinterSettings(backend="dummy")))
+    rt = build_runtime(
+        config,
+        host,
+        clock=clock,
+        new_ref=refs(),
+        training_pin="123456",
+        delivery=Delivery(PrinterSettings(backend="dummy")),
+    )
     shifts.open_shift(rt.engine, "latihan", 100_000, "2026-11-21T08:00:00+07:00")
     rt.counter.sleep = lambda _s: time.sleep(0.05)
     rt.counter.settings.pending_wait_s = 0.0
@@ -83,36 +99,53 @@ class TestTestNumbers:
     def test_8801234560001_is_pinned_to_success_and_pays_the_documented_example(self, host, sim):
         bill, ticket = quote(host, "8801234560001", "A1")
         assert {k: getattr(bill, k) for k in EXAMPLE} == EXAMPLE
-        assert (bill.quote_ref, bill.quote_tx, bill.customer_no) == ("A1", "9732787",
-                                                                     "8801234560001")
+        assert (bill.quote_ref, bill.quote_tx, bill.customer_no) == (
+            "A1",
+            "9732787",
+            "8801234560001",
+        )
         paid = host.pay(ticket, request_for(bill))
         assert paid.outcome is Outcome.SUCCESS
         assert (paid.sn, paid.paid_at) == ("148732328035714773", "2026-11-21T10:00:00+07:00")
         assert paid.balance == DEPOSIT - 52_300 == host.balance().balance
         status = host.status(ticket)
-        assert (status.outcome, status.sn, status.bill.premium) == (Outcome.SUCCESS,
-                                                                    paid.sn, 50_000)
+        assert (status.outcome, status.sn, status.bill.premium) == (
+            Outcome.SUCCESS,
+            paid.sn,
+            50_000,
+        )
         [entry] = sim.ledger()
         assert (entry["ref_id"], entry["tr_id"]) == ("A1", 9_732_787)
 
-    @pytest.mark.parametrize(("number", "rc", "outcome"), [
-        ("8801234560003", "103", Outcome.NOT_POSTED),  # inquiry time-out: inquire again later
-        ("8801234560004", "01", Outcome.FINAL_FAILURE),  # already paid: nothing to pay
-        ("8801234560005", "14", Outcome.FINAL_FAILURE),  # wrong number
-        ("8801234560002", "02", Outcome.NOT_POSTED),  # newer scheme: D=0, RRR=002
-        ("8801234560009", "09", Outcome.NOT_POSTED),
-    ])
+    @pytest.mark.parametrize(
+        ("number", "rc", "outcome"),
+        [
+            ("8801234560003", "103", Outcome.NOT_POSTED),  # inquiry time-out: inquire again later
+            ("8801234560004", "01", Outcome.FINAL_FAILURE),  # already paid: nothing to pay
+            ("8801234560005", "14", Outcome.FINAL_FAILURE),  # wrong number
+            ("8801234560002", "02", Outcome.NOT_POSTED),  # newer scheme: D=0, RRR=002
+            ("8801234560009", "09", Outcome.NOT_POSTED),
+        ],
+    )
     def test_inquiry_failures(self, host, number, rc, outcome):
         reply = host.inquiry("F1", number)
         assert (reply.outcome, reply.rc, reply.bill, reply.answered) == (outcome, rc, None, True)
         assert reply.cashier_text and "status akan dicek" not in reply.cashier_text
 
-    @pytest.mark.parametrize(("number", "text"), [
-        ("0001000000045", "Peserta tidak dapat dibayar di loket ini: peserta PBI, iuran dibayar "
-                          "pemerintah"),
-        ("0001000000053", "Peserta tidak dapat dibayar di loket ini: peserta PPU, iuran dibayar "
-                          "pemberi kerja"),
-    ])
+    @pytest.mark.parametrize(
+        ("number", "text"),
+        [
+            (
+                "0001000000045",
+                "Peserta tidak dapat dibayar di loket ini: peserta PBI, iuran dibayar pemerintah",
+            ),
+            (
+                "0001000000053",
+                "Peserta tidak dapat dibayar di loket ini: peserta PPU, iuran dibayar "
+                "pemberi kerja",
+            ),
+        ],
+    )
     def test_a_pbi_or_ppu_refusal_is_one_indonesian_line(self, host, number, text):
         """IAK refuses PBI and PPU with rc 41 and English words ("CAN'T BE PAID IN COUNTER,
         PLEASE PAY TO THE CORRESPONDING COMPANY"): the cashier read them as they came."""
@@ -134,8 +167,10 @@ class TestTestNumbers:
         bill, ticket = quote(host, number, "F1")
         reply = host.pay(ticket, request_for(bill))
         assert (reply.outcome, reply.rc) == (Outcome.UNKNOWN, "105")
-        assert (host.status(ticket).outcome, host.status(ticket).rc) == (Outcome.FINAL_FAILURE,
-                                                                         "37")
+        assert (host.status(ticket).outcome, host.status(ticket).rc) == (
+            Outcome.FINAL_FAILURE,
+            "37",
+        )
         assert sim.ledger() == []
 
     @pytest.mark.parametrize("number", ["8801234560007", "8801234561039"])
@@ -151,8 +186,7 @@ class TestTestNumbers:
             bill, ticket = quote(host, number, ref)
             assert host.pay(ticket, request_for(bill)).outcome is Outcome.SUCCESS
 
-    def test_checkstatus_of_an_inquiry_only_is_quote_only_and_of_an_unknown_ref_no_news(
-            self, host):
+    def test_checkstatus_of_an_inquiry_only_is_quote_only_and_of_an_unknown_ref_no_news(self, host):
         _bill, ticket = quote(host, CARD, "Q1")
         only = host.status(ticket)
         assert (only.outcome, only.quote_only, only.rc) == (Outcome.UNKNOWN, True, "42")
@@ -164,16 +198,23 @@ class TestRequests:
     def test_a_family_is_count_only_and_months_ahead_are_sent_as_month(self, host):
         bill, _ticket = quote(host, "0001000000029", "M1", months_ahead=2)
         assert (bill.premium, bill.month_count, bill.member_count, bill.months_ahead) == (
-            1_250_000, 5, 2, 2)
+            1_250_000,
+            5,
+            2,
+            2,
+        )
         assert (bill.count_only, bill.va_no, bill.branch, bill.agent_price) == (
-            True, "", "BEKASI", 1_251_000)
+            True,
+            "",
+            "BEKASI",
+            1_251_000,
+        )
         by_va, _ = quote(host, "8888801000000029", "M2")
         assert (by_va.va_no, by_va.month_count) == ("8888801000000029", 3)
 
     def test_references_are_letters_and_digits_and_never_repeat(self, host):
         made = {host.new_ref("PAY-01JCZ8Q4T6W2M0X9K3V7B5N1RA", 1) for _ in range(50)}
-        assert len(made) == 50 and all(r.isalnum() and r.isascii() and len(r) <= 32
-                                       for r in made)
+        assert len(made) == 50 and all(r.isalnum() and r.isascii() and len(r) <= 32 for r in made)
 
     def test_a_wrong_key_or_username_is_refused_and_nothing_is_recorded(self, host, sim):
         for wrong in (IakHost(sim.url, USERNAME, "wrong-key"), IakHost(sim.url, "08123", KEY)):
@@ -270,11 +311,16 @@ class TestForwarding:
         rt.close()
 
     def queued(self, rt, bill, premium, ref):
-        row = new_payment(replace(bill, premium=premium, quote_ref="", quote_tx="",
-                                  priced_offline=True),
-                          ref_id=ref, admin_fee=2_500, cash=premium + 2_500,
-                          cashier_id="latihan", terminal_id="T01", now=iso(rt.clock.now()),
-                          offline=True)
+        row = new_payment(
+            replace(bill, premium=premium, quote_ref="", quote_tx="", priced_offline=True),
+            ref_id=ref,
+            admin_fee=2_500,
+            cash=premium + 2_500,
+            cashier_id="latihan",
+            terminal_id="T01",
+            now=iso(rt.clock.now()),
+            offline=True,
+        )
         return payments.record(rt.engine, row, "latihan", S.QUEUED)
 
     def test_taken_offline_and_forwarded_next_day_the_same_amount_is_paid(self, tmp_path, sim):
@@ -292,7 +338,8 @@ class TestForwarding:
         rt.close()
 
     def test_taken_offline_at_a_price_that_changed_is_owed_back_and_nothing_paid(
-            self, tmp_path, sim):
+        self, tmp_path, sim
+    ):
         rt = runtime(tmp_path, sim)
         bill = rt.counter.inquire(CARD).bill
         payment = self.queued(rt, bill, bill.premium - 35_000, "PAY-OFF2")
@@ -349,7 +396,8 @@ def test_quote_rule_is_ten_minutes():
 
 class TestLateArrival:
     def test_a_payment_that_arrives_after_the_host_said_not_received_is_not_owed_back(
-            self, tmp_path, sim):
+        self, tmp_path, sim
+    ):
         """The pay request is lost on the way; status says "not received"; the quote ages past
         loket's limit; then the lost request reaches the host and posts. The fresh inquiry
         finds the bill paid — the earlier quote is asked once more and the payment is LUNAS,
@@ -369,8 +417,10 @@ class TestLateArrival:
 
         def inquiry_after_the_late_arrival(*args, **kw):
             if not sim.ledger():  # the lost request reaches the host now
-                late.pay(Ticket(bill.quote_ref, bill.quote_tx, payment.ref_id),
-                         request_for(bill, payment.ref_id))
+                late.pay(
+                    Ticket(bill.quote_ref, bill.quote_tx, payment.ref_id),
+                    request_for(bill, payment.ref_id),
+                )
             return inquire(*args, **kw)
 
         host.inquiry = inquiry_after_the_late_arrival

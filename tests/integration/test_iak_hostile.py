@@ -15,13 +15,32 @@ from loket.host.iak.client import IakHost
 USER, KEY = "081234567890", "iak-test-key"
 URL = "https://testpostpaid.mobilepulsa.net"
 TR_ID, REF, HP = 9_732_787, "LK0001ABC", "8801234560001"
-INQ = {"tr_id": TR_ID, "code": "BPJS", "hp": HP, "tr_name": "VERGIE", "period": "02",
-       "nominal": 50000, "admin": 2500, "ref_id": REF, "response_code": "00",
-       "message": "INQUIRY SUCCESS", "price": 52500, "selling_price": 52300,
-       "desc": {"kode_cabang": "0901", "nama_cabang": "JAKARTA PUSAT", "sisa_pembayaran": "0",
-                "jumlah_peserta": "2"}}
-PAID = INQ | {"message": "PAYMENT SUCCESS", "datetime": "20180803170750", "balance": 999490800,
-              "noref": "148732328035714773"}
+INQ = {
+    "tr_id": TR_ID,
+    "code": "BPJS",
+    "hp": HP,
+    "tr_name": "VERGIE",
+    "period": "02",
+    "nominal": 50000,
+    "admin": 2500,
+    "ref_id": REF,
+    "response_code": "00",
+    "message": "INQUIRY SUCCESS",
+    "price": 52500,
+    "selling_price": 52300,
+    "desc": {
+        "kode_cabang": "0901",
+        "nama_cabang": "JAKARTA PUSAT",
+        "sisa_pembayaran": "0",
+        "jumlah_peserta": "2",
+    },
+}
+PAID = INQ | {
+    "message": "PAYMENT SUCCESS",
+    "datetime": "20180803170750",
+    "balance": 999490800,
+    "noref": "148732328035714773",
+}
 PAY = PaymentRequest("PAY-1", HP, 0, 50_000, "T01", "kasir", "2026-11-21T10:00:00+07:00")
 TICKET = Ticket(REF, str(TR_ID), "PAY-1")
 
@@ -58,12 +77,27 @@ def test_each_command_is_signed_with_its_own_x():
     assert host.pay(TICKET, PAY).outcome is Outcome.SUCCESS
     assert host.status(TICKET).outcome is Outcome.SUCCESS
     inq, pay, status = fake.sent
-    assert inq == {"commands": "inq-pasca", "username": USER, "code": "BPJS", "hp": HP,
-                   "ref_id": REF, "month": 2, "sign": md5(USER + KEY + REF)}
-    assert pay == {"commands": "pay-pasca", "username": USER, "tr_id": TR_ID,
-                   "sign": md5(USER + KEY + str(TR_ID))}
-    assert status == {"commands": "checkstatus", "username": USER, "ref_id": REF,
-                      "sign": md5(USER + KEY + "cs")}
+    assert inq == {
+        "commands": "inq-pasca",
+        "username": USER,
+        "code": "BPJS",
+        "hp": HP,
+        "ref_id": REF,
+        "month": 2,
+        "sign": md5(USER + KEY + REF),
+    }
+    assert pay == {
+        "commands": "pay-pasca",
+        "username": USER,
+        "tr_id": TR_ID,
+        "sign": md5(USER + KEY + str(TR_ID)),
+    }
+    assert status == {
+        "commands": "checkstatus",
+        "username": USER,
+        "ref_id": REF,
+        "sign": md5(USER + KEY + "cs"),
+    }
 
 
 def test_the_documented_example_reads_as_a_count_only_bill_and_integral_doubles_pass():
@@ -72,7 +106,11 @@ def test_the_documented_example_reads_as_a_count_only_bill_and_integral_doubles_
     assert (bill.premium, bill.host_admin, bill.agent_price) == (50_000, 2_500, 52_300)
     assert all(type(v) is int for v in (bill.premium, bill.host_admin, bill.agent_price))
     assert (bill.member_count, bill.month_count, bill.quote_ref, bill.quote_tx) == (
-        2, 2, REF, str(TR_ID))
+        2,
+        2,
+        REF,
+        str(TR_ID),
+    )
 
 
 ODD_INQUIRIES = {
@@ -135,11 +173,21 @@ def test_an_odd_payment_reply_is_unknown(body):
 
 
 STATUSES = [  # (status, rc, outcome): a status and its code must agree
-    (1, "00", Outcome.SUCCESS), (3, "39", Outcome.PENDING), (2, "37", Outcome.FINAL_FAILURE),
-    (2, "38", Outcome.NOT_POSTED), (0, "42", Outcome.UNKNOWN), (0, "02", Outcome.UNKNOWN),
-    (1, "37", Outcome.UNKNOWN), (1, "39", Outcome.UNKNOWN), (2, "00", Outcome.UNKNOWN),
-    (3, "00", Outcome.UNKNOWN), (0, "00", Outcome.UNKNOWN), (2, "42", Outcome.UNKNOWN),
-    (4, "00", Outcome.UNKNOWN), ("1", "00", Outcome.UNKNOWN), (True, "00", Outcome.UNKNOWN),
+    (1, "00", Outcome.SUCCESS),
+    (3, "39", Outcome.PENDING),
+    (2, "37", Outcome.FINAL_FAILURE),
+    (2, "38", Outcome.NOT_POSTED),
+    (0, "42", Outcome.UNKNOWN),
+    (0, "02", Outcome.UNKNOWN),
+    (1, "37", Outcome.UNKNOWN),
+    (1, "39", Outcome.UNKNOWN),
+    (2, "00", Outcome.UNKNOWN),
+    (3, "00", Outcome.UNKNOWN),
+    (0, "00", Outcome.UNKNOWN),
+    (2, "42", Outcome.UNKNOWN),
+    (4, "00", Outcome.UNKNOWN),
+    ("1", "00", Outcome.UNKNOWN),
+    (True, "00", Outcome.UNKNOWN),
 ]
 
 
@@ -151,9 +199,11 @@ def test_checkstatus_is_believed_only_when_status_and_code_agree(status, rc, out
 
 
 def test_status_1_with_rc_37_is_never_a_success_anywhere():
-    fake = Fake((200, PAID | {"status": 1, "response_code": "37"}),
-                (200, PAID | {"response_code": "34", "noref": ""}),
-                (200, PAID | {"status": 1, "response_code": "37"}))
+    fake = Fake(
+        (200, PAID | {"status": 1, "response_code": "37"}),
+        (200, PAID | {"response_code": "34", "noref": ""}),
+        (200, PAID | {"status": 1, "response_code": "37"}),
+    )
     assert fake.host.status(TICKET).outcome is Outcome.UNKNOWN
     assert fake.host.pay(TICKET, PAY).outcome is Outcome.UNKNOWN
 
@@ -161,30 +211,48 @@ def test_status_1_with_rc_37_is_never_a_success_anywhere():
 @pytest.mark.parametrize("rc", ["00", "39"])
 def test_success_or_pending_with_an_http_error_is_not_believed(rc):
     assert Fake((400, PAID | {"response_code": rc})).host.pay(TICKET, PAY).outcome is (
-        Outcome.UNKNOWN)
+        Outcome.UNKNOWN
+    )
 
 
-@pytest.mark.parametrize(("rc", "outcome"), [("17", Outcome.REJECTED), ("100", Outcome.REJECTED),
-                                             ("04", Outcome.NOT_POSTED),
-                                             ("06", Outcome.NOT_POSTED)])
+@pytest.mark.parametrize(
+    ("rc", "outcome"),
+    [
+        ("17", Outcome.REJECTED),
+        ("100", Outcome.REJECTED),
+        ("04", Outcome.NOT_POSTED),
+        ("06", Outcome.NOT_POSTED),
+    ],
+)
 def test_a_4xx_is_classified_by_its_body(rc, outcome):
     reply = Fake((400, {"tr_id": TR_ID, "response_code": rc, "message": "X"})).host.pay(TICKET, PAY)
     assert (reply.outcome, reply.rc, reply.answered) == (outcome, rc, True)
 
 
-@pytest.mark.parametrize(("status", "body", "answered"), [
-    (500, {"response_code": "00"}, False), (502, b"<html>Bad Gateway</html>", False),
-    (404, b"<html>Not Found</html>", False), (200, b"<html>\x00\xff</html>", True),
-    (200, b'{"data": {"response_code": "00", "response_code": "00"}}', True),
-])
+@pytest.mark.parametrize(
+    ("status", "body", "answered"),
+    [
+        (500, {"response_code": "00"}, False),
+        (502, b"<html>Bad Gateway</html>", False),
+        (404, b"<html>Not Found</html>", False),
+        (200, b"<html>\x00\xff</html>", True),
+        (200, b'{"data": {"response_code": "00", "response_code": "00"}}', True),
+    ],
+)
 def test_no_answer_or_garbage_is_unknown(status, body, answered):
     reply = Fake((status, body)).host.pay(TICKET, PAY)
     assert (reply.outcome, reply.answered) == (Outcome.UNKNOWN, answered) and reply.cashier_text
 
 
 def test_a_failure_with_desc_as_a_string_is_read():
-    body = {"code": "BPJS", "hp": HP, "ref_id": REF, "response_code": "14",
-            "message": "INCORRECT DESTINATION NUMBER", "desc": ""}
+    body = {
+        "code": "BPJS",
+        "hp": HP,
+        "ref_id": REF,
+        "response_code": "14",
+        "message": "INCORRECT DESTINATION NUMBER",
+        "desc": "",
+    }
     reply = Fake((200, body)).host.inquiry(REF, HP)
     assert (reply.outcome, reply.rc) == (Outcome.FINAL_FAILURE, "14")
     assert reply.cashier_text == "Nomor peserta tidak ditemukan"
@@ -193,7 +261,10 @@ def test_a_failure_with_desc_as_a_string_is_read():
 def test_a_payment_success_without_noref_is_referenced_by_tr_id_and_desc_may_be_empty():
     reply = Fake((200, PAID | {"noref": "", "desc": ""})).host.pay(TICKET, PAY)
     assert (reply.outcome, reply.sn, reply.paid_at) == (
-        Outcome.SUCCESS, str(TR_ID), "2018-08-03T17:07:50+07:00")
+        Outcome.SUCCESS,
+        str(TR_ID),
+        "2018-08-03T17:07:50+07:00",
+    )
 
 
 def test_control_characters_in_a_name_are_cleaned():
@@ -202,24 +273,30 @@ def test_control_characters_in_a_name_are_cleaned():
 
 
 def test_rc_11_to_an_inquiry_asks_checkstatus_first():
-    fake = Fake((400, {"ref_id": REF, "response_code": "11", "message": "DUPLICATE REF ID"}),
-                (200, PAID | {"status": 1}))
+    fake = Fake(
+        (400, {"ref_id": REF, "response_code": "11", "message": "DUPLICATE REF ID"}),
+        (200, PAID | {"status": 1}),
+    )
     reply = fake.host.inquiry(REF, HP)
     assert fake.commands == ["inq-pasca", "checkstatus"]
     assert (reply.outcome, reply.rc, reply.bill) == (Outcome.UNKNOWN, "11", None)
 
 
-@pytest.mark.parametrize(("status", "outcome"), [
-    ({"status": 1, "response_code": "00"}, Outcome.SUCCESS),
-    ({"status": 3, "response_code": "39"}, Outcome.PENDING),
-    ({"status": 0, "response_code": "42"}, Outcome.FINAL_FAILURE),  # paid, not by this tr_id
-    ({"status": 2, "response_code": "37"}, Outcome.FINAL_FAILURE),
-    ({"status": 1, "response_code": "37"}, Outcome.UNKNOWN),
-])
+@pytest.mark.parametrize(
+    ("status", "outcome"),
+    [
+        ({"status": 1, "response_code": "00"}, Outcome.SUCCESS),
+        ({"status": 3, "response_code": "39"}, Outcome.PENDING),
+        ({"status": 0, "response_code": "42"}, Outcome.FINAL_FAILURE),  # paid, not by this tr_id
+        ({"status": 2, "response_code": "37"}, Outcome.FINAL_FAILURE),
+        ({"status": 1, "response_code": "37"}, Outcome.UNKNOWN),
+    ],
+)
 @pytest.mark.parametrize("rc", ["01", "34", "40"])
 def test_paid_already_to_a_payment_asks_checkstatus_first(rc, status, outcome):
-    fake = Fake((200, {"tr_id": TR_ID, "response_code": rc, "message": "PAID"}),
-                (200, PAID | status))
+    fake = Fake(
+        (200, {"tr_id": TR_ID, "response_code": rc, "message": "PAID"}), (200, PAID | status)
+    )
     reply = fake.host.pay(TICKET, PAY)
     assert fake.commands == ["pay-pasca", "checkstatus"] and reply.outcome is outcome
     if outcome is Outcome.FINAL_FAILURE:
@@ -244,8 +321,10 @@ def test_balance_is_the_last_one_a_payment_carried_and_before_it_the_credentials
     assert (refused.outcome, refused.rc) == (Outcome.REJECTED, "100")
     assert [s["ref_id"] for s in fake.sent] == ["LOKETCEK", "LOKETCEK"]
     fake.host.pay(TICKET, PAY)
-    assert (fake.host.balance().outcome, fake.host.balance().balance) == (Outcome.SUCCESS,
-                                                                          999_490_800)
+    assert (fake.host.balance().outcome, fake.host.balance().balance) == (
+        Outcome.SUCCESS,
+        999_490_800,
+    )
     assert fake.commands == ["checkstatus", "checkstatus", "pay-pasca"]  # then no more calls
 
 
@@ -283,17 +362,23 @@ def test_a_number_refused_with_blank_identifiers_is_still_explained_at_the_count
     reply = Fake((200, body)).host.inquiry(REF, HP)
     assert reply.outcome is Outcome.UNKNOWN and reply.cashier_text == (
         "Jawaban host tidak menyebut cek tagihan ini — coba cek tagihan lagi "
-        "(kata host: Nomor peserta tidak ditemukan)")
+        "(kata host: Nomor peserta tidak ditemukan)"
+    )
 
 
-@pytest.mark.parametrize(("status", "outcome"), [
-    ({"status": 1, "response_code": "00"}, Outcome.UNKNOWN),  # not our success
-    ({"status": 0, "response_code": "42"}, Outcome.UNKNOWN),  # nor our "never received"
-])
+@pytest.mark.parametrize(
+    ("status", "outcome"),
+    [
+        ({"status": 1, "response_code": "00"}, Outcome.UNKNOWN),  # not our success
+        ({"status": 0, "response_code": "42"}, Outcome.UNKNOWN),  # nor our "never received"
+    ],
+)
 def test_paid_already_then_a_status_for_another_number_decides_nothing(status, outcome):
     """Finding 4: the checkstatus behind rc 34 is held to the number paid for."""
-    fake = Fake((200, {"tr_id": TR_ID, "response_code": "34", "message": "PAID"}),
-                (200, PAID | status | {"hp": "8801234569999"}))
+    fake = Fake(
+        (200, {"tr_id": TR_ID, "response_code": "34", "message": "PAID"}),
+        (200, PAID | status | {"hp": "8801234569999"}),
+    )
     reply = fake.host.pay(TICKET, PAY)
     assert fake.commands == ["pay-pasca", "checkstatus"] and reply.outcome is outcome
 
@@ -305,23 +390,56 @@ def test_a_status_is_held_to_the_ticket_s_number():
     assert Fake((200, PAID | {"status": 1})).host.status(ticket).outcome is Outcome.SUCCESS
 
 
-
-EMPTY = {"ref_id": "", "hp": "", "code": "BPJS", "tr_name": "", "period": "", "nominal": "",
-         "admin": "", "price": "", "selling_price": "", "datetime": "", "balance": "",
-         "noref": "", "desc": ""}
+EMPTY = {
+    "ref_id": "",
+    "hp": "",
+    "code": "BPJS",
+    "tr_name": "",
+    "period": "",
+    "nominal": "",
+    "admin": "",
+    "price": "",
+    "selling_price": "",
+    "datetime": "",
+    "balance": "",
+    "noref": "",
+    "desc": "",
+}
 
 
 def test_iak_s_empty_strings_are_absent_fields():
     """Finding 6: IAK's replies carry "" for what they do not have; a failure that names its
     payment by tr_id is read whatever else is empty."""
-    failed = Fake((200, EMPTY | {"tr_id": TR_ID, "response_code": "37",
-                                 "message": "PAYMENT FAILED"})).host.pay(TICKET, PAY)
+    failed = Fake(
+        (200, EMPTY | {"tr_id": TR_ID, "response_code": "37", "message": "PAYMENT FAILED"})
+    ).host.pay(TICKET, PAY)
     assert (failed.outcome, failed.rc) == (Outcome.FINAL_FAILURE, "37")
-    status = Fake((200, EMPTY | {"tr_id": TR_ID, "ref_id": REF, "status": 2,
-                                 "response_code": "37", "message": "PAYMENT FAILED"}))
+    status = Fake(
+        (
+            200,
+            EMPTY
+            | {
+                "tr_id": TR_ID,
+                "ref_id": REF,
+                "status": 2,
+                "response_code": "37",
+                "message": "PAYMENT FAILED",
+            },
+        )
+    )
     assert status.host.status(TICKET).outcome is Outcome.FINAL_FAILURE
-    refused = Fake((200, EMPTY | {"ref_id": REF, "hp": HP, "response_code": "14",
-                                  "message": "INCORRECT DESTINATION NUMBER"}))
+    refused = Fake(
+        (
+            200,
+            EMPTY
+            | {
+                "ref_id": REF,
+                "hp": HP,
+                "response_code": "14",
+                "message": "INCORRECT DESTINATION NUMBER",
+            },
+        )
+    )
     assert refused.host.inquiry(REF, HP).outcome is Outcome.FINAL_FAILURE
 
 

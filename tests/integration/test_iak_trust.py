@@ -38,8 +38,14 @@ def counter(tmp_path, iak):
     config.host.agent_id = USERNAME
     clock = FixedClock(NOW)
     host = IakHost(iak.url, USERNAME, KEY, clock=clock, connect_timeout_s=2, read_timeout_s=5)
-    rt = build_runtime(config, host, clock=clock, new_ref=refs(), training_pin="123456",
-                       delivery=Delivery(PrinterSettings(backend="dummy")))
+    rt = build_runtime(
+        config,
+        host,
+        clock=clock,
+        new_ref=refs(),
+        training_pin="123456",
+        delivery=Delivery(PrinterSettings(backend="dummy")),
+    )
     shifts.open_shift(rt.engine, "latihan", 100_000, "2026-11-21T08:00:00+07:00")
     rt.counter.sleep = lambda _s: time.sleep(0.01)
     rt.counter.settings.resolve_tries = 0  # the counter does not ask at once: the test does
@@ -59,16 +65,26 @@ def states(rt, ref_id) -> list[str]:
 
 UNNAMED_37 = {
     "no identifiers": lambda paid: {"response_code": "37", "message": "PAYMENT FAILED"},
-    "identifiers empty": lambda paid: {"tr_id": "", "ref_id": "", "hp": "", "code": "BPJS",
-                                       "response_code": "37", "message": "PAYMENT FAILED"},
+    "identifiers empty": lambda paid: {
+        "tr_id": "",
+        "ref_id": "",
+        "hp": "",
+        "code": "BPJS",
+        "response_code": "37",
+        "message": "PAYMENT FAILED",
+    },
     "only the customer number": lambda paid: {
-        "hp": paid["hp"], "response_code": "37", "message": "PAYMENT FAILED"},
+        "hp": paid["hp"],
+        "response_code": "37",
+        "message": "PAYMENT FAILED",
+    },
 }
 
 
 @pytest.mark.parametrize("shape", UNNAMED_37.values(), ids=UNNAMED_37.keys())
 def test_a_booked_payment_answered_with_an_unnamed_rc_37_is_unknown_until_status_says_paid(
-        counter, iak, shape):
+    counter, iak, shape
+):
     """The host booked the payment and answered rc 37 naming no transaction: loket told the
     cashier to give the cash back (REFUND_DUE), and reconciliation found it booked."""
     iak.lie_to("pay-pasca", shape)
@@ -85,13 +101,21 @@ def test_an_offline_payment_is_not_owed_back_on_an_inquiry_failure_naming_no_inq
     """Forwarding a payment taken offline inquires first; a final failure there owes the cash
     back. A "wrong number" that names no inquiry could be anyone's: the payment waits."""
     bill = counter.counter.inquire(HP).bill
-    row = payments.new_payment(replace(bill, quote_ref="", quote_tx="", priced_offline=True),
-                               ref_id="PAY-OFF1", admin_fee=2_500, cash=52_500,
-                               cashier_id="latihan", terminal_id="T01", now=iso(NOW),
-                               offline=True)
+    row = payments.new_payment(
+        replace(bill, quote_ref="", quote_tx="", priced_offline=True),
+        ref_id="PAY-OFF1",
+        admin_fee=2_500,
+        cash=52_500,
+        cashier_id="latihan",
+        terminal_id="T01",
+        now=iso(NOW),
+        offline=True,
+    )
     payments.record(counter.engine, row, "latihan", S.QUEUED)
-    iak.lie_to("inq-pasca", lambda _data: {"response_code": "14",
-                                           "message": "INCORRECT DESTINATION NUMBER"})
+    iak.lie_to(
+        "inq-pasca",
+        lambda _data: {"response_code": "14", "message": "INCORRECT DESTINATION NUMBER"},
+    )
     waiting = counter.counter.forwarder.forward("PAY-OFF1")
     assert waiting.state == S.QUEUED and iak.booked == []
     assert not {"FAILED", "REFUND_DUE"} & set(states(counter, "PAY-OFF1"))

@@ -13,23 +13,71 @@ import pytest
 
 pytestmark = pytest.mark.dates  # run again under other dates by .ci/run
 
-FLAGS = ["--shop-name", "Warung Bu Sri", "--address", "Jl. Mawar 1", "--adapter", "digiflazz",
-         "--username", "bususri", "--url", "https://api.digiflazz.com", "--key-env",
-         "LOKET_HOST_KEY", "--sku", "bpjs", "--testing", "--printer", "none", "--admin-fee",
-         "2500", "--no-hub", "--owner-id", "pemilik", "--owner-name", "Bu Sri",
-         "--pos-account", "pos"]
+FLAGS = [
+    "--shop-name",
+    "Warung Bu Sri",
+    "--address",
+    "Jl. Mawar 1",
+    "--adapter",
+    "digiflazz",
+    "--username",
+    "bususri",
+    "--url",
+    "https://api.digiflazz.com",
+    "--key-env",
+    "LOKET_HOST_KEY",
+    "--sku",
+    "bpjs",
+    "--testing",
+    "--printer",
+    "none",
+    "--admin-fee",
+    "2500",
+    "--no-hub",
+    "--owner-id",
+    "pemilik",
+    "--owner-name",
+    "Bu Sri",
+    "--pos-account",
+    "pos",
+]
 
 
-def init(home: Path, terminal: str, *flags: str, stdin: str = "582914\n582914\n",
-         database: Path | None = None) -> subprocess.CompletedProcess:
+def init(
+    home: Path,
+    terminal: str,
+    *flags: str,
+    stdin: str = "582914\n582914\n",
+    database: Path | None = None,
+) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "LOKET_AUDIT_KEY"}
-    env |= {"HOME": str(home), "XDG_CONFIG_HOME": str(home / "config"),
-            "XDG_DATA_HOME": str(home / "data"), "LOKET_HOST_KEY": "k" * 12}
+    env |= {
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "XDG_DATA_HOME": str(home / "data"),
+        "LOKET_HOST_KEY": "k" * 12,
+    }
     db = database or home / terminal / "loket.db"
     return subprocess.run(
-        [sys.executable, "-m", "loket", "init", "--config", str(home / terminal / "config.toml"),
-         "--database", str(db), "--terminal", terminal, *flags],
-        input=stdin, capture_output=True, text=True, timeout=90, env=env)
+        [
+            sys.executable,
+            "-m",
+            "loket",
+            "init",
+            "--config",
+            str(home / terminal / "config.toml"),
+            "--database",
+            str(db),
+            "--terminal",
+            terminal,
+            *flags,
+        ],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=90,
+        env=env,
+    )
 
 
 @pytest.fixture
@@ -44,9 +92,14 @@ def test_two_counters_set_up_by_script_ask_nothing_and_keep_their_own_keys(home)
         assert "[" not in run.stdout  # no question with a default was asked: the flags said it
         assert "582914" not in run.stdout + run.stderr
     config = tomllib.loads((home / "T01" / "config.toml").read_text())
-    assert config["host"] == {"adapter": "digiflazz", "url": "https://api.digiflazz.com",
-                              "key_env": "LOKET_HOST_KEY", "username": "bususri", "sku": "bpjs",
-                              "testing": True}
+    assert config["host"] == {
+        "adapter": "digiflazz",
+        "url": "https://api.digiflazz.com",
+        "key_env": "LOKET_HOST_KEY",
+        "username": "bususri",
+        "sku": "bpjs",
+        "testing": True,
+    }
     assert config["printer"] == {"backend": "none"}  # no paper width for no printer
     assert "hub" not in config
     keys = [(home / t / "loket.db.audit.key").read_bytes() for t in ("T01", "T02")]
@@ -73,14 +126,20 @@ def test_a_database_in_use_is_refused_before_any_pin_and_nothing_is_written(home
     assert init(home, "T01", *FLAGS).returncode == 0
     again = init(home, "T05", *FLAGS, stdin="", database=home / "T01" / "loket.db")
     assert again.returncode == 2 and "PIN" not in again.stdout
-    assert again.stderr.strip().startswith(f"loket: Database {home / 'T01' / 'loket.db'} sudah "
-                                           "dipakai")
+    assert again.stderr.strip().startswith(
+        f"loket: Database {home / 'T01' / 'loket.db'} sudah dipakai"
+    )
     assert not (home / "T05").exists()
 
 
-@pytest.mark.parametrize("stdin, said", [("123456\n123456\n", "mudah ditebak"),
-                                         ("582914\n582915\n", "PIN tidak sama"),
-                                         ("", "Input habis")])
+@pytest.mark.parametrize(
+    "stdin, said",
+    [
+        ("123456\n123456\n", "mudah ditebak"),
+        ("582914\n582915\n", "PIN tidak sama"),
+        ("", "Input habis"),
+    ],
+)
 def test_a_set_up_that_fails_at_the_end_writes_no_configuration(home, stdin, said):
     run = init(home, "T03", *FLAGS, stdin=stdin)
     assert run.returncode == 2 and said in run.stderr
@@ -88,11 +147,14 @@ def test_a_set_up_that_fails_at_the_end_writes_no_configuration(home, stdin, sai
     assert not (home / "T03" / "config.toml").exists()
 
 
-@pytest.mark.parametrize("flags, said", [
-    (["--adapter", "paypal"], "--adapter: pilih salah satu: loket, digiflazz, iak"),
-    (["--adapter", "loket", "--sku", "x"], "--sku tidak berlaku untuk adapter loket"),
-    (["--printer", "none", "--columns", "48"], "--columns tidak berlaku untuk printer none"),
-])
+@pytest.mark.parametrize(
+    "flags, said",
+    [
+        (["--adapter", "paypal"], "--adapter: pilih salah satu: loket, digiflazz, iak"),
+        (["--adapter", "loket", "--sku", "x"], "--sku tidak berlaku untuk adapter loket"),
+        (["--printer", "none", "--columns", "48"], "--columns tidak berlaku untuk printer none"),
+    ],
+)
 def test_a_wrong_flag_is_one_line_before_any_question(home, flags, said):
     run = init(home, "T04", *flags, stdin="")
     assert run.returncode == 2 and said in run.stderr and run.stdout == ""

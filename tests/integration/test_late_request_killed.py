@@ -36,8 +36,13 @@ def paying_attempt(engine):
 
 
 def sync(config, env) -> None:
-    run = subprocess.run([sys.executable, str(PAYER), "digiflazz", str(config), "sync", "0"],
-                         env=env, capture_output=True, text=True, timeout=60)
+    run = subprocess.run(
+        [sys.executable, str(PAYER), "digiflazz", str(config), "sync", "0"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr
 
 
@@ -45,15 +50,27 @@ def sync(config, env) -> None:
 @pytest.mark.timeout(120)
 def test_a_request_on_its_way_when_the_counter_is_killed_is_booked_once(tmp_path):
     sim, config = site(tmp_path, "digiflazz")
-    env = {**os.environ, "LOKET_CRASH_USER": USER, "LOKET_CRASH_KEY": KEY,
-           "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "LOKET_CRASH_USER": USER, "LOKET_CRASH_KEY": KEY, "PYTHONPATH": str(ROOT)}
     (tmp_path / "numbers.txt").write_text(NUMBER)
     try:
-        assert sim.call("POST", "/_sim/faults", {"mode": "late_booking", "rate": 1.0,
-                                                 "latency_ms": int(LATE_S * 1000)}).is_success
-        child = subprocess.Popen([sys.executable, str(PAYER), "digiflazz", str(config),
-                                  str(tmp_path / "numbers.txt"), "1"], env=env,
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        assert sim.call(
+            "POST",
+            "/_sim/faults",
+            {"mode": "late_booking", "rate": 1.0, "latency_ms": int(LATE_S * 1000)},
+        ).is_success
+        child = subprocess.Popen(
+            [
+                sys.executable,
+                str(PAYER),
+                "digiflazz",
+                str(config),
+                str(tmp_path / "numbers.txt"),
+                "1",
+            ],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         engine = None
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:  # the attempt is written before the request goes

@@ -28,9 +28,13 @@ run()  # as the `loket` command does: the log must be on disk although teardown 
 def test_a_bug_is_one_line_on_screen_and_a_traceback_in_the_log_without_the_key(tmp_path, sim):
     config = config_for(tmp_path, tmp_path / "loket.db", sim.url, AGENT, KEY)
     logs = tmp_path / "log"
-    run = subprocess.run([sys.executable, "-c", BUG, "--config", str(config), "inquiry",
-                          "0001000000011"], capture_output=True, text=True, timeout=90,
-                         env={**os.environ, "LOKET_LOG_DIR": str(logs)})
+    run = subprocess.run(
+        [sys.executable, "-c", BUG, "--config", str(config), "inquiry", "0001000000011"],
+        capture_output=True,
+        text=True,
+        timeout=90,
+        env={**os.environ, "LOKET_LOG_DIR": str(logs)},
+    )
     assert run.returncode == 70
     screen = [line for line in run.stderr.splitlines() if line.strip()]
     assert len(screen) == 1 and "kesalahan tak terduga" in screen[0], run.stderr
@@ -49,12 +53,24 @@ def test_a_reader_that_goes_away_is_no_error(tmp_path, sim):
     read, write = os.pipe()
     os.close(read)
     try:
-        run = subprocess.run([sys.executable, "-m", "loket", "--config", str(config),
-                              "inquiry", "0001000000011", "--json"], stdout=write,
-                             stderr=subprocess.PIPE, text=True, timeout=90,
-                             env={**os.environ, "LOKET_LOG_DIR": str(tmp_path / "log")})
+        run = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "loket",
+                "--config",
+                str(config),
+                "inquiry",
+                "0001000000011",
+                "--json",
+            ],
+            stdout=write,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=90,
+            env={**os.environ, "LOKET_LOG_DIR": str(tmp_path / "log")},
+        )
     finally:
         os.close(write)
     assert run.returncode == 141, run.stderr
     assert run.stderr == ""
-

@@ -31,14 +31,20 @@ from loket.sync.forwarder import Forwarder
 from tests.conftest import NOW, start_sim
 
 S = PaymentState
-REVISIONS = [r.revision for r in reversed(list(
-    ScriptDirectory.from_config(store_db._alembic()).walk_revisions()))]  # the oldest first
+REVISIONS = [
+    r.revision
+    for r in reversed(list(ScriptDirectory.from_config(store_db._alembic()).walk_revisions()))
+]  # the oldest first
 HEAD = REVISIONS[-1]
 TAKEN = iso(NOW)
 # The queue a counter may hold when it is upgraded: (state, offline, what the host said).
-QUEUE = [(S.QUEUED, True, "", ""), (S.QUEUED, True, "", ""), (S.RECORDED, False, "", ""),
-         (S.REJECTED, False, "44", "insufficient deposit"),
-         (S.UNKNOWN, False, "", "Host tidak dapat dihubungi — periksa koneksi internet")]
+QUEUE = [
+    (S.QUEUED, True, "", ""),
+    (S.QUEUED, True, "", ""),
+    (S.RECORDED, False, "", ""),
+    (S.REJECTED, False, "44", "insufficient deposit"),
+    (S.UNKNOWN, False, "", "Host tidak dapat dihubungi — periksa koneksi internet"),
+]
 READS = itertools.count(1)
 
 
@@ -66,9 +72,10 @@ def columns(conn, table: str) -> list[str]:
 def insert(conn, table: str, values: dict) -> int:
     """A row with the columns ``table`` has at this revision (a later column is left out)."""
     names = [c for c in columns(conn, table) if c in values]
-    cursor = conn.exec_driver_sql(f"INSERT INTO {table} ({', '.join(names)}) VALUES "
-                                  f"({', '.join('?' for _ in names)})",
-                                  tuple(values[c] for c in names))
+    cursor = conn.exec_driver_sql(
+        f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
+        tuple(values[c] for c in names),
+    )
     return cursor.lastrowid
 
 
@@ -83,8 +90,17 @@ def audit_row(conn, revision: str, detail: dict) -> None:
     head = conn.exec_driver_sql(audit.HEAD).first()
     prev = head[1] if head else audit.GENESIS
     body = audit.canonical(detail)
-    conn.exec_driver_sql(audit.INSERT, (TAKEN, "latihan", "payment", body, prev,
-                                        audit.digest(prev, TAKEN, "latihan", "payment", body)))
+    conn.exec_driver_sql(
+        audit.INSERT,
+        (
+            TAKEN,
+            "latihan",
+            "payment",
+            body,
+            prev,
+            audit.digest(prev, TAKEN, "latihan", "payment", body),
+        ),
+    )
 
 
 def database_at(path: Path, revision: str, sim, numbers) -> dict[str, PaymentState]:
@@ -97,37 +113,80 @@ def database_at(path: Path, revision: str, sim, numbers) -> dict[str, PaymentSta
         with write(engine) as conn:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, revision)
-            assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() \
-                == revision
-            insert(conn, "cashier", {"id": "latihan", "name": "Latihan", "role": "cashier",
-                                     "pin_hash": "x", "active": 1, "created_at": TAKEN,
-                                     "failed_pins": 0, "locked_until": ""})
+            assert (
+                conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == revision
+            )
+            insert(
+                conn,
+                "cashier",
+                {
+                    "id": "latihan",
+                    "name": "Latihan",
+                    "role": "cashier",
+                    "pin_hash": "x",
+                    "active": 1,
+                    "created_at": TAKEN,
+                    "failed_pins": 0,
+                    "locked_until": "",
+                },
+            )
             for n, (state, offline, rc, message) in enumerate(QUEUE):
                 bill = sim.host().inquiry(f"INQ-M{revision}-{n}", next(numbers)).bill
                 ref = f"PAY-M{revision}-{n}"
-                row = payments.new_payment(bill, ref_id=ref, admin_fee=2_500, cash=bill.premium
-                                           + 2_500, cashier_id="latihan", terminal_id="T01",
-                                           now=TAKEN, offline=offline)
-                values = row.model_dump() | {"state": str(state), "host_rc": rc,
-                                             "host_message": message}
+                row = payments.new_payment(
+                    bill,
+                    ref_id=ref,
+                    admin_fee=2_500,
+                    cash=bill.premium + 2_500,
+                    cashier_id="latihan",
+                    terminal_id="T01",
+                    now=TAKEN,
+                    offline=offline,
+                )
+                values = row.model_dump() | {
+                    "state": str(state),
+                    "host_rc": rc,
+                    "host_message": message,
+                }
                 values["attempts"] = 1 if state in (S.REJECTED, S.UNKNOWN) else 0
                 payment_id = insert(conn, "payment", values)
                 trail = [S.QUEUED] if offline else [S.RECORDED]
                 trail += [S.SENDING, state] if state in (S.REJECTED, S.UNKNOWN) else []
                 for old, new in itertools.pairwise(["", *trail]):
-                    insert(conn, "paymentevent", {"payment_id": payment_id, "at": TAKEN,
-                                                  "from_state": old, "to_state": new,
-                                                  "rc": rc if new == state else "",
-                                                  "message": "", "actor": "latihan"})
+                    insert(
+                        conn,
+                        "paymentevent",
+                        {
+                            "payment_id": payment_id,
+                            "at": TAKEN,
+                            "from_state": old,
+                            "to_state": new,
+                            "rc": rc if new == state else "",
+                            "message": "",
+                            "actor": "latihan",
+                        },
+                    )
                 if state in (S.REJECTED, S.UNKNOWN) and revision >= "0006":
-                    insert(conn, "hostattempt", {  # the native host: its own ref_id
-                        "payment_id": payment_id, "seq": 1, "host_ref": ref, "host_tx": "",
-                        "state": "NOT_POSTED" if state == S.REJECTED else "UNKNOWN", "rc": rc,
-                        "message": message, "quoted_premium": 0, "inquired_at": "",
-                        "last_call_at": TAKEN, "created_at": TAKEN, "updated_at": TAKEN,
-                        "may_arrive_until": ""})
-                audit_row(conn, revision, {"ref_id": ref, "to": str(state),
-                                           "total": row.total})
+                    insert(
+                        conn,
+                        "hostattempt",
+                        {  # the native host: its own ref_id
+                            "payment_id": payment_id,
+                            "seq": 1,
+                            "host_ref": ref,
+                            "host_tx": "",
+                            "state": "NOT_POSTED" if state == S.REJECTED else "UNKNOWN",
+                            "rc": rc,
+                            "message": message,
+                            "quoted_premium": 0,
+                            "inquired_at": "",
+                            "last_call_at": TAKEN,
+                            "created_at": TAKEN,
+                            "updated_at": TAKEN,
+                            "may_arrive_until": "",
+                        },
+                    )
+                audit_row(conn, revision, {"ref_id": ref, "to": str(state), "total": row.total})
                 queue[ref] = state
     finally:
         engine.dispose()
@@ -135,8 +194,9 @@ def database_at(path: Path, revision: str, sim, numbers) -> dict[str, PaymentSta
 
 
 @pytest.mark.parametrize("revision", REVISIONS)
-def test_a_queue_survives_the_upgrade_from_each_revision_and_is_sent_once(tmp_path, sim,
-                                                                          families, revision):
+def test_a_queue_survives_the_upgrade_from_each_revision_and_is_sent_once(
+    tmp_path, sim, families, revision
+):
     db = tmp_path / "loket.db"
     queue = database_at(db, revision, sim, families)
     engine = open_database(db)  # as loket starts: migrated to the newest schema on the way

@@ -35,9 +35,16 @@ class RestartableSim:
         self.control: SimControl | None = None
 
     def start(self) -> SimControl:
-        settings = SimSettings(agent_id=AGENT, key=KEY, db_path=str(self.db), families=60_000,
-                               profile=self.profile, clock=self.clock, pending_delay_s=1.0,
-                               min_status_interval_s=0.0)
+        settings = SimSettings(
+            agent_id=AGENT,
+            key=KEY,
+            db_path=str(self.db),
+            families=60_000,
+            profile=self.profile,
+            clock=self.clock,
+            pending_delay_s=1.0,
+            min_status_interval_s=0.0,
+        )
         thread = SimThread(settings, port=self.port).start()
         self.port = thread.port
         self.control = SimControl(thread, self.clock)
@@ -60,8 +67,16 @@ def host_for(sim: RestartableSim):
     assert sim.control is not None
     url, clock = sim.control.url, sim.clock
     if sim.profile == "digiflazz":
-        return DigiflazzHost(url, AGENT, KEY, testing=True, min_status_interval_s=0.0,
-                             clock=clock, connect_timeout_s=1.0, read_timeout_s=5.0)
+        return DigiflazzHost(
+            url,
+            AGENT,
+            KEY,
+            testing=True,
+            min_status_interval_s=0.0,
+            clock=clock,
+            connect_timeout_s=1.0,
+            read_timeout_s=5.0,
+        )
     return IakHost(url, AGENT, KEY, clock=clock, connect_timeout_s=1.0, read_timeout_s=5.0)
 
 
@@ -69,9 +84,14 @@ def host_for(sim: RestartableSim):
 def rt(tmp_path, sim):
     config = training_config(tmp_path)
     config.host.agent_id = AGENT
-    runtime = build_runtime(config, host_for(sim), clock=sim.clock, new_ref=refs(),
-                            training_pin="123456",
-                            delivery=Delivery(PrinterSettings(backend="dummy")))
+    runtime = build_runtime(
+        config,
+        host_for(sim),
+        clock=sim.clock,
+        new_ref=refs(),
+        training_pin="123456",
+        delivery=Delivery(PrinterSettings(backend="dummy")),
+    )
     shifts.open_shift(runtime.engine, "latihan", 100_000, "2026-11-21T08:00:00+07:00")
     runtime.counter.sleep = lambda _s: time.sleep(0.05)
     runtime.counter.settings.pending_wait_s = 0.0
@@ -88,7 +108,8 @@ def another_family(sim: RestartableSim) -> str:
 
 
 def test_two_families_looked_up_by_card_are_paid_offline_each_at_its_price_and_posted_once(
-        rt: Runtime, sim: RestartableSim):
+    rt: Runtime, sim: RestartableSim
+):
     cards = (FAMILY, another_family(sim))
     seen = {card: rt.counter.inquire(card).bill for card in cards}
     assert all(bill is not None and bill.count_only and bill.va_no == "" for bill in seen.values())
@@ -101,8 +122,10 @@ def test_two_families_looked_up_by_card_are_paid_offline_each_at_its_price_and_p
         assert offline.offline and not offline.refusal, offline.refusal
         bill = offline.bill
         assert bill is not None and bill.priced_offline
-        assert (bill.premium, bill.member_count) == (seen[card].premium,  # type: ignore[union-attr]
-                                                     seen[card].member_count)  # type: ignore[union-attr]
+        assert (bill.premium, bill.member_count) == (
+            seen[card].premium,  # type: ignore[union-attr]
+            seen[card].member_count,
+        )  # type: ignore[union-attr]
         payment = rt.counter.pay(bill, rt.counter.total_for(bill), "latihan")
         assert payment.state == S.QUEUED and payment.customer_no == card
         queued.append(payment)

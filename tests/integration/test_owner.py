@@ -53,13 +53,27 @@ class TestPermissions:
         closed, printed = runtime.counter.shifts.close(other.id, 50_000, "pemilik")
         assert closed.shift.closed_by == "pemilik" and printed.ok
 
-    @pytest.mark.parametrize("args", [["cashier", "list"], ["cashier", "add", "kasir9"],
-                                      ["report", "daily", "--date", "2026-11-21", "--out", "x.pdf"]])
+    @pytest.mark.parametrize(
+        "args",
+        [
+            ["cashier", "list"],
+            ["cashier", "add", "kasir9"],
+            ["report", "daily", "--date", "2026-11-21", "--out", "x.pdf"],
+        ],
+    )
     def test_the_cli_refuses_a_cashiers_credentials(self, tmp_path, args):
-        env = {"XDG_DATA_HOME": str(tmp_path), "PATH": "/usr/bin:/bin",
-               "LOKET_AUDIT_KEY": os.environ["LOKET_AUDIT_KEY"]}  # the key this process uses
-        first = subprocess.run([sys.executable, "-m", "loket", "inquiry", "12345"], env=env,
-                               capture_output=True, text=True, timeout=60)
+        env = {
+            "XDG_DATA_HOME": str(tmp_path),
+            "PATH": "/usr/bin:/bin",
+            "LOKET_AUDIT_KEY": os.environ["LOKET_AUDIT_KEY"],
+        }  # the key this process uses
+        first = subprocess.run(
+            [sys.executable, "-m", "loket", "inquiry", "12345"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert first.returncode == 1  # training mode set up; now find its PIN
         db = tmp_path / "loket" / "latihan" / "loket.db"
         assert db.exists()
@@ -72,15 +86,38 @@ class TestPermissions:
         engine.dispose()
         # `loket` itself resets the training accounts' PINs on start, so use a real config
         config = tmp_path / "loket.toml"
-        config.write_text(f'[shop]\nname="T"\n[host]\nurl="http://127.0.0.1:9"\nagent_id="A"\n'
-                          f'key="kkkkkkkk"\n[database]\npath="{db}"\n')
-        run = subprocess.run([sys.executable, "-m", "loket", "--config", str(config), *args,
-                              "--owner", "latihan"], input="135790\n111111\n", env=env,
-                             capture_output=True, text=True, timeout=60, cwd=tmp_path)
+        config.write_text(
+            f'[shop]\nname="T"\n[host]\nurl="http://127.0.0.1:9"\nagent_id="A"\n'
+            f'key="kkkkkkkk"\n[database]\npath="{db}"\n'
+        )
+        run = subprocess.run(
+            [sys.executable, "-m", "loket", "--config", str(config), *args, "--owner", "latihan"],
+            input="135790\n111111\n",
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=tmp_path,
+        )
         assert run.returncode == 4 and "Hanya pemilik" in run.stderr
-        ok = subprocess.run([sys.executable, "-m", "loket", "--config", str(config), "cashier",
-                             "list", "--owner", "pemilik"], input="246802\n", env=env,
-                            capture_output=True, text=True, timeout=60)
+        ok = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "loket",
+                "--config",
+                str(config),
+                "cashier",
+                "list",
+                "--owner",
+                "pemilik",
+            ],
+            input="246802\n",
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert ok.returncode == 0 and "latihan" in ok.stdout
 
 
@@ -98,13 +135,20 @@ class TestLockout:
         for pin in ("123456", "000000"):
             with pytest.raises(cashiers.CashierError) as refused:
                 cashiers.authenticate(runtime.engine, "latihan", pin, now + timedelta(minutes=4))
-            assert str(refused.value) == (f"Akun terkunci sampai {until} WIB (5 kali PIN salah): "
-                                          "tunggu, atau minta pemilik me-reset PIN-nya")
-        assert cashiers.authenticate(runtime.engine, "latihan", "123456",
-                                     now + timedelta(minutes=5, seconds=1)).id == "latihan"
+            assert str(refused.value) == (
+                f"Akun terkunci sampai {until} WIB (5 kali PIN salah): "
+                "tunggu, atau minta pemilik me-reset PIN-nya"
+            )
+        assert (
+            cashiers.authenticate(
+                runtime.engine, "latihan", "123456", now + timedelta(minutes=5, seconds=1)
+            ).id
+            == "latihan"
+        )
         actions = [row[3] for row in reversed(audit.entries(runtime.engine))]
         assert actions[-9:] == ["pin_failed"] * 5 + ["lockout"] + ["pin_refused_locked"] * 2 + [
-            "login"]
+            "login"
+        ]
 
     def test_a_right_pin_resets_the_count(self, runtime):
         now = runtime.clock.now()
@@ -142,8 +186,11 @@ class TestShifts:
         report = runtime.counter.shifts.report(shift.id, "latihan")
         assert report.drawer.expected == 100_000 + 107_500 + 72_500 - 72_500
         closed, printed = runtime.counter.shifts.close(shift.id, 200_000, "latihan")
-        assert (closed.shift.expected_cash, closed.shift.counted_cash,
-                closed.shift.difference) == (207_500, 200_000, -7_500)
+        assert (closed.shift.expected_cash, closed.shift.counted_cash, closed.shift.difference) == (
+            207_500,
+            200_000,
+            -7_500,
+        )
         paper = "\n".join(decode(runtime.counter.delivery.sent[-1]))
         assert "LAPORAN SHIFT (Z)" in paper and "-Rp 7.500" in paper and "Audit" in paper
         assert shifts.current(runtime.engine, "latihan") is None
@@ -154,8 +201,9 @@ class TestShifts:
         shift = shifts.current(runtime.engine, "latihan")
         payment = pay(runtime, "0001000000011")
         with write(runtime.engine) as conn:
-            conn.exec_driver_sql("UPDATE payment SET state='SENDING' WHERE ref_id=?",
-                                 (payment.ref_id,))
+            conn.exec_driver_sql(
+                "UPDATE payment SET state='SENDING' WHERE ref_id=?", (payment.ref_id,)
+            )
         with pytest.raises(ShiftError, match="sedang dikirim"):
             runtime.counter.shifts.close(shift.id, 0, "latihan")
 
@@ -195,16 +243,28 @@ def ledger(tmp_path):
         ("P6", "ani", "2026-11-20T09:00:00+07:00", S.SUCCESS),  # the day before
     ]
     for ref, who, at, state in rows:
-        payments.record(engine, make_payment("RECORDED", ref_id=ref, cashier_id=who, created_at=at),
-                        actor=who, state=S.RECORDED)
-        steps = {S.SUCCESS: [S.SENDING, S.SUCCESS], S.PENDING: [S.SENDING, S.PENDING],
-                 S.REFUNDED: [S.SENDING, S.UNKNOWN, S.FAILED, S.REFUND_DUE, S.REFUNDED]}[state]
+        payments.record(
+            engine,
+            make_payment("RECORDED", ref_id=ref, cashier_id=who, created_at=at),
+            actor=who,
+            state=S.RECORDED,
+        )
+        steps = {
+            S.SUCCESS: [S.SENDING, S.SUCCESS],
+            S.PENDING: [S.SENDING, S.PENDING],
+            S.REFUNDED: [S.SENDING, S.UNKNOWN, S.FAILED, S.REFUND_DUE, S.REFUNDED],
+        }[state]
         for i, step in enumerate(steps):
             later = at[:14] + f"{int(at[14:16]) + i + 1:02d}" + at[16:]
             changed = step == S.FAILED  # the host said the amount is not the bill's
-            payments.transition(engine, ref, step, actor=who, now=later,
-                                answer=HostAnswer("84", meaning="bill_changed") if changed
-                                else HostAnswer())
+            payments.transition(
+                engine,
+                ref,
+                step,
+                actor=who,
+                now=later,
+                answer=HostAnswer("84", meaning="bill_changed") if changed else HostAnswer(),
+            )
     yield engine
     engine.dispose()
 
@@ -220,15 +280,22 @@ class TestReports:
         assert f.due_to_host == 2_253_000
         assert (f.unsettled_count, f.unsettled_amount) == (1, 752_500)
         assert {c.cashier_id: (c.count, c.success) for c in f.by_cashier} == {
-            "ani": (3, 2), "budi": (2, 1)}
+            "ani": (3, 2),
+            "budi": (2, 1),
+        }
         assert f.hourly[8] == 2 and f.hourly[13] == 2 and f.hourly[19] == 1 and sum(f.hourly) == 5
 
     def test_month_figures_count_failures_and_resolution_times(self, ledger):
         m = month_figures(ledger, *month_range(2026, 11), "2026-11-24T12:00:00+07:00")
         assert m.totals.count == 6 and m.totals.success_count == 4
         assert [d[:2] for d in m.daily] == [("2026-11-20", 1), ("2026-11-21", 5)]
-        assert m.failures == {"time_out": 1, "amount_mismatch": 1, "rejected": 0, "failed": 1,
-                              "refunded": 1}  # a final failure is a kind of its own
+        assert m.failures == {
+            "time_out": 1,
+            "amount_mismatch": 1,
+            "rejected": 0,
+            "failed": 1,
+            "refunded": 1,
+        }  # a final failure is a kind of its own
         # P4 resolved (refunded) within minutes; P5 pending since 21st 19:00: 65 h, late
         assert (m.resolved_within, m.resolved_late, m.open_within, m.open_late) == (1, 0, 0, 1)
 
@@ -236,13 +303,28 @@ class TestReports:
         from loket.clock import FixedClock, parse_iso
         from loket.printing.layouts import Shop
 
-        reports = Reports(ledger, Shop("WARUNG BU SRI", "Jl. Melati 5", "AGT001", "T01"),
-                          FixedClock(parse_iso("2026-11-22T07:00:00+07:00")))
+        reports = Reports(
+            ledger,
+            Shop("WARUNG BU SRI", "Jl. Melati 5", "AGT001", "T01"),
+            FixedClock(parse_iso("2026-11-22T07:00:00+07:00")),
+        )
         written = reports.daily(date(2026, 11, 21), tmp_path / "d.pdf", tmp_path / "d.csv")
         text = "\n".join(page.extract_text() for page in PdfReader(written.pdf).pages)
-        for piece in ("WARUNG BU SRI", "AGT001", "Terminal T01", "Laporan Harian", "2026-11-21",
-                      "Rp 2.250.000", "Rp 7.500", "Rp 4.500", "Rp 2.253.000", "ani", "budi",
-                      "Transaksi per jam", "P5"):
+        for piece in (
+            "WARUNG BU SRI",
+            "AGT001",
+            "Terminal T01",
+            "Laporan Harian",
+            "2026-11-21",
+            "Rp 2.250.000",
+            "Rp 7.500",
+            "Rp 4.500",
+            "Rp 2.253.000",
+            "ani",
+            "budi",
+            "Transaksi per jam",
+            "P5",
+        ):
             assert piece in text, piece
         assert written.rows == 5
         assert written.csv.read_text().count("\n") == 6  # header + 5 rows
@@ -251,12 +333,19 @@ class TestReports:
         from loket.clock import FixedClock, parse_iso
         from loket.printing.layouts import Shop
 
-        reports = Reports(ledger, Shop("WARUNG BU SRI"),
-                          FixedClock(parse_iso("2026-11-24T12:00:00+07:00")))
+        reports = Reports(
+            ledger, Shop("WARUNG BU SRI"), FixedClock(parse_iso("2026-11-24T12:00:00+07:00"))
+        )
         written = reports.monthly(2026, 11, tmp_path / "m.pdf")
         text = "\n".join(page.extract_text() for page in PdfReader(written.pdf).pages)
-        for piece in ("Laporan Bulanan", "Tingkat sukses", "Jumlah tagihan berbeda",
-                      "Time-out", "Belum selesai, LEWAT 48 jam", "66,7%"):
+        for piece in (
+            "Laporan Bulanan",
+            "Tingkat sukses",
+            "Jumlah tagihan berbeda",
+            "Time-out",
+            "Belum selesai, LEWAT 48 jam",
+            "66,7%",
+        ):
             assert piece in text, piece
 
     def test_exceptions_are_oldest_first(self, ledger):
@@ -275,9 +364,12 @@ class TestAudit:
     def test_an_altered_row_is_found(self, runtime, sim):
         pay(runtime, "0001000000011")
         db = sqlite3.connect(runtime.config.database.path)
-        target = db.execute("SELECT id FROM auditentry WHERE action='payment' LIMIT 1").fetchone()[0]
-        db.execute("UPDATE auditentry SET detail=replace(detail, '107500', '7500') WHERE id=?",
-                   (target,))
+        target = db.execute("SELECT id FROM auditentry WHERE action='payment' LIMIT 1").fetchone()[
+            0
+        ]
+        db.execute(
+            "UPDATE auditentry SET detail=replace(detail, '107500', '7500') WHERE id=?", (target,)
+        )
         db.commit()
         verdict = verifying.verify(runtime.engine)
         assert (verdict.broken_at, verdict.reason) == (target, f"row {target} was altered")
@@ -290,10 +382,16 @@ class TestAudit:
         verdict = verifying.verify(runtime.engine)
         assert verdict.broken_at == 3 and "missing" in verdict.reason
         config = tmp_path / "c.toml"
-        config.write_text(f'[shop]\nname="T"\n[host]\nurl="http://127.0.0.1:9"\nagent_id="A"\n'
-                          f'key="kkkkkkkk"\n[database]\npath="{runtime.config.database.path}"\n')
-        run = subprocess.run([sys.executable, "-m", "loket", "--config", str(config), "audit",
-                              "verify"], capture_output=True, text=True, timeout=60)
+        config.write_text(
+            f'[shop]\nname="T"\n[host]\nurl="http://127.0.0.1:9"\nagent_id="A"\n'
+            f'key="kkkkkkkk"\n[database]\npath="{runtime.config.database.path}"\n'
+        )
+        run = subprocess.run(
+            [sys.executable, "-m", "loket", "--config", str(config), "audit", "verify"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert run.returncode == 1 and "baris #3" in run.stderr
 
     def test_settings_changes_are_audited_and_applied(self, runtime):

@@ -36,8 +36,12 @@ def host_balance(sim) -> int:
 def host_ledger(sim_db) -> dict[str, tuple[str, int]]:
     """Every payment the simulator holds: ref -> (status, what it took from the deposit)."""
     with sqlite3.connect(sim_db) as db:
-        return {ref: (status, price) for ref, status, price in db.execute(
-            "SELECT ref_id, status, agent_price FROM payments WHERE agent_price IS NOT NULL")}
+        return {
+            ref: (status, price)
+            for ref, status, price in db.execute(
+                "SELECT ref_id, status, agent_price FROM payments WHERE agent_price IS NOT NULL"
+            )
+        }
 
 
 @pytest.fixture(scope="module")
@@ -70,10 +74,22 @@ def day(tmp_path_factory):
         pending = pay(rt, rt.counter.inquire("0001000000078").bill)
         rt.health()  # the closing balance
         closing = host_balance(sim)
-        refs = {"online": online.ref_id, "offline": offline.ref_id, "failed": failed.ref_id,
-                "changed": changed.ref_id, "pending": pending.ref_id}
-        yield {"rt": rt, "sim": sim, "refs": refs, "opening": opening, "closing": closing,
-               "ledger": host_ledger(tmp / "sim.db"), "books": rt.reports.day("pemilik", TODAY)}
+        refs = {
+            "online": online.ref_id,
+            "offline": offline.ref_id,
+            "failed": failed.ref_id,
+            "changed": changed.ref_id,
+            "pending": pending.ref_id,
+        }
+        yield {
+            "rt": rt,
+            "sim": sim,
+            "refs": refs,
+            "opening": opening,
+            "closing": closing,
+            "ledger": host_ledger(tmp / "sim.db"),
+            "books": rt.reports.day("pemilik", TODAY),
+        }
     finally:
         rt.close()
         sim.thread.stop()
@@ -82,8 +98,13 @@ def day(tmp_path_factory):
 def test_the_day_has_every_kind_of_payment(day):
     rt, refs = day["rt"], day["refs"]
     states = {k: rt.counter.find(ref).state for k, ref in refs.items()}
-    assert states == {"online": S.SUCCESS, "offline": S.SUCCESS, "failed": S.REFUNDED,
-                      "changed": S.REFUNDED, "pending": S.PENDING}
+    assert states == {
+        "online": S.SUCCESS,
+        "offline": S.SUCCESS,
+        "failed": S.REFUNDED,
+        "changed": S.REFUNDED,
+        "pending": S.PENDING,
+    }
     assert rt.counter.find(refs["offline"]).offline
     assert {e["ref_id"] for e in day["sim"].ledger()} == {refs["online"], refs["offline"]}
 
@@ -118,12 +139,20 @@ def test_the_daily_pdf_and_xlsx_say_the_same(day, tmp_path):
     from pypdf import PdfReader
 
     d = day["books"].deposit
-    written = day["rt"].reports.daily("pemilik", TODAY, tmp_path / "h.pdf",
-                                      xlsx=tmp_path / "h.xlsx")
+    written = day["rt"].reports.daily(
+        "pemilik", TODAY, tmp_path / "h.pdf", xlsx=tmp_path / "h.xlsx"
+    )
     text = " ".join(" ".join(page.extract_text() for page in PdfReader(written.pdf).pages).split())
-    for piece in ("Deposit di host", "Saldo awal", format_rupiah(d.opening.balance),
-                  "Saldo akhir", format_rupiah(d.closing.balance), "Top-up / lain-lain",
-                  "+Rp 5.000.000", "tidak ada yang perlu disetor"):
+    for piece in (
+        "Deposit di host",
+        "Saldo awal",
+        format_rupiah(d.opening.balance),
+        "Saldo akhir",
+        format_rupiah(d.closing.balance),
+        "Top-up / lain-lain",
+        "+Rp 5.000.000",
+        "tidak ada yang perlu disetor",
+    ):
         assert piece in text, piece
     assert "Setoran ke host" not in text
     summary = load_workbook(written.xlsx)["Ringkasan"]
@@ -139,8 +168,11 @@ def test_asking_the_status_again_takes_nothing_twice(day):
     for ref in day["refs"].values():
         rt.host.status(Ticket(ref, "", ref))
     again = rt.reports.day("pemilik", TODAY).deposit
-    assert (again.used, again.held, again.other) == (day["books"].deposit.used,
-                                                     day["books"].deposit.held, TOP_UP)
+    assert (again.used, again.held, again.other) == (
+        day["books"].deposit.used,
+        day["books"].deposit.held,
+        TOP_UP,
+    )
 
 
 def test_no_balance_known_yet_says_so(tmp_path, sim):

@@ -29,11 +29,13 @@ def test_a_payment_is_one_commit_before_the_host_is_called(runtime, sim):
         def pay(self, ticket, request):
             stored = payments.get(runtime.engine, request.ref_id)
             tried = attempts.of(runtime.engine, stored.id)
-            at_call.update(commits=len(commits), state=stored.state, attempts=stored.attempts,
-                           tried=[(a.state, bool(a.last_call_at), bool(a.may_arrive_until))
-                                  for a in tried],
-                           events=[e.to_state for e in payments.events(runtime.engine,
-                                                                        request.ref_id)])
+            at_call.update(
+                commits=len(commits),
+                state=stored.state,
+                attempts=stored.attempts,
+                tried=[(a.state, bool(a.last_call_at), bool(a.may_arrive_until)) for a in tried],
+                events=[e.to_state for e in payments.events(runtime.engine, request.ref_id)],
+            )
             return real.pay(ticket, request)
 
     counter.host = Watching()
@@ -41,9 +43,13 @@ def test_a_payment_is_one_commit_before_the_host_is_called(runtime, sim):
         paid = counter.pay(bill, counter.total_for(bill), "latihan")
     finally:
         counter.host = real
-    assert at_call == {"commits": 1, "state": S.SENDING, "attempts": 1,
-                       "tried": [(AttemptState.PAYING, True, True)],
-                       "events": ["RECORDED", "SENDING"]}
+    assert at_call == {
+        "commits": 1,
+        "state": S.SENDING,
+        "attempts": 1,
+        "tried": [(AttemptState.PAYING, True, True)],
+        "events": ["RECORDED", "SENDING"],
+    }
     assert paid.state is S.SUCCESS
     assert len(commits) - 1 <= 2  # the answer with the family's month; the deposit's entry
     assert families.find(runtime.engine, "0001000000011").paid_through == "2026-11"

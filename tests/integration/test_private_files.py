@@ -41,8 +41,18 @@ def shop(tmp_path) -> Path:
 
 
 def report(config: Path, *args: str) -> subprocess.CompletedProcess:
-    run = loket(config, "report", "daily", "--date", DAY, "--owner", "pemilik", *args,
-                stdin=f"{OWNER_PIN}\n", umask=0o022)
+    run = loket(
+        config,
+        "report",
+        "daily",
+        "--date",
+        DAY,
+        "--owner",
+        "pemilik",
+        *args,
+        stdin=f"{OWNER_PIN}\n",
+        umask=0o022,
+    )
     assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr
     return run
 
@@ -62,8 +72,15 @@ class TestTheUsersOnly:
     def test_reports_named_elsewhere(self, tmp_path, shop):
         out = tmp_path / "kirim"
         out.mkdir(mode=0o755)  # the owner's own folder: left as it is
-        report(shop, "--out", str(out / "harian.pdf"), "--csv", str(out / "harian.csv"),
-               "--xlsx", str(out / "harian.xlsx"))
+        report(
+            shop,
+            "--out",
+            str(out / "harian.pdf"),
+            "--csv",
+            str(out / "harian.csv"),
+            "--xlsx",
+            str(out / "harian.xlsx"),
+        )
         assert mode(out) == "0o755"
         assert [mode(out / f"harian.{ext}") for ext in ("pdf", "csv", "xlsx")] == ["0o600"] * 3
 
@@ -79,11 +96,18 @@ class TestTheUsersOnly:
 
     def test_the_log_after_it_rotates(self, tmp_path):
         logs = tmp_path / "log"
-        child = ("import logging, os; os.umask(0o022); from loket import logs; "
-                 "logs.MAX_BYTES = 2000; logs.setup(); "
-                 "[logging.getLogger('loket.test').warning('pembayaran %d', i) for i in range(400)]")
-        done = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True,
-                              timeout=60, env={**os.environ, "LOKET_LOG_DIR": str(logs)})
+        child = (
+            "import logging, os; os.umask(0o022); from loket import logs; "
+            "logs.MAX_BYTES = 2000; logs.setup(); "
+            "[logging.getLogger('loket.test').warning('pembayaran %d', i) for i in range(400)]"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", child],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, "LOKET_LOG_DIR": str(logs)},
+        )
         assert done.returncode == 0, done.stderr
         written = sorted(logs.iterdir())
         assert len(written) > 2  # it did rotate
@@ -94,17 +118,53 @@ class TestTheUsersOnly:
         config = tmp_path / "konfigurasi" / "loket" / "config.toml"
         child = "import os, sys; os.umask(0o022); from loket.cli.main import run; run()"
         run = subprocess.run(
-            [sys.executable, "-c", child, "init", "--config", str(config), "--database",
-             str(tmp_path / "data" / "loket.db"), "--terminal", "T01", "--shop-name", "Warung",
-             "--address", "Jl. Mawar 1", "--adapter", "loket", "--agent-id", "AGT-1", "--url",
-             "https://host.contoh.id", "--key-env", "LOKET_HOST_KEY", "--printer", "none",
-             "--admin-fee", "2500", "--no-hub", "--owner-id", "pemilik", "--owner-name", "Bu Sri",
-             "--pos-account", "pos"],
-            input="582914\n582914\n", capture_output=True, text=True, timeout=90,
-            env={**env, "LOKET_HOST_KEY": "k" * 12})
+            [
+                sys.executable,
+                "-c",
+                child,
+                "init",
+                "--config",
+                str(config),
+                "--database",
+                str(tmp_path / "data" / "loket.db"),
+                "--terminal",
+                "T01",
+                "--shop-name",
+                "Warung",
+                "--address",
+                "Jl. Mawar 1",
+                "--adapter",
+                "loket",
+                "--agent-id",
+                "AGT-1",
+                "--url",
+                "https://host.contoh.id",
+                "--key-env",
+                "LOKET_HOST_KEY",
+                "--printer",
+                "none",
+                "--admin-fee",
+                "2500",
+                "--no-hub",
+                "--owner-id",
+                "pemilik",
+                "--owner-name",
+                "Bu Sri",
+                "--pos-account",
+                "pos",
+            ],
+            input="582914\n582914\n",
+            capture_output=True,
+            text=True,
+            timeout=90,
+            env={**env, "LOKET_HOST_KEY": "k" * 12},
+        )
         assert run.returncode == 0, run.stderr
-        assert [mode(p) for p in (config.parent.parent, config.parent, config)] == \
-            ["0o700", "0o700", "0o600"]
+        assert [mode(p) for p in (config.parent.parent, config.parent, config)] == [
+            "0o700",
+            "0o700",
+            "0o600",
+        ]
 
 
 class TestNeverThroughALink:
@@ -125,8 +185,10 @@ class TestNeverThroughALink:
             assert not (folder / name).is_symlink() and mode(folder / name) == "0o600"
         assert (folder / NAMES[0]).read_bytes().startswith(b"%PDF")
         assert (folder / NAMES[1]).read_text(encoding="utf-8-sig").startswith("Ref loket;")
-        assert load_workbook(folder / NAMES[2], read_only=True).sheetnames == \
-            ["Ringkasan", "Transaksi"]
+        assert load_workbook(folder / NAMES[2], read_only=True).sheetnames == [
+            "Ringkasan",
+            "Transaksi",
+        ]
 
     def test_a_link_given_as_the_output(self, tmp_path, shop):
         victim = tmp_path / "catatan-penting.txt"
@@ -146,13 +208,24 @@ class TestAFailedWrite:
         folder.mkdir(mode=0o700)
         last = folder / NAMES[0]
         last.write_bytes(b"%PDF laporan yang dicetak kemarin")
-        run = loket(shop, "report", "daily", "--date", DAY, "--owner", "pemilik",
-                    stdin=f"{OWNER_PIN}\n", limit_bytes=40 * 1024,
-                    env={"LOKET_LOG_DIR": str(tmp_path / "log")})
+        run = loket(
+            shop,
+            "report",
+            "daily",
+            "--date",
+            DAY,
+            "--owner",
+            "pemilik",
+            stdin=f"{OWNER_PIN}\n",
+            limit_bytes=40 * 1024,
+            env={"LOKET_LOG_DIR": str(tmp_path / "log")},
+        )
         assert run.returncode == 1, run.stdout + run.stderr
-        assert run.stderr.strip() == (f"loket: {last}: tidak bisa ditulis (file melebihi batas "
-                                      f"ukuran); file itu tidak diubah. Kosongkan ruang disk "
-                                      f"lalu coba lagi")
+        assert run.stderr.strip() == (
+            f"loket: {last}: tidak bisa ditulis (file melebihi batas "
+            f"ukuran); file itu tidak diubah. Kosongkan ruang disk "
+            f"lalu coba lagi"
+        )
         assert last.read_bytes() == b"%PDF laporan yang dicetak kemarin"
         assert [p.name for p in folder.iterdir()] == [last.name]  # nothing half-written left
 
@@ -162,17 +235,35 @@ class TestAFailedWrite:
         flash = tmp_path / "flashdisk"
         flash.mkdir()
         run = in_mount_namespace(
-            f'mount -t tmpfs -o size=4k none "{flash}"', sys.executable, "-c",
+            f'mount -t tmpfs -o size=4k none "{flash}"',
+            sys.executable,
+            "-c",
             "import os, subprocess, sys; code = subprocess.call(sys.argv[1:]); "
             f"print(sorted(os.listdir({str(flash)!r}))); sys.exit(code)",
-            sys.executable, "-m", "loket", "--config", str(shop), "report", "daily", "--date",
-            DAY, "--owner", "pemilik", "--out", str(tmp_path / "harian.pdf"), "--xlsx",
-            str(flash / "harian.xlsx"), stdin=f"{OWNER_PIN}\n",
-            env={"LOKET_LOG_DIR": str(tmp_path / "log")})
+            sys.executable,
+            "-m",
+            "loket",
+            "--config",
+            str(shop),
+            "report",
+            "daily",
+            "--date",
+            DAY,
+            "--owner",
+            "pemilik",
+            "--out",
+            str(tmp_path / "harian.pdf"),
+            "--xlsx",
+            str(flash / "harian.xlsx"),
+            stdin=f"{OWNER_PIN}\n",
+            env={"LOKET_LOG_DIR": str(tmp_path / "log")},
+        )
         assert run.returncode == 1, run.stdout + run.stderr
-        assert run.stderr.strip() == (f"loket: {flash / 'harian.xlsx'}: tidak bisa ditulis (disk "
-                                      f"penuh); file itu tidak diubah. Kosongkan ruang disk lalu "
-                                      f"coba lagi")
+        assert run.stderr.strip() == (
+            f"loket: {flash / 'harian.xlsx'}: tidak bisa ditulis (disk "
+            f"penuh); file itu tidak diubah. Kosongkan ruang disk lalu "
+            f"coba lagi"
+        )
         assert run.stdout.strip().splitlines()[-1] == "[]"  # the full disk holds nothing of it
 
     def test_a_report_onto_a_read_only_disk(self, tmp_path, shop):
@@ -180,11 +271,26 @@ class TestAFailedWrite:
         usb.mkdir()
         run = in_mount_namespace(
             f'mount --bind "{usb}" "{usb}" && mount -o remount,ro,bind "{usb}" "{usb}"',
-            sys.executable, "-m", "loket", "--config", str(shop), "report", "daily", "--date",
-            DAY, "--owner", "pemilik", "--out", str(usb / "harian.pdf"), stdin=f"{OWNER_PIN}\n",
-            env={"LOKET_LOG_DIR": str(tmp_path / "log")})
+            sys.executable,
+            "-m",
+            "loket",
+            "--config",
+            str(shop),
+            "report",
+            "daily",
+            "--date",
+            DAY,
+            "--owner",
+            "pemilik",
+            "--out",
+            str(usb / "harian.pdf"),
+            stdin=f"{OWNER_PIN}\n",
+            env={"LOKET_LOG_DIR": str(tmp_path / "log")},
+        )
         assert run.returncode == 1, run.stdout + run.stderr
-        assert run.stderr.strip() == (f"loket: {usb / 'harian.pdf'}: tidak bisa ditulis (disk "
-                                      f"hanya-baca, read-only); file itu tidak diubah. Periksa "
-                                      f"disknya lalu pasang ulang dengan izin tulis, atau pilih "
-                                      f"folder lain")
+        assert run.stderr.strip() == (
+            f"loket: {usb / 'harian.pdf'}: tidak bisa ditulis (disk "
+            f"hanya-baca, read-only); file itu tidak diubah. Periksa "
+            f"disknya lalu pasang ulang dengan izin tulis, atau pilih "
+            f"folder lain"
+        )

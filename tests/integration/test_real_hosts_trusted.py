@@ -37,8 +37,12 @@ LATE_MS = 2500  # the payment request is booked this late; the adapter gives up 
 
 def counter(tmp_path, profile: str, **options) -> tuple[SimControl, Runtime]:
     sim = start_profile_sim(profile)
-    timeouts = {"connect_timeout_s": 0.5, "read_timeout_s": 0.5, "min_status_interval_s": 0.0,
-                "clock": sim.clock} | options
+    timeouts = {
+        "connect_timeout_s": 0.5,
+        "read_timeout_s": 0.5,
+        "min_status_interval_s": 0.0,
+        "clock": sim.clock,
+    } | options
     host: DigiflazzHost | IakHost
     if profile == "digiflazz":
         host = DigiflazzHost(sim.url, USERNAME, KEY, testing=True, **timeouts)
@@ -46,8 +50,14 @@ def counter(tmp_path, profile: str, **options) -> tuple[SimControl, Runtime]:
         host = IakHost(sim.url, USERNAME, KEY, **timeouts)
     config = training_config(tmp_path)
     config.host.agent_id = USERNAME
-    rt = build_runtime(config, host, clock=sim.clock, new_ref=refs(), training_pin="123456",
-                       delivery=Delivery(PrinterSettings(backend="dummy")))
+    rt = build_runtime(
+        config,
+        host,
+        clock=sim.clock,
+        new_ref=refs(),
+        training_pin="123456",
+        delivery=Delivery(PrinterSettings(backend="dummy")),
+    )
     shifts.open_shift(rt.engine, "latihan", 100_000, "2026-11-21T08:00:00+07:00")
     rt.counter.settings.pending_wait_s = 0.0  # the counter's first answer is the pay reply's
     rt.counter.settings.resolve_tries = 0
@@ -83,7 +93,9 @@ def states_passed(rt: Runtime, ref_id: str) -> list[str]:
     with rt.engine.connect() as conn:
         rows = conn.exec_driver_sql(
             "SELECT e.to_state FROM paymentevent e JOIN payment p ON p.id = e.payment_id "
-            "WHERE p.ref_id = ? ORDER BY e.id", (ref_id,))
+            "WHERE p.ref_id = ? ORDER BY e.id",
+            (ref_id,),
+        )
         return [r[0] for r in rows]
 
 

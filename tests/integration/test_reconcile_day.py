@@ -43,9 +43,13 @@ class LedgerHost:
     def booked(self, day: date) -> list[Booked] | None:
         if not self.can_say:
             return None
-        return [Booked(e["ref_id"], e["premium"], e["sn"], e["paid_at"], e["va_no"],
-                       tuple(e["periods"]))
-                for e in self.sim.ledger() if e["paid_at"].startswith(day.isoformat())]
+        return [
+            Booked(
+                e["ref_id"], e["premium"], e["sn"], e["paid_at"], e["va_no"], tuple(e["periods"])
+            )
+            for e in self.sim.ledger()
+            if e["paid_at"].startswith(day.isoformat())
+        ]
 
 
 def pay(rt, number):
@@ -71,8 +75,7 @@ class TestNotSettled:
         runtime.counter.settings.pending_wait_s = 0
         pending = pay(runtime, "0001000000078")
         assert pending.state == S.PENDING
-        assert kinds(reconcile(runtime.engine, runtime.host, DAY)) == {pending.ref_id:
-                                                                        "unsettled"}
+        assert kinds(reconcile(runtime.engine, runtime.host, DAY)) == {pending.ref_id: "unsettled"}
 
     def test_a_status_the_host_refuses_to_answer_is_unknown_not_failed(self, runtime, sim):
         paid = pay(runtime, "0001000000011")
@@ -82,8 +85,9 @@ class TestNotSettled:
             def status(self, ticket):
                 return HostReply(Outcome.REJECTED, rc="85", message="rate limit")
 
-        [row] = reconcile(runtime.engine, RateLimited(runtime.host, sim, can_say=False),
-                          DAY).payments
+        [row] = reconcile(
+            runtime.engine, RateLimited(runtime.host, sim, can_say=False), DAY
+        ).payments
         assert row["host_state"] == "unknown"
 
     def test_the_cli_says_so_and_exits_1(self, runtime, sim, tmp_path):
@@ -98,8 +102,7 @@ class TestNotSettled:
 
 
 class TestWhatTheHostBooked:
-    def test_a_payment_booked_at_the_host_and_missing_here_is_listed(self, runtime, sim,
-                                                                     tmp_path):
+    def test_a_payment_booked_at_the_host_and_missing_here_is_listed(self, runtime, sim, tmp_path):
         ours = pay(runtime, "0001000000011")
         other = make_runtime(tmp_path / "elsewhere", sim)  # a database that is not this one
         other.counter.new_ref = refs("X")
@@ -117,15 +120,19 @@ class TestWhatTheHostBooked:
     def test_booked_here_on_another_day_is_found_by_its_ref(self, runtime, sim):
         late = pay(runtime, "0001000000011")
         with write(runtime.engine) as conn:  # taken before midnight, forwarded after it
-            conn.exec_driver_sql("UPDATE payment SET created_at = '2026-11-20T23:55:00+07:00' "
-                                 "WHERE ref_id = ?", (late.ref_id,))
+            conn.exec_driver_sql(
+                "UPDATE payment SET created_at = '2026-11-20T23:55:00+07:00' WHERE ref_id = ?",
+                (late.ref_id,),
+            )
         host = LedgerHost(runtime.host, sim)
         assert reconcile(runtime.engine, host, DAY).differences == []
         with write(runtime.engine) as conn:
-            conn.exec_driver_sql("UPDATE payment SET state = 'UNKNOWN' WHERE ref_id = ?",
-                                 (late.ref_id,))
-        assert kinds(reconcile(runtime.engine, host, DAY)) == {late.ref_id:
-                                                               "host_success_not_local"}
+            conn.exec_driver_sql(
+                "UPDATE payment SET state = 'UNKNOWN' WHERE ref_id = ?", (late.ref_id,)
+            )
+        assert kinds(reconcile(runtime.engine, host, DAY)) == {
+            late.ref_id: "host_success_not_local"
+        }
 
     def test_a_host_that_cannot_say_is_not_a_difference(self, runtime, sim):
         pay(runtime, "0001000000011")

@@ -31,9 +31,30 @@ from tests.factories import set_account
 S = PaymentState
 DAY = date(2026, 11, 21)
 PRICE = 751_000  # what the host takes for the factory's bill (premium 750.000)
-HEADERS = ["Ref loket", "Waktu", "Kasir", "Shift", "No. pelanggan", "No. VA", "Nama", "Periode",
-           "Peserta", "Bulan", "Status", "Iuran", "Biaya admin", "Total", "Tunai", "Kembalian", "Biaya host",
-           "No. ref host", "Kode host", "Pesan host", "Waktu lunas", "Offline"]
+HEADERS = [
+    "Ref loket",
+    "Waktu",
+    "Kasir",
+    "Shift",
+    "No. pelanggan",
+    "No. VA",
+    "Nama",
+    "Periode",
+    "Peserta",
+    "Bulan",
+    "Status",
+    "Iuran",
+    "Biaya admin",
+    "Total",
+    "Tunai",
+    "Kembalian",
+    "Biaya host",
+    "No. ref host",
+    "Kode host",
+    "Pesan host",
+    "Waktu lunas",
+    "Offline",
+]
 
 
 def at(hhmm: str, day: int = 21) -> str:
@@ -53,8 +74,11 @@ def add(engine, ref: str, when: str, final: PaymentState, **changes):
     for key, value in changes.items():
         setattr(row, key, value)
     payments.record(engine, row, actor="ani", state=S.RECORDED)
-    steps = {S.SUCCESS: [S.SENDING, S.SUCCESS], S.PENDING: [S.SENDING, S.PENDING],
-             S.REFUNDED: [S.SENDING, S.PENDING, S.FAILED, S.REFUND_DUE, S.REFUNDED]}[final]
+    steps = {
+        S.SUCCESS: [S.SENDING, S.SUCCESS],
+        S.PENDING: [S.SENDING, S.PENDING],
+        S.REFUNDED: [S.SENDING, S.PENDING, S.FAILED, S.REFUND_DUE, S.REFUNDED],
+    }[final]
     for step in steps:
         payments.transition(engine, ref, step, actor="ani", now=when)
 
@@ -66,8 +90,15 @@ def day(engine):
     deposit.saw_balance(engine, at("20:00", day=20), 10_000_000)
     add(engine, "P1", at("08:15"), S.SUCCESS)
     deposit.payment_taken(engine, at("08:15"), "P1", PRICE, 9_249_000)
-    add(engine, "P2", at("09:30"), S.SUCCESS, head_name='=HYPERLINK("http://x.id","klik")',
-        host_message="+62 dibayar", customer_no="0001000000029")
+    add(
+        engine,
+        "P2",
+        at("09:30"),
+        S.SUCCESS,
+        head_name='=HYPERLINK("http://x.id","klik")',
+        host_message="+62 dibayar",
+        customer_no="0001000000029",
+    )
     deposit.payment_taken(engine, at("09:30"), "P2", PRICE, 8_498_000)
     add(engine, "P3", at("10:00"), S.REFUNDED)
     deposit.payment_taken(engine, at("10:00"), "P3", PRICE, None)  # pending: taken …
@@ -93,7 +124,11 @@ class TestDeposit:
         deposit.payment_taken(engine, at("08:15"), "P1", PRICE, 9_249_000)
         d = movement(engine, *day_range(DAY))
         assert (d.opening.balance, d.closing.balance, d.used, d.other) == (
-            10_000_000, 9_249_000, PRICE, 0)
+            10_000_000,
+            9_249_000,
+            PRICE,
+            0,
+        )
 
     def test_a_day_with_nothing_learned_keeps_the_last_balance(self, day):
         d = movement(day, *day_range(date(2026, 11, 23)))
@@ -103,7 +138,11 @@ class TestDeposit:
     def test_the_month_moves_like_its_days(self, day):
         d = movement(day, *month_range(2026, 11))
         assert (d.opening.balance, d.closing.balance, d.used, d.other) == (
-            10_000_000, 12_747_000, 2 * PRICE, 5_000_000)
+            10_000_000,
+            12_747_000,
+            2 * PRICE,
+            5_000_000,
+        )
         days = [movement(day, *day_range(date(2026, 11, n))) for n in range(1, 31)]
         assert over(*month_range(2026, 11), [x for x in days if x.opening != x.closing]) == d
 
@@ -132,9 +171,13 @@ class TestHowTheHostIsPaid:
         assert "Biaya host (dipotong dari deposit)" in labels
         assert not any("Setor" in label for label in labels) and b.settle_by is None
         lines = {line.label: line.value for line in deposit_lines(b.deposit)}
-        assert lines == {"Saldo awal": 10_000_000, "Dipakai transaksi lunas": -2 * PRICE,
-                         "Diproses host, belum final": -PRICE, "Top-up / lain-lain": 5_000_000,
-                         "Saldo akhir": 12_747_000}
+        assert lines == {
+            "Saldo awal": 10_000_000,
+            "Dipakai transaksi lunas": -2 * PRICE,
+            "Diproses host, belum final": -PRICE,
+            "Top-up / lain-lain": 5_000_000,
+            "Saldo akhir": 12_747_000,
+        }
 
     def test_a_postpaid_agent_is_shown_what_to_settle_by_tomorrow(self, day):
         b = books(day, *day_range(DAY), "postpaid")
@@ -143,7 +186,8 @@ class TestHowTheHostIsPaid:
         assert [(x.value, x.note) for x in settle] == [(2 * PRICE, "paling lambat 22/11/2026")]
         month = books(day, *month_range(2026, 11), "postpaid")
         assert [x.note for x in summary_lines(month) if x.label.startswith("Setoran")] == [
-            "tiap hari, paling lambat hari berikutnya"]
+            "tiap hari, paling lambat hari berikutnya"
+        ]
 
 
 class TestCsv:
@@ -177,7 +221,7 @@ class TestCsv:
     def test_text_from_outside_never_becomes_a_formula(self, day, tmp_path):
         header, *rows = self.rows(day, tmp_path)
         second = dict(zip(header, rows[1], strict=True))
-        assert second["Nama"] == "'=HYPERLINK(\"http://x.id\",\"klik\")"
+        assert second["Nama"] == '\'=HYPERLINK("http://x.id","klik")'
         assert second["Pesan host"] == "'+62 dibayar"
 
 
@@ -219,21 +263,33 @@ class TestPdf:
         else:
             written = reports.monthly(2026, 11, tmp_path / "x.pdf")
         text = "\n".join(page.extract_text() for page in PdfReader(written.pdf).pages)
-        for piece in ("Toko <A&B>", "Jl. <Mawar> & Melati", "AGT&1", "T<1>", "Saldo awal",
-                      "Rp 12.747.000", "+Rp 5.000.000"):
+        for piece in (
+            "Toko <A&B>",
+            "Jl. <Mawar> & Melati",
+            "AGT&1",
+            "T<1>",
+            "Saldo awal",
+            "Rp 12.747.000",
+            "+Rp 5.000.000",
+        ):
             assert piece in text, piece
 
     def test_the_postpaid_pdf_says_when_to_settle(self, day, tmp_path):
         reports = Reports(day, Shop("WARUNG"), FixedClock(parse_iso(at("18:00"))), "postpaid")
-        text = " ".join(" ".join(p.extract_text() for p in PdfReader(
-            reports.daily(DAY, tmp_path / "x.pdf").pdf).pages).split())
+        text = " ".join(
+            " ".join(
+                p.extract_text()
+                for p in PdfReader(reports.daily(DAY, tmp_path / "x.pdf").pdf).pages
+            ).split()
+        )
         assert "Setoran ke host (T+1) Rp 1.502.000 paling lambat 22/11/2026" in text
         assert "Deposit di host" not in text
 
-
     @pytest.mark.parametrize("kind", ["daily", "monthly"])
     def test_every_font_is_embedded_and_its_words_read_whole(self, day, tmp_path, kind):
-        reports = Reports(day, Shop("WARUNG BU SRI — Jl. Melati"), FixedClock(parse_iso(at("18:00"))))
+        reports = Reports(
+            day, Shop("WARUNG BU SRI — Jl. Melati"), FixedClock(parse_iso(at("18:00")))
+        )
         out = tmp_path / "x.pdf"
         reports.daily(DAY, out) if kind == "daily" else reports.monthly(2026, 11, out)
         reader = PdfReader(out)
@@ -243,8 +299,9 @@ class TestPdf:
         for word in ("Rp 12.747.000", "Jumlah", "WARUNG BU SRI — Jl. Melati", "Ringkasan"):
             assert word in text, word
         if shutil.which("pdftotext"):  # poppler, as an owner's viewer reads it
-            seen = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True,
-                                  text=True, check=True).stdout
+            seen = subprocess.run(
+                ["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=True
+            ).stdout
             assert "Rp 12.747.000" in seen and "Jumlah" in seen and "R p" not in seen
 
 
@@ -258,7 +315,8 @@ def embedded_fonts(reader: PdfReader) -> dict[str, bool]:
                 descriptor = leaf.get("/FontDescriptor")
                 descriptor = descriptor.get_object() if descriptor else {}
                 found[str(leaf["/BaseFont"])] = any(
-                    k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+                    k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")
+                )
     return found
 
 
@@ -266,29 +324,54 @@ def test_the_cli_writes_pdf_csv_and_xlsx_into_the_report_folder(day, tmp_path):
     set_account(day, "pemilik", "246802", role="owner")
     db = day.url.database
     config = tmp_path / "loket.toml"
-    config.write_text(f'[shop]\nname="T"\n[host]\nurl="http://127.0.0.1:9"\nagent_id="A"\n'
-                      f'key="kkkkkkkk"\nsettlement="postpaid"\n[database]\npath="{db}"\n')
-    run = subprocess.run([sys.executable, "-m", "loket", "--config", str(config), "report",
-                          "daily", "--date", "2026-11-21", "--owner", "pemilik"],
-                         input="246802\n", capture_output=True, text=True, timeout=60)
+    config.write_text(
+        f'[shop]\nname="T"\n[host]\nurl="http://127.0.0.1:9"\nagent_id="A"\n'
+        f'key="kkkkkkkk"\nsettlement="postpaid"\n[database]\npath="{db}"\n'
+    )
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "loket",
+            "--config",
+            str(config),
+            "report",
+            "daily",
+            "--date",
+            "2026-11-21",
+            "--owner",
+            "pemilik",
+        ],
+        input="246802\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert run.returncode == 0, run.stderr
     folder = tmp_path / "laporan"
     assert sorted(p.name for p in folder.iterdir()) == [
-        "laporan-harian-2026-11-21.csv", "laporan-harian-2026-11-21.pdf",
-        "laporan-harian-2026-11-21.xlsx"]
+        "laporan-harian-2026-11-21.csv",
+        "laporan-harian-2026-11-21.pdf",
+        "laporan-harian-2026-11-21.xlsx",
+    ]
     assert "4 transaksi" in run.stdout
 
 
-@pytest.mark.parametrize(("value", "message"), [
-    ('"prabayar"', "[host] settlement: harus salah satu dari 'deposit' atau 'postpaid'"),
-    ("1", "[host] settlement: harus salah satu dari 'deposit' atau 'postpaid'"),
-])
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ('"prabayar"', "[host] settlement: harus salah satu dari 'deposit' atau 'postpaid'"),
+        ("1", "[host] settlement: harus salah satu dari 'deposit' atau 'postpaid'"),
+    ],
+)
 def test_the_settlement_setting_is_checked_in_indonesian(tmp_path, value, message):
     from loket.config import ConfigError, load_config
 
     config = tmp_path / "loket.toml"
-    base = (f'[shop]\nname="T"\n[host]\nurl="http://127.0.0.1:9"\nagent_id="A"\n'
-            f'key="kkkkkkkk"\n[database]\npath="{tmp_path / "x.db"}"\n')
+    base = (
+        f'[shop]\nname="T"\n[host]\nurl="http://127.0.0.1:9"\nagent_id="A"\n'
+        f'key="kkkkkkkk"\n[database]\npath="{tmp_path / "x.db"}"\n'
+    )
     config.write_text(base)
     assert load_config(config).host.settlement == "deposit"  # the common case, by default
     config.write_text(base.replace('key="kkkkkkkk"\n', f'key="kkkkkkkk"\nsettlement={value}\n'))
@@ -322,11 +405,14 @@ def test_the_monthly_volume_chart_has_a_day_wide_bar_whatever_the_days_with_paym
 
     november = Figures(*month_range(2026, 11))
     one_day = MonthFigures("2026-11", november, daily=[("2026-11-21", 4, 2, 1_502_000)])
-    every_day = MonthFigures("2026-11", november, daily=[
-        (f"2026-11-{d:02d}", d, d, 0) for d in range(1, 31)])
+    every_day = MonthFigures(
+        "2026-11", november, daily=[(f"2026-11-{d:02d}", d, d, 0) for d in range(1, 31)]
+    )
     [single] = [w for w in _bar_widths(volume_chart(one_day)) if w > 0]
     widths = [w for w in _bar_widths(volume_chart(every_day)) if w > 0]
     assert len(widths) == 30 and single == pytest.approx(widths[0])  # a day is a day wide
     chart = volume_chart(one_day).contents[0]
-    assert chart.categoryAxis.categoryNames[0] == "01" and len(chart.categoryAxis.categoryNames) == 30
+    assert (
+        chart.categoryAxis.categoryNames[0] == "01" and len(chart.categoryAxis.categoryNames) == 30
+    )
     assert sum(chart.data[0]) == 4 and chart.data[0][20] == 4  # on the 21st, zero the others

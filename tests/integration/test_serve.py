@@ -43,9 +43,23 @@ class Served:
         self.port = free_port()
         self.url = f"http://{host}:{self.port}"
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "loket", "--config", str(config), "serve", "--host", host,
-             "--port", str(self.port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            env={**os.environ, "LOKET_SERVE_TOKEN": TOKEN, **(env or {})})
+            [
+                sys.executable,
+                "-m",
+                "loket",
+                "--config",
+                str(config),
+                "serve",
+                "--host",
+                host,
+                "--port",
+                str(self.port),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "LOKET_SERVE_TOKEN": TOKEN, **(env or {})},
+        )
 
     def ready(self, timeout: float = 30) -> Served:
         deadline = time.monotonic() + timeout
@@ -63,8 +77,9 @@ class Served:
         return httpx.request(method, self.url + path, headers=h, timeout=60, **kw)
 
     def pay(self, key: str, number: str = NUMBER, cash: int = 110_000, **kw):
-        return self.call("POST", "/v1/payments", key=key, json={"number": number, "cash": cash},
-                         **kw)
+        return self.call(
+            "POST", "/v1/payments", key=key, json={"number": number, "cash": cash}, **kw
+        )
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -93,8 +108,11 @@ def served(config):
 
 def test_without_the_token_or_with_a_wrong_one_nothing_is_answered(served):
     body = {"number": NUMBER}
-    for headers in ({}, {"Authorization": "Bearer wrong-token-0123456789"},
-                    {"Authorization": TOKEN}):
+    for headers in (
+        {},
+        {"Authorization": "Bearer wrong-token-0123456789"},
+        {"Authorization": TOKEN},
+    ):
         r = httpx.post(served.url + "/v1/inquiry", json=body, headers=headers)
         assert r.status_code == 401 and r.json()["code"] == "unauthorized", r.text
         assert r.headers["www-authenticate"] == "Bearer"
@@ -105,8 +123,11 @@ def test_inquiry_answers_the_bill_as_loket_inquiry_json(served):
     r = served.call("POST", "/v1/inquiry", json={"number": "0001-0000-00011"})
     out = r.json()
     assert r.status_code == 200 and out["ok"] is True
-    assert (out["bill"]["premium"], out["bill"]["admin_fee"], out["bill"]["total"]) == \
-        (105_000, 2_500, 107_500)
+    assert (out["bill"]["premium"], out["bill"]["admin_fee"], out["bill"]["total"]) == (
+        105_000,
+        2_500,
+        107_500,
+    )
     unknown = served.call("POST", "/v1/inquiry", json={"number": "0009999999999"}).json()
     assert unknown["ok"] is False and unknown["message"] and "bill" not in unknown
 
@@ -115,8 +136,12 @@ def test_a_payment_repeated_with_its_key_is_the_same_payment_never_a_second(serv
     first = served.pay("pos-order-0001")
     paid = first.json()
     assert first.status_code == 200, first.text
-    assert (paid["state"], paid["total"], paid["cash"], paid["change"]) == \
-        ("SUCCESS", 107_500, 110_000, 2_500)
+    assert (paid["state"], paid["total"], paid["cash"], paid["change"]) == (
+        "SUCCESS",
+        107_500,
+        110_000,
+        2_500,
+    )
     assert paid["sn"] == sim.ledger()[0]["sn"] and paid["printed"] is True
     again = served.pay("pos-order-0001").json()
     assert again["replayed"] is True and again["ref_id"] == paid["ref_id"]
@@ -125,8 +150,9 @@ def test_a_payment_repeated_with_its_key_is_the_same_payment_never_a_second(serv
     reused = served.pay("pos-order-0001", cash=200_000)
     assert reused.status_code == 409 and reused.json()["code"] == "idempotency_key_reused"
     status = served.call("GET", f"/v1/payments/{paid['ref_id']}").json()
-    assert {k: status[k] for k in ("state", "ref_id", "sn", "total")} == \
-        {k: paid[k] for k in ("state", "ref_id", "sn", "total")}
+    assert {k: status[k] for k in ("state", "ref_id", "sn", "total")} == {
+        k: paid[k] for k in ("state", "ref_id", "sn", "total")
+    }
 
 
 def test_requests_racing_with_one_key_make_one_payment(served, sim):
@@ -158,16 +184,20 @@ def test_the_receipt_in_every_format_says_the_same_payment(served):
     paper = "\n".join(decode(raw.content))
     text = served.call("GET", path).text  # text is the default
     assert paid["sn"] in paper and paid["sn"] in text and "Rp 107.500" in text
-    assert text.splitlines() == [line for line in paper.splitlines() if line != "[CUT]"][
-        :len(text.splitlines())]
+    assert (
+        text.splitlines()
+        == [line for line in paper.splitlines() if line != "[CUT]"][: len(text.splitlines())]
+    )
 
     from PIL import Image
+
     png = served.call("GET", path, params={"format": "png"})
     image = Image.open(io.BytesIO(png.content))
     assert png.headers["content-type"] == "image/png" and image.format == "PNG"
     assert image.width >= 32 * 6 and image.height > len(text.splitlines()) * 11
 
     from pypdf import PdfReader
+
     pdf = served.call("GET", path, params={"format": "pdf"})
     extracted = PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
     assert pdf.headers["content-type"] == "application/pdf" and paid["sn"] in extracted
@@ -203,17 +233,20 @@ def test_a_payment_taken_offline_waits_in_the_queue_and_the_forwarder_sends_it(s
     assert served.call("GET", "/v1/queue").json()["count"] == 0
 
 
-@pytest.mark.parametrize("send, code, http", [
-    ({"content": b"{not json"}, "bad_json", 400),
-    ({"content": b"[1, 2]"}, "bad_json", 400),
-    ({"json": {"number": NUMBER, "cash": "110000"}}, "bad_request", 400),
-    ({"json": {"number": NUMBER, "cash": True}}, "bad_request", 400),
-    ({"json": {"number": NUMBER}}, "bad_request", 400),
-    ({"json": {"number": NUMBER, "cash": 110000, "tip": 1}}, "bad_request", 400),
-    ({"content": b'{"number": "' + b"1" * 20_000 + b'"}'}, "body_too_large", 413),
-    ({"json": {"number": NUMBER, "cash": 1000}}, "not_paid", 422),
-    ({"json": {"number": "12345", "cash": 110000}}, "not_paid", 422),
-])
+@pytest.mark.parametrize(
+    "send, code, http",
+    [
+        ({"content": b"{not json"}, "bad_json", 400),
+        ({"content": b"[1, 2]"}, "bad_json", 400),
+        ({"json": {"number": NUMBER, "cash": "110000"}}, "bad_request", 400),
+        ({"json": {"number": NUMBER, "cash": True}}, "bad_request", 400),
+        ({"json": {"number": NUMBER}}, "bad_request", 400),
+        ({"json": {"number": NUMBER, "cash": 110000, "tip": 1}}, "bad_request", 400),
+        ({"content": b'{"number": "' + b"1" * 20_000 + b'"}'}, "body_too_large", 413),
+        ({"json": {"number": NUMBER, "cash": 1000}}, "not_paid", 422),
+        ({"json": {"number": "12345", "cash": 110000}}, "not_paid", 422),
+    ],
+)
 def test_every_refusal_is_json_with_a_stable_code(served, sim, send, code, http):
     r = served.call("POST", "/v1/payments", key="pos-order-bad", **send)
     assert (r.status_code, r.json()["code"]) == (http, code), r.text
@@ -221,13 +254,16 @@ def test_every_refusal_is_json_with_a_stable_code(served, sim, send, code, http)
     assert sim.ledger() == []
 
 
-@pytest.mark.parametrize("method, path, headers, code, http", [
-    ("POST", "/v1/payments", {}, "idempotency_key_missing", 400),
-    ("POST", "/v1/payments", {"Idempotency-Key": "short"}, "idempotency_key_invalid", 400),
-    ("GET", "/v1/nothing", {}, "not_found", 404),
-    ("DELETE", "/v1/queue", {}, "method_not_allowed", 405),
-    ("GET", "/v1/payments/PAY-NOSUCHPAYMENT", {}, "not_found", 404),
-])
+@pytest.mark.parametrize(
+    "method, path, headers, code, http",
+    [
+        ("POST", "/v1/payments", {}, "idempotency_key_missing", 400),
+        ("POST", "/v1/payments", {"Idempotency-Key": "short"}, "idempotency_key_invalid", 400),
+        ("GET", "/v1/nothing", {}, "not_found", 404),
+        ("DELETE", "/v1/queue", {}, "method_not_allowed", 405),
+        ("GET", "/v1/payments/PAY-NOSUCHPAYMENT", {}, "not_found", 404),
+    ],
+)
 def test_the_request_itself_refused(served, method, path, headers, code, http):
     r = served.call(method, path, headers=headers, json={"number": NUMBER, "cash": 110000})
     assert (r.status_code, r.json()["code"]) == (http, code), r.text
@@ -239,16 +275,24 @@ def test_the_openapi_document_lists_every_route_and_no_other():
     from loket.serve.openapi import document
 
     app = create_app(None, TOKEN, Door("127.0.0.1", 8780))  # type: ignore[arg-type]  (no request)
-    served = {(route.path, method.lower()) for route in app.routes
-              for method in route.methods if method != "HEAD"}
+    served = {
+        (route.path, method.lower())
+        for route in app.routes
+        for method in route.methods
+        if method != "HEAD"
+    }
     documented = {(path, method) for path, ops in document()["paths"].items() for method in ops}
     assert served == documented
 
 
 def test_without_a_token_it_does_not_start(config):
-    run = subprocess.run([sys.executable, "-m", "loket", "--config", str(config), "serve"],
-                         capture_output=True, text=True, timeout=60,
-                         env={k: v for k, v in os.environ.items() if k != "LOKET_SERVE_TOKEN"})
+    run = subprocess.run(
+        [sys.executable, "-m", "loket", "--config", str(config), "serve"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={k: v for k, v in os.environ.items() if k != "LOKET_SERVE_TOKEN"},
+    )
     assert run.returncode == 2 and "LOKET_SERVE_TOKEN" in run.stderr
     assert len(run.stderr.strip().splitlines()) == 1 and "Traceback" not in run.stderr
 

@@ -49,7 +49,8 @@ def _with_limits(config, **limits) -> None:
 
 @pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="counts descriptors in /proc")
 def test_half_open_connections_are_closed_within_the_bound_and_a_request_is_still_answered(
-        config, tmp_path, sim):
+    config, tmp_path, sim
+):
     _with_limits(config, read_timeout_s=3)
     logs = tmp_path / "logs"
     server = Served(config, env={"LOKET_LOG_DIR": str(logs)}).ready()
@@ -59,11 +60,15 @@ def test_half_open_connections_are_closed_within_the_bound_and_a_request_is_stil
     try:
         before = _open_fds(server.proc.pid)
         head = f"POST /v1/inquiry HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\n"
-        partial = [b"",  # connected, nothing said
-                   b"GE",  # half a request line
-                   head.encode(),  # headers never finished
-                   (head + f"Authorization: Bearer {TOKEN}\r\nContent-Type: application/json\r\n"
-                    "Content-Length: 200\r\n\r\n{\"number\": \"00").encode()]  # body never finished
+        partial = [
+            b"",  # connected, nothing said
+            b"GE",  # half a request line
+            head.encode(),  # headers never finished
+            (
+                head + f"Authorization: Bearer {TOKEN}\r\nContent-Type: application/json\r\n"
+                'Content-Length: 200\r\n\r\n{"number": "00'
+            ).encode(),
+        ]  # body never finished
         started = time.monotonic()
         for i in range(40):
             conn = socket.create_connection(("127.0.0.1", server.port))
@@ -77,15 +82,17 @@ def test_half_open_connections_are_closed_within_the_bound_and_a_request_is_stil
                     return
                 for conn in tricklers:
                     with contextlib.suppress(OSError):  # closed by the server: as it should
-                        conn.send(head.encode()[n:n + 1] or b"X")
+                        conn.send(head.encode()[n : n + 1] or b"X")
+
         trickler = threading.Thread(target=trickle)
         trickler.start()
         time.sleep(0.3)
         assert _open_fds(server.proc.pid) >= before + 40  # all of them held, for now
         sim.faults("slow", latency_ms=3000)  # an answer slower than read_timeout_s is not cut
         slow: list[httpx.Response] = []
-        asking = threading.Thread(target=lambda: slow.append(
-            server.call("POST", "/v1/inquiry", json={"number": NUMBER})))
+        asking = threading.Thread(
+            target=lambda: slow.append(server.call("POST", "/v1/inquiry", json={"number": NUMBER}))
+        )
         asking.start()
         with httpx.Client(base_url=server.url, headers=AUTH) as pos:  # one kept-alive connection
             answered = [pos.get("/v1/queue"), time.sleep(0.5), pos.get("/v1/queue")]

@@ -32,18 +32,28 @@ def served(config):
 
 def test_a_request_addressed_to_another_name_is_refused_as_dns_rebinding_would_send_it(served):
     port = served.port
-    for host in (f"kasir-promo.example:{port}", f"127.0.0.1.nip.io:{port}", f"127.0.0.1:{port + 1}",
-                 "127.0.0.1", f"localhost.:{port}", f"[::2]:{port}", f"127.0.0.1:{port}@x"):
-        for method, path in (("GET", "/v1/queue"), ("POST", "/v1/inquiry"),
-                             ("GET", "/openapi.json")):
-            r = httpx.request(method, served.url + path, headers={"Host": host, **AUTH},
-                              json={"number": NUMBER})
+    for host in (
+        f"kasir-promo.example:{port}",
+        f"127.0.0.1.nip.io:{port}",
+        f"127.0.0.1:{port + 1}",
+        "127.0.0.1",
+        f"localhost.:{port}",
+        f"[::2]:{port}",
+        f"127.0.0.1:{port}@x",
+    ):
+        for method, path in (
+            ("GET", "/v1/queue"),
+            ("POST", "/v1/inquiry"),
+            ("GET", "/openapi.json"),
+        ):
+            r = httpx.request(
+                method, served.url + path, headers={"Host": host, **AUTH}, json={"number": NUMBER}
+            )
             assert (r.status_code, r.json()["code"]) == (421, "host_not_allowed"), (host, r.text)
             assert f"127.0.0.1:{port}" in r.json()["message"]  # where it does answer
     no_token = httpx.get(served.url + "/v1/queue", headers={"Host": f"evil.example:{port}"})
     assert no_token.status_code == 421  # the door before the token: nothing to probe
-    for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"LocalHost:{port}",
-                 f"[::1]:{port}"):
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"LocalHost:{port}", f"[::1]:{port}"):
         r = httpx.get(served.url + "/v1/queue", headers={"Host": host, **AUTH})
         assert r.status_code == 200 and r.json()["count"] == 0, (host, r.text)
 
@@ -53,8 +63,9 @@ def test_the_address_given_with_host_is_its_own(config):
     try:
         here = httpx.get(server.url + "/v1/queue", headers=AUTH)  # Host: 127.0.0.2:port
         assert here.status_code == 200, here.text
-        elsewhere = httpx.get(server.url + "/v1/queue",
-                              headers={**AUTH, "Host": f"127.0.0.3:{server.port}"})
+        elsewhere = httpx.get(
+            server.url + "/v1/queue", headers={**AUTH, "Host": f"127.0.0.3:{server.port}"}
+        )
         assert elsewhere.status_code == 421
     finally:
         server.stop()
@@ -70,10 +81,14 @@ def test_listening_on_every_interface_it_answers_the_machine_s_addresses_never_a
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app)) as client:
             return await client.get(url)
 
-    for base, answered in (("http://192.168.1.10:8780", True), ("http://[fe80::1]:8780", True),
-                           ("http://localhost:8780", True), ("http://kasir.local:8780", False),
-                           ("http://192.168.1.10.nip.io:8780", False),
-                           ("http://192.168.1.10:8781", False)):
+    for base, answered in (
+        ("http://192.168.1.10:8780", True),
+        ("http://[fe80::1]:8780", True),
+        ("http://localhost:8780", True),
+        ("http://kasir.local:8780", False),
+        ("http://192.168.1.10.nip.io:8780", False),
+        ("http://192.168.1.10:8781", False),
+    ):
         r = asyncio.run(get(base + "/openapi.json"))
         assert (r.status_code == 200) is answered, (base, r.text)
         if not answered:
@@ -101,14 +116,21 @@ def test_the_refusals_at_the_door_are_in_the_openapi_document(served):
 
 
 def test_a_web_front_the_owner_allowed_may_call_it_from_a_browser(config, sim):
-    config.write_text(config.read_text() + '[serve]\nallowed_origins = '
-                      '["http://Kasir.Toko.local:3000", "https://pos.toko.id:443"]\n')
+    config.write_text(
+        config.read_text() + "[serve]\nallowed_origins = "
+        '["http://Kasir.Toko.local:3000", "https://pos.toko.id:443"]\n'
+    )
     server = Served(config).ready()
     try:
         for origin in ("http://kasir.toko.local:3000", "https://pos.toko.id"):
-            preflight = httpx.options(server.url + "/v1/payments", headers={
-                "Origin": origin, "Access-Control-Request-Method": "POST",
-                "Access-Control-Request-Headers": "authorization,content-type,idempotency-key"})
+            preflight = httpx.options(
+                server.url + "/v1/payments",
+                headers={
+                    "Origin": origin,
+                    "Access-Control-Request-Method": "POST",
+                    "Access-Control-Request-Headers": "authorization,content-type,idempotency-key",
+                },
+            )
             assert preflight.status_code == 200, preflight.text
             assert preflight.headers["access-control-allow-origin"] == origin
             assert "idempotency-key" in preflight.headers["access-control-allow-headers"].lower()
@@ -122,18 +144,27 @@ def test_a_web_front_the_owner_allowed_may_call_it_from_a_browser(config, sim):
         server.stop()
 
 
-@pytest.mark.parametrize("value, why", [
-    ('["*"]', "bukan asal halaman web"), ('["null"]', "bukan asal halaman web"),
-    ('["http://kasir.local/app"]', "bukan asal halaman web"),
-    ('["ftp://kasir.local"]', "bukan asal halaman web"),
-    ('["http://kasir.local:99999"]', "port tidak sah"),
-    ('"http://kasir.local"', "harus daftar"), ('[3000]', "harus teks"),
-])
+@pytest.mark.parametrize(
+    "value, why",
+    [
+        ('["*"]', "bukan asal halaman web"),
+        ('["null"]', "bukan asal halaman web"),
+        ('["http://kasir.local/app"]', "bukan asal halaman web"),
+        ('["ftp://kasir.local"]', "bukan asal halaman web"),
+        ('["http://kasir.local:99999"]', "port tidak sah"),
+        ('"http://kasir.local"', "harus daftar"),
+        ("[3000]", "harus teks"),
+    ],
+)
 def test_an_allowed_origin_that_is_not_one_is_a_configuration_mistake(tmp_path, value, why):
     plain = config_for(tmp_path, tmp_path / "x.db")
     plain.write_text(plain.read_text() + f"[serve]\nallowed_origins = {value}\n")
-    run = subprocess.run([sys.executable, "-m", "loket", "--config", str(plain), "serve"],
-                         capture_output=True, text=True, timeout=60,
-                         env={**os.environ, "LOKET_SERVE_TOKEN": TOKEN})
+    run = subprocess.run(
+        [sys.executable, "-m", "loket", "--config", str(plain), "serve"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "LOKET_SERVE_TOKEN": TOKEN},
+    )
     line = one_line(run)
     assert run.returncode == 2 and "[serve] allowed_origins" in line and why in line, line

@@ -21,10 +21,13 @@ def config(tmp_path, sim):
 
 def _serve(config, token: str, *args: str, timeout: float = 15) -> subprocess.CompletedProcess:
     """`loket serve` with this token; one that starts is ended and reported as started."""
-    proc = subprocess.Popen([sys.executable, "-m", "loket", "--config", str(config), "serve",
-                             "--port", "0", *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "LOKET_SERVE_TOKEN": token})
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "loket", "--config", str(config), "serve", "--port", "0", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "LOKET_SERVE_TOKEN": token},
+    )
     try:
         out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -34,17 +37,20 @@ def _serve(config, token: str, *args: str, timeout: float = 15) -> subprocess.Co
     return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
 
 
-@pytest.mark.parametrize("token, why", [
-    (" " * 16, "spasi"),
-    ("\t" * 20, "spasi"),
-    ("serve-test-token 0123456789", "spasi"),
-    ("aaaaaaaaaaaaaaaa", "mudah ditebak"),
-    ("0123456789abcdef", "mudah ditebak"),
-    ("passwordpassword", "mudah ditebak"),
-    ("qwertyuiopasdfghjkl", "mudah ditebak"),
-    ("Kasir2026Kasir2026", "mudah ditebak"),
-    ("tokén-dengan-huruf-aksen-0123", "ASCII"),
-])
+@pytest.mark.parametrize(
+    "token, why",
+    [
+        (" " * 16, "spasi"),
+        ("\t" * 20, "spasi"),
+        ("serve-test-token 0123456789", "spasi"),
+        ("aaaaaaaaaaaaaaaa", "mudah ditebak"),
+        ("0123456789abcdef", "mudah ditebak"),
+        ("passwordpassword", "mudah ditebak"),
+        ("qwertyuiopasdfghjkl", "mudah ditebak"),
+        ("Kasir2026Kasir2026", "mudah ditebak"),
+        ("tokén-dengan-huruf-aksen-0123", "ASCII"),
+    ],
+)
 def test_a_weak_or_blank_token_is_refused_before_serve_starts(config, token, why):
     run = _serve(config, token)
     line = one_line(run)
@@ -57,10 +63,13 @@ def test_a_weak_or_blank_token_is_refused_before_serve_starts(config, token, why
 def test_new_token_prints_a_strong_token_and_where_it_goes(config, monkeypatch):
     tokens = set()
     for _ in range(3):
-        run = subprocess.run([sys.executable, "-m", "loket", "--config", str(config), "serve",
-                              "--new-token"], capture_output=True, text=True, timeout=60,
-                             env={k: v for k, v in os.environ.items()
-                                  if k != "LOKET_SERVE_TOKEN"})  # needs no token to make one
+        run = subprocess.run(
+            [sys.executable, "-m", "loket", "--config", str(config), "serve", "--new-token"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={k: v for k, v in os.environ.items() if k != "LOKET_SERVE_TOKEN"},
+        )  # needs no token to make one
         assert run.returncode == 0, run.stderr
         [assignment] = run.stdout.splitlines()
         name, _, token = assignment.partition("=")
@@ -77,8 +86,12 @@ def test_new_token_prints_a_strong_token_and_where_it_goes(config, monkeypatch):
 
 def test_new_token_names_the_variable_the_configuration_names(config, monkeypatch):
     config.write_text(config.read_text() + '[serve]\ntoken_env = "TOKO_API_TOKEN"\n')
-    run = subprocess.run([sys.executable, "-m", "loket", "--config", str(config), "serve",
-                          "--new-token"], capture_output=True, text=True, timeout=60)
+    run = subprocess.run(
+        [sys.executable, "-m", "loket", "--config", str(config), "serve", "--new-token"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert run.returncode == 0 and run.stdout.startswith("TOKO_API_TOKEN="), run.stdout
     assert "TOKO_API_TOKEN" in one_line(run)
 

@@ -23,22 +23,37 @@ CASHIER, OWNER = "latihan", "pemilik"
 class TestOwnerOnlyServices:
     """Each owner-only service, called directly with a cashier's id, is refused."""
 
-    @pytest.mark.parametrize("call", [
-        lambda rt: rt.settings.values(CASHIER),
-        lambda rt: rt.settings.change(CASHIER, {"fees.admin": "9.000"}),
-        lambda rt: rt.accounts.list(CASHIER),
-        lambda rt: rt.accounts.add(CASHIER, "kasir7", "Tujuh", "777777"),
-        lambda rt: rt.accounts.add_pos(CASHIER, "pos2"),
-        lambda rt: rt.accounts.reset_pin(CASHIER, OWNER, "999999"),
-        lambda rt: rt.accounts.deactivate(CASHIER, OWNER),
-        lambda rt: rt.accounts.reactivate(CASHIER, OWNER),
-        lambda rt: rt.reports.day(CASHIER, date(2026, 11, 21)),
-        lambda rt: rt.reports.daily(CASHIER, date(2026, 11, 21)),
-        lambda rt: rt.reports.monthly(CASHIER, 2026, 11),
-        lambda rt: rt.counter.shifts.open_ones(CASHIER),
-    ], ids=["settings-view", "settings-change", "accounts-list", "accounts-add", "accounts-pos",
-            "accounts-reset", "accounts-deactivate", "accounts-reactivate", "report-day",
-            "report-daily", "report-monthly", "shifts-open"])
+    @pytest.mark.parametrize(
+        "call",
+        [
+            lambda rt: rt.settings.values(CASHIER),
+            lambda rt: rt.settings.change(CASHIER, {"fees.admin": "9.000"}),
+            lambda rt: rt.accounts.list(CASHIER),
+            lambda rt: rt.accounts.add(CASHIER, "kasir7", "Tujuh", "777777"),
+            lambda rt: rt.accounts.add_pos(CASHIER, "pos2"),
+            lambda rt: rt.accounts.reset_pin(CASHIER, OWNER, "999999"),
+            lambda rt: rt.accounts.deactivate(CASHIER, OWNER),
+            lambda rt: rt.accounts.reactivate(CASHIER, OWNER),
+            lambda rt: rt.reports.day(CASHIER, date(2026, 11, 21)),
+            lambda rt: rt.reports.daily(CASHIER, date(2026, 11, 21)),
+            lambda rt: rt.reports.monthly(CASHIER, 2026, 11),
+            lambda rt: rt.counter.shifts.open_ones(CASHIER),
+        ],
+        ids=[
+            "settings-view",
+            "settings-change",
+            "accounts-list",
+            "accounts-add",
+            "accounts-pos",
+            "accounts-reset",
+            "accounts-deactivate",
+            "accounts-reactivate",
+            "report-day",
+            "report-daily",
+            "report-monthly",
+            "shifts-open",
+        ],
+    )
     def test_a_cashier_is_refused(self, runtime, call):
         with pytest.raises(AccessDenied, match="Hanya pemilik"):
             call(runtime)
@@ -149,8 +164,14 @@ def test_training_accounts_are_made_once_with_one_pin(tmp_path):
 
 def _loket(tmp_path, *args, stdin=""):
     env = {"XDG_DATA_HOME": str(tmp_path), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
-    return subprocess.run([sys.executable, "-m", "loket", *args], env=env, input=stdin,
-                          capture_output=True, text=True, timeout=90)
+    return subprocess.run(
+        [sys.executable, "-m", "loket", *args],
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=90,
+    )
 
 
 def test_training_pin_survives_other_commands_and_cli_owner_commands_work(tmp_path):
@@ -184,18 +205,21 @@ def test_a_wrong_owner_pin_is_a_refusal_not_a_configuration_mistake(tmp_path):
     _loket(tmp_path, "inquiry", "12345")
     run = _loket(tmp_path, "cashier", "list", "--owner", OWNER, stdin="000000\n")
     assert run.returncode == 4, run.stderr
-    assert run.stderr.strip() == ("loket: ID pemilik atau PIN salah (setelah 5 kali salah, akun "
-                                  "dikunci 5 menit)")
+    assert run.stderr.strip() == (
+        "loket: ID pemilik atau PIN salah (setelah 5 kali salah, akun dikunci 5 menit)"
+    )
 
 
 def test_cashier_add_asks_for_the_new_pin_twice(tmp_path):
     _loket(tmp_path, "inquiry", "12345")
     pin = (tmp_path / "loket" / "latihan" / "pin-latihan").read_text()
-    mismatch = _loket(tmp_path, "cashier", "add", "rina", "--owner", OWNER,
-                      stdin=f"{pin}\n582914\n445566\n")
+    mismatch = _loket(
+        tmp_path, "cashier", "add", "rina", "--owner", OWNER, stdin=f"{pin}\n582914\n445566\n"
+    )
     assert mismatch.returncode == 2 and "tidak sama" in mismatch.stderr
-    ok = _loket(tmp_path, "cashier", "add", "rina", "--owner", OWNER,
-                stdin=f"{pin}\n582914\n582914\n")
+    ok = _loket(
+        tmp_path, "cashier", "add", "rina", "--owner", OWNER, stdin=f"{pin}\n582914\n582914\n"
+    )
     assert ok.returncode == 0 and "rina (kasir) ditambahkan" in ok.stdout
 
 
@@ -219,8 +243,11 @@ def test_pay_goes_through_the_pos_desk_once_per_key(tmp_path):
     again = _loket(tmp_path, *args, "--json")
     assert again.returncode == 0, again.stderr
     repeat = json.loads(again.stdout)
-    assert (repeat["ref_id"], repeat["state"], repeat["replayed"]) == (paid["ref_id"],
-                                                                       "SUCCESS", True)
+    assert (repeat["ref_id"], repeat["state"], repeat["replayed"]) == (
+        paid["ref_id"],
+        "SUCCESS",
+        True,
+    )
     assert repeat["printed"] is False and "Idempotency-Key" in repeat["print_message"]
     text = _loket(tmp_path, *args)
     assert text.returncode == 0 and paid["ref_id"] in text.stdout.splitlines()[0]

@@ -14,24 +14,32 @@ from tests.conftest import AGENT, KEY
 
 
 def pay_request(ref_id, customer_no="0001000000011", amount=105_000, months_ahead=0):
-    return PaymentRequest(ref_id=ref_id, customer_no=customer_no, months_ahead=months_ahead,
-                          amount=amount, terminal_id="T01", cashier_id="kasir1",
-                          collected_at="2026-11-21T10:00:00+07:00")
+    return PaymentRequest(
+        ref_id=ref_id,
+        customer_no=customer_no,
+        months_ahead=months_ahead,
+        amount=amount,
+        terminal_id="T01",
+        cashier_id="kasir1",
+        collected_at="2026-11-21T10:00:00+07:00",
+    )
 
 
 @pytest.mark.parametrize(
     ("number", "outcome", "rc", "members", "periods", "premium"),
-    [("0001000000011", Outcome.SUCCESS, "00", 3, ["2026-11"], 105_000),
-     ("0001000000102", Outcome.SUCCESS, "00", 3, ["2026-11"], 105_000),  # any member
-     ("8888801000000011", Outcome.SUCCESS, "00", 3, ["2026-11"], 105_000),  # the VA
-     ("0001000000029", Outcome.SUCCESS, "00", 2, ["2026-09", "2026-10", "2026-11"], 750_000),
-     ("0001000000037", Outcome.SUCCESS, "00", 1, None, 875_000),
-     ("0001000000045", Outcome.FINAL_FAILURE, "60", None, None, None),
-     ("0001000000053", Outcome.FINAL_FAILURE, "60", None, None, None),
-     ("0001000000061", Outcome.FINAL_FAILURE, "34", None, None, None),
-     ("0001000000078", Outcome.SUCCESS, "00", 2, ["2026-11"], 70_000),
-     ("0001000000086", Outcome.SUCCESS, "00", 2, ["2026-11"], 70_000),
-     ("0001999999999", Outcome.FINAL_FAILURE, "54", None, None, None)],
+    [
+        ("0001000000011", Outcome.SUCCESS, "00", 3, ["2026-11"], 105_000),
+        ("0001000000102", Outcome.SUCCESS, "00", 3, ["2026-11"], 105_000),  # any member
+        ("8888801000000011", Outcome.SUCCESS, "00", 3, ["2026-11"], 105_000),  # the VA
+        ("0001000000029", Outcome.SUCCESS, "00", 2, ["2026-09", "2026-10", "2026-11"], 750_000),
+        ("0001000000037", Outcome.SUCCESS, "00", 1, None, 875_000),
+        ("0001000000045", Outcome.FINAL_FAILURE, "60", None, None, None),
+        ("0001000000053", Outcome.FINAL_FAILURE, "60", None, None, None),
+        ("0001000000061", Outcome.FINAL_FAILURE, "34", None, None, None),
+        ("0001000000078", Outcome.SUCCESS, "00", 2, ["2026-11"], 70_000),
+        ("0001000000086", Outcome.SUCCESS, "00", 2, ["2026-11"], 70_000),
+        ("0001999999999", Outcome.FINAL_FAILURE, "54", None, None, None),
+    ],
 )
 def test_every_fixed_test_number(sim, number, outcome, rc, members, periods, premium):
     reply = sim.host().inquiry("INQ-1", number)
@@ -91,9 +99,11 @@ def test_bad_signature_unknown_agent_and_stale_clock_are_401(sim):
 
 
 def test_malformed_requests_are_400(sim):
-    for body in ({"ref_id": "has space", "customer_no": "0001000000011"},
-                 {"ref_id": "P1", "customer_no": "0001000000011", "months_ahead": 13},
-                 {"ref_id": "P1", "customer_no": "0001000000011", "amount": "105000"}):
+    for body in (
+        {"ref_id": "has space", "customer_no": "0001000000011"},
+        {"ref_id": "P1", "customer_no": "0001000000011", "months_ahead": 13},
+        {"ref_id": "P1", "customer_no": "0001000000011", "amount": "105000"},
+    ):
         r = sim.call("POST", "/v1/payment", body)
         assert r.status_code == 400 and r.json()["data"]["rc"] == "40"
 

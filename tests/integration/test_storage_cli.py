@@ -58,15 +58,19 @@ class TestDamagedDatabase:
         assert db.stat().st_size == size  # nothing started over, nothing written
         assert sim.ledger() == []  # and nothing was sent
 
-    @pytest.mark.parametrize("path, says", [
-        ("", "[database] path kosong"),
-        ("{tmp}", "itu folder"),
-        ("/dev/null", "bukan file biasa"),
-        ("{tmp}/notes.txt", "bukan database SQLite"),
-        ("~nosuchuser/loket.db", "pengguna 'nosuchuser' tidak ada"),
-    ])
-    def test_a_path_that_cannot_be_a_database_is_a_configuration_mistake(self, tmp_path, sim,
-                                                                           path, says):
+    @pytest.mark.parametrize(
+        "path, says",
+        [
+            ("", "[database] path kosong"),
+            ("{tmp}", "itu folder"),
+            ("/dev/null", "bukan file biasa"),
+            ("{tmp}/notes.txt", "bukan database SQLite"),
+            ("~nosuchuser/loket.db", "pengguna 'nosuchuser' tidak ada"),
+        ],
+    )
+    def test_a_path_that_cannot_be_a_database_is_a_configuration_mistake(
+        self, tmp_path, sim, path, says
+    ):
         (tmp_path / "notes.txt").write_text("bukan database\n" * 50)
         config = config_for(tmp_path, path.format(tmp=tmp_path), sim.url, AGENT, KEY)
         for run in run_all(config, [["inquiry", "0001000000011"], ["doctor"]]):
@@ -81,8 +85,14 @@ class TestDoctor:
         assert run.returncode == 0, run.stdout + run.stderr
         lines = run.stdout.splitlines()
         assert [line.split(":")[0] for line in lines[1:]] == [
-            "[OK]    File database", "[OK]    Integritas SQLite", "[OK]    Jangkar",
-            "[OK]    Log audit", "[OK]    Ruang disk", "[OK]    Cadangan", "[OK]    Antrean"]
+            "[OK]    File database",
+            "[OK]    Integritas SQLite",
+            "[OK]    Jangkar",
+            "[OK]    Log audit",
+            "[OK]    Ruang disk",
+            "[OK]    Cadangan",
+            "[OK]    Antrean",
+        ]
         assert lines[-1] == "[OK]    Antrean: tidak ada pembayaran yang menunggu dikirim"
         [copy] = (tmp_path / "backups").iterdir()
         assert oct(copy.stat().st_mode & 0o777) == "0o600"
@@ -121,8 +131,15 @@ class TestDoctor:
         assert refused.returncode == 1 and "sudah diakui" in one_line(refused)
         check = loket(config, "doctor", env=CHILD_ENV)
         assert check.returncode == 1 and "[GAGAL] Jangkar" in check.stdout
-        accepted = loket(config, "doctor", "--accept-restore", "--owner", "pemilik",
-                         stdin="246802\n", env=CHILD_ENV)
+        accepted = loket(
+            config,
+            "doctor",
+            "--accept-restore",
+            "--owner",
+            "pemilik",
+            stdin="246802\n",
+            env=CHILD_ENV,
+        )
         assert accepted.returncode == 0, accepted.stdout + accepted.stderr
         assert "Jangkar disetel ke database yang dipulihkan" in accepted.stderr
         assert loket(config, "inquiry", "0001000000011", env=CHILD_ENV).returncode == 0
@@ -133,8 +150,15 @@ class TestDoctor:
         engine = open_database(db)
         set_account(engine, "kasir2", "135790", now=NOW)
         engine.dispose()
-        run = loket(config_for(tmp_path, db), "doctor", "--accept-restore", "--owner", "kasir2",
-                    stdin="135790\n", env=CHILD_ENV)
+        run = loket(
+            config_for(tmp_path, db),
+            "doctor",
+            "--accept-restore",
+            "--owner",
+            "kasir2",
+            stdin="135790\n",
+            env=CHILD_ENV,
+        )
         assert run.returncode == 1 and "Hanya pemilik" in one_line(run)
 
 
@@ -154,8 +178,9 @@ class TestAuditVerifyCommand:
         set_account(engine, "pemilik", "246802", role="owner", now=NOW)
         engine.dispose()
         conn = sqlite3.connect(db)
-        conn.execute("UPDATE payment SET state = 'REFUND_DUE' WHERE ref_id IN ('PAY-0000', "
-                     "'PAY-0002')")
+        conn.execute(
+            "UPDATE payment SET state = 'REFUND_DUE' WHERE ref_id IN ('PAY-0000', 'PAY-0002')"
+        )
         conn.commit()
         conn.close()
         run = loket(config_for(tmp_path, db), "audit", "verify", env=CHILD_ENV)
@@ -180,8 +205,10 @@ def check_what_was_said(db: Path, line: str, before: int) -> None:
     elif "sudah tercatat" in line:
         assert after == before + 1, line
     else:
-        assert "belum ada pembayaran yang diproses" in line or \
-            "perubahan terakhir tidak tersimpan" in line, line
+        assert (
+            "belum ada pembayaran yang diproses" in line
+            or "perubahan terakhir tidak tersimpan" in line
+        ), line
         assert after == before, line
     conn = sqlite3.connect(db)
     assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
@@ -200,9 +227,15 @@ class TestFullDisk:
         failing after the host was paid, depending on where the cap falls."""
         db = ledger(tmp_path / "loket.db", paid=2)
         config = config_for(tmp_path, db, sim.url, AGENT, KEY)
-        run = loket(config, "pay", numbers(sim, 1)[0], "--cash", "5000000",
-                    limit_bytes=limit_kb * 1024, env={**CHILD_ENV,
-                                                      "LOKET_LOG_DIR": str(tmp_path / "log")})
+        run = loket(
+            config,
+            "pay",
+            numbers(sim, 1)[0],
+            "--cash",
+            "5000000",
+            limit_bytes=limit_kb * 1024,
+            env={**CHILD_ENV, "LOKET_LOG_DIR": str(tmp_path / "log")},
+        )
         line = one_line(run)
         assert run.returncode == 1 and "disk" in line and f"loket: {db}" in line, line
         check_what_was_said(db, line, before=2)
@@ -211,12 +244,17 @@ class TestFullDisk:
     def test_pay_on_a_really_full_file_system(self, sim, left_kb):
         """A small tmpfs filled to the brim, with a few pages left."""
         mount = Path(tempfile.mkdtemp(prefix="loket-full-"))
-        done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)],
-                              capture_output=True, text=True)
+        done = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)],
+            capture_output=True,
+            text=True,
+        )
         if done.returncode != 0:
             mount.rmdir()
-            pytest.skip(f"cannot mount a tmpfs here ({done.stderr.strip()}); "
-                        f"the RLIMIT_FSIZE and max_page_count tests cover the full disk")
+            pytest.skip(
+                f"cannot mount a tmpfs here ({done.stderr.strip()}); "
+                f"the RLIMIT_FSIZE and max_page_count tests cover the full disk"
+            )
         try:
             db = ledger(mount / "loket.db", paid=2)
             filler = mount / "filler"
@@ -230,8 +268,14 @@ class TestFullDisk:
                 os.close(fd)
             os.truncate(filler, filler.stat().st_size - left_kb * 1024)
             config = config_for(mount, db, sim.url, AGENT, KEY)
-            run = loket(config, "pay", numbers(sim, 1)[0], "--cash", "5000000",
-                        env={**CHILD_ENV, "LOKET_LOG_DIR": str(mount / "log")})
+            run = loket(
+                config,
+                "pay",
+                numbers(sim, 1)[0],
+                "--cash",
+                "5000000",
+                env={**CHILD_ENV, "LOKET_LOG_DIR": str(mount / "log")},
+            )
             line = one_line(run)
             assert run.returncode == 1 and "disk penuh" in line, line
             filler.unlink()

@@ -43,8 +43,9 @@ def go_offline(sim):
 def drain_until_settled(rt, rounds=20):
     for _ in range(rounds):
         rt.counter.forwarder.drain(force=True)
-        if not payments.in_states(rt.engine, {S.PENDING, S.UNKNOWN, S.QUEUED, S.REJECTED,
-                                              S.RECORDED, S.SENDING}):
+        if not payments.in_states(
+            rt.engine, {S.PENDING, S.UNKNOWN, S.QUEUED, S.REJECTED, S.RECORDED, S.SENDING}
+        ):
             return
         time.sleep(0.1)
 
@@ -59,8 +60,13 @@ class TestTransitions:
         sim.faults("none")
         done = runtime.counter.forwarder.forward(payment.ref_id)
         assert done.state == S.SUCCESS
-        assert trail(runtime, payment.ref_id) == [S.RECORDED, S.SENDING, S.UNKNOWN, S.SENDING,
-                                                  S.SUCCESS]
+        assert trail(runtime, payment.ref_id) == [
+            S.RECORDED,
+            S.SENDING,
+            S.UNKNOWN,
+            S.SENDING,
+            S.SUCCESS,
+        ]
         assert [e["ref_id"] for e in sim.ledger()] == [payment.ref_id]
 
     def test_rejected_for_deposit_is_retried_later_and_succeeds(self, runtime, sim):
@@ -72,8 +78,13 @@ class TestTransitions:
         sim.deposit(5_000_000)
         runtime.counter.forwarder.drain(force=True)
         assert payments.get(runtime.engine, payment.ref_id).state == S.SUCCESS
-        assert trail(runtime, payment.ref_id) == [S.RECORDED, S.SENDING, S.REJECTED, S.SENDING,
-                                                  S.SUCCESS]
+        assert trail(runtime, payment.ref_id) == [
+            S.RECORDED,
+            S.SENDING,
+            S.REJECTED,
+            S.SENDING,
+            S.SUCCESS,
+        ]
 
     def test_refund_due_is_paid_back_with_a_slip(self, runtime, sim):
         payment = pay(runtime, "0001000000086")
@@ -112,8 +123,12 @@ def test_every_fault_mode_ends_with_each_payment_posted_exactly_once(tmp_path, s
     rt = make_runtime(tmp_path, sim)
     rt.host._http.timeout = __import__("httpx").Timeout(0.5)
     rt.counter.settings.resolve_tries = 1
-    numbers = [c["card_no"] for c in sim.call(
-        "GET", "/_sim/customers?situation=current&limit=12").json()["data"]["customers"]]
+    numbers = [
+        c["card_no"]
+        for c in sim.call("GET", "/_sim/customers?situation=current&limit=12").json()["data"][
+            "customers"
+        ]
+    ]
     bills = [rt.counter.inquire(n).bill for n in numbers]
     sim.faults(mode, rate=0.5, latency_ms=800)
     made = [rt.counter.pay(b, rt.counter.total_for(b), "latihan") for b in bills]
@@ -166,16 +181,21 @@ class TestOfflineLimits:
     def test_total_count_and_age_limits_stop_offline_payments(self, runtime, sim):
         from loket.domain.offline import OfflineLimits
 
-        numbers = [c["card_no"] for c in sim.call(
-            "GET", "/_sim/customers?situation=current&limit=3").json()["data"]["customers"]]
+        numbers = [
+            c["card_no"]
+            for c in sim.call("GET", "/_sim/customers?situation=current&limit=3").json()["data"][
+                "customers"
+            ]
+        ]
         for number in numbers:
             runtime.counter.inquire(number)  # known to this counter
         go_offline(sim)
         bills = [runtime.counter.inquire(n).bill for n in numbers]
         totals = [runtime.counter.total_for(b) for b in bills]
         limit = totals[0] + totals[1] + bills[2].premium - 1  # the third would pass it
-        runtime.counter.settings.offline = OfflineLimits(max_total=limit, max_count=3,
-                                                       max_age_hours=24)
+        runtime.counter.settings.offline = OfflineLimits(
+            max_total=limit, max_count=3, max_age_hours=24
+        )
         for bill, total in zip(bills[:2], totals, strict=False):
             runtime.counter.pay(bill, total, "latihan")
         third = runtime.counter.inquire(numbers[2]).refusal
@@ -209,8 +229,9 @@ class TestChangedBills:
 
         runtime.counter.inquire("0001000000011")
         go_offline(sim)
-        payment = runtime.counter.pay(runtime.counter.inquire("0001000000011").bill, 107_500,
-                                      "latihan")
+        payment = runtime.counter.pay(
+            runtime.counter.inquire("0001000000011").bill, 107_500, "latihan"
+        )
         sim.faults("none")
         assert sim.host().payment(pay_request("PAY-OTHER-COUNTER")).sn
         runtime.counter.forwarder.drain(force=True)
@@ -258,8 +279,10 @@ class TestOneForwarder:
         assert "Forwarder lain sedang berjalan" in said[0]
         said.clear()  # cron's --once beside it: nothing to send from here, and says why
         assert run_sync(runtime, once=True, out=said.append) == 0
-        assert said == ["Forwarder lain sedang berjalan untuk database ini (loket terbuka?); "
-                        "tidak ada yang dikirim."]
+        assert said == [
+            "Forwarder lain sedang berjalan untuk database ini (loket terbuka?); "
+            "tidak ada yang dikirim."
+        ]
         first.release()
         assert run_sync(runtime, once=True, out=said.append) == 0
 
@@ -296,40 +319,71 @@ class TestReconcile:
         lost = pay(runtime, "0001000000029")
         # the local ledger disagrees with the host: tamper with local states to make each case
         with write(runtime.engine) as conn:
-            conn.exec_driver_sql("UPDATE payment SET state='REFUND_DUE' WHERE ref_id=?", (ok.ref_id,))
+            conn.exec_driver_sql(
+                "UPDATE payment SET state='REFUND_DUE' WHERE ref_id=?", (ok.ref_id,)
+            )
             conn.exec_driver_sql("UPDATE payment SET premium=1 WHERE ref_id=?", (lost.ref_id,))
         from tests.factories import payment as make
 
         ghost = make("SUCCESS", ref_id="PAY-GHOST", cashier_id="latihan")
         ghost.created_at = "2026-11-21T11:00:00+07:00"
         payments.record(runtime.engine, ghost, actor="t", state=S.SUCCESS)
-        kinds = {d.ref_id: d.kind for d in reconcile(runtime.engine, runtime.host, "2026-11-21").differences}
-        assert kinds == {ok.ref_id: "host_success_not_local", lost.ref_id: "amount_differs",
-                         "PAY-GHOST": "local_success_unknown_to_host"}
+        kinds = {
+            d.ref_id: d.kind
+            for d in reconcile(runtime.engine, runtime.host, "2026-11-21").differences
+        }
+        assert kinds == {
+            ok.ref_id: "host_success_not_local",
+            lost.ref_id: "amount_differs",
+            "PAY-GHOST": "local_success_unknown_to_host",
+        }
 
     def test_the_cli_prints_json_and_exits_by_the_result(self, runtime, sim, tmp_path):
         import json
 
         paid = pay(runtime, "0001000000011")
         config = tmp_path / "loket.toml"
-        config.write_text(f'[shop]\nname="T"\n[host]\nurl="{sim.url}"\nagent_id="{AGENT}"\n'
-                          f'key="{KEY}"\n[database]\npath="{runtime.config.database.path}"\n')
+        config.write_text(
+            f'[shop]\nname="T"\n[host]\nurl="{sim.url}"\nagent_id="{AGENT}"\n'
+            f'key="{KEY}"\n[database]\npath="{runtime.config.database.path}"\n'
+        )
 
         def run():
-            done = subprocess.run([sys.executable, "-m", "loket", "--config", str(config),
-                                   "reconcile", "--date", "2026-11-21", "--json"],
-                                  capture_output=True, text=True, timeout=60)
+            done = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "loket",
+                    "--config",
+                    str(config),
+                    "reconcile",
+                    "--date",
+                    "2026-11-21",
+                    "--json",
+                ],
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
             return done.returncode, json.loads(done.stdout)
 
         code, out = run()
         assert code == 0 and out["differences"] == []
-        assert out["payments"] == [{
-            "ref_id": paid.ref_id, "customer_no": "0001000000011", "amount": 105_000,
-            "total": 107_500, "local_state": "SUCCESS", "host_state": "success",
-            "host_sn": paid.host_sn}]
+        assert out["payments"] == [
+            {
+                "ref_id": paid.ref_id,
+                "customer_no": "0001000000011",
+                "amount": 105_000,
+                "total": 107_500,
+                "local_state": "SUCCESS",
+                "host_state": "success",
+                "host_sn": paid.host_sn,
+            }
+        ]
         with write(runtime.engine) as conn:  # the local ledger loses track of it
-            conn.exec_driver_sql("UPDATE payment SET state='UNKNOWN' WHERE ref_id=?",
-                                 (paid.ref_id,))
+            conn.exec_driver_sql(
+                "UPDATE payment SET state='UNKNOWN' WHERE ref_id=?", (paid.ref_id,)
+            )
         code, out = run()
         assert code == 1 and [d["kind"] for d in out["differences"]] == ["host_success_not_local"]
 
@@ -343,5 +397,6 @@ def test_pending_payment_is_polled_until_it_resolves_and_its_age_is_kept(runtime
     runtime.counter.forwarder.drain()  # due by now: the back-off was seconds
     done = payments.get(runtime.engine, payment.ref_id)
     assert done.state == S.SUCCESS and done.attempts >= 2
-    assert datetime.fromisoformat(done.updated_at) - datetime.fromisoformat(done.created_at) == \
-        timedelta(minutes=3)
+    assert datetime.fromisoformat(done.updated_at) - datetime.fromisoformat(
+        done.created_at
+    ) == timedelta(minutes=3)

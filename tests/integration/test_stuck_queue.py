@@ -67,7 +67,8 @@ def rt(tmp_path, sim):
 
 
 def test_a_wrong_key_shows_as_stuck_on_the_status_line_in_host_check_and_in_doctor(
-        tmp_path, sim, rt):
+    tmp_path, sim, rt
+):
     taken = queued_offline(rt, sim)
     total = sum(p.total for p in taken)
     with_key(rt, sim, "a-key-the-host-does-not-know")
@@ -93,7 +94,8 @@ def test_a_wrong_key_shows_as_stuck_on_the_status_line_in_host_check_and_in_doct
     assert failed[-1] == (
         f"GAGAL Antrean macet: 3 pembayaran ({format_rupiah(total)}) belum terkirim, tertua 20 menit — "
         "kunci/jam ditolak host (kode 41): periksa kunci host di konfigurasi dan jam komputer "
-        "(`loket host check`)")
+        "(`loket host check`)"
+    )
     assert len(failed) == 2 and "kunci host ditolak" in failed[0]  # the key itself, first
 
     # the right key is back, but nothing has been sent since: still stuck, still exit 1
@@ -104,7 +106,7 @@ def test_a_wrong_key_shows_as_stuck_on_the_status_line_in_host_check_and_in_doct
     doctor = cli(tmp_path, sim, rt, "doctor", KEY, NOW + LATER)
     assert doctor.returncode == 1, doctor.stdout + doctor.stderr
     lines = doctor.stdout.splitlines()
-    assert lines[-1] == "[GAGAL] " + failed[-1][len("GAGAL "):]
+    assert lines[-1] == "[GAGAL] " + failed[-1][len("GAGAL ") :]
     assert [x for x in lines if x.startswith("[GAGAL]")] == [lines[-1]]
     assert any(x.startswith("[OK]    Cadangan: ") for x in lines)  # backed up all the same
 
@@ -125,12 +127,14 @@ def test_a_payment_the_host_refuses_is_owed_back_not_stuck(tmp_path, sim, rt):
     assert check.stdout.splitlines()[-2:] == [
         "OK    Antrean: tidak ada pembayaran yang menunggu dikirim",
         "INFO  1 pembayaran ditolak host: uang harus dikembalikan ke pelanggan (F6), bukan "
-        "antrean macet"]
+        "antrean macet",
+    ]
     doctor = cli(tmp_path, sim, rt, "doctor", KEY, NOW + LATER)
     assert doctor.returncode == 0, doctor.stdout
     assert doctor.stdout.splitlines()[-1] == (
         "[OK]    Antrean: tidak ada pembayaran yang menunggu dikirim; 1 pembayaran ditolak host: "
-        "uang harus dikembalikan ke pelanggan (F6), bukan antrean macet")
+        "uang harus dikembalikan ke pelanggan (F6), bukan antrean macet"
+    )
 
 
 def test_a_host_that_cannot_be_reached_for_long_is_stuck_for_that(sim, rt):
@@ -160,8 +164,7 @@ def test_a_wrong_digiflazz_key_is_stuck_by_what_its_attempts_say(tmp_path):
         queued = rt.counter.pay(bill, rt.counter.total_for(bill), "latihan")
         assert queued.state == S.QUEUED
         sim.faults("none")
-        rt.host = rt.counter.host = DepositWatch(dg.adapter(sim, key="wrong"), rt.engine,
-                                                 rt.clock)
+        rt.host = rt.counter.host = DepositWatch(dg.adapter(sim, key="wrong"), rt.engine, rt.clock)
         sim.clock.advance(minutes=20)  # the runtime's clock too
         rt.counter.forwarder.drain(force=True)
         payment = rt.counter.find(queued.ref_id)
@@ -170,7 +173,8 @@ def test_a_wrong_digiflazz_key_is_stuck_by_what_its_attempts_say(tmp_path):
         assert found.stuck and found.reason.text == "kunci/jam ditolak host (kode 41)"
         assert found.line(rt.clock.now()).startswith(
             "Antrean macet: 1 pembayaran (Rp 107.500) belum terkirim, tertua 20 menit — "
-            "kunci/jam ditolak host (kode 41)")
+            "kunci/jam ditolak host (kode 41)"
+        )
     finally:
         rt.host.close()
         rt.close()

@@ -29,7 +29,9 @@ def start_profile_sim(profile: str, **settings) -> SimControl:
     clock = FixedClock(NOW)
     options = {"pending_delay_s": PENDING_DELAY_S, "min_status_interval_s": 0.0} | settings
     thread = SimThread(
-        SimSettings(agent_id=AGENT, key=KEY, families=60_000, profile=profile, clock=clock, **options)
+        SimSettings(
+            agent_id=AGENT, key=KEY, families=60_000, profile=profile, clock=clock, **options
+        )
     )
     return SimControl(thread.start(), clock)
 
@@ -40,12 +42,26 @@ class DigiflazzClient:
     def __init__(self, sim: SimControl) -> None:
         self.sim = sim
 
-    def send(self, commands: str, customer_no: str, ref_id: str, *, testing: bool | None = None,
-             sku: str = "bpjs", sign: str | None = None, username: str = USERNAME,
-             timeout: float = 10) -> httpx.Response:
-        body = {"commands": commands, "username": username, "buyer_sku_code": sku,
-                "customer_no": customer_no, "ref_id": ref_id,
-                "sign": sign if sign is not None else md5(username + KEY + ref_id)}
+    def send(
+        self,
+        commands: str,
+        customer_no: str,
+        ref_id: str,
+        *,
+        testing: bool | None = None,
+        sku: str = "bpjs",
+        sign: str | None = None,
+        username: str = USERNAME,
+        timeout: float = 10,
+    ) -> httpx.Response:
+        body = {
+            "commands": commands,
+            "username": username,
+            "buyer_sku_code": sku,
+            "customer_no": customer_no,
+            "ref_id": ref_id,
+            "sign": sign if sign is not None else md5(username + KEY + ref_id),
+        }
         if testing is not None:
             body["testing"] = testing
         return httpx.post(self.sim.url + "/v1/transaction", json=body, timeout=timeout)
@@ -63,8 +79,11 @@ class DigiflazzClient:
         return self._data("status-pasca", customer_no, ref_id, **kw)
 
     def saldo(self, sign: str | None = None, username: str = USERNAME) -> httpx.Response:
-        body = {"cmd": "deposit", "username": username,
-                "sign": sign if sign is not None else md5(username + KEY + "depo")}
+        body = {
+            "cmd": "deposit",
+            "username": username,
+            "sign": sign if sign is not None else md5(username + KEY + "depo"),
+        }
         return httpx.post(self.sim.url + "/v1/cek-saldo", json=body, timeout=10)
 
 
@@ -77,27 +96,54 @@ class IakClient:
     def post(self, body: dict, timeout: float = 10) -> httpx.Response:
         return httpx.post(self.sim.url + "/api/v1/bill/check", json=body, timeout=timeout)
 
-    def inq_response(self, hp: str, ref_id: str, month: int | str = 1, code: str = "BPJS",
-                     sign: str | None = None) -> httpx.Response:
-        return self.post({"commands": "inq-pasca", "username": USERNAME, "code": code, "hp": hp,
-                          "ref_id": ref_id, "month": month,
-                          "sign": sign if sign is not None else md5(USERNAME + KEY + ref_id)})
+    def inq_response(
+        self,
+        hp: str,
+        ref_id: str,
+        month: int | str = 1,
+        code: str = "BPJS",
+        sign: str | None = None,
+    ) -> httpx.Response:
+        return self.post(
+            {
+                "commands": "inq-pasca",
+                "username": USERNAME,
+                "code": code,
+                "hp": hp,
+                "ref_id": ref_id,
+                "month": month,
+                "sign": sign if sign is not None else md5(USERNAME + KEY + ref_id),
+            }
+        )
 
     def inq(self, hp: str, ref_id: str, **kw) -> dict:
         return self.inq_response(hp, ref_id, **kw).json()["data"]
 
-    def pay_response(self, tr_id: int | str, sign: str | None = None,
-                     timeout: float = 10) -> httpx.Response:
-        return self.post({"commands": "pay-pasca", "username": USERNAME, "tr_id": tr_id,
-                          "sign": sign if sign is not None else md5(USERNAME + KEY + str(tr_id))},
-                         timeout=timeout)
+    def pay_response(
+        self, tr_id: int | str, sign: str | None = None, timeout: float = 10
+    ) -> httpx.Response:
+        return self.post(
+            {
+                "commands": "pay-pasca",
+                "username": USERNAME,
+                "tr_id": tr_id,
+                "sign": sign if sign is not None else md5(USERNAME + KEY + str(tr_id)),
+            },
+            timeout=timeout,
+        )
 
     def pay(self, tr_id: int | str, **kw) -> dict:
         return self.pay_response(tr_id, **kw).json()["data"]
 
     def status_response(self, ref_id: str, sign: str | None = None) -> httpx.Response:
-        return self.post({"commands": "checkstatus", "username": USERNAME, "ref_id": ref_id,
-                          "sign": sign if sign is not None else md5(USERNAME + KEY + "cs")})
+        return self.post(
+            {
+                "commands": "checkstatus",
+                "username": USERNAME,
+                "ref_id": ref_id,
+                "sign": sign if sign is not None else md5(USERNAME + KEY + "cs"),
+            }
+        )
 
     def status(self, ref_id: str, **kw) -> dict:
         return self.status_response(ref_id, **kw).json()["data"]

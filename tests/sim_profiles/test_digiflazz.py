@@ -20,12 +20,28 @@ from tests.sim_profiles.conftest import (
 )
 
 SIX_KEYS = {"ref_id", "customer_no", "buyer_sku_code", "message", "status", "rc"}
-BILL_KEYS = SIX_KEYS | {"customer_name", "admin", "periode", "buyer_last_saldo", "price",
-                        "selling_price", "desc"}
-EXAMPLE = {"customer_name": "Nama Pelanggan", "admin": 2500, "price": 24_700,
-           "selling_price": 25_000, "periode": "01",
-           "desc": {"jumlah_peserta": "2", "lembar_tagihan": 1, "alamat": "JAKARTA PUSAT",
-                    "detail": [{"periode": "01"}]}}
+BILL_KEYS = SIX_KEYS | {
+    "customer_name",
+    "admin",
+    "periode",
+    "buyer_last_saldo",
+    "price",
+    "selling_price",
+    "desc",
+}
+EXAMPLE = {
+    "customer_name": "Nama Pelanggan",
+    "admin": 2500,
+    "price": 24_700,
+    "selling_price": 25_000,
+    "periode": "01",
+    "desc": {
+        "jumlah_peserta": "2",
+        "lembar_tagihan": 1,
+        "alamat": "JAKARTA PUSAT",
+        "detail": [{"periode": "01"}],
+    },
+}
 DEPOSIT = 1_000_000_000
 
 
@@ -41,7 +57,10 @@ def test_inquiry_answers_the_documented_example_with_its_exact_fields_and_types(
     assert {k: data[k] for k in EXAMPLE} == EXAMPLE
     assert (data["status"], data["rc"], data["message"]) == ("Sukses", "00", "Transaksi Sukses")
     assert (data["ref_id"], data["customer_no"], data["buyer_sku_code"]) == (
-        "4536881875", "8801234560001", "bpjs")
+        "4536881875",
+        "8801234560001",
+        "bpjs",
+    )
     assert all(is_int(data[k]) for k in ("admin", "price", "selling_price"))
     assert isinstance(data["buyer_last_saldo"], float) and data["buyer_last_saldo"] == DEPOSIT
     assert is_int(data["desc"]["lembar_tagihan"])
@@ -57,7 +76,11 @@ def test_8801234560001_pays_and_its_status_is_the_payment(dg):
     assert dg.status("8801234560001", "R1", testing=True) == paid
     [entry] = dg.sim.ledger()
     assert (entry["ref_id"], entry["premium"], entry["deducted"], entry["periods"]) == (
-        "R1", 22_500, 24_700, [])
+        "R1",
+        22_500,
+        24_700,
+        [],
+    )
 
 
 def test_8801234560002_inquiry_fails_and_carries_only_six_keys(dg):
@@ -77,8 +100,9 @@ def test_8801234560005_payment_fails_and_nothing_is_deducted(dg):
     assert dg.sim.ledger() == []
 
 
-@pytest.mark.parametrize(("number", "final", "rc"), [("9801234560001", "Sukses", "00"),
-                                                     ("9801234560005", "Gagal", "02")])
+@pytest.mark.parametrize(
+    ("number", "final", "rc"), [("9801234560001", "Sukses", "00"), ("9801234560005", "Gagal", "02")]
+)
 def test_98_numbers_go_pending_then_resolve(dg, number, final, rc):
     assert dg.inq(number, "RP", testing=True)["rc"] == "00"
     data = dg.pay(number, "RP", testing=True)
@@ -221,12 +245,15 @@ def test_deposit_moves_by_price_and_an_insufficient_one_records_nothing(dg):
     assert dg.saldo().json()["data"]["deposit"] == 1_000_000 - 106_000
 
 
-@pytest.mark.parametrize(("number", "months", "premium", "branch"), [
-    ("0001000000011", 1, 105_000, "JAKARTA PUSAT"),  # 3 x Kelas III
-    ("0001000000029", 3, 750_000, "BEKASI"),  # Kelas I + II, 2 months in arrears
-    ("8888801000000029", 3, 750_000, "BEKASI"),  # the VA
-    ("0001000000037", 25, 875_000, "DEPOK"),  # 30 months in arrears: capped at 24 + current
-])
+@pytest.mark.parametrize(
+    ("number", "months", "premium", "branch"),
+    [
+        ("0001000000011", 1, 105_000, "JAKARTA PUSAT"),  # 3 x Kelas III
+        ("0001000000029", 3, 750_000, "BEKASI"),  # Kelas I + II, 2 months in arrears
+        ("8888801000000029", 3, 750_000, "BEKASI"),  # the VA
+        ("0001000000037", 25, 875_000, "DEPOK"),  # 30 months in arrears: capped at 24 + current
+    ],
+)
 def test_a_family_is_count_only(dg, number, months, premium, branch):
     data = dg.inq(number, "R1")
     assert set(data) == BILL_KEYS  # no members, classes or coverage months
@@ -255,10 +282,16 @@ def test_a_generated_family_is_priced_with_the_tariff_table(dg):
     assert entry["periods"] == [str(p) for p in periods] and entry["sn"] == paid["sn"]
 
 
-@pytest.mark.parametrize(("number", "rc", "word"), [
-    ("0001000000045", "60", "PBI"), ("0001000000053", "60", "PPU"),
-    ("0001000000061", "60", "lunas"), ("0001999999999", "54", ""), ("00010000000", "57", ""),
-])
+@pytest.mark.parametrize(
+    ("number", "rc", "word"),
+    [
+        ("0001000000045", "60", "PBI"),
+        ("0001000000053", "60", "PPU"),
+        ("0001000000061", "60", "lunas"),
+        ("0001999999999", "54", ""),
+        ("00010000000", "57", ""),
+    ],
+)
 def test_numbers_without_a_bill(dg, number, rc, word):
     data = dg.inq(number, "R1")
     assert set(data) == SIX_KEYS and (data["status"], data["rc"]) == ("Gagal", rc)
@@ -268,12 +301,21 @@ def test_numbers_without_a_bill(dg, number, rc, word):
 def test_the_ledger_lists_every_posted_payment(dg):
     dg.inq("0001000000029", "R1")
     paid = dg.pay("0001000000029", "R1")
-    assert dg.sim.ledger() == [{
-        "ref_id": "R1", "va_no": "8888801000000029",
-        "periods": ["2026-09", "2026-10", "2026-11"], "premium": 750_000, "sn": paid["sn"],
-        "paid_at": "2026-11-21T10:00:00+07:00", "host_ref": "R1", "tr_id": None,
-        "customer_no": "0001000000029", "deducted": 751_000, "profile": "digiflazz",
-    }]
+    assert dg.sim.ledger() == [
+        {
+            "ref_id": "R1",
+            "va_no": "8888801000000029",
+            "periods": ["2026-09", "2026-10", "2026-11"],
+            "premium": 750_000,
+            "sn": paid["sn"],
+            "paid_at": "2026-11-21T10:00:00+07:00",
+            "host_ref": "R1",
+            "tr_id": None,
+            "customer_no": "0001000000029",
+            "deducted": 751_000,
+            "profile": "digiflazz",
+        }
+    ]
     assert paid["sn"].startswith("BP") and paid["sn"].endswith("JS")
 
 

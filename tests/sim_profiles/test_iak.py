@@ -10,13 +10,37 @@ from loket.sim.profiles.iak import NUMBER_0001_READING, OLDER_LIST
 from tests.conftest import KEY, NOW
 from tests.sim_profiles.conftest import USERNAME, IakClient, md5, start_profile_sim, wait_pending
 
-INQ_KEYS = {"tr_id", "code", "hp", "tr_name", "period", "nominal", "admin", "ref_id",
-            "response_code", "message", "price", "selling_price", "desc"}
+INQ_KEYS = {
+    "tr_id",
+    "code",
+    "hp",
+    "tr_name",
+    "period",
+    "nominal",
+    "admin",
+    "ref_id",
+    "response_code",
+    "message",
+    "price",
+    "selling_price",
+    "desc",
+}
 PAY_KEYS = INQ_KEYS | {"datetime", "balance", "noref"}
-EXAMPLE = {"code": "BPJS", "tr_name": "VERGIE", "period": "02", "nominal": 50_000, "admin": 2_500,
-           "price": 52_500, "selling_price": 52_300,
-           "desc": {"kode_cabang": "0901", "nama_cabang": "JAKARTA PUSAT",
-                    "sisa_pembayaran": "0", "jumlah_peserta": "2"}}
+EXAMPLE = {
+    "code": "BPJS",
+    "tr_name": "VERGIE",
+    "period": "02",
+    "nominal": 50_000,
+    "admin": 2_500,
+    "price": 52_500,
+    "selling_price": 52_300,
+    "desc": {
+        "kode_cabang": "0901",
+        "nama_cabang": "JAKARTA PUSAT",
+        "sisa_pembayaran": "0",
+        "jumlah_peserta": "2",
+    },
+}
 DEPOSIT = 1_000_000_000
 
 
@@ -47,11 +71,16 @@ def test_8801234560001_pays_and_checkstatus_tells_success(iak):
     assert status == paid | {"status": 1}
     [entry] = iak.sim.ledger()
     assert (entry["host_ref"], entry["tr_id"], entry["deducted"], entry["premium"]) == (
-        str(tr_id), tr_id, 52_300, 50_000)
+        str(tr_id),
+        tr_id,
+        52_300,
+        50_000,
+    )
 
 
-@pytest.mark.parametrize(("number", "rc"), [("8801234560003", "103"), ("8801234560004", "01"),
-                                            ("8801234560005", "14")])
+@pytest.mark.parametrize(
+    ("number", "rc"), [("8801234560003", "103"), ("8801234560004", "01"), ("8801234560005", "14")]
+)
 def test_older_list_inquiry_failures(iak, number, rc):
     data = iak.inq(number, "F1")
     assert data["response_code"] == rc and "tr_id" not in data and data["desc"] == ""
@@ -83,15 +112,18 @@ def test_pending_numbers_resolve_to_success_after_the_delay(iak, number):
     assert len(iak.sim.ledger()) == 1 and iak.pay(tr_id)["response_code"] == "34"
 
 
-@pytest.mark.parametrize(("number", "inquiry_rc", "pay_rc"), [
-    ("8801234560000", "00", "00"),
-    ("8801234560002", "02", None),  # only …0001 conflicts: the scheme serves …0002
-    ("8801234560009", "09", None),
-    ("8801234560014", "14", None),
-    ("8801234561000", "00", "00"),
-    ("8801234561037", "00", "37"),
-    ("8801234561105", "00", "105"),
-])
+@pytest.mark.parametrize(
+    ("number", "inquiry_rc", "pay_rc"),
+    [
+        ("8801234560000", "00", "00"),
+        ("8801234560002", "02", None),  # only …0001 conflicts: the scheme serves …0002
+        ("8801234560009", "09", None),
+        ("8801234560014", "14", None),
+        ("8801234561000", "00", "00"),
+        ("8801234561037", "00", "37"),
+        ("8801234561105", "00", "105"),
+    ],
+)
 def test_the_newer_scheme_serves_the_other_numbers(iak, number, inquiry_rc, pay_rc):
     data = iak.inq(number, "S1")
     assert data["response_code"] == inquiry_rc
@@ -104,8 +136,14 @@ def test_signatures_for_each_command(iak):
         iak.inq_response("0001000000011", "R1", sign=md5(USERNAME + KEY + "R2")),
         iak.pay_response(9_732_787, sign=md5(USERNAME + KEY + "cs")),
         iak.status_response("R1", sign=md5(USERNAME + KEY + "R1")),
-        iak.post({"commands": "checkstatus", "username": "other", "ref_id": "R1",
-                  "sign": md5("other" + KEY + "cs")}),
+        iak.post(
+            {
+                "commands": "checkstatus",
+                "username": "other",
+                "ref_id": "R1",
+                "sign": md5("other" + KEY + "cs"),
+            }
+        ),
     ]
     for r in cases:
         assert r.status_code == 400 and r.json()["data"]["response_code"] == "100", r.text
@@ -113,12 +151,22 @@ def test_signatures_for_each_command(iak):
 
 
 def test_request_format_rejections(iak):
-    assert iak.post({"commands": "topup", "username": USERNAME, "sign": "x"}).json()[
-        "data"]["response_code"] == "101"
+    assert (
+        iak.post({"commands": "topup", "username": USERNAME, "sign": "x"}).json()["data"][
+            "response_code"
+        ]
+        == "101"
+    )
     r = httpx.post(iak.sim.url + "/api/v1/bill/check", content=b"<mp></mp>", timeout=10)
     assert r.status_code == 400 and r.json()["data"]["response_code"] == "107"
-    body = {"commands": "inq-pasca", "username": USERNAME, "code": "BPJS", "hp": "0001000000011",
-            "ref_id": "R1", "sign": md5(USERNAME + KEY + "R1")}
+    body = {
+        "commands": "inq-pasca",
+        "username": USERNAME,
+        "code": "BPJS",
+        "hp": "0001000000011",
+        "ref_id": "R1",
+        "sign": md5(USERNAME + KEY + "R1"),
+    }
     assert iak.post(body).json()["data"]["response_code"] == "107"  # month is required
     assert iak.inq("0001000000011", "R-1")["response_code"] == "03"  # letters and digits only
     assert iak.inq("0001000000011", "R1", code="PLN")["response_code"] == "20"
@@ -183,26 +231,39 @@ def test_deposit_moves_by_selling_price_and_an_insufficient_one_records_nothing(
     assert paid["nominal"] == 105_000 and paid["price"] == 107_500
 
 
-@pytest.mark.parametrize(("number", "month", "period", "nominal", "branch"), [
-    ("0001000000011", 1, "01", 105_000, "JAKARTA PUSAT"),
-    ("0001000000029", 1, "03", 750_000, "BEKASI"),  # arrears are always billed
-    ("0001000000029", 3, "05", 1_250_000, "BEKASI"),  # ... plus two months ahead
-    ("8888801000000037", 1, "25", 875_000, "DEPOK"),  # capped at 24 + current
-    ("0001000000061", 3, "02", 800_000, "BANDUNG"),  # paid through now: two ahead
-])
+@pytest.mark.parametrize(
+    ("number", "month", "period", "nominal", "branch"),
+    [
+        ("0001000000011", 1, "01", 105_000, "JAKARTA PUSAT"),
+        ("0001000000029", 1, "03", 750_000, "BEKASI"),  # arrears are always billed
+        ("0001000000029", 3, "05", 1_250_000, "BEKASI"),  # ... plus two months ahead
+        ("8888801000000037", 1, "25", 875_000, "DEPOK"),  # capped at 24 + current
+        ("0001000000061", 3, "02", 800_000, "BANDUNG"),  # paid through now: two ahead
+    ],
+)
 def test_a_family_is_count_only_and_month_counts_from_the_current_month(
-        iak, number, month, period, nominal, branch):
+    iak, number, month, period, nominal, branch
+):
     data = iak.inq(number, "R1", month=month)
     assert set(data) == INQ_KEYS and set(data["desc"]) == set(EXAMPLE["desc"])
     assert (data["period"], data["nominal"], data["desc"]["nama_cabang"]) == (
-        period, nominal, branch)
+        period,
+        nominal,
+        branch,
+    )
     assert data["selling_price"] == nominal + 1000 and data["admin"] == 2500
 
 
-@pytest.mark.parametrize(("number", "rc", "word"), [
-    ("0001000000045", "41", "PBI"), ("0001000000053", "41", "PPU"), ("0001000000061", "01", ""),
-    ("0001999999999", "14", ""), ("12345", "14", ""),
-])
+@pytest.mark.parametrize(
+    ("number", "rc", "word"),
+    [
+        ("0001000000045", "41", "PBI"),
+        ("0001000000053", "41", "PPU"),
+        ("0001000000061", "01", ""),
+        ("0001999999999", "14", ""),
+        ("12345", "14", ""),
+    ],
+)
 def test_numbers_without_a_bill(iak, number, rc, word):
     data = iak.inq(number, "R1")
     assert data["response_code"] == rc and word in data["message"] and data["desc"] == ""
@@ -233,12 +294,21 @@ def test_a_fixed_pending_family_fails_and_is_refunded(iak):
 def test_the_ledger_lists_every_posted_payment(iak):
     tr_id = iak.inq("0001000000029", "R1")["tr_id"]
     paid = iak.pay(tr_id)
-    assert iak.sim.ledger() == [{
-        "ref_id": "R1", "va_no": "8888801000000029",
-        "periods": ["2026-09", "2026-10", "2026-11"], "premium": 750_000, "sn": paid["noref"],
-        "paid_at": "2026-11-21T10:00:00+07:00", "host_ref": str(tr_id), "tr_id": tr_id,
-        "customer_no": "0001000000029", "deducted": 751_000, "profile": "iak",
-    }]
+    assert iak.sim.ledger() == [
+        {
+            "ref_id": "R1",
+            "va_no": "8888801000000029",
+            "periods": ["2026-09", "2026-10", "2026-11"],
+            "premium": 750_000,
+            "sn": paid["noref"],
+            "paid_at": "2026-11-21T10:00:00+07:00",
+            "host_ref": str(tr_id),
+            "tr_id": tr_id,
+            "customer_no": "0001000000029",
+            "deducted": 751_000,
+            "profile": "iak",
+        }
+    ]
     assert len(paid["noref"]) == 18 and paid["noref"].isdigit()
 
 
@@ -249,10 +319,21 @@ def test_test_numbers_answer_the_example_whatever_month(iak):
 def test_error_replies_carry_iak_s_empty_strings(iak):
     """aggregators.md §2.4: IAK's error replies carry empty strings (``"ref_id": "", "hp": ""``)
     for what the request did not name; the simulator disagrees with loket as IAK does."""
-    assert iak.status("NEVER") == {"ref_id": "NEVER", "hp": "", "code": "BPJS",
-                                   "response_code": "06", "message": "INQUIRY ID NOT FOUND"}
-    assert iak.pay(123) == {"tr_id": 123, "ref_id": "", "hp": "", "code": "BPJS",
-                            "response_code": "06", "message": "INQUIRY ID NOT FOUND"}
+    assert iak.status("NEVER") == {
+        "ref_id": "NEVER",
+        "hp": "",
+        "code": "BPJS",
+        "response_code": "06",
+        "message": "INQUIRY ID NOT FOUND",
+    }
+    assert iak.pay(123) == {
+        "tr_id": 123,
+        "ref_id": "",
+        "hp": "",
+        "code": "BPJS",
+        "response_code": "06",
+        "message": "INQUIRY ID NOT FOUND",
+    }
     signed_wrong = iak.status_response("NEVER", sign="x").json()["data"]
     assert (signed_wrong["hp"], signed_wrong["response_code"]) == ("", "100")
 

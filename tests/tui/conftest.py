@@ -53,8 +53,7 @@ async def inquire(pilot, number: str) -> None:
     await settle(pilot)
 
 
-CHARACTERS = {"enter": "\r", "escape": "\x1b", "tab": "\t", "plus": "+", "minus": "-",
-              "space": " "}
+CHARACTERS = {"enter": "\r", "escape": "\x1b", "tab": "\t", "plus": "+", "minus": "-", "space": " "}
 
 
 async def burst(pilot, *keys: str) -> None:

@@ -59,7 +59,9 @@ async def test_plus_after_already_paid_asks_for_next_month(make_app):
         assert app.screen.query_one("#number").value == "0001000000061"  # "+" was not typed
         await pilot.press("minus")  # back to this month: already paid
         await settle(pilot)
-        assert app.screen.bill is None and "Sudah dibayar" in words(app.screen.query_one("#message"))
+        assert app.screen.bill is None and "Sudah dibayar" in words(
+            app.screen.query_one("#message")
+        )
 
 
 # -- 3: what goes back when the host refuses -------------------------------------------------------
@@ -149,9 +151,16 @@ async def test_the_history_lists_all_of_today_with_a_count_and_search(make_app):
         counter = app.runtime.counter
         bill = counter.inquire("0001000000029").bill
         for n in range(599):  # a busy day, straight into the store
-            row = payments.new_payment(bill, ref_id=f"PAY-COPY{n:04d}", admin_fee=2500,
-                                       cash=800_000, cashier_id="latihan", terminal_id="T1",
-                                       now="2026-11-21T09:00:00+07:00", offline=False)
+            row = payments.new_payment(
+                bill,
+                ref_id=f"PAY-COPY{n:04d}",
+                admin_fee=2500,
+                cash=800_000,
+                cashier_id="latihan",
+                terminal_id="T1",
+                now="2026-11-21T09:00:00+07:00",
+                offline=False,
+            )
             payments.record(app.runtime.engine, row, actor="latihan", state=S.RECORDED)
         await pilot.press("f4")
         await settle(pilot)
@@ -191,8 +200,10 @@ async def test_the_payment_dialog_says_what_is_happening(make_app):
         for state in (S.RECORDED, S.PENDING, S.UNKNOWN):
             dialog.post_message(PaymentScreen.Progress(_as(done, state)))
             await pilot.pause()
-            seen[state] = (words(dialog.query_one("#progress-state")),
-                           words(dialog.query_one("#progress-text")))
+            seen[state] = (
+                words(dialog.query_one("#progress-state")),
+                words(dialog.query_one("#progress-text")),
+            )
         assert seen[S.RECORDED][0] == "MENGIRIM" and done.ref_id in seen[S.RECORDED][1]
         assert seen[S.PENDING][0] == "SEDANG DIPROSES" and "otomatis" in seen[S.PENDING][1]
         assert seen[S.UNKNOWN][0] == "BELUM PASTI" and "JANGAN bayar ulang" in seen[S.UNKNOWN][1]
@@ -283,8 +294,11 @@ async def test_every_footer_fits_80_columns_with_the_screens_own_keys_first(make
         assert seen["payment"][:2] == ["Konfirmasi", "Batal"] and "Bayar" not in seen["payment"]
         assert seen["result"][0] == "Berikutnya"
         assert seen["history"][0] == "Rincian"
-        assert all(keys[-1] == texts.PALETTE for name, keys in seen.items() if name != "payment"
-                   and name != "help")
+        assert all(
+            keys[-1] == texts.PALETTE
+            for name, keys in seen.items()
+            if name != "payment" and name != "help"
+        )
 
 
 async def test_help_lists_every_test_number_and_grows_at_120_columns(make_app):
@@ -414,7 +428,9 @@ async def test_cashiers_pin_checked_in_the_dialog_deactivate_asks_and_reactivate
         await settle(pilot)
         form = app.screen
         assert [words(lbl) for lbl in form.query(Label)][:2] == [
-            "ID kasir (huruf, angka, - dan _)", "Nama"]
+            "ID kasir (huruf, angka, - dan _)",
+            "Nama",
+        ]
         await pilot.press(*"kasir2", "tab", *"Rina", "tab", *"123", "tab", *"123", "enter")
         await settle(pilot)
         assert app.screen is form and "PIN harus angka" in words(form.query_one("#account-error"))

@@ -34,8 +34,12 @@ def assert_in_order(app) -> None:
     assert app.is_running
     stack = app.screen_stack
     assert len(stack) >= 2 and stack[0].id == "_default"
-    assert all(isinstance(s, LoketScreen) or s.id == "--command-palette"
-               or type(s).__name__ == "DashboardScreen" for s in stack[1:])
+    assert all(
+        isinstance(s, LoketScreen)
+        or s.id == "--command-palette"
+        or type(s).__name__ == "DashboardScreen"
+        for s in stack[1:]
+    )
     for kind in (CounterScreen, PaymentScreen, ResultScreen, LoginScreen):
         assert sum(isinstance(s, kind) for s in stack) <= 1, stack
     assert len(stack) <= 5, stack
@@ -104,8 +108,19 @@ async def login_screen(pilot, _payment):
     pilot.app.logout()
 
 
-COUNTER_SIDE = [counter, bill, payment, result, history, detail, qr, queue, help_screen,
-                shift_close, login_screen]
+COUNTER_SIDE = [
+    counter,
+    bill,
+    payment,
+    result,
+    history,
+    detail,
+    qr,
+    queue,
+    help_screen,
+    shift_close,
+    login_screen,
+]
 
 
 async def back(pilot) -> None:

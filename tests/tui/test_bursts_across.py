@@ -91,8 +91,10 @@ async def test_q_on_a_result_then_escape_leaves_the_qr_open(make_app):
         assert stack(app) == [CounterScreen, ResultScreen, QrScreen]
 
 
-@pytest.mark.parametrize(("key", "opens"), [("f4", HistoryScreen), ("f6", QueueScreen),
-                                            ("f1", HelpScreen), ("f8", ShiftCloseScreen)])
+@pytest.mark.parametrize(
+    ("key", "opens"),
+    [("f4", HistoryScreen), ("f6", QueueScreen), ("f1", HelpScreen), ("f8", ShiftCloseScreen)],
+)
 async def test_a_key_that_opens_a_screen_takes_the_keys_after_it_along(make_app, key, opens):
     """Digits and Esc typed right after F4/F6/F1/F8 never type into the counter's number nor
     close the screen that opens."""

@@ -45,8 +45,9 @@ def make_app(tmp_path):
 def screen_text(app) -> str:
     """The terminal as the cashier reads it: the screenshot's text, row by row."""
     rows = defaultdict(list)
-    for m in re.finditer(r'<text class="[^"]*" x="([\d.]+)" y="([\d.]+)"[^>]*>(.*?)</text>',
-                         app.export_screenshot()):
+    for m in re.finditer(
+        r'<text class="[^"]*" x="([\d.]+)" y="([\d.]+)"[^>]*>(.*?)</text>', app.export_screenshot()
+    ):
         rows[float(m.group(2))].append((float(m.group(1)), html.unescape(m.group(3))))
     lines = []
     for y in sorted(rows):

@@ -88,9 +88,13 @@ async def test_not_payable_and_bad_numbers_get_their_own_messages(make_app):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await login(pilot)
-        for number, words in (("0001000000045", "PBI"), ("0001000000053", "PPU"),
-                              ("0001000000061", "Sudah dibayar sampai"), ("0001999999999", "tidak ditemukan"),
-                              ("12345", "13 digit")):
+        for number, words in (
+            ("0001000000045", "PBI"),
+            ("0001000000053", "PPU"),
+            ("0001000000061", "Sudah dibayar sampai"),
+            ("0001999999999", "tidak ditemukan"),
+            ("12345", "13 digit"),
+        ):
             app.screen.query_one("#number").value = ""
             await inquire(pilot, number)
             assert words in str(app.screen.query_one("#message").render())

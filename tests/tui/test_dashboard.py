@@ -32,9 +32,18 @@ async def test_at_80x24_everything_fits(make_app):
         assert len(lines) == 24 and all(len(line) <= 80 for line in lines)
         assert "b Bulanan" in lines[-1] and "p Harian" in lines[-1]  # the b key is on the footer
         assert "…" not in text  # no label cut short
-        for piece in ("Margin", "Rp 3.000", "Deposit di host", "Dipakai (2 lunas)",
-                      "-Rp 857.000", "Top-up/lain-lain", "Sekarang 10:00", "tidak ada yang perlu",
-                      "Rincian", "Transaksi per jam"):
+        for piece in (
+            "Margin",
+            "Rp 3.000",
+            "Deposit di host",
+            "Dipakai (2 lunas)",
+            "-Rp 857.000",
+            "Top-up/lain-lain",
+            "Sekarang 10:00",
+            "tidak ada yang perlu",
+            "Rincian",
+            "Transaksi per jam",
+        ):
             assert piece in text, piece
         assert "Setor" not in text.replace("disetor", "")  # a deposit agent owes nothing more
         chart = [line for line in lines if "┤" in line]
@@ -44,12 +53,17 @@ async def test_at_80x24_everything_fits(make_app):
         await settle(pilot)
         lines = screen_lines(app)
         assert "b Bulanan" in lines[-1]  # the footer stays
-        status = "".join(line.strip() for line in lines[lines.index(next(
-            line for line in lines if "Laporan ditulis" in line)):-1])
+        status = "".join(
+            line.strip()
+            for line in lines[
+                lines.index(next(line for line in lines if "Laporan ditulis" in line)) : -1
+            ]
+        )
         assert f"{app.runtime.reports.folder}/" in status  # the path, whole (folded if long)
         assert "(2 transaksi): laporan-harian-2026-11-21 .pdf .csv .xlsx" in status
         assert {p.name for p in app.runtime.reports.folder.iterdir()} == {
-            f"laporan-harian-2026-11-21.{ext}" for ext in ("pdf", "csv", "xlsx")}
+            f"laporan-harian-2026-11-21.{ext}" for ext in ("pdf", "csv", "xlsx")
+        }
 
 
 async def test_at_60x20_the_panels_stack_and_scroll(make_app):

@@ -24,7 +24,9 @@ def _where(shown: str, payments) -> set[int]:
     found = set()
     for p in payments:
         assert len(p.family_no) == 16
-        (line,) = [line for line in lines if p.family_no in line] or [f"{p.family_no} cut:\n{shown}"]
+        (line,) = [line for line in lines if p.family_no in line] or [
+            f"{p.family_no} cut:\n{shown}"
+        ]
         found.add(line.index(p.family_no))
     return found
 

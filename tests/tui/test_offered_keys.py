@@ -52,8 +52,12 @@ async def test_ctrl_q_is_named_as_the_palette_names_it_everywhere(make_app):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         quits = [app.screen, app]
-        names = {b.description for owner in quits for b in owner.BINDINGS
-                 if getattr(b, "key", "") == "ctrl+q"}
+        names = {
+            b.description
+            for owner in quits
+            for b in owner.BINDINGS
+            if getattr(b, "key", "") == "ctrl+q"
+        }
         assert names == {"Tutup aplikasi"}
         await login(pilot)
         await pilot.press("f1")

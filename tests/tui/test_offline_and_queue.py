@@ -159,8 +159,9 @@ async def test_when_the_host_comes_back_the_queue_goes_at_once(make_app):
         await take_cash(pilot, "f6")
         await settle(pilot)
         ref_id = app.screen.payment.ref_id
-        payments.update(app.runtime.engine, ref_id,
-                        PaymentChange(next_attempt_at="2099-01-01T00:00:00+07:00"))
+        payments.update(
+            app.runtime.engine, ref_id, PaymentChange(next_attempt_at="2099-01-01T00:00:00+07:00")
+        )
         gone = app.sim.thread
         app.sim.thread = SimThread(gone.settings, port=gone.port).start()  # back, as it was
         app.check_health()

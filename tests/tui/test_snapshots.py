@@ -26,8 +26,11 @@ class TestCounterScreens:
     def test_empty_counter(self, make_app, snap_compare):
         assert snap_compare(make_app(), run_before=_logged_in)
 
-    @pytest.mark.parametrize("number", ["0001000000011", "0001000000029", "0001000000037"],
-                             ids=["family", "arrears", "long_arrears"])
+    @pytest.mark.parametrize(
+        "number",
+        ["0001000000011", "0001000000029", "0001000000037"],
+        ids=["family", "arrears", "long_arrears"],
+    )
     def test_bill(self, make_app, snap_compare, number):
         assert snap_compare(make_app(), run_before=_with_bill(number))
 

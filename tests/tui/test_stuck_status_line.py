@@ -18,8 +18,9 @@ def queue_refused_for_twenty_minutes(app) -> None:
         bill = rt.counter.inquire(number).bill
         rt.counter.pay(bill, rt.counter.total_for(bill), "latihan")
     sim.faults("none")
-    wrong = DepositWatch(NativeHost(sim.url, AGENT, "a-key-the-host-does-not-know"), rt.engine,
-                         rt.clock)
+    wrong = DepositWatch(
+        NativeHost(sim.url, AGENT, "a-key-the-host-does-not-know"), rt.engine, rt.clock
+    )
     rt.closers.append(wrong.close)
     rt.host = rt.counter.host = wrong
     rt.counter.forwarder.drain(force=True)

@@ -30,15 +30,29 @@ def text(screen, selector: str) -> str:
     return "\n".join(str(s.content) for s in screen.query(selector))
 
 
-@pytest.mark.parametrize(("profile", "name", "own", "foreign", "ahead"), [
-    ("loket", "host loket (simulator)", ["0001000000061"], ["8801234560001"], True),
-    ("digiflazz", "Digiflazz (simulator)", ["8801234560001", "8801234560002", "9801234560005"],
-     ["8801234560004"], False),
-    ("iak", "IAK (simulator)", ["8801234560001", "8801234560004", "8801234560007"],
-     ["9801234560001"], True),
-])
+@pytest.mark.parametrize(
+    ("profile", "name", "own", "foreign", "ahead"),
+    [
+        ("loket", "host loket (simulator)", ["0001000000061"], ["8801234560001"], True),
+        (
+            "digiflazz",
+            "Digiflazz (simulator)",
+            ["8801234560001", "8801234560002", "9801234560005"],
+            ["8801234560004"],
+            False,
+        ),
+        (
+            "iak",
+            "IAK (simulator)",
+            ["8801234560001", "8801234560004", "8801234560007"],
+            ["9801234560001"],
+            True,
+        ),
+    ],
+)
 async def test_login_and_help_name_the_simulated_host_and_its_numbers(
-        trained, profile, name, own, foreign, ahead):
+    trained, profile, name, own, foreign, ahead
+):
     app = trained(profile)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

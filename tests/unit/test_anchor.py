@@ -54,11 +54,16 @@ def wal_deleted_under_a_running_process(db) -> list[str]:
     engine = open_database(db)
     cashiers.ensure_pos_account(engine, "kasir1", NOW)
     pay(engine, "PAY-0001")
-    payments.record(engine, make_payment("RECORDED", ref_id="PAY-Q"), actor="kasir1",
-                    state=S.QUEUED)
+    payments.record(
+        engine, make_payment("RECORDED", ref_id="PAY-Q"), actor="kasir1", state=S.QUEUED
+    )
     engine.dispose()
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(db)], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(db)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert holder.stdout.readline().strip() == "holding"
     os.unlink(f"{db}-wal")
     os.unlink(f"{db}-shm")
@@ -94,8 +99,11 @@ class TestLostRows:
         conn.execute("DELETE FROM payment WHERE id = 4")
         conn.commit()
         conn.close()
-        with pytest.raises(DatabaseRefused, match=r"sampai #4 \(PAY-0003\) sudah diakui, tetapi "
-                                                  r"database hanya berisi sampai #3"):
+        with pytest.raises(
+            DatabaseRefused,
+            match=r"sampai #4 \(PAY-0003\) sudah diakui, tetapi "
+            r"database hanya berisi sampai #3",
+        ):
             open_database(db)
 
     def test_a_different_payment_in_an_acknowledged_place_is_refused(self, tmp_path):
@@ -114,8 +122,11 @@ class TestLostRows:
         conn.execute("DELETE FROM auditentry WHERE id > ?", (last - 3,))
         conn.commit()
         conn.close()
-        with pytest.raises(DatabaseRefused, match=f"log audit terpotong: berakhir di baris "
-                                                  f"#{last - 3}, padahal sudah sampai #{last}"):
+        with pytest.raises(
+            DatabaseRefused,
+            match=f"log audit terpotong: berakhir di baris "
+            f"#{last - 3}, padahal sudah sampai #{last}",
+        ):
             open_database(db)
         engine = make_engine(db, _key())  # what `loket doctor` and `audit verify` see
         verdict = verifying.verify(engine)
@@ -150,8 +161,10 @@ class TestTheAnchorFile:
         engine = make_engine(db, _key())
         _held, problems = anchor.findings(engine)
         engine.dispose()
-        assert problems == ["tanda tangan file jangkar tidak cocok dengan kunci audit (diubah "
-                            "dari luar, atau kunci lain)"]
+        assert problems == [
+            "tanda tangan file jangkar tidak cocok dengan kunci audit (diubah "
+            "dari luar, atau kunci lain)"
+        ]
 
     def test_a_database_from_before_anchors_gets_one_and_says_so(self, tmp_path):
         db = ledger(tmp_path / "loket.db", paid=2)
@@ -183,6 +196,7 @@ class TestConcurrentAcknowledgements:
 
         anchor._save = spy
         try:
+
             def counter(n: int) -> None:
                 engine = open_database(db)  # each its own engine, as separate terminals
                 for i in range(8):

@@ -45,13 +45,15 @@ def texts(v: verifying.Verdict) -> list[str]:
 def rehash_from(db, first: int, digest) -> None:
     """What someone with the database but not the key does: change a row, recompute every hash."""
     conn = sqlite3.connect(db)
-    rows = conn.execute("SELECT id, at, actor, action, detail FROM auditentry WHERE id >= ? "
-                        "ORDER BY id", (first,)).fetchall()
+    rows = conn.execute(
+        "SELECT id, at, actor, action, detail FROM auditentry WHERE id >= ? ORDER BY id", (first,)
+    ).fetchall()
     prev = conn.execute("SELECT hash FROM auditentry WHERE id = ?", (first - 1,)).fetchone()[0]
     for row_id, at, actor, action, detail in rows:
         new = digest(prev, at, actor, action, detail)
-        conn.execute("UPDATE auditentry SET prev_hash = ?, hash = ? WHERE id = ?",
-                     (prev, new, row_id))
+        conn.execute(
+            "UPDATE auditentry SET prev_hash = ?, hash = ? WHERE id = ?", (prev, new, row_id)
+        )
         prev = new
     conn.commit()
     conn.close()
@@ -75,9 +77,14 @@ class TestRewriting:
     def test_a_rewritten_and_rehashed_chain_is_found(self, tmp_path, how):
         db = ledger(tmp_path / "loket.db", paid=3)
         target = first_payment_row(db)
-        raw(db, ("UPDATE auditentry SET detail = replace(detail, '752500', '7500') WHERE id = ?",
-                 (target,)),
-            ("UPDATE payment SET total = 7500 WHERE ref_id = 'PAY-0000'",))
+        raw(
+            db,
+            (
+                "UPDATE auditentry SET detail = replace(detail, '752500', '7500') WHERE id = ?",
+                (target,),
+            ),
+            ("UPDATE payment SET total = 7500 WHERE ref_id = 'PAY-0000'",),
+        )
         if how == "sha256":
             rehash_from(db, target, audit.digest)  # the old, unkeyed scheme
         else:
@@ -130,20 +137,26 @@ class TestPaymentsAgainstTheirTrail:
         raw(db, ("UPDATE payment SET state = 'REFUND_DUE' WHERE ref_id = 'PAY-0001'",))
         found = texts(verdict(db))
         assert len(found) == 1
-        assert found[0].startswith("status pembayaran PAY-0001 diubah di luar loket: REFUND_DUE, "
-                                   "padahal log audit terakhir (#")
+        assert found[0].startswith(
+            "status pembayaran PAY-0001 diubah di luar loket: REFUND_DUE, "
+            "padahal log audit terakhir (#"
+        )
         assert found[0].endswith(") SUCCESS")
 
     def test_an_amount_changed_in_the_payment_table_is_found(self, tmp_path):
         db = ledger(tmp_path / "loket.db", paid=2)
         raw(db, ("UPDATE payment SET total = 1 WHERE ref_id = 'PAY-0000'",))
-        assert texts(verdict(db)) == ["jumlah pembayaran PAY-0000 diubah di luar loket: 1, "
-                                      "padahal log audit mencatat 752500"]
+        assert texts(verdict(db)) == [
+            "jumlah pembayaran PAY-0000 diubah di luar loket: 1, padahal log audit mencatat 752500"
+        ]
 
     def test_a_payment_deleted_from_the_middle_is_found(self, tmp_path):
         db = ledger(tmp_path / "loket.db", paid=3)
-        raw(db, ("DELETE FROM paymentevent WHERE payment_id = 2",),
-            ("DELETE FROM payment WHERE id = 2",))
+        raw(
+            db,
+            ("DELETE FROM paymentevent WHERE payment_id = 2",),
+            ("DELETE FROM payment WHERE id = 2",),
+        )
         found = texts(verdict(db))
         assert len(found) == 1 and found[0].startswith("pembayaran PAY-0001 ada di log audit")
 
@@ -156,23 +169,39 @@ class TestRowsFromBeforeTheKey:
         with write(engine) as conn:  # a database as loket left it before migration 0004
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "0003")
-            conn.exec_driver_sql("INSERT INTO cashier (id, name, role, pin_hash, active, "
-                                 "created_at, failed_pins, locked_until) VALUES "
-                                 "('kasir1', 'K', 'cashier', 'x', 1, ?, 0, '')", (NOW,))
+            conn.exec_driver_sql(
+                "INSERT INTO cashier (id, name, role, pin_hash, active, "
+                "created_at, failed_pins, locked_until) VALUES "
+                "('kasir1', 'K', 'cashier', 'x', 1, ?, 0, '')",
+                (NOW,),
+            )
             for ref, trail in (("PAY-OLD", False), ("PAY-MID", True)):
                 values = make_payment("SUCCESS", ref_id=ref).model_dump(exclude={"id"})
-                old = [c for c in payment_rows.PAYMENT_COLUMNS  # the columns 0003 had
-                       if c not in ("member_count", "month_count")]
-                conn.exec_driver_sql(f"INSERT INTO payment ({', '.join(old)}) VALUES "
-                                     f"({', '.join('?' for _ in old)})",
-                                     tuple(values[c] for c in old))
+                old = [
+                    c
+                    for c in payment_rows.PAYMENT_COLUMNS  # the columns 0003 had
+                    if c not in ("member_count", "month_count")
+                ]
+                conn.exec_driver_sql(
+                    f"INSERT INTO payment ({', '.join(old)}) VALUES "
+                    f"({', '.join('?' for _ in old)})",
+                    tuple(values[c] for c in old),
+                )
                 if trail:  # PAY-OLD was taken before there was an audit log
                     prev = conn.exec_driver_sql(audit.HEAD).first()
                     prev = prev[1] if prev else audit.GENESIS
                     body = audit.canonical({"ref_id": ref, "to": "SUCCESS", "total": 752_500})
-                    conn.exec_driver_sql(audit.INSERT, (NOW, "kasir1", "payment", body, prev,
-                                                        audit.digest(prev, NOW, "kasir1",
-                                                                     "payment", body)))
+                    conn.exec_driver_sql(
+                        audit.INSERT,
+                        (
+                            NOW,
+                            "kasir1",
+                            "payment",
+                            body,
+                            prev,
+                            audit.digest(prev, NOW, "kasir1", "payment", body),
+                        ),
+                    )
         engine.dispose()
         engine = open_database(db)  # migrates to 0004, starts the keyed chain and the anchor
         audit.log(engine, NOW, "kasir1", "login")
@@ -182,9 +211,7 @@ class TestRowsFromBeforeTheKey:
         raw(db, ("UPDATE auditentry SET actor = 'someone' WHERE id = 1",))
         assert texts(verdict(db)) == ["baris #1 diubah: isinya tidak cocok dengan hash-nya"]
 
-
-    def test_a_payment_from_before_the_audit_log_settled_after_the_upgrade_verifies(self,
-                                                                                 tmp_path):
+    def test_a_payment_from_before_the_audit_log_settled_after_the_upgrade_verifies(self, tmp_path):
         """Its trail starts at its first state change after the upgrade, which records no
         amount: "jumlah … diubah di luar loket … mencatat None" failed `loket doctor`, and so
         every backup, once a queue from before 0003 was sent (issue 18)."""
@@ -200,12 +227,14 @@ class TestRowsFromBeforeTheKey:
         assert v.ok and v.payments == 2, texts(v)
         # a payment taken since still has its amount checked
         engine = open_database(db)
-        payments.record(engine, make_payment("RECORDED", ref_id="PAY-NEW"), actor="kasir1",
-                        state="RECORDED")
+        payments.record(
+            engine, make_payment("RECORDED", ref_id="PAY-NEW"), actor="kasir1", state="RECORDED"
+        )
         engine.dispose()
         raw(db, ("UPDATE payment SET total = 1 WHERE ref_id = 'PAY-NEW'",))
-        assert texts(verdict(db)) == ["jumlah pembayaran PAY-NEW diubah di luar loket: 1, "
-                                      "padahal log audit mencatat 752500"]
+        assert texts(verdict(db)) == [
+            "jumlah pembayaran PAY-NEW diubah di luar loket: 1, padahal log audit mencatat 752500"
+        ]
 
 
 class TestTheKey:
@@ -213,8 +242,10 @@ class TestTheKey:
         path = tmp_path / "conf" / "audit.key"
         monkeypatch.setenv("LOKET_AUDIT_KEY", str(path))
         keys: list[bytes] = []
-        threads = [threading.Thread(target=lambda: keys.append(auditkey.load_or_create()))
-                   for _ in range(8)]
+        threads = [
+            threading.Thread(target=lambda: keys.append(auditkey.load_or_create()))
+            for _ in range(8)
+        ]
         for t in threads:
             t.start()
         for t in threads:
@@ -250,8 +281,7 @@ class TestOneKeyPerDatabase:
             finally:
                 engine.dispose()
 
-    def test_an_install_with_the_shared_key_keeps_verifying_and_adopts_it(self, home,
-                                                                         monkeypatch):
+    def test_an_install_with_the_shared_key_keeps_verifying_and_adopts_it(self, home, monkeypatch):
         shared = auditkey.shared_path()
         monkeypatch.setenv("LOKET_AUDIT_KEY", str(shared))  # as every install did before
         old = ledger(home / "old" / "loket.db", paid=2)
@@ -267,8 +297,7 @@ class TestOneKeyPerDatabase:
         new = ledger(home / "new" / "loket.db", paid=1)  # a second counter: a key of its own
         assert auditkey.beside(new).read_bytes() != shared.read_bytes()
 
-    def test_a_shared_key_that_does_not_verify_is_refused_and_not_adopted(self, home,
-                                                                         monkeypatch):
+    def test_a_shared_key_that_does_not_verify_is_refused_and_not_adopted(self, home, monkeypatch):
         monkeypatch.setenv("LOKET_AUDIT_KEY", str(home / "elsewhere.key"))
         db = ledger(home / "c" / "loket.db", paid=1)
         monkeypatch.delenv("LOKET_AUDIT_KEY")

@@ -33,9 +33,16 @@ def test_example_3_thirty_months_arrears_bills_only_twenty_four_plus_current():
 
 @pytest.mark.parametrize(
     ("klass", "month", "premium"),
-    [(1, "2020-05", 80_000), (1, "2020-06", 80_000), (1, "2020-07", 150_000),
-     (3, "2020-12", 25_500), (3, "2021-01", 35_000), (2, "2020-02", 110_000),
-     (1, "2014-01", 59_500), (2, "2030-06", 100_000)],
+    [
+        (1, "2020-05", 80_000),
+        (1, "2020-06", 80_000),
+        (1, "2020-07", 150_000),
+        (3, "2020-12", 25_500),
+        (3, "2021-01", 35_000),
+        (2, "2020-02", 110_000),
+        (1, "2014-01", 59_500),
+        (2, "2030-06", 100_000),
+    ],
 )
 def test_example_4_tariff_lookup_across_changes(klass, month, premium):
     assert default_tariffs().premium(klass, Month.parse(month)) == premium
@@ -50,7 +57,8 @@ def test_example_5_family_of_four_current_plus_two_ahead():
 def test_nothing_to_pay_when_paid_through_the_current_month():
     assert billable_periods(paid_through=NOV_2026, current=NOV_2026) == []
     assert billable_periods(paid_through=NOV_2026, current=NOV_2026, months_ahead=1) == [
-        Month(2026, 12)]
+        Month(2026, 12)
+    ]
 
 
 def test_months_before_the_first_tariff_are_an_error_not_zero():
@@ -94,8 +102,12 @@ def test_periods_are_contiguous_capped_and_end_at_current_plus_ahead(current, be
     assert len(periods) <= 24 + 1 + ahead
 
 
-@given(members=classes, current=st.builds(Month, st.integers(2023, 2030), st.integers(1, 12)),
-       behind=st.integers(1, 40), ahead=st.integers(0, 12))
+@given(
+    members=classes,
+    current=st.builds(Month, st.integers(2023, 2030), st.integers(1, 12)),
+    behind=st.integers(1, 40),
+    ahead=st.integers(0, 12),
+)
 def test_family_premium_is_members_times_months_at_a_flat_tariff(members, current, behind, ahead):
     # from 2023 on, the 24-month arrears cap keeps every billed month in the 2021+ tariff
     periods = billable_periods(current - behind, current, ahead)

@@ -42,27 +42,41 @@ def test_a_good_file_loads_and_keeps_the_key_out_of_reprs(tmp_path, monkeypatch)
 
 @pytest.mark.parametrize(
     ("change", "message"),
-    [(("columns = 48", "columns = 40"), "[printer] columns: harus salah satu dari 32 atau 48"),
-     (("admin = 3000", "admin = \"3000\""), "[fees] admin: harus bilangan bulat"),
-     (("admin = 3000", "admin = 3000\nbonus = 1"), "[fees] bonus: kunci tidak dikenal"),
-     (('device = "/dev/ttyUSB0"', ""), "[printer]: printer 'serial' perlu device"),
-     (('url = "https://host.example"', ""), "belum diisi (wajib): [host] url"),
-     (("[fees]", "[fees\n"), "bukan TOML yang sah"),
-     # issue 8: values that used to end in a traceback, or be blamed on the internet
-     (("[fees]", "[fees]\n[counter]\nmax_months_ahead = 13"), "[counter] max_months_ahead"),
-     (('agent_id = "AGT001"\nkey_env', 'agent_id = "AGT001"\nread_timeout_s = inf\nkey_env'),
-      "[host] read_timeout_s: harus angka biasa"),
-     (('agent_id = "AGT001"\nkey_env', 'agent_id = "AGT001"\nread_timeout_s = 1e300\nkey_env'),
-      "[host] read_timeout_s: paling besar 120"),
-     (('url = "https://host.example"', 'url = "htp:/nowhere"'), "[host] url: bukan alamat"),
-     (('url = "https://host.example"', 'url = "not a url"'), "[host] url: bukan alamat"),
-     (('url = "https://host.example"', 'url = "ftp://host.example"'), "[host] url: bukan alamat"),
-     (('url = "https://host.example"', 'url = ""'), "[host] url: bukan alamat"),
-     (('url = "https://host.example"', 'url = "http://h:99999"'), "[host] url: port tidak sah"),
-     (('key_env = "LOKET_TEST_KEY"', 'key = ""'), "[host] key: paling sedikit 8"),
-     (('key_env = "LOKET_TEST_KEY"', 'key_env = ""'), "[host] key_env: harus nama variabel"),
-     (("backend = \"serial\"", "backend = \"network\"\nport = 99999\nhost = \"p\""),
-      "[printer] port: harus kurang dari 65536")],
+    [
+        (("columns = 48", "columns = 40"), "[printer] columns: harus salah satu dari 32 atau 48"),
+        (("admin = 3000", 'admin = "3000"'), "[fees] admin: harus bilangan bulat"),
+        (("admin = 3000", "admin = 3000\nbonus = 1"), "[fees] bonus: kunci tidak dikenal"),
+        (('device = "/dev/ttyUSB0"', ""), "[printer]: printer 'serial' perlu device"),
+        (('url = "https://host.example"', ""), "belum diisi (wajib): [host] url"),
+        (("[fees]", "[fees\n"), "bukan TOML yang sah"),
+        # issue 8: values that used to end in a traceback, or be blamed on the internet
+        (("[fees]", "[fees]\n[counter]\nmax_months_ahead = 13"), "[counter] max_months_ahead"),
+        (
+            ('agent_id = "AGT001"\nkey_env', 'agent_id = "AGT001"\nread_timeout_s = inf\nkey_env'),
+            "[host] read_timeout_s: harus angka biasa",
+        ),
+        (
+            (
+                'agent_id = "AGT001"\nkey_env',
+                'agent_id = "AGT001"\nread_timeout_s = 1e300\nkey_env',
+            ),
+            "[host] read_timeout_s: paling besar 120",
+        ),
+        (('url = "https://host.example"', 'url = "htp:/nowhere"'), "[host] url: bukan alamat"),
+        (('url = "https://host.example"', 'url = "not a url"'), "[host] url: bukan alamat"),
+        (
+            ('url = "https://host.example"', 'url = "ftp://host.example"'),
+            "[host] url: bukan alamat",
+        ),
+        (('url = "https://host.example"', 'url = ""'), "[host] url: bukan alamat"),
+        (('url = "https://host.example"', 'url = "http://h:99999"'), "[host] url: port tidak sah"),
+        (('key_env = "LOKET_TEST_KEY"', 'key = ""'), "[host] key: paling sedikit 8"),
+        (('key_env = "LOKET_TEST_KEY"', 'key_env = ""'), "[host] key_env: harus nama variabel"),
+        (
+            ('backend = "serial"', 'backend = "network"\nport = 99999\nhost = "p"'),
+            "[printer] port: harus kurang dari 65536",
+        ),
+    ],
 )
 def test_mistakes_name_the_key_and_what_is_wrong(tmp_path, monkeypatch, change, message):
     monkeypatch.setenv("LOKET_TEST_KEY", "s3cr3t-key")
@@ -94,10 +108,13 @@ def test_an_unset_key_env_is_a_config_error(tmp_path, monkeypatch):
 
 def test_the_cli_exits_2_with_one_line_and_no_traceback(tmp_path):
     bad = write(tmp_path, "[shop]\nname = 1\n")
-    for args in (["--config", str(bad), "inquiry", "0001000000011"],
-                 ["inquiry", "0001000000011", "--config", str(tmp_path / "missing.toml")]):
-        run = subprocess.run([sys.executable, "-m", "loket", *args], capture_output=True,
-                             text=True, timeout=60)
+    for args in (
+        ["--config", str(bad), "inquiry", "0001000000011"],
+        ["inquiry", "0001000000011", "--config", str(tmp_path / "missing.toml")],
+    ):
+        run = subprocess.run(
+            [sys.executable, "-m", "loket", *args], capture_output=True, text=True, timeout=60
+        )
         assert run.returncode == 2
         assert "Traceback" not in run.stderr and len(run.stderr.strip().splitlines()) == 1
         assert run.stderr.startswith("loket: ")
@@ -118,15 +135,21 @@ def test_a_config_that_is_not_a_file_is_one_line(source):
         load_config(source)
 
 
-DIGIFLAZZ = GOOD.replace('agent_id = "AGT001"\nkey_env', 'adapter = "digiflazz"\n'
-                         'username = "buyer1"\nkey_env')
+DIGIFLAZZ = GOOD.replace(
+    'agent_id = "AGT001"\nkey_env', 'adapter = "digiflazz"\nusername = "buyer1"\nkey_env'
+)
 
 
 def test_digiflazz_needs_a_username_and_takes_its_defaults(tmp_path, monkeypatch):
     monkeypatch.setenv("LOKET_TEST_KEY", "s3cr3t-key")
     host = load_config(write(tmp_path, DIGIFLAZZ.format(db=tmp_path / "x.db"))).host
     assert (host.adapter, host.username, host.account, host.sku, host.testing) == (
-        "digiflazz", "buyer1", "buyer1", "bpjs", False)
+        "digiflazz",
+        "buyer1",
+        "buyer1",
+        "bpjs",
+        False,
+    )
     assert (host.status_interval_s, host.read_timeout, host.total_timeout_s) == (60.0, 15.0, None)
 
 
@@ -134,30 +157,50 @@ def test_the_native_host_keeps_its_defaults(tmp_path, monkeypatch):
     monkeypatch.setenv("LOKET_TEST_KEY", "s3cr3t-key")
     host = load_config(write(tmp_path, GOOD.format(db=tmp_path / "x.db"))).host
     assert (host.adapter, host.account, host.status_interval_s, host.read_timeout) == (
-        "loket", "AGT001", 0.0, 15.0)
+        "loket",
+        "AGT001",
+        0.0,
+        15.0,
+    )
 
 
 @pytest.mark.parametrize(
     ("change", "message"),
-    [(("buyer1", ""), '[host]: username wajib diisi untuk adapter "digiflazz"'),
-     (('username = "buyer1"', 'agent_id = "A"'), '[host]: username wajib diisi'),
-     (('username = "buyer1"', 'username = "b"\nagent_id = "A"'),
-      '[host]: agent_id hanya untuk adapter "loket"'),
-     (('"digiflazz"', '"mobilepulsa"'),
-      "[host] adapter: harus salah satu dari 'loket', 'digiflazz' atau 'iak'"),
-     (('username = "buyer1"', 'username = "b"\nsku = "bpjs kes"'), "[host] sku: harus kode"),
-     (('username = "buyer1"', 'username = "b"\nsku = ""'), "[host] sku: harus kode"),
-     (('username = "buyer1"', 'username = "b"\ntesting = "yes"'),
-      "[host] testing: harus true atau false"),
-     (('username = "buyer1"', 'username = "b"\nmin_status_interval_s = -1'),
-      "[host] min_status_interval_s: paling kecil 0"),
-     (('username = "buyer1"', 'username = "b"\ntotal_timeout_s = 0'),
-      "[host] total_timeout_s: harus lebih dari 0"),
-     (('"digiflazz"', '"iak"\nsku = "x"'), '[host]: sku dan testing hanya untuk adapter'),
-     (('adapter = "digiflazz"\nusername = "buyer1"', 'agent_id = "A"\ntesting = true'),
-      '[host]: testing tidak berlaku untuk adapter "loket"'),
-     (('adapter = "digiflazz"\nusername = "buyer1"', 'username = "b"'),
-      '[host]: agent_id wajib diisi untuk adapter "loket"')],
+    [
+        (("buyer1", ""), '[host]: username wajib diisi untuk adapter "digiflazz"'),
+        (('username = "buyer1"', 'agent_id = "A"'), "[host]: username wajib diisi"),
+        (
+            ('username = "buyer1"', 'username = "b"\nagent_id = "A"'),
+            '[host]: agent_id hanya untuk adapter "loket"',
+        ),
+        (
+            ('"digiflazz"', '"mobilepulsa"'),
+            "[host] adapter: harus salah satu dari 'loket', 'digiflazz' atau 'iak'",
+        ),
+        (('username = "buyer1"', 'username = "b"\nsku = "bpjs kes"'), "[host] sku: harus kode"),
+        (('username = "buyer1"', 'username = "b"\nsku = ""'), "[host] sku: harus kode"),
+        (
+            ('username = "buyer1"', 'username = "b"\ntesting = "yes"'),
+            "[host] testing: harus true atau false",
+        ),
+        (
+            ('username = "buyer1"', 'username = "b"\nmin_status_interval_s = -1'),
+            "[host] min_status_interval_s: paling kecil 0",
+        ),
+        (
+            ('username = "buyer1"', 'username = "b"\ntotal_timeout_s = 0'),
+            "[host] total_timeout_s: harus lebih dari 0",
+        ),
+        (('"digiflazz"', '"iak"\nsku = "x"'), "[host]: sku dan testing hanya untuk adapter"),
+        (
+            ('adapter = "digiflazz"\nusername = "buyer1"', 'agent_id = "A"\ntesting = true'),
+            '[host]: testing tidak berlaku untuk adapter "loket"',
+        ),
+        (
+            ('adapter = "digiflazz"\nusername = "buyer1"', 'username = "b"'),
+            '[host]: agent_id wajib diisi untuk adapter "loket"',
+        ),
+    ],
 )
 def test_host_adapter_mistakes_are_one_line_each(tmp_path, monkeypatch, change, message):
     monkeypatch.setenv("LOKET_TEST_KEY", "s3cr3t-key")
@@ -170,7 +213,8 @@ def test_host_adapter_mistakes_are_one_line_each(tmp_path, monkeypatch, change, 
 def test_iak_reads_longer_by_default_and_a_given_interval_wins(tmp_path, monkeypatch):
     monkeypatch.setenv("LOKET_TEST_KEY", "s3cr3t-key")
     text = DIGIFLAZZ.replace('"digiflazz"', '"iak"').replace(
-        'username = "buyer1"', 'username = "0812"\nmin_status_interval_s = 30')
+        'username = "buyer1"', 'username = "0812"\nmin_status_interval_s = 30'
+    )
     host = load_config(write(tmp_path, text.format(db=tmp_path / "x.db"))).host
     assert (host.adapter, host.read_timeout, host.status_interval_s) == ("iak", 30.0, 30.0)
 
@@ -188,23 +232,44 @@ def test_training_takes_a_profile_each_in_its_own_folder(tmp_path, profile):
 def cli_line(tmp_path, text: str, *args: str) -> tuple[int, str]:
     """``loket --config FILE ARGS`` (an inquiry by default): its exit code and its one line."""
     path = write(tmp_path, text.format(db=tmp_path / "x.db"))
-    run = subprocess.run([sys.executable, "-m", "loket", "--config", str(path),
-                          *(args or ("inquiry", "0001000000011"))], capture_output=True,
-                         text=True, timeout=60, env={**os.environ, "LOKET_TEST_KEY": "k" * 8})
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "loket",
+            "--config",
+            str(path),
+            *(args or ("inquiry", "0001000000011")),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "LOKET_TEST_KEY": "k" * 8},
+    )
     lines = [line for line in run.stderr.splitlines() if line.strip()]
     assert "Traceback" not in run.stderr and len(lines) <= 1, run.stderr
     return run.returncode, (lines or [""])[0].replace(f"loket: {path}: ", "", 1)
 
 
 # issue 19.8: values that were taken until something far away refused them, or ended as a bug
-@pytest.mark.parametrize(("change", "key"), [
-    (('url = "https://host.example"', 'url = "https://AGT001:rahasia-host@host.example"'),
-     "[host] url: "),
-    (('url = "https://host.example"', 'url = "https://AGT001@host.example"'), "[host] url: "),
-    (('path = "{db}"', 'path = "{db}\\u0000.bak"'), "[database] path: "),
-    (('backend = "serial"\ndevice = "/dev/ttyUSB0"', 'backend = "file"\npath = "/tmp/\\u0000x"'),
-     "[printer] path: "),
-])
+@pytest.mark.parametrize(
+    ("change", "key"),
+    [
+        (
+            ('url = "https://host.example"', 'url = "https://AGT001:rahasia-host@host.example"'),
+            "[host] url: ",
+        ),
+        (('url = "https://host.example"', 'url = "https://AGT001@host.example"'), "[host] url: "),
+        (('path = "{db}"', 'path = "{db}\\u0000.bak"'), "[database] path: "),
+        (
+            (
+                'backend = "serial"\ndevice = "/dev/ttyUSB0"',
+                'backend = "file"\npath = "/tmp/\\u0000x"',
+            ),
+            "[printer] path: ",
+        ),
+    ],
+)
 def test_a_mistake_found_only_later_exits_2_naming_its_key(tmp_path, change, key):
     code, line = cli_line(tmp_path, GOOD.replace(*change))
     assert code == 2 and line.startswith(key), (code, line)

@@ -16,8 +16,20 @@ from tests.count_only import counted_bill, counted_record
 
 GOLDEN = Path(__file__).parent.parent / "golden"
 SHOP = layouts.Shop("WARUNG BU SRI", "Jl. Melati No. 5, Cempaka Putih, Jakarta", "AGT001", "T01")
-MONTH_NAMES = ("JAN ", "FEB ", "MAR ", "APR ", "MEI ", "JUN ", "JUL ", "AGU ", "SEP ", "OKT ",
-               "NOV ", "DES ")
+MONTH_NAMES = (
+    "JAN ",
+    "FEB ",
+    "MAR ",
+    "APR ",
+    "MEI ",
+    "JUN ",
+    "JUL ",
+    "AGU ",
+    "SEP ",
+    "OKT ",
+    "NOV ",
+    "DES ",
+)
 
 
 def paper(elements, columns):
@@ -62,26 +74,44 @@ def test_an_empty_host_reference_prints_a_dash_and_keeps_the_qr_to_the_counters_
 
 
 def test_refund_slip_labels_the_number_it_has():
-    text = paper(layouts.refund(counted_record("REFUND_DUE"), SHOP, 32,
-                                "2026-11-21T11:00:00+07:00"), 32)
+    text = paper(
+        layouts.refund(counted_record("REFUND_DUE"), SHOP, 32, "2026-11-21T11:00:00+07:00"), 32
+    )
     assert "No. Kartu   : 0001000000029" in text
 
 
-@pytest.mark.parametrize("digits, va", [("8888801000000011", True), ("8988801000000011", True),
-                                        ("0001000000011", False), ("1234567890123456", False)])
+@pytest.mark.parametrize(
+    "digits, va",
+    [
+        ("8888801000000011", True),
+        ("8988801000000011", True),
+        ("0001000000011", False),
+        ("1234567890123456", False),
+    ],
+)
 def test_is_va(digits, va):
     assert is_va(digits) is va
 
 
-@pytest.mark.parametrize("premium, months, price", [
-    (210_000, 2, 105_000), (105_000, 1, 105_000), (100_001, 2, None), (0, 1, None),
-    (105_000, 0, None), (-70_000, 2, None)])
+@pytest.mark.parametrize(
+    "premium, months, price",
+    [
+        (210_000, 2, 105_000),
+        (105_000, 1, 105_000),
+        (100_001, 2, None),
+        (0, 1, None),
+        (105_000, 0, None),
+        (-70_000, 2, None),
+    ],
+)
 def test_a_month_price_only_when_the_bill_divides_evenly(premium, months, price):
     assert month_price(premium, months) == price
 
 
-@pytest.mark.parametrize("ahead, count, paid_through", [
-    (0, 1, Month(2026, 10)), (0, 3, Month(2026, 8)), (2, 3, Month(2026, 10))])
+@pytest.mark.parametrize(
+    "ahead, count, paid_through",
+    [(0, 1, Month(2026, 10)), (0, 3, Month(2026, 8)), (2, 3, Month(2026, 10))],
+)
 def test_a_count_only_bill_ends_at_the_month_it_was_made_in(ahead, count, paid_through):
     assert count_only_paid_through(Month(2026, 11), ahead, count) == paid_through
 
@@ -92,9 +122,15 @@ def test_a_host_that_gives_no_va_prints_the_number_typed_once(maker):
     from dataclasses import replace
 
     record = replace(counted_record("REFUND_DUE" if maker == "refund" else "SUCCESS"), va_no="")
-    elements = (layouts.refund(record, SHOP, 32, "2026-11-21T11:00:00+07:00")
-                if maker == "refund" else layouts.receipt(record, SHOP, 32))
+    elements = (
+        layouts.refund(record, SHOP, 32, "2026-11-21T11:00:00+07:00")
+        if maker == "refund"
+        else layouts.receipt(record, SHOP, 32)
+    )
     text = paper(elements, 32)
     assert text.count("0001000000029") == 1
-    assert [line for line in text.splitlines()
-            if line.startswith(("No. VA", "No. Kartu")) and line.rstrip().endswith(":")] == []
+    assert [
+        line
+        for line in text.splitlines()
+        if line.startswith(("No. VA", "No. Kartu")) and line.rstrip().endswith(":")
+    ] == []

@@ -102,8 +102,13 @@ def shared_dir():
 
 def probe(path: Path) -> str:
     """Open ``path`` as a user who is not its owner (as ``nobody`` when the tests run as root)."""
-    run = subprocess.run([sys.executable, "-c", PROBE, str(path)], capture_output=True, text=True,
-                         timeout=60, env={**os.environ, "LOKET_AUDIT_KEY": "/nonexistent/k"})
+    run = subprocess.run(
+        [sys.executable, "-c", PROBE, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "LOKET_AUDIT_KEY": "/nonexistent/k"},
+    )
     assert "Traceback" not in run.stderr, run.stderr
     return run.stdout.strip()
 
@@ -152,8 +157,7 @@ class TestDamagedFile:
         db.touch()
         with pytest.raises(DatabaseRefused, match="kosong .0 byte.*sengaja mulai baru"):
             open_database(db)
-        assert db.stat().st_size == 0 and sorted(p.name for p in tmp_path.iterdir()) == [
-            "loket.db"]
+        assert db.stat().st_size == 0 and sorted(p.name for p in tmp_path.iterdir()) == ["loket.db"]
 
     def test_a_database_gone_after_payments_were_acknowledged_is_refused(self, tmp_path):
         db = ledger(tmp_path / "loket.db", paid=2)
@@ -184,7 +188,8 @@ def limit_pages(engine, spare: int) -> None:
 class TestFullDisk:
     @pytest.mark.parametrize("spare", range(14))
     def test_every_fill_level_ends_in_one_line_that_says_whether_the_payment_is_recorded(
-            self, tmp_path, spare):
+        self, tmp_path, spare
+    ):
         db = ledger(tmp_path / "loket.db", paid=3)
         engine = open_database(db)
         limit_pages(engine, spare)
@@ -192,12 +197,18 @@ class TestFullDisk:
         refs = [f"PAY-F{i:03d}" for i in range(40)]
         try:
             for ref in refs:  # the counter's writes, until the disk is full
-                payments.record(engine, make_payment("RECORDED", ref_id=ref), actor="kasir1",
-                                state=payments.PaymentState.RECORDED)
-                payments.transition(engine, ref, payments.PaymentState.SENDING, actor="kasir1",
-                                    now=NOW)
-                payments.transition(engine, ref, payments.PaymentState.SUCCESS, actor="kasir1",
-                                    now=NOW)
+                payments.record(
+                    engine,
+                    make_payment("RECORDED", ref_id=ref),
+                    actor="kasir1",
+                    state=payments.PaymentState.RECORDED,
+                )
+                payments.transition(
+                    engine, ref, payments.PaymentState.SENDING, actor="kasir1", now=NOW
+                )
+                payments.transition(
+                    engine, ref, payments.PaymentState.SUCCESS, actor="kasir1", now=NOW
+                )
                 audit.log(engine, NOW, "kasir1", "reprint", ref_id=ref)
         except StorageFailure as exc:
             said, failed_ref = exc, ref
@@ -259,8 +270,13 @@ class TestFileModes:
             engine = open_database(db)
             cashiers.ensure_pos_account(engine, "kasir1", NOW)
             pay(engine, "PAY-1")
-            for name in ("loket.db", "loket.db-wal", "loket.db-shm", "loket.db.anchor",
-                         "loket.db.anchor.lock"):
+            for name in (
+                "loket.db",
+                "loket.db-wal",
+                "loket.db-shm",
+                "loket.db.anchor",
+                "loket.db.anchor.lock",
+            ):
                 assert mode(db.with_name(name)) == 0o600, name
             for folder in (db.parent, db.parent.parent):
                 assert mode(folder) == 0o700, folder

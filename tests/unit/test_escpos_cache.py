@@ -20,8 +20,9 @@ def test_the_first_start_writes_the_cache_whole_and_the_next_one_reads_it(tmp_pa
     env["XDG_CACHE_HOME"] = str(tmp_path)
     folder = tmp_path / "loket" / "escpos"
     for _ in range(2):
-        run = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True,
-                             env=env, timeout=60)
+        run = subprocess.run(
+            [sys.executable, "-c", PROBE], capture_output=True, text=True, env=env, timeout=60
+        )
         assert run.returncode == 0, run.stderr
         # children of the process read the shared folder, never a folder that is gone
         assert run.stdout.strip() == str(folder)
@@ -33,8 +34,16 @@ def test_the_first_start_writes_the_cache_whole_and_the_next_one_reads_it(tmp_pa
 def test_first_starts_side_by_side_never_read_a_half_written_cache(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "ESCPOS_CAPABILITIES_PICKLE_DIR"}
     env["XDG_CACHE_HOME"] = str(tmp_path)
-    runs = [subprocess.Popen([sys.executable, "-c", PROBE], stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True, env=env) for _ in range(6)]
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", PROBE],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for _ in range(6)
+    ]
     for run in runs:
         _out, err = run.communicate(timeout=60)
         assert run.returncode == 0, err

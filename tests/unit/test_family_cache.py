@@ -22,18 +22,37 @@ def engine(tmp_path):
 
 def by_card(card: str, members: int, premium: int, months: int = 1) -> FamilyBill:
     """A family as Digiflazz or IAK answer for a card typed: no VA, counts only."""
-    return FamilyBill(va_no="", head_name=f"KELUARGA {card[-2:]}", branch="BEKASI", members=(),
-                      periods=(), arrears_months=0, months_ahead=0, premium=premium,
-                      host_admin=2_500, agent_price=premium + 200, customer_no=card,
-                      member_count=members, month_count=months)
+    return FamilyBill(
+        va_no="",
+        head_name=f"KELUARGA {card[-2:]}",
+        branch="BEKASI",
+        members=(),
+        periods=(),
+        arrears_months=0,
+        months_ahead=0,
+        premium=premium,
+        host_admin=2_500,
+        agent_price=premium + 200,
+        customer_no=card,
+        member_count=members,
+        month_count=months,
+    )
 
 
 def native(va: str, *cards: str) -> FamilyBill:
-    return FamilyBill(va_no=va, head_name="SITI", branch="X",
-                      members=tuple(Member(c, f"M{c[-2:]}", 3) for c in cards),
-                      periods=(Month(2026, 11),), arrears_months=0, months_ahead=0,
-                      premium=35_000 * len(cards), host_admin=2_500, agent_price=0,
-                      customer_no=cards[0])
+    return FamilyBill(
+        va_no=va,
+        head_name="SITI",
+        branch="X",
+        members=tuple(Member(c, f"M{c[-2:]}", 3) for c in cards),
+        periods=(Month(2026, 11),),
+        arrears_months=0,
+        months_ahead=0,
+        premium=35_000 * len(cards),
+        host_admin=2_500,
+        agent_price=0,
+        customer_no=cards[0],
+    )
 
 
 def price_of(engine, number: str) -> tuple[int, int] | None:
@@ -45,7 +64,8 @@ def price_of(engine, number: str) -> tuple[int, int] | None:
 
 
 def test_two_count_only_families_inquired_one_after_the_other_are_both_found_by_the_card_typed(
-        engine):
+    engine,
+):
     families.remember(engine, by_card("0001000000011", 3, 105_000), SEEN)
     families.remember(engine, by_card("0001000000102", 1, 2 * 150_000, months=2), SEEN)
     assert price_of(engine, "0001000000011") == (3, 105_000)
@@ -58,8 +78,12 @@ def test_a_confirmed_payment_moves_on_the_family_its_number_names_and_no_other(e
     families.remember(engine, by_card("0001000000011", 3, 105_000), SEEN)
     families.remember(engine, by_card("0001000000102", 1, 150_000), SEEN)
     families.mark_paid(engine, "", Month(2027, 6), confirmed=(1_000, 1, SEEN))  # names nobody
-    families.mark_paid(engine, "0001000000011", Month(2026, 12),
-                       confirmed=(220_000, 2, "2026-11-21T11:00:00+07:00"))
+    families.mark_paid(
+        engine,
+        "0001000000011",
+        Month(2026, 12),
+        confirmed=(220_000, 2, "2026-11-21T11:00:00+07:00"),
+    )
     moved, other = families.find(engine, "0001000000011"), families.find(engine, "0001000000102")
     assert moved is not None and other is not None
     assert (moved.paid_through, price_of(engine, "0001000000011")) == ("2026-12", (3, 110_000))
@@ -85,14 +109,20 @@ def test_0010_drops_the_families_keyed_by_nothing_and_keeps_the_others_by_every_
     with write(engine) as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "0009")
-        insert = ("INSERT INTO familycache (va_no, snapshot, inquired_at, numbers, paid_through) "
-                  "VALUES (?, ?, ?, ?, ?)")
-        old_native = ('{"va_no": "8888801000000011", "head_name": "SITI", "branch": "X", '
-                      '"members": []}')
-        counted = ('{"va_no": "", "head_name": "BUDI", "branch": "X", "members": [], '
-                   '"count_only": true, "member_count": 2, "month_price": 70000}')
-        conn.exec_driver_sql(insert, ("8888801000000011", old_native, SEEN,
-                                      " 01000000011 01000000102 ", "2026-10"))
+        insert = (
+            "INSERT INTO familycache (va_no, snapshot, inquired_at, numbers, paid_through) "
+            "VALUES (?, ?, ?, ?, ?)"
+        )
+        old_native = (
+            '{"va_no": "8888801000000011", "head_name": "SITI", "branch": "X", "members": []}'
+        )
+        counted = (
+            '{"va_no": "", "head_name": "BUDI", "branch": "X", "members": [], '
+            '"count_only": true, "member_count": 2, "month_price": 70000}'
+        )
+        conn.exec_driver_sql(
+            insert, ("8888801000000011", old_native, SEEN, " 01000000011 01000000102 ", "2026-10")
+        )
         conn.exec_driver_sql(insert, ("", counted, SEEN, "  ", "2026-10"))
     migrate(engine)
     kept = families.find(engine, "0001000000102")

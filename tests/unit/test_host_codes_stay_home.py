@@ -22,8 +22,11 @@ ROOT = Path(loket.__file__).parent
 HOME = ("host", "sim")  # where codes belong
 CODE_NAMES = frozenset({"rc", "host_rc"})
 CODE = re.compile(r"^[0-9]{2,3}$")
-SQL_ON_CODE = re.compile(r"\b(host_)?rc\s*(=|!=|<>|IN\b|NOT IN\b)\s*\(?\s*'?$|"
-                         r"\b(host_)?rc\s*(=|!=|<>|IN\b)\s*\(?'[0-9]", re.IGNORECASE)
+SQL_ON_CODE = re.compile(
+    r"\b(host_)?rc\s*(=|!=|<>|IN\b|NOT IN\b)\s*\(?\s*'?$|"
+    r"\b(host_)?rc\s*(=|!=|<>|IN\b)\s*\(?'[0-9]",
+    re.IGNORECASE,
+)
 # literal tables of codes that are not a host's: the local API's own HTTP statuses
 NOT_A_HOST = {"serve/openapi.py"}
 
@@ -47,8 +50,10 @@ def _is_code(node: ast.AST | None) -> bool:
 
 
 def _literal_codes(nodes: list[ast.expr | None]) -> int:
-    return sum(isinstance(n, ast.Constant) and isinstance(n.value, str)
-               and bool(CODE.match(n.value)) for n in nodes)
+    return sum(
+        isinstance(n, ast.Constant) and isinstance(n.value, str) and bool(CODE.match(n.value))
+        for n in nodes
+    )
 
 
 def offences(tree: ast.AST, where: str) -> list[str]:
@@ -56,19 +61,25 @@ def offences(tree: ast.AST, where: str) -> list[str]:
     for node in ast.walk(tree):
         line = f"{where}:{getattr(node, 'lineno', '?')}"
         if isinstance(node, ast.Compare) and any(
-                _is_code(n) for n in (node.left, *node.comparators)):
+            _is_code(n) for n in (node.left, *node.comparators)
+        ):
             found.append(f"{line}: compares a host's code ({ast.unparse(node)})")
         elif (isinstance(node, ast.Subscript) and _is_code(node.slice)) or (
-                isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                and node.func.attr in ("get", "pop", "setdefault", "add", "discard", "remove")
-                and any(_is_code(a) for a in node.args[:1])):
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("get", "pop", "setdefault", "add", "discard", "remove")
+            and any(_is_code(a) for a in node.args[:1])
+        ):
             found.append(f"{line}: a host's code as a key ({ast.unparse(node)})")
         elif isinstance(node, ast.Dict) and any(_is_code(k) for k in node.keys):
             found.append(f"{line}: a host's code as a key ({ast.unparse(node)[:60]})")
         elif isinstance(node, ast.Set) and any(_is_code(e) for e in node.elts):
             found.append(f"{line}: a host's code in a set ({ast.unparse(node)[:60]})")
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and (
-                SQL_ON_CODE.search(node.value)):
+        elif (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and (SQL_ON_CODE.search(node.value))
+        ):
             found.append(f"{line}: SQL deciding on a host's code ({node.value[:60]!r})")
         if where in NOT_A_HOST:
             continue
@@ -100,11 +111,14 @@ def branches_on_a_host(tree: ast.AST, where: str) -> list[str]:
     for node in ast.walk(tree):
         line = f"{where}:{getattr(node, 'lineno', '?')}"
         if isinstance(node, ast.Compare) and any(
-                isinstance(n, ast.Constant) and n.value in HOST_NAMES
-                for n in (node.left, *node.comparators)):
+            isinstance(n, ast.Constant) and n.value in HOST_NAMES
+            for n in (node.left, *node.comparators)
+        ):
             found.append(f"{line}: branches on a host's name ({ast.unparse(node)})")
-        elif isinstance(node, ast.Dict) and sum(
-                isinstance(k, ast.Constant) and k.value in HOST_NAMES for k in node.keys) >= 2:
+        elif (
+            isinstance(node, ast.Dict)
+            and sum(isinstance(k, ast.Constant) and k.value in HOST_NAMES for k in node.keys) >= 2
+        ):
             found.append(f"{line}: a table by host ({ast.unparse(node)[:60]})")
     return found
 
@@ -120,16 +134,22 @@ def test_nothing_outside_host_branches_on_a_host_name():
 def test_the_check_sees_what_it_is_for():
     sample = ast.parse(
         'if reply.rc == "34": pass\n'
-        'if rc in AUTH_REFUSED: pass\n'
+        "if rc in AUTH_REFUSED: pass\n"
         'TABLE = {"41": 1, "42": 2}\n'
-        'x = IP_REFUSED.get(rc)\n'
-        'y = names[payment.host_rc]\n'
+        "x = IP_REFUSED.get(rc)\n"
+        "y = names[payment.host_rc]\n"
         'z = f"kode {reply.rc}"\n'
         'IP_REFUSED = {"digiflazz": "45", "iak": "102"}\n'
-        'TROUBLE = f"{states} OR e.rc = \'84\'"\n'
-        'SHOWN = "SELECT host_rc, host_message FROM payment"\n')
+        "TROUBLE = f\"{states} OR e.rc = '84'\"\n"
+        'SHOWN = "SELECT host_rc, host_message FROM payment"\n'
+    )
     said = offences(sample, "sample.py")
     assert [s.split(": ", 1)[1].split(" (")[0] for s in said] == [
-        "compares a host's code", "compares a host's code", "a table of codes",
-        "a host's code as a key", "a host's code as a key", "a table of codes",
-        "SQL deciding on a host's code"]
+        "compares a host's code",
+        "compares a host's code",
+        "a table of codes",
+        "a host's code as a key",
+        "a host's code as a key",
+        "a table of codes",
+        "SQL deciding on a host's code",
+    ]

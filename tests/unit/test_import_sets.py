@@ -31,8 +31,13 @@ runpy.run_module("loket", run_name="__main__", alter_sys=True)
 
 def loaded(tmp_path: Path, *args: str) -> tuple[set[str], subprocess.CompletedProcess]:
     out = tmp_path / "modules.json"
-    run = subprocess.run([sys.executable, "-c", WRAPPER, str(out), *args], capture_output=True,
-                         text=True, timeout=90, env=dict(os.environ))
+    run = subprocess.run(
+        [sys.executable, "-c", WRAPPER, str(out), *args],
+        capture_output=True,
+        text=True,
+        timeout=90,
+        env=dict(os.environ),
+    )
     assert "Traceback" not in run.stderr, run.stderr
     names = json.loads(out.read_text())  # every module, and every top-level package
     return {*names, *(name.split(".")[0] for name in names)}, run
@@ -50,14 +55,21 @@ def config(tmp_path, sim) -> Path:
     return config_for(tmp_path, db, sim.url, AGENT, KEY)
 
 
-@pytest.mark.parametrize("args, also_allowed", [
-    (["inquiry", "0001000000011", "--json"], ()),
-    (["inquiry", "0001000000011"], ()),
-    (["pay", "0001000000011", "--cash", "110000", "--json"], ("escpos",)),  # the slip is printed
-    (["sync", "--once"], ()),
-])
+@pytest.mark.parametrize(
+    "args, also_allowed",
+    [
+        (["inquiry", "0001000000011", "--json"], ()),
+        (["inquiry", "0001000000011"], ()),
+        (
+            ["pay", "0001000000011", "--cash", "110000", "--json"],
+            ("escpos",),
+        ),  # the slip is printed
+        (["sync", "--once"], ()),
+    ],
+)
 def test_a_headless_command_on_a_current_schema_loads_nothing_it_does_not_use(
-        tmp_path, config, args, also_allowed):
+    tmp_path, config, args, also_allowed
+):
     modules, run = loaded(tmp_path, "--config", str(config), *args)
     assert run.returncode == 0, run.stderr
     forbidden = set(HEAVY) - set(also_allowed)
@@ -85,19 +97,41 @@ def test_the_head_read_from_the_migration_files_is_alembics_head():
     assert code_head() == ScriptDirectory.from_config(_alembic()).get_current_head() is not None
 
 
-@pytest.mark.parametrize("files, head", [
-    ({"0001_a.py": "revision = '0001'\ndown_revision = None\n",
-      "0002_b.py": 'revision: str = "0002"\ndown_revision: Union[str, None] = "0001"  # x\n'},
-     "0002"),
-    ({"0001_a.py": "revision = '0001'\ndown_revision = None\n",
-      "0002_b.py": "revision = '0002'\ndown_revision = ('0001', '0003')\n",
-      "0003_c.py": "revision = '0003'\ndown_revision = '0001'\n"}, None),  # a merge: ask Alembic
-    ({"0001_a.py": "revision = '0001'\ndown_revision = None\n",
-      "0002_b.py": "revision = REVISION\ndown_revision = '0001'\n"}, None),  # not plain
-    ({"0001_a.py": "revision = '0001'\ndown_revision = None\n",
-      "0002_b.py": "revision = '0002'\ndown_revision = '0001'\n",
-      "0003_c.py": "revision = '0003'\ndown_revision = '0001'\n"}, None),  # two heads
-])
+@pytest.mark.parametrize(
+    "files, head",
+    [
+        (
+            {
+                "0001_a.py": "revision = '0001'\ndown_revision = None\n",
+                "0002_b.py": 'revision: str = "0002"\ndown_revision: Union[str, None] = "0001"  # x\n',
+            },
+            "0002",
+        ),
+        (
+            {
+                "0001_a.py": "revision = '0001'\ndown_revision = None\n",
+                "0002_b.py": "revision = '0002'\ndown_revision = ('0001', '0003')\n",
+                "0003_c.py": "revision = '0003'\ndown_revision = '0001'\n",
+            },
+            None,
+        ),  # a merge: ask Alembic
+        (
+            {
+                "0001_a.py": "revision = '0001'\ndown_revision = None\n",
+                "0002_b.py": "revision = REVISION\ndown_revision = '0001'\n",
+            },
+            None,
+        ),  # not plain
+        (
+            {
+                "0001_a.py": "revision = '0001'\ndown_revision = None\n",
+                "0002_b.py": "revision = '0002'\ndown_revision = '0001'\n",
+                "0003_c.py": "revision = '0003'\ndown_revision = '0001'\n",
+            },
+            None,
+        ),  # two heads
+    ],
+)
 def test_a_migration_the_fast_reading_cannot_be_sure_of_is_left_to_alembic(tmp_path, files, head):
     from loket.store.db import code_head
 

@@ -29,8 +29,9 @@ def _imports(package: str) -> dict[str, set[str]]:
                 elif node.module.startswith(prefix + "."):
                     found.add(node.module.split(".")[2])
             elif isinstance(node, ast.Import):
-                found |= {a.name.split(".")[2] for a in node.names
-                          if a.name.startswith(prefix + ".")}
+                found |= {
+                    a.name.split(".")[2] for a in node.names if a.name.startswith(prefix + ".")
+                }
         graph[name] = found & modules - {name}
     return graph
 
@@ -40,7 +41,7 @@ def _circle(graph: dict[str, set[str]]) -> list[str] | None:
 
     def visit(node: str, path: list[str]) -> list[str] | None:
         if node in path:
-            return path[path.index(node):] + [node]
+            return path[path.index(node) :] + [node]
         if node in done:
             return None
         for nxt in sorted(graph[node]):

@@ -25,8 +25,14 @@ ALLOWED = {
     "sim/host.py": "how long a simulated payment stays pending: a duration, not a date",
     "sim/profiles/engine.py": "the same for the aggregator profiles, and their status rate limit",
 }
-WALL_CLOCK = {("datetime", "now"), ("datetime", "today"), ("datetime", "utcnow"),
-              ("date", "today"), ("time", "time"), ("time", "time_ns")}
+WALL_CLOCK = {
+    ("datetime", "now"),
+    ("datetime", "today"),
+    ("datetime", "utcnow"),
+    ("date", "today"),
+    ("time", "time"),
+    ("time", "time_ns"),
+}
 
 
 def _readings(tree: ast.AST) -> list[int]:
@@ -51,16 +57,24 @@ def test_nothing_in_src_reads_the_wall_clock_but_the_clock():
 
 
 def test_the_check_finds_a_reading():
-    assert _readings(ast.parse("import time\nfrom datetime import datetime\n"
-                               "a = datetime.now()\nb = time.time()\n")) == [3, 4]
+    assert _readings(
+        ast.parse(
+            "import time\nfrom datetime import datetime\na = datetime.now()\nb = time.time()\n"
+        )
+    ) == [3, 4]
 
 
 def test_a_test_clock_reaches_a_loket_process():
     """The child process's business date is the test's, not the machine's: a year away here."""
     when = datetime.now(WIB).replace(microsecond=0) + timedelta(days=400)
-    code = ("from loket.clock import SystemClock; print(SystemClock().now().isoformat())")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          env={**os.environ, CLOCK_ENV: when.isoformat()}, timeout=60)
+    code = "from loket.clock import SystemClock; print(SystemClock().now().isoformat())"
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, CLOCK_ENV: when.isoformat()},
+        timeout=60,
+    )
     seen = datetime.fromisoformat(done.stdout.strip())
     assert timedelta(0) <= seen - when < timedelta(seconds=30)
 
@@ -68,8 +82,14 @@ def test_a_test_clock_reaches_a_loket_process():
 def test_a_clock_setting_that_cannot_be_read_is_one_line():
     with pytest.raises(ClockSettingError, match="tanpa zona waktu"):
         read_clock_env("2026-11-21T10:00:00")
-    done = subprocess.run([sys.executable, "-m", "loket", "history"], capture_output=True,
-                          text=True, env={**os.environ, CLOCK_ENV: "besok"}, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "loket", "history"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, CLOCK_ENV: "besok"},
+        timeout=60,
+    )
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [
-        "loket: LOKET_NOW='besok' bukan waktu ISO 8601 (contoh 2026-11-21T10:00:00+07:00)"]
+        "loket: LOKET_NOW='besok' bukan waktu ISO 8601 (contoh 2026-11-21T10:00:00+07:00)"
+    ]

@@ -9,9 +9,17 @@ S = PaymentState
 
 @pytest.mark.parametrize(
     ("rc", "outcome"),
-    [("00", Outcome.SUCCESS), ("03", Outcome.PENDING), ("34", Outcome.FINAL_FAILURE),
-     ("44", Outcome.REJECTED), ("49", Outcome.REJECTED), ("50", Outcome.NOT_POSTED),
-     ("58", Outcome.REJECTED), ("84", Outcome.FINAL_FAILURE), ("99", Outcome.UNKNOWN)],
+    [
+        ("00", Outcome.SUCCESS),
+        ("03", Outcome.PENDING),
+        ("34", Outcome.FINAL_FAILURE),
+        ("44", Outcome.REJECTED),
+        ("49", Outcome.REJECTED),
+        ("50", Outcome.NOT_POSTED),
+        ("58", Outcome.REJECTED),
+        ("84", Outcome.FINAL_FAILURE),
+        ("99", Outcome.UNKNOWN),
+    ],
 )
 def test_rc_classes_follow_the_protocol_table(rc, outcome):
     assert classify("whatever", rc) is outcome
@@ -33,8 +41,15 @@ def test_final_states_have_no_way_out():
     assert TRANSITIONS[S.SUCCESS] == frozenset() and TRANSITIONS[S.REFUNDED] == frozenset()
 
 
-@pytest.mark.parametrize(("old", "new"), [(S.SUCCESS, S.SENDING), (S.RECORDED, S.SUCCESS),
-                                          (S.FAILED, S.SENDING), (S.REFUND_DUE, S.SUCCESS)])
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        (S.SUCCESS, S.SENDING),
+        (S.RECORDED, S.SUCCESS),
+        (S.FAILED, S.SENDING),
+        (S.REFUND_DUE, S.SUCCESS),
+    ],
+)
 def test_illegal_transitions_are_refused(old, new):
     with pytest.raises(IllegalTransition):
         check_transition(old, new)

@@ -31,8 +31,9 @@ IMPORT_ALL = textwrap.dedent("""
 
 
 def test_no_module_of_the_app_needs_a_posix_only_module():
-    done = subprocess.run([sys.executable, "-c", IMPORT_ALL], capture_output=True, text=True,
-                          timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", IMPORT_ALL], capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout == ""
 

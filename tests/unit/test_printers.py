@@ -20,8 +20,10 @@ RASTER = b"\x1dv0\x00"  # GS v 0: a raster image, then its width in bytes (8 dot
 
 
 def slip(columns: int, qr: str) -> bytes:
-    return render(layouts.receipt(factories.record("SUCCESS"), SHOP, columns),
-                  PrintOptions(columns=columns, qr=qr))
+    return render(
+        layouts.receipt(factories.record("SUCCESS"), SHOP, columns),
+        PrintOptions(columns=columns, qr=qr),
+    )
 
 
 def test_rendering_leaves_the_libraries_shared_profile_as_it_was(capsys):
@@ -38,7 +40,7 @@ def test_rendering_leaves_the_libraries_shared_profile_as_it_was(capsys):
 def test_an_image_qr_is_centred_on_the_papers_width(columns, width_bytes):
     data = slip(columns, "image")
     at = data.index(RASTER) + len(RASTER)
-    assert data[at:at + 2] == bytes([width_bytes, 0])  # 384 or 576 dots: the paper's width
+    assert data[at : at + 2] == bytes([width_bytes, 0])  # 384 or 576 dots: the paper's width
 
 
 def test_win32raw_without_a_windows_spooler_says_so_in_one_line():

@@ -21,7 +21,9 @@ def paid_payment(state="SUCCESS"):
 
 
 def paper(elements, columns, **opts):
-    return "\n".join(decode(render(elements, PrintOptions(columns=columns, **opts)), columns)) + "\n"
+    return (
+        "\n".join(decode(render(elements, PrintOptions(columns=columns, **opts)), columns)) + "\n"
+    )
 
 
 @pytest.mark.parametrize("columns", [32, 48])
@@ -39,11 +41,24 @@ def test_every_line_fits_the_paper(columns):
 
 def test_receipt_has_the_required_content_in_order():
     text = " ".join(paper(layouts.receipt(paid_payment(), SHOP, 48), 48).split())  # unwrap
-    order = ["WARUNG BU SRI", "STRUK PEMBAYARAN IURAN BPJS KESEHATAN", "19866A7A63902A3D",
-             "PAY-01JCZ8Q4T6W2M0X9K3V7B5N1RA", "21/11/2026 10:00", "8888801000000029", "AGUS SALIM",
-             "2 ORANG", "3 BULAN", "SEP 2026 - NOV 2026", "Rp 750.000", "Rp 2.500", "Rp 752.500",
-             "BPJS KESEHATAN MENYATAKAN STRUK INI SEBAGAI BUKTI PEMBAYARAN YANG SAH",
-             "[QR PAY-01JCZ8Q4T6W2M0X9K3V7B5N1RA|19866A7A63902A3D]", "www.bpjs-kesehatan.go.id"]
+    order = [
+        "WARUNG BU SRI",
+        "STRUK PEMBAYARAN IURAN BPJS KESEHATAN",
+        "19866A7A63902A3D",
+        "PAY-01JCZ8Q4T6W2M0X9K3V7B5N1RA",
+        "21/11/2026 10:00",
+        "8888801000000029",
+        "AGUS SALIM",
+        "2 ORANG",
+        "3 BULAN",
+        "SEP 2026 - NOV 2026",
+        "Rp 750.000",
+        "Rp 2.500",
+        "Rp 752.500",
+        "BPJS KESEHATAN MENYATAKAN STRUK INI SEBAGAI BUKTI PEMBAYARAN YANG SAH",
+        "[QR PAY-01JCZ8Q4T6W2M0X9K3V7B5N1RA|19866A7A63902A3D]",
+        "www.bpjs-kesehatan.go.id",
+    ]
     positions = [text.index(piece) for piece in order]
     assert positions == sorted(positions)
 
@@ -108,8 +123,9 @@ def test_a_network_printer_receives_the_whole_slip():
     reader = threading.Thread(target=accept)
     reader.start()
     data = render(layouts.receipt(paid_payment(), SHOP, 32), PrintOptions())
-    Delivery(PrinterSettings(backend="network", host="127.0.0.1",
-                             port=server.getsockname()[1])).send(data)
+    Delivery(
+        PrinterSettings(backend="network", host="127.0.0.1", port=server.getsockname()[1])
+    ).send(data)
     reader.join(timeout=5)
     server.close()
     assert bytes(got) == data and "19866A7A63902A3D" in "\n".join(decode(bytes(got)))
@@ -145,8 +161,11 @@ def test_a_pos_receipt_matches_golden_paper(columns):
 
 @pytest.mark.parametrize("slip", ["receipt", "provisional", "refund"])
 def test_a_reference_longer_than_the_line_prints_in_groups_of_four_in_columns(slip):
-    make = {"receipt": layouts.receipt, "provisional": layouts.provisional,
-            "refund": lambda p, shop, cols: layouts.refund(p, shop, cols, "2026-11-21T11:30:00+07:00")}
+    make = {
+        "receipt": layouts.receipt,
+        "provisional": layouts.provisional,
+        "refund": lambda p, shop, cols: layouts.refund(p, shop, cols, "2026-11-21T11:30:00+07:00"),
+    }
     lines = paper(make[slip](pos_payment(), SHOP, 32), 32).splitlines()
     at = lines.index("         PAY-SU7S NT7R AQBR MVUR")
     assert lines[at + 1] == "             PMQM 4EE6 XYIJ HU3L"  # each group under a group
@@ -154,5 +173,7 @@ def test_a_reference_longer_than_the_line_prints_in_groups_of_four_in_columns(sl
 
 
 def test_a_reference_that_fits_the_line_stays_whole():
-    assert "  PAY-01JCZ8Q4T6W2M0X9K3V7B5N1RA" in paper(layouts.receipt(paid_payment(), SHOP, 32), 32)
+    assert "  PAY-01JCZ8Q4T6W2M0X9K3V7B5N1RA" in paper(
+        layouts.receipt(paid_payment(), SHOP, 32), 32
+    )
     assert f"            {POS_REF}\n" in paper(layouts.receipt(pos_payment(), SHOP, 48), 48)

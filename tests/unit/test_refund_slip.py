@@ -18,8 +18,9 @@ REFUNDED_AT = "2026-11-21T11:30:00+07:00"
 
 
 def refunded(**changes):
-    payment = replace(factories.record("REFUNDED"),
-                      host_message="Jumlah berbeda: tagihan 105000, dibayar 100000")
+    payment = replace(
+        factories.record("REFUNDED"), host_message="Jumlah berbeda: tagihan 105000, dibayar 100000"
+    )
     return replace(payment, **changes)
 
 
@@ -35,13 +36,18 @@ def test_the_refund_slip_matches_golden_paper(columns):
 
 
 @pytest.mark.parametrize("columns", [32, 48])
-@pytest.mark.parametrize("changes", [
-    {},
-    {"head_name": "MUHAMMAD ABDURRAHMAN WAHYUDI SAPUTRA NINGRUM"},
-    {"host_message": "Ditolak biller, deposit dikembalikan; hubungi https://contoh.id/bantuan-pelanggan-bpjs"},
-    {"host_message": ""},
-    {"head_name": "Siti Äminah Çelik"},
-])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {},
+        {"head_name": "MUHAMMAD ABDURRAHMAN WAHYUDI SAPUTRA NINGRUM"},
+        {
+            "host_message": "Ditolak biller, deposit dikembalikan; hubungi https://contoh.id/bantuan-pelanggan-bpjs"
+        },
+        {"host_message": ""},
+        {"head_name": "Siti Äminah Çelik"},
+    ],
+)
 def test_every_line_fits_and_every_colon_is_in_one_column(columns, changes):
     lines = paper(refunded(**changes), columns)
     assert all(len(line) <= columns for line in lines if line != "[CUT]"), lines
@@ -49,8 +55,8 @@ def test_every_line_fits_and_every_colon_is_in_one_column(columns, changes):
     assert {line.index(":") for line in fields} == {len("Dikembalikan")}, fields
     labels = [line.split(":")[0].strip() for line in fields]
     assert labels == ["Ref Loket", "Dibayar", "Dikembalikan", "No. VA", "Nama", "Alasan"]
-    body = lines[lines.index(next(f for f in fields if f.startswith("Alasan"))) + 1:]
-    for line in body[:body.index("-" * columns)]:  # the reason's further lines: under its value
+    body = lines[lines.index(next(f for f in fields if f.startswith("Alasan"))) + 1 :]
+    for line in body[: body.index("-" * columns)]:  # the reason's further lines: under its value
         assert line.startswith(" " * 14) and line[14] != " ", line
 
 

@@ -28,16 +28,19 @@ def engine(tmp_path):
 
 
 # SQLite's indexes on an expression are not reflected, so not compared: checked by their text
-@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index",
-                            "ignore:autogenerate skipping metadata-specified expression-based")
+@pytest.mark.filterwarnings(
+    "ignore:Skipped unsupported reflection of expression-based index",
+    "ignore:autogenerate skipping metadata-specified expression-based",
+)
 def test_migrations_from_an_empty_file_give_exactly_the_models(tmp_path):
     from loket.store.models import FAMILY_TAIL
 
     engine = open_database(tmp_path / "empty.db")
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
-        indexed = conn.exec_driver_sql("SELECT sql FROM sqlite_master "
-                                       "WHERE name = 'ix_payment_family_tail'").scalar()
+        indexed = conn.exec_driver_sql(
+            "SELECT sql FROM sqlite_master WHERE name = 'ix_payment_family_tail'"
+        ).scalar()
     assert diff == []
     assert indexed is not None and f"({FAMILY_TAIL})" in indexed
     open_database(tmp_path / "empty.db").dispose()  # applying again on start changes nothing
@@ -69,24 +72,41 @@ def test_ref_id_is_unique_in_the_database_itself(engine, tmp_path):
     raw = sqlite3.connect(tmp_path / "loket.db")
     row = raw.execute("SELECT * FROM payment").fetchone()
     with pytest.raises(sqlite3.IntegrityError):
-        raw.execute(f"INSERT INTO payment VALUES (NULL, {', '.join('?' * (len(row) - 1))})", row[1:])
+        raw.execute(
+            f"INSERT INTO payment VALUES (NULL, {', '.join('?' * (len(row) - 1))})", row[1:]
+        )
 
 
 def test_a_payment_needs_a_real_cashier(engine):
     with pytest.raises(IntegrityError):
-        payments.record(engine, make_payment("RECORDED", cashier_id="ghost"), actor="x",
-                        state=PaymentState.RECORDED)
+        payments.record(
+            engine,
+            make_payment("RECORDED", cashier_id="ghost"),
+            actor="x",
+            state=PaymentState.RECORDED,
+        )
 
 
 def test_each_transition_is_written_and_illegal_ones_refused(engine):
     payments.record(engine, fresh(), actor="kasir1", state=PaymentState.RECORDED)
     payments.transition(engine, "PAY-1", PaymentState.SENDING, actor="fwd", now=NOW)
-    payments.transition(engine, "PAY-1", PaymentState.SUCCESS, actor="fwd", now=NOW,
-                        answer=HostAnswer("00", "ok"), change=PaymentChange(host_sn="SN1"))
+    payments.transition(
+        engine,
+        "PAY-1",
+        PaymentState.SUCCESS,
+        actor="fwd",
+        now=NOW,
+        answer=HostAnswer("00", "ok"),
+        change=PaymentChange(host_sn="SN1"),
+    )
     with pytest.raises(IllegalTransition):
         payments.transition(engine, "PAY-1", PaymentState.SENDING, actor="fwd", now=NOW)
     steps = [(e.from_state, e.to_state, e.rc) for e in payments.events(engine, "PAY-1")]
-    assert steps == [("", "RECORDED", ""), ("RECORDED", "SENDING", ""), ("SENDING", "SUCCESS", "00")]
+    assert steps == [
+        ("", "RECORDED", ""),
+        ("RECORDED", "SENDING", ""),
+        ("SENDING", "SUCCESS", "00"),
+    ]
     assert payments.get(engine, "PAY-1").host_sn == "SN1"
 
 
@@ -106,14 +126,22 @@ def test_pins_are_salted_scrypt_hashes(engine, tmp_path):
 def test_failed_and_refund_due_are_one_transaction(engine):
     payments.record(engine, fresh(), actor="kasir1", state=PaymentState.RECORDED)
     payments.transition(engine, "PAY-1", PaymentState.SENDING, actor="fwd", now=NOW)
-    done = payments.transition(engine, "PAY-1", PaymentState.FAILED, actor="fwd", now=NOW,
-                               answer=HostAnswer("84", "beda"), then=PaymentState.REFUND_DUE)
+    done = payments.transition(
+        engine,
+        "PAY-1",
+        PaymentState.FAILED,
+        actor="fwd",
+        now=NOW,
+        answer=HostAnswer("84", "beda"),
+        then=PaymentState.REFUND_DUE,
+    )
     assert done.state == PaymentState.REFUND_DUE
     steps = [(e.from_state, e.to_state) for e in payments.events(engine, "PAY-1")][-2:]
     assert steps == [("SENDING", "FAILED"), ("FAILED", "REFUND_DUE")]
     with pytest.raises(IllegalTransition):  # a refused second step rolls back the first
-        payments.transition(engine, "PAY-1", PaymentState.REFUNDED, actor="k", now=NOW,
-                            then=PaymentState.SENDING)
+        payments.transition(
+            engine, "PAY-1", PaymentState.REFUNDED, actor="k", now=NOW, then=PaymentState.SENDING
+        )
     assert payments.get(engine, "PAY-1").state == PaymentState.REFUND_DUE
 
 
@@ -136,10 +164,18 @@ def test_reads_do_not_wait_while_another_connection_writes(engine):
     from loket.store import cashiers, families, settings, shifts
     from loket.store.db import write
 
-    bill = FamilyBill(va_no="8888801000000011", head_name="SITI", branch="X",
-                      members=(Member("0001000000011", "SITI", 3),), periods=(Month(2026, 11),),
-                      arrears_months=0, months_ahead=0, premium=35_000, host_admin=2500,
-                      agent_price=36_000)
+    bill = FamilyBill(
+        va_no="8888801000000011",
+        head_name="SITI",
+        branch="X",
+        members=(Member("0001000000011", "SITI", 3),),
+        periods=(Month(2026, 11),),
+        arrears_months=0,
+        months_ahead=0,
+        premium=35_000,
+        host_admin=2500,
+        agent_price=36_000,
+    )
     families.remember(engine, bill, "2026-11-21T10:00:00+07:00")
     with write(engine) as writer:  # another process holds the write lock
         writer.exec_driver_sql("UPDATE payment SET print_count = print_count")
@@ -165,7 +201,9 @@ def test_a_ref_copied_from_a_slip_in_its_groups_of_four_finds_the_payment(engine
     payments.record(engine, fresh(ref), actor="kasir1", state=PaymentState.RECORDED)
     day = NOW[:10]
     assert [p.ref_id for p in payments.of_day(engine, day, "PAY-SU7S NT7R AQBR")] == [ref]
-    assert [p.ref_id for p in payments.of_day(engine, day, "AGUS SALIM")] == [ref]  # names keep spaces
+    assert [p.ref_id for p in payments.of_day(engine, day, "AGUS SALIM")] == [
+        ref
+    ]  # names keep spaces
 
 
 def test_a_database_from_before_shifts_holding_a_payment_is_upgraded(tmp_path):
@@ -190,12 +228,18 @@ def test_an_upgrade_that_would_leave_a_row_pointing_nowhere_changes_nothing(tmp_
 
     database_at(tmp_path / "old.db", "0002", ("QUEUED",))
     conn = sqlite3.connect(tmp_path / "old.db")  # an event whose payment is gone
-    conn.execute("INSERT INTO paymentevent (payment_id, at, from_state, to_state, rc, message, "
-                 "actor) VALUES (99, ?, '', 'QUEUED', '', '', 'x')", (NOW,))
+    conn.execute(
+        "INSERT INTO paymentevent (payment_id, at, from_state, to_state, rc, message, "
+        "actor) VALUES (99, ?, '', 'QUEUED', '', '', 'x')",
+        (NOW,),
+    )
     conn.commit()
     conn.close()
-    with pytest.raises(StorageError, match="Pembaruan skema database dibatalkan: baris di tabel "
-                                           "paymentevent menunjuk ke payment"):
+    with pytest.raises(
+        StorageError,
+        match="Pembaruan skema database dibatalkan: baris di tabel "
+        "paymentevent menunjuk ke payment",
+    ):
         open_database(tmp_path / "old.db")
     conn = sqlite3.connect(tmp_path / "old.db")
     assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0002",)

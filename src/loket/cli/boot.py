@@ -26,8 +26,13 @@ def _training_sim(config: Config):
     key = secrets.token_hex(16)
     db = Path(config.database.path).with_name("sim.db")
     h = config.host
-    settings = SimSettings(agent_id=h.account, key=key, db_path=str(db), profile=h.adapter,
-                           min_status_interval_s=h.status_interval_s)
+    settings = SimSettings(
+        agent_id=h.account,
+        key=key,
+        db_path=str(db),
+        profile=h.adapter,
+        min_status_interval_s=h.status_interval_s,
+    )
     sim = SimThread(settings).start()
     return sim, key
 

@@ -23,8 +23,9 @@ def resolve_config(args):
     if getattr(args, "training", False) or path is None:
         return training_config(profile=profile or "loket")
     if profile is not None:
-        raise ConfigError("--profile hanya untuk mode latihan; host sungguhan dipilih di "
-                          f"[host] adapter ({path})")
+        raise ConfigError(
+            f"--profile hanya untuk mode latihan; host sungguhan dipilih di [host] adapter ({path})"
+        )
     return load_config(path)
 
 
@@ -128,10 +129,13 @@ def _report(args, out: dict, code: int) -> int:
         print(json.dumps(out, indent=2))
     elif out.get("ref_id"):
         if out["state"] in OWED_BACK:  # refused: the money goes back, not the change
-            money = (f"KEMBALIKAN {format_rupiah(out['total'])} ke pelanggan (kembalian "
-                     f"{format_rupiah(out['change'])} belum diberikan? kembalikan semua "
-                     f"{format_rupiah(out['cash'])})" if out["change"] else
-                     f"KEMBALIKAN {format_rupiah(out['total'])} ke pelanggan")
+            money = (
+                f"KEMBALIKAN {format_rupiah(out['total'])} ke pelanggan (kembalian "
+                f"{format_rupiah(out['change'])} belum diberikan? kembalikan semua "
+                f"{format_rupiah(out['cash'])})"
+                if out["change"]
+                else f"KEMBALIKAN {format_rupiah(out['total'])} ke pelanggan"
+            )
         else:
             money = f"total {format_rupiah(out['total'])}  kembali {format_rupiah(out['change'])}"
         print(f"{out['state_label']}  ref {out['ref_id']}  sn {out['sn'] or '-'}  {money}")
@@ -167,10 +171,12 @@ def new_token(name: str) -> int:
     """A token as `loket serve` wants it, as a line for its environment file; where it goes on
     stderr, so that ``loket serve --new-token > serve.env`` writes the file."""
     print(f"{name}={secrets.token_urlsafe(32)}")
-    print(f"Simpan baris {name}=... (keluaran perintah ini) di file lingkungan loket serve "
-          "(hanya bisa dibaca pemilik, mis. ~/.config/loket/serve.env), lalu jalankan ulang "
-          "loket serve; POS mengirim token itu sebagai Authorization: Bearer <token>",
-          file=sys.stderr)
+    print(
+        f"Simpan baris {name}=... (keluaran perintah ini) di file lingkungan loket serve "
+        "(hanya bisa dibaca pemilik, mis. ~/.config/loket/serve.env), lalu jalankan ulang "
+        "loket serve; POS mengirim token itu sebagai Authorization: Bearer <token>",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -195,8 +201,9 @@ def reconcile(args) -> int:
 def owner_command(args) -> int:
     from loket.cli import owner
 
-    handler = {"cashier": owner.cashier, "report": owner.report,
-               "audit": owner.audit_verify}[args.command]
+    handler = {"cashier": owner.cashier, "report": owner.report, "audit": owner.audit_verify}[
+        args.command
+    ]
     with runtime(args) as rt:
         return handler(rt, args)
 

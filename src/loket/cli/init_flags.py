@@ -9,9 +9,12 @@ import argparse
 
 def add_parser(sub, common) -> None:
     init = sub.add_parser(
-        "init", parents=[common], help="write a configuration and the owner's account",
+        "init",
+        parents=[common],
+        help="write a configuration and the owner's account",
         description="Set up a counter. Every answer can be given as a flag (then it is not "
-        "asked); the owner's PIN comes from the terminal, or from two lines of standard input.")
+        "asked); the owner's PIN comes from the terminal, or from two lines of standard input.",
+    )
     flag = init.add_argument
     flag("--database", metavar="PATH", help="the counter's database file")
     flag("--shop-name", help="printed on every slip")
@@ -23,12 +26,19 @@ def add_parser(sub, common) -> None:
     flag("--url", help="the host's address")
     flag("--key-env", metavar="NAME", help="the environment variable holding the host key")
     flag("--sku", help="digiflazz: your buyer_sku_code for BPJS Kesehatan")
-    flag("--testing", action=argparse.BooleanOptionalAction, default=None,
-         help="digiflazz: development mode (with the development key)")
+    flag(
+        "--testing",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="digiflazz: development mode (with the development key)",
+    )
     flag("--printer", help="the printer backend")
     flag("--columns", help="paper columns: 32 (58 mm) or 48 (80 mm)")
-    flag("--printer-target", metavar="WHERE",
-         help="file: path; serial: device; network: host; cups / win32raw: printer name")
+    flag(
+        "--printer-target",
+        metavar="WHERE",
+        help="file: path; serial: device; network: host; cups / win32raw: printer name",
+    )
     flag("--vendor-id", metavar="HEX", help="usb printer: vendor id (hex)")
     flag("--product-id", metavar="HEX", help="usb printer: product id (hex)")
     flag("--admin-fee", metavar="RP", help="the counter's admin fee per transaction")

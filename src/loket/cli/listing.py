@@ -66,5 +66,7 @@ def history_line(p: Payment) -> str:
     """One payment of ``loket history``: each column at the same place on every line, whatever
     the state's words; the family's number whole (a VA's 16 digits, or the 13 of a card typed)."""
     counts = f"{p.member_count} org {p.month_count} bln"
-    return (f"  {times.clock_hm(p.created_at)}  {p.family_no:<16}  {label(p.state):<{LABEL_WIDTH}}  "
-            f"{p.head_name[:20]:<20}  {counts:<13}  {format_rupiah(p.total):>13}  {p.ref_id}")
+    return (
+        f"  {times.clock_hm(p.created_at)}  {p.family_no:<16}  {label(p.state):<{LABEL_WIDTH}}  "
+        f"{p.head_name[:20]:<20}  {counts:<13}  {format_rupiah(p.total):>13}  {p.ref_id}"
+    )

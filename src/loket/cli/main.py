@@ -61,10 +61,18 @@ def _parser() -> argparse.ArgumentParser:
         help="which host API to serve: loket (native), digiflazz (/v1/transaction) or iak "
         "(/api/v1/bill/check); --agent is then the username, --key the API key",
     )
-    sim.add_argument("--min-status-interval", type=float, default=60.0,
-                     help="digiflazz/iak: seconds between status calls for one transaction")
-    sim.add_argument("--inquiry-ttl", type=float, default=900.0,
-                     help="iak: seconds an inquiry's tr_id can be paid")
+    sim.add_argument(
+        "--min-status-interval",
+        type=float,
+        default=60.0,
+        help="digiflazz/iak: seconds between status calls for one transaction",
+    )
+    sim.add_argument(
+        "--inquiry-ttl",
+        type=float,
+        default=900.0,
+        help="iak: seconds an inquiry's tr_id can be paid",
+    )
 
     for name, text in (("inquiry", "look up a family's bill"), ("pay", "pay a family's bill")):
         cmd = sub.add_parser(name, parents=[common], help=text)
@@ -73,23 +81,31 @@ def _parser() -> argparse.ArgumentParser:
         cmd.add_argument("--json", action="store_true")
         if name == "pay":
             cmd.add_argument("--cash", required=True, help="cash received, e.g. 110000")
-            cmd.add_argument("--key", default=None,
-                             help="idempotency key (8-200 printable ASCII characters, e.g. the "
-                             "POS's order id): the same key again answers with the payment "
-                             "already made, never a second one (default: a new key each run)")
+            cmd.add_argument(
+                "--key",
+                default=None,
+                help="idempotency key (8-200 printable ASCII characters, e.g. the "
+                "POS's order id): the same key again answers with the payment "
+                "already made, never a second one (default: a new key each run)",
+            )
 
-    serve = sub.add_parser("serve", parents=[common],
-                           help="a local HTTP API for the shop's own POS (bearer token)")
+    serve = sub.add_parser(
+        "serve", parents=[common], help="a local HTTP API for the shop's own POS (bearer token)"
+    )
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8780)
-    serve.add_argument("--new-token", action="store_true",
-                       help="print a strong bearer token for [serve] token_env, and where it goes")
+    serve.add_argument(
+        "--new-token",
+        action="store_true",
+        help="print a strong bearer token for [serve] token_env, and where it goes",
+    )
 
     sync = sub.add_parser("sync", parents=[common], help="forward queued payments to the host")
     sync.add_argument("--once", action="store_true", help="one pass, then exit")
 
-    rec = sub.add_parser("reconcile", parents=[common],
-                         help="check every payment of a day against the host")
+    rec = sub.add_parser(
+        "reconcile", parents=[common], help="check every payment of a day against the host"
+    )
     rec.add_argument("--date", required=True, help="YYYY-MM-DD (WIB)")
     rec.add_argument("--json", action="store_true")
 
@@ -107,47 +123,67 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("id")
     add.add_argument("--name", default=None)
     add.add_argument("--role", choices=["kasir", "pemilik", "cashier", "owner"], default="kasir")
-    add.add_argument("--pos", action="store_true",
-                     help="a headless POS account for `loket pay` (no PIN, cannot log in)")
+    add.add_argument(
+        "--pos",
+        action="store_true",
+        help="a headless POS account for `loket pay` (no PIN, cannot log in)",
+    )
     reset = actions.add_parser("reset-pin", parents=[owner], help="a new PIN (asked twice)")
     reset.add_argument("id")
     for name in ("deactivate", "reactivate"):
         actions.add_parser(name, parents=[owner]).add_argument("id")
     actions.add_parser("list", parents=[owner])
 
-    report = sub.add_parser("report", parents=[common],
-                            help="daily or monthly report: PDF, CSV, XLSX (owner only)")
+    report = sub.add_parser(
+        "report", parents=[common], help="daily or monthly report: PDF, CSV, XLSX (owner only)"
+    )
     kinds = report.add_subparsers(dest="kind", required=True)
     daily = kinds.add_parser("daily", parents=[owner])
     daily.add_argument("--date", required=True, help="YYYY-MM-DD (WIB)")
     monthly = kinds.add_parser("monthly", parents=[owner])
     monthly.add_argument("--month", required=True, help="YYYY-MM")
     for kind in (daily, monthly):
-        kind.add_argument("--out", default=None,
-                          help="the PDF to write (default: PDF, CSV and XLSX into laporan/ "
-                          "beside the database)")
-        kind.add_argument("--csv", default=None, help="also the payments as CSV (Indonesian "
-                          "spreadsheet: ; separated, UTF-8 with BOM)")
+        kind.add_argument(
+            "--out",
+            default=None,
+            help="the PDF to write (default: PDF, CSV and XLSX into laporan/ beside the database)",
+        )
+        kind.add_argument(
+            "--csv",
+            default=None,
+            help="also the payments as CSV (Indonesian spreadsheet: ; separated, UTF-8 with BOM)",
+        )
         kind.add_argument("--xlsx", default=None, help="also the report as an Excel workbook")
 
     audit = sub.add_parser("audit", parents=[common], help="the audit log")
     audit.add_subparsers(dest="audit_action", required=True).add_parser(
-        "verify", help="check the hash chain; exit 1 at the first broken link")
+        "verify", help="check the hash chain; exit 1 at the first broken link"
+    )
 
     checking = argparse.ArgumentParser(add_help=False, parents=[common])
-    checking.add_argument("--accept-restore", action="store_true",
-                          help="after restoring a backup on purpose: anchor what it holds (owner)")
+    checking.add_argument(
+        "--accept-restore",
+        action="store_true",
+        help="after restoring a backup on purpose: anchor what it holds (owner)",
+    )
     checking.add_argument("--owner", default=None, help="owner id for --accept-restore")
-    sub.add_parser("doctor", parents=[checking],
-                   help="check the database, its anchor and the audit log; make a backup")
+    sub.add_parser(
+        "doctor",
+        parents=[checking],
+        help="check the database, its anchor and the audit log; make a backup",
+    )
     sub.add_parser("db", help="the database").add_subparsers(
-        dest="db_action", required=True).add_parser("check", parents=[checking],
-                                                    help="the same as `loket doctor`")
+        dest="db_action", required=True
+    ).add_parser("check", parents=[checking], help="the same as `loket doctor`")
 
     sub.add_parser("host", help="the host").add_subparsers(
-        dest="host_action", required=True).add_parser(
-        "check", parents=[common], help="check the configured host: address, credentials, IP "
-        "whitelist, clock, product code; the deposit balance; exit 0 when payments can be taken")
+        dest="host_action", required=True
+    ).add_parser(
+        "check",
+        parents=[common],
+        help="check the configured host: address, credentials, IP "
+        "whitelist, clock, product code; the deposit balance; exit 0 when payments can be taken",
+    )
 
     from loket.cli import hub  # the owner's PostgreSQL hub (issue 12)
 
@@ -182,10 +218,14 @@ def main(argv: list[str] | None = None) -> int:
         "sync": commands.sync,
         "serve": commands.serve,
         "init": commands.init,
-        "print-test": commands.print_test, "reconcile": commands.reconcile,
+        "print-test": commands.print_test,
+        "reconcile": commands.reconcile,
         "history": listing.history,
-        "cashier": commands.owner_command, "report": commands.owner_command,
-        "audit": commands.owner_command, "doctor": doctor.run, "db": doctor.run,
+        "cashier": commands.owner_command,
+        "report": commands.owner_command,
+        "audit": commands.owner_command,
+        "doctor": doctor.run,
+        "db": doctor.run,
         "host": host_check.run,
         "hub": _hub,
     }[args.command]
@@ -211,6 +251,7 @@ def main(argv: list[str] | None = None) -> int:
         where = f"; rinciannya di {log_file}" if log_file else ""
         print(f"loket: terjadi kesalahan tak terduga{where}", file=sys.stderr)
         return 70
+
 
 def run() -> None:
     """The ``loket`` command: ``main``, then a quick exit.

@@ -87,8 +87,9 @@ def report(rt, args) -> int:
     if args.kind == "daily":
         written = rt.reports.daily(owner, period, args.out, args.csv, args.xlsx)
     else:
-        written = rt.reports.monthly(owner, period.year, period.month, args.out, args.csv,
-                                     args.xlsx)
+        written = rt.reports.monthly(
+            owner, period.year, period.month, args.out, args.csv, args.xlsx
+        )
     print(f"Laporan PDF: {written.pdf}")
     for kind, path in (("CSV", written.csv), ("XLSX", written.xlsx)):
         if path is not None:
@@ -102,8 +103,10 @@ SHOWN_FINDINGS = 20
 def audit_verify(rt, _args) -> int:
     verdict, lines = rt.audit_check()
     if not lines:
-        print(f"Log audit utuh: {verdict.rows} baris, kepala #{verdict.head_id} "
-              f"{verdict.head_hash[:16]}; {verdict.payments} pembayaran cocok dengan jejaknya")
+        print(
+            f"Log audit utuh: {verdict.rows} baris, kepala #{verdict.head_id} "
+            f"{verdict.head_hash[:16]}; {verdict.payments} pembayaran cocok dengan jejaknya"
+        )
         return 0
     for line in lines[:SHOWN_FINDINGS]:
         print(f"Log audit RUSAK: {line}", file=sys.stderr)

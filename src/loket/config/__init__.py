@@ -32,10 +32,29 @@ from loket.config.serve import ServeConfig
 from loket.host import registry
 
 __all__ = [
-    "AGGREGATORS", "APP", "ENV_NAME", "MAX_CONFIG_BYTES", "READ_TIMEOUT_S", "STATUS_INTERVAL_S",
-    "Config", "ConfigError", "CounterConfig", "DatabaseConfig", "FeesConfig", "HostConfig",
-    "HubConfig", "OfflineConfig", "PrinterConfig", "ServeConfig", "ShopConfig", "check_hub_url",
-    "check_url", "data_dir", "default_config_path", "find_config", "load_config",
+    "AGGREGATORS",
+    "APP",
+    "ENV_NAME",
+    "MAX_CONFIG_BYTES",
+    "READ_TIMEOUT_S",
+    "STATUS_INTERVAL_S",
+    "Config",
+    "ConfigError",
+    "CounterConfig",
+    "DatabaseConfig",
+    "FeesConfig",
+    "HostConfig",
+    "HubConfig",
+    "OfflineConfig",
+    "PrinterConfig",
+    "ServeConfig",
+    "ShopConfig",
+    "check_hub_url",
+    "check_url",
+    "data_dir",
+    "default_config_path",
+    "find_config",
+    "load_config",
     "training_config",
 ]
 
@@ -55,8 +74,7 @@ class Config(Strict):
 
     def hub_terminal(self) -> str:
         """The terminal this counter is in the hub: ``[hub] terminal_id`` or the shop's."""
-        return (self.hub.terminal_id if self.hub and self.hub.terminal_id
-                else self.shop.terminal_id)
+        return self.hub.terminal_id if self.hub and self.hub.terminal_id else self.shop.terminal_id
 
 
 def _where(loc: tuple) -> str:
@@ -75,13 +93,17 @@ def _words(err: ErrorDetails) -> str:
     simple = {
         "extra_forbidden": "kunci tidak dikenal",
         "missing": "kunci wajib belum diisi",
-        "int_type": "harus bilangan bulat", "int_parsing": "harus bilangan bulat",
+        "int_type": "harus bilangan bulat",
+        "int_parsing": "harus bilangan bulat",
         "int_from_float": "harus bilangan bulat",
-        "float_type": "harus angka", "float_parsing": "harus angka",
+        "float_type": "harus angka",
+        "float_parsing": "harus angka",
         "finite_number": "harus angka biasa (bukan inf/nan)",
-        "bool_type": "harus true atau false", "bool_parsing": "harus true atau false",
+        "bool_type": "harus true atau false",
+        "bool_parsing": "harus true atau false",
         "string_type": "harus teks dalam tanda kutip",
-        "dict_type": "harus sebuah bagian [..]", "model_type": "harus sebuah bagian [..]",
+        "dict_type": "harus sebuah bagian [..]",
+        "model_type": "harus sebuah bagian [..]",
         "list_type": 'harus daftar dalam [ ], contoh ["a", "b"]',
     }
     if kind in simple:
@@ -95,8 +117,11 @@ def _words(err: ErrorDetails) -> str:
     if kind == "less_than_equal":
         return f"paling besar {ctx.get('le')}"
     if kind == "string_too_short":
-        return "tidak boleh kosong" if ctx.get("min_length") == 1 else (
-            f"paling sedikit {ctx.get('min_length')} karakter")
+        return (
+            "tidak boleh kosong"
+            if ctx.get("min_length") == 1
+            else (f"paling sedikit {ctx.get('min_length')} karakter")
+        )
     if kind == "too_short":
         return f"paling sedikit {ctx.get('min_length')} karakter"
     if kind == "string_too_long":
@@ -111,8 +136,11 @@ def _words(err: ErrorDetails) -> str:
 def _read(path: Path) -> dict:
     try:
         if not path.is_file():
-            raise ConfigError(f"{path}: file konfigurasi tidak ada" if not path.exists()
-                              else f"{path}: bukan file biasa")
+            raise ConfigError(
+                f"{path}: file konfigurasi tidak ada"
+                if not path.exists()
+                else f"{path}: bukan file biasa"
+            )
         with path.open("rb") as f:
             raw = f.read(MAX_CONFIG_BYTES + 1)
     except OSError as exc:
@@ -162,24 +190,29 @@ def check_document(data: dict, path: Path) -> Config:
         try:
             check_terminal(config.shop.terminal_id)
         except ValueError as exc:
-            raise ConfigError(f"{path}: [shop] terminal_id: {exc}, karena hub memakainya sebagai "
-                              f"id terminal; atau isi [hub] terminal_id") from None
+            raise ConfigError(
+                f"{path}: [shop] terminal_id: {exc}, karena hub memakainya sebagai "
+                f"id terminal; atau isi [hub] terminal_id"
+            ) from None
     return config
 
 
 def _expand(value: str, where: str, source: Path) -> str:
     """``~/x`` -> the home folder; an empty value stays empty (not ``.``) for the store to name."""
     if "\0" in value:  # no file can be named so: the operating system refuses it
-        raise ConfigError(f"{source}: {where}: berisi karakter NUL (\\u0000); tulis path-nya "
-                          f"tanpa karakter itu")
+        raise ConfigError(
+            f"{source}: {where}: berisi karakter NUL (\\u0000); tulis path-nya tanpa karakter itu"
+        )
     if not value.strip():
         return value
     try:
         return str(Path(value).expanduser())
     except RuntimeError:  # pathlib cannot expand ~name of a user who does not exist
         user = value[1:].split("/", 1)[0]
-        raise ConfigError(f"{source}: {where}: {value}: pengguna '{user}' tidak ada di komputer "
-                          f"ini; tulis path lengkapnya") from None
+        raise ConfigError(
+            f"{source}: {where}: {value}: pengguna '{user}' tidak ada di komputer "
+            f"ini; tulis path lengkapnya"
+        ) from None
 
 
 def data_dir() -> Path:
@@ -211,9 +244,15 @@ def training_config(base: Path | None = None, profile: str = "loket") -> Config:
         raise ConfigError(f"--profile: harus salah satu dari {', '.join(registry.NAMES)}")
     kind = registry.kind(profile)
     root = (base or data_dir()) / kind.training_folder
-    host = HostConfig.model_validate({"adapter": profile, "url": "http://127.0.0.1",
-                                      kind.account: "AGT-SIM", "key": SecretStr("training"),
-                                      **kind.training})
+    host = HostConfig.model_validate(
+        {
+            "adapter": profile,
+            "url": "http://127.0.0.1",
+            kind.account: "AGT-SIM",
+            "key": SecretStr("training"),
+            **kind.training,
+        }
+    )
     return Config(
         shop=ShopConfig(
             name="LOKET LATIHAN",

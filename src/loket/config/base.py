@@ -38,6 +38,7 @@ def check_url(url: str) -> str:
     if port == 0:
         raise ValueError(f"port tidak sah ({example})")
     if parts.username is not None or parts.password is not None:  # sent to the host, logged
-        raise ValueError("nama pengguna dan kata sandi jangan di URL: isi agent_id atau username, "
-                         "dan key_env")
+        raise ValueError(
+            "nama pengguna dan kata sandi jangan di URL: isi agent_id atau username, dan key_env"
+        )
     return url.strip()

@@ -83,11 +83,13 @@ class HostConfig(Strict):
                     raise ValueError(f'{name} tidak berlaku untuk adapter "{self.adapter}"')
         elif other in given:
             natives = " atau ".join(f'"{k.name}"' for k in registry.KINDS if k.account == other)
-            raise ValueError(f'{other} hanya untuk adapter {natives}; untuk '
-                             f'"{self.adapter}" isi {host.account}')
+            raise ValueError(
+                f'{other} hanya untuk adapter {natives}; untuk "{self.adapter}" isi {host.account}'
+            )
         if unused:
-            users = " atau ".join(f'"{k.name}"' for k in registry.KINDS
-                                  if set(registry.OPTIONS) <= k.options)
+            users = " atau ".join(
+                f'"{k.name}"' for k in registry.KINDS if set(registry.OPTIONS) <= k.options
+            )
             why = f" ({host.why_no_options})" if host.why_no_options else ""
             raise ValueError(f"{' dan '.join(registry.OPTIONS)} hanya untuk adapter {users}{why}")
         return self
@@ -95,8 +97,9 @@ class HostConfig(Strict):
     @property
     def account(self) -> str:
         """Who this counter is at its host: the agent id, or the aggregator username."""
-        return self.agent_id if registry.kind(self.adapter).account == "agent_id" else (
-            self.username)
+        return (
+            self.agent_id if registry.kind(self.adapter).account == "agent_id" else (self.username)
+        )
 
     @property
     def status_interval_s(self) -> float:
@@ -121,6 +124,7 @@ class HostConfig(Strict):
         if not value:
             raise ConfigError(f"[host] key_env: variabel lingkungan {self.key_env} belum diisi")
         if not MIN_KEY <= len(value) <= MAX_KEY:  # as strict as a key written in the file
-            raise ConfigError(f"[host] key_env: kunci di {self.key_env} harus {MIN_KEY}–{MAX_KEY} "
-                              "karakter")
+            raise ConfigError(
+                f"[host] key_env: kunci di {self.key_env} harus {MIN_KEY}–{MAX_KEY} karakter"
+            )
         return value

@@ -28,8 +28,9 @@ class DatabaseConfig(Strict):
 
 
 class PrinterConfig(Strict):
-    backend: Literal["file", "serial", "network", "usb", "cups", "win32raw", "dummy",
-                     "none"] = "file"
+    backend: Literal["file", "serial", "network", "usb", "cups", "win32raw", "dummy", "none"] = (
+        "file"
+    )
     columns: Literal[32, 48] = 32
     qr: Literal["native", "image", "none"] = "native"
     cut: bool = True
@@ -91,8 +92,9 @@ def check_hub_url(url: str) -> str:
     if parts.scheme not in ("postgresql", "postgres") or not parts.path.strip("/"):
         raise ValueError(f"bukan alamat postgresql://…/nama-database ({example})")
     if parts.password is not None:
-        raise ValueError("kata sandi jangan di URL: isi password_env dengan nama variabel "
-                         "lingkungannya")
+        raise ValueError(
+            "kata sandi jangan di URL: isi password_env dengan nama variabel lingkungannya"
+        )
     return url.strip()
 
 
@@ -132,6 +134,7 @@ class HubConfig(Strict):
             return None
         value = os.environ.get(self.password_env, "")
         if not value:
-            raise ConfigError(f"[hub] password_env: variabel lingkungan {self.password_env} "
-                              f"belum diisi")
+            raise ConfigError(
+                f"[hub] password_env: variabel lingkungan {self.password_env} belum diisi"
+            )
         return value

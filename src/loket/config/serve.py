@@ -44,8 +44,14 @@ def origin_of(value: str) -> str:
         port = parts.port
     except ValueError:
         raise ValueError(f"{value}: port tidak sah ({example})") from None
-    if (parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/")
-            or parts.query or parts.fragment or parts.username is not None):
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.path not in ("", "/")
+        or parts.query
+        or parts.fragment
+        or parts.username is not None
+    ):
         raise ValueError(f"{value}: bukan asal halaman web, hanya skema, nama dan port ({example})")
     name = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
     default = {"http": 80, "https": 443}[parts.scheme]
@@ -82,7 +88,9 @@ class ServeConfig(Strict):
         value = os.environ.get(self.token_env, "")
         problem = "belum diisi" if not value else token_problem(value)
         if problem:
-            raise ConfigError(f"[serve] token_env: variabel lingkungan {self.token_env} {problem}; "
-                              "loket serve tidak dijalankan tanpa token yang kuat: buat dengan "
-                              "loket serve --new-token")
+            raise ConfigError(
+                f"[serve] token_env: variabel lingkungan {self.token_env} {problem}; "
+                "loket serve tidak dijalankan tanpa token yang kuat: buat dengan "
+                "loket serve --new-token"
+            )
         return value

@@ -72,8 +72,7 @@ class Attempt:
 def may_still_arrive(attempt: Attempt, now: datetime) -> bool:
     """A payment request of this attempt went out without an answer and may still reach the
     host (its deadline plus the host's processing window has not passed)."""
-    return bool(attempt.may_arrive_until) and datetime.fromisoformat(
-        attempt.may_arrive_until) > now
+    return bool(attempt.may_arrive_until) and datetime.fromisoformat(attempt.may_arrive_until) > now
 
 
 @dataclass(frozen=True)

@@ -42,8 +42,9 @@ def parse_rupiah(text: str, limit: int = MAX_AMOUNT) -> int:
             break
     amount = _whole(cleaned) if multiplier == 1 else _scaled(cleaned, multiplier)
     if amount > limit:
-        raise AmountError(f"Jumlah {format_rupiah(amount)} melebihi batas {format_rupiah(limit)}; "
-                          "periksa ketikan")
+        raise AmountError(
+            f"Jumlah {format_rupiah(amount)} melebihi batas {format_rupiah(limit)}; periksa ketikan"
+        )
     return amount
 
 
@@ -60,8 +61,9 @@ def _whole(text: str) -> int:
 def _scaled(text: str, factor: int) -> int:
     """``110`` rb, ``1,5`` jt: a decimal comma is allowed before a word, if the result is whole."""
     whole, _, fraction = text.replace(".", ",").partition(",")
-    if not (whole.isascii() and whole.isdigit()) or (fraction and not (fraction.isascii()
-                                                                       and fraction.isdigit())):
+    if not (whole.isascii() and whole.isdigit()) or (
+        fraction and not (fraction.isascii() and fraction.isdigit())
+    ):
         raise AmountError(f"Jumlah uang harus angka ({HOW})")
     if len(fraction) > len(str(factor)) - 1:
         raise AmountError(f"Jumlah uang tidak bulat rupiah ({HOW})")

@@ -40,8 +40,12 @@ def ascii_digits(text: str) -> str:
     """Every decimal digit as its ASCII digit (full-width ``１``, Arabic-Indic ``١`` …), so numbers
     and amounts read the same however a keyboard or scanner sends them. Characters that only look
     like digits (superscripts, circled) are left alone, for the caller to refuse."""
-    return "".join(str(unicodedata.decimal(c)) if not c.isascii() and unicodedata.decimal(c, None)
-                   is not None else c for c in text)
+    return "".join(
+        str(unicodedata.decimal(c))
+        if not c.isascii() and unicodedata.decimal(c, None) is not None
+        else c
+        for c in text
+    )
 
 
 def parse_customer_number(text: str) -> CustomerNumber:

@@ -39,8 +39,9 @@ class KnownFamily:
     paid_through: Month | None  # None: unknown (the last inquiry found nothing to pay)
 
 
-NO_HONEST_PRICE = ("Harga per bulan keluarga ini belum diketahui dari cek sebelumnya: "
-                   "tidak bisa dibayar offline")
+NO_HONEST_PRICE = (
+    "Harga per bulan keluarga ini belum diketahui dari cek sebelumnya: tidak bisa dibayar offline"
+)
 
 
 def month_price(premium: int, months: int) -> int | None:
@@ -66,13 +67,21 @@ def queue_refusal(limits: OfflineLimits, queue: Queue, now: datetime) -> str | N
     if queue.count >= limits.max_count:
         return f"Batas offline: sudah {queue.count} pembayaran antre (maks. {limits.max_count})"
     if queue.oldest is not None and now - queue.oldest >= timedelta(hours=limits.max_age_hours):
-        return (f"Batas offline: ada pembayaran antre lebih dari {limits.max_age_hours} jam — "
-                "tunggu sampai terkirim")
+        return (
+            f"Batas offline: ada pembayaran antre lebih dari {limits.max_age_hours} jam — "
+            "tunggu sampai terkirim"
+        )
     return None
 
 
-def offline_refusal(limits: OfflineLimits, queue: Queue, family: KnownFamily | None,
-                    amount: int, current: Month, now: datetime) -> str | None:
+def offline_refusal(
+    limits: OfflineLimits,
+    queue: Queue,
+    family: KnownFamily | None,
+    amount: int,
+    current: Month,
+    now: datetime,
+) -> str | None:
     """Why this payment may not be taken offline, or None when it may."""
     refusal = queue_refusal(limits, queue, now)
     if refusal:
@@ -80,8 +89,10 @@ def offline_refusal(limits: OfflineLimits, queue: Queue, family: KnownFamily | N
     if family is None:
         return "Keluarga ini belum pernah dicek di loket ini: tidak bisa dibayar offline"
     if now - family.inquired_at > timedelta(days=limits.family_max_age_days):
-        return (f"Data keluarga lebih lama dari {limits.family_max_age_days} hari: "
-                "tidak bisa dibayar offline")
+        return (
+            f"Data keluarga lebih lama dari {limits.family_max_age_days} hari: "
+            "tidak bisa dibayar offline"
+        )
     if family.paid_through is None or family.paid_through + 1 < current:
         return "Keluarga ini punya tunggakan: hanya bisa dibayar online"
     if amount > limits.max_payment:

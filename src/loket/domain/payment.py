@@ -107,12 +107,19 @@ def covering(sold: Iterable[Payment], first: Month | None) -> Payment | None:
 
 def already_sold(payment: Payment) -> str:
     """Why the family's months are not sold again: the payment that has them, for the cashier."""
-    months = (describe_periods(list(payment.periods)) if payment.periods
-              else f"{payment.month_count} bulan")
+    months = (
+        describe_periods(list(payment.periods))
+        if payment.periods
+        else f"{payment.month_count} bulan"
+    )
     when = times.minute(payment.created_at)
     if payment.state is PaymentState.SUCCESS:
-        return (f"Bulan itu sudah lunas dibayar di loket ini ({months}, {when}, ref "
-                f"{payment.ref_id}): jangan terima uang lagi")
-    return (f"Keluarga ini sudah dibayar di loket ini ({months}, {label(payment.state)}, {when}, "
-            f"ref {payment.ref_id}) dan belum dikonfirmasi host: jangan terima uang lagi, "
-            "lihat antrean (F6)")
+        return (
+            f"Bulan itu sudah lunas dibayar di loket ini ({months}, {when}, ref "
+            f"{payment.ref_id}): jangan terima uang lagi"
+        )
+    return (
+        f"Keluarga ini sudah dibayar di loket ini ({months}, {label(payment.state)}, {when}, "
+        f"ref {payment.ref_id}) dan belum dikonfirmasi host: jangan terima uang lagi, "
+        "lihat antrean (F6)"
+    )

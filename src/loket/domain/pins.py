@@ -10,10 +10,25 @@ PINs everyone picks. Those are refused wherever a PIN is set (the form is checke
 from __future__ import annotations
 
 # Common choices that the rules below do not catch (keypad shapes, mirrored runs, paired runs).
-COMMON = frozenset({
-    "112233", "123321", "147258", "147852", "159753", "258369", "321123", "456123",
-    "789456", "123654", "654123", "102030", "121314", "520520", "098098",
-})
+COMMON = frozenset(
+    {
+        "112233",
+        "123321",
+        "147258",
+        "147852",
+        "159753",
+        "258369",
+        "321123",
+        "456123",
+        "789456",
+        "123654",
+        "654123",
+        "102030",
+        "121314",
+        "520520",
+        "098098",
+    }
+)
 
 
 def _steps(pin: str) -> set[int]:
@@ -22,8 +37,10 @@ def _steps(pin: str) -> set[int]:
 
 def _repeated_block(pin: str) -> bool:
     """``121212``, ``123123``, ``1234512345``: a shorter block, repeated to fill the PIN."""
-    return any(len(pin) % size == 0 and pin == pin[:size] * (len(pin) // size)
-               for size in range(1, len(pin) // 2 + 1))
+    return any(
+        len(pin) % size == 0 and pin == pin[:size] * (len(pin) // size)
+        for size in range(1, len(pin) // 2 + 1)
+    )
 
 
 def is_weak(pin: str) -> bool:

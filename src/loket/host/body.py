@@ -56,8 +56,9 @@ def decode_json(raw: bytes) -> object:
     if _too_deep(raw):
         raise Refused("nested too deep")
     try:
-        return json.loads(raw.decode("utf-8"), object_pairs_hook=_no_duplicates,
-                          parse_constant=_no_constants)
+        return json.loads(
+            raw.decode("utf-8"), object_pairs_hook=_no_duplicates, parse_constant=_no_constants
+        )
     except (ValueError, RecursionError) as exc:  # JSONDecodeError, UnicodeDecodeError, int limit
         raise Refused(f"not JSON: {type(exc).__name__}") from None
 

@@ -104,8 +104,8 @@ def parse_as(model: type[_M], data: object) -> _M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        where = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
-                          for e in exc.errors(include_input=False)[:3])
+        where = "; ".join(
+            f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
+            for e in exc.errors(include_input=False)[:3]
+        )
         raise Refused(where) from None
-
-

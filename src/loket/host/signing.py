@@ -27,8 +27,9 @@ def signature(key: str, timestamp: str, method: str, path: str, body: bytes) -> 
     return hmac.new(key.encode(), message.encode(), hashlib.sha256).hexdigest()
 
 
-def signed_headers(agent_id: str, key: str, method: str, path: str, body: bytes,
-                   now: int) -> dict[str, str]:
+def signed_headers(
+    agent_id: str, key: str, method: str, path: str, body: bytes, now: int
+) -> dict[str, str]:
     ts = str(now)
     return {
         "X-Loket-Agent": agent_id,
@@ -37,8 +38,9 @@ def signed_headers(agent_id: str, key: str, method: str, path: str, body: bytes,
     }
 
 
-def verify(key: str, headers: Mapping[str, str], method: str, path: str, body: bytes,
-           now: int) -> bool:
+def verify(
+    key: str, headers: Mapping[str, str], method: str, path: str, body: bytes, now: int
+) -> bool:
     ts = headers.get("x-loket-timestamp", "")
     given = headers.get("x-loket-signature", "")
     if not ts.isascii() or not ts.isdigit() or abs(now - int(ts)) > MAX_SKEW_S:
@@ -59,8 +61,9 @@ class Stamps:
     instance stamps a second later.
     """
 
-    def __init__(self, clock: Callable[[], float] = time.time,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self, clock: Callable[[], float] = time.time, sleep: Callable[[float], None] = time.sleep
+    ) -> None:
         self._clock = clock
         self._sleep = sleep
         self._last: dict[bytes, int] = {}
@@ -70,8 +73,14 @@ class Stamps:
         """The timestamp to sign ``method url`` with ``body``; ``url`` is the whole URL, so that
         the same request to two hosts is not paced."""
         fingerprint = hashlib.sha256(
-            b"\n".join([agent_id.encode(), method.upper().encode(), url.encode(),
-                        hashlib.sha256(body).digest()])
+            b"\n".join(
+                [
+                    agent_id.encode(),
+                    method.upper().encode(),
+                    url.encode(),
+                    hashlib.sha256(body).digest(),
+                ]
+            )
         ).digest()
         while True:
             now = self._clock()

@@ -85,10 +85,15 @@ class _DeadlineStream(httpcore.NetworkStream):
     def close(self) -> None:
         self._stream.close()
 
-    def start_tls(self, ssl_context: ssl.SSLContext, server_hostname: str | None = None,
-                  timeout: float | None = None) -> httpcore.NetworkStream:
-        tls = self._stream.start_tls(ssl_context, server_hostname,
-                                     _budget(timeout, httpcore.ConnectTimeout))
+    def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        tls = self._stream.start_tls(
+            ssl_context, server_hostname, _budget(timeout, httpcore.ConnectTimeout)
+        )
         return _DeadlineStream(tls)
 
     def get_extra_info(self, info: str) -> Any:
@@ -99,19 +104,28 @@ class _DeadlineBackend(httpcore.NetworkBackend):
     def __init__(self) -> None:
         self._backend = httpcore.SyncBackend()
 
-    def connect_tcp(self, host: str, port: int, timeout: float | None = None,
-                    local_address: str | None = None,
-                    socket_options: Iterable[Any] | None = None,
-                    ) -> httpcore.NetworkStream:
-        stream = self._backend.connect_tcp(host, port, _budget(timeout, httpcore.ConnectTimeout),
-                                           local_address, socket_options)
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        stream = self._backend.connect_tcp(
+            host, port, _budget(timeout, httpcore.ConnectTimeout), local_address, socket_options
+        )
         return _DeadlineStream(stream)
 
-    def connect_unix_socket(self, path: str, timeout: float | None = None,
-                            socket_options: Iterable[Any] | None = None,
-                            ) -> httpcore.NetworkStream:
+    def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
         stream = self._backend.connect_unix_socket(
-            path, _budget(timeout, httpcore.ConnectTimeout), socket_options)
+            path, _budget(timeout, httpcore.ConnectTimeout), socket_options
+        )
         return _DeadlineStream(stream)
 
     def sleep(self, seconds: float) -> None:
@@ -119,8 +133,13 @@ class _DeadlineBackend(httpcore.NetworkBackend):
 
 
 # httpcore's errors as httpx's, by name (they mirror each other); anything else is a transport error.
-_HTTPCORE_ERRORS = (httpcore.TimeoutException, httpcore.NetworkError, httpcore.ProtocolError,
-                    httpcore.UnsupportedProtocol, httpcore.ProxyError)
+_HTTPCORE_ERRORS = (
+    httpcore.TimeoutException,
+    httpcore.NetworkError,
+    httpcore.ProtocolError,
+    httpcore.UnsupportedProtocol,
+    httpcore.ProxyError,
+)
 
 
 @contextlib.contextmanager
@@ -160,16 +179,24 @@ class DeadlineTransport(httpx.BaseTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         core = httpcore.Request(
             method=request.method,
-            url=httpcore.URL(scheme=request.url.raw_scheme, host=request.url.raw_host,
-                             port=request.url.port, target=request.url.raw_path),
+            url=httpcore.URL(
+                scheme=request.url.raw_scheme,
+                host=request.url.raw_host,
+                port=request.url.port,
+                target=request.url.raw_path,
+            ),
             headers=request.headers.raw,
             content=request.stream,
             extensions=request.extensions,
         )
         with _as_httpx():
             answer = self._pool.handle_request(core)
-        return httpx.Response(answer.status, headers=answer.headers, stream=_Body(answer.stream),
-                              extensions=answer.extensions)
+        return httpx.Response(
+            answer.status,
+            headers=answer.headers,
+            stream=_Body(answer.stream),
+            extensions=answer.extensions,
+        )
 
     def close(self) -> None:
         self._pool.close()
@@ -219,10 +246,16 @@ class NoAnswer(Exception):
     """No reply to judge; ``args[0]`` is what the cashier is told."""
 
 
-def exchange(http: httpx.Client, build: Callable[[], httpx.Request], total_s: float, *,
-             accept: Callable[[int], bool], cap: int = MAX_BODY_BYTES,
-             seen: Callable[[httpx.Response], None] | None = None,
-             what: str = "host call") -> tuple[int, str, bytes]:
+def exchange(
+    http: httpx.Client,
+    build: Callable[[], httpx.Request],
+    total_s: float,
+    *,
+    accept: Callable[[int], bool],
+    cap: int = MAX_BODY_BYTES,
+    seen: Callable[[httpx.Response], None] | None = None,
+    what: str = "host call",
+) -> tuple[int, str, bytes]:
     """One request within a total deadline: ``(http status, content type, body)`` of an answer
     whose status ``accept`` takes, or ``NoAnswer`` saying why there was none. Every adapter's
     wire goes through here, so every host is given up on the same way, whatever the wire did.

@@ -24,14 +24,51 @@ from loket.domain.text import clean_json, clean_text
 from loket.store.outbox import OutboxRow
 
 PAYMENT_COLUMNS = (
-    "customer_no", "va_no", "head_name", "branch", "members", "periods", "member_count",
-    "month_count", "months_ahead", "arrears_months", "premium", "admin_fee", "total", "cash",
-    "change", "agent_price", "cashier_id", "state", "offline", "host_rc", "host_message",
-    "host_sn", "paid_at", "print_count", "created_at", "updated_at", "shift_id",
-    "refund_shift_id")
+    "customer_no",
+    "va_no",
+    "head_name",
+    "branch",
+    "members",
+    "periods",
+    "member_count",
+    "month_count",
+    "months_ahead",
+    "arrears_months",
+    "premium",
+    "admin_fee",
+    "total",
+    "cash",
+    "change",
+    "agent_price",
+    "cashier_id",
+    "state",
+    "offline",
+    "host_rc",
+    "host_message",
+    "host_sn",
+    "paid_at",
+    "print_count",
+    "created_at",
+    "updated_at",
+    "shift_id",
+    "refund_shift_id",
+)
 EVENT_COLUMNS = ("ref_id", "at", "from_state", "to_state", "rc", "message", "actor", "meaning")
-WHOLE = frozenset({"member_count", "month_count", "months_ahead", "arrears_months", "premium",
-                   "admin_fee", "total", "cash", "change", "agent_price", "print_count"})
+WHOLE = frozenset(
+    {
+        "member_count",
+        "month_count",
+        "months_ahead",
+        "arrears_months",
+        "premium",
+        "admin_fee",
+        "total",
+        "cash",
+        "change",
+        "agent_price",
+        "print_count",
+    }
+)
 MAYBE_WHOLE = frozenset({"shift_id", "refund_shift_id"})
 RAW = frozenset({"periods"})  # JSON of months only: checked by the hub, nothing to clean
 SHOWN_RECORDS = frozenset({"deposit", "attempt"})  # records whose text a report may show
@@ -44,20 +81,28 @@ def _upsert(table: str, key: tuple[str, ...], columns: tuple[str, ...], newer: s
     names = ", ".join(f'"{c}"' for c in (*key, *columns))
     marks = ", ".join("%s" for _ in (*key, *columns))
     sets = ", ".join(f'"{c}" = EXCLUDED."{c}"' for c in columns)
-    return (f"INSERT INTO {table} ({names}) VALUES ({marks}) ON CONFLICT "
-            f"({', '.join(key)}) DO UPDATE SET {sets} WHERE {table}.seq < EXCLUDED.seq{newer}")
+    return (
+        f"INSERT INTO {table} ({names}) VALUES ({marks}) ON CONFLICT "
+        f"({', '.join(key)}) DO UPDATE SET {sets} WHERE {table}.seq < EXCLUDED.seq{newer}"
+    )
 
 
 # A counter restored from a backup numbers its outbox again from the backup's last seq: a
 # payment changed after the restore still wins by its later updated_at.
-UPSERT_PAYMENT = _upsert("payment", ("terminal", "ref_id"), ("seq", "local_id", *PAYMENT_COLUMNS),
-                         " OR payment.updated_at < EXCLUDED.updated_at")
+UPSERT_PAYMENT = _upsert(
+    "payment",
+    ("terminal", "ref_id"),
+    ("seq", "local_id", *PAYMENT_COLUMNS),
+    " OR payment.updated_at < EXCLUDED.updated_at",
+)
 UPSERT_EVENT = _upsert("payment_event", ("terminal", "event_id"), ("seq", *EVENT_COLUMNS))
 UPSERT_RECORD = _upsert("record", ("terminal", "kind", "key"), ("seq", "data"))
-SET_ASIDE = ("INSERT INTO set_aside (terminal, kind, key, seq, claimed_at, data, reason) "
-             "VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (terminal, kind, key) DO UPDATE "
-             "SET seq = EXCLUDED.seq, claimed_at = EXCLUDED.claimed_at, data = EXCLUDED.data, "
-             "reason = EXCLUDED.reason, set_aside_at = now() WHERE set_aside.seq < EXCLUDED.seq")
+SET_ASIDE = (
+    "INSERT INTO set_aside (terminal, kind, key, seq, claimed_at, data, reason) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (terminal, kind, key) DO UPDATE "
+    "SET seq = EXCLUDED.seq, claimed_at = EXCLUDED.claimed_at, data = EXCLUDED.data, "
+    "reason = EXCLUDED.reason, set_aside_at = now() WHERE set_aside.seq < EXCLUDED.seq"
+)
 
 
 @dataclass(frozen=True)
@@ -140,7 +185,9 @@ def _record(terminal: str, row: OutboxRow) -> tuple:
 
 
 WAYS: dict[str, tuple[str, Callable[[str, OutboxRow], tuple]]] = {
-    "payment": (UPSERT_PAYMENT, _payment), "event": (UPSERT_EVENT, _event)}
+    "payment": (UPSERT_PAYMENT, _payment),
+    "event": (UPSERT_EVENT, _event),
+}
 
 
 def batch(terminal: str, rows: list[OutboxRow]) -> Batch:
@@ -157,8 +204,9 @@ def batch(terminal: str, rows: list[OutboxRow]) -> Batch:
         except WrongType as exc:
             found.unusable.append(Unusable(row, str(exc)))
         except (KeyError, TypeError, ValueError) as exc:  # a counter's bug: not its row's shape
-            found.unusable.append(Unusable(row, f"baris antrean tidak lengkap ({type(exc).__name__}"
-                                                f": {exc})"))
+            found.unusable.append(
+                Unusable(row, f"baris antrean tidak lengkap ({type(exc).__name__}: {exc})")
+            )
     return found
 
 
@@ -192,8 +240,9 @@ def send_finding(cur: psycopg.Cursor, rows: list[Row], depth: int = 0) -> list[U
             refused = [Unusable(rows[0].source, why(exc))]
         else:
             half = len(rows) // 2
-            refused = (send_finding(cur, rows[:half], depth + 1)
-                       + send_finding(cur, rows[half:], depth + 1))
+            refused = send_finding(cur, rows[:half], depth + 1) + send_finding(
+                cur, rows[half:], depth + 1
+            )
     else:
         refused = []
     cur.execute(f"RELEASE SAVEPOINT {point}")
@@ -210,7 +259,18 @@ def claimed_at(payload: object) -> str:
 
 def set_aside(cur: psycopg.Cursor, terminal: str, unusable: list[Unusable]) -> None:
     """The rows the hub will not store, kept there as sent (cleaned), with why."""
-    cur.executemany(SET_ASIDE, [
-        (terminal, clean_text(u.source.kind, 32) or "?", clean_text(u.source.key, 1000),
-         u.source.seq, claimed_at(u.source.payload), json.dumps(clean_json(u.source.payload)),
-         clean_text(u.reason, 500) or "?") for u in unusable])
+    cur.executemany(
+        SET_ASIDE,
+        [
+            (
+                terminal,
+                clean_text(u.source.kind, 32) or "?",
+                clean_text(u.source.key, 1000),
+                u.source.seq,
+                claimed_at(u.source.payload),
+                json.dumps(clean_json(u.source.payload)),
+                clean_text(u.reason, 500) or "?",
+            )
+            for u in unusable
+        ],
+    )

@@ -25,21 +25,53 @@ from loket.domain.states import PaymentState
 from loket.hub.connect import HubError, failure
 
 COLUMNS = (
-    "local_id", "ref_id", "customer_no", "va_no", "head_name", "branch", "members", "periods",
-    "member_count", "month_count", "months_ahead", "arrears_months", "premium", "admin_fee",
-    "total", "cash", "change", "agent_price", "cashier_id", "terminal", "state", "offline",
-    "host_rc", "host_message", "host_sn", "paid_at", "print_count", "created_at", "updated_at",
-    "shift_id", "refund_shift_id")
+    "local_id",
+    "ref_id",
+    "customer_no",
+    "va_no",
+    "head_name",
+    "branch",
+    "members",
+    "periods",
+    "member_count",
+    "month_count",
+    "months_ahead",
+    "arrears_months",
+    "premium",
+    "admin_fee",
+    "total",
+    "cash",
+    "change",
+    "agent_price",
+    "cashier_id",
+    "terminal",
+    "state",
+    "offline",
+    "host_rc",
+    "host_message",
+    "host_sn",
+    "paid_at",
+    "print_count",
+    "created_at",
+    "updated_at",
+    "shift_id",
+    "refund_shift_id",
+)
 SELECT = f"SELECT {', '.join(f'p.{c}' for c in COLUMNS)} FROM payment p"
-DAY = text(f"{SELECT} WHERE p.created_at >= :start AND p.created_at < :end "
-           "ORDER BY p.created_at, p.terminal, p.local_id")
+DAY = text(
+    f"{SELECT} WHERE p.created_at >= :start AND p.created_at < :end "
+    "ORDER BY p.created_at, p.terminal, p.local_id"
+)
 BY_REF = text(f"{SELECT} WHERE p.ref_id = ANY(:refs)")
 BY_HOST_REF = text(
     f"SELECT r.data->>'host_ref', {SELECT.removeprefix('SELECT ')} JOIN record r "
     "ON r.kind = 'attempt' AND r.terminal = p.terminal AND r.data->>'ref_id' = p.ref_id "
-    "WHERE r.data->>'host_ref' = ANY(:refs)")
-ATTEMPTS = text("SELECT terminal, key, data FROM record WHERE kind = 'attempt' "
-                "AND terminal = ANY(:terminals) AND data->>'ref_id' = ANY(:refs)")
+    "WHERE r.data->>'host_ref' = ANY(:refs)"
+)
+ATTEMPTS = text(
+    "SELECT terminal, key, data FROM record WHERE kind = 'attempt' "
+    "AND terminal = ANY(:terminals) AND data->>'ref_id' = ANY(:refs)"
+)
 
 Text = Annotated[str, StringConstraints(max_length=2000)]
 
@@ -140,8 +172,9 @@ def day(engine: Engine, start: str, end: str) -> HubDay:
     refs = {p.ref_id: p.terminal_id for p in found.payments}
     found.attempts = {ref: [] for ref in refs}
     if refs:
-        rows = _read(engine, ATTEMPTS, {"terminals": sorted(set(refs.values())),
-                                        "refs": sorted(refs)})
+        rows = _read(
+            engine, ATTEMPTS, {"terminals": sorted(set(refs.values())), "refs": sorted(refs)}
+        )
         for terminal, key, data in rows:
             ref, attempt = _attempt(terminal, key, data)
             if refs.get(ref) == terminal:  # another outlet's ref_id is not this payment's

@@ -61,7 +61,8 @@ DAY = text(
     "sum(total)::bigint, sum(premium)::bigint, sum(admin_fee)::bigint, "
     "sum(agent_price)::bigint, "
     "count(*) FILTER (WHERE agent_price <= 0), substr(created_at, 1, 10) FROM payment "
-    "WHERE created_at >= :start AND created_at < :end GROUP BY 1, 2, 3, 4, 11")
+    "WHERE created_at >= :start AND created_at < :end GROUP BY 1, 2, 3, 4, 11"
+)
 
 
 def day_rows(engine: Engine, start: str, end: str) -> list[DayRow]:
@@ -69,15 +70,18 @@ def day_rows(engine: Engine, start: str, end: str) -> list[DayRow]:
     try:
         with engine.connect() as conn:
             conn.exec_driver_sql("SET LOCAL jit = off")  # compiling costs more than it saves
-            return [DayRow(*clean_cells(row))
-                    for row in conn.execute(DAY, {"start": start, "end": end})]
+            return [
+                DayRow(*clean_cells(row)) for row in conn.execute(DAY, {"start": start, "end": end})
+            ]
     except SQLAlchemyError as exc:
         raise failure(exc) from None
 
 
 # a superuser is a member of every role: only a real counter role sees one outlet
-A_COUNTERS_ROLE = text("SELECT current_user, pg_has_role(oid, 'loket_counter', 'MEMBER') "
-                       "AND NOT rolsuper FROM pg_roles WHERE rolname = current_user")
+A_COUNTERS_ROLE = text(
+    "SELECT current_user, pg_has_role(oid, 'loket_counter', 'MEMBER') "
+    "AND NOT rolsuper FROM pg_roles WHERE rolname = current_user"
+)
 
 
 def counters(engine: Engine) -> list[CounterStatus]:
@@ -87,12 +91,17 @@ def counters(engine: Engine) -> list[CounterStatus]:
         with engine.connect() as conn:
             user, one_outlet = conn.execute(A_COUNTERS_ROLE).one()
             if one_outlet:
-                raise HubError(f"Peran {user} adalah peran kasir dan hanya melihat outletnya "
-                               "sendiri: untuk semua outlet pakai peran pemilik (loket hub "
-                               "add-owner)")
-            rows = conn.execute(text(
-                "SELECT terminal, pushed_at, pushed_seq, backlog FROM counter "
-                "ORDER BY pushed_at NULLS FIRST, terminal")).all()
+                raise HubError(
+                    f"Peran {user} adalah peran kasir dan hanya melihat outletnya "
+                    "sendiri: untuk semua outlet pakai peran pemilik (loket hub "
+                    "add-owner)"
+                )
+            rows = conn.execute(
+                text(
+                    "SELECT terminal, pushed_at, pushed_seq, backlog FROM counter "
+                    "ORDER BY pushed_at NULLS FIRST, terminal"
+                )
+            ).all()
     except SQLAlchemyError as exc:
         raise failure(exc) from None
     return [CounterStatus(*row) for row in rows]
@@ -102,10 +111,13 @@ def ledger(engine: Engine, terminal: str, start: str, end: str) -> dict[str, tup
     """One outlet's payments of a period as the hub holds them: ref_id -> (state, total)."""
     try:
         with engine.connect() as conn:
-            rows = conn.execute(text(
-                "SELECT ref_id, state, total FROM payment WHERE terminal = :t "
-                "AND created_at >= :start AND created_at < :end"),
-                {"t": terminal, "start": start, "end": end}).all()
+            rows = conn.execute(
+                text(
+                    "SELECT ref_id, state, total FROM payment WHERE terminal = :t "
+                    "AND created_at >= :start AND created_at < :end"
+                ),
+                {"t": terminal, "start": start, "end": end},
+            ).all()
     except SQLAlchemyError as exc:
         raise failure(exc) from None
     return {ref: (state, total) for ref, state, total in rows}
@@ -126,7 +138,8 @@ SET_ASIDE = text(
     "AND e.terminal = s.terminal AND e.seq > s.seq "
     "AND e.event_id = CASE WHEN s.key ~ '^[0-9]{1,18}$' THEN s.key::bigint END) "
     "AND NOT EXISTS (SELECT 1 FROM record r WHERE r.terminal = s.terminal AND r.kind = s.kind "
-    "AND r.key = s.key AND r.seq > s.seq) GROUP BY 1 ORDER BY 1")
+    "AND r.key = s.key AND r.seq > s.seq) GROUP BY 1 ORDER BY 1"
+)
 
 
 def set_aside(engine: Engine, start: str, end: str) -> dict[str, int]:

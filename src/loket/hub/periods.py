@@ -53,16 +53,24 @@ KINDS = {name: kind.condition() for name, kind in FAILURE_KINDS.items()}
 # failures and resolution times start from these (a few per cent of the events), never from a
 # scan of the month's payments. ``:early`` is a day before the period: a payment's events are
 # never older than the payment, but a counter's clock may have been set back a little.
-TROUBLE = (f"(e.to_state IN {_listed(TROUBLED | {S.REFUNDED})} OR "
-           f"e.meaning = '{Meaning.BILL_CHANGED}') "
-           "AND e.at >= :early")
+TROUBLE = (
+    f"(e.to_state IN {_listed(TROUBLED | {S.REFUNDED})} OR "
+    f"e.meaning = '{Meaning.BILL_CHANGED}') "
+    "AND e.at >= :early"
+)
 TROUBLED_IN_RANGE = (
     "FROM payment_event e JOIN payment p ON p.terminal = e.terminal AND p.ref_id = e.ref_id "
-    f"WHERE {TROUBLE} AND {IN_RANGE}")
+    f"WHERE {TROUBLE} AND {IN_RANGE}"
+)
 FAILURES = text(
-    "SELECT " + ", ".join(f"count(DISTINCT e.terminal || ' ' || e.ref_id) FILTER (WHERE {c})"
-                          for c in KINDS.values()) +
-    f" {TROUBLED_IN_RANGE} AND (" + " OR ".join(KINDS.values()) + ")")
+    "SELECT "
+    + ", ".join(
+        f"count(DISTINCT e.terminal || ' ' || e.ref_id) FILTER (WHERE {c})" for c in KINDS.values()
+    )
+    + f" {TROUBLED_IN_RANGE} AND ("
+    + " OR ".join(KINDS.values())
+    + ")"
+)
 RESOLUTION = text(
     "WITH troubled AS ("
     " SELECT DISTINCT p.terminal, p.ref_id, p.created_at::timestamptz AS created"
@@ -74,11 +82,14 @@ RESOLUTION = text(
     f" AND f.to_state IN {_listed(FINAL)}) r)"
     " SELECT count(*) FILTER (WHERE done AND h <= :sla), count(*) FILTER (WHERE done AND h > :sla),"
     " count(*) FILTER (WHERE NOT done AND h <= :sla), count(*) FILTER (WHERE NOT done AND h > :sla),"
-    " percentile_cont(0.5) WITHIN GROUP (ORDER BY h) FILTER (WHERE done) FROM hours")
+    " percentile_cont(0.5) WITHIN GROUP (ORDER BY h) FILTER (WHERE done) FROM hours"
+)
 EXCEPTIONS = text(
     "SELECT ref_id, created_at, cashier_id, head_name, state, total, host_rc, host_message, "
-    "0, terminal FROM payment p WHERE " + IN_RANGE +
-    f" AND state IN {_listed(NOT_FINAL)} ORDER BY created_at, terminal, ref_id")
+    "0, terminal FROM payment p WHERE "
+    + IN_RANGE
+    + f" AND state IN {_listed(NOT_FINAL)} ORDER BY created_at, terminal, ref_id"
+)
 
 
 def _early(start: str) -> str:
@@ -104,11 +115,15 @@ def failures(engine: Engine, start: str, end: str) -> dict[str, int]:
 def resolution(engine: Engine, start: str, end: str, now_iso: str, sla_h: int) -> Resolution:
     """The period's troubled payments against the limit: resolved (a final state) or still
     open at ``now``, within or past ``sla_h`` hours of being taken; the median of the resolved."""
-    row = _read(engine, RESOLUTION, {"start": start, "end": end, "now": now_iso, "sla": sla_h,
-                                     "early": _early(start)})[0]
+    row = _read(
+        engine,
+        RESOLUTION,
+        {"start": start, "end": end, "now": now_iso, "sla": sla_h, "early": _early(start)},
+    )[0]
     within, late, open_within, open_late = (int(n) for n in row[:4])
-    return Resolution(within, late, open_within, open_late,
-                      None if row[4] is None else float(row[4]))
+    return Resolution(
+        within, late, open_within, open_late, None if row[4] is None else float(row[4])
+    )
 
 
 def exceptions(engine: Engine, start: str, end: str) -> list[tuple]:
@@ -120,12 +135,14 @@ def payments(engine: Engine, start: str, end: str, columns: Sequence[str]) -> It
     """Every payment of the period, oldest first: the outlet, then ``columns`` (the payment
     table's), then its state. A server-side cursor: a month of a busy hub streams through."""
     names_ = ", ".join(f'"{c}"' for c in ("terminal", *columns, "state"))
-    query = text(f"SELECT {names_} FROM payment p WHERE {IN_RANGE} "
-                 "ORDER BY created_at, terminal, ref_id")
+    query = text(
+        f"SELECT {names_} FROM payment p WHERE {IN_RANGE} ORDER BY created_at, terminal, ref_id"
+    )
     try:
         with engine.connect() as conn:
             result = conn.execution_options(stream_results=True, yield_per=STREAM_ROWS).execute(
-                query, {"start": start, "end": end})
+                query, {"start": start, "end": end}
+            )
             yield from map(clean_cells, result)  # every text cleaned before anyone reads it
     except SQLAlchemyError as exc:
         raise failure(exc) from None
@@ -133,6 +150,14 @@ def payments(engine: Engine, start: str, end: str, columns: Sequence[str]) -> It
 
 def accounts(engine: Engine) -> list[Account]:
     """Every registered outlet: which host account it pays from, how, and when it last pushed."""
-    return [Account(*clean_cells(r)) for r in _read(engine, text(
-        "SELECT terminal, host_account, settlement, pushed_at, backlog FROM counter "
-        "ORDER BY terminal"), {})]
+    return [
+        Account(*clean_cells(r))
+        for r in _read(
+            engine,
+            text(
+                "SELECT terminal, host_account, settlement, pushed_at, backlog FROM counter "
+                "ORDER BY terminal"
+            ),
+            {},
+        )
+    ]

@@ -31,14 +31,18 @@ from loket.store import outbox
 log = logging.getLogger("loket.hub")
 
 BATCH = 1000
-MARK = ("UPDATE counter SET pushed_seq = GREATEST(pushed_seq, %s), pushed_at = now(), "
-        "backlog = %s, host_account = coalesce(%s, host_account), "
-        "settlement = coalesce(%s, settlement) WHERE terminal = %s")
+MARK = (
+    "UPDATE counter SET pushed_seq = GREATEST(pushed_seq, %s), pushed_at = now(), "
+    "backlog = %s, host_account = coalesce(%s, host_account), "
+    "settlement = coalesce(%s, settlement) WHERE terminal = %s"
+)
 # Nothing waiting: the counter still reports in, so the owner can tell an idle counter from one
 # the hub has lost (``pushed_at`` = when the hub last heard from it with everything sent).
-HEARD = ("UPDATE counter SET pushed_at = now(), backlog = 0, "
-         "host_account = coalesce(%s, host_account), settlement = coalesce(%s, settlement) "
-         "WHERE terminal = %s")
+HEARD = (
+    "UPDATE counter SET pushed_at = now(), backlog = 0, "
+    "host_account = coalesce(%s, host_account), settlement = coalesce(%s, settlement) "
+    "WHERE terminal = %s"
+)
 HEARD_EVERY_S = 60.0
 
 
@@ -55,14 +59,23 @@ class _Refused(Exception):
 class Pusher:
     """Copies one counter's outbox into the hub (``push`` for cron, ``run`` in a thread)."""
 
-    def __init__(self, local: Engine, hub: Engine, terminal: str, batch: int = BATCH,
-                 now: Callable[[], str] | None = None, host_account: str | None = None,
-                 settlement: str | None = None) -> None:
+    def __init__(
+        self,
+        local: Engine,
+        hub: Engine,
+        terminal: str,
+        batch: int = BATCH,
+        now: Callable[[], str] | None = None,
+        host_account: str | None = None,
+        settlement: str | None = None,
+    ) -> None:
         self.local, self.hub, self.terminal, self.batch = local, hub, terminal, batch
         # which host account this counter pays from, and how (deposit | postpaid): written on
         # the counter's row with each batch, so the owner's deposit movement is per account
         self.host_account, self.settlement = host_account, settlement
-        self.now = now or (lambda: SystemClock().now().astimezone(UTC).isoformat(timespec="seconds"))
+        self.now = now or (
+            lambda: SystemClock().now().astimezone(UTC).isoformat(timespec="seconds")
+        )
         self.last_error = ""
         self._joined = False  # whether the hub is known to have heard from this counter before
         self._heard: float | None = None  # when it last reported in with nothing waiting
@@ -84,15 +97,21 @@ class Pusher:
         except _Refused:  # in a new transaction: which rows, and the others stored
             unusable = self._commit(batch, last, left, finding=True)
         for u in unusable:
-            log.warning("hub: %s %s (antrean %d) tidak disimpan hub, %s; disisihkan di hub, "
-                        "baris lain tetap dikirim", u.source.kind, clean_text(u.source.key, 80),
-                        u.source.seq, u.reason)
+            log.warning(
+                "hub: %s %s (antrean %d) tidak disimpan hub, %s; disisihkan di hub, "
+                "baris lain tetap dikirim",
+                u.source.kind,
+                clean_text(u.source.key, 80),
+                u.source.seq,
+                u.reason,
+            )
         self.after_commit(last)
         outbox.mark_pushed(self.local, last, self.now())
         return len(rows)
 
-    def _commit(self, batch: ingest.Batch, last: int, left: int,
-                finding: bool) -> list[ingest.Unusable]:
+    def _commit(
+        self, batch: ingest.Batch, last: int, left: int, finding: bool
+    ) -> list[ingest.Unusable]:
         """The batch in one transaction with the mark on the counter's row; what was set aside."""
         unusable = list(batch.unusable)
         try:
@@ -112,11 +131,12 @@ class Pusher:
                         raise _Refused from None
                 if unusable:
                     ingest.set_aside(cur, self.terminal, unusable)
-                cur.execute(MARK, (last, left, self.host_account, self.settlement,
-                                   self.terminal))
+                cur.execute(MARK, (last, left, self.host_account, self.settlement, self.terminal))
                 if cur.rowcount != 1:
-                    raise HubError(f"Terminal {self.terminal} belum didaftarkan di hub "
-                                   f"(loket hub add-counter {self.terminal})")
+                    raise HubError(
+                        f"Terminal {self.terminal} belum didaftarkan di hub "
+                        f"(loket hub add-counter {self.terminal})"
+                    )
         except SQLAlchemyError as exc:
             raise failure(exc) from None
         except (HubError, _Refused):
@@ -146,8 +166,8 @@ class Pusher:
         try:
             with self.hub.connect() as conn:
                 found = conn.exec_driver_sql(
-                    "SELECT pushed_at IS NULL FROM counter WHERE terminal = %s",
-                    (self.terminal,)).first()
+                    "SELECT pushed_at IS NULL FROM counter WHERE terminal = %s", (self.terminal,)
+                ).first()
         except SQLAlchemyError as exc:
             raise failure(exc) from None
         if found is not None and found[0]:
@@ -186,8 +206,9 @@ class Pusher:
     def start(self, idle_s: float = 2.0) -> Callable[[], None]:
         """``run`` in a daemon thread; returns the function that stops it."""
         stop = threading.Event()
-        thread = threading.Thread(target=self.run, args=(stop, idle_s), name="hub-pusher",
-                                  daemon=True)
+        thread = threading.Thread(
+            target=self.run, args=(stop, idle_s), name="hub-pusher", daemon=True
+        )
         thread.start()
 
         def _stop() -> None:
@@ -195,4 +216,3 @@ class Pusher:
             thread.join(timeout=10)
 
         return _stop
-

@@ -70,9 +70,11 @@ class NewRole:
 # Whether a role that already exists may be given a new password here: only one loket made for
 # the same purpose. Anyone else (the administrator, another application's role, a counter's role
 # asked to become an owner's) would be taken over: its password changed, its rights widened.
-THEIRS = ("SELECT r.rolsuper OR r.rolcreaterole OR r.rolbypassrls, "
-          "pg_has_role(r.oid, 'loket_counter', 'MEMBER'), "
-          "pg_has_role(r.oid, 'loket_owner', 'MEMBER') FROM pg_roles r WHERE r.rolname = %s")
+THEIRS = (
+    "SELECT r.rolsuper OR r.rolcreaterole OR r.rolbypassrls, "
+    "pg_has_role(r.oid, 'loket_counter', 'MEMBER'), "
+    "pg_has_role(r.oid, 'loket_owner', 'MEMBER') FROM pg_roles r WHERE r.rolname = %s"
+)
 
 
 def _role(engine: Engine, name: str, group: str, password: str | None) -> NewRole:
@@ -88,24 +90,36 @@ def _role(engine: Engine, name: str, group: str, password: str | None) -> NewRol
                 powerful, counter, owner = found
                 ours = counter if group == "loket_counter" else owner
                 if powerful or not ours or (counter and owner):
-                    raise HubError(f"Peran {name} sudah ada dan bukan peran "
-                                   f"{'kasir' if group == 'loket_counter' else 'pemilik'} "
-                                   "buatan loket: pilih nama lain (perannya tidak diubah)")
+                    raise HubError(
+                        f"Peran {name} sudah ada dan bukan peran "
+                        f"{'kasir' if group == 'loket_counter' else 'pemilik'} "
+                        "buatan loket: pilih nama lain (perannya tidak diubah)"
+                    )
             exists = found is not None
-            verb = "ALTER ROLE {} WITH LOGIN PASSWORD {}" if exists else \
-                "CREATE ROLE {} WITH LOGIN PASSWORD {}"
+            verb = (
+                "ALTER ROLE {} WITH LOGIN PASSWORD {}"
+                if exists
+                else "CREATE ROLE {} WITH LOGIN PASSWORD {}"
+            )
             raw.execute(sql.SQL(verb).format(ident, verifier))
             raw.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(group), ident))
             if group == "loket_counter":
                 terminal = name.removeprefix("loket_")
-                twin = raw.execute("SELECT terminal FROM counter WHERE lower(terminal) = "
-                                   "lower(%s) AND terminal <> %s", (terminal, terminal)).fetchone()
+                twin = raw.execute(
+                    "SELECT terminal FROM counter WHERE lower(terminal) = "
+                    "lower(%s) AND terminal <> %s",
+                    (terminal, terminal),
+                ).fetchone()
                 if twin is not None:  # `add-counter t01` beside T01: a second, silent outlet
-                    raise HubError(f"Terminal {twin[0]} sudah terdaftar; id terminal membedakan "
-                                   f"huruf besar dan kecil ({terminal} bukan {twin[0]})")
-                raw.execute("INSERT INTO counter (terminal, role_name) VALUES (%s, %s) "
-                            "ON CONFLICT (terminal) DO UPDATE SET role_name = EXCLUDED.role_name",
-                            (terminal, name))
+                    raise HubError(
+                        f"Terminal {twin[0]} sudah terdaftar; id terminal membedakan "
+                        f"huruf besar dan kecil ({terminal} bukan {twin[0]})"
+                    )
+                raw.execute(
+                    "INSERT INTO counter (terminal, role_name) VALUES (%s, %s) "
+                    "ON CONFLICT (terminal) DO UPDATE SET role_name = EXCLUDED.role_name",
+                    (terminal, name),
+                )
     except SQLAlchemyError as exc:
         raise failure(exc) from None
     return NewRole(name, password, exists)
@@ -114,7 +128,9 @@ def _role(engine: Engine, name: str, group: str, password: str | None) -> NewRol
 def add_counter(engine: Engine, terminal: str, password: str | None = None) -> NewRole:
     """A login role that can read and write only ``terminal``'s rows (a new password each time)."""
     if not TERMINAL.match(terminal):
-        raise HubError(f"{terminal!r}: id terminal hanya huruf, angka, - atau _ (paling panjang 32)")
+        raise HubError(
+            f"{terminal!r}: id terminal hanya huruf, angka, - atau _ (paling panjang 32)"
+        )
     return _role(engine, f"loket_{terminal}", "loket_counter", password)
 
 

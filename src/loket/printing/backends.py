@@ -15,8 +15,10 @@ class PrinterError(Exception):
     """Printing failed; the message is for the cashier. The payment is never affected."""
 
 
-WIN32_MISSING = ("Printer win32raw hanya bisa dipakai di Windows dengan pywin32 terpasang; "
-                 "pilih printer lain di [printer] backend")
+WIN32_MISSING = (
+    "Printer win32raw hanya bisa dipakai di Windows dengan pywin32 terpasang; "
+    "pilih printer lain di [printer] backend"
+)
 
 # The validated ``[printer]`` section is the printer's settings; one type for both.
 PrinterSettings = PrinterConfig

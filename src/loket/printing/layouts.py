@@ -153,9 +153,18 @@ def refund(payment: Payment, shop: Shop, columns: int, refunded_at: str) -> list
     b.rule()
     width = len(REFUND_LABELS[2])  # "Dikembalikan", the longest: every colon in one column
     labels = [label.format(number=number_label(payment.family_no)) for label in REFUND_LABELS]
-    for label, value in zip(labels, (
-            payment.ref_id, _stamp(payment.created_at), _stamp(refunded_at), payment.family_no,
-            payment.head_name, payment.host_message or "-"), strict=True):
+    for label, value in zip(
+        labels,
+        (
+            payment.ref_id,
+            _stamp(payment.created_at),
+            _stamp(refunded_at),
+            payment.family_no,
+            payment.head_name,
+            payment.host_message or "-",
+        ),
+        strict=True,
+    ):
         b.field(label, value, label_width=width)
     b.rule()
     b.amount("DIKEMBALIKAN", format_rupiah(payment.total), bold=True)
@@ -179,8 +188,9 @@ def test_page(shop: Shop, columns: int, printed_at: str, backend: str) -> list[E
     return b.elements
 
 
-def shift_report(report: ShiftReport, shop: Shop, columns: int, printed_at: str,
-                 audit_head: tuple[int, str]) -> list[Element]:
+def shift_report(
+    report: ShiftReport, shop: Shop, columns: int, printed_at: str, audit_head: tuple[int, str]
+) -> list[Element]:
     """The Z report: a closed shift's counts, money and drawer, and the audit chain's head."""
     shift, drawer = report.shift, report.drawer
     b = SlipBuilder(columns)
@@ -213,4 +223,3 @@ def shift_report(report: ShiftReport, shop: Shop, columns: int, printed_at: str,
     b.line("Tanda tangan kasir / pemilik:")
     b.feed(3)
     return b.elements
-

@@ -109,8 +109,9 @@ def _pdf(lines: list[str], columns: int) -> bytes:
     size = (width - 2 * margin) / (0.6 * columns)  # Courier: each glyph 0.6 em wide
     leading = size * 1.25
     qr_side = width / 2
-    height = 2 * margin + sum(qr_side + leading / 2 if _qr_payload(line) is not None else leading
-                              for line in lines)
+    height = 2 * margin + sum(
+        qr_side + leading / 2 if _qr_payload(line) is not None else leading for line in lines
+    )
     out = io.BytesIO()
     pdf = Canvas(out, pagesize=(width, height), pageCompression=1)
     pdf.setTitle("Struk loket")
@@ -129,8 +130,14 @@ def _pdf(lines: list[str], columns: int) -> bytes:
         for row, cells in enumerate(modules):
             for col, dark in enumerate(cells):
                 if dark:
-                    pdf.rect(left + col * dot, y + (len(modules) - 1 - row) * dot, dot, dot,
-                             stroke=0, fill=1)
+                    pdf.rect(
+                        left + col * dot,
+                        y + (len(modules) - 1 - row) * dot,
+                        dot,
+                        dot,
+                        stroke=0,
+                        fill=1,
+                    )
         y -= leading / 2
     pdf.showPage()
     pdf.save()

@@ -40,7 +40,9 @@ def ascii_text(text: str) -> str:
     folded = unicodedata.normalize("NFKD", text.translate(_EXTRA))
     ascii_only = folded.encode("ascii", "ignore").decode("ascii")
     return "".join(
-        " " if ch in _WHITESPACE else ch for ch in ascii_only if " " <= ch <= "~" or ch in _WHITESPACE
+        " " if ch in _WHITESPACE else ch
+        for ch in ascii_only
+        if " " <= ch <= "~" or ch in _WHITESPACE
     )
 
 

@@ -57,31 +57,70 @@ def header_lines(a: Across) -> list[str]:
 
 
 def outlet_table(a: Across) -> tuple[Columns, list[list]]:
-    columns = [("Outlet", "text"), ("Trx", "count"), ("Lunas", "count"),
-               ("Uang tunai", "money"), ("Iuran", "money"), ("Admin", "money"),
-               ("Biaya host", "money"), ("Margin", "money"), ("Blm final", "count"),
-               ("Terakhir kirim", "text"), ("Antre", "count")]
-    rows = [[o.terminal, o.figures.count, o.figures.success_count, o.figures.cash_collected,
-             o.figures.premium, o.figures.admin_income, o.figures.host_cost, o.figures.margin,
-             o.figures.unsettled_count, o.heard, o.backlog] for o in a.outlets]
+    columns = [
+        ("Outlet", "text"),
+        ("Trx", "count"),
+        ("Lunas", "count"),
+        ("Uang tunai", "money"),
+        ("Iuran", "money"),
+        ("Admin", "money"),
+        ("Biaya host", "money"),
+        ("Margin", "money"),
+        ("Blm final", "count"),
+        ("Terakhir kirim", "text"),
+        ("Antre", "count"),
+    ]
+    rows = [
+        [
+            o.terminal,
+            o.figures.count,
+            o.figures.success_count,
+            o.figures.cash_collected,
+            o.figures.premium,
+            o.figures.admin_income,
+            o.figures.host_cost,
+            o.figures.margin,
+            o.figures.unsettled_count,
+            o.heard,
+            o.backlog,
+        ]
+        for o in a.outlets
+    ]
     return columns, rows
 
 
 def cashier_table(a: Across) -> tuple[Columns, list[list]]:
     """Cashier ids are unique per terminal only: each is named with its outlet."""
-    columns = [("Kasir", "text"), ("Transaksi", "count"), ("Uang diterima", "money"),
-               ("Lunas", "count"), ("Nilai lunas", "money")]
-    rows = [[cashier_at(o.terminal, c.cashier_id), c.count, c.taken, c.success, c.success_amount]
-            for o in a.outlets for c in o.figures.by_cashier]
+    columns = [
+        ("Kasir", "text"),
+        ("Transaksi", "count"),
+        ("Uang diterima", "money"),
+        ("Lunas", "count"),
+        ("Nilai lunas", "money"),
+    ]
+    rows = [
+        [cashier_at(o.terminal, c.cashier_id), c.count, c.taken, c.success, c.success_amount]
+        for o in a.outlets
+        for c in o.figures.by_cashier
+    ]
     return columns, rows
 
 
 def account_lines(acc: AccountBooks) -> list[Line]:
     if acc.settlement == "postpaid":
-        return [Line("Setoran ke host (T+1)", acc.host_cost, strong=True,
-                     note="pascabayar: paling lambat H+1")]
+        return [
+            Line(
+                "Setoran ke host (T+1)",
+                acc.host_cost,
+                strong=True,
+                note="pascabayar: paling lambat H+1",
+            )
+        ]
     lines = deposit_lines(acc.deposit) if acc.deposit is not None else []
     if acc.settlement is None:
-        lines.append(Line("Cara bayar ke host", None, "count",
-                          "tidak diketahui hub: lihat [host] settlement"))
+        lines.append(
+            Line(
+                "Cara bayar ke host", None, "count", "tidak diketahui hub: lihat [host] settlement"
+            )
+        )
     return lines

@@ -41,8 +41,9 @@ class Books:
         return times.date_of(self.figures.end)
 
 
-def books(engine: Engine, start: str, end: str, settlement: Settlement,
-          f: Figures | None = None) -> Books:
+def books(
+    engine: Engine, start: str, end: str, settlement: Settlement, f: Figures | None = None
+) -> Books:
     """The period's books; ``f``, the period's figures when they were already counted."""
     f = f or figures(engine, start, end)
     if settlement == "postpaid":
@@ -80,20 +81,38 @@ def summary_lines(b: Books) -> list[Line]:
         Line("Uang tunai diterima (bersih)", f.cash_collected),
         Line("Iuran BPJS (lunas)", f.premium),
         Line("Pendapatan biaya admin", f.admin_income),
-        Line("Biaya host (dipotong dari deposit)" if b.settlement == "deposit"
-             else "Biaya host (ditagih host)", f.host_cost),
+        Line(
+            "Biaya host (dipotong dari deposit)"
+            if b.settlement == "deposit"
+            else "Biaya host (ditagih host)",
+            f.host_cost,
+        ),
         Line("Margin loket", f.margin, strong=True),
     ]
     if f.unpriced:
-        lines.append(Line("Lunas tanpa biaya host tercatat", f.unpriced, "count",
-                          "margin di atas belum pasti", strong=True))
+        lines.append(
+            Line(
+                "Lunas tanpa biaya host tercatat",
+                f.unpriced,
+                "count",
+                "margin di atas belum pasti",
+                strong=True,
+            )
+        )
     lines.append(Line("Belum final", f.unsettled_amount, note=f"{f.unsettled_count} transaksi"))
     lines.append(Line("Dikembalikan ke pelanggan", f.refunded))
     if b.settle_by is not None:
         one_day = times.date_of(f.start) + timedelta(days=1) == b.settle_by
-        lines.append(Line("Setoran ke host (T+1)", f.due_to_host, strong=True,
-                          note=f"paling lambat {b.settle_by:%d/%m/%Y}" if one_day
-                          else "tiap hari, paling lambat hari berikutnya"))
+        lines.append(
+            Line(
+                "Setoran ke host (T+1)",
+                f.due_to_host,
+                strong=True,
+                note=f"paling lambat {b.settle_by:%d/%m/%Y}"
+                if one_day
+                else "tiap hari, paling lambat hari berikutnya",
+            )
+        )
     return lines
 
 
@@ -105,30 +124,44 @@ def deposit_lines(d: DepositMovement) -> list[Line]:
         Line("Dipakai transaksi lunas", -d.used, "signed", f"{d.used_count} transaksi"),
     ]
     if d.held:
-        lines.append(Line("Diproses host, belum final", -d.held, "signed",
-                          f"{d.held_count} transaksi"))
+        lines.append(
+            Line("Diproses host, belum final", -d.held, "signed", f"{d.held_count} transaksi")
+        )
     if d.failed:
-        lines.append(Line("Gagal, belum dikembalikan host", -d.failed, "signed",
-                          f"{d.failed_count} transaksi"))
+        lines.append(
+            Line(
+                "Gagal, belum dikembalikan host", -d.failed, "signed", f"{d.failed_count} transaksi"
+            )
+        )
     lines.append(Line("Top-up / lain-lain", d.other, "signed", "dihitung dari saldo"))
-    lines.append(Line("Saldo akhir", d.closing.balance, note=f"tercatat {stamp(d.closing.at)}",
-                      strong=True))
+    lines.append(
+        Line("Saldo akhir", d.closing.balance, note=f"tercatat {stamp(d.closing.at)}", strong=True)
+    )
     return lines
 
 
-def per_day(m: MonthFigures, b: Books,
-            days: dict[str, DepositMovement] | None) -> tuple[list[tuple[str, str]], list[list]]:
+def per_day(
+    m: MonthFigures, b: Books, days: dict[str, DepositMovement] | None
+) -> tuple[list[tuple[str, str]], list[list]]:
     """The month day by day: volume, success, host cost, and the deposit or the settlement
     (``days`` None: neither, as across outlets, where each host account has its own)."""
-    columns = [("Tanggal", "text"), ("Transaksi", "count"), ("Lunas", "count"),
-               ("Sukses", "text"), ("Biaya host", "money")]
+    columns = [
+        ("Tanggal", "text"),
+        ("Transaksi", "count"),
+        ("Lunas", "count"),
+        ("Sukses", "text"),
+        ("Biaya host", "money"),
+    ]
     per_account = days is None
     days = days or {}
     if per_account:
         pass
     elif b.settlement == "deposit":
-        columns += [("Dipotong host", "signed"), ("Top-up / lain", "signed"),
-                    ("Saldo akhir", "money")]
+        columns += [
+            ("Dipotong host", "signed"),
+            ("Top-up / lain", "signed"),
+            ("Saldo akhir", "money"),
+        ]
     else:
         columns += [("Setor paling lambat", "text")]
     counted = {d[0]: d for d in m.daily}
@@ -140,9 +173,11 @@ def per_day(m: MonthFigures, b: Books,
             pass
         elif b.settlement == "deposit":
             d = days.get(day)
-            row += ([-(d.used + d.held + d.failed), d.other, d.closing.balance]
-                    if d is not None and d.opening is not None and d.closing is not None
-                    else [None, None, None])
+            row += (
+                [-(d.used + d.held + d.failed), d.other, d.closing.balance]
+                if d is not None and d.opening is not None and d.closing is not None
+                else [None, None, None]
+            )
         else:
             row.append(f"{date.fromisoformat(day) + timedelta(days=1):%d/%m/%Y}")
         rows.append(row)

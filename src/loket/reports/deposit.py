@@ -18,8 +18,10 @@ from sqlalchemy import Connection, Engine
 
 from loket.domain.states import CLOSED_UNPAID, PaymentState
 
-LAST_BEFORE = ("SELECT id, at, balance FROM deposit WHERE balance IS NOT NULL AND at < ? "
-               "ORDER BY at DESC, id DESC LIMIT 1")
+LAST_BEFORE = (
+    "SELECT id, at, balance FROM deposit WHERE balance IS NOT NULL AND at < ? "
+    "ORDER BY at DESC, id DESC LIMIT 1"
+)
 
 
 @dataclass(frozen=True)
@@ -53,8 +55,9 @@ class DepositMovement:
         return self.closing.balance - self.opening.balance + self.used + self.held + self.failed
 
 
-def _window(conn: Connection, start: str, end: str) -> tuple[int, int, Reading | None,
-                                                            Reading | None]:
+def _window(
+    conn: Connection, start: str, end: str
+) -> tuple[int, int, Reading | None, Reading | None]:
     """The entries the period's movement is made of, ``(lo, hi]`` by id, and its two balances."""
     close = conn.exec_driver_sql(LAST_BEFORE, (end,)).first()
     if close is None:
@@ -66,12 +69,16 @@ def _window(conn: Connection, start: str, end: str) -> tuple[int, int, Reading |
     # nothing known before the period: start from its first balance, less what came before it
     first = conn.exec_driver_sql(
         "SELECT id, at, balance FROM deposit WHERE balance IS NOT NULL AND at >= ? AND at < ? "
-        "ORDER BY at, id LIMIT 1", (start, end)).first()
+        "ORDER BY at, id LIMIT 1",
+        (start, end),
+    ).first()
     assert first is not None  # the closing balance itself lies in [start, end)
-    lo = conn.exec_driver_sql("SELECT min(id) FROM deposit WHERE at >= ?",
-                              (start,)).scalar_one() - 1
-    moved = conn.exec_driver_sql("SELECT coalesce(sum(change), 0) FROM deposit "
-                                 "WHERE id > ? AND id <= ?", (lo, first.id)).scalar()
+    lo = (
+        conn.exec_driver_sql("SELECT min(id) FROM deposit WHERE at >= ?", (start,)).scalar_one() - 1
+    )
+    moved = conn.exec_driver_sql(
+        "SELECT coalesce(sum(change), 0) FROM deposit WHERE id > ? AND id <= ?", (lo, first.id)
+    ).scalar()
     return lo, close.id, Reading(first.balance - moved, first.at), closing
 
 
@@ -83,12 +90,15 @@ def movement(engine: Engine, start: str, end: str) -> DepositMovement:
         taken = conn.exec_driver_sql(
             "SELECT p.state, count(DISTINCT d.ref_id), -sum(d.change) FROM deposit d "
             "LEFT JOIN payment p ON p.ref_id = d.ref_id "
-            "WHERE d.id > ? AND d.id <= ? AND d.change != 0 GROUP BY p.state", (lo, hi)).all()
+            "WHERE d.id > ? AND d.id <= ? AND d.change != 0 GROUP BY p.state",
+            (lo, hi),
+        ).all()
     return classified(start, end, opening, closing, taken)
 
 
-def classified(start: str, end: str, opening: Reading | None, closing: Reading | None,
-               taken: Iterable) -> DepositMovement:
+def classified(
+    start: str, end: str, opening: Reading | None, closing: Reading | None, taken: Iterable
+) -> DepositMovement:
     """The movement from what payments took, as (state of the payment, payments, amount) groups:
     the counter's own log and the hub's (per host account, hub/deposits.py) alike."""
     groups = {"used": [0, 0], "held": [0, 0], "failed": [0, 0]}
@@ -101,8 +111,9 @@ def classified(start: str, end: str, opening: Reading | None, closing: Reading |
             group = groups["held"]
         group[0] += amount
         group[1] += n
-    return DepositMovement(start, end, opening, closing, *groups["used"], *groups["held"],
-                           *groups["failed"])
+    return DepositMovement(
+        start, end, opening, closing, *groups["used"], *groups["held"], *groups["failed"]
+    )
 
 
 def over(start: str, end: str, days: list[DepositMovement]) -> DepositMovement:
@@ -114,7 +125,14 @@ def over(start: str, end: str, days: list[DepositMovement]) -> DepositMovement:
         return DepositMovement(start, end)
     first, last = known[0], known[-1]
     return DepositMovement(
-        start, end, first.opening, last.closing,
-        sum(d.used for d in known), sum(d.used_count for d in known),
-        sum(d.held for d in known), sum(d.held_count for d in known),
-        sum(d.failed for d in known), sum(d.failed_count for d in known))
+        start,
+        end,
+        first.opening,
+        last.closing,
+        sum(d.used for d in known),
+        sum(d.used_count for d in known),
+        sum(d.held for d in known),
+        sum(d.held_count for d in known),
+        sum(d.failed for d in known),
+        sum(d.failed_count for d in known),
+    )

@@ -97,9 +97,14 @@ def rows(engine: Engine, start: str, end: str) -> Iterator[tuple]:
     """The period's payments, oldest first, as typed values (int, datetime, str)."""
     sources = ", ".join(c.source for c in COLUMNS)
     with engine.connect() as conn:
-        yield from typed(COLUMNS, conn.exec_driver_sql(
-            f"SELECT {sources}, state FROM payment WHERE created_at >= ? AND created_at < ? "
-            "ORDER BY created_at, id", (start, end)))
+        yield from typed(
+            COLUMNS,
+            conn.exec_driver_sql(
+                f"SELECT {sources}, state FROM payment WHERE created_at >= ? AND created_at < ? "
+                "ORDER BY created_at, id",
+                (start, end),
+            ),
+        )
 
 
 def as_text(value: str) -> str:
@@ -131,8 +136,9 @@ def write_csv(engine: Engine, start: str, end: str, out: str | Path) -> int:
     return write_rows_csv(COLUMNS, rows(engine, start, end), out)
 
 
-def write_rows_csv(columns: tuple[Column, ...], typed_rows: Iterable[tuple],
-                   out: str | Path) -> int:
+def write_rows_csv(
+    columns: tuple[Column, ...], typed_rows: Iterable[tuple], out: str | Path
+) -> int:
     """Typed rows (``typed``) under ``columns``' headers; how many rows."""
     count = 0
     with csv_file(out) as writer:

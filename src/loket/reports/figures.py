@@ -81,9 +81,11 @@ def figures(engine: Engine, start: str, end: str) -> Figures:
     where = "created_at >= ? AND created_at < ?"
     with engine.connect() as conn:
         for state, n, total, premium, admin, agent, unpriced in conn.exec_driver_sql(
-                f"SELECT state, count(*), sum(total), sum(premium), sum(admin_fee), "
-                f"sum(agent_price), sum(agent_price <= 0) FROM payment WHERE {where} "
-                f"GROUP BY state", (start, end)):
+            f"SELECT state, count(*), sum(total), sum(premium), sum(admin_fee), "
+            f"sum(agent_price), sum(agent_price <= 0) FROM payment WHERE {where} "
+            f"GROUP BY state",
+            (start, end),
+        ):
             f.by_state[state] = (n, total or 0)
             f.count += n
             f.taken += total or 0
@@ -97,8 +99,10 @@ def figures(engine: Engine, start: str, end: str) -> Figures:
                 f.unsettled_amount += total or 0
         cashiers: dict[str, CashierFigures] = {}
         for cashier, state, n, total in conn.exec_driver_sql(
-                f"SELECT cashier_id, state, count(*), sum(total) FROM payment WHERE {where} "
-                f"GROUP BY cashier_id, state", (start, end)):
+            f"SELECT cashier_id, state, count(*), sum(total) FROM payment WHERE {where} "
+            f"GROUP BY cashier_id, state",
+            (start, end),
+        ):
             c = cashiers.setdefault(cashier, CashierFigures(cashier))
             c.count += n
             c.taken += total or 0
@@ -106,8 +110,9 @@ def figures(engine: Engine, start: str, end: str) -> Figures:
                 c.success, c.success_amount = n, total or 0
         f.by_cashier = sorted(cashiers.values(), key=lambda c: -c.taken)
         for hour, n in conn.exec_driver_sql(
-                f"SELECT substr(created_at, 12, 2), count(*) FROM payment WHERE {where} "
-                f"GROUP BY 1", (start, end)):
+            f"SELECT substr(created_at, 12, 2), count(*) FROM payment WHERE {where} GROUP BY 1",
+            (start, end),
+        ):
             f.hourly[int(hour)] = n
     return f
 
@@ -135,5 +140,6 @@ def exceptions(engine: Engine, start: str = "", end: str = "9999") -> list[Excep
             "SELECT ref_id, created_at, cashier_id, head_name, state, total, host_rc, "
             f"host_message, attempts FROM payment WHERE state IN ({marks}) "
             "AND created_at >= ? AND created_at < ? ORDER BY created_at, id",
-            (*listed, start, end))
+            (*listed, start, end),
+        )
         return [ExceptionRow(*row) for row in rows]

@@ -17,11 +17,19 @@ SANS = "Vera"
 SANS_BOLD = "Vera-Bold"
 SANS_ITALIC = "Vera-Italic"
 SANS_BOLD_ITALIC = "Vera-BoldItalic"
-_FILES = {SANS: "Vera.ttf", SANS_BOLD: "VeraBd.ttf", SANS_ITALIC: "VeraIt.ttf",
-          SANS_BOLD_ITALIC: "VeraBI.ttf"}
+_FILES = {
+    SANS: "Vera.ttf",
+    SANS_BOLD: "VeraBd.ttf",
+    SANS_ITALIC: "VeraIt.ttf",
+    SANS_BOLD_ITALIC: "VeraBI.ttf",
+}
 # what reportlab's sample styles name, and ours in its place
-_INSTEAD = {"Helvetica": SANS, "Helvetica-Bold": SANS_BOLD, "Helvetica-Oblique": SANS_ITALIC,
-            "Helvetica-BoldOblique": SANS_BOLD_ITALIC}
+_INSTEAD = {
+    "Helvetica": SANS,
+    "Helvetica-Bold": SANS_BOLD,
+    "Helvetica-Oblique": SANS_ITALIC,
+    "Helvetica-BoldOblique": SANS_BOLD_ITALIC,
+}
 
 
 def register() -> None:
@@ -30,8 +38,9 @@ def register() -> None:
         return
     for name, file in _FILES.items():
         pdfmetrics.registerFont(TTFont(name, file))  # found on reportlab's own font path
-    pdfmetrics.registerFontFamily(SANS, normal=SANS, bold=SANS_BOLD, italic=SANS_ITALIC,
-                                  boldItalic=SANS_BOLD_ITALIC)
+    pdfmetrics.registerFontFamily(
+        SANS, normal=SANS, bold=SANS_BOLD, italic=SANS_ITALIC, boldItalic=SANS_BOLD_ITALIC
+    )
 
 
 def styles() -> StyleSheet1:
@@ -43,4 +52,3 @@ def styles() -> StyleSheet1:
         if font in _INSTEAD:
             style.fontName = _INSTEAD[font]
     return sheet
-

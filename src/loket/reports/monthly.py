@@ -55,21 +55,29 @@ def month_figures(engine: Engine, start: str, end: str, now_iso: str) -> MonthFi
     m = MonthFigures(times.month(start), figures(engine, start, end))
     between = "p.created_at >= ? AND p.created_at < ?"
     with engine.connect() as conn:
-        m.daily = [tuple(r) for r in conn.exec_driver_sql(
-            f"SELECT substr(created_at, 1, 10), count(*), sum(state = '{S.SUCCESS}'), "
-            f"coalesce(sum(CASE WHEN state = '{S.SUCCESS}' THEN agent_price END), 0) "
-            "FROM payment p "
-            f"WHERE {between} GROUP BY 1 ORDER BY 1", (start, end))]
+        m.daily = [
+            tuple(r)
+            for r in conn.exec_driver_sql(
+                f"SELECT substr(created_at, 1, 10), count(*), sum(state = '{S.SUCCESS}'), "
+                f"coalesce(sum(CASE WHEN state = '{S.SUCCESS}' THEN agent_price END), 0) "
+                "FROM payment p "
+                f"WHERE {between} GROUP BY 1 ORDER BY 1",
+                (start, end),
+            )
+        ]
         for name, kind in FAILURE_KINDS.items():
             m.failures[name] = conn.exec_driver_sql(
                 "SELECT count(DISTINCT e.payment_id) FROM paymentevent e JOIN payment p "
                 f"ON p.id = e.payment_id WHERE {between} AND {kind.condition()}",
-                (start, end)).scalar_one()
+                (start, end),
+            ).scalar_one()
         rows = conn.exec_driver_sql(
             f"SELECT p.created_at, max(CASE WHEN e.to_state IN {_listed(FINAL)} "
             "THEN e.at END) FROM payment p JOIN paymentevent e ON e.payment_id = p.id "
             f"WHERE {between} AND p.id IN (SELECT payment_id FROM paymentevent "
-            f"WHERE to_state IN {_listed(TROUBLED)}) GROUP BY p.id", (start, end))
+            f"WHERE to_state IN {_listed(TROUBLED)}) GROUP BY p.id",
+            (start, end),
+        )
         now = parse_iso(now_iso)
         for created, resolved in rows:
             begun = parse_iso(created)

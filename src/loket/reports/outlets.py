@@ -8,9 +8,21 @@ from pathlib import Path
 from loket.reports.export import as_text, csv_file
 from loket.reports.figures import Figures
 
-HEADER = ["Tanggal", "Outlet", "Kasir", "Transaksi", "Sukses", "Kas diterima", "Dikembalikan",
-          "Iuran BPJS", "Pendapatan admin", "Biaya host", "Margin", "Belum final",
-          "Nilai belum final"]
+HEADER = [
+    "Tanggal",
+    "Outlet",
+    "Kasir",
+    "Transaksi",
+    "Sukses",
+    "Kas diterima",
+    "Dikembalikan",
+    "Iuran BPJS",
+    "Pendapatan admin",
+    "Biaya host",
+    "Margin",
+    "Belum final",
+    "Nilai belum final",
+]
 
 
 def write_outlets_csv(day: str, outlets: dict[str, Figures], out: str | Path) -> int:
@@ -19,13 +31,41 @@ def write_outlets_csv(day: str, outlets: dict[str, Figures], out: str | Path) ->
     with csv_file(out) as writer:
         writer.writerow(HEADER)
         for terminal, fig in outlets.items():
-            writer.writerow([day, as_text(terminal), "", fig.count, fig.success_count,
-                             fig.cash_collected, fig.refunded, fig.premium, fig.admin_income,
-                             fig.host_cost, fig.margin, fig.unsettled_count,
-                             fig.unsettled_amount])
+            writer.writerow(
+                [
+                    day,
+                    as_text(terminal),
+                    "",
+                    fig.count,
+                    fig.success_count,
+                    fig.cash_collected,
+                    fig.refunded,
+                    fig.premium,
+                    fig.admin_income,
+                    fig.host_cost,
+                    fig.margin,
+                    fig.unsettled_count,
+                    fig.unsettled_amount,
+                ]
+            )
             written += 1
             for c in fig.by_cashier:
-                writer.writerow([day, as_text(terminal), as_text(c.cashier_id), c.count,
-                                 c.success, c.taken, "", "", "", "", "", "", ""])
+                writer.writerow(
+                    [
+                        day,
+                        as_text(terminal),
+                        as_text(c.cashier_id),
+                        c.count,
+                        c.success,
+                        c.taken,
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                    ]
+                )
                 written += 1
     return written

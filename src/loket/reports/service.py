@@ -48,20 +48,30 @@ class Reports:
     def books(self, start: str, end: str) -> Books:
         return books(self.engine, start, end, self.settlement)
 
-    def daily(self, day: date, out: str | Path, csv: str | Path | None = None,
-              xlsx: str | Path | None = None) -> Written:
+    def daily(
+        self,
+        day: date,
+        out: str | Path,
+        csv: str | Path | None = None,
+        xlsx: str | Path | None = None,
+    ) -> Written:
         from loket.reports import pdf
 
         start, end = day_range(day)
         now = iso(self.clock.now())
         b = self.books(start, end)
-        pdf.daily_pdf(out, self.shop, day.isoformat(), b, exceptions(self.engine, start, end),
-                      now)
+        pdf.daily_pdf(out, self.shop, day.isoformat(), b, exceptions(self.engine, start, end), now)
         rows = self._rows(start, end, csv, xlsx, f"Laporan Harian {day.isoformat()}", now, b)
         return Written(Path(out), _path(csv), _path(xlsx), rows)
 
-    def monthly(self, year: int, month: int, out: str | Path, csv: str | Path | None = None,
-                xlsx: str | Path | None = None) -> Written:
+    def monthly(
+        self,
+        year: int,
+        month: int,
+        out: str | Path,
+        csv: str | Path | None = None,
+        xlsx: str | Path | None = None,
+    ) -> Written:
         from loket.reports import pdf
 
         start, end = month_range(year, month)
@@ -69,14 +79,23 @@ class Reports:
         m = month_figures(self.engine, start, end, now)
         if self.settlement == "deposit":
             days = self._deposit_days(start, end, now)
-            whole = over(start, end, list(days.values())) if days else movement(
-                self.engine, start, end)
+            whole = (
+                over(start, end, list(days.values())) if days else movement(self.engine, start, end)
+            )
             b = Books(m.totals, "deposit", whole)
         else:
             days, b = {}, books(self.engine, start, end, "postpaid", m.totals)
         pdf.monthly_pdf(out, self.shop, m, b, days, exceptions(self.engine, start, end), now)
-        rows = self._rows(start, end, csv, xlsx, f"Laporan Bulanan {m.month}", now, b,
-                          ("Per hari", *per_day(m, b, days)))
+        rows = self._rows(
+            start,
+            end,
+            csv,
+            xlsx,
+            f"Laporan Bulanan {m.month}",
+            now,
+            b,
+            ("Per hari", *per_day(m, b, days)),
+        )
         return Written(Path(out), _path(csv), _path(xlsx), rows)
 
     def _deposit_days(self, start: str, end: str, now: str) -> dict[str, DepositMovement]:
@@ -86,23 +105,35 @@ class Reports:
         last = min(date.fromisoformat(end), times.date_of(now) + timedelta(days=1))
         while day < last:
             d = movement(self.engine, *day_range(day))
-            if (d.opening is not None and d.closing is not None
-                    and d.closing.at >= day.isoformat()):  # something was learned that day
+            if (
+                d.opening is not None and d.closing is not None and d.closing.at >= day.isoformat()
+            ):  # something was learned that day
                 days[day.isoformat()] = d
             day += timedelta(days=1)
         return days
 
-    def _rows(self, start: str, end: str, csv: str | Path | None, xlsx: str | Path | None,
-              title: str, now: str, b: Books, table: tuple | None = None) -> int:
+    def _rows(
+        self,
+        start: str,
+        end: str,
+        csv: str | Path | None,
+        xlsx: str | Path | None,
+        title: str,
+        now: str,
+        b: Books,
+        table: tuple | None = None,
+    ) -> int:
         """The period's payments into the CSV and the workbook asked for; how many there are."""
         rows = export.write_csv(self.engine, start, end, csv) if csv else 0
         if xlsx:
             from loket.reports import xlsx as workbook
 
             shop = self.shop
-            sheet = workbook.Sheet(f"{shop.name} — {title}",
-                                   f"Agen {shop.agent_id or '-'} · Terminal "
-                                   f"{shop.terminal_id or '-'} · dibuat {stamp(now)} WIB")
+            sheet = workbook.Sheet(
+                f"{shop.name} — {title}",
+                f"Agen {shop.agent_id or '-'} · Terminal "
+                f"{shop.terminal_id or '-'} · dibuat {stamp(now)} WIB",
+            )
             sheet.sections.append(("Ringkasan", summary_lines(b)))
             if b.deposit is not None:
                 sheet.sections.append(("Deposit di host", deposit_lines(b.deposit)))

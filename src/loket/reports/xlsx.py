@@ -55,8 +55,13 @@ class Sheet:
 FORMATS = {"money": RUPIAH, "signed": SIGNED, "count": "0"}
 
 
-def _cell(ws: WriteOnlyWorksheet, value, number_format: str = "", font: Font | None = None,
-          fill: PatternFill | None = None) -> Cell:
+def _cell(
+    ws: WriteOnlyWorksheet,
+    value,
+    number_format: str = "",
+    font: Font | None = None,
+    fill: PatternFill | None = None,
+) -> Cell:
     cell = WriteOnlyCell(ws, value=value)
     if isinstance(value, str):
         cell.data_type = "s"  # never a formula, whatever the text starts with
@@ -72,8 +77,7 @@ def _cell(ws: WriteOnlyWorksheet, value, number_format: str = "", font: Font | N
 def _line(ws: WriteOnlyWorksheet, line: Line) -> list:
     fmt = FORMATS[line.kind] if line.value is not None else ""
     value = _cell(ws, line.value, fmt, BOLD if line.strong else None)
-    return [_cell(ws, line.label, font=BOLD if line.strong else None), value,
-            _cell(ws, line.note)]
+    return [_cell(ws, line.label, font=BOLD if line.strong else None), value, _cell(ws, line.note)]
 
 
 def _summary(ws: WriteOnlyWorksheet, sheet: Sheet) -> None:
@@ -84,9 +88,13 @@ def _summary(ws: WriteOnlyWorksheet, sheet: Sheet) -> None:
     ws.append([_cell(ws, sheet.subtitle)])
     for heading, lines in sheet.sections:
         ws.append([])
-        ws.append([_cell(ws, heading, font=BOLD, fill=HEAD_FILL),
-                   _cell(ws, "Jumlah", font=BOLD, fill=HEAD_FILL),
-                   _cell(ws, "Keterangan", font=BOLD, fill=HEAD_FILL)])
+        ws.append(
+            [
+                _cell(ws, heading, font=BOLD, fill=HEAD_FILL),
+                _cell(ws, "Jumlah", font=BOLD, fill=HEAD_FILL),
+                _cell(ws, "Keterangan", font=BOLD, fill=HEAD_FILL),
+            ]
+        )
         for line in lines:
             ws.append(_line(ws, line))
     for table in sheet.tables:
@@ -94,31 +102,48 @@ def _summary(ws: WriteOnlyWorksheet, sheet: Sheet) -> None:
         ws.append([_cell(ws, table.heading, font=BOLD)])
         ws.append([_cell(ws, h, font=BOLD, fill=HEAD_FILL) for h, _kind in table.columns])
         for row in table.rows:
-            ws.append([_cell(ws, v, FORMATS.get(kind, "") if v is not None else "")
-                       for v, (_h, kind) in zip(row, table.columns, strict=True)])
+            ws.append(
+                [
+                    _cell(ws, v, FORMATS.get(kind, "") if v is not None else "")
+                    for v, (_h, kind) in zip(row, table.columns, strict=True)
+                ]
+            )
 
 
-def _payments(ws: WriteOnlyWorksheet, payments: Iterable[tuple],
-              columns: tuple[Column, ...] = COLUMNS) -> int:
+def _payments(
+    ws: WriteOnlyWorksheet, payments: Iterable[tuple], columns: tuple[Column, ...] = COLUMNS
+) -> int:
     for i, column in enumerate(columns, 1):
         ws.column_dimensions[get_column_letter(i)].width = column.width  # type: ignore[attr-defined]
     ws.freeze_panes = "A2"
     ws.append([_cell(ws, c.header, font=BOLD, fill=HEAD_FILL) for c in columns])
-    formats = [{"money": RUPIAH, "host_cost": RUPIAH, "time": TIME}.get(c.kind, "")
-               for c in columns]
+    formats = [
+        {"money": RUPIAH, "host_cost": RUPIAH, "time": TIME}.get(c.kind, "") for c in columns
+    ]
     count = 0
     for row in payments:  # a plain value where no style is needed: faster
-        ws.append([_cell(ws, v, f) if (f and v is not None) or (
-            isinstance(v, str) and v.startswith("=")) else v
-            for v, f in zip(row, formats, strict=True)])
+        ws.append(
+            [
+                _cell(ws, v, f)
+                if (f and v is not None) or (isinstance(v, str) and v.startswith("="))
+                else v
+                for v, f in zip(row, formats, strict=True)
+            ]
+        )
         count += 1
     ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"  # type: ignore[attr-defined]
     return count
 
 
-def write_xlsx(engine: Engine | None, start: str, end: str, out: str | Path, sheet: Sheet,
-               payments: Iterable[tuple] | None = None,
-               columns: tuple[Column, ...] = COLUMNS) -> int:
+def write_xlsx(
+    engine: Engine | None,
+    start: str,
+    end: str,
+    out: str | Path,
+    sheet: Sheet,
+    payments: Iterable[tuple] | None = None,
+    columns: tuple[Column, ...] = COLUMNS,
+) -> int:
     """The workbook; returns how many payments it lists. ``payments``: typed rows under
     ``columns`` (the owner's hub: with an outlet column) instead of the counter's own."""
     wb = Workbook(write_only=True)

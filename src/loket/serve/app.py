@@ -31,19 +31,31 @@ log = logging.getLogger("loket.serve")
 
 MAX_BODY = 16_384  # a request is a few hundred bytes
 STATUS = {
-    "bad_json": 400, "bad_request": 400, "idempotency_key_missing": 400,
-    "idempotency_key_invalid": 400, "unsupported_format": 400, "unauthorized": 401,
-    "origin_not_allowed": 403, "not_found": 404, "method_not_allowed": 405,
-    "idempotency_key_reused": 409, "no_receipt": 409, "body_too_large": 413,
-    "host_not_allowed": 421, "not_paid": 422, "refused": 422,
-    "internal": 500, "storage": 503,
+    "bad_json": 400,
+    "bad_request": 400,
+    "idempotency_key_missing": 400,
+    "idempotency_key_invalid": 400,
+    "unsupported_format": 400,
+    "unauthorized": 401,
+    "origin_not_allowed": 403,
+    "not_found": 404,
+    "method_not_allowed": 405,
+    "idempotency_key_reused": 409,
+    "no_receipt": 409,
+    "body_too_large": 413,
+    "host_not_allowed": 421,
+    "not_paid": 422,
+    "refused": 422,
+    "internal": 500,
+    "storage": 503,
 }
 
 
 def error(code: str, message: str, **detail) -> JSONResponse:
     headers = {"WWW-Authenticate": "Bearer"} if code == "unauthorized" else None
-    return JSONResponse({"code": code, "message": message, **detail},
-                        status_code=STATUS[code], headers=headers)
+    return JSONResponse(
+        {"code": code, "message": message, **detail}, status_code=STATUS[code], headers=headers
+    )
 
 
 class BadRequest(Exception):
@@ -131,43 +143,56 @@ def create_app(desk: PosDesk, token: str, door: Door) -> Starlette:
     async def inquiry(request: Request) -> Response:
         async def call():
             body = await _body(request, {"number": (str, True), "months_ahead": (int, False)})
-            return await run_in_threadpool(desk.inquire, body["number"],
-                                           body.get("months_ahead", 0))
+            return await run_in_threadpool(
+                desk.inquire, body["number"], body.get("months_ahead", 0)
+            )
+
         return await answer(request, call)
 
     async def pay(request: Request) -> Response:
         async def call():
             key = request.headers.get("idempotency-key")
             if key is None:
-                raise BadRequest("idempotency_key_missing", "Header Idempotency-Key wajib diisi: "
-                                 "kunci yang sama untuk setiap pengulangan pembayaran yang sama")
-            body = await _body(request, {"number": (str, True), "cash": (int, True),
-                                         "months_ahead": (int, False)})
-            return await run_in_threadpool(desk.pay, key, body["number"], body["cash"],
-                                           body.get("months_ahead", 0))
+                raise BadRequest(
+                    "idempotency_key_missing",
+                    "Header Idempotency-Key wajib diisi: "
+                    "kunci yang sama untuk setiap pengulangan pembayaran yang sama",
+                )
+            body = await _body(
+                request, {"number": (str, True), "cash": (int, True), "months_ahead": (int, False)}
+            )
+            return await run_in_threadpool(
+                desk.pay, key, body["number"], body["cash"], body.get("months_ahead", 0)
+            )
+
         return await answer(request, call)
 
     async def status(request: Request) -> Response:
         async def call():
             return await run_in_threadpool(desk.status, request.path_params["ref_id"])
+
         return await answer(request, call)
 
     async def receipt(request: Request) -> Response:
         async def call():
             kind = request.query_params.get("format", "text")
-            content, media = await run_in_threadpool(desk.receipt, request.path_params["ref_id"],
-                                                     kind)
+            content, media = await run_in_threadpool(
+                desk.receipt, request.path_params["ref_id"], kind
+            )
             return Response(content, media_type=media)
+
         return await answer(request, call)
 
     async def reprint(request: Request) -> Response:
         async def call():
             return await run_in_threadpool(desk.reprint, request.path_params["ref_id"])
+
         return await answer(request, call)
 
     async def queue(request: Request) -> Response:
         async def call():
             return await run_in_threadpool(desk.queue)
+
         return await answer(request, call)
 
     async def openapi(_request: Request) -> Response:
@@ -189,8 +214,15 @@ def create_app(desk: PosDesk, token: str, door: Door) -> Starlette:
     ]
     middleware = [Middleware(Doorkeeper, door=door)]
     if door.origins:  # a web front the owner allowed: its browser asks first (CORS preflight)
-        middleware.append(Middleware(
-            CORSMiddleware, allow_origins=sorted(door.origins), allow_methods=["GET", "POST"],
-            allow_headers=["Authorization", "Content-Type", "Idempotency-Key"], max_age=600))
-    return Starlette(routes=routes, middleware=middleware,
-                     exception_handlers={HTTPException: http_error})
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=sorted(door.origins),
+                allow_methods=["GET", "POST"],
+                allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
+                max_age=600,
+            )
+        )
+    return Starlette(
+        routes=routes, middleware=middleware, exception_handlers={HTTPException: http_error}
+    )

@@ -47,8 +47,13 @@ def protocol(limits: Limits) -> type[asyncio.Protocol]:
 class BoundedH11(H11Protocol):
     limits = Limits()
 
-    def __init__(self, config: Config, server_state: ServerState, app_state: dict[str, Any],
-                 _loop: asyncio.AbstractEventLoop | None = None) -> None:
+    def __init__(
+        self,
+        config: Config,
+        server_state: ServerState,
+        app_state: dict[str, Any],
+        _loop: asyncio.AbstractEventLoop | None = None,
+    ) -> None:
         super().__init__(config, server_state, app_state, _loop)
         self.waiting_since: float | None = None  # for a request; None while one is answered
         self.deadline: asyncio.TimerHandle | None = None
@@ -88,16 +93,24 @@ class BoundedH11(H11Protocol):
     def _too_slow(self) -> None:
         self.deadline = None
         if self.waiting_since is not None and not self.transport.is_closing():
-            log.debug("closed a connection whose request did not arrive within %s s",
-                      self.limits.read_timeout_s)
+            log.debug(
+                "closed a connection whose request did not arrive within %s s",
+                self.limits.read_timeout_s,
+            )
             self.transport.close()
 
     def _make_room(self) -> None:
-        waiting = [c for c in self.connections
-                   if isinstance(c, BoundedH11) and c.waiting_since is not None
-                   and not c.transport.is_closing()]
+        waiting = [
+            c
+            for c in self.connections
+            if isinstance(c, BoundedH11)
+            and c.waiting_since is not None
+            and not c.transport.is_closing()
+        ]
         if waiting:  # this one at least, unless it is closing already
             oldest = min(waiting, key=lambda c: c.waiting_since or 0.0)
-            log.debug("more than %s connections: closed the one waiting longest",
-                      self.limits.max_connections)
+            log.debug(
+                "more than %s connections: closed the one waiting longest",
+                self.limits.max_connections,
+            )
             oldest.transport.close()

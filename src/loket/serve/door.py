@@ -39,8 +39,9 @@ class Door:
         self.any_ip = bound in EVERY_ADDRESS
         self.names = set(LOOPBACK) | ({bound} if not self.any_ip else set())
         self.origins = frozenset(origin.lower() for origin in origins)
-        shown = "alamat IP komputer ini" if self.any_ip else (
-            f"[{bound}]" if ":" in bound else bound)
+        shown = (
+            "alamat IP komputer ini" if self.any_ip else (f"[{bound}]" if ":" in bound else bound)
+        )
         self.address = f"{shown}:{port}"
 
     def addressed_here(self, header: str) -> bool:
@@ -57,10 +58,16 @@ class Door:
         hosts = headers.getlist("host")
         if len(hosts) != 1 or not self.addressed_here(hosts[0]):
             given = hosts[0][:80] if hosts else "(tidak ada)"
-            return ("host_not_allowed", f"Header Host {given} ditolak: loket serve hanya menjawab "
-                    f"permintaan ke alamatnya sendiri ({self.address})")
+            return (
+                "host_not_allowed",
+                f"Header Host {given} ditolak: loket serve hanya menjawab "
+                f"permintaan ke alamatnya sendiri ({self.address})",
+            )
         origin = headers.get("origin")
         if origin is not None and origin.lower() not in self.origins:
-            return ("origin_not_allowed", f"Origin {origin[:80]} tidak diizinkan: halaman web "
-                    "hanya dapat memanggil loket serve dari alamat di [serve] allowed_origins")
+            return (
+                "origin_not_allowed",
+                f"Origin {origin[:80]} tidak diizinkan: halaman web "
+                "hanya dapat memanggil loket serve dari alamat di [serve] allowed_origins",
+            )
         return None

@@ -30,13 +30,14 @@ class ServeRunning(LoketError):
     exit_code = 3  # as `loket sync` when another forwarder holds the database
 
 
-def run(rt: Runtime, host: str, port: int, token: str,
-        out: Callable[[str], None] = print) -> int:
+def run(rt: Runtime, host: str, port: int, token: str, out: Callable[[str], None] = print) -> int:
     logs.redact(token)
     only_one = ForwarderLock(rt.database_path, role="serve")
     if not only_one.acquire():
-        raise ServeRunning(f"loket serve lain sudah berjalan untuk database {rt.database_path}; "
-                           "yang ini tidak dijalankan")
+        raise ServeRunning(
+            f"loket serve lain sudah berjalan untuk database {rt.database_path}; "
+            "yang ini tidak dijalankan"
+        )
     try:
         desk = rt.pos_desk()
         account = desk.account()  # refused now, in one line, not at the first payment
@@ -50,13 +51,21 @@ def run(rt: Runtime, host: str, port: int, token: str,
             serve = rt.config.serve
             door = Door(host, bound, serve.allowed_origins)
             limits = Limits(serve.read_timeout_s, serve.max_connections)
-            config = uvicorn.Config(create_app(desk, token, door), http=protocol(limits),
-                                    timeout_keep_alive=KEEP_ALIVE_S,
-                                    h11_max_incomplete_event_size=MAX_HEAD,
-                                    ws="none", proxy_headers=False,  # no WebSocket, no proxy
-                                    log_level="warning", access_log=False, lifespan="off")
-            out(f"loket serve: http://{host}:{bound}  akun POS {account.id}  "
-                f"database {rt.database_path}")
+            config = uvicorn.Config(
+                create_app(desk, token, door),
+                http=protocol(limits),
+                timeout_keep_alive=KEEP_ALIVE_S,
+                h11_max_incomplete_event_size=MAX_HEAD,
+                ws="none",
+                proxy_headers=False,  # no WebSocket, no proxy
+                log_level="warning",
+                access_log=False,
+                lifespan="off",
+            )
+            out(
+                f"loket serve: http://{host}:{bound}  akun POS {account.id}  "
+                f"database {rt.database_path}"
+            )
             uvicorn.Server(config).run(sockets=[sock])
         finally:
             forwarding.stop()

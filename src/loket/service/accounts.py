@@ -59,8 +59,7 @@ class AccountDesk:
         require_owner(self.engine, owner_id)
         return owner_id
 
-    def create_first_owner(self, owner_id: str, name: str, pin: str,
-                           pos_id: str = "") -> Account:
+    def create_first_owner(self, owner_id: str, name: str, pin: str, pos_id: str = "") -> Account:
         """The set-up wizard and ``loket init``: only while there is no owner at all. With
         ``pos_id`` (``[counter] pos_account``) the headless POS account ``loket pay`` and
         ``loket serve`` act as is made too, unless it exists."""
@@ -80,11 +79,15 @@ class AccountDesk:
         cashiers.validate_id(cashier_id)
         account = cashiers.get(self.engine, cashier_id)
         if account is None:
-            raise CashierError(f"Akun POS {cashier_id!r} belum ada: pemilik membuatnya dengan "
-                               f"`loket cashier add {cashier_id} --pos`")
+            raise CashierError(
+                f"Akun POS {cashier_id!r} belum ada: pemilik membuatnya dengan "
+                f"`loket cashier add {cashier_id} --pos`"
+            )
         if not account.active or account.role is not Role.CASHIER:
-            raise CashierError(f"Akun {cashier_id!r} bukan akun kasir aktif: tidak dapat "
-                               "dipakai untuk pembayaran tanpa layar")
+            raise CashierError(
+                f"Akun {cashier_id!r} bukan akun kasir aktif: tidak dapat "
+                "dipakai untuk pembayaran tanpa layar"
+            )
         return account
 
     # -- the owner only -----------------------------------------------------------------------
@@ -92,18 +95,27 @@ class AccountDesk:
         require_owner(self.engine, actor)
         return cashiers.list_all(self.engine)
 
-    def add(self, actor: str, cashier_id: str, name: str, pin: str,
-            role: Role = Role.CASHIER) -> Account:
+    def add(
+        self, actor: str, cashier_id: str, name: str, pin: str, role: Role = Role.CASHIER
+    ) -> Account:
         require_owner(self.engine, actor)
         check_new_pin(pin)
-        return cashiers.add(self.engine, cashier_id, name or cashier_id, pin, self._now(), role,
-                            actor)
+        return cashiers.add(
+            self.engine, cashier_id, name or cashier_id, pin, self._now(), role, actor
+        )
 
     def add_pos(self, actor: str, cashier_id: str) -> Account:
         """A headless POS account: a cashier nobody can log in as (its PIN is random)."""
         require_owner(self.engine, actor)
-        return cashiers.add(self.engine, cashier_id, f"POS {cashier_id}",
-                            f"{secrets.randbelow(10**12):012d}", self._now(), Role.CASHIER, actor)
+        return cashiers.add(
+            self.engine,
+            cashier_id,
+            f"POS {cashier_id}",
+            f"{secrets.randbelow(10**12):012d}",
+            self._now(),
+            Role.CASHIER,
+            actor,
+        )
 
     def reset_pin(self, actor: str, cashier_id: str, pin: str) -> Account:
         require_owner(self.engine, actor)
@@ -133,9 +145,11 @@ class AccountDesk:
             return pin
         pin = pin or _training_draw()
         now = self._now()
-        for cashier_id, name, role in ((TRAINING_OWNER, "Pemilik Latihan", Role.OWNER),
-                                       (TRAINING_CASHIER, "Kasir Latihan", Role.CASHIER),
-                                       (TRAINING_POS, "POS Latihan", Role.CASHIER)):
+        for cashier_id, name, role in (
+            (TRAINING_OWNER, "Pemilik Latihan", Role.OWNER),
+            (TRAINING_CASHIER, "Kasir Latihan", Role.CASHIER),
+            (TRAINING_POS, "POS Latihan", Role.CASHIER),
+        ):
             if cashier_id in known:
                 cashiers.reset_pin(self.engine, cashier_id, pin, now, "system")
             else:
@@ -178,8 +192,7 @@ def check_new_id(cashier_id: str) -> None:
     cashiers.validate_id(cashier_id)
 
 
-def create_first_accounts(db_path: str, owner_id: str, name: str, pin: str,
-                          pos_id: str) -> None:
+def create_first_accounts(db_path: str, owner_id: str, name: str, pin: str, pos_id: str) -> None:
     """``loket init``: the owner's account and the headless POS account, in a new database."""
     from loket.clock import SystemClock
     from loket.store.opening import open_database

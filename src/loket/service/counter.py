@@ -82,8 +82,9 @@ class CounterService:
     sleep: Callable[[float], None] = time.sleep
 
     def __post_init__(self) -> None:
-        self.slips = SlipPrinter(self.engine, self.settings.shop, self.settings.print_options,
-                                 self.delivery)
+        self.slips = SlipPrinter(
+            self.engine, self.settings.shop, self.settings.print_options, self.delivery
+        )
         self.offline = OfflineDesk(self.engine, self.clock, self.settings)
         self.shifts = ShiftDesk(self.engine, self.clock, self.slips)
 
@@ -96,8 +97,15 @@ class CounterService:
         last = covered_through(payment)
         if last is None:
             return
-        confirmed = None if payment.periods else (  # count-only: its price for one month
-            payment.premium, payment.month_count, payment.paid_at or payment.updated_at)
+        confirmed = (
+            None
+            if payment.periods
+            else (  # count-only: its price for one month
+                payment.premium,
+                payment.month_count,
+                payment.paid_at or payment.updated_at,
+            )
+        )
         # the number the family is known by: a count-only host asked by card gives no VA
         families.mark_paid_in(w, payment.family_no, last, confirmed=confirmed)
 
@@ -108,8 +116,9 @@ class CounterService:
 
     def total_for(self, bill: FamilyBill) -> int:
         """What the customer pays: the premium and the counter's admin fee."""
-        return counter_total(bill.premium, self.settings.admin_fee, bill.month_count,
-                             self.settings.admin_per_month)
+        return counter_total(
+            bill.premium, self.settings.admin_fee, bill.month_count, self.settings.admin_per_month
+        )
 
     def admin_for(self, bill: FamilyBill) -> int:
         return self.total_for(bill) - bill.premium
@@ -124,36 +133,50 @@ class CounterService:
         if not 0 <= months_ahead <= limit:
             return InquiryResult(error=f"Bulan bayar di muka harus 0 sampai {limit}")
         # the host's own reference: for a host that pays its inquiry, the payment's first attempt
-        reply = self.host.inquiry(self.host.new_ref(self.new_ref("INQ"), 1), number.digits,
-                                  months_ahead)
+        reply = self.host.inquiry(
+            self.host.new_ref(self.new_ref("INQ"), 1), number.digits, months_ahead
+        )
         if reply.outcome is Outcome.SUCCESS and reply.bill is not None:
             bill = reply.bill
             families.remember(self.engine, bill, iso(self.clock.now()))
             # the host does not know yet of a payment this counter took and has not forwarded
-            other = covering(payments.months_sold(self.engine, bill.family_no),
-                             first_claimed(bill, Month.of(self.clock.now())))
-            return InquiryResult(bill=bill, rc=reply.rc, refusal=already_sold(other) if other else "")
+            other = covering(
+                payments.months_sold(self.engine, bill.family_no),
+                first_claimed(bill, Month.of(self.clock.now())),
+            )
+            return InquiryResult(
+                bill=bill, rc=reply.rc, refusal=already_sold(other) if other else ""
+            )
         if not reply.answered:  # the host cannot be reached: the only case offline pricing is for
             quote = self.offline.quote(number.digits, months_ahead)
             if quote.paid_through is not None:  # nothing left: the months after may be sold
-                found = self._paid_up(number.digits, months_ahead, reply.message, "",
-                                      quote.paid_through)
+                found = self._paid_up(
+                    number.digits, months_ahead, reply.message, "", quote.paid_through
+                )
                 return replace(found, host_down=True, refusal=quote.refusal)
-            return InquiryResult(bill=quote.bill, error=reply.message, host_down=True,
-                                 refusal=quote.refusal)
+            return InquiryResult(
+                bill=quote.bill, error=reply.message, host_down=True, refusal=quote.refusal
+            )
         error = reply.cashier_text or reply.message
         if reply.meaning is Meaning.ALREADY_PAID:
             return self._paid_up(number.digits, months_ahead, error, reply.rc)
         return InquiryResult(error=error, rc=reply.rc)
 
-    def _paid_up(self, digits: str, months_ahead: int, error: str, rc: str,
-                 known: Month | None = None) -> InquiryResult:
+    def _paid_up(
+        self, digits: str, months_ahead: int, error: str, rc: str, known: Month | None = None
+    ) -> InquiryResult:
         if known is None:
             cached = families.find(self.engine, digits)
             known = families.known(cached).paid_through if cached else None
         limit = self.settings.max_months_ahead if self.pays_ahead else 0
-        return paid_up(error, rc, Month.of(self.clock.now()) + months_ahead, known,
-                       Month.of(self.clock.now()), limit)
+        return paid_up(
+            error,
+            rc,
+            Month.of(self.clock.now()) + months_ahead,
+            known,
+            Month.of(self.clock.now()),
+            limit,
+        )
 
     # -- payment ----------------------------------------------------------------------------
     def ready_to_take(self, cashier_id: str) -> None:
@@ -161,8 +184,14 @@ class CounterService:
         if shifts.current(self.engine, cashier_id) is None:
             raise PaymentRefused(NO_SHIFT)
 
-    def pay(self, bill: FamilyBill, cash: int, cashier_id: str,
-            progress: Progress | None = None, ref_id: str | None = None) -> Payment:
+    def pay(
+        self,
+        bill: FamilyBill,
+        cash: int,
+        cashier_id: str,
+        progress: Progress | None = None,
+        ref_id: str | None = None,
+    ) -> Payment:
         """Record first, then send; an offline bill is recorded QUEUED for the forwarder.
         ``ref_id``: the caller's own reference (service/pos.py), refused by the store's UNIQUE
         ref_id (``DuplicateRef``) when a payment already has it."""
@@ -180,9 +209,15 @@ class CounterService:
             if refusal:
                 raise PaymentRefused(refusal)
         payment = payments.new_payment(
-            bill, ref_id=ref_id or self.new_ref("PAY"), admin_fee=self.admin_for(bill), cash=cash,
-            cashier_id=cashier_id, terminal_id=self.settings.shop.terminal_id,
-            now=iso(self.clock.now()), offline=offline)
+            bill,
+            ref_id=ref_id or self.new_ref("PAY"),
+            admin_fee=self.admin_for(bill),
+            cash=cash,
+            cashier_id=cashier_id,
+            terminal_id=self.settings.shop.terminal_id,
+            now=iso(self.clock.now()),
+            offline=offline,
+        )
         state = S.QUEUED if offline else S.RECORDED
         payment.shift_id = shift.id
         claim = payments.Claim(bill.family_no, first_claimed(bill, Month.of(self.clock.now())))
@@ -201,8 +236,11 @@ class CounterService:
         if offline:
             result = recorded
         else:
-            first = (forwarder.send(sending) if sending is not None
-                     else forwarder.forward(recorded.ref_id))
+            first = (
+                forwarder.send(sending)
+                if sending is not None
+                else forwarder.forward(recorded.ref_id)
+            )
             result = self._settle(forwarder, first, tell)
         anchor.acknowledge(self.engine)  # what the customer is told now must survive the disk
         return result
@@ -213,9 +251,14 @@ class CounterService:
         if not (self.host.quote_first and bill.quote_ref) or bill.priced_offline:
             return None
         inquired_at = bill.inquired_at or iso(self.clock.now())
-        return NewAttempt(bill.quote_ref, AttemptState.INQUIRED, inquired_at,
-                          host_tx=bill.quote_tx, quoted_premium=bill.premium,
-                          inquired_at=inquired_at)
+        return NewAttempt(
+            bill.quote_ref,
+            AttemptState.INQUIRED,
+            inquired_at,
+            host_tx=bill.quote_tx,
+            quoted_premium=bill.premium,
+            inquired_at=inquired_at,
+        )
 
     def _settle(self, forwarder: Forwarder, first: Payment, tell: Progress) -> Payment:
         """After the first send: wait briefly for an unknown or pending outcome to settle."""
@@ -263,9 +306,14 @@ class CounterService:
         shift_id = self.ready_to_refund(ref_id, cashier_id)
         now = iso(self.clock.now())
         payment = payments.transition(
-            self.engine, ref_id, S.REFUNDED, actor=cashier_id, now=now,
+            self.engine,
+            ref_id,
+            S.REFUNDED,
+            actor=cashier_id,
+            now=now,
             note=f"dikembalikan oleh {cashier_id}, disetujui {approved_by}",
-            change=PaymentChange(refund_shift_id=shift_id))
+            change=PaymentChange(refund_shift_id=shift_id),
+        )
         anchor.acknowledge(self.engine)
         return payment, self.slips.print_refund(payment, now)
 
@@ -300,8 +348,14 @@ class CounterService:
             return PrintResult(False, f"Pembayaran {ref_id} tidak ditemukan")
         result = self.slips.print_payment(payment, reprint)
         if reprint and result.printed:  # no slip, no reprint to audit
-            audit.log(self.engine, iso(self.clock.now()), actor or "?", "reprint",
-                      ref_id=payment.ref_id, state=str(payment.state))
+            audit.log(
+                self.engine,
+                iso(self.clock.now()),
+                actor or "?",
+                "reprint",
+                ref_id=payment.ref_id,
+                state=str(payment.state),
+            )
         return result
 
     def print_test_page(self) -> PrintResult:

@@ -58,8 +58,11 @@ class DepositWatch:
 
     def _payment_reply(self, ref_id: str, reply: HostReply) -> HostReply:
         if reply.outcome in (Outcome.SUCCESS, Outcome.PENDING):
-            self._write(lambda now: deposit.payment_taken(
-                self.engine, now, ref_id, self._price(ref_id, reply), reply.balance))
+            self._write(
+                lambda now: deposit.payment_taken(
+                    self.engine, now, ref_id, self._price(ref_id, reply), reply.balance
+                )
+            )
         elif reply.outcome is Outcome.FINAL_FAILURE:
             self._write(lambda now: deposit.payment_given_back(self.engine, now, ref_id))
         return reply

@@ -114,8 +114,13 @@ def _file(checks: Checks, path: Path) -> bool:
 
 
 def _own_files(path: Path) -> list[Path]:
-    names = (path.name, f"{path.name}-wal", f"{path.name}-shm", f"{path.name}.anchor",
-             f"{path.name}.audit.key")
+    names = (
+        path.name,
+        f"{path.name}-wal",
+        f"{path.name}-shm",
+        f"{path.name}.anchor",
+        f"{path.name}.audit.key",
+    )
     return [p for p in (path.with_name(n) for n in names) if p.exists()]
 
 
@@ -123,8 +128,12 @@ def _integrity(checks: Checks, path: Path) -> bool:
     try:
         conn = backup.read_only(path)
         try:
-            rows = [line for (text,) in conn.execute("PRAGMA integrity_check(20)")
-                    for line in text.splitlines() if not line.startswith("***")]
+            rows = [
+                line
+                for (text,) in conn.execute("PRAGMA integrity_check(20)")
+                for line in text.splitlines()
+                if not line.startswith("***")
+            ]
         finally:
             conn.close()
     except sqlite3.Error as exc:
@@ -147,23 +156,35 @@ def _anchor(checks: Checks, engine: Engine) -> None:
         checks.ok("Jangkar", "belum ada (dibuat saat loket berjalan berikutnya)")
     else:
         m = held.mark
-        checks.ok("Jangkar", f"cocok: pembayaran sampai #{m.payment_id}, log audit sampai "
-                             f"#{m.audit_id} (diakui terakhir {held.at})")
+        checks.ok(
+            "Jangkar",
+            f"cocok: pembayaran sampai #{m.payment_id}, log audit sampai "
+            f"#{m.audit_id} (diakui terakhir {held.at})",
+        )
 
 
 def _audit(checks: Checks, engine: Engine, key: bytes | None, path: Path) -> None:
     behind = schema_behind(engine)
     if behind:
-        checks.fail("Log audit", f"skema database masih versi {behind}: jalankan loket sekali "
-                                 f"(memperbarui skema), lalu `loket doctor` lagi")
+        checks.fail(
+            "Log audit",
+            f"skema database masih versi {behind}: jalankan loket sekali "
+            f"(memperbarui skema), lalu `loket doctor` lagi",
+        )
         return
     if key is None:
-        checks.fail("Log audit", f"kunci audit tidak ada di {auditkey.where_for(path)}: salin "
-                                 f"dari cadangan kunci, atau atur {auditkey.ENV}")
+        checks.fail(
+            "Log audit",
+            f"kunci audit tidak ada di {auditkey.where_for(path)}: salin "
+            f"dari cadangan kunci, atau atur {auditkey.ENV}",
+        )
     verdict = verifying.verify(engine, key=key)
     if verdict.ok:
-        checks.ok("Log audit", f"{verdict.rows} baris utuh (berkunci sejak #{verdict.keyed_from}); "
-                               f"{verdict.payments} pembayaran cocok dengan jejaknya")
+        checks.ok(
+            "Log audit",
+            f"{verdict.rows} baris utuh (berkunci sejak #{verdict.keyed_from}); "
+            f"{verdict.payments} pembayaran cocok dengan jejaknya",
+        )
     else:
         texts = [f.text for f in verdict.findings]
         checks.fail("Log audit", f"{len(texts)} temuan: {texts[0]}", texts[1:])
@@ -173,8 +194,10 @@ def _disk(checks: Checks, path: Path) -> None:
     free = shutil.disk_usage(path.parent).free
     used = sum(p.stat().st_size for p in _own_files(path))
     if free < max(MIN_FREE, 2 * used):
-        checks.fail("Ruang disk", f"tinggal {_mb(free)} bebas: kosongkan disk sebelum disk "
-                                  f"penuh menghentikan pembayaran")
+        checks.fail(
+            "Ruang disk",
+            f"tinggal {_mb(free)} bebas: kosongkan disk sebelum disk penuh menghentikan pembayaran",
+        )
     else:
         checks.ok("Ruang disk", f"{_mb(free)} bebas")
 
@@ -182,8 +205,11 @@ def _disk(checks: Checks, path: Path) -> None:
 def _backup(checks: Checks, path: Path) -> None:
     if checks.failed:
         last = backup.newest(path)
-        checks.skip("Cadangan", "tidak dibuat karena ada masalah di atas; cadangan terakhir: "
-                                f"{last if last else 'belum ada'}")
+        checks.skip(
+            "Cadangan",
+            "tidak dibuat karena ada masalah di atas; cadangan terakhir: "
+            f"{last if last else 'belum ada'}",
+        )
         return
     try:
         made = backup.make(path, SystemClock().now())
@@ -216,8 +242,9 @@ def accept_restore(path: Path, owner_id: str, pin: str) -> str:
     Returns what was done, for the owner to read."""
     key = auditkey.existing_for(path)
     if key is None:
-        raise dbfile.DatabaseRefused(f"Kunci audit tidak ada di {auditkey.where_for(path)}; "
-                                     f"jangkar tidak diubah")
+        raise dbfile.DatabaseRefused(
+            f"Kunci audit tidak ada di {auditkey.where_for(path)}; jangkar tidak diubah"
+        )
     found = dbfile.inspect(path, anchor.path_for(path))
     if found.missing:
         raise dbfile.DatabaseRefused(f"{path} tidak ada; salin cadangan ke sana dulu")
@@ -231,15 +258,18 @@ def accept_restore(path: Path, owner_id: str, pin: str) -> str:
         except cashiers.CashierError as exc:
             raise dbfile.DatabaseRefused(f"{exc}; jangkar tidak diubah") from None
         if not who.is_owner:
-            raise dbfile.DatabaseRefused("Hanya pemilik yang boleh menerima cadangan yang "
-                                         "dipulihkan; jangkar tidak diubah")
+            raise dbfile.DatabaseRefused(
+                "Hanya pemilik yang boleh menerima cadangan yang dipulihkan; jangkar tidak diubah"
+            )
         before, after = anchor.reset(engine, owner_id, iso(now))
     finally:
         engine.dispose()
     was = f"#{before.payment_id}" if before else "tidak ada"
-    return (f"Jangkar disetel ke database yang dipulihkan: pembayaran sampai #{after.payment_id} "
-            f"(sebelumnya {was}). Jalankan `loket reconcile --date …` untuk setiap hari sejak "
-            f"cadangan dibuat: pembayaran yang hilang ada di pembukuan host.")
+    return (
+        f"Jangkar disetel ke database yang dipulihkan: pembayaran sampai #{after.payment_id} "
+        f"(sebelumnya {was}). Jalankan `loket reconcile --date …` untuk setiap hari sejak "
+        f"cadangan dibuat: pembayaran yang hilang ada di pembukuan host."
+    )
 
 
 def _mb(size: int) -> str:

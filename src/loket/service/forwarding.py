@@ -26,7 +26,9 @@ log = logging.getLogger("loket.sync")
 EVERY_S = 2.0  # loket serve: a turn this often
 IDLE_POLL_S = 5.0  # loket sync: a turn this often
 EXIT_LOCKED = 3  # a resident `loket sync` beside another forwarder: nothing to do here
-ELSEWHERE = "Forwarder lain sedang berjalan untuk database ini (loket terbuka?); tidak ada yang dikirim."
+ELSEWHERE = (
+    "Forwarder lain sedang berjalan untuk database ini (loket terbuka?); tidak ada yang dikirim."
+)
 SERVE_FORWARDS = "loket serve sedang berjalan dan mengirim pembayaran untuk database ini."
 
 
@@ -111,13 +113,18 @@ class ForwardingLoop:
 
 def summary(rt: Runtime) -> str:
     counts = payments.counts_by_state(rt.engine)
-    parts = [f"{label(s)}: {c.count} ({format_rupiah(c.amount)})"
-             for s, c in sorted(counts.items())]
+    parts = [
+        f"{label(s)}: {c.count} ({format_rupiah(c.amount)})" for s, c in sorted(counts.items())
+    ]
     return "; ".join(parts) or "belum ada pembayaran"
 
 
-def run_sync(rt: Runtime, once: bool = False, out: Callable[[str], None] = print,
-             stop: Callable[[], bool] = lambda: False) -> int:
+def run_sync(
+    rt: Runtime,
+    once: bool = False,
+    out: Callable[[str], None] = print,
+    stop: Callable[[], bool] = lambda: False,
+) -> int:
     """``loket sync``: turns until stopped (``--once``: one turn, then the hub once)."""
     loop = ForwardingLoop(rt, actor="sync")
     if not loop.forwarding.lock.acquire():
@@ -135,8 +142,7 @@ def run_sync(rt: Runtime, once: bool = False, out: Callable[[str], None] = print
         while True:
             turn = loop.turn(force=once)
             if turn.recovered:
-                out(f"{turn.recovered} pembayaran yang terputus saat dikirim akan dicek "
-                    "statusnya.")
+                out(f"{turn.recovered} pembayaran yang terputus saat dikirim akan dicek statusnya.")
             if turn.done:
                 out(f"{len(turn.done)} pembayaran diproses. {summary(rt)}")
             if once or stop():

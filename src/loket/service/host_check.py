@@ -49,8 +49,7 @@ class HostCheck:
     @property
     def ready(self) -> bool:
         """The counter can take payments: nothing failed and the credentials were accepted."""
-        return self.accepted and all(
-            f.verdict is not Verdict.FAILED for f in self.findings)
+        return self.accepted and all(f.verdict is not Verdict.FAILED for f in self.findings)
 
     def add(self, verdict: Verdict, text: str) -> None:
         self.findings.append(Finding(verdict, text))
@@ -77,8 +76,9 @@ def _why(reply: HostReply) -> str:
     return f"{said} (kode {reply.rc})" if reply.rc else said
 
 
-def check_host(host: HostAdapter, clock: Clock, url: str, *, sku: str = "",
-               testing: bool = False) -> HostCheck:
+def check_host(
+    host: HostAdapter, clock: Clock, url: str, *, sku: str = "", testing: bool = False
+) -> HostCheck:
     result = HostCheck()
     reply = host.balance()
     if not reply.answered:
@@ -86,8 +86,11 @@ def check_host(host: HostAdapter, clock: Clock, url: str, *, sku: str = "",
         return result
     result.add(Verdict.OK, f"Host {url} menjawab")
     if reply.meaning is Meaning.IP_REFUSED:
-        result.add(Verdict.FAILED, "Alamat IP komputer ini belum di-whitelist di host: daftarkan "
-                   "IP publik loket di panel akun host")
+        result.add(
+            Verdict.FAILED,
+            "Alamat IP komputer ini belum di-whitelist di host: daftarkan "
+            "IP publik loket di panel akun host",
+        )
         return result
     if reply.meaning is Meaning.AUTH_REFUSED:
         account, secret = host.credentials
@@ -102,8 +105,11 @@ def check_host(host: HostAdapter, clock: Clock, url: str, *, sku: str = "",
     _product(result, host, sku, testing)
     result.balance = reply.balance
     if reply.balance is None:  # IAK documents no postpaid balance command
-        result.add(Verdict.UNCHECKED, "Saldo deposit: host ini tidak punya perintah cek saldo; "
-                   "saldo terlihat setelah pembayaran pertama")
+        result.add(
+            Verdict.UNCHECKED,
+            "Saldo deposit: host ini tidak punya perintah cek saldo; "
+            "saldo terlihat setelah pembayaran pertama",
+        )
     else:
         result.add(Verdict.OK, f"Saldo deposit {format_rupiah(reply.balance)}")
     return result
@@ -111,8 +117,9 @@ def check_host(host: HostAdapter, clock: Clock, url: str, *, sku: str = "",
 
 def _clock(result: HostCheck, host_time: datetime | None, now: datetime) -> None:
     if host_time is None:
-        result.add(Verdict.UNCHECKED, "Jam: host tidak mengirim tanggal (HTTP Date), "
-                   "tidak dapat dicek")
+        result.add(
+            Verdict.UNCHECKED, "Jam: host tidak mengirim tanggal (HTTP Date), tidak dapat dicek"
+        )
         return
     skew = (now - host_time).total_seconds()
     ahead = "lebih cepat" if skew > 0 else "lebih lambat"
@@ -131,15 +138,21 @@ def _product(result: HostCheck, host: HostAdapter, sku: str, testing: bool) -> N
         result.add(Verdict.OK, "Kode produk: host ini tidak memakai SKU pilihan agen")
         return
     if not testing:
-        result.add(Verdict.UNCHECKED, f"SKU {sku!r}: tidak dapat dicek tanpa mode testing; "
-                   "pastikan ada di daftar harga akun Digiflazz")
+        result.add(
+            Verdict.UNCHECKED,
+            f"SKU {sku!r}: tidak dapat dicek tanpa mode testing; "
+            "pastikan ada di daftar harga akun Digiflazz",
+        )
         return
     reply = host.inquiry(host.new_ref("CHECK", 1), number)
     if reply.outcome is Outcome.SUCCESS:
         result.add(Verdict.OK, f"SKU {sku!r} dikenal (cek tagihan nomor uji {number})")
     elif reply.meaning is Meaning.PRODUCT_UNKNOWN:
-        result.add(Verdict.FAILED, f"SKU {sku!r} tidak dikenal atau tidak aktif: periksa "
-                   "[host] sku dengan daftar harga Digiflazz")
+        result.add(
+            Verdict.FAILED,
+            f"SKU {sku!r} tidak dikenal atau tidak aktif: periksa "
+            "[host] sku dengan daftar harga Digiflazz",
+        )
     elif reply.meaning is Meaning.IP_REFUSED:
         result.add(Verdict.FAILED, "Alamat IP komputer ini belum di-whitelist di host")
     else:

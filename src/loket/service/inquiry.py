@@ -43,12 +43,14 @@ class InquiryResult:
         return self.paid_through is not None
 
 
-def paid_up(error: str, rc: str, asked: Month, known: Month | None, current: Month,
-            ahead_limit: int) -> InquiryResult:
+def paid_up(
+    error: str, rc: str, asked: Month, known: Month | None, current: Month, ahead_limit: int
+) -> InquiryResult:
     """The host found nothing to pay through ``asked``: the family is paid through it at least, or
     through a later month ``known`` to be paid here; the month after it is the next to pay, when
     it lies within ``ahead_limit`` months ahead (0 where months ahead are not sold)."""
     through = max(asked, known) if known else asked
     ahead = through + 1 - current
-    return InquiryResult(error=error, rc=rc, paid_through=through,
-                         next_ahead=ahead if ahead <= ahead_limit else None)
+    return InquiryResult(
+        error=error, rc=rc, paid_through=through, next_ahead=ahead if ahead <= ahead_limit else None
+    )

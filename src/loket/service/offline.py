@@ -77,8 +77,9 @@ class OfflineDesk:
             bill = _tariff_bill(cached, data, digits, months_ahead, periods)
         refusal = offline_refusal(self.limits, self.queue(), known, bill.premium, current, now)
         if not periods:
-            refusal = (already_sold(holder) if holder
-                       else "Menurut data terakhir, tagihan ini sudah lunas")
+            refusal = (
+                already_sold(holder) if holder else "Menurut data terakhir, tagihan ini sudah lunas"
+            )
             return OfflineQuote(bill, refusal, known.paid_through)
         return OfflineQuote(bill, refusal or "")
 
@@ -94,8 +95,11 @@ class OfflineDesk:
         (confirmed, or on their way to the host: not offered again); and the payment that has
         its last month, when one of this counter's payments has it."""
         known = families.known(cached)
-        sold = [(through, p) for p in payments.months_sold(self.engine, cached.va_no or digits)
-                if (through := covered_through(p)) is not None]
+        sold = [
+            (through, p)
+            for p in payments.months_sold(self.engine, cached.va_no or digits)
+            if (through := covered_through(p)) is not None
+        ]
         if not sold:
             return known, None
         through, holder = max(sold, key=lambda pair: pair[0])
@@ -104,29 +108,50 @@ class OfflineDesk:
         return replace(known, paid_through=through), holder
 
 
-def _tariff_bill(cached: FamilyCache, data: dict[str, Any], digits: str, months_ahead: int,
-                 periods: list[Month]) -> FamilyBill:
+def _tariff_bill(
+    cached: FamilyCache, data: dict[str, Any], digits: str, months_ahead: int, periods: list[Month]
+) -> FamilyBill:
     """A native family: its members' classes and the tariff table for each month."""
     members = families.members(cached)
     return FamilyBill(
-        va_no=cached.va_no, head_name=data["head_name"], branch=data["branch"],
-        members=members, periods=tuple(periods), arrears_months=0, months_ahead=months_ahead,
+        va_no=cached.va_no,
+        head_name=data["head_name"],
+        branch=data["branch"],
+        members=members,
+        periods=tuple(periods),
+        arrears_months=0,
+        months_ahead=months_ahead,
         premium=family_premium([m.klass for m in members], periods) if periods else 0,
-        host_admin=0, agent_price=0, customer_no=digits, inquired_at=cached.inquired_at,
+        host_admin=0,
+        agent_price=0,
+        customer_no=digits,
+        inquired_at=cached.inquired_at,
         priced_offline=True,
     )
 
 
-def _counted_bill(cached: FamilyCache, data: dict[str, Any], digits: str, months_ahead: int,
-                  months: int) -> FamilyBill | None:
+def _counted_bill(
+    cached: FamilyCache, data: dict[str, Any], digits: str, months_ahead: int, months: int
+) -> FamilyBill | None:
     """A count-only family: its last known price for one month times the months to pay; the
     months are counted, not named (the host never said which). None without such a price."""
     price = data.get("month_price")
     if not price:
         return None
     return FamilyBill(
-        va_no=cached.va_no, head_name=data["head_name"], branch=data["branch"], members=(),
-        periods=(), arrears_months=0, months_ahead=months_ahead, premium=price * months,
-        host_admin=0, agent_price=0, customer_no=digits, inquired_at=data["priced_at"],
-        priced_offline=True, member_count=data["member_count"], month_count=months,
+        va_no=cached.va_no,
+        head_name=data["head_name"],
+        branch=data["branch"],
+        members=(),
+        periods=(),
+        arrears_months=0,
+        months_ahead=months_ahead,
+        premium=price * months,
+        host_admin=0,
+        agent_price=0,
+        customer_no=digits,
+        inquired_at=data["priced_at"],
+        priced_offline=True,
+        member_count=data["member_count"],
+        month_count=months,
     )

@@ -33,8 +33,14 @@ class ReportDesk:
         require_owner(self.engine, actor)
         return self._reports.books(*day_range(day))
 
-    def daily(self, actor: str, day: date, out: str | Path | None = None,
-              csv: str | Path | None = None, xlsx: str | Path | None = None) -> Written:
+    def daily(
+        self,
+        actor: str,
+        day: date,
+        out: str | Path | None = None,
+        csv: str | Path | None = None,
+        xlsx: str | Path | None = None,
+    ) -> Written:
         """Into ``out`` (and ``csv``, ``xlsx`` if given); without ``out``, all three into the
         report folder (those not named elsewhere)."""
         require_owner(self.engine, actor)
@@ -42,16 +48,27 @@ class ReportDesk:
             out, csv, xlsx = self._defaults(f"laporan-harian-{day.isoformat()}", csv, xlsx)
         return self._reports.daily(day, out, csv, xlsx)
 
-    def monthly(self, actor: str, year: int, month: int, out: str | Path | None = None,
-                csv: str | Path | None = None, xlsx: str | Path | None = None) -> Written:
+    def monthly(
+        self,
+        actor: str,
+        year: int,
+        month: int,
+        out: str | Path | None = None,
+        csv: str | Path | None = None,
+        xlsx: str | Path | None = None,
+    ) -> Written:
         require_owner(self.engine, actor)
         if out is None:
             out, csv, xlsx = self._defaults(f"laporan-bulanan-{year:04d}-{month:02d}", csv, xlsx)
         return self._reports.monthly(year, month, out, csv, xlsx)
 
-    def _defaults(self, name: str, csv: str | Path | None,
-                  xlsx: str | Path | None) -> tuple[Path, str | Path, str | Path]:
+    def _defaults(
+        self, name: str, csv: str | Path | None, xlsx: str | Path | None
+    ) -> tuple[Path, str | Path, str | Path]:
         """The report folder's file names, in Indonesian, for those not given."""
         private_folder(self.folder)  # reports hold names and money: the owner's eyes only
-        return (self.folder / f"{name}.pdf", csv or self.folder / f"{name}.csv",
-                xlsx or self.folder / f"{name}.xlsx")
+        return (
+            self.folder / f"{name}.pdf",
+            csv or self.folder / f"{name}.csv",
+            xlsx or self.folder / f"{name}.xlsx",
+        )

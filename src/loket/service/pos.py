@@ -30,7 +30,9 @@ from loket.store.shifts import ShiftError
 
 KEY = re.compile(r"^[\x21-\x7e]{8,200}$")  # printable ASCII without spaces: a UUID, a POS's own id
 STILL_SENDING = frozenset({PaymentState.RECORDED, PaymentState.SENDING})
-Answer = dict[str, object]  # a JSON object as the POS (or `loket … --json`) is told: only serialized
+Answer = dict[
+    str, object
+]  # a JSON object as the POS (or `loket … --json`) is told: only serialized
 
 
 class PosError(LoketError):
@@ -62,8 +64,9 @@ def bill_json(counter: CounterService, result: InquiryResult) -> Answer:
             "count_only": bill.count_only,  # a host that gives counts, not members and months
             "member_count": bill.member_count,
             "month_count": bill.month_count,
-            "members": [{"card_no": m.card_no, "name": m.name, "class": m.klass}
-                        for m in bill.members],
+            "members": [
+                {"card_no": m.card_no, "name": m.name, "class": m.klass} for m in bill.members
+            ],
             "periods": [str(p) for p in bill.periods],
             "arrears_months": bill.arrears_months,
             "months_ahead": bill.months_ahead,
@@ -86,8 +89,11 @@ PRINTED_MEANS = (
 
 def not_printed_again(ref_id: str) -> PrintResult:
     """A repeated request's answer: it prints nothing (a retry must not give a second slip)."""
-    return PrintResult(True, "Tidak dicetak lagi: permintaan ini mengulang Idempotency-Key "
-                       f"yang sama; cetak ulang: POST /v1/payments/{ref_id}/reprint")
+    return PrintResult(
+        True,
+        "Tidak dicetak lagi: permintaan ini mengulang Idempotency-Key "
+        f"yang sama; cetak ulang: POST /v1/payments/{ref_id}/reprint",
+    )
 
 
 def payment_json(payment: Payment, printed: PrintResult | None = None) -> Answer:
@@ -104,8 +110,9 @@ def payment_json(payment: Payment, printed: PrintResult | None = None) -> Answer
         "head_name": payment.head_name,
         "member_count": payment.member_count,
         "month_count": payment.month_count,
-        "members": [{"card_no": m.card_no, "name": m.name, "class": m.klass}
-                    for m in payment.members],
+        "members": [
+            {"card_no": m.card_no, "name": m.name, "class": m.klass} for m in payment.members
+        ],
         "periods": [str(p) for p in payment.periods],
         "premium": payment.premium,
         "admin_fee": payment.admin_fee,
@@ -139,8 +146,10 @@ class PosDesk:
     def pay(self, key: str, number: str, cash: int, months_ahead: int = 0) -> Answer:
         """Pay once for this key; the same key again answers with the same payment."""
         if not KEY.match(key or ""):
-            raise PosError("idempotency_key_invalid", "Idempotency-Key harus 8-200 karakter "
-                           "ASCII tanpa spasi (misalnya sebuah UUID)")
+            raise PosError(
+                "idempotency_key_invalid",
+                "Idempotency-Key harus 8-200 karakter ASCII tanpa spasi (misalnya sebuah UUID)",
+            )
         account = self.account()
         ref = ref_for_key(account.id, key)
         found = self.counter.find(ref)
@@ -177,12 +186,14 @@ class PosDesk:
             digits = None  # no number at all: never the request that made a payment
         # a count-only host gives no VA: the payment's empty va_no names no number
         numbers = {n for n in (payment.customer_no, payment.va_no) if n}
-        same = (digits in numbers and cash == payment.cash
-                and months_ahead == payment.months_ahead)
+        same = digits in numbers and cash == payment.cash and months_ahead == payment.months_ahead
         if not same:
-            raise PosError("idempotency_key_reused", "Idempotency-Key ini sudah dipakai untuk "
-                           f"pembayaran lain ({payment.ref_id}); pakai kunci baru",
-                           ref_id=payment.ref_id)
+            raise PosError(
+                "idempotency_key_reused",
+                "Idempotency-Key ini sudah dipakai untuk "
+                f"pembayaran lain ({payment.ref_id}); pakai kunci baru",
+                ref_id=payment.ref_id,
+            )
         out = payment_json(self._settled(payment.ref_id), not_printed_again(payment.ref_id))
         out["replayed"] = True
         return out
@@ -207,19 +218,25 @@ class PosDesk:
         payment = self._own(ref_id)
         elements = self.counter.slip_for(payment)
         if not elements:
-            raise PosError("no_receipt", "Tidak ada struk: pembayaran gagal, uang pelanggan "
-                           "harus dikembalikan")
+            raise PosError(
+                "no_receipt", "Tidak ada struk: pembayaran gagal, uang pelanggan harus dikembalikan"
+            )
         try:
             return receipt_as(kind, elements, self.counter.settings.print_options)
         except ValueError:
-            raise PosError("unsupported_format", f"Format struk {kind[:20]!r} tidak dikenal: "
-                           "escpos, text, png atau pdf") from None
+            raise PosError(
+                "unsupported_format",
+                f"Format struk {kind[:20]!r} tidak dikenal: escpos, text, png atau pdf",
+            ) from None
 
     def reprint(self, ref_id: str) -> Answer:
         payment = self._own(ref_id)
         printed = self.counter.print_slip(payment.ref_id, reprint=True, actor=self.account_id)
-        return {"ref_id": payment.ref_id, "printed": printed.printed,
-                "print_message": printed.message}
+        return {
+            "ref_id": payment.ref_id,
+            "printed": printed.printed,
+            "print_message": printed.message,
+        }
 
     def queue(self) -> Answer:
         """This POS's payments the host has not made final, oldest first."""

@@ -40,8 +40,13 @@ from loket.store.db import code_head, make_engine, stored_revision
 # Three tries at the forwarder's five-minute back-off cap, and still nothing got through.
 STUCK_AFTER = timedelta(minutes=15)
 # What an attempt says when the host gave no answer at all (host/transport.py's words).
-NO_ANSWER = (HOST_UNREACHABLE, HOST_TOO_SLOW, HOST_GARBLED, HOST_TOO_LARGE,
-             HOST_HTTP_ERROR.split("{", 1)[0])
+NO_ANSWER = (
+    HOST_UNREACHABLE,
+    HOST_TOO_SLOW,
+    HOST_GARBLED,
+    HOST_TOO_LARGE,
+    HOST_HTTP_ERROR.split("{", 1)[0],
+)
 
 
 @dataclass(frozen=True)
@@ -58,18 +63,27 @@ def reason_of(meaning: str, rc: str, message: str) -> Reason | None:
     stored: ``""`` before an answer); ``rc`` is only named, as the host's own code. None when it
     says nothing (a note of loket's own, an answer that is not a refusal)."""
     if meaning == Meaning.AUTH_REFUSED:
-        return Reason(f"kunci/jam ditolak host (kode {rc})", "kunci/jam ditolak",
-                      "periksa kunci host di konfigurasi dan jam komputer (`loket host check`)")
+        return Reason(
+            f"kunci/jam ditolak host (kode {rc})",
+            "kunci/jam ditolak",
+            "periksa kunci host di konfigurasi dan jam komputer (`loket host check`)",
+        )
     if meaning == Meaning.IP_REFUSED:
-        return Reason(f"IP komputer ini belum di-whitelist host (kode {rc})", "IP ditolak",
-                      "daftarkan IP publik loket di panel akun host")
+        return Reason(
+            f"IP komputer ini belum di-whitelist host (kode {rc})",
+            "IP ditolak",
+            "daftarkan IP publik loket di panel akun host",
+        )
     if rc:  # any other answer the host gave in a code of its own
         said = f"ditolak host: {message} (kode {rc})" if message else f"ditolak host (kode {rc})"
         return Reason(said, f"ditolak kode {rc}", "jalankan `loket host check`")
     if message.startswith(NO_ANSWER):
         what = message.split(" — ", 1)[0]
-        return Reason(what[0].lower() + what[1:], "host tak menjawab",
-                      "periksa koneksi internet dan alamat host")
+        return Reason(
+            what[0].lower() + what[1:],
+            "host tak menjawab",
+            "periksa koneksi internet dan alamat host",
+        )
     return None
 
 
@@ -106,9 +120,11 @@ class QueueHealth:
     def detail(self, now: datetime) -> str:
         if not self.waiting:
             return "tidak ada pembayaran yang menunggu dikirim"
-        told = (f"{self.waiting} pembayaran ({format_rupiah(self.amount)}) "
-                f"{'belum terkirim' if self.stuck else 'menunggu dikirim'}, tertua "
-                f"{waited(self.age(now))}")
+        told = (
+            f"{self.waiting} pembayaran ({format_rupiah(self.amount)}) "
+            f"{'belum terkirim' if self.stuck else 'menunggu dikirim'}, tertua "
+            f"{waited(self.age(now))}"
+        )
         if not self.stuck:
             return told
         if self.reason is None:
@@ -124,8 +140,10 @@ class QueueHealth:
         """The payments the host refused, said apart from the queue ("" when there are none)."""
         if not self.refunds_due:
             return ""
-        return (f"{self.refunds_due} pembayaran ditolak host: "
-                f"{label(PaymentState.REFUND_DUE).lower()} ke pelanggan (F6), bukan antrean macet")
+        return (
+            f"{self.refunds_due} pembayaran ditolak host: "
+            f"{label(PaymentState.REFUND_DUE).lower()} ke pelanggan (F6), bukan antrean macet"
+        )
 
 
 def look(engine: Engine, now: datetime) -> QueueHealth:
@@ -142,9 +160,15 @@ def look(engine: Engine, now: datetime) -> QueueHealth:
                 break
     owed = counts.get(PaymentState.REFUND_DUE)
     unanswered = counts.get(PaymentState.UNKNOWN)
-    return QueueHealth(sum(c.count for c in waiting), sum(c.amount for c in waiting), oldest,
-                       stuck, reason, owed.count if owed else 0,
-                       unanswered.count if unanswered else 0)
+    return QueueHealth(
+        sum(c.count for c in waiting),
+        sum(c.amount for c in waiting),
+        oldest,
+        stuck,
+        reason,
+        owed.count if owed else 0,
+        unanswered.count if unanswered else 0,
+    )
 
 
 class QueueUnseen(Exception):

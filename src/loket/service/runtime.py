@@ -156,8 +156,13 @@ def build_runtime(
     closers.append(engine.dispose)
     host = DepositWatch(host, engine, clock)  # every balance the host tells, for the owner's books
     p = config.printer
-    shop = Shop(config.shop.name, config.shop.address, config.shop.agent_id,
-                config.shop.terminal_id, training=config.training)
+    shop = Shop(
+        config.shop.name,
+        config.shop.address,
+        config.shop.agent_id,
+        config.shop.terminal_id,
+        training=config.training,
+    )
     settings = CounterSettings(
         shop=shop,
         admin_fee=config.fees.admin,
@@ -168,11 +173,17 @@ def build_runtime(
     )
     counter = CounterService(engine, host, clock, settings, delivery or Delivery(p), new_ref)
     accounts = AccountDesk(engine, clock)
-    desk = SettingsDesk(engine, clock, settings, config.fees.admin,
-                        OfflineLimits(**config.offline.model_dump()))
+    desk = SettingsDesk(
+        engine, clock, settings, config.fees.admin, OfflineLimits(**config.offline.model_dump())
+    )
     desk.apply()
-    reports = ReportDesk(engine, shop, clock, Path(config.database.path).parent / "laporan",
-                         settlement=config.host.settlement)
+    reports = ReportDesk(
+        engine,
+        shop,
+        clock,
+        Path(config.database.path).parent / "laporan",
+        settlement=config.host.settlement,
+    )
     pin = ""
     if config.training:
         pin_file = Path(config.database.path).with_name("pin-latihan")
@@ -181,5 +192,17 @@ def build_runtime(
         pin = accounts.training_pin(pin_file)
     hub = HubDesk(engine, config)
     closers.append(hub.close)
-    return Runtime(config, engine, host, counter, clock, accounts, desk, reports, pin, closers,
-                   hub, training_host if config.training else None)
+    return Runtime(
+        config,
+        engine,
+        host,
+        counter,
+        clock,
+        accounts,
+        desk,
+        reports,
+        pin,
+        closers,
+        hub,
+        training_host if config.training else None,
+    )

@@ -23,8 +23,13 @@ from loket.host import registry
 from loket.service.accounts import check_new_id, check_new_pin, create_first_accounts
 from loket.store.files import make_private_dirs
 
-PRINTER_KEY = {"file": "path", "serial": "device", "network": "host", "cups": "name",
-               "win32raw": "name"}
+PRINTER_KEY = {
+    "file": "path",
+    "serial": "device",
+    "network": "host",
+    "cups": "name",
+    "win32raw": "name",
+}
 BACKENDS = ("file", "serial", "network", "usb", "cups", "win32raw", "none")
 ADAPTERS = registry.NAMES
 DEFAULT_URL = {kind.name: kind.default_url for kind in registry.KINDS}
@@ -62,8 +67,9 @@ class Answers:
 
 def refuse_existing_config(path: Path) -> None:
     if path.exists():
-        raise SetupRefused(f"{path}: sudah ada; ubah file itu atau hapus dulu. Tidak ada yang "
-                           f"ditulis")
+        raise SetupRefused(
+            f"{path}: sudah ada; ubah file itu atau hapus dulu. Tidak ada yang ditulis"
+        )
 
 
 def refuse_used_database(db_path: str) -> None:
@@ -82,16 +88,22 @@ def refuse_used_database(db_path: str) -> None:
     finally:
         engine.dispose()
     if used:
-        raise SetupRefused(f"Database {path} sudah dipakai (sudah ada akun pemilik); tidak ada "
-                           f"yang ditulis. Pilih file database lain, atau pakai konfigurasinya "
-                           f"yang lama")
+        raise SetupRefused(
+            f"Database {path} sudah dipakai (sudah ada akun pemilik); tidak ada "
+            f"yang ditulis. Pilih file database lain, atau pakai konfigurasinya "
+            f"yang lama"
+        )
 
 
 def document(a: Answers) -> dict[str, object]:
     """The configuration file's content for these answers: only the keys that apply."""
     kind = registry.kind(a.adapter)
-    host: dict[str, object] = {"adapter": a.adapter, "url": a.url, "key_env": a.key_env,
-                               kind.account: a.account}
+    host: dict[str, object] = {
+        "adapter": a.adapter,
+        "url": a.url,
+        "key_env": a.key_env,
+        kind.account: a.account,
+    }
     if "sku" in kind.options:
         host["sku"] = a.sku
     if "testing" in kind.options and a.testing:
@@ -107,8 +119,13 @@ def document(a: Answers) -> dict[str, object]:
     if a.printer == "usb":
         printer.update({"vendor_id": a.vendor_id, "product_id": a.product_id})
     doc: dict[str, object] = {
-        "shop": shop, "host": host, "database": {"path": a.database}, "printer": printer,
-        "fees": {"admin": a.admin_fee}, "counter": {"pos_account": a.pos_account}}
+        "shop": shop,
+        "host": host,
+        "database": {"path": a.database},
+        "printer": printer,
+        "fees": {"admin": a.admin_fee},
+        "counter": {"pos_account": a.pos_account},
+    }
     if a.hub_url:
         hub: dict[str, object] = {"url": a.hub_url}
         if a.hub_password_env:
@@ -125,15 +142,15 @@ def check(a: Answers, path: Path) -> str:
     return HEADER + tomli_w.dumps(doc)
 
 
-def carry_out(path: Path, text: str, database: str, owner_id: str, owner_name: str, pin: str,
-              pos_account: str) -> None:
+def carry_out(
+    path: Path, text: str, database: str, owner_id: str, owner_name: str, pin: str, pos_account: str
+) -> None:
     """The accounts, then the configuration: a failure before the end leaves no configuration,
     and the file appears whole (never over one that appeared meanwhile)."""
     check_new_id(owner_id)
     check_new_pin(pin)
     refuse_existing_config(path)
-    create_first_accounts(str(Path(database).expanduser()), owner_id, owner_name, pin,
-                          pos_account)
+    create_first_accounts(str(Path(database).expanduser()), owner_id, owner_name, pin, pos_account)
     _place(path, text.encode("utf-8"))
 
 

@@ -46,14 +46,16 @@ class ShiftDesk:
             raise AccessDenied("Hanya pemilik yang boleh menutup shift kasir lain")
         return shift
 
-    def close(self, shift_id: int, counted: int, by: str,
-              note: str = "") -> tuple[ShiftReport, PrintResult]:
+    def close(
+        self, shift_id: int, counted: int, by: str, note: str = ""
+    ) -> tuple[ShiftReport, PrintResult]:
         self._may_see(shift_id, by)
         now = iso(self.clock.now())
         closed = shifts.close_shift(self.engine, shift_id, counted, by, now, note)
         anchor.acknowledge(self.engine)
-        elements = layouts.shift_report(closed, self.slips.shop, self.slips.options.columns, now,
-                                        audit.head(self.engine))
+        elements = layouts.shift_report(
+            closed, self.slips.shop, self.slips.options.columns, now, audit.head(self.engine)
+        )
         error = self.slips.send(elements)
         printed = PrintResult(error is None, error or "Laporan shift (Z) dicetak", elements)
         return closed, printed

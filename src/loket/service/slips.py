@@ -69,16 +69,19 @@ class SlipPrinter:
             return PrintResult(True, NO_SLIP_FOR_FAILED)
         error = self.send(elements)
         if error:
-            return PrintResult(False, f"{error}. Pembayaran tetap tersimpan; cetak ulang dari Riwayat.",
-                               elements)
+            return PrintResult(
+                False, f"{error}. Pembayaran tetap tersimpan; cetak ulang dari Riwayat.", elements
+            )
         if official:
             try:
-                payments.update(self.engine, payment.ref_id,
-                                PaymentChange(print_count=payment.print_count + 1))
+                payments.update(
+                    self.engine, payment.ref_id, PaymentChange(print_count=payment.print_count + 1)
+                )
             except Exception:  # the slip is out; a count that cannot be written must not undo it
                 log.exception("counting a printed receipt failed")
-            return PrintResult(True, f"Struk dicetak ulang (ke-{number})" if number
-                               else "Struk dicetak", elements)
+            return PrintResult(
+                True, f"Struk dicetak ulang (ke-{number})" if number else "Struk dicetak", elements
+            )
         return PrintResult(True, "Bukti terima sementara dicetak", elements)
 
     def print_refund(self, payment: Payment, refunded_at: str) -> PrintResult:
@@ -89,7 +92,8 @@ class SlipPrinter:
         return PrintResult(True, "Bukti pengembalian dicetak", elements)
 
     def print_test_page(self, printed_at: str) -> PrintResult:
-        elements = layouts.test_page(self.shop, self.options.columns, printed_at,
-                                     self.delivery.settings.backend)
+        elements = layouts.test_page(
+            self.shop, self.options.columns, printed_at, self.delivery.settings.backend
+        )
         error = self.send(elements)
         return PrintResult(error is None, error or "Halaman uji dicetak", elements)

@@ -72,8 +72,12 @@ def create_app(settings: SimSettings) -> FaultInjector:
             settings.key, headers, request.method, request_target(request.scope), raw, now
         ):
             return None, _error(401, "41", "Autentikasi gagal")
-        if not seen.first_time(headers["x-loket-signature"], int(headers["x-loket-timestamp"]), now):
-            return None, _error(401, "41", "Autentikasi gagal: permintaan ini sudah pernah diterima")
+        if not seen.first_time(
+            headers["x-loket-signature"], int(headers["x-loket-timestamp"]), now
+        ):
+            return None, _error(
+                401, "41", "Autentikasi gagal: permintaan ini sudah pernah diterima"
+            )
         if request.method == "GET":
             return {}, None
         try:

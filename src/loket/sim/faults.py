@@ -47,7 +47,11 @@ class FaultInjector:
     """Outermost ASGI middleware: decides per request whether a fault hits it."""
 
     def __init__(
-        self, app, plan: FaultPlan, seed: int = 1, paths: tuple[str, ...] = ("/v1/",),
+        self,
+        app,
+        plan: FaultPlan,
+        seed: int = 1,
+        paths: tuple[str, ...] = ("/v1/",),
         profile: str = "loket",
     ) -> None:
         self.app = app
@@ -61,8 +65,9 @@ class FaultInjector:
         api = scope["type"] == "http" and path.startswith(self.paths) and path != "/v1/health"
         applies = api and self.plan.mode != "none" and self.rng.random() < self.plan.rate
         if api and (self.plan.mode in HOSTILE or self.liar.flipped):
-            await self.liar(self.plan.mode, applies, self.plan.latency_ms, scope, receive, send,
-                            self.app)
+            await self.liar(
+                self.plan.mode, applies, self.plan.latency_ms, scope, receive, send, self.app
+            )
             return
         if not applies:
             await self.app(scope, receive, send)
@@ -90,4 +95,3 @@ async def _respond(send, status: int, body: bytes) -> None:
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
-

@@ -221,8 +221,9 @@ class SimHost:
 
     def settle_due(self, ledger: SimLedger) -> None:
         """Resolve every pending payment whose time has come (before the ledger is listed)."""
-        due = ledger.db.execute("SELECT * FROM payments WHERE status = 'pending' "
-                                "AND resolve_at <= ?", (time.time(),)).fetchall()
+        due = ledger.db.execute(
+            "SELECT * FROM payments WHERE status = 'pending' AND resolve_at <= ?", (time.time(),)
+        ).fetchall()
         for stored in due:
             self._stored_answer(ledger, stored)
 

@@ -63,22 +63,31 @@ class Dialect:
         if self.profile == "digiflazz":
             keys = ("ref_id", "customer_no", "buyer_sku_code")
             return {k: data.get(k, "") for k in keys} | {
-                "message": "Transaksi Pending", "status": "Pending", "rc": "03"}
+                "message": "Transaksi Pending",
+                "status": "Pending",
+                "rc": "03",
+            }
         return told | {"response_code": "39", "message": "PENDING"}
 
     def failed(self, data: dict) -> dict:
         """A status answer for the transaction, told as failed."""
         if self.profile == "loket":
-            return {"ref_id": data.get("ref_id", ""), "status": "failed", "rc": "84",
-                    "message": "Transaksi gagal"}
+            return {
+                "ref_id": data.get("ref_id", ""),
+                "status": "failed",
+                "rc": "84",
+                "message": "Transaksi gagal",
+            }
         if self.profile == "digiflazz":
             keys = ("ref_id", "customer_no", "buyer_sku_code")
             return {k: data.get(k, "") for k in keys} | {
-                "message": "Transaksi Gagal", "status": "Gagal", "rc": "02"}
+                "message": "Transaksi Gagal",
+                "status": "Gagal",
+                "rc": "02",
+            }
         drop = ("noref", "datetime", "balance")
         told = {k: v for k, v in data.items() if k not in drop}
-        return told | {"status": 2, "response_code": "37", "message": "PAYMENT FAILED",
-                       "noref": ""}
+        return told | {"status": 2, "response_code": "37", "message": "PAYMENT FAILED", "noref": ""}
 
     def ref(self, data: dict) -> str:
         value = data.get("ref_id")
@@ -92,8 +101,9 @@ class Liar:
         self.dialect = Dialect(profile)
         self.flipped: set[str] = set()  # booked, told pending: the next status says failed
 
-    async def __call__(self, mode: str, chosen: bool, latency_ms: int, scope, receive,
-                       send, app) -> None:
+    async def __call__(
+        self, mode: str, chosen: bool, latency_ms: int, scope, receive, send, app
+    ) -> None:
         """One request of the host's API; ``chosen``: the plan's rate picked it."""
         raw = await _body(receive)
         try:
@@ -174,7 +184,6 @@ async def _answer(app, scope, receive) -> tuple[int, dict | None, dict]:
 
 async def _send(send, status: int, data: dict | None, envelope: dict) -> None:
     body = envelope["raw"] if data is None else json.dumps({**envelope, "data": data}).encode()
-    headers = [(b"content-type", b"application/json"),
-               (b"content-length", str(len(body)).encode())]
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})

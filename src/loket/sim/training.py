@@ -36,8 +36,10 @@ def numbers(profile: str) -> tuple[tuple[str, str], ...]:
     elif profile == "iak":
         own = [(number, _script(s)) for number, s in iak.OLDER_LIST.items()]
         scheme = iak.SCHEME_PREFIX
-        own += [(f"{scheme}0RRR", "cek tagihan dijawab kode RRR"),
-                (f"{scheme}1RRR", "bayar dijawab kode RRR (000 sukses)")]
+        own += [
+            (f"{scheme}0RRR", "cek tagihan dijawab kode RRR"),
+            (f"{scheme}1RRR", "bayar dijawab kode RRR (000 sukses)"),
+        ]
     families = [(f.members[0].card_no, _family(f)) for f in FIXED_FAMILIES]
     return (*own, *families, (NOT_FOUND, "tidak ditemukan"))
 

@@ -84,8 +84,9 @@ def load(db: Path, store: StoreInfo | None = None) -> Anchor | None:
         at = data["at"]
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise AnchorUnreadable(str(exc)) from None
-    signed = store is not None and store.key is not None and \
-        store.sign(audit.canonical(data)) == mac
+    signed = (
+        store is not None and store.key is not None and store.sign(audit.canonical(data)) == mac
+    )
     return Anchor(mark, at, signed)
 
 
@@ -97,36 +98,52 @@ def _save(store: StoreInfo, mark: Mark) -> None:
 
 def observe(conn: Connection) -> Mark:
     """The newest payment and the audit head, as this connection sees them."""
-    payment = conn.exec_driver_sql("SELECT id, ref_id FROM payment ORDER BY id DESC LIMIT 1").first()
+    payment = conn.exec_driver_sql(
+        "SELECT id, ref_id FROM payment ORDER BY id DESC LIMIT 1"
+    ).first()
     head = conn.exec_driver_sql(audit.HEAD).first()
     keyed = audit.keyed_from(conn)
-    return Mark(payment[0] if payment else 0, payment[1] if payment else "",
-                head[0] if head else 0, head[1] if head else "", keyed[0] if keyed else 0)
+    return Mark(
+        payment[0] if payment else 0,
+        payment[1] if payment else "",
+        head[0] if head else 0,
+        head[1] if head else "",
+        keyed[0] if keyed else 0,
+    )
 
 
 def gaps(conn: Connection, mark: Mark, audit_too: bool = True) -> list[str]:
     """What the database lacks of ``mark`` (Indonesian), empty when it holds all of it."""
     found = []
     if mark.payment_id:
-        row = conn.exec_driver_sql("SELECT ref_id FROM payment WHERE id = ?",
-                                   (mark.payment_id,)).first()
+        row = conn.exec_driver_sql(
+            "SELECT ref_id FROM payment WHERE id = ?", (mark.payment_id,)
+        ).first()
         if row is None:
             last = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM payment").scalar()
-            found.append(f"pembayaran sampai #{mark.payment_id} ({mark.payment_ref}) sudah "
-                         f"diakui, tetapi database hanya berisi sampai #{last}")
+            found.append(
+                f"pembayaran sampai #{mark.payment_id} ({mark.payment_ref}) sudah "
+                f"diakui, tetapi database hanya berisi sampai #{last}"
+            )
         elif row[0] != mark.payment_ref:
-            found.append(f"pembayaran #{mark.payment_id} di database ({row[0]}) bukan yang "
-                         f"diakui ({mark.payment_ref})")
+            found.append(
+                f"pembayaran #{mark.payment_id} di database ({row[0]}) bukan yang "
+                f"diakui ({mark.payment_ref})"
+            )
     if mark.audit_id and audit_too:
-        row = conn.exec_driver_sql("SELECT hash FROM auditentry WHERE id = ?",
-                                   (mark.audit_id,)).first()
+        row = conn.exec_driver_sql(
+            "SELECT hash FROM auditentry WHERE id = ?", (mark.audit_id,)
+        ).first()
         if row is None:
             last = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM auditentry").scalar()
-            found.append(f"log audit terpotong: berakhir di baris #{last}, padahal sudah sampai "
-                         f"#{mark.audit_id}")
+            found.append(
+                f"log audit terpotong: berakhir di baris #{last}, padahal sudah sampai "
+                f"#{mark.audit_id}"
+            )
         elif row[0] != mark.audit_hash:
-            found.append(f"baris log audit #{mark.audit_id} tidak sama dengan yang dicatat "
-                         f"(ditulis ulang)")
+            found.append(
+                f"baris log audit #{mark.audit_id} tidak sama dengan yang dicatat (ditulis ulang)"
+            )
     return found
 
 
@@ -134,7 +151,8 @@ def _refusal(db: Path, what: str) -> DatabaseRefused:
     return DatabaseRefused(
         f"{db}: data yang sudah diakui ke pelanggan hilang — {what}. Pembayaran itu sudah "
         f"diberitahukan ke pelanggan dan mungkin sudah dibukukan host. Jangan lanjutkan: "
-        f"{RESTORE}")
+        f"{RESTORE}"
+    )
 
 
 def refuse_if_acknowledged(db: Path, key: bytes | None) -> None:
@@ -142,11 +160,15 @@ def refuse_if_acknowledged(db: Path, key: bytes | None) -> None:
     try:
         anchor = load(db)
     except AnchorUnreadable as exc:
-        raise DatabaseRefused(f"{db} tidak ada dan file jangkarnya rusak ({exc}); tidak ada yang "
-                              f"dibuat. {RESTORE}") from None
+        raise DatabaseRefused(
+            f"{db} tidak ada dan file jangkarnya rusak ({exc}); tidak ada yang dibuat. {RESTORE}"
+        ) from None
     if anchor is not None and anchor.mark.payment_id:
-        raise _refusal(db, f"file database tidak ada, padahal pembayaran sampai "
-                           f"#{anchor.mark.payment_id} sudah tercatat (lihat {path_for(db).name})")
+        raise _refusal(
+            db,
+            f"file database tidak ada, padahal pembayaran sampai "
+            f"#{anchor.mark.payment_id} sudah tercatat (lihat {path_for(db).name})",
+        )
 
 
 def check_on_open(engine: Engine) -> None:
@@ -159,19 +181,30 @@ def check_on_open(engine: Engine) -> None:
         except AnchorUnreadable as exc:
             raise DatabaseRefused(
                 f"{path_for(store.path)}: file jangkar rusak ({exc}); belum ada pembayaran yang "
-                f"diproses. Jalankan `loket doctor`") from None
+                f"diproses. Jalankan `loket doctor`"
+            ) from None
         if anchor is not None:
             missing = gaps(conn, anchor.mark)
             if missing:
                 raise _refusal(store.path, "; ".join(missing))
-        elif conn.exec_driver_sql("SELECT 1 FROM auditentry WHERE action = ? LIMIT 1",
-                                  (STARTED,)).first() is not None and observe(conn).payment_id:
-            raise _refusal(store.path, f"file jangkar {path_for(store.path).name} hilang, padahal "
-                                       f"database ini pernah memilikinya")
+        elif (
+            conn.exec_driver_sql(
+                "SELECT 1 FROM auditentry WHERE action = ? LIMIT 1", (STARTED,)
+            ).first()
+            is not None
+            and observe(conn).payment_id
+        ):
+            raise _refusal(
+                store.path,
+                f"file jangkar {path_for(store.path).name} hilang, padahal "
+                f"database ini pernah memilikinya",
+            )
         wrong = audit.head_problem(conn, store.key) if store.key else None
         if wrong:
-            raise DatabaseRefused(f"{store.path}: {wrong}; belum ada pembayaran yang diproses. "
-                                  f"Jalankan `loket doctor`")
+            raise DatabaseRefused(
+                f"{store.path}: {wrong}; belum ada pembayaran yang diproses. "
+                f"Jalankan `loket doctor`"
+            )
     if anchor is None:
         _start(engine, store)
 
@@ -227,16 +260,19 @@ def reset(engine: Engine, actor: str, now: str) -> tuple[Mark | None, Mark]:
         store = store_of(conn)
     with _lock_for(store.path) as lock:
         if not lock.acquired:
-            raise DatabaseRefused(f"{path_for(store.path)}: sedang dipakai proses loket lain; "
-                                  f"hentikan loket lalu coba lagi")
+            raise DatabaseRefused(
+                f"{path_for(store.path)}: sedang dipakai proses loket lain; "
+                f"hentikan loket lalu coba lagi"
+            )
         try:
             previous = load(store.path, store)
         except AnchorUnreadable:
             previous = None
         before = previous.mark if previous else None
         with write(engine) as conn:
-            audit.append(conn, now, actor, "anchor_reset",
-                         {"before": asdict(before) if before else None})
+            audit.append(
+                conn, now, actor, "anchor_reset", {"before": asdict(before) if before else None}
+            )
             mark = observe(conn)
         _save(store, mark)
     return before, mark
@@ -252,11 +288,14 @@ def findings(engine: Engine) -> tuple[Anchor | None, list[str]]:
         except AnchorUnreadable as exc:
             return None, [f"file jangkar rusak ({exc})"]
         if anchor is None:
-            started = conn.exec_driver_sql("SELECT 1 FROM auditentry WHERE action = ? LIMIT 1",
-                                           (STARTED,)).first()
+            started = conn.exec_driver_sql(
+                "SELECT 1 FROM auditentry WHERE action = ? LIMIT 1", (STARTED,)
+            ).first()
             return None, [f"file jangkar {path_for(store.path).name} tidak ada"] if started else []
         problems = gaps(conn, anchor.mark, audit_too=False)
         if store.key is not None and not anchor.signed:
-            problems.append("tanda tangan file jangkar tidak cocok dengan kunci audit (diubah "
-                            "dari luar, atau kunci lain)")
+            problems.append(
+                "tanda tangan file jangkar tidak cocok dengan kunci audit (diubah "
+                "dari luar, atau kunci lain)"
+            )
         return anchor, problems

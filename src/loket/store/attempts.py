@@ -18,8 +18,9 @@ from loket.store.models import HostAttemptRow
 TABLE = inspect(HostAttemptRow).local_table
 COLUMNS = [c.name for c in TABLE.columns if c.name != "id"]
 SELECT = f"SELECT id, {', '.join(COLUMNS)} FROM hostattempt"
-INSERT = (f"INSERT INTO hostattempt ({', '.join(COLUMNS)}) "
-          f"VALUES ({', '.join('?' for _ in COLUMNS)})")
+INSERT = (
+    f"INSERT INTO hostattempt ({', '.join(COLUMNS)}) VALUES ({', '.join('?' for _ in COLUMNS)})"
+)
 
 
 def attempt_of(row: Any) -> Attempt:
@@ -40,8 +41,9 @@ def last(engine: Engine, payment_id: int) -> Attempt | None:
 
 
 def last_in(conn: Connection, payment_id: int) -> Attempt | None:
-    row = conn.exec_driver_sql(f"{SELECT} WHERE payment_id = ? ORDER BY seq DESC LIMIT 1",
-                               (payment_id,)).first()
+    row = conn.exec_driver_sql(
+        f"{SELECT} WHERE payment_id = ? ORDER BY seq DESC LIMIT 1", (payment_id,)
+    ).first()
     return attempt_of(row) if row else None
 
 
@@ -50,10 +52,12 @@ def of_payments(engine: Engine, payment_ids: list[int]) -> dict[int, list[Attemp
     found: dict[int, list[Attempt]] = {pid: [] for pid in payment_ids}
     with engine.connect() as conn:
         for start in range(0, len(payment_ids), 500):
-            chunk = payment_ids[start:start + 500]
+            chunk = payment_ids[start : start + 500]
             rows = conn.exec_driver_sql(
                 f"{SELECT} WHERE payment_id IN ({', '.join('?' for _ in chunk)}) "
-                "ORDER BY payment_id, seq", tuple(chunk))
+                "ORDER BY payment_id, seq",
+                tuple(chunk),
+            )
             for row in rows:
                 attempt = attempt_of(row)
                 found[attempt.payment_id].append(attempt)
@@ -68,5 +72,6 @@ def latest_of(engine: Engine, states: Iterable[PaymentState], limit: int = 20) -
         rows = conn.exec_driver_sql(
             f"{SELECT} WHERE payment_id IN (SELECT id FROM payment WHERE state IN "
             f"({', '.join('?' for _ in listed)})) ORDER BY updated_at DESC, id DESC LIMIT ?",
-            (*listed, limit))
+            (*listed, limit),
+        )
         return [attempt_of(r) for r in rows]

@@ -23,10 +23,10 @@ from loket.store.db import store_of, write
 
 GENESIS = "0" * 64
 HEAD = "SELECT id, hash FROM auditentry ORDER BY id DESC LIMIT 1"
-INSERT = ("INSERT INTO auditentry (at, actor, action, detail, prev_hash, hash) "
-          "VALUES (?, ?, ?, ?, ?, ?)")
-MARK_QUERY = ("SELECT id, detail FROM auditentry WHERE action = 'audit_keyed' "
-              "ORDER BY id LIMIT 1")
+INSERT = (
+    "INSERT INTO auditentry (at, actor, action, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)"
+)
+MARK_QUERY = "SELECT id, detail FROM auditentry WHERE action = 'audit_keyed' ORDER BY id LIMIT 1"
 
 
 def _message(prev_hash: str, at: str, actor: str, action: str, detail: str) -> bytes:
@@ -38,8 +38,7 @@ def digest(prev_hash: str, at: str, actor: str, action: str, detail: str) -> str
     return hashlib.sha256(_message(prev_hash, at, actor, action, detail)).hexdigest()
 
 
-def keyed_digest(key: bytes, prev_hash: str, at: str, actor: str, action: str,
-                 detail: str) -> str:
+def keyed_digest(key: bytes, prev_hash: str, at: str, actor: str, action: str, detail: str) -> str:
     return hmac.new(key, _message(prev_hash, at, actor, action, detail), "sha256").hexdigest()
 
 
@@ -47,8 +46,7 @@ def canonical(detail: dict[str, Any]) -> str:
     return json.dumps(detail, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def append(conn: Connection, at: str, actor: str, action: str,
-           detail: dict[str, Any]) -> None:
+def append(conn: Connection, at: str, actor: str, action: str, detail: dict[str, Any]) -> None:
     """Within the caller's transaction (BEGIN IMMEDIATE: no other writer can slip between)."""
     head = conn.exec_driver_sql(HEAD).first()
     prev = head[1] if head else GENESIS
@@ -56,8 +54,9 @@ def append(conn: Connection, at: str, actor: str, action: str,
     key = store_of(conn).key
     if key is None:  # as StoreInfo.sign: a row no one could verify is not written
         raise StorageError("Kunci log audit tidak tersedia; tidak ada yang diubah")
-    conn.exec_driver_sql(INSERT, (at, actor, action, body, prev,
-                                  keyed_digest(key, prev, at, actor, action, body)))
+    conn.exec_driver_sql(
+        INSERT, (at, actor, action, body, prev, keyed_digest(key, prev, at, actor, action, body))
+    )
 
 
 def log(engine: Engine, at: str, actor: str, action: str, **detail: Any) -> None:
@@ -83,14 +82,17 @@ def head_problem(conn: Connection, key: bytes) -> str | None:
     rewritten end) is found before anything is appended with it."""
     row = conn.exec_driver_sql(
         "SELECT id, at, actor, action, detail, prev_hash, hash FROM auditentry "
-        "ORDER BY id DESC LIMIT 1").first()
+        "ORDER BY id DESC LIMIT 1"
+    ).first()
     mark = keyed_from(conn)
     if row is None or mark is None or row[0] < mark[0]:
         return None
     if keyed_digest(key, row[5], *row[1:5]) == row[6]:
         return None
-    return (f"baris terakhir log audit (#{row[0]}) tidak cocok dengan kunci audit: kunci audit "
-            f"yang lain (audit.key / LOKET_AUDIT_KEY) atau log audit ditulis ulang")
+    return (
+        f"baris terakhir log audit (#{row[0]}) tidak cocok dengan kunci audit: kunci audit "
+        f"yang lain (audit.key / LOKET_AUDIT_KEY) atau log audit ditulis ulang"
+    )
 
 
 def head(engine: Engine) -> tuple[int, str]:
@@ -101,6 +103,9 @@ def head(engine: Engine) -> tuple[int, str]:
 
 def entries(engine: Engine, limit: int = 200) -> list[tuple[Any, ...]]:
     with engine.connect() as conn:
-        return list(conn.exec_driver_sql(
-            "SELECT id, at, actor, action, detail FROM auditentry ORDER BY id DESC LIMIT ?",
-            (limit,)))
+        return list(
+            conn.exec_driver_sql(
+                "SELECT id, at, actor, action, detail FROM auditentry ORDER BY id DESC LIMIT ?",
+                (limit,),
+            )
+        )

@@ -87,9 +87,10 @@ def adopt(db: Path, key: bytes) -> None:
     try:
         _place(beside(db), key)
     except OSError as exc:
-        raise AuditKeyError(f"Kunci log audit tidak bisa disalin ke {beside(db)} "
-                            f"({exc.strerror or exc}); pastikan folder database bisa ditulis"
-                            ) from None
+        raise AuditKeyError(
+            f"Kunci log audit tidak bisa disalin ke {beside(db)} "
+            f"({exc.strerror or exc}); pastikan folder database bisa ditulis"
+        ) from None
 
 
 def load_existing(path: Path | None = None) -> bytes | None:
@@ -144,14 +145,17 @@ def _read(path: Path) -> bytes:
     except FileNotFoundError:
         raise
     except (OSError, UnicodeDecodeError) as exc:
-        raise AuditKeyError(f"Kunci log audit {path} tidak bisa dibaca ({exc}); belum ada yang "
-                            f"diproses. Periksa izin file itu") from None
+        raise AuditKeyError(
+            f"Kunci log audit {path} tidak bisa dibaca ({exc}); belum ada yang "
+            f"diproses. Periksa izin file itu"
+        ) from None
     try:
         key = bytes.fromhex(text)
     except ValueError:
         key = b""
     if len(key) != KEY_BYTES:
-        raise StorageError(f"Kunci log audit {path} rusak (isinya bukan kunci loket); belum ada "
-                           f"yang diproses. Pulihkan file kunci dari cadangan")
+        raise StorageError(
+            f"Kunci log audit {path} rusak (isinya bukan kunci loket); belum ada "
+            f"yang diproses. Pulihkan file kunci dari cadangan"
+        )
     return key
-

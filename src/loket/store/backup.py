@@ -23,8 +23,9 @@ def folder_for(db: Path) -> Path:
 
 def read_only(db: Path) -> sqlite3.Connection:
     """A connection that cannot change the file (``loket doctor`` looks; it does not touch)."""
-    return sqlite3.connect(f"file:{quote(str(db.resolve()))}?mode=ro", uri=True,
-                           isolation_level=None)
+    return sqlite3.connect(
+        f"file:{quote(str(db.resolve()))}?mode=ro", uri=True, isolation_level=None
+    )
 
 
 def newest(db: Path) -> Path | None:

@@ -32,16 +32,20 @@ MAX_ID = 32
 def login_failed(asked_for: str = "kasir") -> str:
     """One answer for every failed login, so a wrong id and a wrong PIN cannot be told apart;
     ``asked_for`` names whose id was asked (the owner's, in an approval)."""
-    return (f"ID {asked_for} atau PIN salah (setelah {MAX_FAILED} kali salah, akun dikunci "
-            f"{int(LOCKOUT.total_seconds() // 60)} menit)")
+    return (
+        f"ID {asked_for} atau PIN salah (setelah {MAX_FAILED} kali salah, akun dikunci "
+        f"{int(LOCKOUT.total_seconds() // 60)} menit)"
+    )
 
 
 def locked_text(until: str) -> str:
     """A locked account says so, whatever PIN was typed (never whether it was right): a right
     PIN refused as "salah" sent cashiers hunting for a typo until the lock ran out."""
     at = parse_iso(until).astimezone(WIB).strftime("%H:%M")
-    return (f"Akun terkunci sampai {at} WIB ({MAX_FAILED} kali PIN salah): tunggu, atau minta "
-            f"pemilik me-reset PIN-nya")
+    return (
+        f"Akun terkunci sampai {at} WIB ({MAX_FAILED} kali PIN salah): tunggu, atau minta "
+        f"pemilik me-reset PIN-nya"
+    )
 
 
 _DUMMY_HASH = None  # computed once: an unknown id costs the same scrypt as a known one
@@ -69,8 +73,14 @@ def check_pin(pin: str, stored: str) -> bool:
         scheme, n, r, p, salt, digest = stored.split("$")
         if scheme != "scrypt":
             return False
-        given = hashlib.scrypt(pin.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r),
-                               p=int(p), dklen=len(digest) // 2)
+        given = hashlib.scrypt(
+            pin.encode(),
+            salt=bytes.fromhex(salt),
+            n=int(n),
+            r=int(r),
+            p=int(p),
+            dklen=len(digest) // 2,
+        )
     except ValueError:
         return False
     return hmac.compare_digest(given.hex(), digest)
@@ -95,8 +105,9 @@ def _clean_name(name: str) -> str:
     return " ".join("".join(c for c in name if c.isprintable()).split())[:60]
 
 
-def add(engine: Engine, cashier_id: str, name: str, pin: str, now: str, role: Role,
-        by: str) -> Account:
+def add(
+    engine: Engine, cashier_id: str, name: str, pin: str, now: str, role: Role, by: str
+) -> Account:
     """A new account; an id that exists already (active or not) is refused, never overwritten."""
     validate_id(cashier_id)
     validate_pin(pin)
@@ -105,11 +116,17 @@ def add(engine: Engine, cashier_id: str, name: str, pin: str, now: str, role: Ro
         if existing is not None:
             state = "aktif" if existing.active else "nonaktif: aktifkan kembali"
             raise CashierError(f"ID {cashier_id} sudah ada ({state})")
-        row = CashierRow(id=cashier_id, name=_clean_name(name) or cashier_id, role=str(role),
-                         pin_hash=hash_pin(pin), created_at=now)
+        row = CashierRow(
+            id=cashier_id,
+            name=_clean_name(name) or cashier_id,
+            role=str(role),
+            pin_hash=hash_pin(pin),
+            created_at=now,
+        )
         db.add(row)
-        audit.append(db.connection(), now, by, "cashier_add",
-                     {"cashier": cashier_id, "role": str(role)})
+        audit.append(
+            db.connection(), now, by, "cashier_add", {"cashier": cashier_id, "role": str(role)}
+        )
         db.commit()
         return _account(row)
 
@@ -148,17 +165,28 @@ def ensure_pos_account(engine: Engine, cashier_id: str, now: str) -> Account:
     with write_session(engine) as db:
         row = db.get(CashierRow, cashier_id)
         if row is None:
-            row = CashierRow(id=cashier_id, name=f"POS {cashier_id}", role=str(Role.CASHIER),
-                             pin_hash=hash_pin(secrets.token_hex(16)), created_at=now)
+            row = CashierRow(
+                id=cashier_id,
+                name=f"POS {cashier_id}",
+                role=str(Role.CASHIER),
+                pin_hash=hash_pin(secrets.token_hex(16)),
+                created_at=now,
+            )
             db.add(row)
-            audit.append(db.connection(), now, "system", "cashier_add",
-                         {"cashier": cashier_id, "role": "cashier", "headless": True})
+            audit.append(
+                db.connection(),
+                now,
+                "system",
+                "cashier_add",
+                {"cashier": cashier_id, "role": "cashier", "headless": True},
+            )
             db.commit()
         return _account(row)
 
 
-def authenticate(engine: Engine, cashier_id: str, pin: str, now: datetime,
-                 asked_for: str = "kasir") -> Account:
+def authenticate(
+    engine: Engine, cashier_id: str, pin: str, now: datetime, asked_for: str = "kasir"
+) -> Account:
     global _DUMMY_HASH
     at = iso(now)
     cashier_id = cashier_id.strip()
@@ -168,8 +196,13 @@ def authenticate(engine: Engine, cashier_id: str, pin: str, now: datetime,
         if row is None or not row.active:
             _DUMMY_HASH = _DUMMY_HASH or hash_pin("000000")
             check_pin(pin, _DUMMY_HASH)  # the same time as a real check
-            audit.append(conn, at, cashier_id[:MAX_ID] or "?", "pin_failed",
-                         {"reason": "unknown or inactive"})
+            audit.append(
+                conn,
+                at,
+                cashier_id[:MAX_ID] or "?",
+                "pin_failed",
+                {"reason": "unknown or inactive"},
+            )
             db.commit()
             raise PinRefused(login_failed(asked_for))
         if row.locked_until and parse_iso(row.locked_until) > now:
@@ -203,8 +236,8 @@ def get(engine: Engine, cashier_id: str) -> Account | None:
 
 def has_owner(engine: Engine) -> bool:
     with session(engine) as db:
-        query = select(CashierRow).where(CashierRow.role == str(Role.OWNER),
-                                         CashierRow.active == True)  # noqa: E712
+        active = CashierRow.active == True  # noqa: E712  (SQL, not a truth test)
+        query = select(CashierRow).where(CashierRow.role == str(Role.OWNER), active)
         return db.exec(query).first() is not None
 
 

@@ -72,7 +72,8 @@ class PaymentChange:
 
     def columns(self) -> dict[str, object]:
         values: dict[str, object] = {
-            f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None}
+            f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None
+        }
         if self.periods is not None:
             values["periods"] = periods_text(self.periods)
         return values
@@ -111,8 +112,10 @@ class AttemptChange:
 
     def columns(self) -> dict[str, object]:
         values: dict[str, object] = {
-            f.name: getattr(self, f.name) for f in fields(self)
-            if f.name not in ("answer", "note") and getattr(self, f.name) is not None}
+            f.name: getattr(self, f.name)
+            for f in fields(self)
+            if f.name not in ("answer", "note") and getattr(self, f.name) is not None
+        }
         if self.note is not None:
             values["message"] = self.note
         if self.state is not None:

@@ -93,14 +93,14 @@ def _begin(connection: Connection) -> None:
         raise failures.failure(exc, str(info[STORE].path), "read") or exc from None
 
 
-def _track(conn: Connection, _cursor: Any, statement: str, parameters: Any,
-           *_args: Any) -> None:
+def _track(conn: Connection, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
     # What a failed write transaction was doing decides what is safe to tell the cashier: a
     # payment not recorded at all, or recorded with its latest state not saved — and which one
     # (Writing.transition and .update look it up by ref_id first): at start-up nobody is
     # paying, and "this payment" would be no payment the person knows of.
-    if statement.endswith("FROM payment WHERE ref_id = ?") and \
-            conn.connection.info.get("loket_doing") in ("write", "update"):
+    if statement.endswith("FROM payment WHERE ref_id = ?") and conn.connection.info.get(
+        "loket_doing"
+    ) in ("write", "update"):
         conn.connection.info["loket_ref"] = parameters[0]
     elif statement.startswith("INSERT INTO payment"):
         info = conn.connection.info
@@ -108,8 +108,10 @@ def _track(conn: Connection, _cursor: Any, statement: str, parameters: Any,
             info["loket_doing"] = "record"
         elif info.get("loket_doing") == "write":  # an event for a payment recorded before
             info["loket_doing"] = "update"
-    elif statement.startswith("UPDATE payment ") and \
-            conn.connection.info.get("loket_doing") == "write":
+    elif (
+        statement.startswith("UPDATE payment ")
+        and conn.connection.info.get("loket_doing") == "write"
+    ):
         conn.connection.info["loket_doing"] = "update"
 
 
@@ -158,7 +160,8 @@ def _alembic() -> Config:
 
 
 _REVISION_LINE = re.compile(
-    r"^(down_revision|revision)\s*(?::[^=\n]*)?=\s*(?:['\"](\w+)['\"]|None)\s*(?:#.*)?$", re.M)
+    r"^(down_revision|revision)\s*(?::[^=\n]*)?=\s*(?:['\"](\w+)['\"]|None)\s*(?:#.*)?$", re.M
+)
 
 
 def code_head(folder: Traversable | None = None) -> str | None:
@@ -227,7 +230,8 @@ def migrate(engine: Engine) -> None:
                     raise StorageError(
                         f"Pembaruan skema database dibatalkan: baris di tabel {broken[0]} "
                         f"menunjuk ke {broken[2]} yang tidak ada; database tidak diubah. "
-                        f"Jalankan `loket doctor`")
+                        f"Jalankan `loket doctor`"
+                    )
         finally:
             driver.execute("PRAGMA foreign_keys=ON")
 
@@ -248,4 +252,3 @@ def session(engine: Engine) -> Session:
 def write_session(engine: Engine) -> Session:
     """An ORM session whose transaction writes (commit it)."""
     return Session(writing(engine), expire_on_commit=False)
-

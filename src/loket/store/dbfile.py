@@ -43,15 +43,21 @@ class Found:
 def checked_path(raw: str | os.PathLike[str]) -> Path:
     text = os.fspath(raw)
     if not text.strip() or text.strip() == ".":  # "" becomes "." once it has been a Path
-        raise DatabasePathError("[database] path kosong: isi dengan nama file database, "
-                                "misalnya ~/.local/share/loket/loket.db")
+        raise DatabasePathError(
+            "[database] path kosong: isi dengan nama file database, "
+            "misalnya ~/.local/share/loket/loket.db"
+        )
     if text.startswith("~"):  # expanduser leaves an unknown user's ~name as it is
         user = text[1:].split("/", 1)[0]
-        raise DatabasePathError(f"[database] path {text}: pengguna '{user}' tidak ada di komputer "
-                                f"ini; tulis path lengkapnya")
+        raise DatabasePathError(
+            f"[database] path {text}: pengguna '{user}' tidak ada di komputer "
+            f"ini; tulis path lengkapnya"
+        )
     if Path(text).name in ("", ".."):
-        raise DatabasePathError(f"[database] path {text}: itu folder, bukan file database; tulis "
-                                f"nama filenya, misalnya {Path(text) / 'loket.db'}")
+        raise DatabasePathError(
+            f"[database] path {text}: itu folder, bukan file database; tulis "
+            f"nama filenya, misalnya {Path(text) / 'loket.db'}"
+        )
     return Path(text)
 
 
@@ -83,16 +89,22 @@ def inspect(path: Path, anchor: Path) -> Found:
     except OSError as exc:
         raise _config(path, exc.strerror or str(exc)) from None
     if stat.S_ISDIR(st.st_mode):
-        raise _config(path, f"itu folder, bukan file database; tulis nama filenya, misalnya "
-                            f"{path / 'loket.db'}")
+        raise _config(
+            path,
+            f"itu folder, bukan file database; tulis nama filenya, misalnya {path / 'loket.db'}",
+        )
     if not stat.S_ISREG(st.st_mode):
-        raise _config(path, "itu bukan file biasa (perangkat atau pipa, misalnya /dev/null); "
-                            "tulis nama file database")
+        raise _config(
+            path,
+            "itu bukan file biasa (perangkat atau pipa, misalnya /dev/null); "
+            "tulis nama file database",
+        )
     if st.st_size == 0:
         raise DatabaseRefused(
             f"{path}: file database kosong (0 byte); loket tidak memulai database baru diam-diam. "
             f"Bila datanya memang ada, {RESTORE}; untuk sengaja mulai baru, pindahkan {path.name} "
-            f"dan {path.name}.anchor ke folder lain")
+            f"dan {path.name}.anchor ke folder lain"
+        )
     try:
         with open(path, "rb") as f:
             header = f.read(HEADER_BYTES)
@@ -101,21 +113,36 @@ def inspect(path: Path, anchor: Path) -> Found:
     problem = header_problem(header)
     if problem:
         if anchor.exists() or path.with_name(path.name + "-wal").exists():
-            raise DatabaseRefused(f"{path}: database loket ini rusak ({problem}); belum ada "
-                                  f"pembayaran yang diproses. Hentikan loket, {RESTORE}")
-        raise _config(path, f"bukan database SQLite ({problem}); periksa path-nya (bila ini "
-                            f"memang database loket yang rusak: jalankan `loket doctor`)")
-    _writable(path, path, "file hanya-baca; loket harus menulis setiap pembayaran: ubah "
-                          "izinnya (chmod 600) atau pilih path lain")
-    _writable(path, path.parent, f"folder {path.parent} hanya-baca; SQLite perlu menulis file "
-                                 f"-wal dan -shm di sebelah database")
+            raise DatabaseRefused(
+                f"{path}: database loket ini rusak ({problem}); belum ada "
+                f"pembayaran yang diproses. Hentikan loket, {RESTORE}"
+            )
+        raise _config(
+            path,
+            f"bukan database SQLite ({problem}); periksa path-nya (bila ini "
+            f"memang database loket yang rusak: jalankan `loket doctor`)",
+        )
+    _writable(
+        path,
+        path,
+        "file hanya-baca; loket harus menulis setiap pembayaran: ubah "
+        "izinnya (chmod 600) atau pilih path lain",
+    )
+    _writable(
+        path,
+        path.parent,
+        f"folder {path.parent} hanya-baca; SQLite perlu menulis file "
+        f"-wal dan -shm di sebelah database",
+    )
     return Found(suspect=claims_more_pages(header, st.st_size))
 
 
 def _check_new(path: Path) -> None:
     if path.with_name(path.name + "-wal").exists():
-        raise DatabaseRefused(f"{path} tidak ada, tetapi {path.name}-wal masih ada: database "
-                              f"dipindah atau dihapus tanpa file pendampingnya. {RESTORE}")
+        raise DatabaseRefused(
+            f"{path} tidak ada, tetapi {path.name}-wal masih ada: database "
+            f"dipindah atau dihapus tanpa file pendampingnya. {RESTORE}"
+        )
     existing = next(p for p in path.parents if p.exists() or p == Path(p.anchor))
     if not existing.is_dir():
         raise _config(path, f"{existing} adalah file, bukan folder")
@@ -151,8 +178,10 @@ def confirm_intact(engine: Engine, path: Path) -> None:
     with engine.connect() as conn:
         result = conn.exec_driver_sql("PRAGMA quick_check(1)").scalar()
     if result != "ok":
-        raise DatabaseRefused(f"{path}: database terpotong atau rusak ({result}); belum ada "
-                              f"pembayaran yang diproses. Hentikan loket, {RESTORE}")
+        raise DatabaseRefused(
+            f"{path}: database terpotong atau rusak ({result}); belum ada "
+            f"pembayaran yang diproses. Hentikan loket, {RESTORE}"
+        )
 
 
 def create(path: Path, build: Callable[[Path], None]) -> None:

@@ -26,21 +26,31 @@ SQLITE_READONLY_DBMOVED = SQLITE_READONLY | (4 << 8)
 DOCTOR = "jalankan `loket doctor` lalu pulihkan cadangan terakhir bila perlu (lihat README)"
 PROBLEMS = {  # kind: (what is wrong, what to do)
     "full": ("disk penuh", "kosongkan ruang disk lalu jalankan loket lagi"),
-    "readonly": ("database tidak bisa ditulis (file atau foldernya hanya-baca)",
-                 "periksa izin file dan folder database"),
-    "readonly_disk": ("disk tempat database hanya-baca (read-only), jadi chmod tidak menolong",
-                      "pasang ulang disk itu dengan izin tulis (bila ia menjadi hanya-baca "
-                      "sendiri, periksa disknya dulu), lalu jalankan loket lagi"),
-    "moved": ("file database dipindah atau dihapus saat loket berjalan",
-              "hentikan semua proses loket, kembalikan filenya, lalu " + DOCTOR),
+    "readonly": (
+        "database tidak bisa ditulis (file atau foldernya hanya-baca)",
+        "periksa izin file dan folder database",
+    ),
+    "readonly_disk": (
+        "disk tempat database hanya-baca (read-only), jadi chmod tidak menolong",
+        "pasang ulang disk itu dengan izin tulis (bila ia menjadi hanya-baca "
+        "sendiri, periksa disknya dulu), lalu jalankan loket lagi",
+    ),
+    "moved": (
+        "file database dipindah atau dihapus saat loket berjalan",
+        "hentikan semua proses loket, kembalikan filenya, lalu " + DOCTOR,
+    ),
     "io": ("disk gagal membaca/menulis (I/O error)", "periksa disk, lalu " + DOCTOR),
     "corrupt": ("database rusak", "hentikan loket, " + DOCTOR),
     "notadb": ("file itu bukan database SQLite atau kepalanya rusak", "hentikan loket, " + DOCTOR),
     "schema": ("tabel database hilang", "hentikan loket, " + DOCTOR),
-    "busy": ("database dikunci proses lain terlalu lama",
-             "tutup proses loket lain yang macet lalu coba lagi"),
-    "cantopen": ("file database tidak bisa dibuka (folder hilang atau tanpa izin)",
-                 "periksa [database] path dan izin foldernya"),
+    "busy": (
+        "database dikunci proses lain terlalu lama",
+        "tutup proses loket lain yang macet lalu coba lagi",
+    ),
+    "cantopen": (
+        "file database tidak bisa dibuka (folder hilang atau tanpa izin)",
+        "periksa [database] path dan izin foldernya",
+    ),
     "nomem": ("memori komputer habis", "tutup program lain lalu coba lagi"),
 }
 NEARLY_FULL = 1024 * 1024
@@ -51,8 +61,10 @@ SAFE = {  # what the failed transaction was doing -> what the person may rely on
     "record": "pembayaran ini BELUM tercatat: jangan serahkan struk, kembalikan uang pelanggan",
     # a payment recorded before: the one in hand at the counter, or one the forwarder was
     # settling (``loket serve`` recovering at start-up, when nobody is paying): named by its ref
-    "update": ("pembayaran {ref} sudah tercatat; perubahan statusnya belum tersimpan dan akan "
-               "dicek ulang ke host saat loket jalan lagi"),
+    "update": (
+        "pembayaran {ref} sudah tercatat; perubahan statusnya belum tersimpan dan akan "
+        "dicek ulang ke host saat loket jalan lagi"
+    ),
     "write": "perubahan terakhir tidak tersimpan",
 }
 
@@ -85,10 +97,18 @@ def kind_of(exc: BaseException) -> str | None:
     if primary == SQLITE_ERROR:  # generic: a missing table is damage, anything else is a bug
         return "schema" if "no such table" in text or "no such column" in text else None
     return {
-        SQLITE_FULL: "full", SQLITE_READONLY: "readonly", SQLITE_PERM: "readonly",
-        SQLITE_AUTH: "readonly", SQLITE_IOERR: "io", SQLITE_CORRUPT: "corrupt",
-        SQLITE_NOTADB: "notadb", SQLITE_BUSY: "busy", SQLITE_LOCKED: "busy",
-        SQLITE_PROTOCOL: "busy", SQLITE_CANTOPEN: "cantopen", SQLITE_NOMEM: "nomem",
+        SQLITE_FULL: "full",
+        SQLITE_READONLY: "readonly",
+        SQLITE_PERM: "readonly",
+        SQLITE_AUTH: "readonly",
+        SQLITE_IOERR: "io",
+        SQLITE_CORRUPT: "corrupt",
+        SQLITE_NOTADB: "notadb",
+        SQLITE_BUSY: "busy",
+        SQLITE_LOCKED: "busy",
+        SQLITE_PROTOCOL: "busy",
+        SQLITE_CANTOPEN: "cantopen",
+        SQLITE_NOMEM: "nomem",
     }.get(primary)
 
 
@@ -114,4 +134,6 @@ def failure(exc: BaseException, where: str, doing: str, ref: str = "") -> Storag
     if kind in DAMAGE and doing not in ("read", "open"):
         safe += "; data yang sudah tercatat mungkin ikut rusak"
     log.warning("storage failure (%s) while %s on %s: %s", kind, doing, where, exc)
-    return StorageFailure(f"{where}: {wrong} ({exc}); {safe}. {action[0].upper()}{action[1:]}", kind)
+    return StorageFailure(
+        f"{where}: {wrong} ({exc}); {safe}. {action[0].upper()}{action[1:]}", kind
+    )

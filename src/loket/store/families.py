@@ -42,20 +42,29 @@ def remember(engine: Engine, bill: FamilyBill, now: str) -> None:
     if not numbers:  # nothing could find it again
         return
     snapshot: dict[str, object] = {
-        "va_no": bill.va_no, "head_name": bill.head_name, "branch": bill.branch,
+        "va_no": bill.va_no,
+        "head_name": bill.head_name,
+        "branch": bill.branch,
         "members": [{"card_no": m.card_no, "name": m.name, "class": m.klass} for m in bill.members],
     }
     paid_through = str(bill.periods[0] - 1) if bill.periods else ""
     if bill.count_only and bill.month_count:
-        snapshot.update(count_only=True, member_count=bill.member_count,
-                        **_price(bill.premium, bill.month_count, now))
-        paid_through = str(count_only_paid_through(Month.of(parse_iso(now)), bill.months_ahead,
-                                                   bill.month_count))
+        snapshot.update(
+            count_only=True,
+            member_count=bill.member_count,
+            **_price(bill.premium, bill.month_count, now),
+        )
+        paid_through = str(
+            count_only_paid_through(Month.of(parse_iso(now)), bill.months_ahead, bill.month_count)
+        )
     with write_session(engine) as db:
-        owners = {row.number: row.family_id for row in db.exec(
-            select(FamilyNumber).where(col(FamilyNumber.number).in_(numbers)))}
+        owners = {
+            row.number: row.family_id
+            for row in db.exec(select(FamilyNumber).where(col(FamilyNumber.number).in_(numbers)))
+        }
         family = _family(db, owners.get(bill.family_no[-TAIL:])) or FamilyCache(
-            snapshot="", inquired_at=now)
+            snapshot="", inquired_at=now
+        )
         family.va_no, family.snapshot = bill.va_no, json.dumps(snapshot)
         family.inquired_at, family.paid_through = now, paid_through
         db.add(family)
@@ -69,8 +78,11 @@ def remember(engine: Engine, bill: FamilyBill, now: str) -> None:
 def _name(db: Session, family_id: int, numbers: set[str]) -> None:
     """The numbers the last bill named are this family's, and only they are: a number another
     family had (a member who moved) is taken over."""
-    db.exec(delete(FamilyNumber).where(col(FamilyNumber.family_id) == family_id,
-                                       col(FamilyNumber.number).not_in(numbers)))
+    db.exec(
+        delete(FamilyNumber).where(
+            col(FamilyNumber.family_id) == family_id, col(FamilyNumber.number).not_in(numbers)
+        )
+    )
     for number in numbers:
         db.merge(FamilyNumber(number=number, family_id=family_id))
     db.flush()
@@ -97,8 +109,9 @@ def _price(premium: int, months: int, seen_at: str) -> dict[str, Any]:
     return {"month_price": price, "priced_at": seen_at if price else ""}
 
 
-def mark_paid(engine: Engine, number: str, last_period: Month,
-              confirmed: tuple[int, int, str] | None = None) -> None:
+def mark_paid(
+    engine: Engine, number: str, last_period: Month, confirmed: tuple[int, int, str] | None = None
+) -> None:
     """A confirmed payment moves what we know of the family ``number`` names forward (the
     payment's ``family_no``); for a count-only family ``confirmed`` (premium, months, when) is
     its newest price."""
@@ -109,8 +122,9 @@ def mark_paid(engine: Engine, number: str, last_period: Month,
             db.commit()
 
 
-def mark_paid_in(w: Writing, number: str, last_period: Month,
-                 confirmed: tuple[int, int, str] | None = None) -> None:
+def mark_paid_in(
+    w: Writing, number: str, last_period: Month, confirmed: tuple[int, int, str] | None = None
+) -> None:
     """``mark_paid`` inside the transaction that confirms the payment (``w``), in a savepoint of
     its own: if it fails, only it is undone, never the confirmation."""
     if not number:
@@ -120,8 +134,9 @@ def mark_paid_in(w: Writing, number: str, last_period: Month,
         db.commit()  # the savepoint; the payment's transaction commits it
 
 
-def _mark(db: Session, number: str, last_period: Month,
-          confirmed: tuple[int, int, str] | None) -> bool:
+def _mark(
+    db: Session, number: str, last_period: Month, confirmed: tuple[int, int, str] | None
+) -> bool:
     family = _named(db, number)
     if family is None:
         return False
@@ -140,8 +155,11 @@ def _mark(db: Session, number: str, last_period: Month,
 def _named(db: Session, number: str) -> FamilyCache | None:
     if not number:
         return None
-    query = (select(FamilyCache).join(FamilyNumber, col(FamilyNumber.family_id) == FamilyCache.id)
-             .where(FamilyNumber.number == number[-TAIL:]))
+    query = (
+        select(FamilyCache)
+        .join(FamilyNumber, col(FamilyNumber.family_id) == FamilyCache.id)
+        .where(FamilyNumber.number == number[-TAIL:])
+    )
     return db.exec(query).first()
 
 

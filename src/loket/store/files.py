@@ -29,10 +29,18 @@ WRITE_PROBLEMS = {
     errno.ENOSPC: ("disk penuh", "kosongkan ruang disk lalu coba lagi"),
     errno.EDQUOT: ("kuota disk habis", "kosongkan ruang disk lalu coba lagi"),
     errno.EFBIG: ("file melebihi batas ukuran", "kosongkan ruang disk lalu coba lagi"),
-    errno.EROFS: ("disk hanya-baca, read-only",
-                  "periksa disknya lalu pasang ulang dengan izin tulis, atau pilih folder lain"),
-    errno.EACCES: ("tanpa izin menulis di foldernya", "periksa izin folder itu atau pilih folder lain"),
-    errno.EPERM: ("tanpa izin menulis di foldernya", "periksa izin folder itu atau pilih folder lain"),
+    errno.EROFS: (
+        "disk hanya-baca, read-only",
+        "periksa disknya lalu pasang ulang dengan izin tulis, atau pilih folder lain",
+    ),
+    errno.EACCES: (
+        "tanpa izin menulis di foldernya",
+        "periksa izin folder itu atau pilih folder lain",
+    ),
+    errno.EPERM: (
+        "tanpa izin menulis di foldernya",
+        "periksa izin folder itu atau pilih folder lain",
+    ),
     errno.EISDIR: ("itu folder", "tulis nama file"),
     errno.ENOENT: ("foldernya tidak ada", "periksa path-nya"),
     errno.ENOTDIR: ("salah satu foldernya ternyata file", "periksa path-nya"),
@@ -109,10 +117,13 @@ def sync_dir(folder: Path) -> None:
 
 def not_written(path: Path, exc: OSError) -> NotWritten:
     """A failed write as one Indonesian line naming the file (never a temporary one)."""
-    wrong, action = WRITE_PROBLEMS.get(exc.errno or 0, (exc.strerror or str(exc),
-                                                        "periksa folder dan disknya"))
-    return NotWritten(f"{path}: tidak bisa ditulis ({wrong}); file itu tidak diubah. "
-                      f"{action[0].upper()}{action[1:]}")
+    wrong, action = WRITE_PROBLEMS.get(
+        exc.errno or 0, (exc.strerror or str(exc), "periksa folder dan disknya")
+    )
+    return NotWritten(
+        f"{path}: tidak bisa ditulis ({wrong}); file itu tidak diubah. "
+        f"{action[0].upper()}{action[1:]}"
+    )
 
 
 def _owner_only(fd: int) -> None:
@@ -124,8 +135,9 @@ def _owner_only(fd: int) -> None:
 
 
 @contextlib.contextmanager
-def replacing(path: Path, *, temp: Path | None = None, encoding: str | None = None,
-              newline: str | None = None) -> Iterator[IO[Any]]:
+def replacing(
+    path: Path, *, temp: Path | None = None, encoding: str | None = None, newline: str | None = None
+) -> Iterator[IO[Any]]:
     """Write ``path`` whole or not at all, the user's only, never through a link.
 
     The block writes to a new file beside ``path`` (created exclusively, 0600; binary, or text
@@ -154,8 +166,9 @@ def replacing(path: Path, *, temp: Path | None = None, encoding: str | None = No
     except BaseException as exc:
         with contextlib.suppress(OSError):
             temp.unlink(missing_ok=True)
-        if isinstance(exc, OSError) and (exc.errno in DISK_TROUBLE or exc.filename in (
-                str(temp), str(path), str(path.parent))):
+        if isinstance(exc, OSError) and (
+            exc.errno in DISK_TROUBLE or exc.filename in (str(temp), str(path), str(path.parent))
+        ):
             raise not_written(path, exc) from None
         raise
     sync_dir(path.parent)  # replaced by now: a failure here is not "file itu tidak diubah"
@@ -192,8 +205,7 @@ class FileLock:
 
     def __init__(self, path: Path, timeout: float = 5.0) -> None:
         self.path, self.timeout = path, timeout
-        self._lock = filelock.FileLock(path, timeout=timeout, mode=PRIVATE_FILE,
-                                       thread_local=False)
+        self._lock = filelock.FileLock(path, timeout=timeout, mode=PRIVATE_FILE, thread_local=False)
 
     @property
     def acquired(self) -> bool:

@@ -41,7 +41,8 @@ def pending(engine: Engine, limit: int = 500) -> list[OutboxRow]:
         rows = conn.exec_driver_sql(
             "SELECT seq, kind, key, payload FROM hub_outbox "
             "WHERE seq > (SELECT pushed_seq FROM hub_mark WHERE id = 1) ORDER BY seq LIMIT ?",
-            (limit,)).all()
+            (limit,),
+        ).all()
     return [OutboxRow(seq, kind, key, json.loads(payload)) for seq, kind, key, payload in rows]
 
 
@@ -51,9 +52,11 @@ def mark_pushed(engine: Engine, seq: int, at: str) -> None:
     with write(engine) as conn:
         conn.exec_driver_sql(
             "UPDATE hub_mark SET pushed_seq = max(pushed_seq, ?), pushed_at = ? WHERE id = 1",
-            (seq, at))
+            (seq, at),
+        )
         conn.exec_driver_sql(
-            "DELETE FROM hub_outbox WHERE seq <= (SELECT pushed_seq FROM hub_mark WHERE id = 1)")
+            "DELETE FROM hub_outbox WHERE seq <= (SELECT pushed_seq FROM hub_mark WHERE id = 1)"
+        )
 
 
 def forget(engine: Engine, at: str) -> int:
@@ -62,7 +65,9 @@ def forget(engine: Engine, at: str) -> int:
     with write(engine) as conn:
         conn.exec_driver_sql(
             "UPDATE hub_mark SET pushed_seq = max(pushed_seq, "
-            "(SELECT coalesce(max(seq), 0) FROM hub_outbox)), pushed_at = ? WHERE id = 1", (at,))
+            "(SELECT coalesce(max(seq), 0) FROM hub_outbox)), pushed_at = ? WHERE id = 1",
+            (at,),
+        )
         return conn.exec_driver_sql(
             "DELETE FROM hub_outbox WHERE seq <= (SELECT pushed_seq FROM hub_mark WHERE id = 1)"
         ).rowcount
@@ -71,9 +76,11 @@ def forget(engine: Engine, at: str) -> int:
 def backlog(engine: Engine) -> Backlog:
     with engine.connect() as conn:
         mark, at = conn.exec_driver_sql(
-            "SELECT pushed_seq, pushed_at FROM hub_mark WHERE id = 1").one()
+            "SELECT pushed_seq, pushed_at FROM hub_mark WHERE id = 1"
+        ).one()
         (count,) = conn.exec_driver_sql(
-            "SELECT count(*) FROM hub_outbox WHERE seq > ?", (mark,)).one()
+            "SELECT count(*) FROM hub_outbox WHERE seq > ?", (mark,)
+        ).one()
     return Backlog(count, mark, at)
 
 
@@ -84,21 +91,54 @@ LOCAL_ONLY = ("attempts", "next_attempt_at")
 PAYMENT = tuple(name for name in SHAPE if name not in LOCAL_ONLY)
 SOURCES = {
     "payment": ("payment", "ref_id", PAYMENT),
-    "paymentevent": ("event", "id", ("id", "payment_id", "at", "from_state", "to_state", "rc",
-                                     "message", "actor", "meaning")),
-    "shift": ("shift", "id", ("id", "cashier_id", "opened_at", "opening_float", "closed_at",
-                              "closed_by", "expected_cash", "counted_cash", "difference",
-                              "note")),
+    "paymentevent": (
+        "event",
+        "id",
+        ("id", "payment_id", "at", "from_state", "to_state", "rc", "message", "actor", "meaning"),
+    ),
+    "shift": (
+        "shift",
+        "id",
+        (
+            "id",
+            "cashier_id",
+            "opened_at",
+            "opening_float",
+            "closed_at",
+            "closed_by",
+            "expected_cash",
+            "counted_cash",
+            "difference",
+            "note",
+        ),
+    ),
     "deposit": ("deposit", "id", ("id", "at", "balance", "change", "ref_id")),
-    "auditentry": ("audit", "id", ("id", "at", "actor", "action", "detail", "prev_hash",
-                                   "hash")),
+    "auditentry": ("audit", "id", ("id", "at", "actor", "action", "detail", "prev_hash", "hash")),
     "cashier": ("cashier", "id", ("id", "name", "role", "active", "created_at")),
-    "hostattempt": ("attempt", "id", ("id", "payment_id", "seq", "host_ref", "host_tx", "state",
-                                      "rc", "message", "quoted_premium", "inquired_at",
-                                      "last_call_at", "created_at", "updated_at")),
+    "hostattempt": (
+        "attempt",
+        "id",
+        (
+            "id",
+            "payment_id",
+            "seq",
+            "host_ref",
+            "host_tx",
+            "state",
+            "rc",
+            "message",
+            "quoted_premium",
+            "inquired_at",
+            "last_call_at",
+            "created_at",
+            "updated_at",
+        ),
+    ),
 }
-EXTRA = {"paymentevent": "'ref_id', (SELECT ref_id FROM payment WHERE id = t.payment_id)",
-         "hostattempt": "'ref_id', (SELECT ref_id FROM payment WHERE id = t.payment_id)"}
+EXTRA = {
+    "paymentevent": "'ref_id', (SELECT ref_id FROM payment WHERE id = t.payment_id)",
+    "hostattempt": "'ref_id', (SELECT ref_id FROM payment WHERE id = t.payment_id)",
+}
 
 
 def requeue_all(engine: Engine) -> int:
@@ -113,7 +153,8 @@ def requeue_all(engine: Engine) -> int:
                 pairs.append(EXTRA[table])
             conn.exec_driver_sql(
                 f"INSERT INTO hub_outbox (kind, key, payload) SELECT '{kind}', "
-                f"CAST(t.\"{key}\" AS TEXT), json_object({', '.join(pairs)}) "
-                f"FROM \"{table}\" AS t ORDER BY t.rowid")
+                f'CAST(t."{key}" AS TEXT), json_object({", ".join(pairs)}) '
+                f'FROM "{table}" AS t ORDER BY t.rowid'
+            )
         after: int = conn.exec_driver_sql("SELECT count(*) FROM hub_outbox").scalar_one()
     return after - before

@@ -30,13 +30,13 @@ EVENT_COLUMNS = [c.name for c in EVENTS.columns if c.name != "id"]
 COLUMN_SET = frozenset(PAYMENT_COLUMNS)
 SHAPE = tuple(f.name for f in fields(Payment))
 if set(SHAPE) != {"id", *PAYMENT_COLUMNS}:  # the domain's record and the table are one shape
-    raise ImportError(f"Payment and the payment table differ: "
-                      f"{sorted(set(SHAPE) ^ {'id', *PAYMENT_COLUMNS})}")
+    raise ImportError(
+        f"Payment and the payment table differ: {sorted(set(SHAPE) ^ {'id', *PAYMENT_COLUMNS})}"
+    )
 
 
 def _insert_sql(table: str, columns: list[str]) -> str:
-    return (f"INSERT INTO {table} ({', '.join(columns)}) "
-            f"VALUES ({', '.join('?' for _ in columns)})")
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
 
 
 INSERT_PAYMENT = _insert_sql("payment", PAYMENT_COLUMNS)
@@ -121,8 +121,9 @@ def one(conn: Connection, where: str, key: object) -> Payment | None:
     return payment_of(found) if found else None
 
 
-def select(where: str, params: tuple[object, ...], order: str = "id",
-           limit: int | None = None) -> tuple[str, tuple[object, ...]]:
+def select(
+    where: str, params: tuple[object, ...], order: str = "id", limit: int | None = None
+) -> tuple[str, tuple[object, ...]]:
     sql = f"SELECT * FROM payment WHERE {where} ORDER BY {order}"
     if limit is not None:
         sql += " LIMIT ?"

@@ -32,21 +32,32 @@ from loket.store.writing import Writing
 __all__ = ["Claim", "DuplicateRef", "FamilyTaken", "new_payment"]
 
 
-def record(engine: Engine, payment: PaymentRow, actor: str, state: PaymentState,
-           claim: Claim | None = None) -> Payment:
+def record(
+    engine: Engine, payment: PaymentRow, actor: str, state: PaymentState, claim: Claim | None = None
+) -> Payment:
     """Commit the payment (and its first event and audit row) durably, alone
     (``Writing.record``; the counter records with what belongs with it, ``service/counter.py``)."""
     with Writing(engine) as w:
         return w.record(payment, actor, state, claim)
 
 
-def transition(engine: Engine, ref_id: str, new: PaymentState, *, actor: str, now: str,
-               answer: HostAnswer = NO_ANSWER, note: str = "", then: PaymentState | None = None,
-               change: PaymentChange = UNCHANGED) -> Payment:
+def transition(
+    engine: Engine,
+    ref_id: str,
+    new: PaymentState,
+    *,
+    actor: str,
+    now: str,
+    answer: HostAnswer = NO_ANSWER,
+    note: str = "",
+    then: PaymentState | None = None,
+    change: PaymentChange = UNCHANGED,
+) -> Payment:
     """A state change in its own transaction (``Writing.transition``)."""
     with Writing(engine) as w:
-        return w.transition(ref_id, new, actor=actor, now=now, answer=answer, note=note,
-                            then=then, change=change)
+        return w.transition(
+            ref_id, new, actor=actor, now=now, answer=answer, note=note, then=then, change=change
+        )
 
 
 def update(engine: Engine, ref_id: str, change: PaymentChange) -> Payment:
@@ -65,12 +76,19 @@ def events(engine: Engine, ref_id: str) -> list[StateChange]:
     with engine.connect() as conn:
         rows = conn.exec_driver_sql(
             "SELECT e.at, e.from_state, e.to_state, e.rc, e.message, e.actor FROM paymentevent e "
-            "JOIN payment p ON p.id = e.payment_id WHERE p.ref_id = ? ORDER BY e.id", (ref_id,))
+            "JOIN payment p ON p.id = e.payment_id WHERE p.ref_id = ? ORDER BY e.id",
+            (ref_id,),
+        )
         return [StateChange(*row) for row in rows]
 
 
-def _many(engine: Engine, where: str, params: tuple[object, ...], order: str = "id",
-          limit: int | None = None) -> list[Payment]:
+def _many(
+    engine: Engine,
+    where: str,
+    params: tuple[object, ...],
+    order: str = "id",
+    limit: int | None = None,
+) -> list[Payment]:
     sql, params = select(where, params, order, limit)
     with engine.connect() as conn:
         return [payment_of(row) for row in conn.exec_driver_sql(sql, params)]
@@ -84,8 +102,7 @@ def of_day(engine: Engine, day: str, search: str = "", limit: int | None = None)
     if search:
         like = f"%{search}%"
         ref_like = f"%{search.replace(' ', '')}%"  # a long ref prints in groups of four
-        where += (" AND (customer_no LIKE ? OR va_no LIKE ? OR ref_id LIKE ? "
-                  "OR head_name LIKE ?)")
+        where += " AND (customer_no LIKE ? OR va_no LIKE ? OR ref_id LIKE ? OR head_name LIKE ?)"
         params = (*params, like, like, ref_like, like)
     return _many(engine, where, params, order="id DESC", limit=limit)
 
@@ -109,8 +126,9 @@ class StateCount:
 
 def counts_by_state(engine: Engine) -> dict[str, StateCount]:
     with engine.connect() as conn:
-        rows = conn.exec_driver_sql("SELECT state, count(*), sum(total), min(created_at) "
-                                    "FROM payment GROUP BY state")
+        rows = conn.exec_driver_sql(
+            "SELECT state, count(*), sum(total), min(created_at) FROM payment GROUP BY state"
+        )
         return {s: StateCount(s, n, total or 0, oldest or "") for s, n, total, oldest in rows}
 
 
@@ -120,7 +138,9 @@ def offline_queue(engine: Engine) -> tuple[int, int, str]:
     with engine.connect() as conn:
         count, total, oldest = conn.exec_driver_sql(
             f"SELECT count(*), sum(total), min(created_at) FROM payment WHERE offline = 1 "
-            f"AND {where}", params).one()
+            f"AND {where}",
+            params,
+        ).one()
         return count, total or 0, oldest or ""
 
 
@@ -141,7 +161,9 @@ def by_host_ref(engine: Engine, host_ref: str) -> Payment | None:
     with engine.connect() as conn:
         found = conn.exec_driver_sql(
             "SELECT p.* FROM payment p JOIN hostattempt a ON a.payment_id = p.id "
-            "WHERE a.host_ref = ? ORDER BY a.id DESC LIMIT 1", (host_ref,)).first()
+            "WHERE a.host_ref = ? ORDER BY a.id DESC LIMIT 1",
+            (host_ref,),
+        ).first()
         return payment_of(found) if found else None
 
 

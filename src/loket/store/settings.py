@@ -45,6 +45,7 @@ def change(engine: Engine, key: str, value: object, by: str, now: str) -> None:
         before = json.loads(old.value) if old else None
         db.merge(Setting(key=key, value=json.dumps(value), updated_at=now, updated_by=by))
         db.flush()
-        audit.append(db.connection(), now, by, "setting_change",
-                     {"key": key, "old": before, "new": value})
+        audit.append(
+            db.connection(), now, by, "setting_change", {"key": key, "old": before, "new": value}
+        )
         db.commit()

@@ -47,15 +47,21 @@ def open_shift(engine: Engine, cashier_id: str, opening_float: int, now: str) ->
     if opening_float < 0:
         raise ShiftError("Modal awal tidak boleh negatif")
     with write_session(engine) as db:  # the check inside the write: two terminals cannot race
-        query = select(ShiftRow.id).where(ShiftRow.cashier_id == cashier_id,
-                                          ShiftRow.closed_at == "")
+        query = select(ShiftRow.id).where(
+            ShiftRow.cashier_id == cashier_id, ShiftRow.closed_at == ""
+        )
         if db.exec(query).first() is not None:
             raise ShiftError("Shift kasir ini masih terbuka")
         row = ShiftRow(cashier_id=cashier_id, opened_at=now, opening_float=opening_float)
         db.add(row)
         db.flush()
-        audit.append(db.connection(), now, cashier_id, "shift_open",
-                     {"shift": row.id, "float": opening_float})
+        audit.append(
+            db.connection(),
+            now,
+            cashier_id,
+            "shift_open",
+            {"shift": row.id, "float": opening_float},
+        )
         db.commit()
         return _shift(row)
 
@@ -64,18 +70,27 @@ def report(engine: Engine, shift_id: int) -> ShiftReport:
     shift = get(engine, shift_id)
     taken = in_shift(engine, shift_id)
     with engine.connect() as conn:
-        refunded = [r[0] for r in conn.exec_driver_sql(
-            "SELECT total FROM payment WHERE refund_shift_id = ?", (shift_id,))]
+        refunded = [
+            r[0]
+            for r in conn.exec_driver_sql(
+                "SELECT total FROM payment WHERE refund_shift_id = ?", (shift_id,)
+            )
+        ]
     by_state: dict[str, tuple[int, int]] = {}
     for p in taken:
         n, amount = by_state.get(p.state, (0, 0))
         by_state[p.state] = (n + 1, amount + p.total)
-    return ShiftReport(shift, count_drawer(shift.opening_float, (p.total for p in taken), refunded),
-                       by_state, [p for p in taken if p.state not in FINAL])
+    return ShiftReport(
+        shift,
+        count_drawer(shift.opening_float, (p.total for p in taken), refunded),
+        by_state,
+        [p for p in taken if p.state not in FINAL],
+    )
 
 
-def close_shift(engine: Engine, shift_id: int, counted: int, closed_by: str, now: str,
-                note: str = "") -> ShiftReport:
+def close_shift(
+    engine: Engine, shift_id: int, counted: int, closed_by: str, now: str, note: str = ""
+) -> ShiftReport:
     before = report(engine, shift_id)
     if before.shift.closed_at:
         raise ShiftError("Shift ini sudah ditutup")
@@ -93,8 +108,18 @@ def close_shift(engine: Engine, shift_id: int, counted: int, closed_by: str, now
         row.difference = counted - expected
         db.add(row)
         db.flush()
-        audit.append(db.connection(), now, closed_by, "shift_close",
-                     {"shift": shift_id, "expected": expected, "counted": counted,
-                      "difference": counted - expected, "cashier": row.cashier_id})
+        audit.append(
+            db.connection(),
+            now,
+            closed_by,
+            "shift_close",
+            {
+                "shift": shift_id,
+                "expected": expected,
+                "counted": counted,
+                "difference": counted - expected,
+                "cashier": row.cashier_id,
+            },
+        )
         db.commit()
     return report(engine, shift_id)

@@ -68,23 +68,36 @@ class _Chain:
         if self.altered:
             first, last = self.altered
             where = f"baris #{first}" if first == last else f"baris #{first}–#{last}"
-            self.findings.append(Finding(f"{where} diubah: isinya tidak cocok dengan hash-nya",
-                                         first))
+            self.findings.append(
+                Finding(f"{where} diubah: isinya tidak cocok dengan hash-nya", first)
+            )
             self.altered = []
 
-    def row(self, row_id: int, at: str, actor: str, action: str, detail: str, prev_hash: str,
-            stored: str) -> None:
+    def row(
+        self,
+        row_id: int,
+        at: str,
+        actor: str,
+        action: str,
+        detail: str,
+        prev_hash: str,
+        stored: str,
+    ) -> None:
         self.rows += 1
         if row_id != self.expected:
             self.close_run()
-            gap = (f"baris #{self.expected}" if row_id == self.expected + 1
-                   else f"baris #{self.expected}–#{row_id - 1}")
+            gap = (
+                f"baris #{self.expected}"
+                if row_id == self.expected + 1
+                else f"baris #{self.expected}–#{row_id - 1}"
+            )
             self.findings.append(Finding(f"{gap} hilang dari log audit", self.expected))
             self.broke(self.expected, f"row {self.expected} is missing (next is {row_id})")
         elif prev_hash != self.prev:
             self.close_run()
-            self.findings.append(Finding(f"baris #{row_id} tidak menyambung ke baris sebelumnya",
-                                         row_id))
+            self.findings.append(
+                Finding(f"baris #{row_id} tidak menyambung ke baris sebelumnya", row_id)
+            )
             self.broke(row_id, f"row {row_id} does not follow row {row_id - 1}")
         keyed = row_id >= self.keyed_from
         if keyed:
@@ -104,8 +117,9 @@ class _Chain:
         self.prev, self.expected = stored, row_id + 1
 
 
-def verify(engine: Engine, key: bytes | None = None,
-           anchored: Mark | None | object = AUTO) -> Verdict:
+def verify(
+    engine: Engine, key: bytes | None = None, anchored: Mark | None | object = AUTO
+) -> Verdict:
     """Check the whole log. ``key``: the store's own unless given; ``anchored``: the mark of the
     anchor beside the database unless given (None: no anchor to compare with)."""
     with engine.connect() as conn:
@@ -119,34 +133,48 @@ def _verify(conn: Connection, key: bytes | None, anchored: Mark | None) -> Verdi
     """One pass over the log, in the caller's read transaction."""
     mark = keyed_from(conn)
     findings: list[Finding] = []
-    start = mark[0] if mark else (anchored.keyed_from if anchored and anchored.keyed_from
-                                  else 1)
+    start = mark[0] if mark else (anchored.keyed_from if anchored and anchored.keyed_from else 1)
     if mark is None:
-        findings.append(Finding("penanda awal rantai berkunci (audit_keyed) hilang dari log "
-                                "audit"))
+        findings.append(Finding("penanda awal rantai berkunci (audit_keyed) hilang dari log audit"))
     elif anchored is not None and anchored.keyed_from and anchored.keyed_from != mark[0]:
-        findings.append(Finding(f"rantai berkunci mulai di baris #{mark[0]}, padahal jangkar "
-                                f"mencatat #{anchored.keyed_from}: log audit ditulis ulang"))
+        findings.append(
+            Finding(
+                f"rantai berkunci mulai di baris #{mark[0]}, padahal jangkar "
+                f"mencatat #{anchored.keyed_from}: log audit ditulis ulang"
+            )
+        )
     chain = _Chain(key, start)
     cursor = conn.exec_driver_sql(
-        "SELECT id, at, actor, action, detail, prev_hash, hash FROM auditentry ORDER BY id")
+        "SELECT id, at, actor, action, detail, prev_hash, hash FROM auditentry ORDER BY id"
+    )
     for row in cursor:
         chain.row(*row)
     chain.close_run()
     if key is None and chain.keyed_rows:
-        findings.append(Finding("kunci audit tidak ditemukan: baris berkunci tidak bisa "
-                                "diperiksa"))
+        findings.append(Finding("kunci audit tidak ditemukan: baris berkunci tidak bisa diperiksa"))
     elif chain.keyed_rows and chain.keyed_bad == chain.keyed_rows:
-        findings.append(Finding("tidak satu pun baris berkunci cocok: kunci audit yang "
-                                "dipakai salah, atau seluruh log ditulis ulang"))
+        findings.append(
+            Finding(
+                "tidak satu pun baris berkunci cocok: kunci audit yang "
+                "dipakai salah, atau seluruh log ditulis ulang"
+            )
+        )
     findings = chain.findings + findings
     if anchored is not None:
         findings += _against_anchor(conn, chain, anchored)
     compared, trail = _payments_against_trail(conn, mark[1] if mark else 0)
     findings += trail
     head_id, head_hash = chain.expected - 1, chain.prev
-    return Verdict(chain.rows, head_id, head_hash, chain.broken_at, chain.reason,
-               tuple(findings), compared, start)
+    return Verdict(
+        chain.rows,
+        head_id,
+        head_hash,
+        chain.broken_at,
+        chain.reason,
+        tuple(findings),
+        compared,
+        start,
+    )
 
 
 def _anchored(path: Path) -> Mark | None:
@@ -160,15 +188,25 @@ def _anchored(path: Path) -> Mark | None:
 def _against_anchor(conn: Connection, chain: _Chain, anchored: Mark) -> list[Finding]:
     if not anchored.audit_id:
         return []
-    row = conn.exec_driver_sql("SELECT hash FROM auditentry WHERE id = ?",
-                               (anchored.audit_id,)).first()
+    row = conn.exec_driver_sql(
+        "SELECT hash FROM auditentry WHERE id = ?", (anchored.audit_id,)
+    ).first()
     if row is None:
-        return [Finding(f"log audit terpotong: berakhir di baris #{chain.expected - 1}, padahal "
-                        f"sudah sampai #{anchored.audit_id} saat terakhir diakui (jangkar)",
-                        chain.expected)]
+        return [
+            Finding(
+                f"log audit terpotong: berakhir di baris #{chain.expected - 1}, padahal "
+                f"sudah sampai #{anchored.audit_id} saat terakhir diakui (jangkar)",
+                chain.expected,
+            )
+        ]
     if row[0] != anchored.audit_hash:
-        return [Finding(f"baris #{anchored.audit_id} tidak sama dengan yang dicatat jangkar: "
-                        f"log audit ditulis ulang", anchored.audit_id)]
+        return [
+            Finding(
+                f"baris #{anchored.audit_id} tidak sama dengan yang dicatat jangkar: "
+                f"log audit ditulis ulang",
+                anchored.audit_id,
+            )
+        ]
     return []
 
 
@@ -217,18 +255,33 @@ def _payments_against_trail(conn: Connection, unaudited_to: int) -> tuple[int, l
     # a payment taken before the audit log existed (up to ``unaudited_to``) has no recorded
     # amount to compare: its trail starts at its first state change after the upgrade
     for ref, state, total, audited, last_id, audited_total in conn.exec_driver_sql(
-            TRAIL, (unaudited_to,)):
+        TRAIL, (unaudited_to,)
+    ):
         if audited != state:
-            add(Finding(f"status pembayaran {ref} diubah di luar loket: {state}, padahal log "
-                        f"audit terakhir (#{last_id}) {audited}", last_id))
+            add(
+                Finding(
+                    f"status pembayaran {ref} diubah di luar loket: {state}, padahal log "
+                    f"audit terakhir (#{last_id}) {audited}",
+                    last_id,
+                )
+            )
         else:
-            add(Finding(f"jumlah pembayaran {ref} diubah di luar loket: {total}, padahal log "
-                        f"audit mencatat {audited_total}"))
+            add(
+                Finding(
+                    f"jumlah pembayaran {ref} diubah di luar loket: {total}, padahal log "
+                    f"audit mencatat {audited_total}"
+                )
+            )
     for _pid, ref in conn.exec_driver_sql(UNTRACED, (unaudited_to,)):
         add(Finding(f"pembayaran {ref} tidak punya jejak di log audit"))
     for ref, first_id in conn.exec_driver_sql(ORPHANS):
-        add(Finding(f"pembayaran {ref} ada di log audit (#{first_id}) tetapi hilang dari tabel "
-                    f"pembayaran", first_id))
+        add(
+            Finding(
+                f"pembayaran {ref} ada di log audit (#{first_id}) tetapi hilang dari tabel "
+                f"pembayaran",
+                first_id,
+            )
+        )
     if more:
         found.append(Finding(f"… dan {more} pembayaran lain yang tidak cocok dengan jejaknya"))
     compared = conn.exec_driver_sql("SELECT count(*) FROM payment").scalar_one()

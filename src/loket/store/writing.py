@@ -61,8 +61,12 @@ class Writing:
         self._conn = self._transaction.__enter__()
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 trace: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
         self._conn = None
         self._transaction.__exit__(kind, error, trace)
 
@@ -77,8 +81,9 @@ class Writing:
         return self.conn.begin_nested()
 
     # -- payments ---------------------------------------------------------------------------
-    def record(self, row: PaymentRow, actor: str, state: PaymentState,
-               claim: Claim | None = None) -> Payment:
+    def record(
+        self, row: PaymentRow, actor: str, state: PaymentState, claim: Claim | None = None
+    ) -> Payment:
         """The payment, its first event and its audit row. The UNIQUE constraint on ref_id, not
         a prior look-up, refuses a duplicate (``DuplicateRef``). ``claim``: refused
         (``FamilyTaken``) when another payment whose months are sold covers a month of it."""
@@ -97,8 +102,12 @@ class Writing:
             raise
         row.id = cursor.lastrowid
         self._event(row.id, row.created_at, "", state, actor, NO_ANSWER)
-        self.audit(row.created_at, actor, "payment",
-                   {"ref_id": row.ref_id, "to": str(state), "total": row.total})
+        self.audit(
+            row.created_at,
+            actor,
+            "payment",
+            {"ref_id": row.ref_id, "to": str(state), "total": row.total},
+        )
         return payment_of(row)
 
     def payment(self, ref_id: str) -> Payment:
@@ -107,10 +116,19 @@ class Writing:
             raise KeyError(ref_id)
         return found
 
-    def transition(self, ref_id: str, new: PaymentState, *, actor: str, now: str,
-                   answer: HostAnswer = NO_ANSWER, note: str = "",
-                   then: PaymentState | None = None, change: PaymentChange = UNCHANGED,
-                   attempt: AttemptAnswer | None = None) -> Payment:
+    def transition(
+        self,
+        ref_id: str,
+        new: PaymentState,
+        *,
+        actor: str,
+        now: str,
+        answer: HostAnswer = NO_ANSWER,
+        note: str = "",
+        then: PaymentState | None = None,
+        change: PaymentChange = UNCHANGED,
+        attempt: AttemptAnswer | None = None,
+    ) -> Payment:
         """Move a payment to ``new`` if the state machine allows it from where it is now.
 
         ``then`` takes a second step in the same transaction (FAILED then REFUND_DUE), so a
@@ -118,8 +136,9 @@ class Writing:
         the events, on the payment and on ``attempt``; ``note`` (without an answer) is only
         the events' message."""
         conn = self.conn
-        row = conn.exec_driver_sql("SELECT id, state FROM payment WHERE ref_id = ?",
-                                   (ref_id,)).one()
+        row = conn.exec_driver_sql(
+            "SELECT id, state FROM payment WHERE ref_id = ?", (ref_id,)
+        ).one()
         payment_id, old = row[0], PaymentState(row[1])
         check_transition(old, new)
         told = answer if answer != NO_ANSWER or not note else HostAnswer(message=note)
@@ -129,8 +148,12 @@ class Writing:
             check_transition(new, then)
             self._event(payment_id, now, new, then, actor, told)
             final = then
-        self.audit(now, actor, "payment",
-                   {"ref_id": ref_id, "from": str(old), "to": str(final), "rc": answer.rc})
+        self.audit(
+            now,
+            actor,
+            "payment",
+            {"ref_id": ref_id, "from": str(old), "to": str(final), "rc": answer.rc},
+        )
         values = {"state": str(final), "updated_at": now, **change.columns()}
         if answer.rc or answer.message:
             values |= {"host_rc": answer.rc, "host_message": answer.message}
@@ -141,8 +164,9 @@ class Writing:
         assert found is not None  # in this very transaction
         return found
 
-    def update(self, ref_id: str, change: PaymentChange,
-               attempt: AttemptAnswer | None = None) -> Payment:
+    def update(
+        self, ref_id: str, change: PaymentChange, attempt: AttemptAnswer | None = None
+    ) -> Payment:
         """Bookkeeping that is not a state change (print count, next attempt)."""
         payment = self.payment(ref_id)
         self._set(payment.id, change.columns())
@@ -159,37 +183,56 @@ class Writing:
         if not values:
             return
         assignments = ", ".join(f"{name} = ?" for name in values)
-        self.conn.exec_driver_sql(f"UPDATE payment SET {assignments} WHERE id = ?",
-                                  (*values.values(), payment_id))
+        self.conn.exec_driver_sql(
+            f"UPDATE payment SET {assignments} WHERE id = ?", (*values.values(), payment_id)
+        )
 
-    def _event(self, payment_id: int, at: str, old: str, new: str, actor: str,
-               answer: HostAnswer) -> None:
-        event: dict[str, Any] = {"payment_id": payment_id, "at": at, "from_state": str(old),
-                                 "to_state": str(new), "actor": actor, **asdict(answer)}
+    def _event(
+        self, payment_id: int, at: str, old: str, new: str, actor: str, answer: HostAnswer
+    ) -> None:
+        event: dict[str, Any] = {
+            "payment_id": payment_id,
+            "at": at,
+            "from_state": str(old),
+            "to_state": str(new),
+            "actor": actor,
+            **asdict(answer),
+        }
         self.conn.exec_driver_sql(INSERT_EVENT, tuple(event[c] for c in EVENT_COLUMNS))
 
     # -- attempts ---------------------------------------------------------------------------
     def last_attempt(self, payment_id: int) -> Attempt | None:
         return attempts.last_in(self.conn, payment_id)
 
-    def add_attempt(self, payment_id: int, new: NewAttempt,
-                    close_before: Attempt | None = None) -> Attempt:
+    def add_attempt(
+        self, payment_id: int, new: NewAttempt, close_before: Attempt | None = None
+    ) -> Attempt:
         """The next attempt of a payment. ``close_before``: the previous attempt, when nothing
         was paid under it, is closed with it."""
         conn = self.conn
         if close_before is not None and close_before.state in NOTHING_SENT:
-            self.change_attempt(close_before.id, AttemptChange(
-                state=AttemptState.NOT_POSTED, updated_at=new.at, note=NOT_USED))
-        seq = conn.exec_driver_sql("SELECT coalesce(max(seq), 0) + 1 FROM hostattempt "
-                                   "WHERE payment_id = ?", (payment_id,)).scalar()
+            self.change_attempt(
+                close_before.id,
+                AttemptChange(state=AttemptState.NOT_POSTED, updated_at=new.at, note=NOT_USED),
+            )
+        seq = conn.exec_driver_sql(
+            "SELECT coalesce(max(seq), 0) + 1 FROM hostattempt WHERE payment_id = ?", (payment_id,)
+        ).scalar()
         values: dict[str, Any] = {
-            "payment_id": payment_id, "seq": seq, "host_ref": new.host_ref,
-            "host_tx": new.host_tx, "state": str(new.state), **asdict(NO_ANSWER),
-            "quoted_premium": new.quoted_premium, "inquired_at": new.inquired_at,
-            "last_call_at": new.last_call_at, "created_at": new.at, "updated_at": new.at,
-            "may_arrive_until": new.may_arrive_until}
-        cursor = conn.exec_driver_sql(attempts.INSERT,
-                                      tuple(values[c] for c in attempts.COLUMNS))
+            "payment_id": payment_id,
+            "seq": seq,
+            "host_ref": new.host_ref,
+            "host_tx": new.host_tx,
+            "state": str(new.state),
+            **asdict(NO_ANSWER),
+            "quoted_premium": new.quoted_premium,
+            "inquired_at": new.inquired_at,
+            "last_call_at": new.last_call_at,
+            "created_at": new.at,
+            "updated_at": new.at,
+            "may_arrive_until": new.may_arrive_until,
+        }
+        cursor = conn.exec_driver_sql(attempts.INSERT, tuple(values[c] for c in attempts.COLUMNS))
         return attempts.attempt_of((cursor.lastrowid, *(values[c] for c in attempts.COLUMNS)))
 
     def change_attempt(self, attempt_id: int, change: AttemptChange) -> None:
@@ -197,8 +240,9 @@ class Writing:
         if not values:
             return
         assignments = ", ".join(f"{name} = ?" for name in values)
-        self.conn.exec_driver_sql(f"UPDATE hostattempt SET {assignments} WHERE id = ?",
-                                  (*values.values(), attempt_id))
+        self.conn.exec_driver_sql(
+            f"UPDATE hostattempt SET {assignments} WHERE id = ?", (*values.values(), attempt_id)
+        )
 
     # -- the audit log ----------------------------------------------------------------------
     def audit(self, at: str, actor: str, action: str, detail: dict[str, object]) -> None:

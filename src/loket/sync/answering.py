@@ -31,7 +31,9 @@ class Answering:
     """Writes ``host``'s answers through ``moves``; ``told`` hears of each payment confirmed,
     in the transaction that confirms it (it must not raise)."""
 
-    def __init__(self, moves: Moves, host: HostAdapter, told: Callable[[Writing, Payment], None]) -> None:
+    def __init__(
+        self, moves: Moves, host: HostAdapter, told: Callable[[Writing, Payment], None]
+    ) -> None:
         self.moves = moves
         self.host = host
         self.told = told
@@ -48,60 +50,98 @@ class Answering:
                 self.told(w, done)  # in the same commit; it may not undo the confirmation
         return done
 
-    def _answered(self, w: Writing, payment: Payment, attempt: Attempt, reply: HostReply,
-                  asked: bool) -> Payment:
+    def _answered(
+        self, w: Writing, payment: Payment, attempt: Attempt, reply: HostReply, asked: bool
+    ) -> Payment:
         outcome, m = reply.outcome, self.moves
         if asked:  # every question counts towards the back-off, like every send
-            payment = m.move(payment, payment.state, w=w,
-                             change=PaymentChange(attempts=payment.attempts + 1))
+            payment = m.move(
+                payment, payment.state, w=w, change=PaymentChange(attempts=payment.attempts + 1)
+            )
         answer = self.answer(attempt, A.UNKNOWN, reply, asked)
         if outcome is Outcome.SUCCESS:  # the books take what the host charged and covered
             paid = reply.bill
             assert paid is not None
-            return m.move(payment, S.SUCCESS, reply, w=w, change=PaymentChange(
-                host_sn=reply.sn, paid_at=reply.paid_at, agent_price=paid.agent_price,
-                periods=paid.periods, arrears_months=paid.arrears_months, next_attempt_at=""),
-                attempt=_as(answer, A.SUCCESS))
+            return m.move(
+                payment,
+                S.SUCCESS,
+                reply,
+                w=w,
+                change=PaymentChange(
+                    host_sn=reply.sn,
+                    paid_at=reply.paid_at,
+                    agent_price=paid.agent_price,
+                    periods=paid.periods,
+                    arrears_months=paid.arrears_months,
+                    next_attempt_at="",
+                ),
+                attempt=_as(answer, A.SUCCESS),
+            )
         if outcome is Outcome.FINAL_FAILURE and asked and attempt.state is not A.FAILING:
             # "failed" learned by a status query — after "pending", or after an answer that was
             # lost (a "pending" the counter never heard of, killed before writing it): the host
             # may have booked it. Asked once more, after its polling interval, before any cash
             # is owed back; a later success wins
             doubt = S.PENDING if payment.state == S.PENDING else S.UNKNOWN
-            return m.move(payment, doubt, reply, w=w, change=PaymentChange(
-                next_attempt_at=m.later(payment, self.host.min_status_interval_s)),
-                attempt=_as(answer, A.FAILING))
+            return m.move(
+                payment,
+                doubt,
+                reply,
+                w=w,
+                change=PaymentChange(
+                    next_attempt_at=m.later(payment, self.host.min_status_interval_s)
+                ),
+                attempt=_as(answer, A.FAILING),
+            )
         if outcome is Outcome.FINAL_FAILURE:  # the customer's cash is owed back: both in one go
-            return m.move(payment, S.FAILED, reply, w=w, then=S.REFUND_DUE,
-                          change=PaymentChange(next_attempt_at=""),
-                          attempt=_as(answer, A.FAILED))
+            return m.move(
+                payment,
+                S.FAILED,
+                reply,
+                w=w,
+                then=S.REFUND_DUE,
+                change=PaymentChange(next_attempt_at=""),
+                attempt=_as(answer, A.FAILED),
+            )
         wait = PaymentChange(next_attempt_at=m.later(payment, reply.retry_after_s or 0.0))
         if outcome is Outcome.PENDING:
-            return m.move(payment, S.PENDING, reply, w=w, change=wait,
-                          attempt=_as(answer, A.PENDING))
+            return m.move(
+                payment, S.PENDING, reply, w=w, change=wait, attempt=_as(answer, A.PENDING)
+            )
         if not asked and outcome in (Outcome.REJECTED, Outcome.NOT_POSTED):
             # nothing was recorded under it: a quote may be paid again while it is valid
-            again = A.INQUIRED if self.host.quote_first and outcome is Outcome.REJECTED else (
-                A.NOT_POSTED)
-            return m.move(payment, S.REJECTED, reply, w=w, change=wait,
-                          attempt=_as(answer, again))
+            again = (
+                A.INQUIRED
+                if self.host.quote_first and outcome is Outcome.REJECTED
+                else (A.NOT_POSTED)
+            )
+            return m.move(payment, S.REJECTED, reply, w=w, change=wait, attempt=_as(answer, again))
         # unknown, or a status query that was itself refused: no news
         target = S.PENDING if payment.state == S.PENDING else S.UNKNOWN
         keep = attempt.state if attempt.state in HEARD_PENDING else A.UNKNOWN
         return m.move(payment, target, reply, w=w, change=wait, attempt=_as(answer, keep))
 
-    def answer(self, attempt: Attempt, state: AttemptState, reply: HostReply,
-                asked: bool = False) -> AttemptAnswer:
+    def answer(
+        self, attempt: Attempt, state: AttemptState, reply: HostReply, asked: bool = False
+    ) -> AttemptAnswer:
         now = iso(self.moves.now())
-        return AttemptAnswer(attempt.id, AttemptChange(
-            state=state, answer=answer_of(reply), updated_at=now,
-            may_arrive_until=attempt.may_arrive_until, last_call_at=now if asked else None))
+        return AttemptAnswer(
+            attempt.id,
+            AttemptChange(
+                state=state,
+                answer=answer_of(reply),
+                updated_at=now,
+                may_arrive_until=attempt.may_arrive_until,
+                last_call_at=now if asked else None,
+            ),
+        )
 
-    def closing(self, attempt: Attempt, state: AttemptState,
-                 reply: HostReply) -> AttemptAnswer:
+    def closing(self, attempt: Attempt, state: AttemptState, reply: HostReply) -> AttemptAnswer:
         now = iso(self.moves.now())
-        return AttemptAnswer(attempt.id, AttemptChange(
-            state=state, answer=answer_of(reply), last_call_at=now, updated_at=now))
+        return AttemptAnswer(
+            attempt.id,
+            AttemptChange(state=state, answer=answer_of(reply), last_call_at=now, updated_at=now),
+        )
 
     def close(self, attempt: Attempt, state: AttemptState, reply: HostReply) -> None:
         closing = self.closing(attempt, state, reply)

@@ -34,16 +34,20 @@ def ticket(attempt: Attempt, payment: Payment) -> Ticket:
 
 
 def changed_bill(payment: Payment, quoted: int) -> str:
-    return (f"Tagihan berubah sejak uang diterima: sekarang {format_rupiah(quoted)}, dibayar "
-            f"{format_rupiah(payment.premium)}. Pembayaran tidak dikirim; kembalikan uang")
+    return (
+        f"Tagihan berubah sejak uang diterima: sekarang {format_rupiah(quoted)}, dibayar "
+        f"{format_rupiah(payment.premium)}. Pembayaran tidak dikirim; kembalikan uang"
+    )
 
 
 def confirms(payment: Payment, reply: HostReply) -> bool:
     """A success confirms this payment only if it shows the bill as paid: this family, the
     premium collected (a status answer is held to it here; a payment answer already was)."""
     bill = reply.bill
-    return (bill is not None and bool(reply.sn) and bool(reply.paid_at)
-            and bill.premium == payment.premium
-            and (not payment.va_no or not bill.va_no
-                 or bill.va_no[-11:] == payment.va_no[-11:]))
-
+    return (
+        bill is not None
+        and bool(reply.sn)
+        and bool(reply.paid_at)
+        and bill.premium == payment.premium
+        and (not payment.va_no or not bill.va_no or bill.va_no[-11:] == payment.va_no[-11:])
+    )

@@ -54,8 +54,14 @@ class Forwarder:
         self.steps = Attempting(self.moves, self.host, self.tell_success)
 
     # -- writing what happened ----------------------------------------------------------------
-    def move(self, payment: Payment, new: PaymentState, reply: HostReply | None = None,
-             then: PaymentState | None = None, change: PaymentChange = UNCHANGED) -> Payment:
+    def move(
+        self,
+        payment: Payment,
+        new: PaymentState,
+        reply: HostReply | None = None,
+        then: PaymentState | None = None,
+        change: PaymentChange = UNCHANGED,
+    ) -> Payment:
         return self.moves.move(payment, new, reply, then, change)
 
     def later(self, payment: Payment, at_least_s: float = 0.0) -> str:
@@ -70,8 +76,9 @@ class Forwarder:
         try:
             self.on_success(w, payment)
         except Exception as exc:  # the payment is confirmed; a side effect may not undo that
-            log.error("payment %s: after-success step failed: %s", payment.ref_id,
-                      type(exc).__name__)
+            log.error(
+                "payment %s: after-success step failed: %s", payment.ref_id, type(exc).__name__
+            )
 
     # -- one payment --------------------------------------------------------------------------
     def start(self, w: Writing, payment: Payment) -> Sending | None:
@@ -85,8 +92,12 @@ class Forwarder:
         except StorageError:
             raise
         except Exception as exc:
-            log.error("payment %s: beginning its call failed: %s: %r", payment.ref_id,
-                      type(exc).__name__, str(exc)[:200])
+            log.error(
+                "payment %s: beginning its call failed: %s: %r",
+                payment.ref_id,
+                type(exc).__name__,
+                str(exc)[:200],
+            )
             return None
 
     def send(self, sent: Sending) -> Payment:
@@ -113,8 +124,9 @@ class Forwarder:
         except StorageError:
             raise  # the disk, not this payment: every other one would fail the same way
         except Exception as exc:
-            log.error("payment %s: forwarding failed: %s: %r", ref_id, type(exc).__name__,
-                      str(exc)[:200])
+            log.error(
+                "payment %s: forwarding failed: %s: %r", ref_id, type(exc).__name__, str(exc)[:200]
+            )
             log.debug("payment %s: forwarding failed", ref_id, exc_info=True)
             return self._park(ref_id)
 
@@ -140,12 +152,18 @@ class Forwarder:
             raise LookupError(f"no payment {ref_id}")
         try:
             if payment.state == S.SENDING:
-                return self.move(payment, S.UNKNOWN, HostReply(Outcome.UNKNOWN,
-                                                               message=HOST_FAILED_HERE),
-                                 change=PaymentChange(next_attempt_at=self.later(payment)))
+                return self.move(
+                    payment,
+                    S.UNKNOWN,
+                    HostReply(Outcome.UNKNOWN, message=HOST_FAILED_HERE),
+                    change=PaymentChange(next_attempt_at=self.later(payment)),
+                )
             if payment.state in NEEDS_FORWARDING:
-                return self.move(payment, payment.state,
-                                 change=PaymentChange(next_attempt_at=self.later(payment)))
+                return self.move(
+                    payment,
+                    payment.state,
+                    change=PaymentChange(next_attempt_at=self.later(payment)),
+                )
         except Exception as exc:
             log.error("payment %s: could not be parked: %s", ref_id, type(exc).__name__)
         return payment
@@ -183,9 +201,12 @@ class Forwarder:
         younger than any call's deadline belongs to the process that is sending it (a running
         ``loket pay``), and is left to it."""
         now = self.clock.now()
-        stuck = [p for p in payments.in_states(self.engine, {S.SENDING})
-                 if not stale_only
-                 or now - parse_iso(p.updated_at) > timedelta(seconds=self.stale_sending_s)]
+        stuck = [
+            p
+            for p in payments.in_states(self.engine, {S.SENDING})
+            if not stale_only
+            or now - parse_iso(p.updated_at) > timedelta(seconds=self.stale_sending_s)
+        ]
         for payment in stuck:  # its attempt stays PAYING: only a status query may follow
             self.move(payment, S.UNKNOWN, HostReply(Outcome.UNKNOWN, message="recovered at start"))
         for payment in payments.in_states(self.engine, {S.FAILED}):

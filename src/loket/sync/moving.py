@@ -48,9 +48,16 @@ class Moves:
         wait = max(backoff_s(payment.attempts), at_least_s)
         return iso(self.clock.now() + timedelta(seconds=wait))
 
-    def move(self, payment: Payment, new: PaymentState, reply: HostReply | None = None,
-             then: PaymentState | None = None, change: PaymentChange = UNCHANGED,
-             attempt: AttemptAnswer | None = None, w: Writing | None = None) -> Payment:
+    def move(
+        self,
+        payment: Payment,
+        new: PaymentState,
+        reply: HostReply | None = None,
+        then: PaymentState | None = None,
+        change: PaymentChange = UNCHANGED,
+        attempt: AttemptAnswer | None = None,
+        w: Writing | None = None,
+    ) -> Payment:
         """``payment`` to ``new`` with ``reply`` (and ``attempt``'s answer), in its own
         transaction or in ``w``'s."""
         if w is None:
@@ -59,6 +66,13 @@ class Moves:
         now = iso(self.clock.now())
         if payment.state == new:  # no change of state: bookkeeping only
             return w.update(payment.ref_id, replace(change, updated_at=now), attempt)
-        return w.transition(payment.ref_id, new, actor=self.actor, now=now,
-                            answer=answer_of(reply) if reply else NO_ANSWER, then=then,
-                            change=change, attempt=attempt)
+        return w.transition(
+            payment.ref_id,
+            new,
+            actor=self.actor,
+            now=now,
+            answer=answer_of(reply) if reply else NO_ANSWER,
+            then=then,
+            change=change,
+            attempt=attempt,
+        )

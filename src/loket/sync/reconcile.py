@@ -28,9 +28,13 @@ from loket.sync.calls import ticket
 log = logging.getLogger("loket.sync")
 S = PaymentState
 HOST_STATE = {
-    Outcome.SUCCESS: "success", Outcome.PENDING: "pending", Outcome.FINAL_FAILURE: "failed",
+    Outcome.SUCCESS: "success",
+    Outcome.PENDING: "pending",
+    Outcome.FINAL_FAILURE: "failed",
     # a status query the host refused to answer (rate limit, signature) says nothing of the payment
-    Outcome.REJECTED: "unknown", Outcome.NOT_POSTED: "not_found", Outcome.UNKNOWN: "unknown",
+    Outcome.REJECTED: "unknown",
+    Outcome.NOT_POSTED: "not_found",
+    Outcome.UNKNOWN: "unknown",
 }
 SENT = OPEN | {AttemptState.SUCCESS, AttemptState.FAILED}  # a payment call went out under it
 NEVER_SENT = {S.RECORDED, S.QUEUED}
@@ -58,9 +62,12 @@ class Reconciliation:
     host_ledger: bool = False  # the host said what it booked that day (host.booked)
 
     def as_json(self) -> dict[str, Any]:
-        return {"date": self.date, "payments": self.payments,
-                "differences": [asdict(d) for d in self.differences],
-                "host_ledger_checked": self.host_ledger}
+        return {
+            "date": self.date,
+            "payments": self.payments,
+            "differences": [asdict(d) for d in self.differences],
+            "host_ledger_checked": self.host_ledger,
+        }
 
 
 @dataclass(frozen=True)
@@ -84,8 +91,9 @@ def counter_day(engine: Engine, day: str) -> DayLedger:
     tried = attempts.of_payments(engine, [p.id for p in local_day])
 
     def find(refs: list[str]) -> dict[str, Payment]:
-        found = {ref: payments.get(engine, ref) or payments.by_host_ref(engine, ref)
-                 for ref in refs}
+        found = {
+            ref: payments.get(engine, ref) or payments.by_host_ref(engine, ref) for ref in refs
+        }
         return {ref: p for ref, p in found.items() if p is not None}
 
     return DayLedger(local_day, {p.ref_id: tried[p.id] for p in local_day}, find)
@@ -102,71 +110,111 @@ def _asked(payment: Payment, tried: list[Attempt]) -> tuple[Ticket, Attempt | No
     return None
 
 
-def reconcile(engine: Engine, host: HostAdapter, day: str,
-              now: datetime | None = None) -> Reconciliation:
+def reconcile(
+    engine: Engine, host: HostAdapter, day: str, now: datetime | None = None
+) -> Reconciliation:
     """``loket reconcile``: this counter's day against its host."""
     return compare(counter_day(engine, day), host, day, now)
 
 
-def compare(ledger: DayLedger, host: HostAdapter, day: str, now: datetime | None = None,
-            ask: Ask | None = None) -> Reconciliation:
+def compare(
+    ledger: DayLedger,
+    host: HostAdapter,
+    day: str,
+    now: datetime | None = None,
+    ask: Ask | None = None,
+) -> Reconciliation:
     """Every payment of the day asked by status, then the host's own ledger of the day."""
     result = Reconciliation(day)
     ask = ask or (lambda _payment, asked, _attempt: host.status(asked))
     kept = host.retention_days
-    too_old = kept is not None and now is not None and (
-        now.date() - date.fromisoformat(day)).days > kept
+    too_old = (
+        kept is not None and now is not None and (now.date() - date.fromisoformat(day)).days > kept
+    )
     for payment in ledger.payments:
         asked = None if too_old else _asked(payment, ledger.attempts.get(payment.ref_id, []))
         if asked is None:
-            reply = HostReply(Outcome.NOT_POSTED, meaning=Meaning.NOT_POSTED,
-                              message="tidak pernah dikirim ke host"
-                              if not too_old else f"lebih lama dari {kept} hari: host tidak "
-                              "menyimpannya lagi, tidak dapat dicek")
+            reply = HostReply(
+                Outcome.NOT_POSTED,
+                meaning=Meaning.NOT_POSTED,
+                message="tidak pernah dikirim ke host"
+                if not too_old
+                else f"lebih lama dari {kept} hari: host tidak "
+                "menyimpannya lagi, tidak dapat dicek",
+            )
         else:
             reply = ask(payment, *asked)
         host_state = "too_old" if too_old else HOST_STATE[reply.outcome]
         host_amount = reply.bill.premium if reply.bill else None
         local = S(payment.state)
-        row = {"ref_id": payment.ref_id, "customer_no": payment.customer_no,
-               "amount": payment.premium, "total": payment.total, "local_state": str(local),
-               "host_state": host_state, "host_sn": reply.sn or payment.host_sn}
+        row = {
+            "ref_id": payment.ref_id,
+            "customer_no": payment.customer_no,
+            "amount": payment.premium,
+            "total": payment.total,
+            "local_state": str(local),
+            "host_state": host_state,
+            "host_sn": reply.sn or payment.host_sn,
+        }
         if ledger.per_outlet:
             row |= {"terminal": payment.terminal_id, "cashier_id": payment.cashier_id}
         result.payments.append(row)
         outlet = payment.terminal_id if ledger.per_outlet else ""
 
-        def differ(kind: str, detail: str, payment: Payment = payment,
-                   local: PaymentState = local, host_state: str = host_state,
-                   host_amount: int | None = host_amount, outlet: str = outlet) -> None:
-            result.differences.append(Difference(payment.ref_id, kind, str(local), host_state,
-                                                 payment.premium, host_amount, detail, outlet,
-                                                 payment.cashier_id))
+        def differ(
+            kind: str,
+            detail: str,
+            payment: Payment = payment,
+            local: PaymentState = local,
+            host_state: str = host_state,
+            host_amount: int | None = host_amount,
+            outlet: str = outlet,
+        ) -> None:
+            result.differences.append(
+                Difference(
+                    payment.ref_id,
+                    kind,
+                    str(local),
+                    host_state,
+                    payment.premium,
+                    host_amount,
+                    detail,
+                    outlet,
+                    payment.cashier_id,
+                )
+            )
 
         if too_old and local in FINAL:
             continue
         if too_old:
             differ("unsettled", f"belum final dan {reply.message}")
         elif local == S.SUCCESS and host_state != "success":
-            differ("local_success_unknown_to_host",
-                   f"lunas di loket, host menjawab {host_state} ({reply.rc} {reply.message})")
+            differ(
+                "local_success_unknown_to_host",
+                f"lunas di loket, host menjawab {host_state} ({reply.rc} {reply.message})",
+            )
         elif host_state == "success" and local != S.SUCCESS:
             differ("host_success_not_local", f"host mencatat lunas (sn {reply.sn}), loket: {local}")
         elif host_state == "success" and host_amount is not None and host_amount != payment.premium:
             differ("amount_differs", f"loket {payment.premium}, host {host_amount}")
         elif local == S.REFUND_DUE:
-            differ("refund_due", f"uang {format_rupiah(payment.total)} belum dikembalikan ke "
-                                 f"pelanggan ({payment.head_name})")
+            differ(
+                "refund_due",
+                f"uang {format_rupiah(payment.total)} belum dikembalikan ke "
+                f"pelanggan ({payment.head_name})",
+            )
         elif local not in FINAL:
             differ("unsettled", f"belum final: loket {label(local)}, host {host_state}")
     seen = {p.ref_id for p in ledger.payments} | {
-        a.host_ref for group in ledger.attempts.values() for a in group}
+        a.host_ref for group in ledger.attempts.values() for a in group
+    }
     _against_host_ledger(ledger, host, day, seen, result)
     return result
 
 
-def _against_host_ledger(ledger: DayLedger, host: HostAdapter, day: str, seen: set[str],
-                         result: Reconciliation) -> None:
+def _against_host_ledger(
+    ledger: DayLedger, host: HostAdapter, day: str, seen: set[str], result: Reconciliation
+) -> None:
     """What the host booked that day and no payment here has, or does not call paid.
 
     A payment taken on another day (forwarded after midnight) is found by its ref_id."""
@@ -185,8 +233,10 @@ def _against_host_ledger(ledger: DayLedger, host: HostAdapter, day: str, seen: s
         if local is None:
             kind, state, amount = "host_booked_not_local", "", 0
             where = "di outlet mana pun" if ledger.per_outlet else "di loket ini"
-            detail = (f"host membukukan {format_rupiah(entry.premium)} (sn {entry.sn}, VA "
-                      f"{entry.va_no}) yang tidak ada {where}")
+            detail = (
+                f"host membukukan {format_rupiah(entry.premium)} (sn {entry.sn}, VA "
+                f"{entry.va_no}) yang tidak ada {where}"
+            )
         elif local.state != S.SUCCESS:
             kind, state, amount = "host_success_not_local", local.state, local.premium
             detail = f"host mencatat lunas (sn {entry.sn}), loket: {local.state}"
@@ -196,6 +246,16 @@ def _against_host_ledger(ledger: DayLedger, host: HostAdapter, day: str, seen: s
         else:
             continue
         outlet = local.terminal_id if local is not None and ledger.per_outlet else ""
-        result.differences.append(Difference(
-            entry.ref_id, kind, state, "success", amount, entry.premium, detail, outlet,
-            local.cashier_id if local is not None else ""))
+        result.differences.append(
+            Difference(
+                entry.ref_id,
+                kind,
+                state,
+                "success",
+                amount,
+                entry.premium,
+                detail,
+                outlet,
+                local.cashier_id if local is not None else "",
+            )
+        )

@@ -35,8 +35,18 @@ HEALTH_EVERY_S = 15.0
 FORWARD_EVERY_S = 10.0
 
 # The app's own keys: shown by the screens that offer them (each footer lists its screen's keys).
-_GUARDED = {"history", "queue", "shift", "dashboard", "settings", "sync_now", "other_shifts",
-            "print_test", "command_palette", "help"}
+_GUARDED = {
+    "history",
+    "queue",
+    "shift",
+    "dashboard",
+    "settings",
+    "sync_now",
+    "other_shifts",
+    "print_test",
+    "command_palette",
+    "help",
+}
 
 
 class LoketApp(BackgroundWork):
@@ -56,8 +66,14 @@ class LoketApp(BackgroundWork):
         Binding("ctrl+q", "quit", texts.QUIT, priority=True, show=False),
     ]
 
-    def __init__(self, runtime: Runtime, *, background: bool = True, blink: bool = True,
-                 forward_every_s: float = FORWARD_EVERY_S) -> None:
+    def __init__(
+        self,
+        runtime: Runtime,
+        *,
+        background: bool = True,
+        blink: bool = True,
+        forward_every_s: float = FORWARD_EVERY_S,
+    ) -> None:
         super().__init__()
         self.runtime = runtime
         self.cashier_id = ""
@@ -153,9 +169,12 @@ class LoketApp(BackgroundWork):
 
     def shift_closed(self, report: ShiftReport, printed: str, screen: Screen) -> None:
         d = report.shift
-        self.notify(texts.SHIFT_CLOSED.format(cashier=d.cashier_id, printed=printed,
-                                              difference=signed_rupiah(d.difference or 0)),
-                    timeout=10)
+        self.notify(
+            texts.SHIFT_CLOSED.format(
+                cashier=d.cashier_id, printed=printed, difference=signed_rupiah(d.difference or 0)
+            ),
+            timeout=10,
+        )
         if d.cashier_id == self.cashier_id:
             self.logout()
         else:
@@ -171,8 +190,11 @@ class LoketApp(BackgroundWork):
         error = worker.error
         log.error("worker %s (%s) failed", worker.name, worker.group, exc_info=error)
         subject = texts.WORKER_SUBJECT.get(worker.group, texts.WORKER_SUBJECT_OTHER)
-        self.notify(texts.WORKER_FAILED.format(subject=subject, error=type(error).__name__),
-                    severity="error", timeout=10)
+        self.notify(
+            texts.WORKER_FAILED.format(subject=subject, error=type(error).__name__),
+            severity="error",
+            timeout=10,
+        )
 
     # -- keys and the command palette -----------------------------------------------------------
     def _owner_only(self) -> bool:
@@ -189,8 +211,9 @@ class LoketApp(BackgroundWork):
 
     def action_command_palette(self) -> None:
         if not CommandPalette.is_open(self):
-            self.push_screen(CommandPalette(placeholder=texts.PALETTE_PLACEHOLDER,
-                                            id="--command-palette"))
+            self.push_screen(
+                CommandPalette(placeholder=texts.PALETTE_PLACEHOLDER, id="--command-palette")
+            )
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
@@ -209,8 +232,13 @@ class LoketApp(BackgroundWork):
         if self._opens(ShiftCloseScreen) and not isinstance(screen, ShiftOpenScreen):
             if isinstance(screen, LoketScreen):  # keys typed until the shift opens are dropped;
                 screen.busy = True  # a worker of the screen's own: an error frees it again
-            screen.run_worker(partial(self.find_shift, screen), thread=True, exclusive=True,
-                              exit_on_error=False, group="shift")
+            screen.run_worker(
+                partial(self.find_shift, screen),
+                thread=True,
+                exclusive=True,
+                exit_on_error=False,
+                group="shift",
+            )
 
     def find_shift(self, asked_on: Screen) -> None:
         shift = self.runtime.counter.shifts.current(self.cashier_id)
@@ -221,8 +249,7 @@ class LoketApp(BackgroundWork):
             found.asked_on.busy = False
         if self.screen is not found.asked_on:  # the cashier moved on meanwhile
             return
-        self.push_screen(ShiftCloseScreen(found.shift_id) if found.shift_id
-                         else ShiftOpenScreen())
+        self.push_screen(ShiftCloseScreen(found.shift_id) if found.shift_id else ShiftOpenScreen())
 
     def action_dashboard(self) -> None:
         from loket.tui.screens.dashboard import DashboardScreen

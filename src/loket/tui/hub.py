@@ -43,8 +43,7 @@ log = logging.getLogger("loket.tui")
 def outlets_table(hub_day: HubDay) -> Table:
     """One line per outlet: its payments, its cash, what is not final, when the hub last heard
     from it (a counter the hub may be missing rows of is marked and yellow)."""
-    grid = Table(box=None, padding=(0, 1), expand=True, show_edge=False,
-                 header_style="bold dim")
+    grid = Table(box=None, padding=(0, 1), expand=True, show_edge=False, header_style="bold dim")
     grid.add_column("Outlet", ratio=1, no_wrap=True, overflow="ellipsis", min_width=8)
     for heading in ("Trx", "Lunas", "Uang masuk", "Blm final"):
         grid.add_column(heading, justify="right", no_wrap=True)
@@ -53,11 +52,18 @@ def outlets_table(hub_day: HubDay) -> Table:
         f = o.figures
         mark = "reverse" if o.terminal == hub_day.shown else ""
         short = o.behind or o.set_aside > 0
-        name = Text(("! " if short else "") + o.terminal,
-                    style=" ".join(x for x in ("bold yellow" if short else "", mark) if x))
-        grid.add_row(name, str(f.count), str(f.success_count), format_rupiah(f.cash_collected),
-                     Text(str(f.unsettled_count), style="yellow" if f.unsettled_count else ""),
-                     Text(o.heard, style="bold yellow" if o.behind else "dim"))
+        name = Text(
+            ("! " if short else "") + o.terminal,
+            style=" ".join(x for x in ("bold yellow" if short else "", mark) if x),
+        )
+        grid.add_row(
+            name,
+            str(f.count),
+            str(f.success_count),
+            format_rupiah(f.cash_collected),
+            Text(str(f.unsettled_count), style="yellow" if f.unsettled_count else ""),
+            Text(o.heard, style="bold yellow" if o.behind else "dim"),
+        )
     if not hub_day.outlets:
         grid.add_row(Text(texts.HUB_NO_OUTLETS, style="dim"), "", "", "", "", "")
     return grid
@@ -68,8 +74,14 @@ def accounts_panel(hub_day: HubDay, today: bool) -> Group:
     account share one deposit), or what a post-paid account owes."""
     parts: list = []
     for a in hub_day.accounts:
-        parts.append(Text(f"{a.account or texts.HUB_UNKNOWN_ACCOUNT} ({', '.join(a.terminals)})",
-                          style="bold", overflow="ellipsis", no_wrap=True))
+        parts.append(
+            Text(
+                f"{a.account or texts.HUB_UNKNOWN_ACCOUNT} ({', '.join(a.terminals)})",
+                style="bold",
+                overflow="ellipsis",
+                no_wrap=True,
+            )
+        )
         if a.settlement == "postpaid":
             parts.append(Text(texts.HUB_POSTPAID.format(amount=format_rupiah(a.host_cost))))
         elif a.deposit is not None:
@@ -82,11 +94,11 @@ def accounts_panel(hub_day: HubDay, today: bool) -> Group:
 def warning(hub_day: HubDay) -> Text:
     said = []
     if late := hub_day.behind:
-        said.append(texts.HUB_BEHIND.format(outlets=', '.join(o.terminal for o in late)))
+        said.append(texts.HUB_BEHIND.format(outlets=", ".join(o.terminal for o in late)))
     said += [unreadable(o.terminal, o.set_aside) for o in hub_day.set_aside]
     if not said:
         return Text("")
-    return Text(texts.HUB_FIGURES_SHORT.format(reasons='; '.join(said)), style="bold yellow")
+    return Text(texts.HUB_FIGURES_SHORT.format(reasons="; ".join(said)), style="bold yellow")
 
 
 class HubDashboard(Screen[None]):
@@ -159,7 +171,8 @@ class HubDashboard(Screen[None]):
     def load(self) -> None:
         where = "Semua outlet" if self.shown == ALL else f"Outlet {self.shown}"
         self.query_one("#hub-title", Label).update(
-            f"{where} — {DAYS[self.day.weekday()]} {self.day:%d/%m/%Y}")
+            f"{where} — {DAYS[self.day.weekday()]} {self.day:%d/%m/%Y}"
+        )
         if not self._showing_what_is_asked():
             self._blank(texts.LOADING)  # never another day's or outlet's money under this title
         self.compute(self.day, self.shown)
@@ -184,8 +197,11 @@ class HubDashboard(Screen[None]):
         status = self.query_one("#hub-status", Static)
         hub_day = computed.hub_day
         if hub_day is None:
-            status.update(Text(texts.HUB_RETRYING.format(error=computed.error, seconds=REFRESH_S),
-                               style="red"))
+            status.update(
+                Text(
+                    texts.HUB_RETRYING.format(error=computed.error, seconds=REFRESH_S), style="red"
+                )
+            )
             if not self._showing_what_is_asked():
                 self._blank(texts.HUB_UNREADABLE)
             return
@@ -199,8 +215,11 @@ class HubDashboard(Screen[None]):
         self.query_one("#hub-hourly", HourlyChart).show(f.hourly)
         note = warning(hub_day)
         loaded = self.view.clock.now().strftime("%H:%M:%S")
-        status.update(note if note.plain else Text(
-            texts.HUB_LOADED.format(time=loaded, seconds=REFRESH_S), style="dim"))
+        status.update(
+            note
+            if note.plain
+            else Text(texts.HUB_LOADED.format(time=loaded, seconds=REFRESH_S), style="dim")
+        )
 
     def _lower_right(self, hub_day: HubDay) -> None:
         panel = self.query_one("#hub-breakdown", Static)
@@ -232,13 +251,15 @@ class HubDashboard(Screen[None]):
             self.post_message(self.Written(texts.REPORT_FAILED.format(error=exc), failed=True))
             return
         assert written.pdf is not None
-        self.post_message(self.Written(
-            texts.HUB_REPORT_WRITTEN.format(rows=written.rows, stem=written.pdf.with_suffix(''))))
+        self.post_message(
+            self.Written(
+                texts.HUB_REPORT_WRITTEN.format(rows=written.rows, stem=written.pdf.with_suffix(""))
+            )
+        )
 
     def on_hub_dashboard_written(self, written: Written) -> None:
         self.writing = False
-        self.notify(written.text, severity="error" if written.failed else "information",
-                    timeout=15)
+        self.notify(written.text, severity="error" if written.failed else "information", timeout=15)
 
     def action_day(self, step: int) -> None:
         self.day += timedelta(days=step)
@@ -257,8 +278,11 @@ class HubDashboard(Screen[None]):
             if event.worker.group == "hub-report":
                 self.writing = False
             log.error("hub dashboard worker failed", exc_info=event.worker.error)
-            self.notify(texts.HUB_FAILED.format(error=type(event.worker.error).__name__),
-                        severity="error", timeout=10)
+            self.notify(
+                texts.HUB_FAILED.format(error=type(event.worker.error).__name__),
+                severity="error",
+                timeout=10,
+            )
 
 
 class HubApp(KeyedApp):

@@ -61,7 +61,7 @@ class KeyedApp(App):
                 if self.screen_stack:
                     self._typed_on[event] = self.screen
             elif (typed_on := self._typed_on.pop(event, None)) is not None and (
-                    typed_on is not self.screen):
+                typed_on is not self.screen
+            ):
                 return
         await super().on_event(event)
-

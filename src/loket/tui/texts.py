@@ -14,8 +14,10 @@ S = PaymentState
 LOGIN_TITLE = "loket — Masuk Kasir"
 LOGIN_ID = "ID kasir"
 LOGIN_PIN = "PIN"
-LOGIN_TRAINING = ("MODE LATIHAN dengan {host}: bukan transaksi nyata. PIN {pin} untuk kasir "
-                  "ID {id} dan pemilik ID {owner}. Nomor uji: F1")
+LOGIN_TRAINING = (
+    "MODE LATIHAN dengan {host}: bukan transaksi nyata. PIN {pin} untuk kasir "
+    "ID {id} dan pemilik ID {owner}. Nomor uji: F1"
+)
 TRAINING_HOST = "simulator"  # when the runtime was not told which host is simulated
 CHECKING = "Memeriksa…"
 NUMBER_PROMPT = "Nomor kartu JKN-KIS (13 digit) atau VA (16 digit), lalu Enter"
@@ -28,14 +30,20 @@ ALREADY_PAID_HINT = "Tekan + untuk membayar {month} di muka."
 AHEAD_LIMIT = "Bayar di muka paling banyak {limit} bulan"
 CHECKING_SHIFT = "Memeriksa shift…"
 NOT_READY = "Pembayaran belum bisa diterima: {reason}. Jangan terima uang dulu."
-OFFLINE_BILL = ("OFFLINE: host tidak dapat dihubungi. Tagihan dihitung dari data keluarga {when}; "
-                "pembayaran diantre dan dikirim otomatis saat online.")
-OFFLINE_COUNT_BILL = ("OFFLINE: host tidak dapat dihubungi. Harga dari cek terakhir {when} "
-                      "({price} per bulan); pembayaran diantre dan dikirim otomatis saat online.")
+OFFLINE_BILL = (
+    "OFFLINE: host tidak dapat dihubungi. Tagihan dihitung dari data keluarga {when}; "
+    "pembayaran diantre dan dikirim otomatis saat online."
+)
+OFFLINE_COUNT_BILL = (
+    "OFFLINE: host tidak dapat dihubungi. Harga dari cek terakhir {when} "
+    "({price} per bulan); pembayaran diantre dan dikirim otomatis saat online."
+)
 COUNT_ONLY_NOTE = "host hanya memberi jumlahnya, tanpa nama peserta dan bulan"
 PRICED_FROM = "harga dari cek terakhir {when}"
-REFUND_CONFIRM = ("Kembalikan {amount} kepada pelanggan {name}?\n"
-                  "Tekan Enter setelah uang diserahkan, Esc untuk batal.")
+REFUND_CONFIRM = (
+    "Kembalikan {amount} kepada pelanggan {name}?\n"
+    "Tekan Enter setelah uang diserahkan, Esc untuk batal."
+)
 TRAINING_BANNER = "MODE LATIHAN — transaksi tidak nyata"
 
 # -- the command palette and the app's keys --------------------------------------------------
@@ -68,12 +76,18 @@ WORKER_SUBJECT = {
     "queue": "Antrean",
 }
 WORKER_FAILED = "{subject} gagal karena kesalahan tak terduga ({error}); rinciannya ada di log."
-PAYMENT_BROKEN_BEFORE = ("Pembayaran TIDAK dicatat: kesalahan tak terduga ({error}), rinciannya "
-                         "di log. Tidak ada yang terkirim ke host; coba lagi atau Esc.")
-PAYMENT_BROKEN_AFTER = ("Pembayaran SUDAH dicatat (ref {ref}) tetapi kesalahan tak terduga "
-                        "({error}) menghentikan pengirimannya. Status dicek otomatis dengan ref "
-                        "yang sama — JANGAN bayar ulang.")
-PRINT_BROKEN = "Struk belum dicetak (kesalahan tak terduga, lihat log): cetak ulang dari Riwayat (F4)."
+PAYMENT_BROKEN_BEFORE = (
+    "Pembayaran TIDAK dicatat: kesalahan tak terduga ({error}), rinciannya "
+    "di log. Tidak ada yang terkirim ke host; coba lagi atau Esc."
+)
+PAYMENT_BROKEN_AFTER = (
+    "Pembayaran SUDAH dicatat (ref {ref}) tetapi kesalahan tak terduga "
+    "({error}) menghentikan pengirimannya. Status dicek otomatis dengan ref "
+    "yang sama — JANGAN bayar ulang."
+)
+PRINT_BROKEN = (
+    "Struk belum dicetak (kesalahan tak terduga, lihat log): cetak ulang dari Riwayat (F4)."
+)
 
 # -- while a payment is sent (the payment dialog) ----------------------------------------------
 PAY_CONFIRM = "Enter konfirmasi · Esc batal"
@@ -81,11 +95,17 @@ PAY_RECORDING = "Mencatat pembayaran di loket…"
 PAY_PROGRESS = {
     S.RECORDED: ("MENGIRIM", "Tercatat di loket (ref {ref}). Mengirim ke host…"),
     S.SENDING: ("MENGIRIM", "Tercatat di loket (ref {ref}). Mengirim ke host…"),
-    S.PENDING: ("SEDANG DIPROSES", "Host menerima; biller belum menjawab. Menunggu jawaban "
-                "(paling lama {wait} dtk). Jika belum ada: bukti terima sementara dicetak "
-                "dan status dicek otomatis."),
-    S.UNKNOWN: ("BELUM PASTI", "Jawaban host tidak diterima. Status ditanyakan dengan nomor ref "
-                "yang sama (percobaan {attempt}) — JANGAN bayar ulang."),
+    S.PENDING: (
+        "SEDANG DIPROSES",
+        "Host menerima; biller belum menjawab. Menunggu jawaban "
+        "(paling lama {wait} dtk). Jika belum ada: bukti terima sementara dicetak "
+        "dan status dicek otomatis.",
+    ),
+    S.UNKNOWN: (
+        "BELUM PASTI",
+        "Jawaban host tidak diterima. Status ditanyakan dengan nomor ref "
+        "yang sama (percobaan {attempt}) — JANGAN bayar ulang.",
+    ),
     S.REJECTED: ("BELUM TERKIRIM", "Host belum mencatat; pembayaran dikirim ulang otomatis."),
 }
 PAY_PRINTING = "Mencetak…"
@@ -197,10 +217,13 @@ SHIFT_OPEN_KEYS = "Enter buka · Esc nanti"
 SHIFT_OPEN_HINT = "Hitung uang di laci sebelum mulai melayani."
 SHIFT_FLOAT_PROMPT = "contoh 200000"
 SHIFT_COUNTED_PROMPT = "uang di laci sekarang"
-SHIFT_CLOSE_HINT = ("Hitung uang di laci dan ketik jumlahnya. Enter: lihat selisihnya, lalu "
-                    "konfirmasi untuk menutup shift dan mencetak laporan Z.")
-CLOSE_QUESTION = ("Tutup shift {cashier}? Tidak dapat dibatalkan: laporan Z dicetak dan "
-                  "kasir keluar.\n\n")
+SHIFT_CLOSE_HINT = (
+    "Hitung uang di laci dan ketik jumlahnya. Enter: lihat selisihnya, lalu "
+    "konfirmasi untuk menutup shift dan mencetak laporan Z."
+)
+CLOSE_QUESTION = (
+    "Tutup shift {cashier}? Tidak dapat dibatalkan: laporan Z dicetak dan kasir keluar.\n\n"
+)
 CLOSE_EXPECTED = "Seharusnya di laci  {amount}\n"  # the three lines' amounts align
 CLOSE_COUNTED = "Dihitung            {amount}\n"
 CLOSE_DIFFERENCE = "Selisih             {amount} ({word})"
@@ -212,8 +235,10 @@ SHIFT_PICK_KEYS = "Enter tutup shift · Esc batal"
 NO_OPEN_SHIFTS = "(tidak ada shift terbuka)"
 
 # -- the owner: first set-up, accounts, settings ---------------------------------------------
-WELCOME = ("Selamat datang di loket. Database masih kosong: buat akun PEMILIK dulu. Pemilik "
-           "menambah kasir, melihat laporan dan menyetujui pengembalian uang.")
+WELCOME = (
+    "Selamat datang di loket. Database masih kosong: buat akun PEMILIK dulu. Pemilik "
+    "menambah kasir, melihat laporan dan menyetujui pengembalian uang."
+)
 OWNER_PIN_PROMPT = "PIN (minimal 6 angka), dua kali"
 PIN_MISMATCH = "PIN tidak sama"
 ACCOUNT_ID_PROMPT = "ID kasir (huruf, angka, - dan _)"
@@ -222,15 +247,19 @@ PIN_MISMATCH_RETYPE = "PIN tidak sama: ketik ulang di kedua kolom"
 SAVING = "Menyimpan…"
 ACCOUNTS_COUNT = "{count} akun, {active} aktif"
 ACCOUNT_SAVED = "{cashier} disimpan"
-DEACTIVATE_QUESTION = ("Nonaktifkan {cashier} ({name})? Akun ini tidak bisa masuk lagi sampai "
-                       "diaktifkan kembali (U). Pembayaran dan shift-nya tetap tersimpan.")
+DEACTIVATE_QUESTION = (
+    "Nonaktifkan {cashier} ({name})? Akun ini tidak bisa masuk lagi sampai "
+    "diaktifkan kembali (U). Pembayaran dan shift-nya tetap tersimpan."
+)
 DEACTIVATE_KEYS = "Y: ya, nonaktifkan · Esc: batal"
 ACCOUNT_REACTIVATED = "{cashier} diaktifkan lagi"
 ACCOUNT_DEACTIVATED = "{cashier} dinonaktifkan"
 SETTINGS_KEYS = "Ctrl+S simpan"
 SETTINGS_HINT = "Tab/Enter pindah kolom · Ctrl+S simpan · F3 kelola kasir"
-SETTINGS_CONNECTION = ("Host {url}  ·  agen {account}\nKunci host: disembunyikan ({key_source})\n"
-                       "Printer: {printer}, {columns} kolom")
+SETTINGS_CONNECTION = (
+    "Host {url}  ·  agen {account}\nKunci host: disembunyikan ({key_source})\n"
+    "Printer: {printer}, {columns} kolom"
+)
 KEY_FROM_ENV = "dari variabel {name}"  # SETTINGS_CONNECTION's key_source, one of three
 KEY_TRAINING = "kunci sesi latihan"
 KEY_IN_CONFIG = "di file konfigurasi"

@@ -32,8 +32,11 @@ def status(args) -> int:
         from loket.clock import WIB, parse_iso
 
         waiting = desk.backlog()
-        since = (f"{parse_iso(waiting.pushed_at).astimezone(WIB):%d/%m/%Y %H:%M} WIB"
-                 if waiting.pushed_at else "belum pernah")
+        since = (
+            f"{parse_iso(waiting.pushed_at).astimezone(WIB):%d/%m/%Y %H:%M} WIB"
+            if waiting.pushed_at
+            else "belum pernah"
+        )
         print(f"Antrean hub {waiting.count} baris; terakhir terkirim: {since}")
         return 0
 

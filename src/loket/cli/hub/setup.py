@@ -11,8 +11,10 @@ def init(args) -> int:
     moved = hub_desk.init_hub(hub_config(args), args.url)
     print("Hub siap. Tambahkan peran per kasir-terminal: loket hub add-counter TERMINAL")
     if moved:
-        print(f"{moved} baris lama tidak terbaca: disisihkan ke tabel set_aside (tidak "
-              "dihapus); laporan hub menyebut outletnya")
+        print(
+            f"{moved} baris lama tidak terbaca: disisihkan ke tabel set_aside (tidak "
+            "dihapus); laporan hub menyebut outletnya"
+        )
     return 0
 
 
@@ -20,8 +22,9 @@ def add_role(args) -> int:
     """``add-counter`` and ``add-owner``."""
     from loket.service.hub import desk as hub_desk
 
-    role = hub_desk.add_role(hub_config(args), args.url, args.name,
-                             owner_role=args.hub_action == "add-owner")
+    role = hub_desk.add_role(
+        hub_config(args), args.url, args.name, owner_role=args.hub_action == "add-owner"
+    )
     done = "diberi kata sandi baru" if role.existed else "dibuat"
     print(f"Peran {role.name} {done}. Kata sandinya (hanya ditampilkan sekali):")
     print(role.password)

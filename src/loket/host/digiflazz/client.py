@@ -35,8 +35,9 @@ from loket.host.transport import (
 )
 
 log = logging.getLogger("loket.host")
-NO_PAYING_AHEAD = ("Digiflazz tidak melayani bayar di muka untuk BPJS Kesehatan: "
-                   "bayar tanpa bulan di muka")
+NO_PAYING_AHEAD = (
+    "Digiflazz tidak melayani bayar di muka untuk BPJS Kesehatan: bayar tanpa bulan di muka"
+)
 NO_NUMBER = "Nomor peserta transaksi ini tidak tercatat — tidak dapat dicek ke Digiflazz"
 HEALTH_REUSE_S = 5.0  # the status line asks health then balance: one call answers both
 
@@ -80,15 +81,19 @@ class DigiflazzHost(SeesHostClock):
         self._clock = clock or SystemClock()
         self.total_timeout_s = total_timeout_s or connect_timeout_s + read_timeout_s
         self.late_request_s = late_request_s
-        self._http = httpx.Client(base_url=url.rstrip("/"),
-                                  timeout=httpx.Timeout(read_timeout_s, connect=connect_timeout_s),
-                                  transport=transport or DeadlineTransport(),
-                                  follow_redirects=False)
+        self._http = httpx.Client(
+            base_url=url.rstrip("/"),
+            timeout=httpx.Timeout(read_timeout_s, connect=connect_timeout_s),
+            transport=transport or DeadlineTransport(),
+            follow_redirects=False,
+        )
         self._last_balance: tuple[float, HostReply] | None = None
 
     def __repr__(self) -> str:  # never show the key
-        return (f"DigiflazzHost({str(self._http.base_url)!r}, username={self.username!r}, "
-                f"sku={self.sku!r}, testing={self.testing})")
+        return (
+            f"DigiflazzHost({str(self._http.base_url)!r}, username={self.username!r}, "
+            f"sku={self.sku!r}, testing={self.testing})"
+        )
 
     # -- one exchange -----------------------------------------------------------------------
     def _post(self, path: str, body: Mapping[str, object]) -> tuple[int, str, bytes]:
@@ -96,16 +101,25 @@ class DigiflazzHost(SeesHostClock):
         raw = json.dumps(body, separators=(",", ":")).encode()
         return exchange(
             self._http,
-            lambda: self._http.build_request("POST", path, content=raw, headers={
-                "Content-Type": "application/json", "Accept-Encoding": "gzip"}),
-            self.total_timeout_s, accept=lambda status: 200 <= status < 300 or 400 <= status < 500,
+            lambda: self._http.build_request(
+                "POST",
+                path,
+                content=raw,
+                headers={"Content-Type": "application/json", "Accept-Encoding": "gzip"},
+            ),
+            self.total_timeout_s,
+            accept=lambda status: 200 <= status < 300 or 400 <= status < 500,
             seen=self.saw,
-            what=f"digiflazz {path}")
+            what=f"digiflazz {path}",
+        )
 
     def _transaction(self, command: str, sent: replies.Sent) -> HostReply:
         body: dict[str, object] = {
-            "commands": command, "username": self.username, "buyer_sku_code": self.sku,
-            "customer_no": sent.customer_no, "ref_id": sent.ref_id,
+            "commands": command,
+            "username": self.username,
+            "buyer_sku_code": self.sku,
+            "customer_no": sent.customer_no,
+            "ref_id": sent.ref_id,
             "sign": md5_hex(self.username + self._key + sent.ref_id),
         }
         if self.testing:  # development mode: the documented test numbers answer only with it
@@ -114,8 +128,9 @@ class DigiflazzHost(SeesHostClock):
             status, content_type, content = self._post("/v1/transaction", body)
         except NoAnswer as none:
             log.info("no answer from digiflazz to %s %s: %s", command, sent.ref_id, none.args[0])
-            return HostReply(Outcome.UNKNOWN, message=none.args[0], answered=False,
-                             cashier_text=none.args[0])
+            return HostReply(
+                Outcome.UNKNOWN, message=none.args[0], answered=False, cashier_text=none.args[0]
+            )
         reply, why = replies.judge(status, content, content_type, sent, iso(self._clock.now()))
         if why:
             log.warning("digiflazz reply to %s %s not believed: %s", command, sent.ref_id, why)
@@ -130,20 +145,28 @@ class DigiflazzHost(SeesHostClock):
 
     def inquiry(self, ref_id: str, customer_no: str, months_ahead: int = 0) -> HostReply:
         if months_ahead:
-            return HostReply(Outcome.FINAL_FAILURE, message=NO_PAYING_AHEAD,
-                             cashier_text=NO_PAYING_AHEAD, meaning=Meaning.NOT_PAYABLE)
-        return self._transaction("inq-pasca", replies.Sent("inquiry", ref_id, customer_no,
-                                                           self.sku))
+            return HostReply(
+                Outcome.FINAL_FAILURE,
+                message=NO_PAYING_AHEAD,
+                cashier_text=NO_PAYING_AHEAD,
+                meaning=Meaning.NOT_PAYABLE,
+            )
+        return self._transaction(
+            "inq-pasca", replies.Sent("inquiry", ref_id, customer_no, self.sku)
+        )
 
     def pay(self, ticket: Ticket, request: PaymentRequest) -> HostReply:
-        return self._transaction("pay-pasca", replies.Sent(
-            "pay", ticket.ref, request.customer_no, self.sku, request.amount))
+        return self._transaction(
+            "pay-pasca",
+            replies.Sent("pay", ticket.ref, request.customer_no, self.sku, request.amount),
+        )
 
     def status(self, ticket: Ticket) -> HostReply:
         if not ticket.customer_no:  # status-pasca must repeat the inquiry's customer_no
             return HostReply(Outcome.UNKNOWN, message=NO_NUMBER, cashier_text=NO_NUMBER)
-        return self._transaction("status-pasca", replies.Sent(
-            "status", ticket.ref, ticket.customer_no, self.sku))
+        return self._transaction(
+            "status-pasca", replies.Sent("status", ticket.ref, ticket.customer_no, self.sku)
+        )
 
     def balance(self) -> HostReply:
         if self._last_balance is not None:
@@ -151,13 +174,17 @@ class DigiflazzHost(SeesHostClock):
             self._last_balance = None
             if time.monotonic() - at < HEALTH_REUSE_S:
                 return reply
-        body = {"cmd": "deposit", "username": self.username,
-                "sign": md5_hex(self.username + self._key + "depo")}
+        body = {
+            "cmd": "deposit",
+            "username": self.username,
+            "sign": md5_hex(self.username + self._key + "depo"),
+        }
         try:
             status, content_type, content = self._post("/v1/cek-saldo", body)
         except NoAnswer as none:
-            return HostReply(Outcome.UNKNOWN, message=none.args[0], answered=False,
-                             cashier_text=none.args[0])
+            return HostReply(
+                Outcome.UNKNOWN, message=none.args[0], answered=False, cashier_text=none.args[0]
+            )
         reply, why = replies.deposit(status, content, content_type)
         if why:
             log.warning("digiflazz balance not believed: %s", why)
@@ -179,9 +206,16 @@ class DigiflazzHost(SeesHostClock):
 
 def build(reach: Reach) -> DigiflazzHost:
     """The adapter ``[host] adapter = "digiflazz"`` names (``loket.host.registry``)."""
-    return DigiflazzHost(reach.url, reach.account, reach.key, sku=reach.sku,
-                         testing=reach.testing, min_status_interval_s=reach.status_interval_s,
-                         connect_timeout_s=reach.connect_timeout_s,
-                         read_timeout_s=reach.read_timeout_s,
-                         total_timeout_s=reach.total_timeout_s,
-                         late_request_s=reach.late_request_s, clock=reach.clock)
+    return DigiflazzHost(
+        reach.url,
+        reach.account,
+        reach.key,
+        sku=reach.sku,
+        testing=reach.testing,
+        min_status_interval_s=reach.status_interval_s,
+        connect_timeout_s=reach.connect_timeout_s,
+        read_timeout_s=reach.read_timeout_s,
+        total_timeout_s=reach.total_timeout_s,
+        late_request_s=reach.late_request_s,
+        clock=reach.clock,
+    )

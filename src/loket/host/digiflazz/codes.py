@@ -26,8 +26,9 @@ SUCCESS_RC = "00"
 SUCCESS = frozenset({SUCCESS_RC})
 PENDING = frozenset({"03", "99"})  # 99: router issue, documented as Pending
 UNKNOWN = frozenset({"01", "70"})  # time-outs: documented Gagal, yet the transaction was formed
-REJECTED = frozenset({"40", "41", "42", "43", "44", "45", "61", "62", "63", "66", "67", "69",
-                      "80", "81", "82", "88"})  # R: nothing recorded, the same reference later
+REJECTED = frozenset(
+    {"40", "41", "42", "43", "44", "45", "61", "62", "63", "66", "67", "69", "80", "81", "82", "88"}
+)  # R: nothing recorded, the same reference later
 USED_UP = frozenset({"53", "55", "58", "71", "85"})  # R′: nothing posted, the reference used up
 FINAL = frozenset({"02", "47", "51", "52", "54", "57", "59", "60", "74", "84"})
 REF_TAKEN = "49"  # a ref_id already used: ask status-pasca before minting another
@@ -41,17 +42,42 @@ PAID_BY_OTHERS = ("PBI", "PPU")  # who pays, as rc 60's words may name them
 
 M = Meaning
 MEANINGS: dict[str, Meaning] = {
-    "00": M.OK, "03": M.PENDING, "99": M.PENDING, "01": M.HOST_FAULT, "70": M.HOST_FAULT,
-    "02": M.FAILED, "52": M.FAILED, "74": M.FAILED,
-    "40": M.BAD_REQUEST, "41": M.AUTH_REFUSED, "42": M.AUTH_REFUSED, "43": M.PRODUCT_UNKNOWN,
-    "44": M.DEPOSIT_LOW, "61": M.DEPOSIT_LOW, "45": M.IP_REFUSED,
-    "62": M.PRODUCT_DOWN, "66": M.PRODUCT_DOWN, "53": M.PRODUCT_DOWN, "55": M.PRODUCT_DOWN,
-    "71": M.PRODUCT_DOWN, "63": M.RATE_LIMITED, "85": M.RATE_LIMITED,
-    "67": M.ACCOUNT_REFUSED, "69": M.ACCOUNT_REFUSED, "80": M.ACCOUNT_REFUSED,
-    "81": M.ACCOUNT_REFUSED, "82": M.ACCOUNT_REFUSED, "88": M.ACCOUNT_REFUSED,
-    "58": M.CUT_OFF, "49": M.REFERENCE_REUSED, "47": M.ALREADY_PAID,
-    "51": M.NUMBER_BLOCKED, "54": M.NUMBER_UNKNOWN, "57": M.NUMBER_MALFORMED,
-    "59": M.NOT_PAYABLE, "84": M.BILL_CHANGED,
+    "00": M.OK,
+    "03": M.PENDING,
+    "99": M.PENDING,
+    "01": M.HOST_FAULT,
+    "70": M.HOST_FAULT,
+    "02": M.FAILED,
+    "52": M.FAILED,
+    "74": M.FAILED,
+    "40": M.BAD_REQUEST,
+    "41": M.AUTH_REFUSED,
+    "42": M.AUTH_REFUSED,
+    "43": M.PRODUCT_UNKNOWN,
+    "44": M.DEPOSIT_LOW,
+    "61": M.DEPOSIT_LOW,
+    "45": M.IP_REFUSED,
+    "62": M.PRODUCT_DOWN,
+    "66": M.PRODUCT_DOWN,
+    "53": M.PRODUCT_DOWN,
+    "55": M.PRODUCT_DOWN,
+    "71": M.PRODUCT_DOWN,
+    "63": M.RATE_LIMITED,
+    "85": M.RATE_LIMITED,
+    "67": M.ACCOUNT_REFUSED,
+    "69": M.ACCOUNT_REFUSED,
+    "80": M.ACCOUNT_REFUSED,
+    "81": M.ACCOUNT_REFUSED,
+    "82": M.ACCOUNT_REFUSED,
+    "88": M.ACCOUNT_REFUSED,
+    "58": M.CUT_OFF,
+    "49": M.REFERENCE_REUSED,
+    "47": M.ALREADY_PAID,
+    "51": M.NUMBER_BLOCKED,
+    "54": M.NUMBER_UNKNOWN,
+    "57": M.NUMBER_MALFORMED,
+    "59": M.NOT_PAYABLE,
+    "84": M.BILL_CHANGED,
 }
 
 CASHIER_TEXT: dict[str, str] = {
@@ -60,7 +86,7 @@ CASHIER_TEXT: dict[str, str] = {
     "03": "Sedang diproses biller, status akan dicek ulang",
     "40": "Permintaan ditolak Digiflazz (format salah) — hubungi pemilik loket",
     "41": "Tanda tangan (sign) ditolak Digiflazz: username atau API key salah — hubungi "
-          "pemilik loket",
+    "pemilik loket",
     "42": "Username Digiflazz tidak dikenal — hubungi pemilik loket",
     "43": "Kode produk (SKU) tidak dikenal atau tidak aktif di Digiflazz — periksa [host] sku",
     "44": "Saldo deposit Digiflazz tidak cukup — hubungi pemilik loket",
@@ -154,7 +180,8 @@ def cashier_text(rc: str, host_message: str = "") -> str:
     text = CASHIER_TEXT.get(rc)
     if text is None:
         return f"Transaksi gagal di Digiflazz (kode {rc})" + (
-            f": {host_message}" if host_message else "")
+            f": {host_message}" if host_message else ""
+        )
     if rc == "60" and host_message:
         return f"{text}: {host_message}"
     return text

@@ -124,8 +124,13 @@ def _whole(value: int | float | None) -> int | None:
 def _bill(answer: AnswerIn, sent: Sent, inquired_at: str) -> FamilyBill:
     """A count-only bill: the premium is ``selling_price`` less ``admin``; the deposit is
     charged ``price`` (the premium and Digiflazz's margin)."""
-    if None in (answer.customer_name, answer.admin, answer.price, answer.selling_price,
-                answer.desc):
+    if None in (
+        answer.customer_name,
+        answer.admin,
+        answer.price,
+        answer.selling_price,
+        answer.desc,
+    ):
         raise Odd(HOST_GARBLED, "a Sukses without its bill")
     assert answer.admin is not None and answer.price is not None
     assert answer.selling_price is not None and answer.desc is not None
@@ -140,11 +145,21 @@ def _bill(answer: AnswerIn, sent: Sent, inquired_at: str) -> FamilyBill:
     number = sent.customer_no
     is_va = len(number) == VA_LENGTH and number.startswith(VA_PREFIXES)
     return FamilyBill(
-        va_no=number if is_va else "", head_name=answer.customer_name or "",
-        branch=answer.desc.alamat, members=(), periods=(), arrears_months=0, months_ahead=0,
-        premium=premium, host_admin=answer.admin, agent_price=answer.price,
-        customer_no=number, inquired_at=inquired_at, member_count=members,
-        month_count=answer.desc.lembar_tagihan, quote_ref=sent.ref_id,
+        va_no=number if is_va else "",
+        head_name=answer.customer_name or "",
+        branch=answer.desc.alamat,
+        members=(),
+        periods=(),
+        arrears_months=0,
+        months_ahead=0,
+        premium=premium,
+        host_admin=answer.admin,
+        agent_price=answer.price,
+        customer_no=number,
+        inquired_at=inquired_at,
+        member_count=members,
+        month_count=answer.desc.lembar_tagihan,
+        quote_ref=sent.ref_id,
     )
 
 
@@ -154,14 +169,18 @@ def _judge(http_status: int, raw: bytes, content_type: str, sent: Sent, now: str
     except Refused as exc:
         raise Odd(_garbled(http_status), str(exc)) from None
     assert isinstance(answer, AnswerIn)
-    for field, value in (("ref_id", sent.ref_id), ("customer_no", sent.customer_no),
-                         ("buyer_sku_code", sent.sku)):
+    for field, value in (
+        ("ref_id", sent.ref_id),
+        ("customer_no", sent.customer_no),
+        ("buyer_sku_code", sent.sku),
+    ):
         echoed = getattr(answer, field) or None  # an empty string is an absent field
         # a refusal may leave an identifier out; whatever is there must be what was sent
         if echoed != value and (echoed is not None or answer.status != "Gagal"):
             raise Odd(HOST_MISMATCH, f"{field} {echoed!r} is not what was sent")
     if not codes.consistent(answer.status, answer.rc) or (
-            http_status != 200 and answer.status != "Gagal"):
+        http_status != 200 and answer.status != "Gagal"
+    ):
         raise Odd(HOST_INCONSISTENT, f"HTTP {http_status} with {answer.status}/{answer.rc}")
     outcome = codes.classify(sent.context, answer.rc)
     if sent.context != "inquiry" and not answer.ref_id and outcome is not Outcome.REJECTED:
@@ -181,11 +200,17 @@ def _judge(http_status: int, raw: bytes, content_type: str, sent: Sent, now: str
             outcome, quote_only, meaning = Outcome.UNKNOWN, True, Meaning.ONLY_INQUIRED
         if sent.amount is not None and bill.premium != sent.amount:
             raise Odd(HOST_MISMATCH, f"premium {bill.premium} paid, {sent.amount} sent")
-    reply = HostReply(outcome, rc=answer.rc, message=answer.message, bill=bill,
-                      sn=answer.sn if outcome is Outcome.SUCCESS else "",
-                      paid_at=now if outcome is Outcome.SUCCESS and sent.context != "inquiry"
-                      else "", balance=balance, meaning=meaning,
-                      retry_after_s=codes.retry_after(answer.rc))
+    reply = HostReply(
+        outcome,
+        rc=answer.rc,
+        message=answer.message,
+        bill=bill,
+        sn=answer.sn if outcome is Outcome.SUCCESS else "",
+        paid_at=now if outcome is Outcome.SUCCESS and sent.context != "inquiry" else "",
+        balance=balance,
+        meaning=meaning,
+        retry_after_s=codes.retry_after(answer.rc),
+    )
     if quote_only:
         reply = replace(reply, cashier_text=QUOTE_ONLY)
     elif outcome is not Outcome.SUCCESS:
@@ -193,8 +218,9 @@ def _judge(http_status: int, raw: bytes, content_type: str, sent: Sent, now: str
     return reply
 
 
-def judge(http_status: int, raw: bytes, content_type: str, sent: Sent,
-          now: str) -> tuple[HostReply, str]:
+def judge(
+    http_status: int, raw: bytes, content_type: str, sent: Sent, now: str
+) -> tuple[HostReply, str]:
     """The reply as believed, and why it was not (``""`` when it was). ``now``: when it came,
     which is when a payment counts as made (Digiflazz gives no time of its own)."""
     try:
@@ -213,8 +239,12 @@ def deposit(http_status: int, raw: bytes, content_type: str) -> tuple[HostReply,
             assert isinstance(found, DepositIn)
             if http_status != 200:
                 raise Odd(HOST_INCONSISTENT, f"a balance with HTTP {http_status}")
-            return HostReply(Outcome.SUCCESS, rc=codes.SUCCESS_RC, balance=_whole(found.deposit),
-                             meaning=Meaning.OK), ""
+            return HostReply(
+                Outcome.SUCCESS,
+                rc=codes.SUCCESS_RC,
+                balance=_whole(found.deposit),
+                meaning=Meaning.OK,
+            ), ""
         refused = parse_as(RefusalIn, data)
         assert isinstance(refused, RefusalIn)
     except Refused as exc:
@@ -224,6 +254,10 @@ def deposit(http_status: int, raw: bytes, content_type: str) -> tuple[HostReply,
     if refused.rc == codes.SUCCESS_RC:
         return HostReply(Outcome.UNKNOWN, message=HOST_INCONSISTENT), "rc 00 without a deposit"
     outcome = codes.classify("status", refused.rc)  # a refused question: no payment involved
-    return HostReply(outcome, rc=refused.rc, message=refused.message,
-                     cashier_text=codes.cashier_text(refused.rc, refused.message),
-                     meaning=codes.meaning("status", refused.rc, refused.message)), ""
+    return HostReply(
+        outcome,
+        rc=refused.rc,
+        message=refused.message,
+        cashier_text=codes.cashier_text(refused.rc, refused.message),
+        meaning=codes.meaning("status", refused.rc, refused.message),
+    ), ""

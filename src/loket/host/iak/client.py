@@ -72,11 +72,20 @@ class IakHost(SeesHostClock):
     retention_days: int | None = None  # how long checkstatus answers is unconfirmed
     product_test_number = ""  # no product code of the agent's choosing
 
-    def __init__(self, url: str, username: str, key: str, *, min_status_interval_s: float = 0.0,
-                 connect_timeout_s: float = 5.0, read_timeout_s: float = 30.0,
-                 total_timeout_s: float | None = None, late_request_s: float = 300.0,
-                 transport: httpx.BaseTransport | None = None,
-                 clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        username: str,
+        key: str,
+        *,
+        min_status_interval_s: float = 0.0,
+        connect_timeout_s: float = 5.0,
+        read_timeout_s: float = 30.0,
+        total_timeout_s: float | None = None,
+        late_request_s: float = 300.0,
+        transport: httpx.BaseTransport | None = None,
+        clock: Clock | None = None,
+    ) -> None:
         self.username = username
         self._key = key
         self.min_status_interval_s = min_status_interval_s
@@ -84,10 +93,12 @@ class IakHost(SeesHostClock):
         self.late_request_s = late_request_s
         self._balance: int | None = None
         self.clock: Clock = clock or SystemClock()  # stamps a quote (IAK's inquiry has no time)
-        self._http = httpx.Client(base_url=url.rstrip("/"),
-                                  timeout=httpx.Timeout(read_timeout_s, connect=connect_timeout_s),
-                                  transport=transport or DeadlineTransport(),
-                                  follow_redirects=False)
+        self._http = httpx.Client(
+            base_url=url.rstrip("/"),
+            timeout=httpx.Timeout(read_timeout_s, connect=connect_timeout_s),
+            transport=transport or DeadlineTransport(),
+            follow_redirects=False,
+        )
 
     def __repr__(self) -> str:  # never show the key
         return f"IakHost({str(self._http.base_url)!r}, username={self.username!r})"
@@ -101,18 +112,26 @@ class IakHost(SeesHostClock):
         raw = json.dumps(body, separators=(",", ":")).encode()
         return exchange(
             self._http,
-            lambda: self._http.build_request("POST", PATH, content=raw, headers={
-                "Content-Type": "application/json", "Accept-Encoding": "gzip"}),
-            self.total_timeout_s, accept=lambda status: status == 200 or 400 <= status < 500,
-            seen=self.saw, what="IAK call")
+            lambda: self._http.build_request(
+                "POST",
+                PATH,
+                content=raw,
+                headers={"Content-Type": "application/json", "Accept-Encoding": "gzip"},
+            ),
+            self.total_timeout_s,
+            accept=lambda status: status == 200 or 400 <= status < 500,
+            seen=self.saw,
+            what="IAK call",
+        )
 
     def _call(self, body: Mapping[str, object], sent: Sent) -> HostReply:
         try:
             status, content_type, content = self._exchange(body)
         except NoAnswer as none:
             log.info("no answer from IAK to %s: %s", sent.context, none.args[0])
-            return HostReply(Outcome.UNKNOWN, message=none.args[0], answered=False,
-                             cashier_text=none.args[0])
+            return HostReply(
+                Outcome.UNKNOWN, message=none.args[0], answered=False, cashier_text=none.args[0]
+            )
         try:
             data = parse(content, content_type)
         except Refused as exc:
@@ -125,8 +144,12 @@ class IakHost(SeesHostClock):
             reply = judge(status, data, sent)
         except Odd as odd:
             log.warning("IAK reply to %s not believed: %s", sent.context, odd.args[1])
-            return HostReply(Outcome.UNKNOWN, rc=data.response_code, message=odd.args[0],
-                             cashier_text=odd.args[0])
+            return HostReply(
+                Outcome.UNKNOWN,
+                rc=data.response_code,
+                message=odd.args[0],
+                cashier_text=odd.args[0],
+            )
         if reply.balance is not None:
             self._balance = reply.balance
         return _in_indonesian(reply)
@@ -139,12 +162,19 @@ class IakHost(SeesHostClock):
         return f"{stem}{seq:03d}{secrets.token_hex(3).upper()}"
 
     def inquiry(self, ref_id: str, customer_no: str, months_ahead: int = 0) -> HostReply:
-        body = {"commands": "inq-pasca", "username": self.username, "code": "BPJS",
-                "hp": customer_no, "ref_id": ref_id, "month": months_ahead + 1,
-                "sign": self._sign(ref_id)}
+        body = {
+            "commands": "inq-pasca",
+            "username": self.username,
+            "code": "BPJS",
+            "hp": customer_no,
+            "ref_id": ref_id,
+            "month": months_ahead + 1,
+            "sign": self._sign(ref_id),
+        }
         asked_at = iso(self.clock.now())  # before the call: a quote is never thought younger
-        reply = self._call(body, Sent("inquiry", ref_id=ref_id, hp=customer_no,
-                                      months_ahead=months_ahead))
+        reply = self._call(
+            body, Sent("inquiry", ref_id=ref_id, hp=customer_no, months_ahead=months_ahead)
+        )
         if reply.rc == codes.REF_TAKEN and reply.outcome is not Outcome.SUCCESS:
             return self._ref_taken(ref_id, reply)
         if reply.bill is not None:
@@ -156,39 +186,64 @@ class IakHost(SeesHostClock):
         it is refused either way, and a new reference follows only when nothing posted (under
         whichever number it was used for: loket minted it, so it is loket's)."""
         known = self.status(Ticket(ref_id))
-        posted_nothing = known.quote_only or known.outcome in (Outcome.NOT_POSTED,
-                                                               Outcome.FINAL_FAILURE)
+        posted_nothing = known.quote_only or known.outcome in (
+            Outcome.NOT_POSTED,
+            Outcome.FINAL_FAILURE,
+        )
         log.warning("IAK: ref_id %s was already used (status: %s)", ref_id, known.outcome)
-        return HostReply(Outcome.NOT_POSTED if posted_nothing else Outcome.UNKNOWN, rc=reply.rc,
-                         message=reply.message, meaning=Meaning.REFERENCE_REUSED,
-                         cashier_text=codes.cashier_text(reply.rc, context="inquiry"))
+        return HostReply(
+            Outcome.NOT_POSTED if posted_nothing else Outcome.UNKNOWN,
+            rc=reply.rc,
+            message=reply.message,
+            meaning=Meaning.REFERENCE_REUSED,
+            cashier_text=codes.cashier_text(reply.rc, context="inquiry"),
+        )
 
     def pay(self, ticket: Ticket, request: PaymentRequest) -> HostReply:
         tr_id = _tr_id(ticket)
         if tr_id is None:  # nothing to pay by: nothing is sent, a fresh inquiry will follow
-            return HostReply(Outcome.NOT_POSTED, message=NO_TR_ID, cashier_text=NO_TR_ID,
-                             meaning=Meaning.STALE_QUOTE)
-        body = {"commands": "pay-pasca", "username": self.username, "tr_id": tr_id,
-                "sign": self._sign(str(tr_id))}
-        sent = Sent("pay", ref_id=ticket.ref, tr_id=tr_id, hp=request.customer_no,
-                    months_ahead=request.months_ahead, amount=request.amount)
+            return HostReply(
+                Outcome.NOT_POSTED,
+                message=NO_TR_ID,
+                cashier_text=NO_TR_ID,
+                meaning=Meaning.STALE_QUOTE,
+            )
+        body = {
+            "commands": "pay-pasca",
+            "username": self.username,
+            "tr_id": tr_id,
+            "sign": self._sign(str(tr_id)),
+        }
+        sent = Sent(
+            "pay",
+            ref_id=ticket.ref,
+            tr_id=tr_id,
+            hp=request.customer_no,
+            months_ahead=request.months_ahead,
+            amount=request.amount,
+        )
         reply = self._call(body, sent)
         if reply.rc in codes.PAID_ALREADY and reply.outcome is not Outcome.SUCCESS:
             return self._paid_already(ticket, request, reply)
         return reply
 
-    def _paid_already(self, ticket: Ticket, request: PaymentRequest,
-                      reply: HostReply) -> HostReply:
+    def _paid_already(self, ticket: Ticket, request: PaymentRequest, reply: HostReply) -> HostReply:
         """rc 01/34/40 to a payment: after our own earlier attempt it may be ours. checkstatus
         first; only when the host says this tr_id did not pay is the bill someone else's."""
-        known = self._status(replace(ticket, customer_no=ticket.customer_no or request.customer_no),
-                             amount=request.amount)
+        known = self._status(
+            replace(ticket, customer_no=ticket.customer_no or request.customer_no),
+            amount=request.amount,
+        )
         if known.outcome in (Outcome.SUCCESS, Outcome.PENDING):
             return known  # ours after all
         if known.quote_only or known.outcome in (Outcome.NOT_POSTED, Outcome.FINAL_FAILURE):
             return reply  # the final failure, in the payment's own words: paid, not by this
-        return HostReply(Outcome.UNKNOWN, rc=reply.rc, message=reply.message,
-                         cashier_text=codes.cashier_text(reply.rc, reply.message))
+        return HostReply(
+            Outcome.UNKNOWN,
+            rc=reply.rc,
+            message=reply.message,
+            cashier_text=codes.cashier_text(reply.rc, reply.message),
+        )
 
     def status(self, ticket: Ticket) -> HostReply:
         return self._status(ticket)
@@ -196,10 +251,22 @@ class IakHost(SeesHostClock):
     def _status(self, ticket: Ticket, amount: int | None = None) -> HostReply:
         """checkstatus asks by ref_id alone; the answer is still held to the tr_id and the
         customer number the ticket knows (a success for another number is not this payment)."""
-        body = {"commands": "checkstatus", "username": self.username, "ref_id": ticket.ref,
-                "sign": self._sign("cs")}
-        return self._call(body, Sent("status", ref_id=ticket.ref, tr_id=_tr_id(ticket),
-                                     hp=ticket.customer_no, amount=amount))
+        body = {
+            "commands": "checkstatus",
+            "username": self.username,
+            "ref_id": ticket.ref,
+            "sign": self._sign("cs"),
+        }
+        return self._call(
+            body,
+            Sent(
+                "status",
+                ref_id=ticket.ref,
+                tr_id=_tr_id(ticket),
+                hp=ticket.customer_no,
+                amount=amount,
+            ),
+        )
 
     def balance(self) -> HostReply:
         """The last balance a payment or status reply carried: IAK documents no postpaid balance
@@ -218,8 +285,13 @@ class IakHost(SeesHostClock):
         the refusal (rc 100 signature, 102 IP, 118 suspended …) or no answer."""
         reply = self.status(Ticket(PROBE_REF))
         if reply.answered and reply.rc and reply.outcome is not Outcome.REJECTED:
-            return HostReply(Outcome.SUCCESS, rc=reply.rc, message=PROBE_OK,
-                             balance=self._balance, meaning=Meaning.OK)
+            return HostReply(
+                Outcome.SUCCESS,
+                rc=reply.rc,
+                message=PROBE_OK,
+                balance=self._balance,
+                meaning=Meaning.OK,
+            )
         return reply
 
     def health(self) -> bool:
@@ -239,8 +311,11 @@ def _in_indonesian(reply: HostReply) -> HostReply:
     said = reply.message
     if reply.outcome is Outcome.SUCCESS or not reply.cashier_text:
         return reply
-    words = reply.cashier_text if not said or said in reply.cashier_text else (
-        f"{reply.cashier_text} ({said})")
+    words = (
+        reply.cashier_text
+        if not said or said in reply.cashier_text
+        else (f"{reply.cashier_text} ({said})")
+    )
     return replace(reply, message=words[:200])
 
 
@@ -251,8 +326,14 @@ def _tr_id(ticket: Ticket) -> int | None:
 
 def build(reach: Reach) -> IakHost:
     """The adapter ``[host] adapter = "iak"`` names (``loket.host.registry``)."""
-    return IakHost(reach.url, reach.account, reach.key,
-                   min_status_interval_s=reach.status_interval_s,
-                   connect_timeout_s=reach.connect_timeout_s, read_timeout_s=reach.read_timeout_s,
-                   total_timeout_s=reach.total_timeout_s, late_request_s=reach.late_request_s,
-                   clock=reach.clock)
+    return IakHost(
+        reach.url,
+        reach.account,
+        reach.key,
+        min_status_interval_s=reach.status_interval_s,
+        connect_timeout_s=reach.connect_timeout_s,
+        read_timeout_s=reach.read_timeout_s,
+        total_timeout_s=reach.total_timeout_s,
+        late_request_s=reach.late_request_s,
+        clock=reach.clock,
+    )

@@ -31,11 +31,33 @@ PAID_ALREADY = frozenset({"01", "34", "40"})  # after our own attempt it may be 
 PAID_UP = frozenset({"01", "34"})  # to an inquiry: the months asked for are paid (40: some are)
 
 UNKNOWN = frozenset({"05", "201", "103", "105", "91", "92"})  # payments (inference)
-REJECTED = frozenset({"03", "17", "20", "94", "100", "101", "102", "106", "107", "109", "110",
-                      "117", "118"})
+REJECTED = frozenset(
+    {"03", "17", "20", "94", "100", "101", "102", "106", "107", "109", "110", "117", "118"}
+)
 USED_UP = frozenset({"04", "06", "09", "33", "38"})  # R′: nothing posted, the reference is spent
-FINAL = frozenset({"01", "34", "40", "07", "37", "08", "13", "10", "14", "15", "16", "108",
-                   "30", "36", "41", "31", "32", "35", "93"})
+FINAL = frozenset(
+    {
+        "01",
+        "34",
+        "40",
+        "07",
+        "37",
+        "08",
+        "13",
+        "10",
+        "14",
+        "15",
+        "16",
+        "108",
+        "30",
+        "36",
+        "41",
+        "31",
+        "32",
+        "35",
+        "93",
+    }
+)
 CONTRADICT_FAILED = NOT_RECEIVED | {SUCCESS, PENDING, REF_TAKEN}  # never with status 2
 
 # Outcomes that decide something (the cash owed back, a new reference, a retry of the same
@@ -72,21 +94,54 @@ def classify(context: Context, rc: str) -> Outcome:
 
 M = Meaning
 MEANINGS: dict[str, Meaning] = {
-    "00": M.OK, "39": M.PENDING, "42": M.ONLY_INQUIRED, "02": M.ONLY_INQUIRED,
-    "11": M.REFERENCE_REUSED, "33": M.RATE_LIMITED,
-    "04": M.STALE_QUOTE, "06": M.STALE_QUOTE, "09": M.STALE_QUOTE, "38": M.STALE_QUOTE,
-    "05": M.HOST_FAULT, "201": M.HOST_FAULT, "103": M.HOST_FAULT, "105": M.HOST_FAULT,
-    "91": M.HOST_FAULT, "92": M.HOST_FAULT,
-    "03": M.BAD_REQUEST, "101": M.BAD_REQUEST, "107": M.BAD_REQUEST, "117": M.BAD_REQUEST,
-    "17": M.DEPOSIT_LOW, "20": M.PRODUCT_UNKNOWN, "106": M.PRODUCT_DOWN,
-    "94": M.ACCOUNT_REFUSED, "118": M.ACCOUNT_REFUSED, "100": M.AUTH_REFUSED,
-    "102": M.IP_REFUSED, "109": M.CUT_OFF, "110": M.CUT_OFF,
-    "01": M.ALREADY_PAID, "34": M.ALREADY_PAID, "40": M.PARTLY_PAID,
-    "07": M.FAILED, "37": M.FAILED, "08": M.NUMBER_BLOCKED, "13": M.NUMBER_BLOCKED,
-    "10": M.NO_BILL, "14": M.NUMBER_UNKNOWN,
-    "15": M.NUMBER_MALFORMED, "16": M.NUMBER_MALFORMED, "108": M.NUMBER_MALFORMED,
-    "30": M.NOT_PAYABLE, "36": M.NOT_PAYABLE, "41": M.NOT_PAYABLE, "31": M.NOT_PAYABLE,
-    "32": M.NOT_PAYABLE, "35": M.NOT_PAYABLE, "93": M.BILL_CHANGED,
+    "00": M.OK,
+    "39": M.PENDING,
+    "42": M.ONLY_INQUIRED,
+    "02": M.ONLY_INQUIRED,
+    "11": M.REFERENCE_REUSED,
+    "33": M.RATE_LIMITED,
+    "04": M.STALE_QUOTE,
+    "06": M.STALE_QUOTE,
+    "09": M.STALE_QUOTE,
+    "38": M.STALE_QUOTE,
+    "05": M.HOST_FAULT,
+    "201": M.HOST_FAULT,
+    "103": M.HOST_FAULT,
+    "105": M.HOST_FAULT,
+    "91": M.HOST_FAULT,
+    "92": M.HOST_FAULT,
+    "03": M.BAD_REQUEST,
+    "101": M.BAD_REQUEST,
+    "107": M.BAD_REQUEST,
+    "117": M.BAD_REQUEST,
+    "17": M.DEPOSIT_LOW,
+    "20": M.PRODUCT_UNKNOWN,
+    "106": M.PRODUCT_DOWN,
+    "94": M.ACCOUNT_REFUSED,
+    "118": M.ACCOUNT_REFUSED,
+    "100": M.AUTH_REFUSED,
+    "102": M.IP_REFUSED,
+    "109": M.CUT_OFF,
+    "110": M.CUT_OFF,
+    "01": M.ALREADY_PAID,
+    "34": M.ALREADY_PAID,
+    "40": M.PARTLY_PAID,
+    "07": M.FAILED,
+    "37": M.FAILED,
+    "08": M.NUMBER_BLOCKED,
+    "13": M.NUMBER_BLOCKED,
+    "10": M.NO_BILL,
+    "14": M.NUMBER_UNKNOWN,
+    "15": M.NUMBER_MALFORMED,
+    "16": M.NUMBER_MALFORMED,
+    "108": M.NUMBER_MALFORMED,
+    "30": M.NOT_PAYABLE,
+    "36": M.NOT_PAYABLE,
+    "41": M.NOT_PAYABLE,
+    "31": M.NOT_PAYABLE,
+    "32": M.NOT_PAYABLE,
+    "35": M.NOT_PAYABLE,
+    "93": M.BILL_CHANGED,
 }
 
 

@@ -169,8 +169,10 @@ def parse(raw: bytes, content_type: str) -> DataIn:
     try:
         return ReplyIn.model_validate(decode_json(raw)).data
     except ValidationError as exc:
-        where = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
-                          for e in exc.errors(include_input=False)[:3])
+        where = "; ".join(
+            f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
+            for e in exc.errors(include_input=False)[:3]
+        )
         raise Refused(where) from None
 
 
@@ -186,8 +188,11 @@ def _echoes(data: DataIn, sent: Sent, success: bool) -> None:
     """The reply is for what was sent: its ref_id, tr_id, number and product."""
     if sent.ref_id and (data.ref_id != sent.ref_id) and (success or data.ref_id is not None):
         raise Odd(HOST_MISMATCH, "the reply is for another ref_id")
-    if sent.tr_id is not None and (data.tr_id != sent.tr_id) and (
-            success or data.tr_id is not None):
+    if (
+        sent.tr_id is not None
+        and (data.tr_id != sent.tr_id)
+        and (success or data.tr_id is not None)
+    ):
         raise Odd(HOST_MISMATCH, "the reply is for another tr_id")
     if sent.hp and data.hp != sent.hp and (success or data.hp is not None):
         raise Odd(HOST_MISMATCH, "the reply is for another number")  # a success must name it
@@ -198,8 +203,16 @@ def _echoes(data: DataIn, sent: Sent, success: bool) -> None:
 def bill_of(data: DataIn, sent: Sent, *, need_members: bool) -> FamilyBill:
     """The count-only bill a success carries; ``Odd`` when a part is missing or does not add up."""
     desc = data.desc if isinstance(data.desc, DescIn) else DescIn()
-    needed = (data.tr_id, data.ref_id, data.tr_name, data.period, data.nominal, data.admin,
-              data.price, data.selling_price)
+    needed = (
+        data.tr_id,
+        data.ref_id,
+        data.tr_name,
+        data.period,
+        data.nominal,
+        data.admin,
+        data.price,
+        data.selling_price,
+    )
     if any(v is None for v in needed):
         raise Odd(HOST_GARBLED, "a success without its bill")
     assert data.nominal is not None and data.admin is not None and data.price is not None
@@ -216,11 +229,20 @@ def bill_of(data: DataIn, sent: Sent, *, need_members: bool) -> FamilyBill:
     hp = data.hp or sent.hp
     return FamilyBill(
         va_no=hp if len(hp) == VA_LENGTH and hp.startswith(VA_PREFIXES) else "",
-        head_name=data.tr_name or "", branch=desc.nama_cabang, members=(), periods=(),
+        head_name=data.tr_name or "",
+        branch=desc.nama_cabang,
+        members=(),
+        periods=(),
         arrears_months=0,  # a count-only host does not say which months are arrears
-        months_ahead=sent.months_ahead, premium=int(data.nominal), host_admin=int(data.admin),
-        agent_price=int(data.selling_price), customer_no=hp, member_count=members,
-        month_count=data.period, quote_ref=data.ref_id or "", quote_tx=str(data.tr_id),
+        months_ahead=sent.months_ahead,
+        premium=int(data.nominal),
+        host_admin=int(data.admin),
+        agent_price=int(data.selling_price),
+        customer_no=hp,
+        member_count=members,
+        month_count=data.period,
+        quote_ref=data.ref_id or "",
+        quote_tx=str(data.tr_id),
     )
 
 
@@ -232,10 +254,16 @@ def _paid(data: DataIn, sent: Sent) -> HostReply:
         raise Odd(HOST_GARBLED, "a payment success needs its datetime")
     if sent.amount is not None and bill.premium != sent.amount:
         raise Odd(HOST_MISMATCH, f"nominal {bill.premium} paid, {sent.amount} collected")
-    return HostReply(Outcome.SUCCESS, rc=data.response_code, message=data.message, bill=bill,
-                     sn=data.noref or str(data.tr_id), paid_at=data.datetime,
-                     balance=None if data.balance is None else int(data.balance),
-                     meaning=Meaning.PAID)
+    return HostReply(
+        Outcome.SUCCESS,
+        rc=data.response_code,
+        message=data.message,
+        bill=bill,
+        sn=data.noref or str(data.tr_id),
+        paid_at=data.datetime,
+        balance=None if data.balance is None else int(data.balance),
+        meaning=Meaning.PAID,
+    )
 
 
 def judge(http_status: int, data: DataIn, sent: Sent) -> HostReply:
@@ -253,8 +281,13 @@ def judge(http_status: int, data: DataIn, sent: Sent) -> HostReply:
         return _status(data, sent, status)
     if rc == codes.SUCCESS:
         if sent.context == "inquiry":
-            return HostReply(Outcome.SUCCESS, rc=rc, message=data.message,
-                             bill=bill_of(data, sent, need_members=True), meaning=Meaning.OK)
+            return HostReply(
+                Outcome.SUCCESS,
+                rc=rc,
+                message=data.message,
+                bill=bill_of(data, sent, need_members=True),
+                meaning=Meaning.OK,
+            )
         if sent.context == "pay":
             return _paid(data, sent)
         raise Odd(HOST_INCONSISTENT, "a checkstatus success without its status")
@@ -265,10 +298,15 @@ def judge(http_status: int, data: DataIn, sent: Sent) -> HostReply:
         raise Odd(codes.unnamed_text(sent.context, rc, data.message), f"rc {rc} names no request")
     if rc == codes.PENDING and outcome is Outcome.PENDING and data.tr_id is None:
         raise Odd(HOST_INCONSISTENT, "pending without its tr_id")
-    return HostReply(outcome, rc=rc, message=data.message, balance=balance,
-                     cashier_text=codes.cashier_text(rc, data.message, sent.context),
-                     meaning=codes.meaning(sent.context, rc),
-                     retry_after_s=codes.RETRY_AFTER_S if rc == codes.RATE_LIMIT else None)
+    return HostReply(
+        outcome,
+        rc=rc,
+        message=data.message,
+        balance=balance,
+        cashier_text=codes.cashier_text(rc, data.message, sent.context),
+        meaning=codes.meaning(sent.context, rc),
+        retry_after_s=codes.RETRY_AFTER_S if rc == codes.RATE_LIMIT else None,
+    )
 
 
 def _status(data: DataIn, sent: Sent, status: int) -> HostReply:
@@ -281,15 +319,32 @@ def _status(data: DataIn, sent: Sent, status: int) -> HostReply:
     if status == 1 and rc == codes.SUCCESS:
         return _paid(data, sent)
     if status == 3 and rc == codes.PENDING:
-        return HostReply(Outcome.PENDING, rc=rc, message=data.message, balance=balance,
-                         cashier_text=text, meaning=Meaning.PENDING)
+        return HostReply(
+            Outcome.PENDING,
+            rc=rc,
+            message=data.message,
+            balance=balance,
+            cashier_text=text,
+            meaning=Meaning.PENDING,
+        )
     if status == 0 and rc in codes.NOT_RECEIVED:
-        return HostReply(Outcome.UNKNOWN, rc=rc, message=data.message, balance=balance,
-                         cashier_text=text, meaning=Meaning.ONLY_INQUIRED)
+        return HostReply(
+            Outcome.UNKNOWN,
+            rc=rc,
+            message=data.message,
+            balance=balance,
+            cashier_text=text,
+            meaning=Meaning.ONLY_INQUIRED,
+        )
     if status == 2 and rc not in codes.CONTRADICT_FAILED:
         # failed: final, unless its code says the reference is merely spent (a new one may pay)
         spent = rc in codes.REJECTED | codes.USED_UP
-        return HostReply(Outcome.NOT_POSTED if spent else Outcome.FINAL_FAILURE, rc=rc,
-                         message=data.message, balance=balance, cashier_text=text,
-                         meaning=codes.MEANINGS.get(rc, Meaning.FAILED))
+        return HostReply(
+            Outcome.NOT_POSTED if spent else Outcome.FINAL_FAILURE,
+            rc=rc,
+            message=data.message,
+            balance=balance,
+            cashier_text=text,
+            meaning=codes.MEANINGS.get(rc, Meaning.FAILED),
+        )
     raise Odd(HOST_INCONSISTENT, f"status {status} with rc {rc}")

@@ -63,32 +63,54 @@ class NativeHost:
         # The whole call — connect, send, headers, body — ends by this, however the host drips.
         self.total_timeout_s = total_timeout_s or connect_timeout_s + read_timeout_s
         timeout = httpx.Timeout(read_timeout_s, connect=connect_timeout_s)
-        self._http = httpx.Client(base_url=url.rstrip("/"), timeout=timeout,
-                                  transport=transport or DeadlineTransport(),
-                                  follow_redirects=False)
+        self._http = httpx.Client(
+            base_url=url.rstrip("/"),
+            timeout=timeout,
+            transport=transport or DeadlineTransport(),
+            follow_redirects=False,
+        )
 
     def __repr__(self) -> str:  # never show the key
         return f"NativeHost({str(self._http.base_url)!r}, agent={self.agent_id!r})"
 
     # -- one exchange -----------------------------------------------------------------------
-    def _exchange(self, method: str, path: str, body: Mapping[str, object] | None, *, sign: bool = True,
-                  cap: int = MAX_BODY_BYTES) -> tuple[int, str, bytes]:
+    def _exchange(
+        self,
+        method: str,
+        path: str,
+        body: Mapping[str, object] | None,
+        *,
+        sign: bool = True,
+        cap: int = MAX_BODY_BYTES,
+    ) -> tuple[int, str, bytes]:
         """``(http status, content type, body)``; raises ``NoAnswer``."""
         raw = b"" if body is None else json.dumps(body, separators=(",", ":")).encode()
 
         def build() -> httpx.Request:
-            request = self._http.build_request(method, path, content=raw, headers={
-                "Content-Type": "application/json", "Accept-Encoding": "gzip"})
+            request = self._http.build_request(
+                method,
+                path,
+                content=raw,
+                headers={"Content-Type": "application/json", "Accept-Encoding": "gzip"},
+            )
             if sign:  # the target as it goes on the wire: path and query
                 target = request.url.raw_path.decode("ascii")
                 stamp = self._stamps.issue(self.agent_id, method, str(request.url), raw)
                 request.headers.update(
-                    signed_headers(self.agent_id, self._key, method, target, raw, stamp))
+                    signed_headers(self.agent_id, self._key, method, target, raw, stamp)
+                )
             return request
+
         def once() -> tuple[int, str, bytes]:
-            return exchange(self._http, build, self.total_timeout_s, cap=cap,
-                            accept=lambda status: status in replies.BODY_STATUSES,
-                            what=f"host call {method} {path}")
+            return exchange(
+                self._http,
+                build,
+                self.total_timeout_s,
+                cap=cap,
+                accept=lambda status: status in replies.BODY_STATUSES,
+                what=f"host call {method} {path}",
+            )
+
         answer = once()
         if sign and answer[0] == 401:
             # Refused, so nothing was recorded. Another process may have sent this very request in
@@ -121,8 +143,9 @@ class NativeHost:
         return self._call("/v1/inquiry", body, Sent("inquiry", ref_id, customer_no, months_ahead))
 
     def payment(self, request: PaymentRequest) -> HostReply:
-        sent = Sent("payment", request.ref_id, request.customer_no, request.months_ahead,
-                    request.amount)
+        sent = Sent(
+            "payment", request.ref_id, request.customer_no, request.months_ahead, request.amount
+        )
         return self._call("/v1/payment", asdict(request), sent)
 
     def status(self, ticket: Ticket | str) -> HostReply:
@@ -142,8 +165,9 @@ class NativeHost:
     def booked(self, day: datetime.date) -> list[Booked] | None:
         """The simulator's ``GET /_sim/ledger`` for ``day``; a real host has none (404)."""
         try:
-            status, content_type, content = self._exchange("GET", "/_sim/ledger", None,
-                                                           cap=LEDGER_MAX_BYTES)
+            status, content_type, content = self._exchange(
+                "GET", "/_sim/ledger", None, cap=LEDGER_MAX_BYTES
+            )
             if status != 200:
                 return None
             return replies.booked(content, content_type, day)
@@ -159,5 +183,11 @@ class NativeHost:
 
 def build(reach: Reach) -> NativeHost:
     """The adapter ``[host] adapter = "loket"`` names (``loket.host.registry``)."""
-    return NativeHost(reach.url, reach.account, reach.key, reach.connect_timeout_s,
-                      reach.read_timeout_s, total_timeout_s=reach.total_timeout_s)
+    return NativeHost(
+        reach.url,
+        reach.account,
+        reach.key,
+        reach.connect_timeout_s,
+        reach.read_timeout_s,
+        total_timeout_s=reach.total_timeout_s,
+    )

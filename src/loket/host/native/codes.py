@@ -17,23 +17,37 @@ M = Meaning
 RC_TABLE: dict[str, tuple[Outcome, Meaning, str]] = {
     "00": (Outcome.SUCCESS, M.OK, "Berhasil"),
     "03": (Outcome.PENDING, M.PENDING, "Sedang diproses biller, status akan dicek ulang"),
-    "34": (Outcome.FINAL_FAILURE, M.ALREADY_PAID,
-           "Tagihan sudah lunas, tidak ada yang perlu dibayar"),
+    "34": (
+        Outcome.FINAL_FAILURE,
+        M.ALREADY_PAID,
+        "Tagihan sudah lunas, tidak ada yang perlu dibayar",
+    ),
     "40": (Outcome.REJECTED, M.BAD_REQUEST, "Permintaan ditolak host (format salah)"),
-    "41": (Outcome.REJECTED, M.AUTH_REFUSED,
-           "Autentikasi ke host gagal — hubungi pemilik loket"),
-    "44": (Outcome.REJECTED, M.DEPOSIT_LOW,
-           "Saldo deposit agen tidak cukup — hubungi pemilik loket"),
-    "49": (Outcome.REJECTED, M.REFERENCE_REUSED,
-           "Nomor referensi sudah dipakai untuk transaksi lain"),
+    "41": (Outcome.REJECTED, M.AUTH_REFUSED, "Autentikasi ke host gagal — hubungi pemilik loket"),
+    "44": (
+        Outcome.REJECTED,
+        M.DEPOSIT_LOW,
+        "Saldo deposit agen tidak cukup — hubungi pemilik loket",
+    ),
+    "49": (
+        Outcome.REJECTED,
+        M.REFERENCE_REUSED,
+        "Nomor referensi sudah dipakai untuk transaksi lain",
+    ),
     "50": (Outcome.NOT_POSTED, M.NOT_POSTED, "Transaksi belum tercatat di host"),
     "54": (Outcome.FINAL_FAILURE, M.NUMBER_UNKNOWN, "Nomor peserta tidak ditemukan"),
     "57": (Outcome.FINAL_FAILURE, M.NUMBER_MALFORMED, "Format nomor peserta salah"),
-    "58": (Outcome.REJECTED, M.CUT_OFF,
-           "Sedang cut-off tengah malam, coba lagi beberapa menit lagi"),
+    "58": (
+        Outcome.REJECTED,
+        M.CUT_OFF,
+        "Sedang cut-off tengah malam, coba lagi beberapa menit lagi",
+    ),
     "60": (Outcome.FINAL_FAILURE, M.NOT_PAYABLE, "Peserta tidak dapat dibayar di loket ini"),
-    "84": (Outcome.FINAL_FAILURE, M.BILL_CHANGED,
-           "Jumlah tagihan berubah, lakukan cek tagihan ulang"),
+    "84": (
+        Outcome.FINAL_FAILURE,
+        M.BILL_CHANGED,
+        "Jumlah tagihan berubah, lakukan cek tagihan ulang",
+    ),
     "99": (Outcome.UNKNOWN, M.HOST_FAULT, "Gangguan di host, status akan dicek ulang"),
 }
 
@@ -45,8 +59,7 @@ NOT_PAYABLE_HERE = "60"  # PBI or PPU: the host's words say which
 SUCCESS_RC = "00"
 PENDING_RC = "03"
 
-_BY_WORD = {"success": Outcome.SUCCESS, "pending": Outcome.PENDING,
-            "failed": Outcome.FINAL_FAILURE}
+_BY_WORD = {"success": Outcome.SUCCESS, "pending": Outcome.PENDING, "failed": Outcome.FINAL_FAILURE}
 
 
 def classify(status: str, rc: str) -> Outcome:
@@ -62,8 +75,11 @@ def meaning(status: str, rc: str, endpoint: str = "") -> Meaning:
     if rc in RC_TABLE:
         found = RC_TABLE[rc][1]
     else:
-        found = {Outcome.SUCCESS: M.OK, Outcome.PENDING: M.PENDING,
-                 Outcome.FINAL_FAILURE: M.FAILED}.get(classify(status, rc), M.UNKNOWN)
+        found = {
+            Outcome.SUCCESS: M.OK,
+            Outcome.PENDING: M.PENDING,
+            Outcome.FINAL_FAILURE: M.FAILED,
+        }.get(classify(status, rc), M.UNKNOWN)
     if found is M.OK and endpoint in ("payment", "status"):
         return M.PAID
     return found

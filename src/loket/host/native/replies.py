@@ -93,12 +93,18 @@ class BillIn(Strict):
 
     def to_bill(self, customer_no: str = "", inquired_at: str = "") -> FamilyBill:
         return FamilyBill(
-            va_no=self.va_no, head_name=self.head_name, branch=self.branch,
+            va_no=self.va_no,
+            head_name=self.head_name,
+            branch=self.branch,
             members=tuple(Member(m.card_no, m.name, m.klass) for m in self.members),
             periods=tuple(Month.parse(p) for p in self.periods),
-            arrears_months=self.arrears_months, months_ahead=self.months_ahead,
-            premium=self.premium, host_admin=self.admin, agent_price=self.agent_price,
-            customer_no=customer_no, inquired_at=inquired_at,
+            arrears_months=self.arrears_months,
+            months_ahead=self.months_ahead,
+            premium=self.premium,
+            host_admin=self.admin,
+            agent_price=self.agent_price,
+            customer_no=customer_no,
+            inquired_at=inquired_at,
         )
 
 
@@ -157,11 +163,13 @@ def _outcome(http_status: int, answer: AnswerIn, sent: Sent) -> Outcome:
         return Outcome.REJECTED
     paired = {"success": "00", "pending": "03"}
     if answer.status in paired:
-        if answer.rc != paired[answer.status] or (answer.status == "pending"
-                                                  and sent.endpoint not in ("payment", "status")):
+        if answer.rc != paired[answer.status] or (
+            answer.status == "pending" and sent.endpoint not in ("payment", "status")
+        ):
             raise Odd(HOST_INCONSISTENT, f"{answer.status} with rc {answer.rc}")
     elif answer.rc in ("00", "03", *PROTOCOL_ERROR_RC.values()) or (
-            answer.rc == STATUS_ONLY_RC and sent.endpoint != "status"):
+        answer.rc == STATUS_ONLY_RC and sent.endpoint != "status"
+    ):
         raise Odd(HOST_INCONSISTENT, f"failed with rc {answer.rc}")
     return codes.classify(answer.status, answer.rc)
 
@@ -189,8 +197,11 @@ def _judge(http_status: int, raw: bytes, content_type: str, sent: Sent) -> HostR
         answer = parse_as(AnswerIn, data_envelope(raw, content_type))
     except Refused as exc:
         raise Odd(HOST_GARBLED, str(exc)) from None
-    if sent.ref_id and (answer.ref_id != sent.ref_id) and (
-            http_status == 200 or answer.ref_id is not None):
+    if (
+        sent.ref_id
+        and (answer.ref_id != sent.ref_id)
+        and (http_status == 200 or answer.ref_id is not None)
+    ):
         raise Odd(HOST_MISMATCH, "the reply is for another ref_id")
     outcome = _outcome(http_status, answer, sent)
     if answer.bill is not None and sent.customer_no and not answer.bill.owns(sent.customer_no):
@@ -198,9 +209,16 @@ def _judge(http_status: int, raw: bytes, content_type: str, sent: Sent) -> HostR
     if outcome is Outcome.SUCCESS:
         _check_success(answer, sent)
     bill = answer.bill.to_bill(sent.customer_no, answer.inquired_at) if answer.bill else None
-    return HostReply(outcome, rc=answer.rc, message=answer.message, bill=bill, sn=answer.sn,
-                     paid_at=answer.paid_at, balance=answer.balance,
-                     meaning=codes.meaning(answer.status, answer.rc, sent.endpoint))
+    return HostReply(
+        outcome,
+        rc=answer.rc,
+        message=answer.message,
+        bill=bill,
+        sn=answer.sn,
+        paid_at=answer.paid_at,
+        balance=answer.balance,
+        meaning=codes.meaning(answer.status, answer.rc, sent.endpoint),
+    )
 
 
 def judge(http_status: int, raw: bytes, content_type: str, sent: Sent) -> tuple[HostReply, str]:
@@ -228,8 +246,14 @@ def booked(raw: bytes, content_type: str, day: date) -> list[Booked]:
     is odd: a ledger that is partly unreadable cannot say what was booked."""
     ledger = parse_as(LedgerIn, data_envelope(raw, content_type))
     return [
-        Booked(ref_id=e.ref_id, premium=e.premium, sn=e.sn, paid_at=e.paid_at, va_no=e.va_no,
-               periods=tuple(e.periods))
+        Booked(
+            ref_id=e.ref_id,
+            premium=e.premium,
+            sn=e.sn,
+            paid_at=e.paid_at,
+            va_no=e.va_no,
+            periods=tuple(e.periods),
+        )
         for e in ledger.entries
         if datetime.fromisoformat(e.paid_at).astimezone(WIB).date() == day
     ]

@@ -3,7 +3,10 @@
 from alembic import context
 
 config = context.config
-context.configure(connection=config.attributes["connection"], target_metadata=None,
-                  version_table="loket_hub_version")
+context.configure(
+    connection=config.attributes["connection"],
+    target_metadata=None,
+    version_table="loket_hub_version",
+)
 with context.begin_transaction():
     context.run_migrations()

@@ -56,8 +56,7 @@ class HubDay:
 
 def labelled(terminal: str, figures: Figures) -> list[CashierFigures]:
     """A counter's cashiers named with their outlet."""
-    return [replace(c, cashier_id=cashier_at(terminal, c.cashier_id))
-            for c in figures.by_cashier]
+    return [replace(c, cashier_id=cashier_at(terminal, c.cashier_id)) for c in figures.by_cashier]
 
 
 def next_outlet(outlets: list[Outlet], shown: str) -> str:
@@ -70,8 +69,13 @@ def next_outlet(outlets: list[Outlet], shown: str) -> str:
 class HubView:
     """Reads the hub for the dashboard; every call goes to the database (run it in a worker)."""
 
-    def __init__(self, engine: Engine, clock: Clock | None = None, shop: Shop | None = None,
-                 folder: Path | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        clock: Clock | None = None,
+        shop: Shop | None = None,
+        folder: Path | None = None,
+    ) -> None:
         self.engine = engine
         self.clock = clock or SystemClock()
         self.shop = shop or Shop("Semua outlet")
@@ -91,16 +95,24 @@ class HubView:
             fig = found.outlets.get(terminal) or Figures(start, end)
             heard = hub_outlets.silent_for(status, now) if status else "tidak terdaftar"
             late = status is None or status.behind(day, now)
-            outlets.append(Outlet(terminal, fig, status, heard, late,
-                                  found.set_aside.get(terminal, 0)))
+            outlets.append(
+                Outlet(terminal, fig, status, heard, late, found.set_aside.get(terminal, 0))
+            )
         if shown != ALL:
             figures = found.outlets.get(shown) or Figures(start, end)
         else:
-            figures = replace(found.all, by_cashier=sorted(
-                (c for t, f in found.outlets.items() for c in labelled(t, f)),
-                key=lambda c: (-c.taken, c.cashier_id)))
-        accounts = [a for a in hub_outlets.host_accounts(self.engine, start, end, found.outlets)
-                    if shown == ALL or shown in a.terminals]
+            figures = replace(
+                found.all,
+                by_cashier=sorted(
+                    (c for t, f in found.outlets.items() for c in labelled(t, f)),
+                    key=lambda c: (-c.taken, c.cashier_id),
+                ),
+            )
+        accounts = [
+            a
+            for a in hub_outlets.host_accounts(self.engine, start, end, found.outlets)
+            if shown == ALL or shown in a.terminals
+        ]
         return HubDay(day, shown, figures, outlets, accounts)
 
     def report(self, kind: str, day: date) -> HubWritten:
@@ -108,14 +120,19 @@ class HubView:
         outlet, into the report folder."""
         private_folder(self.folder)  # reports hold names and money: the owner's eyes only
         daily = kind == "daily"
-        name = (f"laporan-hub-harian-{day.isoformat()}" if daily
-                else f"laporan-hub-bulanan-{day:%Y-%m}")
-        return hub_reports.write(self.engine, self.shop, iso(self.clock.now()),
-                                 day=day if daily else None,
-                                 month=None if daily else (day.year, day.month),
-                                 pdf=self.folder / f"{name}.pdf",
-                                 xlsx=self.folder / f"{name}.xlsx",
-                                 csv=self.folder / f"{name}.csv")
+        name = (
+            f"laporan-hub-harian-{day.isoformat()}" if daily else f"laporan-hub-bulanan-{day:%Y-%m}"
+        )
+        return hub_reports.write(
+            self.engine,
+            self.shop,
+            iso(self.clock.now()),
+            day=day if daily else None,
+            month=None if daily else (day.year, day.month),
+            pdf=self.folder / f"{name}.pdf",
+            xlsx=self.folder / f"{name}.xlsx",
+            csv=self.folder / f"{name}.csv",
+        )
 
     def close(self) -> None:
         self.engine.dispose()

@@ -40,15 +40,20 @@ def connect(hub: HubConfig | None, url: str | None = None) -> Engine:
     """The hub named by ``url`` (an admin's command line) or by ``[hub]``; the password always
     from the environment variable ``[hub] password_env`` names (or $LOKET_HUB_PASSWORD)."""
     if url is None and hub is None:
-        raise HubNotConfigured("Hub belum diatur: tambahkan bagian [hub] (url, password_env) "
-                               "ke konfigurasi, atau beri --url")
+        raise HubNotConfigured(
+            "Hub belum diatur: tambahkan bagian [hub] (url, password_env) "
+            "ke konfigurasi, atau beri --url"
+        )
     if url is not None:
         try:
             url = check_hub_url(url)
         except ValueError as exc:
             raise HubNotConfigured(f"--url: {exc}") from None
-        password = (hub.password() if hub and hub.password_env
-                    else os.environ.get("LOKET_HUB_PASSWORD") or None)
+        password = (
+            hub.password()
+            if hub and hub.password_env
+            else os.environ.get("LOKET_HUB_PASSWORD") or None
+        )
     elif hub is not None:
         url, password = hub.url, hub.password()
     else:
@@ -88,9 +93,13 @@ class HubDesk:
 
     def pusher(self) -> Pusher:
         host = self.config.host
-        return Pusher(self.engine, self.hub(), self.terminal,
-                      host_account=host_account(host.adapter, host.account),
-                      settlement=host.settlement)
+        return Pusher(
+            self.engine,
+            self.hub(),
+            self.terminal,
+            host_account=host_account(host.adapter, host.account),
+            settlement=host.settlement,
+        )
 
     def push(self) -> int:
         """``loket hub push --once``: everything waiting, now; how many rows went."""
@@ -98,7 +107,9 @@ class HubDesk:
 
     def _forget(self) -> None:
         try:
-            outbox.forget(self.engine, SystemClock().now().astimezone(UTC).isoformat(timespec="seconds"))
+            outbox.forget(
+                self.engine, SystemClock().now().astimezone(UTC).isoformat(timespec="seconds")
+            )
         except LoketError as exc:  # a busy or full disk: the next start tries again
             log.warning("hub outbox not trimmed: %s", exc)
 
@@ -130,8 +141,12 @@ class HubDesk:
             if ref not in there:
                 found.append(Difference(ref, f"{ref}: belum ada di hub"))
             elif there[ref] != (state, total):
-                found.append(Difference(ref, f"{ref}: di sini {state} {total}, di hub "
-                                             f"{there[ref][0]} {there[ref][1]}"))
+                found.append(
+                    Difference(
+                        ref,
+                        f"{ref}: di sini {state} {total}, di hub {there[ref][0]} {there[ref][1]}",
+                    )
+                )
         for ref in sorted(set(there) - set(here)):
             found.append(Difference(ref, f"{ref}: ada di hub, tidak ada di sini"))
         return found
@@ -160,8 +175,9 @@ def init_hub(hub: HubConfig | None, url: str | None) -> int:
         engine.dispose()
 
 
-def add_role(hub: HubConfig | None, url: str | None, name: str, *,
-             owner_role: bool = False) -> NewRole:
+def add_role(
+    hub: HubConfig | None, url: str | None, name: str, *, owner_role: bool = False
+) -> NewRole:
     from loket.hub import schema
 
     engine = connect(hub, url)

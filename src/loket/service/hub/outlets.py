@@ -84,11 +84,14 @@ def outlets_period(hub: Engine, start: str, end: str, label: str) -> OutletsDay:
         if r.state == S.SUCCESS:
             d[1] += r.count
             d[2] += r.agent_price
-    return OutletsDay(label, fold(rows, start, end),
-                      {t: fold(rs, start, end) for t, rs in sorted(by_terminal.items())},
-                      owner.counters(hub),
-                      [(d, n, ok, cost) for d, (n, ok, cost) in sorted(days.items())],
-                      owner.set_aside(hub, start, end))
+    return OutletsDay(
+        label,
+        fold(rows, start, end),
+        {t: fold(rs, start, end) for t, rs in sorted(by_terminal.items())},
+        owner.counters(hub),
+        [(d, n, ok, cost) for d, (n, ok, cost) in sorted(days.items())],
+        owner.set_aside(hub, start, end),
+    )
 
 
 def write_csv(day: OutletsDay, out: str | Path) -> int:
@@ -117,8 +120,9 @@ def silent_for(status: CounterStatus, now: datetime) -> str:
     return f"{hours} jam lalu" if hours < 48 else f"{hours // 24} hari lalu"
 
 
-def host_accounts(hub: Engine, start: str, end: str,
-                  outlets: dict[str, Figures] | None = None) -> list[AccountBooks]:
+def host_accounts(
+    hub: Engine, start: str, end: str, outlets: dict[str, Figures] | None = None
+) -> list[AccountBooks]:
     """Every host account the outlets pay from, with its deposit's movement over [start, end).
 
     Counters that share an account are read as one deposit (their balances interleave); a
@@ -136,8 +140,9 @@ def host_accounts(hub: Engine, start: str, end: str,
         if settlement is None and deposit is not None and not deposit.known:
             deposit = None  # nothing to say about a deposit nobody has read
         cost = sum(outlets[t].host_cost for t in terminals if t in outlets) if outlets else 0
-        found.append(AccountBooks("" if name.startswith("?") else name, terminals, settlement,
-                                  deposit, cost))
+        found.append(
+            AccountBooks("" if name.startswith("?") else name, terminals, settlement, deposit, cost)
+        )
     return found
 
 
@@ -151,5 +156,8 @@ def _movement(hub: Engine, terminals: list[str], start: str, end: str) -> Deposi
 def deposits(hub: Engine, start: str, end: str) -> dict[str, DepositMovement]:
     """The deposit per host account over [start, end) (the dashboard's): account ->
     movement; post-paid accounts, and those the hub cannot name, are left out."""
-    return {a.account: a.deposit for a in host_accounts(hub, start, end)
-            if a.account and a.deposit is not None}
+    return {
+        a.account: a.deposit
+        for a in host_accounts(hub, start, end)
+        if a.account and a.deposit is not None
+    }

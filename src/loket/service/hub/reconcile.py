@@ -53,8 +53,7 @@ class OutletsReconciliation:
         def outlet(o: Outlet) -> dict[str, object]:
             return {**asdict(o), "pushed_at": o.pushed_at.isoformat() if o.pushed_at else None}
 
-        return {**self.result.as_json(),
-                "outlets": {t: outlet(o) for t, o in self.outlets.items()}}
+        return {**self.result.as_json(), "outlets": {t: outlet(o) for t, o in self.outlets.items()}}
 
 
 class PoliteAsker:
@@ -71,8 +70,10 @@ class PoliteAsker:
         if attempt is not None and interval and attempt.last_call_at:
             due = parse_iso(attempt.last_call_at) + timedelta(seconds=interval)
             if due > self.now:
-                return HostReply(Outcome.UNKNOWN, message=(
-                    f"belum boleh ditanya lagi sebelum {due:%H:%M:%S} (batas host)"))
+                return HostReply(
+                    Outcome.UNKNOWN,
+                    message=(f"belum boleh ditanya lagi sebelum {due:%H:%M:%S} (batas host)"),
+                )
         if time.monotonic() < self.quiet_until:
             return HostReply(Outcome.UNKNOWN, message="host meminta jeda; tidak ditanyakan")
         reply = self.host.status(ticket)
@@ -88,14 +89,16 @@ def _last_push(status: CounterStatus) -> str:
     return f"{status.terminal} terakhir mengirim {at:%d/%m %H:%M}, antrean {status.backlog}"
 
 
-def reconcile(hub: Engine, host: HostAdapter, day: date,
-              now: datetime | None = None) -> OutletsReconciliation:
+def reconcile(
+    hub: Engine, host: HostAdapter, day: date, now: datetime | None = None
+) -> OutletsReconciliation:
     """Every outlet's payments of ``day`` in the hub against ``host`` (the owner's account)."""
     now = now or SystemClock().now()
     held = ledger.day(hub, *day_range(day))
     counters = {c.terminal: c for c in owner.counters(hub)}
-    book = DayLedger(held.payments, held.attempts, lambda refs: ledger.find(hub, refs),
-                     per_outlet=True)
+    book = DayLedger(
+        held.payments, held.attempts, lambda refs: ledger.find(hub, refs), per_outlet=True
+    )
     result = compare(book, host, day.isoformat(), now, ask=PoliteAsker(host, now))
     unread = owner.set_aside(hub, *day_range(day))
     behind = {t for t, c in counters.items() if c.behind(day, now)}
@@ -104,18 +107,25 @@ def reconcile(hub: Engine, host: HostAdapter, day: date,
         maybe = f"; mungkin milik outlet yang belum mengirim semua ({', '.join(late)})"
         result.differences = [
             replace(d, detail=d.detail + maybe) if d.kind == "host_booked_not_local" else d
-            for d in result.differences]
+            for d in result.differences
+        ]
     for t in late:
         said = ([_last_push(counters[t])] if t in behind else []) + (
-            [unreadable(t, unread[t])] if t in unread else [])
-        result.differences.append(Difference("", "outlet_behind", "", "", 0, None,
-                                             "; ".join(said), t))
+            [unreadable(t, unread[t])] if t in unread else []
+        )
+        result.differences.append(
+            Difference("", "outlet_behind", "", "", 0, None, "; ".join(said), t)
+        )
     result.differences.sort(key=lambda d: (d.terminal or "~", d.kind == "outlet_behind"))
     return OutletsReconciliation(result, _outlets(result, held.payments, counters, late))
 
 
-def _outlets(result: Reconciliation, payments: list[Payment],
-             counters: dict[str, CounterStatus], late: list[str]) -> dict[str, Outlet]:
+def _outlets(
+    result: Reconciliation,
+    payments: list[Payment],
+    counters: dict[str, CounterStatus],
+    late: list[str],
+) -> dict[str, Outlet]:
     terminals = sorted(set(counters) | {p.terminal_id for p in payments} | set(late))
     outlets = {t: Outlet(t) for t in terminals}
     for terminal, status in counters.items():

@@ -60,8 +60,9 @@ def heard(status: CounterStatus) -> str:
     return status.pushed_at.astimezone(WIB).strftime("%d/%m/%Y %H:%M")
 
 
-def incomplete(counters: list[CounterStatus], end: str, now: datetime,
-               set_aside: dict[str, int] | None = None) -> str:
+def incomplete(
+    counters: list[CounterStatus], end: str, now: datetime, set_aside: dict[str, int] | None = None
+) -> str:
     """One line when the hub may lack some of a counter's rows of the period (the rule of
     ``CounterStatus.behind``: it never pushed, it had a queue at its last push, or it has been
     silent since before the period's end), or has set aside rows of it that it could not read:
@@ -83,15 +84,24 @@ def incomplete(counters: list[CounterStatus], end: str, now: datetime,
     return "Perhatian: angka mungkin belum lengkap: " + "; ".join(late) + "."
 
 
-def across(hub: Engine, day: OutletsDay, start: str, end: str,
-           now: datetime | None = None) -> Across:
+def across(
+    hub: Engine, day: OutletsDay, start: str, end: str, now: datetime | None = None
+) -> Across:
     status = {c.terminal: c for c in day.counters}
-    outlets = [OutletLine(t, day.outlets.get(t) or Figures(start, end),
-                          heard(status[t]) if t in status else "?",
-                          status[t].backlog if t in status else 0)
-               for t in sorted(set(day.outlets) | set(status))]  # a silent one too
-    return Across(outlets, host_accounts(hub, start, end, day.outlets),
-                  incomplete(day.counters, end, now or SystemClock().now(), day.set_aside))
+    outlets = [
+        OutletLine(
+            t,
+            day.outlets.get(t) or Figures(start, end),
+            heard(status[t]) if t in status else "?",
+            status[t].backlog if t in status else 0,
+        )
+        for t in sorted(set(day.outlets) | set(status))
+    ]  # a silent one too
+    return Across(
+        outlets,
+        host_accounts(hub, start, end, day.outlets),
+        incomplete(day.counters, end, now or SystemClock().now(), day.set_aside),
+    )
 
 
 def month_figures(hub: Engine, month: OutletsDay, now_iso: str) -> MonthFigures:
@@ -99,9 +109,17 @@ def month_figures(hub: Engine, month: OutletsDay, now_iso: str) -> MonthFigures:
     month's figures and daily volume (``outlets_month``), failures and resolution times."""
     start, end = month.all.start, month.all.end
     r = periods.resolution(hub, start, end, now_iso, SLA_HOURS)
-    return MonthFigures(times.month(start), month.all, month.daily, periods.failures(hub, start, end),
-                        r.resolved_within, r.resolved_late, r.open_within, r.open_late,
-                        median_h=r.median_h)
+    return MonthFigures(
+        times.month(start),
+        month.all,
+        month.daily,
+        periods.failures(hub, start, end),
+        r.resolved_within,
+        r.resolved_late,
+        r.open_within,
+        r.open_late,
+        median_h=r.median_h,
+    )
 
 
 def exceptions(hub: Engine, start: str, end: str) -> list[ExceptionRow]:
@@ -119,12 +137,14 @@ def _payments(hub: Engine, start: str, end: str) -> Iterator[tuple[object, ...]]
     return export.typed(export.OUTLET_COLUMNS, periods.payments(hub, start, end, sources))
 
 
-def _sheet(shop: Shop, title: str, now: str, b: Books, a: Across,
-           tables: list[TableParts]) -> Sheet:
+def _sheet(
+    shop: Shop, title: str, now: str, b: Books, a: Across, tables: list[TableParts]
+) -> Sheet:
     from loket.reports import xlsx as workbook
 
-    sheet = workbook.Sheet(f"{shop.name} — {title}", " · ".join(
-        [*header_lines(a), f"dibuat {stamp(now)} WIB"]))
+    sheet = workbook.Sheet(
+        f"{shop.name} — {title}", " · ".join([*header_lines(a), f"dibuat {stamp(now)} WIB"])
+    )
     if a.warning:
         sheet.subtitle += f" · {a.warning}"
     sheet.sections.append(("Ringkasan", summary_lines(b)))
@@ -139,24 +159,58 @@ def _sheet(shop: Shop, title: str, now: str, b: Books, a: Across,
 
 def _resolution_table(m: MonthFigures) -> TableParts:
     median = m.median_resolution_h
-    return ("Waktu penyelesaian", [("Penyelesaian (batas 2x24 jam)", "text"), ("Jumlah", "text")],
-            [["Selesai dalam 48 jam", m.resolved_within], ["Selesai lewat 48 jam", m.resolved_late],
-             ["Belum selesai, masih dalam 48 jam", m.open_within],
-             ["Belum selesai, LEWAT 48 jam", m.open_late],
-             ["Median waktu penyelesaian (jam)", round(median, 1) if median is not None else "-"]])
+    return (
+        "Waktu penyelesaian",
+        [("Penyelesaian (batas 2x24 jam)", "text"), ("Jumlah", "text")],
+        [
+            ["Selesai dalam 48 jam", m.resolved_within],
+            ["Selesai lewat 48 jam", m.resolved_late],
+            ["Belum selesai, masih dalam 48 jam", m.open_within],
+            ["Belum selesai, LEWAT 48 jam", m.open_late],
+            ["Median waktu penyelesaian (jam)", round(median, 1) if median is not None else "-"],
+        ],
+    )
 
 
 def _exception_table(rows: list[ExceptionRow]) -> TableParts:
-    columns = [("Ref", "text"), ("Outlet", "text"), ("Waktu", "text"), ("Kasir", "text"),
-               ("Nama", "text"), ("Status", "text"), ("Total", "money")]
-    return ("Pengecualian (belum final)", columns,
-            [[r.ref_id, r.terminal, times.minute(r.created_at), r.cashier_id,
-              r.head_name, label(r.state), r.total] for r in rows])
+    columns = [
+        ("Ref", "text"),
+        ("Outlet", "text"),
+        ("Waktu", "text"),
+        ("Kasir", "text"),
+        ("Nama", "text"),
+        ("Status", "text"),
+        ("Total", "money"),
+    ]
+    return (
+        "Pengecualian (belum final)",
+        columns,
+        [
+            [
+                r.ref_id,
+                r.terminal,
+                times.minute(r.created_at),
+                r.cashier_id,
+                r.head_name,
+                label(r.state),
+                r.total,
+            ]
+            for r in rows
+        ],
+    )
 
 
-def write(hub: Engine, shop: Shop, now: str, *, day: date | None = None,
-          month: tuple[int, int] | None = None, pdf: str | Path | None = None,
-          xlsx: str | Path | None = None, csv: str | Path | None = None) -> HubWritten:
+def write(
+    hub: Engine,
+    shop: Shop,
+    now: str,
+    *,
+    day: date | None = None,
+    month: tuple[int, int] | None = None,
+    pdf: str | Path | None = None,
+    xlsx: str | Path | None = None,
+    csv: str | Path | None = None,
+) -> HubWritten:
     """``loket hub report --day D | --month M --pdf F --xlsx F --csv F``: the files asked for."""
     if day is not None:
         start, end = day_range(day)
@@ -178,21 +232,27 @@ def write(hub: Engine, shop: Shop, now: str, *, day: date | None = None,
             render.daily_pdf(pdf, shop, period, b, listed, now, a)
         else:
             render.monthly_pdf(pdf, shop, m, b, None, listed, now, a)
-    rows = export.write_rows_csv(export.OUTLET_COLUMNS, _payments(hub, start, end),
-                                 csv) if csv else 0
+    rows = (
+        export.write_rows_csv(export.OUTLET_COLUMNS, _payments(hub, start, end), csv) if csv else 0
+    )
     if xlsx:
         from loket.reports import xlsx as workbook
 
         tables = [_exception_table(listed)]
         if m is not None:
-            tables[:0] = [("Per hari", *per_day(m, b, None)),
-                          ("Gangguan menurut jenis", [("Jenis gangguan", "text"),
-                                                      ("Transaksi", "count")],
-                           [[FAILURE_KINDS[k].label, v] for k, v in m.failures.items()]),
-                          _resolution_table(m)]
+            tables[:0] = [
+                ("Per hari", *per_day(m, b, None)),
+                (
+                    "Gangguan menurut jenis",
+                    [("Jenis gangguan", "text"), ("Transaksi", "count")],
+                    [[FAILURE_KINDS[k].label, v] for k, v in m.failures.items()],
+                ),
+                _resolution_table(m),
+            ]
         sheet = _sheet(shop, title, now, b, a, tables)
-        rows = workbook.write_xlsx(None, start, end, xlsx, sheet, _payments(hub, start, end),
-                                   export.OUTLET_COLUMNS)
+        rows = workbook.write_xlsx(
+            None, start, end, xlsx, sheet, _payments(hub, start, end), export.OUTLET_COLUMNS
+        )
     return HubWritten(_path(pdf), _path(xlsx), _path(csv), rows, a.warning)
 
 

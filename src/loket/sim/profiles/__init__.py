@@ -78,6 +78,9 @@ def profile_app(
 
     routes = [*api, Route("/_sim/ledger", endpoint(ledger_entries), methods=["GET"]), *controls]
     return FaultInjector(
-        Starlette(routes=routes), plan, seed=settings.seed, paths=API_PATHS[settings.profile],
+        Starlette(routes=routes),
+        plan,
+        seed=settings.seed,
+        paths=API_PATHS[settings.profile],
         profile=settings.profile,
     )

@@ -150,8 +150,7 @@ class CashiersScreen(LoketScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         chosen = self._selected()
         hidden = {
-            "deactivate": chosen is None or not chosen.active
-            or chosen.id == self.loket.cashier_id,
+            "deactivate": chosen is None or not chosen.active or chosen.id == self.loket.cashier_id,
             "reactivate": chosen is None or chosen.active,
             "reset": chosen is None,
         }
@@ -177,13 +176,13 @@ class CashiersScreen(LoketScreen):
         table.clear()
         self.accounts = {a.id: a for a in loaded.found}
         for a in loaded.found:
-            table.add_row(a.id, a.name, a.role_label, "aktif" if a.active else "nonaktif",
-                          key=a.id)
+            table.add_row(a.id, a.name, a.role_label, "aktif" if a.active else "nonaktif", key=a.id)
         if keep in self.accounts:
             table.move_cursor(row=table.get_row_index(keep))
         active = sum(1 for a in loaded.found if a.active)
         self.query_one("#cashiers-status", Label).update(
-            texts.ACCOUNTS_COUNT.format(count=len(loaded.found), active=active))
+            texts.ACCOUNTS_COUNT.format(count=len(loaded.found), active=active)
+        )
         self.refresh_bindings()
 
     @on(DataTable.RowHighlighted)
@@ -217,10 +216,14 @@ class CashiersScreen(LoketScreen):
             if yes and self.is_active:
                 self.set_active(chosen.id, False)
 
-        self.app.push_screen(Confirm(
-            "Nonaktifkan kasir",
-            texts.DEACTIVATE_QUESTION.format(cashier=chosen.id, name=chosen.name),
-            texts.DEACTIVATE_KEYS), answered)
+        self.app.push_screen(
+            Confirm(
+                "Nonaktifkan kasir",
+                texts.DEACTIVATE_QUESTION.format(cashier=chosen.id, name=chosen.name),
+                texts.DEACTIVATE_KEYS,
+            ),
+            answered,
+        )
 
     def action_reactivate(self) -> None:
         chosen = self._selected()

@@ -29,7 +29,8 @@ def offline_message(bill: FamilyBill) -> str:
     when = times.day(bill.inquired_at)
     if bill.count_only and bill.month_count:
         return texts.OFFLINE_COUNT_BILL.format(
-            when=when, price=format_rupiah(bill.premium // bill.month_count))
+            when=when, price=format_rupiah(bill.premium // bill.month_count)
+        )
     return texts.OFFLINE_BILL.format(when=when)
 
 
@@ -94,8 +95,11 @@ class CounterScreen(FormKeys, LoketScreen):
     def compose(self) -> ComposeResult:
         yield StatusLine()
         number = NumberInput(
-            self.months_keys, placeholder=texts.NUMBER_PROMPT, id="number",
-            restrict=r"[0-9 \-]*", max_length=24,
+            self.months_keys,
+            placeholder=texts.NUMBER_PROMPT,
+            id="number",
+            restrict=r"[0-9 \-]*",
+            max_length=24,
         )
         number.border_title = "Nomor kartu / VA"
         yield number
@@ -166,8 +170,9 @@ class CounterScreen(FormKeys, LoketScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="inquiry")
     def run_inquiry(self, asked: int, number: str, months_ahead: int) -> None:
-        self.post_message(self.Inquired(asked, number, self.runtime.counter.inquire(number,
-                                                                                    months_ahead)))
+        self.post_message(
+            self.Inquired(asked, number, self.runtime.counter.inquire(number, months_ahead))
+        )
 
     def on_counter_screen_inquired(self, message: Inquired) -> None:
         if message.asked != self._asked:
@@ -269,8 +274,9 @@ class CounterScreen(FormKeys, LoketScreen):
             return
         self._message("")
         if self.is_active and checked.bill is self.bill and self.bill_is_current():
-            self.app.push_screen(PaymentScreen(checked.bill,
-                                               self.runtime.counter.total_for(checked.bill)))
+            self.app.push_screen(
+                PaymentScreen(checked.bill, self.runtime.counter.total_for(checked.bill))
+            )
 
     def action_next_customer(self) -> None:
         self.clear()

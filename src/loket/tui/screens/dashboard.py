@@ -111,7 +111,8 @@ class DashboardScreen(LoketScreen[None]):
     def load(self) -> None:
         day = self.day
         self.query_one("#dash-title", Label).update(
-            f"Dasbor — {DAYS[day.weekday()]} {day:%d/%m/%Y}")
+            f"Dasbor — {DAYS[day.weekday()]} {day:%d/%m/%Y}"
+        )
         self.compute(day)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="dashboard")
@@ -149,13 +150,20 @@ class DashboardScreen(LoketScreen[None]):
         reports = self.runtime.reports
         actor = self.loket.cashier_id
         try:
-            written = (reports.daily(actor, day) if kind == "daily"
-                       else reports.monthly(actor, day.year, day.month))
+            written = (
+                reports.daily(actor, day)
+                if kind == "daily"
+                else reports.monthly(actor, day.year, day.month)
+            )
         except (LoketError, OSError) as exc:
             message = Text(texts.REPORT_FAILED.format(error=exc), style="red")
         else:
-            message = Text(texts.DASH_REPORT_WRITTEN.format(
-                rows=written.rows, stem=written.pdf.stem, folder=written.pdf.parent), overflow="fold")
+            message = Text(
+                texts.DASH_REPORT_WRITTEN.format(
+                    rows=written.rows, stem=written.pdf.stem, folder=written.pdf.parent
+                ),
+                overflow="fold",
+            )
         self.post_message(self.Written(message))
 
     def on_dashboard_screen_written(self, written: Written) -> None:

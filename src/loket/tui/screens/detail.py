@@ -72,8 +72,15 @@ def timeline(changes: list[StateChange]) -> Table | Text:
     grid.add_column(overflow="fold")
     for c in changes:
         start = f"{label(c.from_state)} → " if c.from_state else ""
-        answer = " · ".join(part for part in (f"rc {c.rc}" if c.rc else "", c.message,
-                                                f"oleh {c.actor}" if c.actor else "") if part)
+        answer = " · ".join(
+            part
+            for part in (
+                f"rc {c.rc}" if c.rc else "",
+                c.message,
+                f"oleh {c.actor}" if c.actor else "",
+            )
+            if part
+        )
         step = Text.assemble(start, (label(c.to_state), "bold"))
         if answer:
             step.append(f"\n{answer}", style="dim")
@@ -150,9 +157,13 @@ class PaymentDetail(LoketScreen):
         counter = self.runtime.counter
         slip = self.query_one("#detail-slip", Vertical)
         await slip.remove_children()
-        await slip.mount(ReceiptPreview(counter.slip_for(payment),
-                                        counter.settings.print_options.columns,
-                                        reason=NO_SLIP_FOR_FAILED))
+        await slip.mount(
+            ReceiptPreview(
+                counter.slip_for(payment),
+                counter.settings.print_options.columns,
+                reason=NO_SLIP_FOR_FAILED,
+            )
+        )
 
     def action_reprint(self) -> None:
         self.busy = True
@@ -161,8 +172,13 @@ class PaymentDetail(LoketScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="printer")
     def reprint(self) -> None:
-        self.post_message(self.Reprinted(self.runtime.counter.print_slip(
-            self.ref_id, reprint=True, actor=self.loket.cashier_id)))
+        self.post_message(
+            self.Reprinted(
+                self.runtime.counter.print_slip(
+                    self.ref_id, reprint=True, actor=self.loket.cashier_id
+                )
+            )
+        )
 
     def on_payment_detail_reprinted(self, printed: Reprinted) -> None:
         self.busy = False

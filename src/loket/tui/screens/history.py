@@ -95,11 +95,18 @@ class HistoryScreen(LoketScreen):
         self._found = loaded.found
         self._show()
         paid = [p for p in loaded.found if p.state == PaymentState.SUCCESS]
-        what = (texts.HISTORY_MATCHING.format(search=self.search) if self.search
-                else texts.HISTORY_TODAY)
+        what = (
+            texts.HISTORY_MATCHING.format(search=self.search)
+            if self.search
+            else texts.HISTORY_TODAY
+        )
         self.query_one("#history-status", Label).update(
-            texts.HISTORY_SUMMARY.format(count=len(loaded.found), what=what, paid=len(paid),
-                                         amount=format_rupiah(sum(p.total for p in paid)))
+            texts.HISTORY_SUMMARY.format(
+                count=len(loaded.found),
+                what=what,
+                paid=len(paid),
+                amount=format_rupiah(sum(p.total for p in paid)),
+            )
         )
 
     def on_resize(self, event: events.Resize) -> None:
@@ -146,18 +153,24 @@ class HistoryScreen(LoketScreen):
         if payment is None:
             return
         self.busy = True
-        self.query_one("#history-status", Label).update(texts.REPRINTING_REF.format(ref=payment.ref_id))
+        self.query_one("#history-status", Label).update(
+            texts.REPRINTING_REF.format(ref=payment.ref_id)
+        )
         self.reprint(payment.ref_id)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="printer")
     def reprint(self, ref_id: str) -> None:
-        self.post_message(self.Reprinted(self.runtime.counter.print_slip(
-            ref_id, reprint=True, actor=self.loket.cashier_id)))
+        self.post_message(
+            self.Reprinted(
+                self.runtime.counter.print_slip(ref_id, reprint=True, actor=self.loket.cashier_id)
+            )
+        )
 
     def on_history_screen_reprinted(self, printed: Reprinted) -> None:
         self.busy = False
-        self.notify(printed.result.message,
-                    severity="information" if printed.result.ok else "error")
+        self.notify(
+            printed.result.message, severity="information" if printed.result.ok else "error"
+        )
         self.load()
 
     def action_close(self) -> None:

@@ -45,9 +45,13 @@ class LoginScreen(FormKeys, LoketScreen):
                 host = runtime.training_host
                 yield Static(
                     texts.LOGIN_TRAINING.format(
-                        host=host.name if host else texts.TRAINING_HOST, id="latihan",
-                        owner="pemilik", pin=runtime.training_pin),
-                    id="training-hint", markup=False,
+                        host=host.name if host else texts.TRAINING_HOST,
+                        id="latihan",
+                        owner="pemilik",
+                        pin=runtime.training_pin,
+                    ),
+                    id="training-hint",
+                    markup=False,
                 )
             yield Label(texts.LOGIN_ID)
             yield Input(id="cashier-id", compact=True, value="latihan" if runtime.training else "")

@@ -49,8 +49,10 @@ class OwnerApproval(FormKeys, Dialog[str | None]):
 
     def submit(self) -> None:
         self.busy = True
-        self.check(self.query_one("#owner-id", Input).value.strip(),
-                   self.query_one("#owner-pin", Input).value)
+        self.check(
+            self.query_one("#owner-id", Input).value.strip(),
+            self.query_one("#owner-pin", Input).value,
+        )
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="login")
     def check(self, owner_id: str, pin: str) -> None:

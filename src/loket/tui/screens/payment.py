@@ -45,14 +45,19 @@ def quick_keys(total: int) -> Table:
     keys: dict[int, list[str]] = {}
     for key, amount in zip(("F5", "F6", "F7", "F8"), quick_amounts(total), strict=True):
         keys.setdefault(amount, []).append(key)
-    entries = [Text.assemble((f"{'/'.join(k)} ", "bold"),
-                             (texts.QUICK_EXACT if a == total else "", "dim"), format_rupiah(a))
-               for a, k in keys.items()]
+    entries = [
+        Text.assemble(
+            (f"{'/'.join(k)} ", "bold"),
+            (texts.QUICK_EXACT if a == total else "", "dim"),
+            format_rupiah(a),
+        )
+        for a, k in keys.items()
+    ]
     grid = Table.grid(padding=(0, 3))
     grid.add_column(no_wrap=True)
     grid.add_column(no_wrap=True)
     for i in range(0, len(entries), 2):
-        grid.add_row(*entries[i:i + 2])
+        grid.add_row(*entries[i : i + 2])
     return grid
 
 
@@ -202,8 +207,9 @@ class PaymentScreen(FormKeys, Dialog[None]):
         self.set_class(sending, "-sending")
         self.query_one("#cash", Input).disabled = sending
         box = self.query_one("#pay-box")
-        box.border_subtitle = texts.PAY_NEVER_CLOSE.format(seconds=0) if sending else (
-            texts.PAY_CONFIRM)
+        box.border_subtitle = (
+            texts.PAY_NEVER_CLOSE.format(seconds=0) if sending else (texts.PAY_CONFIRM)
+        )
         if sending:
             self._error("")
             self.started = self.runtime.clock.now()
@@ -244,13 +250,15 @@ class PaymentScreen(FormKeys, Dialog[None]):
         except Exception as exc:
             if not recorded:
                 log.exception("a payment failed before it was recorded")
-                self.post_message(self.Refused(texts.PAYMENT_BROKEN_BEFORE.format(
-                    error=type(exc).__name__)))
+                self.post_message(
+                    self.Refused(texts.PAYMENT_BROKEN_BEFORE.format(error=type(exc).__name__))
+                )
                 return
             log.exception("payment %s failed after it was recorded", recorded[0].ref_id)
             payment = recorded[-1]
-            warning = texts.PAYMENT_BROKEN_AFTER.format(ref=payment.ref_id,
-                                                        error=type(exc).__name__)
+            warning = texts.PAYMENT_BROKEN_AFTER.format(
+                ref=payment.ref_id, error=type(exc).__name__
+            )
         self.post_message(self.Printing())
         try:
             printed = counter.print_slip(payment.ref_id, actor=cashier)
@@ -269,8 +277,14 @@ class PaymentScreen(FormKeys, Dialog[None]):
             self._step(headline(state), texts.PAY_PRINTING)
             return
         title, text = words
-        self._step(title, text.format(ref=payment.ref_id, attempt=self.unknown_asks,
-                                      wait=int(self.runtime.counter.settings.pending_wait_s)))
+        self._step(
+            title,
+            text.format(
+                ref=payment.ref_id,
+                attempt=self.unknown_asks,
+                wait=int(self.runtime.counter.settings.pending_wait_s),
+            ),
+        )
 
     def on_payment_screen_printing(self) -> None:
         self.query_one("#progress-time", Label).update(texts.PAY_PRINTING)

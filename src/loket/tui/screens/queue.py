@@ -29,8 +29,10 @@ S = PaymentState
 
 
 class RefundConfirm(Dialog[bool]):
-    BINDINGS = [Binding("enter", "answer(True)", "Sudah dikembalikan"),
-                Binding("escape", "answer(False)", "Batal")]
+    BINDINGS = [
+        Binding("enter", "answer(True)", "Sudah dikembalikan"),
+        Binding("escape", "answer(False)", "Batal"),
+    ]
     DEFAULT_CSS = """
     #refund-box { width: 60; border: thick $error; padding: 1 2; }
     """
@@ -42,10 +44,16 @@ class RefundConfirm(Dialog[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="refund-box", classes="dialog-box") as box:
             box.border_title = "Pengembalian uang"
-            yield Static(texts.REFUND_CONFIRM.format(amount=format_rupiah(self.payment.total),
-                                                     name=self.payment.head_name))
-            yield Static(texts.REFUND_REF_REASON.format(ref=self.payment.ref_id,
-                                                        reason=self.payment.host_message or "-"))
+            yield Static(
+                texts.REFUND_CONFIRM.format(
+                    amount=format_rupiah(self.payment.total), name=self.payment.head_name
+                )
+            )
+            yield Static(
+                texts.REFUND_REF_REASON.format(
+                    ref=self.payment.ref_id, reason=self.payment.host_message or "-"
+                )
+            )
         yield Footer(compact=True)
 
     def action_answer(self, yes: bool) -> None:
@@ -114,18 +122,29 @@ class QueueScreen(LoketScreen):
         for p in found:
             waited = now - parse_iso(p.created_at)
             left = SETTLEMENT_LIMIT - waited
-            sla = Text(texts.QUEUE_LEFT.format(age=age(left))) if left > timedelta(0) else Text(
-                texts.QUEUE_LATE.format(age=age(-left)), style="bold red")
-            table.add_row(age(waited), sla, label(p.state), p.head_name[:14],
-                          format_rupiah(p.total), str(p.attempts), (p.host_message or "-")[:24],
-                          key=p.ref_id)
+            sla = (
+                Text(texts.QUEUE_LEFT.format(age=age(left)))
+                if left > timedelta(0)
+                else Text(texts.QUEUE_LATE.format(age=age(-left)), style="bold red")
+            )
+            table.add_row(
+                age(waited),
+                sla,
+                label(p.state),
+                p.head_name[:14],
+                format_rupiah(p.total),
+                str(p.attempts),
+                (p.host_message or "-")[:24],
+                key=p.ref_id,
+            )
         if keep in self.rows:
             table.move_cursor(row=table.get_row_index(keep))
         due = [p for p in found if p.state == S.REFUND_DUE]
         summary = texts.QUEUE_SUMMARY.format(count=len(found))
         if due:
             summary += texts.QUEUE_REFUNDS_DUE.format(
-                count=len(due), amount=format_rupiah(sum(p.total for p in due)))
+                count=len(due), amount=format_rupiah(sum(p.total for p in due))
+            )
         self.query_one("#queue-status", Label).update(summary)
 
     def _selected(self) -> Payment | None:
@@ -178,18 +197,23 @@ class QueueScreen(LoketScreen):
             if self.loket.is_owner:
                 approved(self.loket.cashier_id)
             else:  # a cashier pays back only with the owner's approval
-                self.app.push_screen(OwnerApproval(
-                    texts.REFUND_APPROVAL_WHY.format(amount=format_rupiah(payment.total),
-                                                     name=payment.head_name)),
-                    approved)
+                self.app.push_screen(
+                    OwnerApproval(
+                        texts.REFUND_APPROVAL_WHY.format(
+                            amount=format_rupiah(payment.total), name=payment.head_name
+                        )
+                    ),
+                    approved,
+                )
 
         self.app.push_screen(RefundConfirm(payment), confirmed)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="printer")
     def refund(self, ref_id: str, approved_by: str) -> None:
         try:
-            _payment, printed = self.runtime.counter.refund(ref_id, self.loket.cashier_id,
-                                                            approved_by)
+            _payment, printed = self.runtime.counter.refund(
+                ref_id, self.loket.cashier_id, approved_by
+            )
         except LoketError as exc:
             self.post_message(self.Refunded(None, str(exc)))
             return
@@ -201,8 +225,10 @@ class QueueScreen(LoketScreen):
             self.notify(refunded.error, severity="error")
             return
         printed = refunded.printed
-        self.notify(texts.REFUND_RECORDED.format(printed=printed.message),
-                    severity="information" if printed.ok else "error")
+        self.notify(
+            texts.REFUND_RECORDED.format(printed=printed.message),
+            severity="information" if printed.ok else "error",
+        )
         self.load()
         self.loket.check_health()
 

@@ -42,17 +42,29 @@ def money_summary(payment: Payment) -> Group:
     grid.add_row("Tunai", format_rupiah(payment.cash))
     parts: list[Table | Text] = [grid]
     if S(payment.state) in OWED_BACK:
-        big = Text.assemble((f" {texts.GIVE_BACK} ", "bold"),
-                            (f" {format_rupiah(payment.total)} ", "bold"),
-                            style="bold white on red")
+        big = Text.assemble(
+            (f" {texts.GIVE_BACK} ", "bold"),
+            (f" {format_rupiah(payment.total)} ", "bold"),
+            style="bold white on red",
+        )
         parts.append(big)
         if payment.change:
-            parts.append(Text(texts.GIVE_BACK_ALL.format(change=format_rupiah(payment.change),
-                                                         cash=format_rupiah(payment.cash)),
-                              style="bold"))
+            parts.append(
+                Text(
+                    texts.GIVE_BACK_ALL.format(
+                        change=format_rupiah(payment.change), cash=format_rupiah(payment.cash)
+                    ),
+                    style="bold",
+                )
+            )
     else:
-        parts.append(Text.assemble((" KEMBALI ", "bold"), (f" {format_rupiah(payment.change)} ",
-                                                            "bold"), style="bold reverse"))
+        parts.append(
+            Text.assemble(
+                (" KEMBALI ", "bold"),
+                (f" {format_rupiah(payment.change)} ", "bold"),
+                style="bold reverse",
+            )
+        )
     return Group(*parts)
 
 
@@ -64,8 +76,10 @@ class ResultScreen(LoketScreen):
         Binding("f4", "app.history", "Riwayat"),
         Binding("f1", "app.help", "Bantuan"),
         # the next card scanned (or typed): its first digit starts the next customer's number
-        *(Binding(digit, f"next_number('{digit}')", show=False, priority=True)
-          for digit in "0123456789"),
+        *(
+            Binding(digit, f"next_number('{digit}')", show=False, priority=True)
+            for digit in "0123456789"
+        ),
     ]
     DEFAULT_CSS = """
     #result-main { width: 1fr; padding: 0 1; }
@@ -89,8 +103,9 @@ class ResultScreen(LoketScreen):
             super().__init__()
             self.result = result
 
-    def __init__(self, payment: Payment, printed: PrintResult | None = None,
-                 warning: str = "") -> None:
+    def __init__(
+        self, payment: Payment, printed: PrintResult | None = None, warning: str = ""
+    ) -> None:
         super().__init__()
         self.payment = payment
         self.printed = printed
@@ -118,8 +133,11 @@ class ResultScreen(LoketScreen):
                 yield Static(explain, id="explain")
                 yield Static(self.warning, id="warning", classes="shown" if self.warning else "")
                 yield Label("", id="print-status")
-            yield ReceiptPreview(elements, counter.settings.print_options.columns,
-                                 reason=self.printed.message if self.printed else "")
+            yield ReceiptPreview(
+                elements,
+                counter.settings.print_options.columns,
+                reason=self.printed.message if self.printed else "",
+            )
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -138,8 +156,13 @@ class ResultScreen(LoketScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="printer")
     def reprint(self) -> None:
-        self.post_message(self.Printed(self.runtime.counter.print_slip(
-            self.payment.ref_id, reprint=True, actor=self.loket.cashier_id)))
+        self.post_message(
+            self.Printed(
+                self.runtime.counter.print_slip(
+                    self.payment.ref_id, reprint=True, actor=self.loket.cashier_id
+                )
+            )
+        )
 
     def on_result_screen_printed(self, printed: Printed) -> None:
         self.busy = False

@@ -62,12 +62,24 @@ class SettingsScreen(FormKeys, LoketScreen):
                         yield Label(field.label)
                         yield Input(id=field_id(field.key), compact=True, disabled=True)
             host = runtime.config.host
-            key_source = (texts.KEY_FROM_ENV.format(name=host.key_env) if host.key_env
-                          else texts.KEY_TRAINING if runtime.training else texts.KEY_IN_CONFIG)
+            key_source = (
+                texts.KEY_FROM_ENV.format(name=host.key_env)
+                if host.key_env
+                else texts.KEY_TRAINING
+                if runtime.training
+                else texts.KEY_IN_CONFIG
+            )
             printer = runtime.config.printer
-            info = Static(texts.SETTINGS_CONNECTION.format(
-                url=host.url, account=host.account, key_source=key_source,
-                printer=printer.backend, columns=printer.columns), id="host-info")
+            info = Static(
+                texts.SETTINGS_CONNECTION.format(
+                    url=host.url,
+                    account=host.account,
+                    key_source=key_source,
+                    printer=printer.backend,
+                    columns=printer.columns,
+                ),
+                id="host-info",
+            )
             info.border_title = "Koneksi (dari file konfigurasi)"
             yield info
             yield Label(texts.LOADING, id="settings-status")
@@ -119,8 +131,12 @@ class SettingsScreen(FormKeys, LoketScreen):
         except LoketError as exc:
             self.post_message(self.Saved(str(exc), False))
             return
-        self.post_message(self.Saved(
-            texts.SETTINGS_SAVED.format(count=changed) if changed else texts.SETTINGS_UNCHANGED, True))
+        self.post_message(
+            self.Saved(
+                texts.SETTINGS_SAVED.format(count=changed) if changed else texts.SETTINGS_UNCHANGED,
+                True,
+            )
+        )
 
     def on_settings_screen_saved(self, saved: Saved) -> None:
         self.busy = False

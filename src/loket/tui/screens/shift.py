@@ -54,8 +54,9 @@ class ShiftOpenScreen(FormKeys, LoketScreen):
             box.border_title = "Buka shift"
             box.border_subtitle = texts.SHIFT_OPEN_KEYS
             yield Static(texts.SHIFT_OPEN_HINT)
-            cash = Input(id="float", placeholder=texts.SHIFT_FLOAT_PROMPT, restrict=r"[0-9.]*",
-                         max_length=13)
+            cash = Input(
+                id="float", placeholder=texts.SHIFT_FLOAT_PROMPT, restrict=r"[0-9.]*", max_length=13
+            )
             cash.border_title = "Modal awal di laci"
             yield cash
             yield Label("", id="open-error")
@@ -101,14 +102,17 @@ def drawer_table(report: ShiftReport, counted: int | None) -> Table:
     grid.add_row("Modal awal", format_rupiah(d.opening_float))
     grid.add_row(f"Diterima ({d.payments}x)", format_rupiah(d.taken))
     grid.add_row(f"Dikembalikan ({d.refunds}x)", format_rupiah(-d.refunded))
-    grid.add_row(Text("SEHARUSNYA DI LACI", style="bold"),
-                 Text(format_rupiah(d.expected), style="bold"))
+    grid.add_row(
+        Text("SEHARUSNYA DI LACI", style="bold"), Text(format_rupiah(d.expected), style="bold")
+    )
     if counted is not None:
         diff = d.difference(counted)
         style = "bold green" if diff == 0 else "bold red"
         grid.add_row("Dihitung", format_rupiah(counted))
-        grid.add_row(Text(f"Selisih ({difference_word(diff)})", style=style),
-                     Text(signed_rupiah(diff), style=style))
+        grid.add_row(
+            Text(f"Selisih ({difference_word(diff)})", style=style),
+            Text(signed_rupiah(diff), style=style),
+        )
     return grid
 
 
@@ -118,12 +122,12 @@ def close_question(cashier_id: str, drawer: DrawerCount, counted: int, unsettled
     text.append(texts.CLOSE_QUESTION.format(cashier=cashier_id))
     text.append(texts.CLOSE_EXPECTED.format(amount=format_rupiah(drawer.expected)))
     text.append(texts.CLOSE_COUNTED.format(amount=format_rupiah(counted)))
-    text.append(texts.CLOSE_DIFFERENCE.format(amount=signed_rupiah(diff),
-                                              word=difference_word(diff)),
-                style="bold green" if diff == 0 else "bold red")
+    text.append(
+        texts.CLOSE_DIFFERENCE.format(amount=signed_rupiah(diff), word=difference_word(diff)),
+        style="bold green" if diff == 0 else "bold red",
+    )
     if unsettled:
-        text.append(texts.CLOSE_UNSETTLED.format(count=unsettled),
-                    style="yellow")
+        text.append(texts.CLOSE_UNSETTLED.format(count=unsettled), style="yellow")
     return text
 
 
@@ -150,8 +154,7 @@ class ShiftCloseScreen(FormKeys, LoketScreen):
             self.report = report
 
     class Closed(Message):
-        def __init__(self, report: ShiftReport | None, printed: str = "",
-                     error: str = "") -> None:
+        def __init__(self, report: ShiftReport | None, printed: str = "", error: str = "") -> None:
             super().__init__()
             self.report, self.printed, self.error = report, printed, error
 
@@ -165,8 +168,9 @@ class ShiftCloseScreen(FormKeys, LoketScreen):
         with Horizontal(id="close-main"):
             yield Static(texts.LOADING, id="drawer")
             yield Static(id="states")
-        counted = Input(id="counted", placeholder=texts.SHIFT_COUNTED_PROMPT, restrict=r"[0-9.]*",
-                        max_length=13)
+        counted = Input(
+            id="counted", placeholder=texts.SHIFT_COUNTED_PROMPT, restrict=r"[0-9.]*", max_length=13
+        )
         counted.border_title = "Uang dihitung"
         yield counted
         yield Label(texts.SHIFT_CLOSE_HINT, id="close-hint")
@@ -179,8 +183,9 @@ class ShiftCloseScreen(FormKeys, LoketScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="shift")
     def load(self) -> None:
-        self.post_message(self.Loaded(self.runtime.counter.shifts.report(
-            self.shift_id, self.loket.cashier_id)))
+        self.post_message(
+            self.Loaded(self.runtime.counter.shifts.report(self.shift_id, self.loket.cashier_id))
+        )
 
     def on_shift_close_screen_loaded(self, loaded: Loaded) -> None:
         self.report = loaded.report
@@ -234,16 +239,17 @@ class ShiftCloseScreen(FormKeys, LoketScreen):
                 self.query_one("#close-error", Label).update(texts.SHIFT_CLOSING)
                 self.close_shift(counted)
 
-        question = close_question(report.shift.cashier_id, report.drawer, counted,
-                                  len(report.unsettled))
-        self.app.push_screen(Confirm("Tutup shift", question,
-                                     texts.SHIFT_CLOSE_KEYS), answered)
+        question = close_question(
+            report.shift.cashier_id, report.drawer, counted, len(report.unsettled)
+        )
+        self.app.push_screen(Confirm("Tutup shift", question, texts.SHIFT_CLOSE_KEYS), answered)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="shift")
     def close_shift(self, counted: int) -> None:
         try:
-            report, printed = self.runtime.counter.shifts.close(self.shift_id, counted,
-                                                                self.loket.cashier_id)
+            report, printed = self.runtime.counter.shifts.close(
+                self.shift_id, counted, self.loket.cashier_id
+            )
         except LoketError as exc:
             self.post_message(self.Closed(None, error=str(exc)))
             return

@@ -56,7 +56,8 @@ class ShiftPicker(Dialog[None]):
             return
         options.add_options(
             Option(f"{s.cashier_id:<12} sejak {times.minute(s.opened_at)}", id=str(s.id))
-            for s in loaded.shifts)
+            for s in loaded.shifts
+        )
         options.highlighted = 0
         self.set_focus(options)
 

@@ -60,8 +60,9 @@ class SetupWizard(FormKeys, LoketScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="wizard")
     def create(self, owner_id: str, name: str, pin: str) -> None:
         try:
-            self.runtime.accounts.create_first_owner(owner_id, name, pin,
-                                                     self.runtime.config.counter.pos_account)
+            self.runtime.accounts.create_first_owner(
+                owner_id, name, pin, self.runtime.config.counter.pos_account
+            )
         except LoketError as exc:
             self.post_message(self.Created(str(exc)))
             return

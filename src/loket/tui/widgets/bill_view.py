@@ -45,8 +45,12 @@ def months_line(bill: FamilyBill, current: Month) -> Text:
 
 def counts_line(bill: FamilyBill) -> Text:
     """A count-only bill (Digiflazz, IAK): how many people and months, and nothing invented."""
-    line = Text.assemble(("Peserta: ", "dim"), (f"{bill.member_count} orang", "bold"),
-                         ("   Periode: ", "dim"), (f"{bill.month_count} bulan", "bold"))
+    line = Text.assemble(
+        ("Peserta: ", "dim"),
+        (f"{bill.member_count} orang", "bold"),
+        ("   Periode: ", "dim"),
+        (f"{bill.month_count} bulan", "bold"),
+    )
     notes = []
     if bill.arrears_months:
         notes.append(f"*tunggakan {bill.arrears_months}")

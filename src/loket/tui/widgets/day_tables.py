@@ -40,11 +40,15 @@ def money_table(f: Figures) -> Table:
     grid.add_row("Biaya host", rp(f.host_cost))
     grid.add_row(Text("Margin", style="bold"), Text(rp(f.margin), style="bold green"))
     if f.unpriced:
-        grid.add_row(Text("Tanpa biaya host", style="bold red"),
-                     Text(f"{f.unpriced} lunas", style="bold red"))
+        grid.add_row(
+            Text("Tanpa biaya host", style="bold red"),
+            Text(f"{f.unpriced} lunas", style="bold red"),
+        )
     if f.unsettled_count:
-        grid.add_row(Text("Belum final", style="yellow"),
-                     Text(f"{f.unsettled_count} · {rp(f.unsettled_amount)}", style="yellow"))
+        grid.add_row(
+            Text("Belum final", style="yellow"),
+            Text(f"{f.unsettled_count} · {rp(f.unsettled_amount)}", style="yellow"),
+        )
     if f.refunded:
         grid.add_row("Dikembalikan", rp(f.refunded))
     return grid
@@ -79,11 +83,15 @@ def settlement_table(b: Books) -> Table:
     assert due is not None  # post-paid books always have a day to settle by
     grid = _grid()
     grid.add_row(f"Biaya host ({f.success_count} lunas)", rp(f.due_to_host))
-    grid.add_row(Text("Setor paling lambat", style="bold"),
-                 Text(f"{DAYS[due.weekday()]} {due:%d/%m}", style="bold"))
+    grid.add_row(
+        Text("Setor paling lambat", style="bold"),
+        Text(f"{DAYS[due.weekday()]} {due:%d/%m}", style="bold"),
+    )
     if f.unsettled_count:
-        grid.add_row(Text("Belum final", style="yellow"),
-                     Text(f"{f.unsettled_count} (bisa menambah)", style="yellow"))
+        grid.add_row(
+            Text("Belum final", style="yellow"),
+            Text(f"{f.unsettled_count} (bisa menambah)", style="yellow"),
+        )
     return grid
 
 

@@ -24,8 +24,11 @@ def qr_matrix(payload: str, border: int = 1) -> tuple[tuple[bool, ...], ...]:
 def qr_text(payload: str, border: int = 1, scale: int = 1) -> Text:
     """Each module ``scale`` cells wide and ``scale`` half-cells tall: square on a terminal,
     whose cells are about twice as tall as they are wide."""
-    rows = [[dark for dark in row for _ in range(scale)]
-            for row in qr_matrix(payload, border) for _ in range(scale)]
+    rows = [
+        [dark for dark in row for _ in range(scale)]
+        for row in qr_matrix(payload, border)
+        for _ in range(scale)
+    ]
     if len(rows) % 2:
         rows.append([False] * len(rows[0]))
     lines = []
@@ -63,8 +66,9 @@ class QrView(Widget):
         """The largest scale that fits, and the quiet zone it has room for; (0, 0) if none."""
         width, height = self.content_size
         for border in self.BORDERS:
-            fits = [s for s in range(1, 9) if _fits(qr_size(self.payload, border, s),
-                                                    width, height)]
+            fits = [
+                s for s in range(1, 9) if _fits(qr_size(self.payload, border, s), width, height)
+            ]
             if fits:
                 return max(fits), border
         return 0, 0

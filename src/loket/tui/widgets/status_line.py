@@ -34,8 +34,13 @@ def age(delta: timedelta) -> str:
     return waited(delta, short=True)
 
 
-def describe(health: Health | None, training: bool, cashier: str,
-             now: datetime | None = None, compact: bool = False) -> Text:
+def describe(
+    health: Health | None,
+    training: bool,
+    cashier: str,
+    now: datetime | None = None,
+    compact: bool = False,
+) -> Text:
     """The line; ``compact`` words it shorter for a narrow terminal, dropping nothing."""
     line = Text()
     if training:
@@ -57,8 +62,10 @@ def describe(health: Health | None, training: bool, cashier: str,
             waited = ""
             if health.oldest_queued and now is not None:
                 waited = " " + age(now - parse_iso(health.oldest_queued))
-            line.append(f" │ Antre {health.queued} {_short(health.queued_amount)}{waited}",
-                        style="bold black on yellow")
+            line.append(
+                f" │ Antre {health.queued} {_short(health.queued_amount)}{waited}",
+                style="bold black on yellow",
+            )
         # a stuck queue counts those sent without an answer already: each payment is said once
         unsettled = health.unsettled - (stuck.unanswered if stuck.stuck else 0)
         if unsettled:
@@ -71,8 +78,10 @@ def describe(health: Health | None, training: bool, cashier: str,
             balance = _short(health.balance)
             line.append(f" │ Dep {balance[3:]}" if compact else f" │ Deposit {balance}")
         printer = "siap" if health.printer_ok else "MATI"
-        line.append(f" │ {'Prn' if compact else 'Printer'} {printer}",
-                    style="" if health.printer_ok else "bold red")
+        line.append(
+            f" │ {'Prn' if compact else 'Printer'} {printer}",
+            style="" if health.printer_ok else "bold red",
+        )
     if cashier:
         line.append(f" │ {cashier}", style="bold")
     return line

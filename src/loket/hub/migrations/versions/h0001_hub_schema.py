@@ -11,7 +11,7 @@ Revises:
 
 from alembic import op
 
-revision = 'h0001'
+revision = "h0001"
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -102,14 +102,18 @@ GRANT SELECT ON counter, payment, payment_event, record TO loket_owner;
 
 def upgrade() -> None:
     for role in GROUP_ROLES:  # roles belong to the cluster: another hub may have made them
-        op.execute(f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{role}') "
-                   f"THEN CREATE ROLE {role} NOLOGIN; END IF; END $$")
+        op.execute(
+            f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{role}') "
+            f"THEN CREATE ROLE {role} NOLOGIN; END IF; END $$"
+        )
     op.execute(SCHEMA)
     for table in TABLES:
         op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
-        op.execute(f"CREATE POLICY own_terminal ON {table} TO loket_counter "
-                   f"USING (terminal = loket_terminal(current_user)) "
-                   f"WITH CHECK (terminal = loket_terminal(current_user))")
+        op.execute(
+            f"CREATE POLICY own_terminal ON {table} TO loket_counter "
+            f"USING (terminal = loket_terminal(current_user)) "
+            f"WITH CHECK (terminal = loket_terminal(current_user))"
+        )
         op.execute(f"CREATE POLICY owner_reads ON {table} FOR SELECT TO loket_owner USING (true)")
 
 

@@ -13,12 +13,13 @@ from alembic import op
 
 # the states' names as in domain/states.py (a migration keeps its own copy: it must not change
 # when the domain does)
-NOT_FINAL = ("'FAILED', 'PENDING', 'QUEUED', 'RECORDED', 'REFUND_DUE', 'REJECTED', 'SENDING', "
-             "'UNKNOWN'")
+NOT_FINAL = (
+    "'FAILED', 'PENDING', 'QUEUED', 'RECORDED', 'REFUND_DUE', 'REJECTED', 'SENDING', 'UNKNOWN'"
+)
 TROUBLE = "'FAILED', 'PENDING', 'REFUNDED', 'REJECTED', 'UNKNOWN'"
 
-revision = 'h0002'
-down_revision = 'h0001'
+revision = "h0002"
+down_revision = "h0001"
 branch_labels = None
 depends_on = None
 
@@ -27,14 +28,18 @@ def upgrade() -> None:
     op.execute("ALTER TABLE counter ADD COLUMN host_account text, ADD COLUMN settlement text")
     op.execute("GRANT UPDATE (host_account, settlement) ON counter TO loket_counter")
     # the deposit's movement over a period: one outlet's deposit entries in time order
-    op.execute("CREATE INDEX record_deposit_at ON record (terminal, (data ->> 'at') COLLATE \"C\")"
-               " WHERE kind = 'deposit'")
+    op.execute(
+        "CREATE INDEX record_deposit_at ON record (terminal, (data ->> 'at') COLLATE \"C\")"
+        " WHERE kind = 'deposit'"
+    )
     # the owner's month (bench/hub.py, 10M payments): the payments not final, without reading
     # the month's others; the troubled events (a few per cent of all), by time, so failures
     # and resolution times start from them instead of joining every payment of the month
     op.execute(f"CREATE INDEX payment_open ON payment (created_at) WHERE state IN ({NOT_FINAL})")
-    op.execute("CREATE INDEX payment_event_trouble ON payment_event (at) INCLUDE (to_state, rc) "
-               f"WHERE to_state IN ({TROUBLE}) OR rc = '84'")
+    op.execute(
+        "CREATE INDEX payment_event_trouble ON payment_event (at) INCLUDE (to_state, rc) "
+        f"WHERE to_state IN ({TROUBLE}) OR rc = '84'"
+    )
 
 
 def downgrade() -> None:

@@ -11,18 +11,22 @@ Revises: h0002
 
 from alembic import op
 
-revision = 'h0003'
-down_revision = 'h0002'
+revision = "h0003"
+down_revision = "h0002"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
     op.execute("CREATE INDEX payment_ref ON payment (ref_id)")
-    op.execute("CREATE INDEX record_attempt_ref ON record (terminal, (data ->> 'ref_id')) "
-               "WHERE kind = 'attempt'")
-    op.execute("CREATE INDEX record_attempt_host_ref ON record ((data ->> 'host_ref')) "
-               "WHERE kind = 'attempt'")
+    op.execute(
+        "CREATE INDEX record_attempt_ref ON record (terminal, (data ->> 'ref_id')) "
+        "WHERE kind = 'attempt'"
+    )
+    op.execute(
+        "CREATE INDEX record_attempt_host_ref ON record ((data ->> 'host_ref')) "
+        "WHERE kind = 'attempt'"
+    )
 
 
 def downgrade() -> None:

@@ -45,24 +45,32 @@ from alembic import op
 
 from loket.domain.text import clean_json, clean_text
 
-revision = 'h0004'
-down_revision = 'h0003'
+revision = "h0004"
+down_revision = "h0003"
 branch_labels = None
 depends_on = None
 
-STATES = ("'RECORDED', 'QUEUED', 'SENDING', 'SUCCESS', 'PENDING', 'UNKNOWN', 'REJECTED', "
-          "'FAILED', 'REFUND_DUE', 'REFUNDED'")
-ATTEMPT_STATES = ("'INQUIRING', 'INQUIRED', 'PAYING', 'PENDING', 'FAILING', 'UNKNOWN', "
-                  "'SUCCESS', 'FAILED', 'NOT_POSTED'")
+STATES = (
+    "'RECORDED', 'QUEUED', 'SENDING', 'SUCCESS', 'PENDING', 'UNKNOWN', 'REJECTED', "
+    "'FAILED', 'REFUND_DUE', 'REFUNDED'"
+)
+ATTEMPT_STATES = (
+    "'INQUIRING', 'INQUIRED', 'PAYING', 'PENDING', 'FAILING', 'UNKNOWN', "
+    "'SUCCESS', 'FAILED', 'NOT_POSTED'"
+)
 # Unicode Cc, Cf, Co, Zl and Zp (Unicode 14, as Python 3.11 reads it): what domain/text.py drops
 # or makes a space (tests/hub/test_hub_set_aside.py holds the two together)
-UNPRINTABLE = (r"[\x01-\x1f\x7f-\x9f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2"
-               r"\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\ue000-\uf8ff"
-               r"\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
-               r"\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f\U000f0000-\U0010ffff]")
-DAY = (r"(?:20[0-9]{2}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])"
-       r"|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))"
-       r"|20(?:[02468][048]|[13579][26])-02-29)")
+UNPRINTABLE = (
+    r"[\x01-\x1f\x7f-\x9f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2"
+    r"\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\ue000-\uf8ff"
+    r"\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
+    r"\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f\U000f0000-\U0010ffff]"
+)
+DAY = (
+    r"(?:20[0-9]{2}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])"
+    r"|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))"
+    r"|20(?:[02468][048]|[13579][26])-02-29)"
+)
 WIB = rf"^{DAY}T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]\+07:00$"  # clock.iso(), 2000-2099
 MONTH = '"[0-9]{4}-(?:0[1-9]|1[0-2])"'
 MONTHS = rf"^\[[ \t\n\r]*(?:{MONTH}(?:[ \t\n\r]*,[ \t\n\r]*{MONTH})*)?[ \t\n\r]*\]$"
@@ -75,8 +83,10 @@ def _is(signature: str, expression: str) -> str:
     (parses its body again) on every statement, and the pusher's ``executemany`` is a statement
     per row — five times the cost of a batch; PL/pgSQL keeps each expression planned per
     session."""
-    return (f"CREATE FUNCTION {signature} RETURNS boolean LANGUAGE plpgsql IMMUTABLE PARALLEL "
-            f"SAFE AS $$ BEGIN RETURN coalesce({expression}, false); END $$;\n")
+    return (
+        f"CREATE FUNCTION {signature} RETURNS boolean LANGUAGE plpgsql IMMUTABLE PARALLEL "
+        f"SAFE AS $$ BEGIN RETURN coalesce({expression}, false); END $$;\n"
+    )
 
 
 FUNCTIONS = (
@@ -87,14 +97,21 @@ FUNCTIONS = (
     + _is("loket_wib(t text)", f"t ~ '{WIB}'")
     + _is("loket_months(t text)", f"length(t) <= 2000 AND t ~ '{MONTHS}'")
     + _is("loket_int(v jsonb)", "jsonb_typeof(v) = 'number' AND v::text ~ '^-?[0-9]{1,15}$'")
-    + _is("loket_string(v jsonb, n integer)",
-          "jsonb_typeof(v) = 'string' AND loket_text(v #>> '{}', n)")
-    + _is("loket_deposit(k text, d jsonb)", """jsonb_typeof(d) = 'object'
+    + _is(
+        "loket_string(v jsonb, n integer)",
+        "jsonb_typeof(v) = 'string' AND loket_text(v #>> '{}', n)",
+    )
+    + _is(
+        "loket_deposit(k text, d jsonb)",
+        """jsonb_typeof(d) = 'object'
         AND loket_int(d -> 'id') AND d ->> 'id' = k AND loket_wib(d ->> 'at')
         AND (coalesce(jsonb_typeof(d -> 'balance'), 'null') = 'null' OR loket_int(d -> 'balance'))
         AND loket_int(d -> 'change') AND (coalesce(jsonb_typeof(d -> 'ref_id'), 'null') = 'null'
-                                          OR loket_string(d -> 'ref_id', 64))""")
-    + _is("loket_attempt(k text, d jsonb)", f"""jsonb_typeof(d) = 'object'
+                                          OR loket_string(d -> 'ref_id', 64))""",
+    )
+    + _is(
+        "loket_attempt(k text, d jsonb)",
+        f"""jsonb_typeof(d) = 'object'
         AND loket_int(d -> 'id') AND d ->> 'id' = k AND loket_int(d -> 'payment_id')
         AND loket_int(d -> 'seq') AND d ->> 'seq' ~ '^[1-9]'
         AND loket_int(d -> 'quoted_premium') AND d ->> 'quoted_premium' !~ '^-'
@@ -104,7 +121,8 @@ FUNCTIONS = (
         AND jsonb_typeof(d -> 'ref_id') = 'string' AND loket_ref(d ->> 'ref_id')
         AND (SELECT bool_and(jsonb_typeof(d -> c) = 'string'
                              AND (d ->> c = '' OR loket_wib(d ->> c)))
-             FROM unnest(ARRAY['inquired_at', 'last_call_at', 'created_at', 'updated_at']) AS c)""")
+             FROM unnest(ARRAY['inquired_at', 'last_call_at', 'created_at', 'updated_at']) AS c)""",
+    )
     + f"""CREATE FUNCTION loket_members(t text) RETURNS boolean LANGUAGE plpgsql IMMUTABLE AS $$
 DECLARE j jsonb;
 BEGIN
@@ -121,7 +139,8 @@ BEGIN
             AND loket_string(v -> 'name', 2000) AND loket_int(v -> 'class')
             AND (v ->> 'class') ~ '^[0-3]$', false)), false);
 END $$;
-""")
+"""
+)
 TERMINAL = "loket_outlet(terminal)"
 REF = "loket_ref(ref_id)"
 
@@ -142,21 +161,26 @@ RULES = {
         "payment_state": f"state IN ({STATES})",
         "payment_periods": "loket_months(periods)",
         "payment_members": "loket_members(members)",
-        "payment_money": _all('"{}" BETWEEN 0 AND ' + str(MAX_MONEY),
-                              ("premium", "admin_fee", "total", "cash", "change", "agent_price")),
-        "payment_counts": _all("{} BETWEEN 0 AND 100000", (
-            "member_count", "month_count", "months_ahead", "arrears_months", "print_count")),
+        "payment_money": _all(
+            '"{}" BETWEEN 0 AND ' + str(MAX_MONEY),
+            ("premium", "admin_fee", "total", "cash", "change", "agent_price"),
+        ),
+        "payment_counts": _all(
+            "{} BETWEEN 0 AND 100000",
+            ("member_count", "month_count", "months_ahead", "arrears_months", "print_count"),
+        ),
         "payment_cashier_id": "cashier_id <> '' AND loket_text(cashier_id, 32)",
-        "payment_text": _all("loket_text({}, 2000)", (
-            "customer_no", "va_no", "head_name", "branch", "host_rc", "host_message",
-            "host_sn")),
+        "payment_text": _all(
+            "loket_text({}, 2000)",
+            ("customer_no", "va_no", "head_name", "branch", "host_rc", "host_message", "host_sn"),
+        ),
     },
     "payment_event": {
         "payment_event_terminal": TERMINAL,
         "payment_event_ref_id": REF,
         "payment_event_at": "loket_wib(at)",
         "payment_event_state": f"to_state IN ({STATES}) AND (from_state = '' OR "
-                               f"from_state IN ({STATES}))",
+        f"from_state IN ({STATES}))",
         "payment_event_text": _all("loket_text({}, 2000)", ("rc", "message", "actor")),
     },
     "record": {
@@ -201,12 +225,24 @@ MOVED = {
 }
 # the texts the owner may be shown, cleaned in place where they hold control characters
 TEXTS = {
-    "payment": ("customer_no", "va_no", "head_name", "branch", "cashier_id", "host_rc",
-                "host_message", "host_sn"),
+    "payment": (
+        "customer_no",
+        "va_no",
+        "head_name",
+        "branch",
+        "cashier_id",
+        "host_rc",
+        "host_message",
+        "host_sn",
+    ),
     "payment_event": ("rc", "message", "actor"),
 }
-KEYS = {"payment": ("terminal", "ref_id"), "payment_event": ("terminal", "event_id"),
-        "record": ("terminal", "kind", "key"), "counter": ("terminal",)}
+KEYS = {
+    "payment": ("terminal", "ref_id"),
+    "payment_event": ("terminal", "event_id"),
+    "record": ("terminal", "kind", "key"),
+    "counter": ("terminal",),
+}
 
 
 def _sql(statement: str) -> None:
@@ -219,8 +255,10 @@ def _update(conn, table: str, row, changes: dict) -> None:
     keys = KEYS[table]
     where = " AND ".join(f'"{k}" = :k_{k}' for k in keys)
     sets = ", ".join(f'"{c}" = :{c}' for c in changes)
-    conn.execute(sa.text(f"UPDATE {table} SET {sets} WHERE {where}"),
-                 {**changes, **{f"k_{k}": getattr(row, k) for k in keys}})
+    conn.execute(
+        sa.text(f"UPDATE {table} SET {sets} WHERE {where}"),
+        {**changes, **{f"k_{k}": getattr(row, k) for k in keys}},
+    )
 
 
 def _clean_stored(conn) -> None:
@@ -237,17 +275,28 @@ def _clean_stored(conn) -> None:
             continue  # not JSON: set aside below
         if (cleaned := clean_json(members)) != members:
             _update(conn, "payment", row, {"members": json.dumps(cleaned)})
-    for row in conn.execute(sa.text(
+    for row in conn.execute(
+        sa.text(
             "SELECT * FROM record WHERE kind IN ('deposit', 'attempt') AND CASE WHEN "
             "jsonb_typeof(data) = 'object' THEN EXISTS (SELECT 1 FROM jsonb_each_text(data) e "
-            "WHERE NOT loket_printable(e.value)) ELSE false END")).all():
+            "WHERE NOT loket_printable(e.value)) ELSE false END"
+        )
+    ).all():
         _update(conn, "record", row, {"data": json.dumps(clean_json(row.data))})
     for row in conn.execute(sa.text(f"SELECT * FROM counter WHERE NOT ({_passes(COUNTER_RULES)})")):
         account = row.host_account and (clean_text(row.host_account, 200) or None)
         settlement = row.settlement if row.settlement in ("deposit", "postpaid") else None
-        _update(conn, "counter", row, {"host_account": account, "settlement": settlement,
-                                       "backlog": max(row.backlog, 0),
-                                       "pushed_seq": max(row.pushed_seq, 0)})
+        _update(
+            conn,
+            "counter",
+            row,
+            {
+                "host_account": account,
+                "settlement": settlement,
+                "backlog": max(row.backlog, 0),
+                "pushed_seq": max(row.pushed_seq, 0),
+            },
+        )
 
 
 def _passes(rules: dict) -> str:
@@ -257,12 +306,15 @@ def _passes(rules: dict) -> str:
 def _set_aside(table: str) -> None:
     """Every row failing a rule moves whole into set_aside, with the first rule it fails."""
     kind, key, at = MOVED[table]
-    why = " ".join(f"WHEN NOT coalesce({rule}, true) THEN '{name}'"
-                   for name, rule in RULES[table].items())
-    _sql(f"WITH bad AS (DELETE FROM {table} WHERE NOT ({_passes(RULES[table])}) "
-               f"RETURNING *) INSERT INTO set_aside (terminal, kind, key, seq, claimed_at, data, "
-               f"reason) SELECT terminal, {kind}, {key}, seq, {at}, to_jsonb(bad), "
-               f"'tersimpan sebelum h0004: ' || CASE {why} END FROM bad")
+    why = " ".join(
+        f"WHEN NOT coalesce({rule}, true) THEN '{name}'" for name, rule in RULES[table].items()
+    )
+    _sql(
+        f"WITH bad AS (DELETE FROM {table} WHERE NOT ({_passes(RULES[table])}) "
+        f"RETURNING *) INSERT INTO set_aside (terminal, kind, key, seq, claimed_at, data, "
+        f"reason) SELECT terminal, {kind}, {key}, seq, {at}, to_jsonb(bad), "
+        f"'tersimpan sebelum h0004: ' || CASE {why} END FROM bad"
+    )
 
 
 def upgrade() -> None:
@@ -279,10 +331,14 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     # what was set aside has nowhere to go back to: refused rather than dropped
-    _sql("DO $$ BEGIN IF EXISTS (SELECT FROM set_aside) THEN RAISE EXCEPTION "
-               "'set_aside holds rows: move or delete them first'; END IF; END $$")
+    _sql(
+        "DO $$ BEGIN IF EXISTS (SELECT FROM set_aside) THEN RAISE EXCEPTION "
+        "'set_aside holds rows: move or delete them first'; END IF; END $$"
+    )
     for table, rules in (*RULES.items(), ("counter", COUNTER_RULES)):
         _sql(f"ALTER TABLE {table} " + ", ".join(f"DROP CONSTRAINT {n}" for n in rules))
     _sql("DROP TABLE set_aside")
-    _sql("DROP FUNCTION loket_attempt, loket_deposit, loket_members, loket_string, loket_int, "
-         "loket_months, loket_wib, loket_ref, loket_outlet, loket_text, loket_printable")
+    _sql(
+        "DROP FUNCTION loket_attempt, loket_deposit, loket_members, loket_string, loket_int, "
+        "loket_months, loket_wib, loket_ref, loket_outlet, loket_text, loket_printable"
+    )

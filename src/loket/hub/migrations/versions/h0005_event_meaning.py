@@ -15,15 +15,14 @@ Revises: h0004
 
 from alembic import op
 
-revision = 'h0005'
-down_revision = 'h0004'
+revision = "h0005"
+down_revision = "h0004"
 branch_labels = None
 depends_on = None
 
 # as h0002 names them (a migration keeps its own copy: it must not change when the domain does)
 TROUBLE = "'FAILED', 'PENDING', 'REFUNDED', 'REJECTED', 'UNKNOWN'"
-BACKFILL = {"84": "bill_changed", "45": "ip_refused", "100": "auth_refused",
-            "102": "ip_refused"}
+BACKFILL = {"84": "bill_changed", "45": "ip_refused", "100": "auth_refused", "102": "ip_refused"}
 
 
 def upgrade() -> None:
@@ -32,12 +31,16 @@ def upgrade() -> None:
     listed = ", ".join(f"'{rc}'" for rc in BACKFILL)
     op.execute(f"UPDATE payment_event SET meaning = CASE rc {cases} END WHERE rc IN ({listed})")
     op.execute("DROP INDEX payment_event_trouble")
-    op.execute("CREATE INDEX payment_event_trouble ON payment_event (at) INCLUDE (to_state, "
-               f"meaning) WHERE to_state IN ({TROUBLE}) OR meaning = 'bill_changed'")
+    op.execute(
+        "CREATE INDEX payment_event_trouble ON payment_event (at) INCLUDE (to_state, "
+        f"meaning) WHERE to_state IN ({TROUBLE}) OR meaning = 'bill_changed'"
+    )
 
 
 def downgrade() -> None:
     op.execute("DROP INDEX payment_event_trouble")
-    op.execute("CREATE INDEX payment_event_trouble ON payment_event (at) INCLUDE (to_state, rc) "
-               f"WHERE to_state IN ({TROUBLE}) OR rc = '84'")
+    op.execute(
+        "CREATE INDEX payment_event_trouble ON payment_event (at) INCLUDE (to_state, rc) "
+        f"WHERE to_state IN ({TROUBLE}) OR rc = '84'"
+    )
     op.execute("ALTER TABLE payment_event DROP COLUMN meaning")

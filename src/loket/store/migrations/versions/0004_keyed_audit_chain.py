@@ -17,8 +17,8 @@ from alembic import op
 
 from loket.clock import SystemClock
 
-revision = '0004'
-down_revision = '0003'
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
@@ -32,16 +32,21 @@ def upgrade() -> None:
     unaudited = conn.exec_driver_sql(
         "SELECT coalesce(max(id), 0) FROM payment WHERE ref_id NOT IN ("
         " SELECT json_extract(detail, '$.ref_id') FROM auditentry"
-        " WHERE action = 'payment' AND json_valid(detail))").scalar()
+        " WHERE action = 'payment' AND json_valid(detail))"
+    ).scalar()
     at = SystemClock().now().isoformat(timespec="seconds")
-    detail = json.dumps({"keyed_from": row_id + 1, "scheme": "hmac-sha256",
-                         "unaudited_payments_to": unaudited},
-                        sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    detail = json.dumps(
+        {"keyed_from": row_id + 1, "scheme": "hmac-sha256", "unaudited_payments_to": unaudited},
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
     digest = hashlib.sha256("\n".join([prev, at, "system", "audit_keyed", detail]).encode())
     conn.exec_driver_sql(
         "INSERT INTO auditentry (id, at, actor, action, detail, prev_hash, hash) "
         "VALUES (?, ?, 'system', 'audit_keyed', ?, ?, ?)",
-        (row_id, at, detail, prev, digest.hexdigest()))
+        (row_id, at, detail, prev, digest.hexdigest()),
+    )
 
 
 def downgrade() -> None:

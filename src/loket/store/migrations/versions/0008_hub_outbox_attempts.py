@@ -16,13 +16,26 @@ Revises: 0007
 
 from alembic import op
 
-revision = '0008'
-down_revision = '0007'
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
-ATTEMPT = ("id", "payment_id", "seq", "host_ref", "host_tx", "state", "rc", "message",
-           "quoted_premium", "inquired_at", "last_call_at", "created_at", "updated_at")
+ATTEMPT = (
+    "id",
+    "payment_id",
+    "seq",
+    "host_ref",
+    "host_tx",
+    "state",
+    "rc",
+    "message",
+    "quoted_premium",
+    "inquired_at",
+    "last_call_at",
+    "created_at",
+    "updated_at",
+)
 SOURCES = {"hostattempt": ("attempt", "id", ATTEMPT)}
 EXTRA = {"hostattempt": "'ref_id', (SELECT ref_id FROM payment WHERE id = {row}.payment_id)"}
 
@@ -40,12 +53,18 @@ def _queue(row: str) -> str:
 
 def upgrade() -> None:
     changed = " OR ".join(f'OLD."{c}" IS NOT NEW."{c}"' for c in ATTEMPT)
-    op.execute(f"CREATE TRIGGER hub_hostattempt_insert AFTER INSERT ON hostattempt "
-               f"BEGIN {_queue('NEW')}; END")
-    op.execute(f"CREATE TRIGGER hub_hostattempt_update AFTER UPDATE ON hostattempt "
-               f"WHEN {changed} BEGIN {_queue('NEW')}; END")
-    op.execute(f"INSERT INTO hub_outbox (kind, key, payload) SELECT {_values('t')} "
-               f"FROM hostattempt AS t ORDER BY t.id")
+    op.execute(
+        f"CREATE TRIGGER hub_hostattempt_insert AFTER INSERT ON hostattempt "
+        f"BEGIN {_queue('NEW')}; END"
+    )
+    op.execute(
+        f"CREATE TRIGGER hub_hostattempt_update AFTER UPDATE ON hostattempt "
+        f"WHEN {changed} BEGIN {_queue('NEW')}; END"
+    )
+    op.execute(
+        f"INSERT INTO hub_outbox (kind, key, payload) SELECT {_values('t')} "
+        f"FROM hostattempt AS t ORDER BY t.id"
+    )
 
 
 def downgrade() -> None:

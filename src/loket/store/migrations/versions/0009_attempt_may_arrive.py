@@ -13,18 +13,24 @@ import sqlalchemy as sa
 import sqlmodel.sql.sqltypes
 from alembic import op
 
-revision = '0009'
-down_revision = '0008'
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('hostattempt', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('may_arrive_until', sqlmodel.sql.sqltypes.AutoString(),
-                                      nullable=False, server_default=''))
+    with op.batch_alter_table("hostattempt", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column(
+                "may_arrive_until",
+                sqlmodel.sql.sqltypes.AutoString(),
+                nullable=False,
+                server_default="",
+            )
+        )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('hostattempt', schema=None) as batch_op:
-        batch_op.drop_column('may_arrive_until')
+    with op.batch_alter_table("hostattempt", schema=None) as batch_op:
+        batch_op.drop_column("may_arrive_until")

@@ -24,14 +24,13 @@ import sqlalchemy as sa
 import sqlmodel.sql.sqltypes
 from alembic import op
 
-revision = '0011'
-down_revision = '0010'
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
 # the meanings' values as in domain/outcomes.py (a migration keeps its own copy)
-BACKFILL = {"84": "bill_changed", "45": "ip_refused", "100": "auth_refused",
-            "102": "ip_refused"}
+BACKFILL = {"84": "bill_changed", "45": "ip_refused", "100": "auth_refused", "102": "ip_refused"}
 EVENT = ("id", "payment_id", "at", "from_state", "to_state", "rc", "message", "actor", "meaning")
 SOURCES = {"paymentevent": ("event", "id", EVENT)}
 EXTRA = {"paymentevent": "'ref_id', (SELECT ref_id FROM payment WHERE id = {row}.payment_id)"}
@@ -40,9 +39,11 @@ EXTRA = {"paymentevent": "'ref_id', (SELECT ref_id FROM payment WHERE id = {row}
 def _trigger(columns: tuple[str, ...]) -> str:
     pairs = [f"'{c}', NEW.\"{c}\"" for c in columns]
     pairs.append(EXTRA["paymentevent"].format(row="NEW"))
-    return ("CREATE TRIGGER hub_paymentevent_insert AFTER INSERT ON \"paymentevent\" BEGIN "
-            "INSERT INTO hub_outbox (kind, key, payload) VALUES ('event', CAST(NEW.\"id\" AS "
-            f"TEXT), json_object({', '.join(pairs)})); END")
+    return (
+        'CREATE TRIGGER hub_paymentevent_insert AFTER INSERT ON "paymentevent" BEGIN '
+        "INSERT INTO hub_outbox (kind, key, payload) VALUES ('event', CAST(NEW.\"id\" AS "
+        f"TEXT), json_object({', '.join(pairs)})); END"
+    )
 
 
 def _backfill(table: str) -> None:
@@ -53,8 +54,12 @@ def _backfill(table: str) -> None:
 
 def upgrade() -> None:
     for table in ("hostattempt", "paymentevent"):  # ALTER TABLE: no copy, the triggers stay
-        op.add_column(table, sa.Column('meaning', sqlmodel.sql.sqltypes.AutoString(),
-                                       nullable=False, server_default=''))
+        op.add_column(
+            table,
+            sa.Column(
+                "meaning", sqlmodel.sql.sqltypes.AutoString(), nullable=False, server_default=""
+            ),
+        )
         _backfill(table)
     op.execute("DROP TRIGGER IF EXISTS hub_paymentevent_insert")
     op.execute(_trigger(EVENT))
