@@ -244,3 +244,39 @@ def test_an_upgrade_that_would_leave_a_row_pointing_nowhere_changes_nothing(tmp_
     conn = sqlite3.connect(tmp_path / "old.db")
     assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0002",)
     conn.close()
+
+
+class TestSavepoint:
+    """``Writing.savepoint`` undoes only its own part while the transaction stands; once the
+    database has rolled the whole transaction back (SQLite does on an I/O error), its failure is
+    the database's, never taken for "only this part failed" (a full disk once lost a payment's
+    recording that way while the counter went on as if it were recorded)."""
+
+    def test_a_bug_inside_undoes_only_its_part(self, engine):
+        from loket.store.writing import Writing
+
+        with Writing(engine) as w:
+            w.record(
+                make_payment("RECORDED", ref_id="SP1"), actor="kasir1", state=PaymentState.RECORDED
+            )
+            with pytest.raises(ZeroDivisionError), w.savepoint():
+                w.record(
+                    make_payment("RECORDED", ref_id="SP2"),
+                    actor="kasir1",
+                    state=PaymentState.RECORDED,
+                )
+                1 / 0  # noqa: B018
+        assert payments.get(engine, "SP1") is not None
+        assert payments.get(engine, "SP2") is None
+
+    def test_a_transaction_gone_under_it_fails_as_the_database(self, engine):
+        from loket.store.writing import Writing
+
+        with pytest.raises(StorageError, match="disk"), Writing(engine) as w:
+            w.record(
+                make_payment("RECORDED", ref_id="SP3"), actor="kasir1", state=PaymentState.RECORDED
+            )
+            with w.savepoint():
+                w.conn.exec_driver_sql("ROLLBACK")  # what SQLite does itself on an I/O error
+                raise StorageError("disk I/O error")
+        assert payments.get(engine, "SP3") is None

@@ -10,17 +10,19 @@ never by column names passed as keywords, never by a callback handed down into t
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from types import TracebackType
 from typing import Any
 
 from sqlalchemy import Connection, Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from loket.domain.attempts import NOTHING_SENT, Attempt, AttemptState
 from loket.domain.payment import Payment, covering
 from loket.domain.states import PaymentState, check_transition
+from loket.errors import StorageError
 from loket.store import attempts, audit
 from loket.store.changes import (
     NO_ANSWER,
@@ -76,9 +78,27 @@ class Writing:
             raise RuntimeError("Writing used outside its with-block")
         return self._conn
 
-    def savepoint(self) -> AbstractContextManager[object]:
-        """``with w.savepoint():`` — what is written in it is undone alone if it raises."""
-        return self.conn.begin_nested()
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """``with w.savepoint():`` — what is written in it is undone alone if it raises.
+
+        Only while the transaction around it still stands: a failing disk (SQLite's I/O error)
+        rolls back the whole transaction, the savepoint with it. Then its failure is re-raised
+        as a database failure — never one the caller may take for "only this part failed" while
+        everything before it in the transaction is gone too."""
+        nested = self.conn.begin_nested()
+        try:
+            yield
+        except BaseException as error:
+            try:
+                nested.rollback()
+            except SQLAlchemyError as lost:  # the transaction is gone: nothing of it is written
+                if isinstance(error, (StorageError, SQLAlchemyError)):
+                    raise error from None
+                raise lost from error
+            raise
+        else:
+            nested.commit()
 
     # -- payments ---------------------------------------------------------------------------
     def record(

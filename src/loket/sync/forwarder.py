@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from loket.clock import Clock, parse_iso
 from loket.domain.outcomes import HOST_FAILED_HERE, Outcome
@@ -75,6 +76,8 @@ class Forwarder:
             return
         try:
             self.on_success(w, payment)
+        except (StorageError, SQLAlchemyError):
+            raise  # the database: the confirmation's own transaction may be gone with it
         except Exception as exc:  # the payment is confirmed; a side effect may not undo that
             log.error(
                 "payment %s: after-success step failed: %s", payment.ref_id, type(exc).__name__
@@ -89,8 +92,8 @@ class Forwarder:
         try:
             with w.savepoint():
                 return self.steps.start(w, payment)
-        except StorageError:
-            raise
+        except (StorageError, SQLAlchemyError):
+            raise  # the database, not a bug of this step: the recording may be gone with it
         except Exception as exc:
             log.error(
                 "payment %s: beginning its call failed: %s: %r",
