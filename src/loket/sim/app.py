@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -35,6 +36,9 @@ class SimSettings:
     profile: str = "loket"  # loket | digiflazz | iak
     min_status_interval_s: float = 60.0  # digiflazz/iak: one pay/status call per transaction
     inquiry_ttl_s: float = 900.0  # iak: how long an inquiry's tr_id can be paid
+    # Real seconds: signatures' age, pending payments' delay, the aggregators' pacing. Only an
+    # in-process simulation (tests/simulation/) hands in its own, to replay a seed exactly.
+    timer: Callable[[], float] = time.time
 
 
 def _reply(status: int, data: dict) -> JSONResponse:
@@ -58,7 +62,7 @@ def create_app(settings: SimSettings) -> FaultInjector:
         raise ValueError("the simulator needs a key")
     ledger = SimLedger(settings.db_path)
     population = Population(settings.seed, settings.families)
-    host = SimHost(ledger, population, settings.clock, settings.pending_delay_s)
+    host = SimHost(ledger, population, settings.clock, settings.pending_delay_s, settings.timer)
     plan = FaultPlan()
     seen = SeenSignatures()
 
@@ -67,7 +71,7 @@ def create_app(settings: SimSettings) -> FaultInjector:
         headers = {k.lower(): v for k, v in request.headers.items()}
         agent_ok = headers.get("x-loket-agent") == settings.agent_id
         # Signatures are checked against real time: the simulated clock only sets the business date.
-        now = int(time.time())
+        now = int(settings.timer())
         if not agent_ok or not verify(
             settings.key, headers, request.method, request_target(request.scope), raw, now
         ):

@@ -13,6 +13,7 @@ import hashlib
 import json
 import re
 import time
+from collections.abc import Callable
 from datetime import datetime
 
 from loket.clock import Clock, iso
@@ -53,8 +54,14 @@ def in_cutoff(now: datetime) -> bool:
 
 class SimHost:
     def __init__(
-        self, ledger: SimLedger, population: Population, clock: Clock, pending_delay_s: float = 5.0
+        self,
+        ledger: SimLedger,
+        population: Population,
+        clock: Clock,
+        pending_delay_s: float = 5.0,
+        timer: Callable[[], float] = time.time,
     ) -> None:
+        self.timer = timer  # real seconds for pending payments; a simulation's own
         self.ledger = ledger
         self.population = population
         self.clock = clock
@@ -181,7 +188,7 @@ class SimHost:
                         "status": "pending",
                         "rc": "03",
                         "message": "Menunggu jawaban biller",
-                        "resolve_at": time.time() + self.pending_delay_s,
+                        "resolve_at": self.timer() + self.pending_delay_s,
                         "resolve_to": found.pending,
                     }
                 )
@@ -222,14 +229,14 @@ class SimHost:
     def settle_due(self, ledger: SimLedger) -> None:
         """Resolve every pending payment whose time has come (before the ledger is listed)."""
         due = ledger.db.execute(
-            "SELECT * FROM payments WHERE status = 'pending' AND resolve_at <= ?", (time.time(),)
+            "SELECT * FROM payments WHERE status = 'pending' AND resolve_at <= ?", (self.timer(),)
         ).fetchall()
         for stored in due:
             self._stored_answer(ledger, stored)
 
     def _stored_answer(self, ledger: SimLedger, stored) -> dict:
         """A stored payment's current state; a pending one resolves once its time has come."""
-        if stored["status"] == "pending" and stored["resolve_at"] <= time.time():
+        if stored["status"] == "pending" and stored["resolve_at"] <= self.timer():
             if stored["resolve_to"] == "success":
                 self._post(ledger, dict(stored))
             else:

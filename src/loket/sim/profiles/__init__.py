@@ -61,6 +61,7 @@ def profile_app(
         settings.min_status_interval_s,
         failed_rc=dialect.PENDING_FAILS_WITH,
         host_reference=dialect.host_reference,
+        timer=settings.timer,
     )
     if settings.profile == "digiflazz":
         buyer_api = digiflazz.Digiflazz(engine, settings.agent_id, settings.key)

@@ -76,7 +76,9 @@ class Engine:
         min_status_interval_s: float,
         failed_rc: str,
         host_reference: Callable[[dict], str],
+        timer: Callable[[], float] = time.time,
     ) -> None:
+        self.timer = timer  # real seconds for pending payments and pacing; a simulation's own
         self.ledger = ledger
         self.book = AggregatorBook(ledger, profile)
         self.population = population
@@ -170,7 +172,7 @@ class Engine:
         if balance < bill.deduction:
             return "deposit", txn
         now = iso(self.clock.now())
-        fields = {"paid_at": now, "last_call": time.time()}
+        fields = {"paid_at": now, "last_call": self.timer()}
         if bill.va_tail:
             stored = self.ledger.paid_through(bill.va_tail)
             covered = stored is not None and Month.parse(stored) >= Month.parse(bill.periods[0])
@@ -186,7 +188,7 @@ class Engine:
             return "pending", self.book.update(
                 ref_id,
                 state="pending",
-                resolve_at=time.time() + self.pending_delay_s,
+                resolve_at=self.timer() + self.pending_delay_s,
                 resolve_to=script[8:],
                 **fields,
             )
@@ -199,7 +201,7 @@ class Engine:
 
     def refresh(self, txn: dict) -> dict:
         """A pending payment whose time has come resolves: posted, or failed and refunded."""
-        if txn["state"] != "pending" or txn["resolve_at"] > time.time():
+        if txn["state"] != "pending" or txn["resolve_at"] > self.timer():
             return txn
         if txn["resolve_to"] == "success":
             return self._post(txn["ref_id"], Bill.loads(txn["bill"]), self.host_reference(txn))
@@ -211,7 +213,7 @@ class Engine:
 
     def entries(self) -> list[dict]:
         """The ledger as it stands now: pending payments that are due resolve first."""
-        for txn in self.book.due_pending(time.time()):
+        for txn in self.book.due_pending(self.timer()):
             self.refresh(txn)
         return self.book.entries()
 
@@ -223,10 +225,10 @@ class Engine:
     def rate_limited(self, txn: dict) -> bool:
         """At most one pay/status call per transaction per ``min_status_interval_s`` (real time)."""
         last = txn["last_call"]
-        return last is not None and time.time() - last < self.min_status_interval_s
+        return last is not None and self.timer() - last < self.min_status_interval_s
 
     def touch(self, txn: dict) -> dict:
-        return self.book.update(txn["ref_id"], last_call=time.time())
+        return self.book.update(txn["ref_id"], last_call=self.timer())
 
     def balance(self) -> int:
         return self.ledger.deposit() or 0
