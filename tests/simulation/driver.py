@@ -47,12 +47,20 @@ class Driver:
         self.rng = random.Random(seed)
         self.population = Population(seed, FAMILIES)
         self.trace: list[str] = []
+        self.regulars: list[str] = []  # numbers the cashiers have asked for
 
     def note(self, text: str) -> None:
         self.trace.append(f"{len(self.trace):04d} {iso(self.world.clock.now())} {text}")
 
     # -- actors -----------------------------------------------------------------------------
     def family_number(self) -> str:
+        if self.regulars and self.rng.random() < 0.3:  # a family seen before: offline-payable
+            return self.rng.choice(self.regulars)
+        number = self.new_family_number()
+        self.regulars.append(number)
+        return number
+
+    def new_family_number(self) -> str:
         if self.rng.random() < 0.15:  # the fixed families: pending ones, PBI, paid ahead
             family = self.rng.choice(FIXED_FAMILIES)
         else:

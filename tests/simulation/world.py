@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from contextlib import ExitStack
 from datetime import datetime
 from pathlib import Path
@@ -81,6 +82,8 @@ class World:
         # the host's signatures are aged by the simulated clock; a burst waits by moving it
         self.stamps = Stamps(clock=self.timer, sleep=lambda s: self.clock.advance(seconds=s))
         self._refs = itertools.count(1)
+        self._looks = 0
+        self._host_refs = itertools.count(1)
         self.rt: Runtime | None = None
 
     def timer(self) -> float:
@@ -91,12 +94,20 @@ class World:
 
     # -- loket ----------------------------------------------------------------------------------
     def host(self) -> HostAdapter:
+        """The real adapter on the in-process transport. The aggregators' fresh references (a
+        ULID, a random suffix) come from a counter instead, so that a seed replays exactly."""
         if self.profile == "digiflazz":
-            return DigiflazzHost(
+            digiflazz = DigiflazzHost(
                 URL, AGENT, KEY, testing=True, transport=self.transport, clock=self.clock
             )
+            digiflazz.new_ref = lambda _ref, _seq: f"SIM{next(self._host_refs):023d}"  # type: ignore[method-assign]
+            return digiflazz
         if self.profile == "iak":
-            return IakHost(URL, AGENT, KEY, transport=self.transport, clock=self.clock)
+            iak = IakHost(URL, AGENT, KEY, transport=self.transport, clock=self.clock)
+            iak.new_ref = lambda ref, seq: (  # type: ignore[method-assign]
+                f"{re.sub('[^A-Za-z0-9]', '', ref)[-20:]}{seq:03d}{next(self._host_refs):06X}"
+            )
+            return iak
         return NativeHost(URL, AGENT, KEY, transport=self.transport, stamps=self.stamps)
 
     def open(self) -> Runtime:
@@ -135,10 +146,14 @@ class World:
 
     def host_ledger(self) -> list[dict]:
         """``/_sim/ledger`` (pending payments that are due resolve first), never faulted."""
+        # each look its own target, so that no two are the same signed request: the signing
+        # pace (one identical request per second) would otherwise move the clock
+        self._looks += 1
+        target = f"/_sim/ledger?look={self._looks}"
         with httpx.Client(base_url=URL, transport=self.transport) as client:
-            request = client.build_request("GET", "/_sim/ledger")
-            stamp = self.stamps.issue(AGENT, "GET", str(request.url), b"")
-            request.headers.update(signed_headers(AGENT, KEY, "GET", "/_sim/ledger", b"", stamp))
+            request = client.build_request("GET", target)
+            stamp = int(self.timer())
+            request.headers.update(signed_headers(AGENT, KEY, "GET", target, b"", stamp))
             answer = client.send(request)
         assert answer.status_code == 200, answer.text
         entries: list[dict] = json.loads(answer.content)["data"]["entries"]
