@@ -99,7 +99,9 @@ def states_follow_graph(local: Local) -> list[Finding]:
                 )
             state = event.to_state
         if state and state != payment.state:
-            found.append(Finding("trail_disagrees", f"{payment.ref_id}: {state} vs {payment.state}"))
+            found.append(
+                Finding("trail_disagrees", f"{payment.ref_id}: {state} vs {payment.state}")
+            )
     return found
 
 
@@ -111,7 +113,9 @@ def settled_ledgers_agree(local: Local, ledger: list[dict]) -> list[Finding]:
     for entry in ledger:
         payment = local.by_host_ref.get(entry["ref_id"])
         if payment is None:
-            found.append(Finding("host_entry_unknown", f"host {entry['ref_id']} not at the counter"))
+            found.append(
+                Finding("host_entry_unknown", f"host {entry['ref_id']} not at the counter")
+            )
             continue
         booked[payment.ref_id] += 1
         if payment.state is not PaymentState.SUCCESS:

@@ -104,8 +104,10 @@ class World:
             return digiflazz
         if self.profile == "iak":
             iak = IakHost(URL, AGENT, KEY, transport=self.transport, clock=self.clock)
-            iak.new_ref = lambda ref, seq: (  # type: ignore[method-assign]
-                f"{re.sub('[^A-Za-z0-9]', '', ref)[-20:]}{seq:03d}{next(self._host_refs):06X}"
+            iak.new_ref = (
+                lambda ref, seq: (  # type: ignore[method-assign]
+                    f"{re.sub('[^A-Za-z0-9]', '', ref)[-20:]}{seq:03d}{next(self._host_refs):06X}"
+                )
             )
             return iak
         return NativeHost(URL, AGENT, KEY, transport=self.transport, stamps=self.stamps)
