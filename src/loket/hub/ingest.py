@@ -21,39 +21,16 @@ from dataclasses import dataclass, field
 import psycopg
 
 from loket.domain.text import clean_json, clean_text
-from loket.store.outbox import OutboxRow
+from loket.store.outbox import PAYMENT, SOURCES, OutboxRow
 
-PAYMENT_COLUMNS = (
-    "customer_no",
-    "va_no",
-    "head_name",
-    "branch",
-    "members",
-    "periods",
-    "member_count",
-    "month_count",
-    "months_ahead",
-    "arrears_months",
-    "premium",
-    "admin_fee",
-    "total",
-    "cash",
-    "change",
-    "agent_price",
-    "cashier_id",
-    "state",
-    "offline",
-    "host_rc",
-    "host_message",
-    "host_sn",
-    "paid_at",
-    "print_count",
-    "created_at",
-    "updated_at",
-    "shift_id",
-    "refund_shift_id",
+# What the counter sends (its outbox, store/outbox.py), as the hub keeps it: the counter's own
+# id becomes ``local_id``, the terminal is the batch's and ``ref_id`` is the key; an event is
+# keyed by its payment's ref_id. Derived, so a column added there is carried here too.
+PAYMENT_COLUMNS = tuple(c for c in PAYMENT if c not in ("id", "ref_id", "terminal_id"))
+EVENT_COLUMNS = (
+    "ref_id",
+    *(c for c in SOURCES["paymentevent"][2] if c not in ("id", "payment_id")),
 )
-EVENT_COLUMNS = ("ref_id", "at", "from_state", "to_state", "rc", "message", "actor", "meaning")
 WHOLE = frozenset(
     {
         "member_count",
